@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+pub use provenance_context as context;
+pub use provenance_digest as digest;
+pub use provenance_dsse as dsse;
+pub use provenance_keys as keys;
+pub use provenance_model as model;
+pub use provenance_sigstore as sigstore;
+pub use provenance_verify as verify;

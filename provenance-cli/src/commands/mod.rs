@@ -1,0 +1,10 @@
+//! One module per subcommand: its `Args` (clap) and `run`.
+
+pub(crate) mod attest;
+pub(crate) mod digest;
+pub(crate) mod inspect;
+pub(crate) mod keygen;
+pub(crate) mod sign;
+pub(crate) mod statement;
+pub(crate) mod trace;
+pub(crate) mod verify;

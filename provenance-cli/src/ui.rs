@@ -1,0 +1,41 @@
+//! Terminal concerns: whether to draw progress, how to report warnings, broken pipes.
+
+use std::io::{IsTerminal as _, Write as _};
+
+/// How the command talks to the person at the terminal.
+#[derive(Debug, Clone)]
+pub(crate) struct Ui {
+    progress: bool,
+}
+
+impl Ui {
+    /// Progress bars only when stderr is a terminal, `NO_COLOR` is unset and `--quiet` was not given.
+    pub(crate) fn new(quiet: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self { progress: !quiet && !no_color && std::io::stderr().is_terminal() }
+    }
+
+    /// Whether progress bars may be drawn.
+    pub(crate) fn progress_enabled(&self) -> bool {
+        self.progress
+    }
+
+    /// A warning on stderr, prefixed with the program name.
+    pub(crate) fn warn(&self, message: impl std::fmt::Display) {
+        let _ = writeln!(std::io::stderr().lock(), "provenance: warning: {message}");
+    }
+
+    /// A non-fatal error on stderr (the command goes on and exits 2 at the end).
+    pub(crate) fn error(&self, message: impl std::fmt::Display) {
+        let _ = writeln!(std::io::stderr().lock(), "provenance: error: {message}");
+    }
+}
+
+/// Whether an error was caused by the reader of our stdout going away (`| head`).
+pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
