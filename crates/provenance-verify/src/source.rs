@@ -1,0 +1,526 @@
+//! Where attestations come from: explicit files, the files beside an artifact, a directory.
+//!
+//! Every line of a JSON Lines file is taken on its own (the in-toto bundle rule): a DSSE
+//! envelope, a DSSE envelope whose signatures carry a `cert`, a Sigstore bundle, or a wrapper
+//! holding bundles (`gh attestation download` lines `{"bundle": ...}`, npm's
+//! `{"attestations": [{"bundle": ...}]}`). Anything else is skipped and reported. A file that is
+//! one pretty-printed JSON document (a `.sigstore.json` bundle) is read as that one document.
+//! Lines are read with a bounded reader: a line longer than the limit is refused before it is
+//! held in memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+
+/// Where one attestation was read: file, 1-based line, and the entry within the line when a
+/// line holds several bundles.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Origin {
+    path: PathBuf,
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entry: Option<usize>,
+}
+
+impl Origin {
+    /// A new origin (`line` is 1-based).
+    pub fn new(path: impl Into<PathBuf>, line: usize, entry: Option<usize>) -> Self {
+        Self { path: path.into(), line, entry }
+    }
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// The 1-based line.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+    /// The entry within the line, for lines holding several bundles.
+    pub fn entry(&self) -> Option<usize> {
+        self.entry
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path.display(), self.line)?;
+        if let Some(entry) = self.entry {
+            write!(f, "#{entry}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of signed document an attestation line holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AttestationFormat {
+    /// A DSSE envelope verified with public keys.
+    Envelope,
+    /// A DSSE envelope whose signatures carry a Fulcio `cert` (slsa-github-generator before v2.1).
+    EnvelopeWithCert,
+    /// A Sigstore bundle (v0.1 to v0.3).
+    SigstoreBundle,
+}
+
+/// One attestation as read from a source, not yet verified: its exact bytes and where it was.
+#[derive(Debug, Clone)]
+pub struct RawAttestation {
+    origin: Origin,
+    format: AttestationFormat,
+    bytes: Vec<u8>,
+}
+
+impl RawAttestation {
+    /// An attestation from bytes already in memory (for embedders).
+    pub fn new(origin: Origin, format: AttestationFormat, bytes: Vec<u8>) -> Self {
+        Self { origin, format, bytes }
+    }
+    /// Where it was read.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    /// What it is.
+    pub fn format(&self) -> AttestationFormat {
+        self.format
+    }
+    /// The exact bytes of the envelope or bundle.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// A line that held nothing we verify, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// Where.
+    pub origin: Origin,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// Attestations gathered from all sources, plus the lines that were skipped.
+#[derive(Debug, Clone, Default)]
+pub struct AttestationSet {
+    attestations: Vec<RawAttestation>,
+    skipped: Vec<Skipped>,
+}
+
+impl AttestationSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The attestations, in the order read (order never changes a verdict).
+    pub fn attestations(&self) -> &[RawAttestation] {
+        &self.attestations
+    }
+    /// Lines that held nothing we verify.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+    /// Whether no attestation was found.
+    pub fn is_empty(&self) -> bool {
+        self.attestations.is_empty()
+    }
+    /// Number of attestations.
+    pub fn len(&self) -> usize {
+        self.attestations.len()
+    }
+
+    /// Adds one attestation held in memory.
+    ///
+    /// # Errors
+    /// [`Error::TooManyAttestations`] beyond the limit.
+    pub fn push(&mut self, attestation: RawAttestation, limits: &Limits) -> Result<()> {
+        if self.attestations.len() >= limits.max_attestations() {
+            return Err(Error::TooManyAttestations { max: limits.max_attestations() });
+        }
+        self.attestations.push(attestation);
+        Ok(())
+    }
+
+    /// Reads every attestation of a file (JSON Lines, or one JSON document).
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`Limits`]; malformed or unrecognised lines are not errors,
+    /// they are recorded in [`AttestationSet::skipped`].
+    pub fn add_file(&mut self, path: &Path, limits: &Limits) -> Result<()> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return self.add_dir(path, limits);
+        }
+        if meta.len() > limits.max_file_bytes() {
+            return Err(Error::FileTooLarge {
+                path: path.to_owned(),
+                size: meta.len(),
+                max: limits.max_file_bytes(),
+            });
+        }
+        // `take` also bounds files that grow while being read (or that lie about their size).
+        let mut reader = BufReader::new(file.take(limits.max_file_bytes()));
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        loop {
+            buf.clear();
+            let read = read_bounded_line(&mut reader, &mut buf, limits.max_line_bytes())
+                .map_err(|e| Error::io(path, e))?;
+            let Some(complete) = read else {
+                return Err(Error::LineTooLong {
+                    path: path.to_owned(),
+                    line: line_no + 1,
+                    max: limits.max_line_bytes(),
+                });
+            };
+            if buf.is_empty() && !complete {
+                break;
+            }
+            line_no += 1;
+            if line_no > limits.max_lines() {
+                return Err(Error::TooManyLines { path: path.to_owned(), max: limits.max_lines() });
+            }
+            let line = trim_ascii(&buf);
+            if line.is_empty() {
+                continue;
+            }
+            if line_no == 1 && starts_unfinished_document(line) {
+                // A pretty-printed JSON document: read the whole file as one.
+                return self.add_whole_document(path, limits);
+            }
+            self.classify(line, Origin::new(path, line_no, None), limits)?;
+        }
+        Ok(())
+    }
+
+    fn add_whole_document(&mut self, path: &Path, limits: &Limits) -> Result<()> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let max = limits.max_line_bytes();
+        let mut doc = Vec::new();
+        let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+        file.take(cap).read_to_end(&mut doc).map_err(|e| Error::io(path, e))?;
+        if doc.len() > max {
+            return Err(Error::LineTooLong { path: path.to_owned(), line: 1, max });
+        }
+        self.classify(trim_ascii(&doc), Origin::new(path, 1, None), limits)
+    }
+
+    /// Reads every attestation file of a directory (not recursive): files ending in `.jsonl`,
+    /// `.json`, `.sigstore`, `.slsa`, `.intoto` or `.dsse`, in name order.
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`Limits`].
+    pub fn add_dir(&mut self, dir: &Path, limits: &Limits) -> Result<()> {
+        for path in attestation_files_in(dir, limits)? {
+            self.add_file(&path, limits)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the attestations found beside an artifact: `ARTIFACT.intoto.jsonl` and
+    /// `ARTIFACT.sigstore.json`. Returns how many files were found.
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`Limits`].
+    pub fn add_beside(&mut self, artifact: &Path, limits: &Limits) -> Result<usize> {
+        let mut found = 0;
+        for path in files_beside(artifact) {
+            if path.is_file() {
+                self.add_file(&path, limits)?;
+                found += 1;
+            }
+        }
+        Ok(found)
+    }
+
+    fn classify(&mut self, line: &[u8], origin: Origin, limits: &Limits) -> Result<()> {
+        let probe: Probe<'_> = match serde_json::from_slice(line) {
+            Ok(probe) => probe,
+            Err(err) => {
+                self.skipped.push(Skipped { origin, reason: format!("not a JSON object: {err}") });
+                return Ok(());
+            }
+        };
+        if let Some(format) = probe.format() {
+            return self.push(RawAttestation::new(origin, format, line.to_vec()), limits);
+        }
+        if let Some(inner) = probe.bundle {
+            return self.classify_inner(inner, origin, limits);
+        }
+        if let Some(entries) = probe.attestations {
+            for (index, entry) in entries.into_iter().enumerate() {
+                let origin = Origin::new(origin.path.clone(), origin.line, Some(index));
+                self.classify_inner(entry.bundle, origin, limits)?;
+            }
+            return Ok(());
+        }
+        self.skipped.push(Skipped {
+            origin,
+            reason: "neither a DSSE envelope nor a Sigstore bundle".to_owned(),
+        });
+        Ok(())
+    }
+
+    fn classify_inner(&mut self, raw: &RawValue, origin: Origin, limits: &Limits) -> Result<()> {
+        let bytes = raw.get().as_bytes();
+        match serde_json::from_slice::<Probe<'_>>(bytes).ok().and_then(|p| p.format()) {
+            Some(format) => self.push(RawAttestation::new(origin, format, bytes.to_vec()), limits),
+            None => {
+                self.skipped.push(Skipped {
+                    origin,
+                    reason: "wrapped value is not a Sigstore bundle".to_owned(),
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The conventional attestation files beside an artifact (whether or not they exist).
+pub fn files_beside(artifact: &Path) -> [PathBuf; 2] {
+    let with = |suffix: &str| {
+        let mut name = artifact.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    [with(".intoto.jsonl"), with(".sigstore.json")]
+}
+
+/// The attestation files of a directory, in name order.
+///
+/// # Errors
+/// I/O errors, or more entries than [`Limits::max_dir_entries`].
+pub fn attestation_files_in(dir: &Path, limits: &Limits) -> Result<Vec<PathBuf>> {
+    const EXTENSIONS: [&str; 6] = ["jsonl", "json", "sigstore", "slsa", "intoto", "dsse"];
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for (count, entry) in entries.enumerate() {
+        if count >= limits.max_dir_entries() {
+            return Err(Error::TooManyDirEntries {
+                path: dir.to_owned(),
+                max: limits.max_dir_entries(),
+            });
+        }
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e));
+        if wanted && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads one line (through `\n`, which is kept) into `buf`, reading at most `max + 1` bytes.
+/// Returns `Some(true)` for a line ended by `\n`, `Some(false)` at end of input (possibly
+/// empty), `None` when the line is longer than `max` (the excess is not read).
+fn read_bounded_line(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(Some(false));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (available.get(..=i).unwrap_or(available), true),
+            None => (available, false),
+        };
+        let len = chunk.len();
+        let content = if done { len - 1 } else { len };
+        if buf.len() + content > max {
+            return Ok(None);
+        }
+        buf.extend_from_slice(chunk);
+        reader.consume(len);
+        if done {
+            return Ok(Some(true));
+        }
+    }
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+/// Whether a first line opens a JSON value it does not close (a pretty-printed document).
+fn starts_unfinished_document(line: &[u8]) -> bool {
+    line.first() == Some(&b'{')
+        && serde_json::from_slice::<IgnoredAny>(line).is_err_and(|e| e.is_eof())
+}
+
+#[derive(Deserialize)]
+struct Probe<'a> {
+    #[serde(rename = "mediaType", default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    payload: Option<IgnoredAny>,
+    #[serde(rename = "payloadType", default)]
+    payload_type: Option<IgnoredAny>,
+    #[serde(default)]
+    signatures: Option<Vec<ProbeSignature>>,
+    #[serde(borrow, default)]
+    bundle: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    attestations: Option<Vec<NpmEntry<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct ProbeSignature {
+    #[serde(default)]
+    cert: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct NpmEntry<'a> {
+    #[serde(borrow)]
+    bundle: &'a RawValue,
+}
+
+impl Probe<'_> {
+    fn format(&self) -> Option<AttestationFormat> {
+        if self
+            .media_type
+            .as_deref()
+            .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
+        {
+            return Some(AttestationFormat::SigstoreBundle);
+        }
+        if self.payload.is_some() && self.payload_type.is_some() {
+            let with_cert = self
+                .signatures
+                .as_ref()
+                .is_some_and(|sigs| sigs.iter().any(|s| s.cert.is_some()));
+            return Some(if with_cert {
+                AttestationFormat::EnvelopeWithCert
+            } else {
+                AttestationFormat::Envelope
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        let mut f = File::create(&path).unwrap();
+        f.write_all(content).unwrap();
+        path
+    }
+
+    const ENV: &str = r#"{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"sig":"AA=="}]}"#;
+
+    #[test]
+    fn jsonl_lines_are_classified_and_junk_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = format!(
+            "{ENV}\n\nnot json\n{{\"hello\":1}}\n{{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}}\n{{\"payloadType\":\"x\",\"payload\":\"\",\"signatures\":[{{\"sig\":\"\",\"cert\":\"c\"}}]}}"
+        );
+        let path = write(dir.path(), "a.intoto.jsonl", content.as_bytes());
+        let mut set = AttestationSet::new();
+        set.add_file(&path, &Limits::DEFAULT).unwrap();
+        let formats: Vec<_> = set.attestations().iter().map(|a| a.format()).collect();
+        assert_eq!(
+            formats,
+            [
+                AttestationFormat::Envelope,
+                AttestationFormat::SigstoreBundle,
+                AttestationFormat::EnvelopeWithCert
+            ]
+        );
+        assert_eq!(set.attestations()[2].origin().line(), 6);
+        assert_eq!(set.skipped().len(), 2);
+        assert_eq!(set.attestations()[0].bytes(), ENV.as_bytes());
+    }
+
+    #[test]
+    fn pretty_printed_bundle_is_one_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = "{\n  \"mediaType\": \"application/vnd.dev.sigstore.bundle+json;version=0.2\",\n  \"x\": 1\n}\n";
+        let path = write(dir.path(), "b.sigstore.json", doc.as_bytes());
+        let mut set = AttestationSet::new();
+        set.add_file(&path, &Limits::DEFAULT).unwrap();
+        assert_eq!(set.len(), 1);
+        assert_eq!(set.attestations()[0].format(), AttestationFormat::SigstoreBundle);
+    }
+
+    #[test]
+    fn npm_wrapper_yields_each_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = r#"{"attestations":[{"predicateType":"a","bundle":{"mediaType":"application/vnd.dev.sigstore.bundle+json;version=0.1"}},{"predicateType":"b","bundle":{"mediaType":"application/vnd.dev.sigstore.bundle+json;version=0.1","n":2}}]}"#;
+        let path = write(dir.path(), "p.tgz.json", doc.as_bytes());
+        let mut set = AttestationSet::new();
+        set.add_file(&path, &Limits::DEFAULT).unwrap();
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.attestations()[1].origin().entry(), Some(1));
+        assert!(set.attestations()[1].bytes().ends_with(b"\"n\":2}"));
+    }
+
+    #[test]
+    fn long_line_is_refused_without_reading_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut content = format!("{ENV}\n").into_bytes();
+        content.extend(std::iter::repeat_n(b'x', 5000));
+        content.push(b'\n');
+        let path = write(dir.path(), "big.jsonl", &content);
+        let limits = Limits::DEFAULT.with_max_line_bytes(1000);
+        let err = AttestationSet::new().add_file(&path, &limits).unwrap_err();
+        assert!(matches!(err, Error::LineTooLong { line: 2, max: 1000, .. }), "{err}");
+    }
+
+    #[test]
+    fn bounds_on_lines_files_and_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = format!("{ENV}\n{ENV}\n{ENV}\n");
+        let path = write(dir.path(), "many.jsonl", content.as_bytes());
+        let err = AttestationSet::new()
+            .add_file(&path, &Limits::DEFAULT.with_max_lines(2))
+            .unwrap_err();
+        assert!(matches!(err, Error::TooManyLines { max: 2, .. }));
+        let err = AttestationSet::new()
+            .add_file(&path, &Limits::DEFAULT.with_max_attestations(2))
+            .unwrap_err();
+        assert!(matches!(err, Error::TooManyAttestations { max: 2 }));
+        let err = AttestationSet::new()
+            .add_file(&path, &Limits::DEFAULT.with_max_file_bytes(10))
+            .unwrap_err();
+        assert!(matches!(err, Error::FileTooLarge { max: 10, .. }));
+    }
+
+    #[test]
+    fn beside_and_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let artifact = write(dir.path(), "app.tar.gz", b"bytes");
+        write(dir.path(), "app.tar.gz.intoto.jsonl", ENV.as_bytes());
+        write(dir.path(), "notes.txt", ENV.as_bytes());
+        let mut set = AttestationSet::new();
+        assert_eq!(set.add_beside(&artifact, &Limits::DEFAULT).unwrap(), 1);
+        assert_eq!(set.len(), 1);
+        let mut set = AttestationSet::new();
+        set.add_dir(dir.path(), &Limits::DEFAULT).unwrap();
+        assert_eq!(set.len(), 1, "only attestation extensions are read from a directory");
+    }
+}
