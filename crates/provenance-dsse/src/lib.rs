@@ -1,1 +1,15 @@
 #![doc = include_str!("../README.md")]
+
+mod b64;
+mod envelope;
+mod error;
+mod json;
+mod key;
+mod pae;
+mod types;
+
+pub use envelope::{Envelope, Signature, Verified, verify_many};
+pub use error::{Error, InvalidSignature};
+pub use key::{DsseSigner, Ed25519VerificationKey, SignerWithKeyId, VerificationKey};
+pub use pae::pae;
+pub use types::{IN_TOTO_PAYLOAD_TYPE, KeyId, Limits, PayloadType, PayloadTypePolicy, Threshold};
