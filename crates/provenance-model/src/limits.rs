@@ -1,0 +1,112 @@
+//! Configurable bounds applied while parsing.
+
+/// Bounds applied to every document this crate parses.
+///
+/// Every bound is checked while the JSON is being read, before the over-long list is
+/// materialised, and the payload size is checked before parsing starts, so a hostile
+/// document costs at most `max_payload_bytes` of input and a bounded amount of memory.
+///
+/// The defaults follow sigstore-go (the fix for CVE-2024-45395 / GHSA-cq38-jh5f-37mq
+/// bounds subjects at 1024 and digests per subject at 32):
+///
+/// | bound | default |
+/// |---|---|
+/// | [`max_payload_bytes`](Self::max_payload_bytes) | 16 MiB |
+/// | [`max_subjects`](Self::max_subjects) | 1024 |
+/// | [`max_digests_per_descriptor`](Self::max_digests_per_descriptor) | 32 |
+/// | [`max_descriptors`](Self::max_descriptors) | 10 000 |
+/// | [`max_depth`](Self::max_depth) | 64 |
+///
+/// ```
+/// use provenance_model::Limits;
+/// let strict = Limits::default().with_max_subjects(16).with_max_payload_bytes(1 << 20);
+/// assert_eq!(strict.max_subjects(), 16);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    max_payload_bytes: usize,
+    max_subjects: usize,
+    max_digests_per_descriptor: usize,
+    max_descriptors: usize,
+    max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_payload_bytes: Self::DEFAULT_MAX_PAYLOAD_BYTES,
+            max_subjects: Self::DEFAULT_MAX_SUBJECTS,
+            max_digests_per_descriptor: Self::DEFAULT_MAX_DIGESTS_PER_DESCRIPTOR,
+            max_descriptors: Self::DEFAULT_MAX_DESCRIPTORS,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+impl Limits {
+    /// Default [`Self::max_payload_bytes`]: 16 MiB.
+    pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 16 * 1024 * 1024;
+    /// Default [`Self::max_subjects`]: 1024 (as sigstore-go).
+    pub const DEFAULT_MAX_SUBJECTS: usize = 1024;
+    /// Default [`Self::max_digests_per_descriptor`]: 32 (as sigstore-go).
+    pub const DEFAULT_MAX_DIGESTS_PER_DESCRIPTOR: usize = 32;
+    /// Default [`Self::max_descriptors`]: 10 000.
+    pub const DEFAULT_MAX_DESCRIPTORS: usize = 10_000;
+    /// Default [`Self::max_depth`]: 64 (serde_json itself stops at 128).
+    pub const DEFAULT_MAX_DEPTH: usize = 64;
+
+    /// Largest document accepted, in bytes.
+    pub fn max_payload_bytes(&self) -> usize {
+        self.max_payload_bytes
+    }
+    /// Most subjects a Statement may have.
+    pub fn max_subjects(&self) -> usize {
+        self.max_subjects
+    }
+    /// Most entries in one digest set (a subject's, a dependency's ...).
+    pub fn max_digests_per_descriptor(&self) -> usize {
+        self.max_digests_per_descriptor
+    }
+    /// Most resource descriptors in one list other than `subject` (`resolvedDependencies`,
+    /// `byproducts`, `builderDependencies`, v0.2 `materials`, VSA `inputAttestations`).
+    pub fn max_descriptors(&self) -> usize {
+        self.max_descriptors
+    }
+    /// Deepest nesting of JSON arrays and objects.
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// Sets [`Self::max_payload_bytes`].
+    #[must_use]
+    pub fn with_max_payload_bytes(mut self, bytes: usize) -> Self {
+        self.max_payload_bytes = bytes;
+        self
+    }
+    /// Sets [`Self::max_subjects`].
+    #[must_use]
+    pub fn with_max_subjects(mut self, subjects: usize) -> Self {
+        self.max_subjects = subjects;
+        self
+    }
+    /// Sets [`Self::max_digests_per_descriptor`].
+    #[must_use]
+    pub fn with_max_digests_per_descriptor(mut self, digests: usize) -> Self {
+        self.max_digests_per_descriptor = digests;
+        self
+    }
+    /// Sets [`Self::max_descriptors`].
+    #[must_use]
+    pub fn with_max_descriptors(mut self, descriptors: usize) -> Self {
+        self.max_descriptors = descriptors;
+        self
+    }
+    /// Sets [`Self::max_depth`] (values above 127 have no effect: serde_json's own
+    /// recursion limit applies first).
+    #[must_use]
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+}
