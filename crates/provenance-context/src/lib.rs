@@ -1,1 +1,24 @@
 #![doc = include_str!("../README.md")]
+
+mod builder;
+mod checksums;
+mod context;
+mod env;
+mod error;
+mod git;
+mod platform;
+mod subjects;
+mod time_util;
+
+pub use builder::{SLSA_PROVENANCE_V1, STATEMENT_V1, StatementBuilder};
+pub use checksums::{ChecksumEntry, DEFAULT_MAX_CHECKSUM_BYTES, parse_checksums};
+pub use context::{BuildContext, DetectOptions, Overrides, Platform, Source};
+pub use env::{EnvSource, MapEnv, ProcessEnv};
+pub use error::{Error, Result};
+pub use git::{GitBinary, GitInfo, normalize_repo_url};
+pub use platform::{
+    BUILD_TYPE_PREFIX, GITHUB_BUILD_TYPE, GITHUB_DEFAULT_SERVER, GITLAB_BUILD_TYPE_PREFIX,
+    LOCAL_BUILDER_ID,
+};
+pub use subjects::{DEFAULT_MAX_SUBJECTS, SubjectSet};
+pub use time_util::format_timestamp;

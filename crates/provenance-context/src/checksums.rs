@@ -1,0 +1,248 @@
+//! Checksum lists: `sha256sum` / `sha512sum` output (text and binary mode, escaped names, BSD
+//! `--tag` lines) and the base64-encoded form that slsa-github-generator takes as
+//! `base64-subjects`.
+
+use base64::Engine as _;
+use provenance_digest::{Algorithm, DigestSet};
+
+use crate::error::{Error, Result};
+
+/// Default bound on the size of a checksum list (bytes).
+pub const DEFAULT_MAX_CHECKSUM_BYTES: usize = 16 * 1024 * 1024;
+
+/// One line of a checksum list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChecksumEntry {
+    /// The file name, unescaped.
+    pub name: String,
+    /// Its digest (one algorithm, chosen by the digest length or the BSD tag).
+    pub digest: DigestSet,
+}
+
+/// Parses a checksum list. `source_name` names the input in errors (a path, or `-`).
+///
+/// Accepted, line by line (blank lines are skipped, `\r\n` is accepted):
+/// * `HEX  NAME` (text mode) and `HEX *NAME` (binary mode), where the length of `HEX` selects
+///   the algorithm: 56 `sha224`, 64 `sha256`, 96 `sha384`, 128 `sha512`;
+/// * a leading `\` marking an escaped name (`\\` and `\n`, `\r` as GNU coreutils writes them);
+/// * BSD style `SHA256 (NAME) = HEX` (`sha256sum --tag`).
+///
+/// When the text is not a checksum list but valid base64 (whitespace ignored), it is decoded
+/// and parsed again: that is slsa-github-generator's `base64-subjects` form.
+///
+/// ```
+/// use provenance_context::parse_checksums;
+/// let list = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae *dist/foo.tar.gz\n";
+/// let entries = parse_checksums(list.as_bytes(), "SHA256SUMS").unwrap();
+/// assert_eq!(entries[0].name, "dist/foo.tar.gz");
+/// assert_eq!(entries[0].digest.get("sha256"), Some("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"));
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidChecksumLine`] naming the first bad line (1-based),
+/// [`Error::ChecksumListTooLarge`] beyond [`DEFAULT_MAX_CHECKSUM_BYTES`].
+pub fn parse_checksums(bytes: &[u8], source_name: &str) -> Result<Vec<ChecksumEntry>> {
+    if bytes.len() > DEFAULT_MAX_CHECKSUM_BYTES {
+        return Err(Error::ChecksumListTooLarge {
+            source_name: source_name.to_owned(),
+            what: "bytes",
+            limit: DEFAULT_MAX_CHECKSUM_BYTES,
+        });
+    }
+    match parse_text(bytes, source_name) {
+        Ok(entries) => Ok(entries),
+        Err(text_error) => match decode_base64(bytes) {
+            Some(decoded) if looks_like_checksums(&decoded) => {
+                parse_text(&decoded, &format!("{source_name} (base64-decoded)"))
+            }
+            _ => Err(text_error),
+        },
+    }
+}
+
+fn looks_like_checksums(decoded: &[u8]) -> bool {
+    decoded
+        .split(|b| *b == b'\n')
+        .find(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .is_some_and(|line| parse_line(line).is_ok())
+}
+
+fn decode_base64(bytes: &[u8]) -> Option<Vec<u8>> {
+    let compact: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if compact.is_empty() {
+        return None;
+    }
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    engine.decode(&compact).ok()
+}
+
+fn parse_text(bytes: &[u8], source_name: &str) -> Result<Vec<ChecksumEntry>> {
+    let mut entries = Vec::new();
+    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let entry = parse_line(line).map_err(|reason| Error::InvalidChecksumLine {
+            source_name: source_name.to_owned(),
+            line: index + 1,
+            reason,
+        })?;
+        entries.push(entry);
+    }
+    if entries.is_empty() {
+        return Err(Error::InvalidChecksumLine {
+            source_name: source_name.to_owned(),
+            line: 1,
+            reason: "no checksum lines",
+        });
+    }
+    Ok(entries)
+}
+
+fn parse_line(line: &[u8]) -> Result<ChecksumEntry, &'static str> {
+    let (escaped, line) = match line.strip_prefix(b"\\") {
+        Some(rest) => (true, rest),
+        None => (false, line),
+    };
+    let gnu_hex = line
+        .iter()
+        .position(|b| *b == b' ')
+        .and_then(|space| line.get(..space))
+        .filter(|hex| !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit));
+    let (algorithm, hex, raw_name) = if let Some(hex) = gnu_hex {
+        let [b' ', b' ' | b'*', name @ ..] = line.get(hex.len()..).unwrap_or_default() else {
+            return Err("expected two spaces (text mode) or ' *' (binary mode) after the digest");
+        };
+        let algorithm = match hex.len() {
+            56 => Algorithm::Sha224,
+            64 => Algorithm::Sha256,
+            96 => Algorithm::Sha384,
+            128 => Algorithm::Sha512,
+            40 => return Err("40-digit (SHA-1) digests are not accepted for subjects"),
+            _ => return Err("digest length does not match sha224/sha256/sha384/sha512"),
+        };
+        (algorithm, hex, name)
+    } else {
+        parse_bsd(line)?
+    };
+    if raw_name.is_empty() {
+        return Err("missing file name");
+    }
+    let hex = std::str::from_utf8(hex)
+        .map_err(|_| "digest is not hexadecimal")?
+        .to_ascii_lowercase();
+    let name = if escaped {
+        unescape(raw_name)?
+    } else {
+        raw_name.to_vec()
+    };
+    let name = String::from_utf8(name).map_err(|_| "file name is not valid UTF-8")?;
+    let digest = DigestSet::single(algorithm, &hex)
+        .map_err(|_| "digest is not valid hexadecimal of the expected length")?;
+    Ok(ChecksumEntry { name, digest })
+}
+
+/// `SHA256 (NAME) = HEX`.
+fn parse_bsd(line: &[u8]) -> Result<(Algorithm, &[u8], &[u8]), &'static str> {
+    const NOT: &str =
+        "not a checksum line (expected `HEX  NAME`, `HEX *NAME` or `SHA256 (NAME) = HEX`)";
+    let open = line.windows(2).position(|w| w == b" (").ok_or(NOT)?;
+    let close = line.windows(4).rposition(|w| w == b") = ").ok_or(NOT)?;
+    let tag = line.get(..open).ok_or(NOT)?;
+    let name = line.get(open + 2..close).ok_or(NOT)?;
+    let hex = line.get(close + 4..).ok_or(NOT)?;
+    let algorithm = match tag {
+        b"SHA224" => Algorithm::Sha224,
+        b"SHA256" => Algorithm::Sha256,
+        b"SHA384" => Algorithm::Sha384,
+        b"SHA512" => Algorithm::Sha512,
+        _ => return Err("unsupported BSD-style algorithm tag (SHA224, SHA256, SHA384, SHA512)"),
+    };
+    if hex.len() != algorithm.hex_len() || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return Err("digest length does not match its algorithm tag");
+    }
+    Ok((algorithm, hex, name))
+}
+
+fn unescape(name: &[u8]) -> Result<Vec<u8>, &'static str> {
+    let mut out = Vec::with_capacity(name.len());
+    let mut bytes = name.iter();
+    while let Some(&b) = bytes.next() {
+        if b == b'\\' {
+            match bytes.next() {
+                Some(b'\\') => out.push(b'\\'),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                _ => return Err("invalid escape in file name (only \\\\, \\n and \\r)"),
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+
+    #[test]
+    fn text_binary_and_escaped() {
+        let list = format!("{H}  a.txt\r\n\n{H} *bin/b\n\\{H}  dir\\\\x\\nname\n");
+        let entries = parse_checksums(list.as_bytes(), "f").unwrap();
+        let names: Vec<_> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a.txt", "bin/b", "dir\\x\nname"]);
+        assert!(entries.iter().all(|e| e.digest.get("sha256") == Some(H)));
+    }
+
+    #[test]
+    fn bsd_and_sha512() {
+        let h512 = "ab".repeat(64);
+        let list = format!("SHA256 (x y.tar) = {H}\n{}  z\n", h512.to_uppercase());
+        let entries = parse_checksums(list.as_bytes(), "f").unwrap();
+        assert_eq!(entries[0].name, "x y.tar");
+        assert_eq!(entries[1].digest.get("sha512"), Some(h512.as_str()));
+    }
+
+    #[test]
+    fn base64_form() {
+        let list = format!("{H}  artifact1\n{H}  artifact2\n");
+        let encoded = base64::engine::general_purpose::STANDARD.encode(list);
+        let entries = parse_checksums(encoded.as_bytes(), "b64").unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].name, "artifact2");
+    }
+
+    #[test]
+    fn bad_lines_name_their_number() {
+        let cases = [
+            (format!("{H}  ok\n{H} nospace\n"), 2),
+            (format!("{H}  ok\n\nzz  bad\n"), 3),
+            (format!("{}  short\n", &H[..60]), 1),
+            (format!("{}  sha1\n", &H[..40]), 1),
+            (format!("\\{H}  bad\\escape\n"), 1),
+            (format!("{H}  \n"), 1),
+            (String::new(), 1),
+        ];
+        for (text, line) in cases {
+            match parse_checksums(text.as_bytes(), "list") {
+                Err(Error::InvalidChecksumLine { line: got, .. }) => {
+                    assert_eq!(got, line, "{text:?}")
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+    }
+}
