@@ -319,7 +319,11 @@ mod tests {
 
     #[test]
     fn paths_render_like_jq() {
-        let p = FieldPath::root().key("subject").index(3).key("digest").key("sha256");
+        let p = FieldPath::root()
+            .key("subject")
+            .index(3)
+            .key("digest")
+            .key("sha256");
         assert_eq!(p.to_string(), "subject[3].digest.sha256");
         assert_eq!(FieldPath::root().to_string(), "(root)");
     }

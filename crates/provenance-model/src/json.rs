@@ -178,7 +178,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 limit: state.limits.max_depth(),
             }));
         }
-        let max = (self.ctx == Ctx::SubjectDigest).then(|| state.limits.max_digests_per_descriptor());
+        let max =
+            (self.ctx == Ctx::SubjectDigest).then(|| state.limits.max_digests_per_descriptor());
         let mut out = Map::new();
         while let Some(key) = access.next_key::<String>()? {
             if out.contains_key(&key) {
@@ -266,6 +267,10 @@ impl Obj {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+        self.map.get(key)
     }
 
     pub(crate) fn contains(&self, key: &str) -> bool {
@@ -454,7 +459,13 @@ mod tests {
         let limits = Limits::default().with_max_depth(3);
         assert!(parse(b"[[[1]]]", &limits, Ctx::Other).is_ok());
         let err = parse(b"[[[[1]]]]", &limits, Ctx::Other).unwrap_err();
-        assert!(matches!(err, Error::LimitExceeded { kind: LimitKind::Depth, .. }));
+        assert!(matches!(
+            err,
+            Error::LimitExceeded {
+                kind: LimitKind::Depth,
+                ..
+            }
+        ));
     }
 
     #[test]

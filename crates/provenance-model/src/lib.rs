@@ -4,10 +4,12 @@ mod error;
 mod json;
 mod limits;
 mod resource_descriptor;
+mod slsa_v02;
 mod slsa_v1;
 mod statement;
 mod timestamp;
 mod type_uri;
+mod vsa;
 
 use serde_json::{Map, Value};
 
@@ -17,9 +19,13 @@ pub use limits::Limits;
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 pub use resource_descriptor::ResourceDescriptor;
 pub use slsa_v1::{BuildDefinition, BuildMetadata, Builder, Provenance, RunDetails};
+pub use slsa_v02::{
+    BuilderV02, Completeness, ConfigSource, Invocation, MetadataV02, ProvenanceV02, SlsaProvenance,
+};
 pub use statement::{PredicateKind, Statement, StatementType};
 pub use timestamp::Timestamp;
 pub use type_uri::TypeUri;
+pub use vsa::{VerificationResult, VerificationSummary, Verifier};
 
 /// `_type` of an in-toto Statement v1 (what this crate writes).
 pub const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
@@ -37,7 +43,7 @@ pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 /// A typed predicate that can be carried by a [`Statement`].
 ///
-/// Implemented by [`Provenance`] (SLSA v1), `ProvenanceV02` and `VerificationSummary`;
+/// Implemented by [`Provenance`] (SLSA v1), [`ProvenanceV02`] and [`VerificationSummary`];
 /// implement it for your own predicate types to use [`Statement::new`] and
 /// [`Statement::predicate`] with them.
 pub trait Predicate: Sized + serde::Serialize {

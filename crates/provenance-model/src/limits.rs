@@ -24,6 +24,10 @@
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the `max_` prefix is the meaning of each bound"
+)]
 pub struct Limits {
     max_payload_bytes: usize,
     max_subjects: usize,
@@ -53,7 +57,7 @@ impl Limits {
     pub const DEFAULT_MAX_DIGESTS_PER_DESCRIPTOR: usize = 32;
     /// Default [`Self::max_descriptors`]: 10 000.
     pub const DEFAULT_MAX_DESCRIPTORS: usize = 10_000;
-    /// Default [`Self::max_depth`]: 64 (serde_json itself stops at 128).
+    /// Default [`Self::max_depth`]: 64 (`serde_json` itself stops at 128).
     pub const DEFAULT_MAX_DEPTH: usize = 64;
 
     /// Largest document accepted, in bytes.
@@ -102,7 +106,7 @@ impl Limits {
         self.max_descriptors = descriptors;
         self
     }
-    /// Sets [`Self::max_depth`] (values above 127 have no effect: serde_json's own
+    /// Sets [`Self::max_depth`] (values above 127 have no effect: `serde_json`'s own
     /// recursion limit applies first).
     #[must_use]
     pub fn with_max_depth(mut self, depth: usize) -> Self {

@@ -171,7 +171,9 @@ impl ResourceDescriptor {
     /// non-empty.
     pub fn has_locator(&self) -> bool {
         let non_empty = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.is_empty());
-        non_empty(&self.uri) || non_empty(&self.content) || self.digest.as_ref().is_some_and(|d| !d.is_empty())
+        non_empty(&self.uri)
+            || non_empty(&self.content)
+            || self.digest.as_ref().is_some_and(|d| !d.is_empty())
     }
 
     /// Checks the spec's minimum ([`Self::has_locator`]).
@@ -223,9 +225,9 @@ impl ResourceDescriptor {
     }
 
     /// Reads and validates one descriptor.
-    pub(crate) fn decode(value: Value, path: FieldPath, limits: &Limits) -> Result<Self> {
+    pub(crate) fn decode(value: Value, path: &FieldPath, limits: &Limits) -> Result<Self> {
         let rd = Self::decode_unchecked(value, path.clone(), limits)?;
-        rd.validate_at(&path)?;
+        rd.validate_at(path)?;
         Ok(rd)
     }
 
@@ -240,7 +242,7 @@ impl ResourceDescriptor {
         items
             .into_iter()
             .enumerate()
-            .map(|(i, v)| Self::decode(v, path.index(i), limits))
+            .map(|(i, v)| Self::decode(v, &path.index(i), limits))
             .collect()
     }
 
@@ -250,7 +252,7 @@ impl ResourceDescriptor {
     /// Any [`Error`] naming the offending field.
     pub fn from_slice(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let value = json::parse(bytes, limits, json::Ctx::Other)?;
-        Self::decode(value, FieldPath::root(), limits)
+        Self::decode(value, &FieldPath::root(), limits)
     }
 }
 
@@ -258,7 +260,8 @@ impl<'de> Deserialize<'de> for ResourceDescriptor {
     /// Deserialises and validates with [`Limits::default`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        Self::decode(value, FieldPath::root(), &Limits::default()).map_err(serde::de::Error::custom)
+        Self::decode(value, &FieldPath::root(), &Limits::default())
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -297,7 +300,10 @@ pub(crate) fn decode_digest_set(obj: Obj, limits: &Limits) -> Result<Option<Dige
             });
         };
         set.insert(&algorithm, &value)
-            .map_err(|source| Error::InvalidDigest { path: entry, source })?;
+            .map_err(|source| Error::InvalidDigest {
+                path: entry,
+                source,
+            })?;
     }
     Ok(Some(set))
 }
@@ -321,7 +327,10 @@ mod tests {
             r#"{"uri":"","digest":{}}"#,
             "{}",
         ] {
-            assert!(matches!(rd(bad), Err(Error::DescriptorEmpty { .. })), "{bad}");
+            assert!(
+                matches!(rd(bad), Err(Error::DescriptorEmpty { .. })),
+                "{bad}"
+            );
         }
     }
 
@@ -338,7 +347,10 @@ mod tests {
 
     #[test]
     fn content_must_be_base64() {
-        assert!(matches!(rd(r#"{"content":"***"}"#), Err(Error::InvalidBase64 { .. })));
+        assert!(matches!(
+            rd(r#"{"content":"***"}"#),
+            Err(Error::InvalidBase64 { .. })
+        ));
         let ok = rd(r#"{"content":"Ynl0ZXNjb250ZW50"}"#).unwrap();
         assert_eq!(ok.content().unwrap(), b"bytescontent");
     }

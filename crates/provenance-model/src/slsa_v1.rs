@@ -70,6 +70,10 @@ pub struct RunDetails {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_field_names,
+    reason = "`builderDependencies` is the SLSA field name"
+)]
 pub struct Builder {
     id: TypeUri,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -129,7 +133,8 @@ impl Provenance {
 
     pub(crate) fn decode(value: Value, path: FieldPath, limits: &Limits) -> Result<Self> {
         let mut obj = Obj::new(value, path)?;
-        let build_definition = BuildDefinition::decode(required_message(&mut obj, "buildDefinition")?, limits)?;
+        let build_definition =
+            BuildDefinition::decode(required_message(&mut obj, "buildDefinition")?, limits)?;
         let run_details = RunDetails::decode(required_message(&mut obj, "runDetails")?, limits)?;
         Ok(Self {
             build_definition,
@@ -144,7 +149,9 @@ impl Provenance {
 pub(crate) fn required_message(obj: &mut Obj, key: &str) -> Result<Obj> {
     match obj.opt_object(key)? {
         Some(inner) if !inner.is_empty() => Ok(inner),
-        _ => Err(Error::MissingField { path: obj.field(key) }),
+        _ => Err(Error::MissingField {
+            path: obj.field(key),
+        }),
     }
 }
 
@@ -217,11 +224,11 @@ impl BuildDefinition {
 
     fn decode(mut obj: Obj, limits: &Limits) -> Result<Self> {
         let build_type = required_type_uri(&mut obj, "buildType")?;
-        let external_parameters = obj
-            .opt_map("externalParameters")?
-            .ok_or_else(|| Error::MissingField {
-                path: obj.field("externalParameters"),
-            })?;
+        let external_parameters =
+            obj.opt_map("externalParameters")?
+                .ok_or_else(|| Error::MissingField {
+                    path: obj.field("externalParameters"),
+                })?;
         let internal_parameters = obj.opt_map("internalParameters")?;
         let resolved_dependencies =
             ResourceDescriptor::decode_list(&mut obj, "resolvedDependencies", limits)?;
@@ -292,7 +299,7 @@ impl RunDetails {
 }
 
 impl Builder {
-    /// A builder with its `id` (a TypeURI naming the trusted build platform).
+    /// A builder with its `id` (a `TypeURI` naming the trusted build platform).
     pub fn new(id: TypeUri) -> Self {
         Self {
             id,
@@ -303,7 +310,11 @@ impl Builder {
     }
     /// Adds one `version` entry (component -> version).
     #[must_use]
-    pub fn with_version(mut self, component: impl Into<String>, version: impl Into<String>) -> Self {
+    pub fn with_version(
+        mut self,
+        component: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
         self.version.insert(component.into(), version.into());
         self
     }
@@ -431,26 +442,56 @@ mod tests {
     #[test]
     fn required_fields_are_named() {
         let cases = [
-            (r#"{"runDetails":{"builder":{"id":"b"}}}"#, "buildDefinition"),
-            (r#"{"buildDefinition":{},"runDetails":{"builder":{"id":"b"}}}"#, "buildDefinition"),
-            (r#"{"buildDefinition":{"externalParameters":{}},"runDetails":{"builder":{"id":"b"}}}"#, "buildDefinition.buildType"),
-            (r#"{"buildDefinition":{"buildType":"bt"},"runDetails":{"builder":{"id":"b"}}}"#, "buildDefinition.externalParameters"),
-            (r#"{"buildDefinition":{"buildType":"bt","externalParameters":{}},"runDetails":{}}"#, "runDetails"),
-            (r#"{"buildDefinition":{"buildType":"bt","externalParameters":{}},"runDetails":{"builder":{}}}"#, "runDetails.builder"),
+            (
+                r#"{"runDetails":{"builder":{"id":"b"}}}"#,
+                "buildDefinition",
+            ),
+            (
+                r#"{"buildDefinition":{},"runDetails":{"builder":{"id":"b"}}}"#,
+                "buildDefinition",
+            ),
+            (
+                r#"{"buildDefinition":{"externalParameters":{}},"runDetails":{"builder":{"id":"b"}}}"#,
+                "buildDefinition.buildType",
+            ),
+            (
+                r#"{"buildDefinition":{"buildType":"bt"},"runDetails":{"builder":{"id":"b"}}}"#,
+                "buildDefinition.externalParameters",
+            ),
+            (
+                r#"{"buildDefinition":{"buildType":"bt","externalParameters":{}},"runDetails":{}}"#,
+                "runDetails",
+            ),
+            (
+                r#"{"buildDefinition":{"buildType":"bt","externalParameters":{}},"runDetails":{"builder":{}}}"#,
+                "runDetails.builder",
+            ),
         ];
         for (json, field) in cases {
             let err = prov(json).unwrap_err();
-            assert!(matches!(&err, Error::MissingField { path } if path.as_str() == field), "{json}: {err:?}");
+            assert!(
+                matches!(&err, Error::MissingField { path } if path.as_str() == field),
+                "{json}: {err:?}"
+            );
         }
         let err = prov(r#"{"buildDefinition":{"buildType":"bt","externalParameters":{}},"runDetails":{"builder":{"id":""}}}"#).unwrap_err();
-        assert!(matches!(&err, Error::Empty { path } if path.as_str() == "runDetails.builder.id"), "{err:?}");
+        assert!(
+            matches!(&err, Error::Empty { path } if path.as_str() == "runDetails.builder.id"),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn timestamps_are_validated() {
-        let bad = MINIMAL.replace(r#"{"id":"b"}"#, r#"{"id":"b"},"metadata":{"startedOn":"yesterday"}"#);
+        let bad = MINIMAL.replace(
+            r#"{"id":"b"}"#,
+            r#"{"id":"b"},"metadata":{"startedOn":"yesterday"}"#,
+        );
         let err = prov(&bad).unwrap_err();
-        assert!(matches!(&err, Error::InvalidTimestamp { path, .. } if path.as_str() == "runDetails.metadata.startedOn"), "{err:?}");
+        assert!(
+            matches!(&err, Error::InvalidTimestamp { path, .. } if path.as_str() == "runDetails.metadata.startedOn"),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -460,6 +501,9 @@ mod tests {
             r#""externalParameters":{},"resolvedDependencies":[{"uri":"u"},{"name":"n"}]"#,
         );
         let err = prov(&bad).unwrap_err();
-        assert!(matches!(&err, Error::DescriptorEmpty { path } if path.as_str() == "buildDefinition.resolvedDependencies[1]"), "{err:?}");
+        assert!(
+            matches!(&err, Error::DescriptorEmpty { path } if path.as_str() == "buildDefinition.resolvedDependencies[1]"),
+            "{err:?}"
+        );
     }
 }

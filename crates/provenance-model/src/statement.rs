@@ -9,7 +9,7 @@ use crate::limits::Limits;
 use crate::resource_descriptor::ResourceDescriptor;
 use crate::type_uri::TypeUri;
 use crate::{
-    Predicate, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1, STATEMENT_V01, STATEMENT_V1, VSA_V1,
+    Predicate, SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, STATEMENT_V01, STATEMENT_V1, VSA_V1,
 };
 
 /// The `_type` of a Statement: which version of the in-toto Statement layer it is.
@@ -122,6 +122,7 @@ impl PredicateKind {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
+#[expect(clippy::struct_field_names, reason = "mirrors the in-toto field names")]
 pub struct Statement {
     #[serde(rename = "_type")]
     statement_type: StatementType,
@@ -192,7 +193,11 @@ impl Statement {
             });
         }
         let type_text = match obj.take("_type") {
-            None => return Err(Error::MissingField { path: obj.field("_type") }),
+            None => {
+                return Err(Error::MissingField {
+                    path: obj.field("_type"),
+                });
+            }
             Some(Value::String(s)) => s,
             Some(other) => return Err(json::wrong(obj.field("_type"), JsonKind::String, &other)),
         };
@@ -227,10 +232,18 @@ impl Statement {
         };
 
         let predicate = match obj.take("predicate") {
-            None => return Err(Error::MissingField { path: obj.field("predicate") }),
+            None => {
+                return Err(Error::MissingField {
+                    path: obj.field("predicate"),
+                });
+            }
             Some(Value::Object(m)) => m,
             Some(other) => {
-                return Err(json::wrong(obj.field("predicate"), JsonKind::Object, &other));
+                return Err(json::wrong(
+                    obj.field("predicate"),
+                    JsonKind::Object,
+                    &other,
+                ));
             }
         };
 
@@ -352,8 +365,14 @@ mod tests {
 
     #[test]
     fn reads_v1_and_v01() {
-        assert_eq!(st(&doc(STATEMENT_V1, "")).unwrap().statement_type(), StatementType::V1);
-        assert_eq!(st(&doc(STATEMENT_V01, "")).unwrap().statement_type(), StatementType::V01);
+        assert_eq!(
+            st(&doc(STATEMENT_V1, "")).unwrap().statement_type(),
+            StatementType::V1
+        );
+        assert_eq!(
+            st(&doc(STATEMENT_V01, "")).unwrap().statement_type(),
+            StatementType::V01
+        );
     }
 
     #[test]
@@ -365,15 +384,27 @@ mod tests {
             ("https://in-toto.io/Layout/v1", NotStatementKind::Layout),
         ] {
             let err = st(&doc(t, "")).unwrap_err();
-            assert!(matches!(err, Error::NotAStatement { kind: k } if k == kind), "{t}: {err:?}");
+            assert!(
+                matches!(err, Error::NotAStatement { kind: k } if k == kind),
+                "{t}: {err:?}"
+            );
         }
-        for t in ["https://in-toto.io/Statement/v2", "https://in-toto.io/Statement/v0.2", "x"] {
-            assert!(matches!(st(&doc(t, "")), Err(Error::UnsupportedStatementType { .. })), "{t}");
+        for t in [
+            "https://in-toto.io/Statement/v2",
+            "https://in-toto.io/Statement/v0.2",
+            "x",
+        ] {
+            assert!(
+                matches!(st(&doc(t, "")), Err(Error::UnsupportedStatementType { .. })),
+                "{t}"
+            );
         }
         let metablock = r#"{"signed":{"_type":"link"},"signatures":[]}"#;
         assert!(matches!(
             st(metablock),
-            Err(Error::NotAStatement { kind: NotStatementKind::Metablock })
+            Err(Error::NotAStatement {
+                kind: NotStatementKind::Metablock
+            })
         ));
     }
 
@@ -383,7 +414,10 @@ mod tests {
         let parsed = st(&text).unwrap();
         let again = String::from_utf8(parsed.to_json_bytes().unwrap()).unwrap();
         // Unknown fields come back sorted after the known ones.
-        assert!(again.ends_with(r#""predicate":{},"aaa":{"x":null},"zzz":[1,2]}"#), "{again}");
+        assert!(
+            again.ends_with(r#""predicate":{},"aaa":{"x":null},"zzz":[1,2]}"#),
+            "{again}"
+        );
         assert_eq!(st(&again).unwrap(), parsed);
     }
 
@@ -393,9 +427,15 @@ mod tests {
             r#"{{"_type":"{STATEMENT_V1}","subject":[{{"name":"a","uri":"u"}}],"predicateType":"p","predicate":{{}}}}"#
         );
         let err = st(&no_digest).unwrap_err();
-        assert!(matches!(&err, Error::SubjectDigestMissing { path } if path.as_str() == "subject[0]"), "{err:?}");
+        assert!(
+            matches!(&err, Error::SubjectDigestMissing { path } if path.as_str() == "subject[0]"),
+            "{err:?}"
+        );
         let empty_digest = no_digest.replace(r#""uri":"u""#, r#""digest":{}"#);
-        assert!(matches!(st(&empty_digest), Err(Error::SubjectDigestMissing { .. })));
+        assert!(matches!(
+            st(&empty_digest),
+            Err(Error::SubjectDigestMissing { .. })
+        ));
         let no_subjects = format!(
             r#"{{"_type":"{STATEMENT_V1}","subject":[],"predicateType":"p","predicate":{{}}}}"#
         );
@@ -405,13 +445,21 @@ mod tests {
     #[test]
     fn predicate_type_mismatch_is_explicit() {
         let parsed = st(&doc(STATEMENT_V1, "")).unwrap();
-        let err = parsed.predicate::<crate::Provenance>(&Limits::default()).unwrap_err();
+        let err = parsed
+            .predicate::<crate::Provenance>(&Limits::default())
+            .unwrap_err();
         assert!(matches!(err, Error::PredicateTypeMismatch { .. }));
     }
 
     #[test]
     fn slsa_v1_dot_zero_is_not_v1() {
-        assert_eq!(PredicateKind::of("https://slsa.dev/provenance/v1.0"), PredicateKind::Other);
-        assert_eq!(PredicateKind::of(SLSA_PROVENANCE_V1), PredicateKind::SlsaProvenanceV1);
+        assert_eq!(
+            PredicateKind::of("https://slsa.dev/provenance/v1.0"),
+            PredicateKind::Other
+        );
+        assert_eq!(
+            PredicateKind::of(SLSA_PROVENANCE_V1),
+            PredicateKind::SlsaProvenanceV1
+        );
     }
 }

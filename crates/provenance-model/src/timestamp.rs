@@ -65,9 +65,10 @@ impl Timestamp {
     /// # Errors
     /// [`Error::TimestampFormat`] when the value is outside the years 0000-9999.
     pub fn from_unix(seconds: i64) -> Result<Self> {
-        let at = OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| Error::TimestampFormat {
-            source: time::error::Format::InvalidComponent("year"),
-        })?;
+        let at =
+            OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| Error::TimestampFormat {
+                source: time::error::Format::InvalidComponent("year"),
+            })?;
         Self::from_datetime(at)
     }
 
@@ -155,7 +156,13 @@ mod tests {
 
     #[test]
     fn rejects_non_rfc3339() {
-        for bad in ["", "2024-01-01", "2024-01-01T00:00:00", "yesterday", "2024-13-01T00:00:00Z"] {
+        for bad in [
+            "",
+            "2024-01-01",
+            "2024-01-01T00:00:00",
+            "yesterday",
+            "2024-13-01T00:00:00Z",
+        ] {
             assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
         }
     }
