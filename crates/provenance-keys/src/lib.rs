@@ -1,1 +1,18 @@
 #![doc = include_str!("../README.md")]
+
+mod cosign;
+mod error;
+pub mod fs;
+mod oids;
+mod password;
+mod pem;
+mod private;
+mod public;
+mod source;
+
+pub use error::Error;
+pub use password::{PASSWORD_ENV, Password};
+pub use private::PrivateKey;
+pub use provenance_dsse::KeyId;
+pub use public::{KeyAlgorithm, PublicKey, key_id_for_spki_der};
+pub use source::KeySource;
