@@ -1,0 +1,563 @@
+//! Sigstore bundles v0.1, v0.2 and v0.3 (`dev.sigstore.bundle.v1.Bundle`) in protobuf JSON
+//! form: camelCase names, base64 `bytes`, 64-bit integers as strings.
+//!
+//! Parsing is strict (unknown fields rejected, every base64 field decoded, counts bounded);
+//! the original wire structure is kept so that [`Bundle::to_json`] writes what was read.
+
+use crate::cert::Certificate;
+use crate::crypto::HashAlgorithm;
+use crate::error::{Error, Result, malformed};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Limits applied while reading a bundle (sigstore-go's limits: CVE-2024-45395).
+pub const MAX_TLOG_ENTRIES: usize = 32;
+/// Maximum RFC 3161 timestamps in one bundle.
+pub const MAX_TIMESTAMPS: usize = 32;
+/// Maximum certificates in a bundle's chain.
+pub const MAX_CHAIN_LEN: usize = 10;
+/// Maximum bundle size in bytes.
+pub const MAX_BUNDLE_BYTES: usize = 64 << 20;
+/// Maximum inclusion-proof hashes (a tree of 2^64 leaves needs 64).
+pub const MAX_PROOF_HASHES: usize = 64;
+
+/// The bundle format version, from its `mediaType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BundleVersion {
+    /// `application/vnd.dev.sigstore.bundle+json;version=0.1`
+    V0_1,
+    /// `application/vnd.dev.sigstore.bundle+json;version=0.2`
+    V0_2,
+    /// `application/vnd.dev.sigstore.bundle+json;version=0.3` or `...bundle.v0.3+json`
+    V0_3,
+}
+
+impl BundleVersion {
+    /// Maps a media type to a version.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedMediaType`] for anything else.
+    pub fn from_media_type(mt: &str) -> Result<Self> {
+        match mt {
+            "application/vnd.dev.sigstore.bundle+json;version=0.1" => Ok(Self::V0_1),
+            "application/vnd.dev.sigstore.bundle+json;version=0.2" => Ok(Self::V0_2),
+            "application/vnd.dev.sigstore.bundle+json;version=0.3"
+            | "application/vnd.dev.sigstore.bundle.v0.3+json" => Ok(Self::V0_3),
+            other => Err(Error::UnsupportedMediaType(other.to_owned())),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- wire form
+
+/// An int64 in protobuf JSON: a string (canonical) or a number (accepted).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct I64(pub(crate) i64);
+
+impl<'de> Deserialize<'de> for I64 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            S(String),
+            N(i64),
+        }
+        match Either::deserialize(d)? {
+            Either::N(n) => Ok(Self(n)),
+            Either::S(s) => s.parse().map(Self).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl Serialize for I64 {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireBundle {
+    pub(crate) media_type: String,
+    pub(crate) verification_material: WireMaterial,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) message_signature: Option<WireMessageSignature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) dsse_envelope: Option<WireEnvelope>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireMaterial {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) x509_certificate_chain: Option<WireChain>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) certificate: Option<WireRawBytes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) public_key: Option<WirePublicKeyIdentifier>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) tlog_entries: Vec<WireTlogEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) timestamp_verification_data: Option<WireTimestampData>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireChain {
+    #[serde(default)]
+    pub(crate) certificates: Vec<WireRawBytes>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireRawBytes {
+    #[serde(default)]
+    pub(crate) raw_bytes: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WirePublicKeyIdentifier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) hint: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireTimestampData {
+    #[serde(default)]
+    pub(crate) rfc3161_timestamps: Vec<WireSignedTimestamp>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireSignedTimestamp {
+    pub(crate) signed_timestamp: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireTlogEntry {
+    pub(crate) log_index: I64,
+    pub(crate) log_id: WireLogId,
+    pub(crate) kind_version: WireKindVersion,
+    #[serde(default)]
+    pub(crate) integrated_time: I64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) inclusion_promise: Option<WireInclusionPromise>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) inclusion_proof: Option<WireInclusionProof>,
+    pub(crate) canonicalized_body: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireLogId {
+    pub(crate) key_id: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireKindVersion {
+    pub(crate) kind: String,
+    pub(crate) version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireInclusionPromise {
+    pub(crate) signed_entry_timestamp: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireInclusionProof {
+    pub(crate) log_index: I64,
+    pub(crate) root_hash: String,
+    pub(crate) tree_size: I64,
+    #[serde(default)]
+    pub(crate) hashes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) checkpoint: Option<WireCheckpoint>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireCheckpoint {
+    pub(crate) envelope: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireMessageSignature {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) message_digest: Option<WireHashOutput>,
+    pub(crate) signature: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireHashOutput {
+    pub(crate) algorithm: String,
+    pub(crate) digest: String,
+}
+
+/// A DSSE envelope as it appears in a bundle (and in standalone `.intoto.jsonl` files).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WireEnvelope {
+    pub(crate) payload: String,
+    pub(crate) payload_type: String,
+    #[serde(default)]
+    pub(crate) signatures: Vec<WireDsseSignature>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct WireDsseSignature {
+    #[serde(default)]
+    pub(crate) sig: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) keyid: Option<String>,
+    /// slsa-github-generator before v2.1 embedded the Fulcio certificate here (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cert: Option<String>,
+}
+
+// ---------------------------------------------------------------- parsed form
+
+/// The key material that verifies the bundle's signature.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Material {
+    /// A Fulcio certificate (keyless); `chain` holds any further certificates the bundle
+    /// carries (v0.1/v0.2 `x509CertificateChain`), leaf excluded.
+    Certificate {
+        /// The signing certificate.
+        leaf: Box<Certificate>,
+        /// Intermediates shipped in the bundle.
+        chain: Vec<Certificate>,
+    },
+    /// A public key identified by a hint; the key itself comes from the caller.
+    PublicKey {
+        /// The hint, if any.
+        hint: Option<String>,
+    },
+}
+
+/// A decoded DSSE envelope from a bundle.
+#[derive(Clone, Debug)]
+pub struct DsseEnvelope {
+    pub(crate) payload_type: String,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
+    pub(crate) keyid: Option<String>,
+}
+
+impl DsseEnvelope {
+    /// The (unverified) payload type.
+    pub fn payload_type(&self) -> &str {
+        &self.payload_type
+    }
+
+    /// The DSSE pre-authentication encoding the signature covers.
+    pub fn pae(&self) -> Vec<u8> {
+        pae(&self.payload_type, &self.payload)
+    }
+}
+
+/// DSSE v1 pre-authentication encoding.
+pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + payload_type.len() + 32);
+    out.extend_from_slice(b"DSSEv1 ");
+    out.extend_from_slice(payload_type.len().to_string().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(payload_type.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(payload.len().to_string().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(payload);
+    out
+}
+
+/// What the bundle signs.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Content {
+    /// A signature over an artifact, with an optional (unauthenticated) digest hint.
+    MessageSignature {
+        /// The digest hint (algorithm, bytes).
+        digest: Option<(HashAlgorithm, Vec<u8>)>,
+        /// The signature bytes.
+        signature: Vec<u8>,
+    },
+    /// A DSSE envelope with exactly one signature.
+    Dsse(DsseEnvelope),
+}
+
+/// An inclusion proof.
+#[derive(Clone, Debug)]
+pub(crate) struct InclusionProof {
+    pub(crate) log_index: u64,
+    pub(crate) tree_size: u64,
+    pub(crate) root_hash: Vec<u8>,
+    pub(crate) hashes: Vec<[u8; 32]>,
+    pub(crate) checkpoint: Option<String>,
+}
+
+/// A transparency log entry.
+#[derive(Clone, Debug)]
+pub(crate) struct TlogEntry {
+    pub(crate) log_index: u64,
+    pub(crate) log_id: Vec<u8>,
+    pub(crate) kind: String,
+    pub(crate) version: String,
+    pub(crate) integrated_time: i64,
+    pub(crate) set: Option<Vec<u8>>,
+    pub(crate) proof: Option<InclusionProof>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) body_b64: String,
+}
+
+/// A Sigstore bundle, read strictly and validated structurally (not yet verified).
+#[derive(Clone, Debug)]
+pub struct Bundle {
+    wire: WireBundle,
+    version: BundleVersion,
+    material: Material,
+    content: Content,
+    pub(crate) tlog_entries: Vec<TlogEntry>,
+    pub(crate) timestamps: Vec<Vec<u8>>,
+}
+
+fn limit(what: &'static str, limit: usize, actual: usize) -> Result<()> {
+    if actual > limit { Err(Error::LimitExceeded { what, limit, actual }) } else { Ok(()) }
+}
+
+fn u64_of(field: &'static str, v: I64) -> Result<u64> {
+    u64::try_from(v.0).map_err(|_| malformed(field, format!("negative value {}", v.0)))
+}
+
+impl Bundle {
+    /// Parses a bundle from JSON.
+    ///
+    /// # Errors
+    /// [`Error::Json`] for malformed JSON or unknown fields, [`Error::UnsupportedMediaType`],
+    /// [`Error::VersionMismatch`] when the content contradicts the claimed version,
+    /// [`Error::Malformed`] for bad base64/DER/negative integers, [`Error::LimitExceeded`],
+    /// [`Error::MissingMaterial`] for an empty certificate chain.
+    pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())?;
+        let wire: WireBundle =
+            serde_json::from_slice(bytes).map_err(|source| Error::Json { what: "bundle", source })?;
+        Self::from_wire(wire)
+    }
+
+    pub(crate) fn from_wire(wire: WireBundle) -> Result<Self> {
+        let version = BundleVersion::from_media_type(&wire.media_type)?;
+        let vm = &wire.verification_material;
+        let mismatch = |reason| Error::VersionMismatch { media_type: wire.media_type.clone(), reason };
+        let present = usize::from(vm.x509_certificate_chain.is_some())
+            + usize::from(vm.certificate.is_some())
+            + usize::from(vm.public_key.is_some());
+        if present != 1 {
+            return Err(Error::MissingMaterial("exactly one of x509CertificateChain, certificate, publicKey"));
+        }
+        let material = if let Some(chain) = &vm.x509_certificate_chain {
+            limit("certificate chain length", MAX_CHAIN_LEN, chain.certificates.len())?;
+            let mut certs = Vec::new();
+            for c in &chain.certificates {
+                certs.push(Certificate::from_der(&crate::b64::decode("certificate", &c.raw_bytes)?)?);
+            }
+            if certs.is_empty() {
+                return Err(Error::MissingMaterial("empty certificate chain"));
+            }
+            let leaf = certs.remove(0);
+            Material::Certificate { leaf: Box::new(leaf), chain: certs }
+        } else if let Some(c) = &vm.certificate {
+            if version < BundleVersion::V0_3 {
+                return Err(mismatch("`certificate` exists only from v0.3 on"));
+            }
+            let der = crate::b64::decode("certificate", &c.raw_bytes)?;
+            if der.is_empty() {
+                return Err(Error::MissingMaterial("empty certificate"));
+            }
+            Material::Certificate { leaf: Box::new(Certificate::from_der(&der)?), chain: Vec::new() }
+        } else {
+            Material::PublicKey { hint: vm.public_key.as_ref().and_then(|k| k.hint.clone()) }
+        };
+        let content = match (&wire.message_signature, &wire.dsse_envelope) {
+            (Some(ms), None) => {
+                let digest = match &ms.message_digest {
+                    Some(d) => {
+                        let alg = HashAlgorithm::parse(&d.algorithm)?;
+                        let bytes = crate::b64::decode("messageDigest", &d.digest)?;
+                        if bytes.len() != alg.len() {
+                            return Err(malformed("messageDigest", "wrong length"));
+                        }
+                        Some((alg, bytes))
+                    }
+                    None => None,
+                };
+                let signature = crate::b64::decode("messageSignature.signature", &ms.signature)?;
+                Content::MessageSignature { digest, signature }
+            }
+            (None, Some(env)) => Content::Dsse(decode_envelope(env)?),
+            _ => return Err(malformed("bundle", "exactly one of messageSignature, dsseEnvelope")),
+        };
+        limit("tlog entries", MAX_TLOG_ENTRIES, vm.tlog_entries.len())?;
+        let mut tlog_entries = Vec::new();
+        for e in &vm.tlog_entries {
+            tlog_entries.push(decode_tlog_entry(e)?);
+        }
+        let mut timestamps = Vec::new();
+        if let Some(ts) = &vm.timestamp_verification_data {
+            limit("RFC 3161 timestamps", MAX_TIMESTAMPS, ts.rfc3161_timestamps.len())?;
+            for t in &ts.rfc3161_timestamps {
+                let bytes = crate::b64::decode("signedTimestamp", &t.signed_timestamp)?;
+                if timestamps.contains(&bytes) {
+                    return Err(malformed("signedTimestamp", "duplicate RFC 3161 timestamp"));
+                }
+                timestamps.push(bytes);
+            }
+        }
+        Ok(Self { wire, version, material, content, tlog_entries, timestamps })
+    }
+
+    /// Serialises the bundle as protobuf JSON.
+    ///
+    /// # Errors
+    /// [`Error::Json`] if serialisation fails (it does not for parsed bundles).
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec(&self.wire).map_err(|source| Error::Json { what: "bundle", source })
+    }
+
+    /// Builds a v0.3 bundle around a DSSE envelope signed with a public key identified by
+    /// `hint` (what `attest` writes), without transparency log entries.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] if the payload type is empty or the signature empty.
+    pub fn new_v03_dsse_with_public_key(
+        payload_type: &str,
+        payload: &[u8],
+        signature: &[u8],
+        keyid: Option<&str>,
+        hint: Option<&str>,
+    ) -> Result<Self> {
+        if payload_type.is_empty() || signature.is_empty() {
+            return Err(malformed("dsseEnvelope", "empty payload type or signature"));
+        }
+        let wire = WireBundle {
+            media_type: "application/vnd.dev.sigstore.bundle.v0.3+json".into(),
+            verification_material: WireMaterial {
+                x509_certificate_chain: None,
+                certificate: None,
+                public_key: Some(WirePublicKeyIdentifier { hint: hint.map(str::to_owned) }),
+                tlog_entries: Vec::new(),
+                timestamp_verification_data: None,
+            },
+            message_signature: None,
+            dsse_envelope: Some(WireEnvelope {
+                payload: crate::b64::encode(payload),
+                payload_type: payload_type.to_owned(),
+                signatures: vec![WireDsseSignature {
+                    sig: crate::b64::encode(signature),
+                    keyid: keyid.map(str::to_owned),
+                    cert: None,
+                }],
+            }),
+        };
+        Self::from_wire(wire)
+    }
+
+    /// The version from `mediaType`.
+    pub fn version(&self) -> BundleVersion {
+        self.version
+    }
+    /// The media type string.
+    pub fn media_type(&self) -> &str {
+        &self.wire.media_type
+    }
+    /// The verification material.
+    pub fn material(&self) -> &Material {
+        &self.material
+    }
+    /// The signed content.
+    pub fn content(&self) -> &Content {
+        &self.content
+    }
+    /// Number of transparency log entries.
+    pub fn tlog_entry_count(&self) -> usize {
+        self.tlog_entries.len()
+    }
+}
+
+pub(crate) fn decode_envelope(env: &WireEnvelope) -> Result<DsseEnvelope> {
+    let [sig] = env.signatures.as_slice() else {
+        return Err(malformed("dsseEnvelope", "a Sigstore DSSE envelope has exactly one signature"));
+    };
+    let signature = crate::b64::decode("dsseEnvelope.signatures.sig", &sig.sig)?;
+    if signature.is_empty() {
+        return Err(malformed("dsseEnvelope", "empty signature"));
+    }
+    Ok(DsseEnvelope {
+        payload_type: env.payload_type.clone(),
+        payload: crate::b64::decode("dsseEnvelope.payload", &env.payload)?,
+        signature,
+        keyid: sig.keyid.clone().filter(|k| !k.is_empty()),
+    })
+}
+
+fn decode_tlog_entry(e: &WireTlogEntry) -> Result<TlogEntry> {
+    let proof = match &e.inclusion_proof {
+        Some(p) => {
+            limit("inclusion proof hashes", MAX_PROOF_HASHES, p.hashes.len())?;
+            let mut hashes = Vec::new();
+            for h in &p.hashes {
+                let h = crate::b64::decode("inclusionProof.hashes", h)?;
+                hashes.push(<[u8; 32]>::try_from(h.as_slice()).map_err(|_| malformed("inclusionProof.hashes", "not 32 bytes"))?);
+            }
+            Some(InclusionProof {
+                log_index: u64_of("inclusionProof.logIndex", p.log_index)?,
+                tree_size: u64_of("inclusionProof.treeSize", p.tree_size)?,
+                root_hash: crate::b64::decode("inclusionProof.rootHash", &p.root_hash)?,
+                hashes,
+                checkpoint: p.checkpoint.as_ref().map(|c| c.envelope.clone()),
+            })
+        }
+        None => None,
+    };
+    let set = match &e.inclusion_promise {
+        Some(p) => Some(crate::b64::decode("signedEntryTimestamp", &p.signed_entry_timestamp)?),
+        None => None,
+    };
+    if e.integrated_time.0 < 0 {
+        return Err(malformed("integratedTime", "negative"));
+    }
+    Ok(TlogEntry {
+        log_index: u64_of("logIndex", e.log_index)?,
+        log_id: crate::b64::decode("logId.keyId", &e.log_id.key_id)?,
+        kind: e.kind_version.kind.clone(),
+        version: e.kind_version.version.clone(),
+        integrated_time: e.integrated_time.0,
+        set,
+        proof,
+        body: crate::b64::decode("canonicalizedBody", &e.canonicalized_body)?,
+        body_b64: e.canonicalized_body.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pae_counts_bytes() {
+        assert_eq!(pae("a/é", b"xy"), b"DSSEv1 4 a/\xc3\xa9 2 xy".to_vec());
+    }
+
+    #[test]
+    fn media_types() {
+        assert_eq!(BundleVersion::from_media_type("application/vnd.dev.sigstore.bundle.v0.3+json").unwrap(), BundleVersion::V0_3);
+        assert!(BundleVersion::from_media_type("application/vnd.dev.sigstore.bundle+json;version=0.4").is_err());
+    }
+}

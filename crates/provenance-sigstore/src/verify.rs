@@ -1,0 +1,483 @@
+//! Offline verification of a [`Bundle`] against a [`TrustedRoot`].
+
+use crate::bundle::{Bundle, BundleVersion, Content, Material, TlogEntry, pae};
+use crate::cert::{Certificate, SignerIdentity};
+use crate::crypto::{HashAlgorithm, PublicKey};
+use crate::error::{Error, Result};
+use crate::policy::IdentityPolicy;
+use crate::tlog::{self, Binding, BoundContent};
+use crate::trust::TrustedRoot;
+
+/// id-kp-codeSigning (1.3.6.1.5.5.7.3.3), DER contents.
+const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
+
+/// Who may have signed.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum SignerPolicy {
+    /// A Fulcio certificate chaining to the trusted root, whose identity satisfies the policy
+    /// (which must constrain both SAN and issuer, see [`IdentityPolicy::check_complete`]).
+    Keyless(IdentityPolicy),
+    /// A bundle with `publicKey` material, verified with this key.
+    Key(PublicKey),
+}
+
+/// What the bundle is checked against.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Artifact<'a> {
+    /// The artifact bytes.
+    Bytes(&'a [u8]),
+    /// The artifact digest.
+    Digest(HashAlgorithm, &'a [u8]),
+    /// Nothing (only for DSSE bundles; subject matching is then the caller's job).
+    None,
+}
+
+/// Whether a missing transparency log proof may be tolerated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transparency {
+    /// Every input must be proven in a transparency log (default).
+    #[default]
+    Required,
+    /// INSECURE: accept inputs whose log entry cannot be checked offline (legacy
+    /// slsa-github-generator envelopes with an embedded certificate). The result says so.
+    InsecureIgnore,
+}
+
+/// A check that was performed and passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Check {
+    /// The signature over the artifact digest or the DSSE PAE.
+    Signature,
+    /// The artifact (or digest) equals the signed one.
+    ArtifactDigest,
+    /// Fulcio chain to a trusted CA valid at the signing time, code-signing EKU.
+    CertificateChain,
+    /// An embedded SCT from a trusted CT log.
+    Sct,
+    /// Identity policy (SAN, issuer, extensions).
+    IdentityPolicy,
+    /// Rekor v1 signed entry timestamp.
+    SignedEntryTimestamp,
+    /// RFC 6962 inclusion proof.
+    InclusionProof,
+    /// Checkpoint signed by the log, matching the proof.
+    Checkpoint,
+    /// The log entry body describes this bundle.
+    TlogBody,
+    /// An RFC 3161 timestamp from a trusted TSA.
+    Rfc3161Timestamp,
+}
+
+/// What was verified.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum VerifiedContent {
+    /// A DSSE envelope: the exact signed payload bytes and payload type.
+    Dsse {
+        /// The payload type (as signed).
+        payload_type: String,
+        /// The payload bytes (as signed).
+        payload: Vec<u8>,
+    },
+    /// A message signature over an artifact with this digest.
+    MessageDigest {
+        /// The algorithm.
+        algorithm: HashAlgorithm,
+        /// The digest.
+        digest: Vec<u8>,
+    },
+}
+
+/// The result of a successful verification.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct VerifiedBundle {
+    /// The verified content.
+    pub content: VerifiedContent,
+    /// The signer identity (keyless only).
+    pub identity: Option<SignerIdentity>,
+    /// The earliest verified signing time (Unix seconds).
+    pub signing_time: i64,
+    /// Checks done, in order.
+    pub checks: Vec<Check>,
+    /// Whether a transparency log inclusion was verified (false only for legacy inputs
+    /// accepted with [`Transparency::InsecureIgnore`]).
+    pub tlog_verified: bool,
+}
+
+/// Verifies bundles against a trusted root and a signer policy.
+///
+/// ```no_run
+/// # fn main() -> Result<(), provenance_sigstore::Error> {
+/// use provenance_sigstore::*;
+/// let root = TrustedRoot::public_good()?;
+/// let policy = IdentityPolicy::identity(Matcher::exact("me@example.com"), Matcher::exact("https://accounts.google.com"));
+/// let bundle = Bundle::from_json(&std::fs::read("a.sigstore.json").unwrap())?;
+/// let v = Verifier::new(root, SignerPolicy::Keyless(policy)).verify(&bundle, Artifact::Bytes(b"hello"), 1_800_000_000)?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    root: TrustedRoot,
+    signer: SignerPolicy,
+    transparency: Transparency,
+}
+
+struct Signed<'a> {
+    key: &'a PublicKey,
+    leaf: Option<&'a Certificate>,
+    signature: &'a [u8],
+}
+
+impl Verifier {
+    /// A verifier; transparency is [`Transparency::Required`].
+    pub fn new(root: TrustedRoot, signer: SignerPolicy) -> Self {
+        Self { root, signer, transparency: Transparency::Required }
+    }
+
+    /// Sets the transparency requirement (affects only legacy envelopes).
+    #[must_use]
+    pub fn with_transparency(mut self, t: Transparency) -> Self {
+        self.transparency = t;
+        self
+    }
+
+    /// The trusted root.
+    pub fn trusted_root(&self) -> &TrustedRoot {
+        &self.root
+    }
+
+    /// Verifies `bundle` offline. `now` (Unix seconds) bounds the signing time from above.
+    ///
+    /// # Errors
+    /// The [`Error`] variant names the first failed check: material/policy mismatch,
+    /// signature, artifact digest, transparency log (SET, inclusion proof, checkpoint, body
+    /// binding), timestamps, certificate chain, SCT, identity policy.
+    pub fn verify(&self, bundle: &Bundle, artifact: Artifact<'_>, now: i64) -> Result<VerifiedBundle> {
+        let mut checks = Vec::new();
+        let (key, leaf) = match (bundle.material(), &self.signer) {
+            (Material::Certificate { leaf, chain }, SignerPolicy::Keyless(policy)) => {
+                policy.check_complete()?;
+                self.check_bundle_chain(leaf, chain)?;
+                (leaf.public_key(), Some(&**leaf))
+            }
+            (Material::PublicKey { .. }, SignerPolicy::Key(key)) => (key, None),
+            (Material::PublicKey { .. }, SignerPolicy::Keyless(_)) => {
+                return Err(Error::KeyMismatch("bundle is signed with a public key; give the key to verify it"));
+            }
+            (Material::Certificate { .. }, SignerPolicy::Key(_)) => {
+                return Err(Error::KeyMismatch("bundle is keyless (certificate) but a key was given"));
+            }
+        };
+
+        // 1. The signature over the content, and the artifact.
+        let mut pae_bytes = Vec::new();
+        let (content, signature, bound) = match bundle.content() {
+            Content::MessageSignature { digest: hint, signature } => {
+                let (alg, digest) = match artifact {
+                    Artifact::Bytes(b) => {
+                        let alg = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
+                        (alg, alg.hash(b))
+                    }
+                    Artifact::Digest(alg, d) => (alg, d.to_vec()),
+                    Artifact::None => {
+                        return Err(Error::ArtifactMismatch("a message signature needs the artifact or its digest"));
+                    }
+                };
+                if let Some((ha, hd)) = hint {
+                    if *ha == alg && *hd != digest {
+                        return Err(Error::ArtifactMismatch("bundle messageDigest differs from the artifact"));
+                    }
+                }
+                match (artifact, key.is_ed25519()) {
+                    (Artifact::Bytes(b), _) if !is_ec(key) => key.verify(b, signature, "message signature")?,
+                    _ => key.verify_prehashed(&digest, signature, "message signature")?,
+                }
+                checks.push(Check::Signature);
+                checks.push(Check::ArtifactDigest);
+                (VerifiedContent::MessageDigest { algorithm: alg, digest }, signature.as_slice(), None)
+            }
+            Content::Dsse(env) => {
+                pae_bytes = pae(&env.payload_type, &env.payload);
+                key.verify(&pae_bytes, &env.signature, "DSSE envelope")?;
+                checks.push(Check::Signature);
+                match artifact {
+                    Artifact::None => {}
+                    Artifact::Bytes(b) => {
+                        check_subject(&env.payload, HashAlgorithm::Sha256, &HashAlgorithm::Sha256.hash(b))?;
+                        checks.push(Check::ArtifactDigest);
+                    }
+                    Artifact::Digest(alg, d) => {
+                        check_subject(&env.payload, alg, d)?;
+                        checks.push(Check::ArtifactDigest);
+                    }
+                }
+                let content = VerifiedContent::Dsse { payload_type: env.payload_type.clone(), payload: env.payload.clone() };
+                (content, env.signature.as_slice(), Some((env.payload_type.as_str(), env.payload.as_slice())))
+            }
+        };
+        let signed = Signed { key, leaf, signature };
+        let binding_content = match (&content, bound) {
+            (VerifiedContent::MessageDigest { algorithm, digest }, _) => {
+                BoundContent::Message { alg: *algorithm, digest }
+            }
+            (VerifiedContent::Dsse { .. }, Some((payload_type, payload))) => {
+                BoundContent::Dsse { payload_type, payload, pae: &pae_bytes }
+            }
+            (VerifiedContent::Dsse { .. }, None) => return Err(Error::MissingMaterial("DSSE content")),
+        };
+        let binding = Binding {
+            signature: signed.signature,
+            cert_der: signed.leaf.map(Certificate::der),
+            key: signed.key,
+            content: binding_content,
+        };
+
+        // 2. Transparency log entries and timestamps.
+        if bundle.tlog_entries.is_empty() {
+            return Err(Error::MissingInclusionProof("the bundle has no transparency log entry"));
+        }
+        let mut times = Vec::new();
+        let mut v2_logs = Vec::new();
+        for entry in &bundle.tlog_entries {
+            let outcome = self.verify_entry(bundle.version(), entry, &binding, &mut checks)?;
+            match outcome {
+                EntryTime::Integrated(t) => times.push(t),
+                EntryTime::NeedsTimestamp(logs) => v2_logs.push(logs),
+                EntryTime::Unsigned => {}
+            }
+        }
+        let mut tsa_times = Vec::new();
+        for ts in &bundle.timestamps {
+            tsa_times.push(crate::tsa::verify_timestamp(ts, signed.signature, &self.root)?);
+            checks.push(Check::Rfc3161Timestamp);
+        }
+        for logs in v2_logs {
+            if tsa_times.is_empty() {
+                return Err(Error::NoVerifiedTime("a Rekor v2 entry needs an RFC 3161 timestamp"));
+            }
+            if !logs.iter().any(|l| tsa_times.iter().any(|t| self.root.tlogs().get(*l).is_some_and(|log| log.valid_at(*t)))) {
+                return Err(Error::UntrustedLog { log_id: String::from("(Rekor v2)"), detail: " at the timestamp time".into() });
+            }
+        }
+        times.extend(tsa_times);
+        if times.is_empty() {
+            return Err(Error::NoVerifiedTime("no SET-verified integrated time and no RFC 3161 timestamp"));
+        }
+        if let Some(t) = times.iter().find(|t| **t > now.saturating_add(300)) {
+            return Err(Error::NoVerifiedTime(if *t > now { "signing time lies in the future" } else { "" }));
+        }
+
+        // 3. The certificate at every verified time, SCT, identity.
+        let identity = match signed.leaf {
+            Some(leaf) => {
+                for t in &times {
+                    if *t < leaf.not_before() || *t > leaf.not_after() {
+                        return Err(Error::TimeOutsideCertificate { time: *t, not_before: leaf.not_before(), not_after: leaf.not_after() });
+                    }
+                }
+                let mut issuer = None;
+                for t in &times {
+                    issuer = Some(self.verify_chain(leaf, *t)?);
+                }
+                checks.push(Check::CertificateChain);
+                let issuer = issuer.ok_or(Error::NoVerifiedTime("no time"))?;
+                crate::sct::verify_scts(leaf, &issuer, &self.root)?;
+                checks.push(Check::Sct);
+                let id = SignerIdentity::from_certificate(leaf);
+                if let SignerPolicy::Keyless(policy) = &self.signer {
+                    policy.evaluate(&id)?;
+                    checks.push(Check::IdentityPolicy);
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let signing_time = times.iter().copied().min().unwrap_or_default();
+        Ok(VerifiedBundle { content, identity, signing_time, checks, tlog_verified: true })
+    }
+
+    fn verify_entry(
+        &self,
+        version: BundleVersion,
+        entry: &TlogEntry,
+        binding: &Binding<'_>,
+        checks: &mut Vec<Check>,
+    ) -> Result<EntryTime> {
+        let logs: Vec<usize> = self
+            .root
+            .tlogs()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.log_id() == entry.log_id.as_slice())
+            .map(|(i, _)| i)
+            .collect();
+        if logs.is_empty() {
+            return Err(Error::UntrustedLog { log_id: hex::encode(&entry.log_id), detail: String::new() });
+        }
+        tlog::verify_body(entry, binding)?;
+        checks.push(Check::TlogBody);
+        let rekor_v2 = entry.version == "0.0.2" && entry.integrated_time == 0 && entry.set.is_none();
+        let mut time = if rekor_v2 { EntryTime::NeedsTimestamp(logs.clone()) } else { EntryTime::Unsigned };
+        let mut last = None;
+        let mut ok_logs = Vec::new();
+        for i in &logs {
+            let Some(log) = self.root.tlogs().get(*i) else { continue };
+            let r = (|| -> Result<()> {
+                if let Some(set) = &entry.set {
+                    if !log.valid_at(entry.integrated_time) {
+                        return Err(Error::UntrustedLog {
+                            log_id: hex::encode(&entry.log_id),
+                            detail: format!(" at integrated time {}", entry.integrated_time),
+                        });
+                    }
+                    tlog::verify_set(entry, set, log)?;
+                }
+                match &entry.proof {
+                    Some(proof) => {
+                        tlog::verify_inclusion(proof, tlog::leaf_hash(&entry.body))?;
+                        match &proof.checkpoint {
+                            Some(cp) => tlog::verify_checkpoint(cp, proof, log)?,
+                            // An inclusion proof is only meaningful anchored to a signed
+                            // checkpoint, in every version (sigstore-python rejects such v0.1
+                            // bundles too); a v0.1 bundle may instead carry only a SET.
+                            None => {
+                                return Err(Error::MissingInclusionProof("inclusion proof without a checkpoint"));
+                            }
+                        }
+                    }
+                    None if version >= BundleVersion::V0_2 => {
+                        return Err(Error::MissingInclusionProof("bundle v0.2+ needs an inclusion proof"));
+                    }
+                    None if entry.set.is_none() => {
+                        return Err(Error::MissingInclusionProof("entry has neither an inclusion proof nor a SET"));
+                    }
+                    None => {}
+                }
+                Ok(())
+            })();
+            match r {
+                Ok(()) => ok_logs.push(*i),
+                Err(e) => last = Some(e),
+            }
+        }
+        if ok_logs.is_empty() {
+            return Err(last.unwrap_or(Error::UntrustedLog { log_id: hex::encode(&entry.log_id), detail: String::new() }));
+        }
+        if entry.set.is_some() {
+            checks.push(Check::SignedEntryTimestamp);
+            time = EntryTime::Integrated(entry.integrated_time);
+        }
+        if entry.proof.is_some() {
+            checks.push(Check::InclusionProof);
+            if entry.proof.as_ref().is_some_and(|p| p.checkpoint.is_some()) {
+                checks.push(Check::Checkpoint);
+            }
+        }
+        if let EntryTime::NeedsTimestamp(_) = time {
+            time = EntryTime::NeedsTimestamp(ok_logs);
+        }
+        Ok(time)
+    }
+
+    /// Intermediates shipped in a v0.1/v0.2 bundle are not used for path building (only the
+    /// trusted root's are), but they must not smuggle a root in: the chain must be ordered
+    /// (each certificate issued by the next) and a self-issued certificate may only come last
+    /// and must be one of the trusted root's own certificates.
+    fn check_bundle_chain(&self, leaf: &Certificate, chain: &[Certificate]) -> Result<()> {
+        let mut child = leaf;
+        for (i, cert) in chain.iter().enumerate() {
+            if child.issuer_raw() != cert.subject_raw() {
+                return Err(if chain.iter().any(Certificate::is_self_issued) {
+                    Error::ChainContainsRoot
+                } else {
+                    Error::UntrustedCertificate { time: 0, reason: "bundle certificate chain is not ordered".into() }
+                });
+            }
+            if cert.is_self_issued() {
+                let trusted = self
+                    .root
+                    .certificate_authorities()
+                    .iter()
+                    .any(|ca| ca.chain().last().is_some_and(|r| r.der() == cert.der()));
+                if i + 1 != chain.len() || !trusted {
+                    return Err(Error::ChainContainsRoot);
+                }
+            }
+            child = cert;
+        }
+        Ok(())
+    }
+
+    /// Path validation with rustls-webpki at time `t` against each CA valid at `t`; returns
+    /// the certificate that issued the leaf.
+    fn verify_chain(&self, leaf: &Certificate, t: i64) -> Result<Certificate> {
+        let mut last = String::from("no certificate authority in the trusted root is valid at that time");
+        let unix = rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+            u64::try_from(t).map_err(|_| Error::NoVerifiedTime("negative time"))?,
+        ));
+        let leaf_der = rustls_pki_types::CertificateDer::from(leaf.der());
+        let ee = webpki::EndEntityCert::try_from(&leaf_der)
+            .map_err(|e| Error::UntrustedCertificate { time: t, reason: format!("{e:?}") })?;
+        for ca in self.root.certificate_authorities() {
+            if !ca.valid_at(t) {
+                continue;
+            }
+            let Some((root_cert, intermediates)) = ca.chain().split_last() else { continue };
+            let root_der = rustls_pki_types::CertificateDer::from(root_cert.der());
+            let anchor = match webpki::anchor_from_trusted_cert(&root_der) {
+                Ok(a) => a.to_owned(),
+                Err(e) => {
+                    last = format!("{e:?}");
+                    continue;
+                }
+            };
+            let anchors = [anchor];
+            let inters: Vec<_> = intermediates.iter().map(|c| rustls_pki_types::CertificateDer::from(c.der())).collect();
+            let r = ee.verify_for_usage(
+                webpki::ALL_VERIFICATION_ALGS,
+                &anchors,
+                &inters,
+                unix,
+                webpki::KeyUsage::required(EKU_CODE_SIGNING),
+                None,
+                None,
+            );
+            match r {
+                Ok(_) => {
+                    let issuer = ca.chain().iter().find(|c| c.subject_raw() == leaf.issuer_raw());
+                    return issuer.cloned().ok_or_else(|| Error::UntrustedCertificate { time: t, reason: "issuer not found".into() });
+                }
+                Err(e) => last = format!("{e:?}"),
+            }
+        }
+        Err(Error::UntrustedCertificate { time: t, reason: last })
+    }
+}
+
+enum EntryTime {
+    Integrated(i64),
+    NeedsTimestamp(Vec<usize>),
+    Unsigned,
+}
+
+fn is_ec(key: &PublicKey) -> bool {
+    key.verify_prehashed(&[0; 32], &[], "").is_err() && !key.is_ed25519() && key.raw().first() == Some(&0x04)
+}
+
+/// With an artifact given for a DSSE bundle: some in-toto subject must carry its digest.
+fn check_subject(payload: &[u8], alg: HashAlgorithm, digest: &[u8]) -> Result<()> {
+    let v: serde_json::Value =
+        serde_json::from_slice(payload).map_err(|_| Error::ArtifactMismatch("DSSE payload is not an in-toto statement"))?;
+    let want = hex::encode(digest);
+    let found = v.get("subject").and_then(serde_json::Value::as_array).is_some_and(|subjects| {
+        subjects.iter().any(|s| {
+            s.get("digest").and_then(|d| d.get(alg.name())).and_then(serde_json::Value::as_str) == Some(want.as_str())
+        })
+    });
+    if found { Ok(()) } else { Err(Error::ArtifactMismatch("no statement subject has the artifact's digest")) }
+}
