@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 pub use error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result};
 pub use json::Extensions;
-pub use limits::Limits;
+pub use limits::{Limits, MissingPredicate};
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 pub use resource_descriptor::ResourceDescriptor;
 pub use slsa_v1::{BuildDefinition, BuildMetadata, Builder, Provenance, RunDetails};

@@ -1,6 +1,6 @@
 //! Configurable bounds applied while parsing.
 
-/// Bounds applied to every document this crate parses.
+/// Bounds (and the one leniency switch) applied to every document this crate parses.
 ///
 /// Every bound is checked while the JSON is being read, before the over-long list is
 /// materialised, and the payload size is checked before parsing starts, so a hostile
@@ -16,6 +16,7 @@
 /// | [`max_digests_per_descriptor`](Self::max_digests_per_descriptor) | 32 |
 /// | [`max_descriptors`](Self::max_descriptors) | 10 000 |
 /// | [`max_depth`](Self::max_depth) | 64 |
+/// | [`missing_predicate`](Self::missing_predicate) | [`MissingPredicate::Reject`] |
 ///
 /// ```
 /// use provenance_model::Limits;
@@ -34,6 +35,23 @@ pub struct Limits {
     max_digests_per_descriptor: usize,
     max_descriptors: usize,
     max_depth: usize,
+    missing_predicate: MissingPredicate,
+}
+
+/// What to do with a Statement that has no `predicate` field.
+///
+/// The in-toto spec lets `predicate` be omitted ("unset is treated the same as
+/// set-but-empty"); the reference validators (Go `Statement.Validate`, Python
+/// `Statement.validate`) reject it. cosign v3 writes such statements
+/// (`predicateType` `https://sigstore.dev/cosign/sign/v1`, no predicate).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MissingPredicate {
+    /// Reject it with [`crate::Error::MissingField`] (the default, as the reference validators).
+    #[default]
+    Reject,
+    /// Accept it as an empty predicate (as the spec allows); it is not written back.
+    Accept,
 }
 
 impl Default for Limits {
@@ -44,6 +62,7 @@ impl Default for Limits {
             max_digests_per_descriptor: Self::DEFAULT_MAX_DIGESTS_PER_DESCRIPTOR,
             max_descriptors: Self::DEFAULT_MAX_DESCRIPTORS,
             max_depth: Self::DEFAULT_MAX_DEPTH,
+            missing_predicate: MissingPredicate::Reject,
         }
     }
 }
@@ -80,6 +99,18 @@ impl Limits {
     /// Deepest nesting of JSON arrays and objects.
     pub fn max_depth(&self) -> usize {
         self.max_depth
+    }
+
+    /// Whether a Statement without `predicate` is accepted (default: rejected).
+    pub fn missing_predicate(&self) -> MissingPredicate {
+        self.missing_predicate
+    }
+
+    /// Sets [`Self::missing_predicate`].
+    #[must_use]
+    pub fn with_missing_predicate(mut self, missing: MissingPredicate) -> Self {
+        self.missing_predicate = missing;
+        self
     }
 
     /// Sets [`Self::max_payload_bytes`].

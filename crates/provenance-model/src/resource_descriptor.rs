@@ -234,6 +234,17 @@ impl ResourceDescriptor {
     /// Reads an optional list of descriptors at `obj[key]`, bounded by
     /// [`Limits::max_descriptors`].
     pub(crate) fn decode_list(obj: &mut Obj, key: &str, limits: &Limits) -> Result<Vec<Self>> {
+        Self::decode_list_with(obj, key, limits, EmptyDescriptor::Reject)
+    }
+
+    /// As [`Self::decode_list`]; `empty` says whether a descriptor that is an empty object
+    /// `{}` is accepted (kept, and written back) instead of failing the locator rule.
+    pub(crate) fn decode_list_with(
+        obj: &mut Obj,
+        key: &str,
+        limits: &Limits,
+        empty: EmptyDescriptor,
+    ) -> Result<Vec<Self>> {
         let Some(items) = obj.opt_array(key)? else {
             return Ok(Vec::new());
         };
@@ -242,7 +253,15 @@ impl ResourceDescriptor {
         items
             .into_iter()
             .enumerate()
-            .map(|(i, v)| Self::decode(v, &path.index(i), limits))
+            .map(|(i, v)| {
+                let placeholder = empty == EmptyDescriptor::Accept
+                    && matches!(&v, Value::Object(m) if m.is_empty());
+                if placeholder {
+                    Ok(Self::empty())
+                } else {
+                    Self::decode(v, &path.index(i), limits)
+                }
+            })
             .collect()
     }
 
@@ -263,6 +282,13 @@ impl<'de> Deserialize<'de> for ResourceDescriptor {
         Self::decode(value, &FieldPath::root(), &Limits::default())
             .map_err(serde::de::Error::custom)
     }
+}
+
+/// Whether an empty descriptor object `{}` is tolerated in a list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EmptyDescriptor {
+    Reject,
+    Accept,
 }
 
 fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {

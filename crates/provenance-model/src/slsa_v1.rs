@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, FieldPath, Result};
 use crate::json::{self, Extensions, Obj};
 use crate::limits::Limits;
-use crate::resource_descriptor::ResourceDescriptor;
+use crate::resource_descriptor::{EmptyDescriptor, ResourceDescriptor};
 use crate::timestamp::Timestamp;
 use crate::type_uri::TypeUri;
 use crate::{Predicate, SLSA_PROVENANCE_V1};
@@ -288,7 +288,15 @@ impl RunDetails {
             .opt_object("metadata")?
             .map(BuildMetadata::decode)
             .transpose()?;
-        let byproducts = ResourceDescriptor::decode_list(&mut obj, "byproducts", limits)?;
+        // Google Cloud Build writes `"byproducts": [{}]` (an empty protobuf message); an empty
+        // byproduct says nothing, so it is tolerated (and kept) rather than failing the whole
+        // provenance. Any non-empty byproduct must satisfy the descriptor rule.
+        let byproducts = ResourceDescriptor::decode_list_with(
+            &mut obj,
+            "byproducts",
+            limits,
+            EmptyDescriptor::Accept,
+        )?;
         Ok(Self {
             builder,
             metadata,

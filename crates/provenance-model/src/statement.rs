@@ -1,11 +1,13 @@
 //! The in-toto Statement (v1, and v0.1 on read).
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result};
 use crate::json::{self, Extensions, Obj};
-use crate::limits::Limits;
+use crate::limits::{Limits, MissingPredicate};
 use crate::resource_descriptor::ResourceDescriptor;
 use crate::type_uri::TypeUri;
 use crate::{
@@ -129,10 +131,13 @@ pub struct Statement {
     subject: Vec<ResourceDescriptor>,
     #[serde(rename = "predicateType")]
     predicate_type: TypeUri,
-    predicate: Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predicate: Option<Map<String, Value>>,
     #[serde(flatten)]
     extensions: Extensions,
 }
+
+static EMPTY_PREDICATE: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 
 impl Statement {
     /// A v1 Statement about `subjects` carrying `predicate`.
@@ -165,7 +170,7 @@ impl Statement {
             statement_type: StatementType::V1,
             subject: subjects,
             predicate_type,
-            predicate,
+            predicate: Some(predicate),
             extensions: Extensions::new(),
         })
     }
@@ -232,12 +237,13 @@ impl Statement {
         };
 
         let predicate = match obj.take("predicate") {
+            None if limits.missing_predicate() == MissingPredicate::Accept => None,
             None => {
                 return Err(Error::MissingField {
                     path: obj.field("predicate"),
                 });
             }
-            Some(Value::Object(m)) => m,
+            Some(Value::Object(m)) => Some(m),
             Some(other) => {
                 return Err(json::wrong(
                     obj.field("predicate"),
@@ -288,9 +294,14 @@ impl Statement {
     pub fn predicate_kind(&self) -> PredicateKind {
         PredicateKind::of(self.predicate_type.as_str())
     }
-    /// `predicate` as the JSON object read.
+    /// `predicate` as the JSON object read (empty when absent, which only
+    /// [`MissingPredicate::Accept`] allows).
     pub fn predicate_json(&self) -> &Map<String, Value> {
-        &self.predicate
+        self.predicate.as_ref().unwrap_or(&EMPTY_PREDICATE)
+    }
+    /// Whether the document had a `predicate` field.
+    pub fn has_predicate(&self) -> bool {
+        self.predicate.is_some()
     }
     /// Unknown top-level fields, kept as read.
     pub fn extensions(&self) -> &Extensions {
@@ -310,7 +321,7 @@ impl Statement {
             });
         }
         P::from_predicate_json(
-            Value::Object(self.predicate.clone()),
+            Value::Object(self.predicate_json().clone()),
             FieldPath::root().key("predicate"),
             limits,
         )
@@ -440,6 +451,20 @@ mod tests {
             r#"{{"_type":"{STATEMENT_V1}","subject":[],"predicateType":"p","predicate":{{}}}}"#
         );
         assert!(matches!(st(&no_subjects), Err(Error::Empty { .. })));
+    }
+
+    #[test]
+    fn missing_predicate_is_a_choice() {
+        let text = format!(
+            r#"{{"_type":"{STATEMENT_V1}","subject":[{{"digest":{{"sha256":"{E3}"}}}}],"predicateType":"https://sigstore.dev/cosign/sign/v1"}}"#
+        );
+        let err = st(&text).unwrap_err();
+        assert!(matches!(&err, Error::MissingField { path } if path.as_str() == "predicate"));
+        let lenient = Limits::default().with_missing_predicate(MissingPredicate::Accept);
+        let parsed = Statement::from_slice(text.as_bytes(), &lenient).unwrap();
+        assert!(!parsed.has_predicate());
+        assert!(parsed.predicate_json().is_empty());
+        assert_eq!(parsed.to_json_bytes().unwrap(), text.as_bytes());
     }
 
     #[test]
