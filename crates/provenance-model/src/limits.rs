@@ -25,10 +25,6 @@
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-#[expect(
-    clippy::struct_field_names,
-    reason = "the `max_` prefix is the meaning of each bound"
-)]
 pub struct Limits {
     max_payload_bytes: usize,
     max_subjects: usize,
