@@ -109,11 +109,18 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io { path: path.into(), source }
+        Self::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     pub(crate) fn setting(field: &'static str, value: &str, reason: impl Into<String>) -> Self {
-        Self::InvalidSetting { field, value: shorten(value), reason: reason.into() }
+        Self::InvalidSetting {
+            field,
+            value: shorten(value),
+            reason: reason.into(),
+        }
     }
 }
 

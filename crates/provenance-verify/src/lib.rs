@@ -1,10 +1,28 @@
 #![doc = include_str!("../README.md")]
 
+mod engine;
 mod error;
+mod expect;
+pub mod facts;
 mod limits;
+pub mod policy;
 pub mod rules;
 pub mod source;
+mod trust;
+mod verified;
 
+pub use engine::{
+    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Rejected, Report, TraceEntry,
+    TrustRoot, Verdict, VerifiedPart, VerifiedSet, Verifier, summary,
+};
 pub use error::{Error, Result};
+pub use expect::{Expectations, Rule, RuleFailure};
+pub use facts::Facts;
 pub use limits::Limits;
+pub use policy::Policy;
 pub use source::{AttestationFormat, AttestationSet, Origin, RawAttestation, Skipped};
+pub use trust::{KeyVerifier, SharedKey};
+pub use verified::{
+    AttestationVerifier, Body, Rejection, SignedAttestation, SignedContent, Signer, Subject,
+    VerifiedAttestation, is_in_toto_payload_type,
+};

@@ -2,6 +2,10 @@
 
 /// Bounds on attestation input. Exceeding one is a clear error, never an allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "every field is a maximum; the prefix says so"
+)]
 pub struct Limits {
     max_file_bytes: u64,
     max_line_bytes: usize,

@@ -29,16 +29,23 @@ impl SourceRepo {
         if rest.contains("://") {
             return Err(bad("unsupported scheme"));
         }
-        let (host, path) = rest.split_once('/').ok_or_else(|| bad("no repository path"))?;
+        let (host, path) = rest
+            .split_once('/')
+            .ok_or_else(|| bad("no repository path"))?;
         // `git@github.com` userinfo (ssh) is dropped; anything else with `@` is refused.
         let host = match host.split_once('@') {
             Some(("git", h)) => h,
             Some(_) => return Err(bad("user information is not allowed")),
             None => host,
         };
-        let host = host.strip_suffix(":443").unwrap_or(host).to_ascii_lowercase();
+        let host = host
+            .strip_suffix(":443")
+            .unwrap_or(host)
+            .to_ascii_lowercase();
         if host.is_empty()
-            || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
         {
             return Err(bad("invalid host"));
         }
@@ -50,7 +57,10 @@ impl SourceRepo {
         if path.contains(['?', '#', '@', '\\']) || path.chars().any(char::is_whitespace) {
             return Err(bad("query, fragment, `@`, backslash or space in the path"));
         }
-        if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        if path
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        {
             return Err(bad("empty, `.` or `..` path segment"));
         }
         Ok(Self(format!("{host}/{path}")))
@@ -72,7 +82,10 @@ impl SourceRepo {
                 let cut = body_start + path_start + at;
                 let repo = uri.get(..cut).unwrap_or(uri);
                 let reference = uri.get(cut + 1..).unwrap_or_default();
-                Ok((Self::parse(repo)?, Some(reference.to_owned()).filter(|r| !r.is_empty())))
+                Ok((
+                    Self::parse(repo)?,
+                    Some(reference.to_owned()).filter(|r| !r.is_empty()),
+                ))
             }
             None => Ok((Self::parse(uri)?, None)),
         }
@@ -149,7 +162,13 @@ impl SemVer {
     /// # Errors
     /// [`Error::InvalidSetting`] when it is not a semantic version.
     pub fn parse(tag: &str) -> Result<Self> {
-        let bad = || Error::setting("semver tag", tag, "not vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]]");
+        let bad = || {
+            Error::setting(
+                "semver tag",
+                tag,
+                "not vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]]",
+            )
+        };
         let rest = tag.strip_prefix('v').ok_or_else(bad)?;
         let (rest, build) = match rest.split_once('+') {
             Some((r, b)) => (r, Some(b)),
@@ -164,7 +183,10 @@ impl SemVer {
             return Err(bad());
         }
         let num = |s: &str| -> Result<u64> {
-            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+            if s.is_empty()
+                || !s.bytes().all(|b| b.is_ascii_digit())
+                || (s.len() > 1 && s.starts_with('0'))
+            {
                 return Err(bad());
             }
             s.parse().map_err(|_| bad())
@@ -242,7 +264,10 @@ impl BuilderId {
         if name.is_empty() || name.chars().any(char::is_whitespace) {
             return Err(bad("empty or contains spaces"));
         }
-        Ok(Self { name: name.to_owned(), version })
+        Ok(Self {
+            name: name.to_owned(),
+            version,
+        })
     }
 
     /// The part before `@`.
@@ -335,7 +360,8 @@ impl BuilderRule {
 }
 
 /// The slsa-github-generator workflows slsa-verifier trusts as builders by default.
-const SLSA_GITHUB_GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
+const SLSA_GITHUB_GENERATOR: &str =
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
 const SLSA_GITHUB_BUILDERS: &[&str] = &[
     "generator_generic_slsa3.yml",
     "generator_container_slsa3.yml",
@@ -345,8 +371,10 @@ const SLSA_GITHUB_BUILDERS: &[&str] = &[
     "builder_maven_slsa3.yml",
     "builder_gradle_slsa3.yml",
 ];
-const SLSA_GITHUB_DELEGATORS: &[&str] =
-    &["delegator_generic_slsa3.yml", "delegator_lowperms-generic_slsa3.yml"];
+const SLSA_GITHUB_DELEGATORS: &[&str] = &[
+    "delegator_generic_slsa3.yml",
+    "delegator_lowperms-generic_slsa3.yml",
+];
 
 /// Whether `id` is one of slsa-github-generator's own builders at a semver tag: such a signer
 /// is trusted as the builder it names without `--builder-id` (as slsa-verifier does).
@@ -384,7 +412,10 @@ impl NamePattern {
     pub fn parse(pattern: &str) -> Result<Self> {
         let segments = normalise_name(pattern)
             .ok_or_else(|| Error::setting("pattern", pattern, "empty or has a `..` segment"))?;
-        Ok(Self { text: pattern.to_owned(), segments })
+        Ok(Self {
+            text: pattern.to_owned(),
+            segments,
+        })
     }
 
     /// Whether the artifact name matches the whole pattern.
@@ -415,9 +446,10 @@ pub fn normalise_name(name: &str) -> Option<Vec<String>> {
 fn match_segments(pattern: &[String], name: &[String]) -> bool {
     match pattern.split_first() {
         None => name.is_empty(),
-        Some((first, rest)) if first == "**" => {
-            (0..=name.len()).any(|skip| name.get(skip..).is_some_and(|tail| match_segments(rest, tail)))
-        }
+        Some((first, rest)) if first == "**" => (0..=name.len()).any(|skip| {
+            name.get(skip..)
+                .is_some_and(|tail| match_segments(rest, tail))
+        }),
         Some((first, rest)) => name.split_first().is_some_and(|(seg, tail)| {
             match_one(first.as_bytes(), seg.as_bytes()) && match_segments(rest, tail)
         }),
@@ -427,9 +459,13 @@ fn match_segments(pattern: &[String], name: &[String]) -> bool {
 fn match_one(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|i| text.get(i..).is_some_and(|t| match_one(rest, t))),
+        Some((b'*', rest)) => {
+            (0..=text.len()).any(|i| text.get(i..).is_some_and(|t| match_one(rest, t)))
+        }
         Some((b'?', rest)) => text.split_first().is_some_and(|(_, t)| match_one(rest, t)),
-        Some((c, rest)) => text.split_first().is_some_and(|(d, t)| c == d && match_one(rest, t)),
+        Some((c, rest)) => text
+            .split_first()
+            .is_some_and(|(d, t)| c == d && match_one(rest, t)),
     }
 }
 
@@ -446,18 +482,35 @@ mod tests {
             "https://GitHub.com/o/r/",
             "git+ssh://git@github.com/o/r.git",
         ] {
-            assert_eq!(SourceRepo::parse(s).unwrap().as_str(), "github.com/o/r", "{s}");
+            assert_eq!(
+                SourceRepo::parse(s).unwrap().as_str(),
+                "github.com/o/r",
+                "{s}"
+            );
         }
-        assert_ne!(SourceRepo::parse("github.com/o/R").unwrap(), SourceRepo::parse("github.com/o/r").unwrap());
-        assert_ne!(SourceRepo::parse("github.com/o/r-evil").unwrap(), SourceRepo::parse("github.com/o/r").unwrap());
-        for bad in ["github.com", "github.com/o/../r", "https://u:p@github.com/o/r", "github.com/o/r?x", "ftp://h/o"] {
+        assert_ne!(
+            SourceRepo::parse("github.com/o/R").unwrap(),
+            SourceRepo::parse("github.com/o/r").unwrap()
+        );
+        assert_ne!(
+            SourceRepo::parse("github.com/o/r-evil").unwrap(),
+            SourceRepo::parse("github.com/o/r").unwrap()
+        );
+        for bad in [
+            "github.com",
+            "github.com/o/../r",
+            "https://u:p@github.com/o/r",
+            "github.com/o/r?x",
+            "ftp://h/o",
+        ] {
             assert!(SourceRepo::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn uri_with_ref_splits() {
-        let (repo, r) = SourceRepo::split_uri("git+https://github.com/o/r@refs/heads/main").unwrap();
+        let (repo, r) =
+            SourceRepo::split_uri("git+https://github.com/o/r@refs/heads/main").unwrap();
         assert_eq!(repo.as_str(), "github.com/o/r");
         assert_eq!(r.as_deref(), Some("refs/heads/main"));
         let (repo, r) = SourceRepo::split_uri("git+ssh://git@github.com/o/r.git").unwrap();
@@ -468,11 +521,23 @@ mod tests {
     #[test]
     fn builder_id_spellings_as_slsa_verifier() {
         let actual = BuilderId::parse("https://x/b.yml@refs/tags/v2.1.0").unwrap();
-        for ok in ["https://x/b.yml", "https://x/b.yml@v2.1.0", "https://x/b.yml@refs/tags/v2.1.0"] {
+        for ok in [
+            "https://x/b.yml",
+            "https://x/b.yml@v2.1.0",
+            "https://x/b.yml@refs/tags/v2.1.0",
+        ] {
             assert!(BuilderId::parse(ok).unwrap().matches_loose(&actual), "{ok}");
         }
-        for bad in ["https://x/b.ym", "https://x/b.yml@v2.1", "https://x/b.yml@refs/heads/v2.1.0", "https://x/b.yml/x"] {
-            assert!(!BuilderId::parse(bad).unwrap().matches_loose(&actual), "{bad}");
+        for bad in [
+            "https://x/b.ym",
+            "https://x/b.yml@v2.1",
+            "https://x/b.yml@refs/heads/v2.1.0",
+            "https://x/b.yml/x",
+        ] {
+            assert!(
+                !BuilderId::parse(bad).unwrap().matches_loose(&actual),
+                "{bad}"
+            );
         }
         assert!(BuilderId::parse("a@b@c").is_err());
     }
@@ -491,7 +556,8 @@ mod tests {
     #[test]
     fn versioned_tag_semantics() {
         let accepts = |want: &str, got: &str| {
-            RefExpectation::VersionedTag(SemVer::parse(want).unwrap()).matches(&format!("refs/tags/{got}"))
+            RefExpectation::VersionedTag(SemVer::parse(want).unwrap())
+                .matches(&format!("refs/tags/{got}"))
         };
         assert!(accepts("v1", "v1.5.0"));
         assert!(accepts("v1.5", "v1.5.3"));

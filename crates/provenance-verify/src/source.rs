@@ -32,7 +32,11 @@ pub struct Origin {
 impl Origin {
     /// A new origin (`line` is 1-based).
     pub fn new(path: impl Into<PathBuf>, line: usize, entry: Option<usize>) -> Self {
-        Self { path: path.into(), line, entry }
+        Self {
+            path: path.into(),
+            line,
+            entry,
+        }
     }
     /// The file.
     pub fn path(&self) -> &Path {
@@ -82,7 +86,11 @@ pub struct RawAttestation {
 impl RawAttestation {
     /// An attestation from bytes already in memory (for embedders).
     pub fn new(origin: Origin, format: AttestationFormat, bytes: Vec<u8>) -> Self {
-        Self { origin, format, bytes }
+        Self {
+            origin,
+            format,
+            bytes,
+        }
     }
     /// Where it was read.
     pub fn origin(&self) -> &Origin {
@@ -142,7 +150,9 @@ impl AttestationSet {
     /// [`Error::TooManyAttestations`] beyond the limit.
     pub fn push(&mut self, attestation: RawAttestation, limits: &Limits) -> Result<()> {
         if self.attestations.len() >= limits.max_attestations() {
-            return Err(Error::TooManyAttestations { max: limits.max_attestations() });
+            return Err(Error::TooManyAttestations {
+                max: limits.max_attestations(),
+            });
         }
         self.attestations.push(attestation);
         Ok(())
@@ -186,7 +196,10 @@ impl AttestationSet {
             }
             line_no += 1;
             if line_no > limits.max_lines() {
-                return Err(Error::TooManyLines { path: path.to_owned(), max: limits.max_lines() });
+                return Err(Error::TooManyLines {
+                    path: path.to_owned(),
+                    max: limits.max_lines(),
+                });
             }
             let line = trim_ascii(&buf);
             if line.is_empty() {
@@ -206,9 +219,15 @@ impl AttestationSet {
         let max = limits.max_line_bytes();
         let mut doc = Vec::new();
         let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-        file.take(cap).read_to_end(&mut doc).map_err(|e| Error::io(path, e))?;
+        file.take(cap)
+            .read_to_end(&mut doc)
+            .map_err(|e| Error::io(path, e))?;
         if doc.len() > max {
-            return Err(Error::LineTooLong { path: path.to_owned(), line: 1, max });
+            return Err(Error::LineTooLong {
+                path: path.to_owned(),
+                line: 1,
+                max,
+            });
         }
         self.classify(trim_ascii(&doc), Origin::new(path, 1, None), limits)
     }
@@ -245,7 +264,10 @@ impl AttestationSet {
         let probe: Probe<'_> = match serde_json::from_slice(line) {
             Ok(probe) => probe,
             Err(err) => {
-                self.skipped.push(Skipped { origin, reason: format!("not a JSON object: {err}") });
+                self.skipped.push(Skipped {
+                    origin,
+                    reason: format!("not a JSON object: {err}"),
+                });
                 return Ok(());
             }
         };
@@ -271,15 +293,17 @@ impl AttestationSet {
 
     fn classify_inner(&mut self, raw: &RawValue, origin: Origin, limits: &Limits) -> Result<()> {
         let bytes = raw.get().as_bytes();
-        match serde_json::from_slice::<Probe<'_>>(bytes).ok().and_then(|p| p.format()) {
-            Some(format) => self.push(RawAttestation::new(origin, format, bytes.to_vec()), limits),
-            None => {
-                self.skipped.push(Skipped {
-                    origin,
-                    reason: "wrapped value is not a Sigstore bundle".to_owned(),
-                });
-                Ok(())
-            }
+        if let Some(format) = serde_json::from_slice::<Probe<'_>>(bytes)
+            .ok()
+            .and_then(|p| p.format())
+        {
+            self.push(RawAttestation::new(origin, format, bytes.to_vec()), limits)
+        } else {
+            self.skipped.push(Skipped {
+                origin,
+                reason: "wrapped value is not a Sigstore bundle".to_owned(),
+            });
+            Ok(())
         }
     }
 }
@@ -442,7 +466,11 @@ mod tests {
         let path = write(dir.path(), "a.intoto.jsonl", content.as_bytes());
         let mut set = AttestationSet::new();
         set.add_file(&path, &Limits::DEFAULT).unwrap();
-        let formats: Vec<_> = set.attestations().iter().map(|a| a.format()).collect();
+        let formats: Vec<_> = set
+            .attestations()
+            .iter()
+            .map(RawAttestation::format)
+            .collect();
         assert_eq!(
             formats,
             [
@@ -464,7 +492,10 @@ mod tests {
         let mut set = AttestationSet::new();
         set.add_file(&path, &Limits::DEFAULT).unwrap();
         assert_eq!(set.len(), 1);
-        assert_eq!(set.attestations()[0].format(), AttestationFormat::SigstoreBundle);
+        assert_eq!(
+            set.attestations()[0].format(),
+            AttestationFormat::SigstoreBundle
+        );
     }
 
     #[test]
@@ -488,7 +519,17 @@ mod tests {
         let path = write(dir.path(), "big.jsonl", &content);
         let limits = Limits::DEFAULT.with_max_line_bytes(1000);
         let err = AttestationSet::new().add_file(&path, &limits).unwrap_err();
-        assert!(matches!(err, Error::LineTooLong { line: 2, max: 1000, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::LineTooLong {
+                    line: 2,
+                    max: 1000,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -521,6 +562,10 @@ mod tests {
         assert_eq!(set.len(), 1);
         let mut set = AttestationSet::new();
         set.add_dir(dir.path(), &Limits::DEFAULT).unwrap();
-        assert_eq!(set.len(), 1, "only attestation extensions are read from a directory");
+        assert_eq!(
+            set.len(),
+            1,
+            "only attestation extensions are read from a directory"
+        );
     }
 }

@@ -1,0 +1,624 @@
+//! The verification pipeline: verify every attestation once, index the subjects, then judge
+//! each artifact against the expectations that apply to it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use provenance_digest::{Algorithm, DigestSet};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+use crate::expect::{self, Expectations, Rule, RuleFailure};
+use crate::facts::Facts;
+use crate::policy::PatternEntry;
+use crate::rules::BuilderRule;
+use crate::source::{AttestationSet, Origin, Skipped};
+use crate::verified::{AttestationVerifier, Body, Signer, VerifiedAttestation, interpret};
+
+/// Digest algorithms accepted to match an artifact against a subject. SHA-1 and MD5 are
+/// never enough.
+pub const ACCEPTED_ALGORITHMS: [Algorithm; 4] = [
+    Algorithm::Sha256,
+    Algorithm::Sha384,
+    Algorithm::Sha512,
+    Algorithm::Sha512_256,
+];
+
+/// A root of trust: what verifies signatures, which builders it may sign for, and the SLSA
+/// build level its statements earn.
+pub struct TrustRoot {
+    name: String,
+    verifier: Box<dyn AttestationVerifier>,
+    builders: Vec<BuilderRule>,
+    slsa_level: Option<u8>,
+    keyless: bool,
+}
+
+impl std::fmt::Debug for TrustRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustRoot")
+            .field("name", &self.name)
+            .field("builders", &self.builders)
+            .field("slsa_level", &self.slsa_level)
+            .field("keyless", &self.keyless)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrustRoot {
+    /// A root named `name` verified by `verifier`; `keyless` marks certificate-identity roots
+    /// (their statements' build claims need a trusted builder, see [`Expectations`]).
+    pub fn new(
+        name: impl Into<String>,
+        verifier: Box<dyn AttestationVerifier>,
+        keyless: bool,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            verifier,
+            builders: Vec::new(),
+            slsa_level: None,
+            keyless,
+        }
+    }
+
+    /// Restricts the builders this root may sign for.
+    #[must_use]
+    pub fn with_builders(mut self, builders: Vec<BuilderRule>) -> Self {
+        self.builders = builders;
+        self
+    }
+
+    /// The SLSA build level this root's statements earn.
+    #[must_use]
+    pub fn with_slsa_level(mut self, level: Option<u8>) -> Self {
+        self.slsa_level = level;
+        self
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// An artifact to verify: a name (path as given, or the digest) and its digests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    name: String,
+    digests: DigestSet,
+}
+
+impl Artifact {
+    /// An artifact known by its digests.
+    pub fn new(name: impl Into<String>, digests: DigestSet) -> Self {
+        Self {
+            name: name.into(),
+            digests,
+        }
+    }
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its digests.
+    pub fn digests(&self) -> &DigestSet {
+        &self.digests
+    }
+}
+
+/// An attestation no root of trust accepted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    /// Where it was read.
+    pub origin: Origin,
+    /// Why each root refused it.
+    pub reason: String,
+}
+
+/// The result of verifying attestations once: what verified and what did not.
+#[derive(Debug, Clone, Default)]
+pub struct VerifiedSet {
+    verified: Vec<VerifiedAttestation>,
+    rejected: Vec<Rejected>,
+    skipped: Vec<Skipped>,
+    signature_checks: usize,
+    index: HashMap<(Algorithm, String), Vec<usize>>,
+}
+
+impl VerifiedSet {
+    /// Attestations that verified.
+    pub fn verified(&self) -> &[VerifiedAttestation] {
+        &self.verified
+    }
+    /// Attestations no root accepted.
+    pub fn rejected(&self) -> &[Rejected] {
+        &self.rejected
+    }
+    /// Lines that held nothing to verify.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+    /// How many signature verifications were run (one per attestation and root tried).
+    pub fn signature_checks(&self) -> usize {
+        self.signature_checks
+    }
+
+    /// Indices of verified attestations with a subject matching `digests` (accepted
+    /// algorithms only; a subject that disagrees on any common accepted algorithm is no match).
+    pub fn covering(&self, digests: &DigestSet) -> Vec<usize> {
+        let mut candidates: Vec<usize> = ACCEPTED_ALGORITHMS
+            .iter()
+            .filter_map(|alg| {
+                digests
+                    .get_algorithm(*alg)
+                    .map(|hex| (*alg, hex.to_owned()))
+            })
+            .filter_map(|key| self.index.get(&key))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|&i| {
+            self.verified.get(i).is_some_and(|att| match &att.body {
+                Body::Statement { subjects, .. } => subjects
+                    .iter()
+                    .any(|s| digests.matches(&s.digest, &ACCEPTED_ALGORITHMS).is_match()),
+                Body::ArtifactSignature(d) => digests.matches(d, &ACCEPTED_ALGORITHMS).is_match(),
+            })
+        });
+        candidates
+    }
+
+    fn add(&mut self, att: VerifiedAttestation) {
+        let i = self.verified.len();
+        let mut keys = Vec::new();
+        match &att.body {
+            Body::Statement { subjects, .. } => {
+                for s in subjects {
+                    keys.extend(index_keys(&s.digest));
+                }
+            }
+            Body::ArtifactSignature(d) => keys.extend(index_keys(d)),
+        }
+        for key in keys {
+            let slot = self.index.entry(key).or_default();
+            if slot.last() != Some(&i) {
+                slot.push(i);
+            }
+        }
+        self.verified.push(att);
+    }
+}
+
+fn index_keys(d: &DigestSet) -> Vec<(Algorithm, String)> {
+    ACCEPTED_ALGORITHMS
+        .iter()
+        .filter_map(|alg| d.get_algorithm(*alg).map(|hex| (*alg, hex.to_owned())))
+        .collect()
+}
+
+/// Pass or fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Verdict {
+    /// Every expectation held.
+    Pass,
+    /// Something failed (see the failures).
+    Fail,
+}
+
+/// One verified statement that covered an artifact: what the signer vouched for (verified)
+/// kept apart from what the statement merely claims.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceEntry {
+    /// Verified facts: the attestation, the root that accepted it, the signer.
+    pub verified: VerifiedPart,
+    /// What the statement claims.
+    pub claimed: ClaimedPart,
+}
+
+/// The part of a trace entry established by cryptography.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedPart {
+    /// File and line of the attestation.
+    pub attestation: Origin,
+    /// SHA-256 of the attestation bytes.
+    pub attestation_digest: DigestSet,
+    /// The root of trust that accepted it.
+    pub root: String,
+    /// Who signed.
+    pub signer: Signer,
+    /// The builder the signer vouches for (after the delegation rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub builder_id: Option<String>,
+    /// The SLSA build level earned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slsa_level: Option<u8>,
+}
+
+/// The part of a trace entry that is only claimed by the statement.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimedPart {
+    /// `predicateType` (absent for bare artifact signatures).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicate_type: Option<String>,
+    /// The build facts.
+    #[serde(flatten)]
+    pub facts: Facts,
+}
+
+/// The verdict on one artifact.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactReport {
+    /// The artifact's name.
+    pub name: String,
+    /// Its digests.
+    pub digests: DigestSet,
+    /// Pass or fail.
+    pub verdict: Verdict,
+    /// Every failed rule.
+    pub failures: Vec<RuleFailure>,
+    /// The statements that covered it and were judged.
+    pub trace: Vec<TraceEntry>,
+    /// The SLSA build level earned (the lowest over the statements judged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slsa_level: Option<u8>,
+    /// Indices (in the verified set) of the statements judged.
+    #[serde(skip)]
+    pub attestations: Vec<usize>,
+}
+
+impl ArtifactReport {
+    /// A one-line reason for a failure.
+    pub fn reason(&self) -> String {
+        self.failures
+            .iter()
+            .map(RuleFailure::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// The verdicts of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// One per artifact, in the order given.
+    pub artifacts: Vec<ArtifactReport>,
+    /// Required policy patterns no artifact matched.
+    pub unmatched_required_patterns: Vec<String>,
+    /// Attestations no root of trust accepted.
+    pub rejected: Vec<Rejected>,
+    /// Lines skipped as neither envelope nor bundle.
+    pub skipped: Vec<Skipped>,
+    /// Signature verifications run.
+    pub signature_checks: usize,
+}
+
+impl Report {
+    /// Whether every artifact passed and every required pattern matched.
+    pub fn passed(&self) -> bool {
+        !self.artifacts.is_empty()
+            && self.unmatched_required_patterns.is_empty()
+            && self.artifacts.iter().all(|a| a.verdict == Verdict::Pass)
+    }
+}
+
+/// The deploy gate: roots of trust plus expectations, giving per-artifact verdicts.
+#[derive(Debug)]
+pub struct Verifier {
+    roots: Vec<TrustRoot>,
+    defaults: Option<Expectations>,
+    patterns: Vec<PatternEntry>,
+    overrides: Expectations,
+    limits: crate::Limits,
+    model_limits: provenance_model::Limits,
+}
+
+impl Verifier {
+    /// A verifier with these roots of trust and no expectations beyond the defaults
+    /// (SLSA provenance covering the artifact, signed under one of the roots).
+    ///
+    /// # Errors
+    /// [`Error::NoTrust`] when `roots` is empty.
+    pub fn new(roots: Vec<TrustRoot>) -> Result<Self> {
+        if roots.is_empty() {
+            return Err(Error::NoTrust);
+        }
+        Ok(Self {
+            roots,
+            defaults: None,
+            patterns: Vec::new(),
+            overrides: Expectations::default(),
+            limits: crate::Limits::DEFAULT,
+            model_limits: provenance_model::Limits::default(),
+        })
+    }
+
+    /// Expectations for artifacts no pattern matches.
+    #[must_use]
+    pub fn with_defaults(mut self, defaults: Expectations) -> Self {
+        self.defaults = Some(defaults);
+        self
+    }
+
+    /// Expectations per artifact name pattern (a policy's `[[artifacts]]`).
+    #[must_use]
+    pub fn with_patterns(mut self, patterns: Vec<PatternEntry>) -> Self {
+        self.patterns = patterns;
+        self
+    }
+
+    /// Expectations laid over every applicable set (command-line flags).
+    #[must_use]
+    pub fn with_overrides(mut self, overrides: Expectations) -> Self {
+        self.overrides = overrides;
+        self
+    }
+
+    /// Input bounds.
+    #[must_use]
+    pub fn with_limits(mut self, limits: crate::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Statement parsing bounds.
+    #[must_use]
+    pub fn with_model_limits(mut self, limits: provenance_model::Limits) -> Self {
+        self.model_limits = limits;
+        self
+    }
+
+    /// The input bounds in force.
+    pub fn limits(&self) -> &crate::Limits {
+        &self.limits
+    }
+
+    /// The roots of trust.
+    pub fn roots(&self) -> &[TrustRoot] {
+        &self.roots
+    }
+
+    /// Verifies every attestation once (the first root that accepts it wins).
+    pub fn verify_attestations(&self, set: &AttestationSet, now: OffsetDateTime) -> VerifiedSet {
+        let mut out = VerifiedSet {
+            skipped: set.skipped().to_vec(),
+            ..VerifiedSet::default()
+        };
+        for raw in set.attestations() {
+            let mut reasons = Vec::new();
+            let mut accepted = None;
+            for (i, root) in self.roots.iter().enumerate() {
+                out.signature_checks += 1;
+                match root.verifier.verify(raw, now) {
+                    Ok(signed) => {
+                        match interpret(raw, (i, &root.name), signed, &self.model_limits) {
+                            Ok(att) => accepted = Some(att),
+                            Err(r) => reasons.push(format!("{}: {r}", root.name)),
+                        }
+                        break;
+                    }
+                    Err(r) => reasons.push(format!("{}: {r}", root.name)),
+                }
+            }
+            match accepted {
+                Some(att) => out.add(att),
+                None => out.rejected.push(Rejected {
+                    origin: raw.origin().clone(),
+                    reason: reasons.join("; "),
+                }),
+            }
+        }
+        out
+    }
+
+    /// The expectation sets that apply to an artifact name (flags laid over each), or a
+    /// policy failure when a policy lists patterns, none matches and there are no defaults.
+    fn applicable(&self, name: &str) -> std::result::Result<Vec<Expectations>, RuleFailure> {
+        let matched: Vec<Expectations> = self
+            .patterns
+            .iter()
+            .filter(|p| p.pattern.matches(name))
+            .map(|p| p.expectations.clone().overlay(&self.overrides))
+            .collect();
+        if !matched.is_empty() {
+            return Ok(matched);
+        }
+        match (&self.defaults, self.patterns.is_empty()) {
+            (Some(d), _) => Ok(vec![d.clone().overlay(&self.overrides)]),
+            (None, true) => Ok(vec![self.overrides.clone()]),
+            (None, false) => Err(RuleFailure::new(
+                Rule::Policy,
+                "an [[artifacts]] pattern or [defaults] covering this artifact",
+                Some(name.to_owned()),
+            )),
+        }
+    }
+
+    /// Judges every artifact against the verified attestations.
+    ///
+    /// # Errors
+    /// [`Error::NoArtifacts`] when `artifacts` is empty.
+    pub fn evaluate(
+        &self,
+        artifacts: &[Artifact],
+        set: &VerifiedSet,
+        now: OffsetDateTime,
+    ) -> Result<Report> {
+        if artifacts.is_empty() {
+            return Err(Error::NoArtifacts);
+        }
+        let reports = artifacts.iter().map(|a| self.judge(a, set, now)).collect();
+        let unmatched_required_patterns = self
+            .patterns
+            .iter()
+            .filter(|p| p.required && !artifacts.iter().any(|a| p.pattern.matches(a.name())))
+            .map(|p| p.pattern.as_str().to_owned())
+            .collect();
+        Ok(Report {
+            artifacts: reports,
+            unmatched_required_patterns,
+            rejected: set.rejected.clone(),
+            skipped: set.skipped.clone(),
+            signature_checks: set.signature_checks,
+        })
+    }
+
+    /// Verifies the attestations, then judges the artifacts.
+    ///
+    /// # Errors
+    /// [`Error::NoArtifacts`] when `artifacts` is empty.
+    pub fn verify(
+        &self,
+        artifacts: &[Artifact],
+        attestations: &AttestationSet,
+        now: OffsetDateTime,
+    ) -> Result<Report> {
+        if artifacts.is_empty() {
+            return Err(Error::NoArtifacts);
+        }
+        let set = self.verify_attestations(attestations, now);
+        self.evaluate(artifacts, &set, now)
+    }
+
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one linear pass over the rules, clearer in one place"
+    )]
+    fn judge(&self, artifact: &Artifact, set: &VerifiedSet, now: OffsetDateTime) -> ArtifactReport {
+        let mut report = ArtifactReport {
+            name: artifact.name.clone(),
+            digests: artifact.digests.clone(),
+            verdict: Verdict::Fail,
+            failures: Vec::new(),
+            trace: Vec::new(),
+            slsa_level: None,
+            attestations: Vec::new(),
+        };
+        let sets = match self.applicable(&artifact.name) {
+            Ok(sets) => sets,
+            Err(f) => {
+                report.failures.push(f);
+                return report;
+            }
+        };
+        let covering = set.covering(&artifact.digests);
+        if covering.is_empty() {
+            let usable: Vec<&str> = ACCEPTED_ALGORITHMS
+                .iter()
+                .filter(|a| artifact.digests.get_algorithm(**a).is_some())
+                .map(|a| a.name())
+                .collect();
+            let expected = if usable.is_empty() {
+                "a digest in sha256, sha384 or sha512 (other algorithms are not accepted)"
+                    .to_owned()
+            } else {
+                "a verified attestation whose subject has this artifact's digest".to_owned()
+            };
+            let actual = match (set.verified.len(), set.rejected.len()) {
+                (0, 0) => "no attestation found".to_owned(),
+                (v, r) => format!(
+                    "{v} verified attestation(s) name other subjects; {r} could not be verified"
+                ),
+            };
+            report
+                .failures
+                .push(RuleFailure::new(Rule::Subject, expected, Some(actual)));
+            return report;
+        }
+        let mut levels = Vec::new();
+        for exp in &sets {
+            let accepted = exp.accepted_predicate_types();
+            let of_type: Vec<usize> = covering
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    set.verified
+                        .get(i)
+                        .is_some_and(|att| match att.predicate_type() {
+                            Some(t) => accepted.contains(&t),
+                            None => exp.accepts_artifact_signature(),
+                        })
+                })
+                .collect();
+            if of_type.is_empty() {
+                let mut seen: Vec<String> = covering
+                    .iter()
+                    .filter_map(|&i| set.verified.get(i))
+                    .map(|a| {
+                        a.predicate_type()
+                            .unwrap_or("(artifact signature)")
+                            .to_owned()
+                    })
+                    .collect();
+                seen.sort();
+                seen.dedup();
+                report.failures.push(RuleFailure::new(
+                    Rule::PredicateType,
+                    accepted.join(" or "),
+                    Some(seen.join(", ")),
+                ));
+                continue;
+            }
+            // Every statement of the expected type that covers the artifact must satisfy the
+            // expectations: conflicting provenance is a failure, not a choice.
+            for i in of_type {
+                let Some(att) = set.verified.get(i) else {
+                    continue;
+                };
+                let Some(root) = self.roots.get(att.root_index) else {
+                    continue;
+                };
+                let grant = expect::RootGrant {
+                    builders: &root.builders,
+                    slsa_level: root.slsa_level,
+                    keyless: root.keyless || expect::is_keyless(&att.signer),
+                };
+                let checked = expect::check(exp, att, grant, now);
+                levels.push(checked.level);
+                report.failures.extend(checked.failures);
+                if !report.attestations.contains(&i) {
+                    report.attestations.push(i);
+                    report.trace.push(TraceEntry {
+                        verified: VerifiedPart {
+                            attestation: att.origin.clone(),
+                            attestation_digest: att.digest.clone(),
+                            root: att.root.clone(),
+                            signer: att.signer.clone(),
+                            builder_id: checked.builder,
+                            slsa_level: checked.level,
+                        },
+                        claimed: ClaimedPart {
+                            predicate_type: att.predicate_type().map(str::to_owned),
+                            facts: att.facts().cloned().unwrap_or_default(),
+                        },
+                    });
+                }
+            }
+        }
+        report.slsa_level = if levels.is_empty() || levels.iter().any(Option::is_none) {
+            None
+        } else {
+            levels.iter().flatten().min().copied()
+        };
+        if report.failures.is_empty() && !report.attestations.is_empty() {
+            report.verdict = Verdict::Pass;
+        }
+        report
+    }
+}
+
+/// Counts of a report, for summaries.
+pub fn summary(report: &Report) -> BTreeMap<&'static str, usize> {
+    let passed = report
+        .artifacts
+        .iter()
+        .filter(|a| a.verdict == Verdict::Pass)
+        .count();
+    BTreeMap::from([
+        ("passed", passed),
+        ("failed", report.artifacts.len() - passed),
+    ])
+}

@@ -1,0 +1,462 @@
+//! Expectations: what an artifact's provenance must say, all checked on the same statement.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::facts::{SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, VSA_V1};
+use crate::rules::{
+    BuilderId, BuilderRule, RefExpectation, SourceRepo, is_default_trusted_builder,
+    is_trusted_delegator,
+};
+use crate::verified::{Body, Signer, VerifiedAttestation};
+
+/// The rule a failure is about (machine-readable in JSON as kebab-case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// At least one verified attestation must name the artifact's digest as a subject.
+    Subject,
+    /// The statement's `predicateType` must be one of those expected.
+    PredicateType,
+    /// The builder must be the one expected.
+    BuilderId,
+    /// The root of trust that signed must be allowed to sign for this builder.
+    TrustedBuilder,
+    /// `buildType` must equal the one expected.
+    BuildType,
+    /// The source repository must equal the one expected.
+    SourceRepository,
+    /// The source ref (tag, branch) must be the one expected.
+    SourceRef,
+    /// The source commit must equal the one expected.
+    SourceCommit,
+    /// `externalParameters` must hold the values expected.
+    ExternalParameters,
+    /// The build must be recent enough.
+    Age,
+    /// The SLSA build level earned must be high enough.
+    SlsaLevel,
+    /// A verification summary must say `PASSED`.
+    VerificationResult,
+    /// The policy must cover the artifact.
+    Policy,
+}
+
+/// One failed rule, with what was expected and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleFailure {
+    /// The rule.
+    pub rule: Rule,
+    /// What was expected.
+    pub expected: String,
+    /// What the statement says (absent when the field is missing).
+    pub actual: Option<String>,
+    /// The attestation the rule was checked on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<crate::source::Origin>,
+}
+
+impl RuleFailure {
+    pub(crate) fn new(rule: Rule, expected: impl Into<String>, actual: Option<String>) -> Self {
+        Self {
+            rule,
+            expected: expected.into(),
+            actual,
+            attestation: None,
+        }
+    }
+
+    /// One line: `rule: expected X, found Y`.
+    pub fn describe(&self) -> String {
+        let rule = serde_json::to_value(self.rule)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        match &self.actual {
+            Some(actual) => format!("{rule}: expected {}, found {actual}", self.expected),
+            None => format!(
+                "{rule}: expected {}, but the statement has no such field",
+                self.expected
+            ),
+        }
+    }
+}
+
+/// What an artifact's provenance must satisfy. Every field is optional; what is set must hold
+/// on one and the same statement, and a set expectation whose field is absent fails.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Expectations {
+    /// Accepted predicate types; empty means SLSA Provenance v1 or v0.2.
+    pub predicate_types: Vec<String>,
+    /// The builder.
+    pub builder: Option<BuilderRule>,
+    /// `buildType`, exactly.
+    pub build_type: Option<String>,
+    /// The source repository (normalised, compared exactly).
+    pub source_repository: Option<SourceRepo>,
+    /// The source ref.
+    pub source_ref: Option<RefExpectation>,
+    /// The source commit (full hex, compared case-insensitively).
+    pub source_commit: Option<String>,
+    /// `externalParameters` keys and their exact JSON values.
+    pub external_parameters: BTreeMap<String, Value>,
+    /// Refuse `externalParameters` keys not listed in `external_parameters`.
+    pub reject_unknown_external_parameters: bool,
+    /// The build must have finished (or, failing that, started or been signed) at most this long
+    /// before verification.
+    pub max_age: Option<Duration>,
+    /// The minimum SLSA build level (from the root of trust, or a VSA's `verifiedLevels`).
+    pub min_slsa_level: Option<u8>,
+}
+
+impl Expectations {
+    /// Overlays `other` on `self`: every field set in `other` replaces this one; parameters
+    /// are merged key by key.
+    #[must_use]
+    pub fn overlay(mut self, other: &Self) -> Self {
+        if !other.predicate_types.is_empty() {
+            self.predicate_types.clone_from(&other.predicate_types);
+        }
+        macro_rules! take {
+            ($($f:ident),*) => {$( if other.$f.is_some() { self.$f.clone_from(&other.$f); } )*};
+        }
+        take!(
+            builder,
+            build_type,
+            source_repository,
+            source_ref,
+            source_commit,
+            max_age,
+            min_slsa_level
+        );
+        for (k, v) in &other.external_parameters {
+            self.external_parameters.insert(k.clone(), v.clone());
+        }
+        self.reject_unknown_external_parameters |= other.reject_unknown_external_parameters;
+        self
+    }
+
+    /// The predicate types accepted.
+    pub fn accepted_predicate_types(&self) -> Vec<&str> {
+        if self.predicate_types.is_empty() {
+            vec![SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02]
+        } else {
+            self.predicate_types.iter().map(String::as_str).collect()
+        }
+    }
+
+    /// Whether any expectation about the build itself is set (beyond the predicate type).
+    fn constrains_build(&self) -> bool {
+        self.build_type.is_some()
+            || self.source_repository.is_some()
+            || self.source_ref.is_some()
+            || self.source_commit.is_some()
+            || !self.external_parameters.is_empty()
+            || self.reject_unknown_external_parameters
+    }
+
+    /// Whether these expectations accept a bare artifact signature (no statement): only when
+    /// no predicate type was asked for and nothing about the build is expected.
+    pub(crate) fn accepts_artifact_signature(&self) -> bool {
+        self.predicate_types.is_empty()
+            && self.builder.is_none()
+            && !self.constrains_build()
+            && self.max_age.is_none()
+            && self.min_slsa_level.is_none()
+    }
+}
+
+/// What the root of trust that verified a statement allows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RootGrant<'a> {
+    /// Builders this root may sign for (empty: any, see the keyless rule).
+    pub builders: &'a [BuilderRule],
+    /// The SLSA build level statements from this root earn.
+    pub slsa_level: Option<u8>,
+    /// Whether the root is keyless (certificate identities).
+    pub keyless: bool,
+}
+
+/// The outcome of checking one statement.
+pub(crate) struct Checked {
+    pub failures: Vec<RuleFailure>,
+    pub level: Option<u8>,
+    pub builder: Option<String>,
+}
+
+/// Checks every expectation on one verified statement (its predicate type already accepted).
+#[expect(
+    clippy::too_many_lines,
+    reason = "every rule in one place, in report order"
+)]
+pub(crate) fn check(
+    exp: &Expectations,
+    att: &VerifiedAttestation,
+    grant: RootGrant<'_>,
+    now: OffsetDateTime,
+) -> Checked {
+    let mut failures = Vec::new();
+    let mut level = grant.slsa_level;
+    let Body::Statement {
+        predicate_type,
+        predicate,
+        facts,
+        ..
+    } = &att.body
+    else {
+        // A bare artifact signature: acceptable only when nothing else was asked.
+        if !exp.accepts_artifact_signature() {
+            failures.push(RuleFailure::new(
+                Rule::PredicateType,
+                exp.accepted_predicate_types().join(" or "),
+                Some("a signature over the artifact, with no statement".to_owned()),
+            ));
+        }
+        return Checked {
+            failures,
+            level,
+            builder: None,
+        };
+    };
+    let is_provenance =
+        predicate_type == SLSA_PROVENANCE_V1 || predicate_type == SLSA_PROVENANCE_V02;
+
+    // Builder: who the statement says built it, and whether the signer vouches for that.
+    let mut effective_builder = None;
+    if is_provenance {
+        let claimed = facts
+            .builder_id
+            .as_deref()
+            .and_then(|b| BuilderId::parse(b).ok());
+        let signer_id = att.signer.identity().and_then(|s| BuilderId::parse(s).ok());
+        let vouched = match (&claimed, &signer_id) {
+            (Some(c), Some(s)) => c == s || is_trusted_delegator(s),
+            (Some(_), None) => true, // keys: the root's builder list decides below
+            (None, _) => false,
+        };
+        effective_builder = if vouched {
+            claimed.clone()
+        } else {
+            signer_id.clone()
+        };
+        if !grant.builders.is_empty() {
+            let allowed = effective_builder
+                .as_ref()
+                .is_some_and(|b| grant.builders.iter().any(|r| r.matches(b)));
+            if !allowed {
+                failures.push(RuleFailure::new(
+                    Rule::TrustedBuilder,
+                    format!(
+                        "a builder root {:?} may sign for ({})",
+                        att.root,
+                        grant
+                            .builders
+                            .iter()
+                            .map(BuilderRule::describe)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    effective_builder.as_ref().map(ToString::to_string),
+                ));
+                level = None;
+            }
+        }
+        match &exp.builder {
+            Some(rule) if !effective_builder.as_ref().is_some_and(|b| rule.matches(b)) => {
+                let actual = match (&effective_builder, &claimed) {
+                    (Some(b), Some(c)) if b != c => Some(format!(
+                        "{b} (the statement claims {c}, which the signer does not vouch for)"
+                    )),
+                    (Some(b), _) => Some(b.to_string()),
+                    (None, _) => None,
+                };
+                failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), actual));
+            }
+            None if grant.keyless && grant.builders.is_empty() && exp.constrains_build() => {
+                // slsa-verifier's rule: what a statement says about its source is only as good
+                // as the builder that wrote it. Without --builder-id the signer must be a
+                // builder trusted by default, signing as itself.
+                let ok = vouched
+                    && claimed
+                        .as_ref()
+                        .zip(signer_id.as_ref())
+                        .is_some_and(|(c, s)| c == s)
+                    && signer_id.as_ref().is_some_and(is_default_trusted_builder);
+                if !ok {
+                    failures.push(RuleFailure::new(
+                        Rule::BuilderId,
+                        "a --builder-id (the signer is not a builder trusted by default)",
+                        facts.builder_id.clone(),
+                    ));
+                } else if level.is_none() {
+                    level = Some(3);
+                }
+            }
+            Some(_) | None => {}
+        }
+    } else if let Some(rule) = &exp.builder {
+        failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), None));
+    }
+
+    let field = |rule: Rule, expected: String, actual: Option<&str>, ok: &dyn Fn(&str) -> bool| {
+        match actual {
+            Some(a) if ok(a) => None,
+            a => Some(RuleFailure::new(rule, expected, a.map(str::to_owned))),
+        }
+    };
+    if let Some(want) = &exp.build_type {
+        failures.extend(field(
+            Rule::BuildType,
+            want.clone(),
+            facts.build_type.as_deref(),
+            &|a| a == want,
+        ));
+    }
+    if let Some(want) = &exp.source_repository {
+        let actual = facts.source_uri.as_deref();
+        failures.extend(field(
+            Rule::SourceRepository,
+            want.to_string(),
+            actual,
+            &|a| SourceRepo::split_uri(a).is_ok_and(|(r, _)| &r == want),
+        ));
+    }
+    if let Some(want) = &exp.source_ref {
+        failures.extend(field(
+            Rule::SourceRef,
+            want.describe(),
+            facts.source_ref.as_deref(),
+            &|a| want.matches(a),
+        ));
+    }
+    if let Some(want) = &exp.source_commit {
+        failures.extend(field(
+            Rule::SourceCommit,
+            want.clone(),
+            facts.source_commit.as_deref(),
+            &|a| a.eq_ignore_ascii_case(want),
+        ));
+    }
+    if !exp.external_parameters.is_empty() || exp.reject_unknown_external_parameters {
+        check_external(exp, facts.external_parameters.as_ref(), &mut failures);
+    }
+    if let Some(max) = exp.max_age {
+        let when = facts
+            .finished_on
+            .as_deref()
+            .or(facts.started_on.as_deref())
+            .and_then(|t| {
+                OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .or_else(|| att.signer.signed_at());
+        let expected = format!("built at most {}s before verification", max.as_secs());
+        match when {
+            Some(t) => {
+                let age = now - t;
+                if age > time::Duration::try_from(max).unwrap_or(time::Duration::MAX) {
+                    failures.push(RuleFailure::new(
+                        Rule::Age,
+                        expected,
+                        Some(format!("built {}s ago", age.whole_seconds())),
+                    ));
+                }
+            }
+            None => failures.push(RuleFailure::new(Rule::Age, expected, None)),
+        }
+    }
+    if predicate_type == VSA_V1 {
+        let result = predicate.get("verificationResult").and_then(Value::as_str);
+        if result != Some("PASSED") {
+            failures.push(RuleFailure::new(
+                Rule::VerificationResult,
+                "PASSED",
+                result.map(str::to_owned),
+            ));
+        }
+        level = vsa_level(predicate);
+    }
+    if let Some(min) = exp.min_slsa_level
+        && level.is_none_or(|l| l < min)
+    {
+        {
+            failures.push(RuleFailure::new(
+                Rule::SlsaLevel,
+                format!("SLSA build level {min} or higher"),
+                level.map(|l| format!("level {l}")),
+            ));
+        }
+    }
+    for f in &mut failures {
+        f.attestation = Some(att.origin.clone());
+    }
+    Checked {
+        failures,
+        level,
+        builder: effective_builder.map(|b| b.to_string()),
+    }
+}
+
+fn check_external(
+    exp: &Expectations,
+    actual: Option<&serde_json::Map<String, Value>>,
+    failures: &mut Vec<RuleFailure>,
+) {
+    let Some(actual) = actual else {
+        failures.push(RuleFailure::new(
+            Rule::ExternalParameters,
+            serde_json::to_string(&exp.external_parameters).unwrap_or_default(),
+            None,
+        ));
+        return;
+    };
+    for (key, want) in &exp.external_parameters {
+        let got = actual.get(key);
+        if got != Some(want) {
+            failures.push(RuleFailure::new(
+                Rule::ExternalParameters,
+                format!("{key} = {want}"),
+                got.map(|g| format!("{key} = {g}")),
+            ));
+        }
+    }
+    if exp.reject_unknown_external_parameters {
+        let unknown: Vec<&str> = actual
+            .keys()
+            .filter(|k| !exp.external_parameters.contains_key(*k))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            failures.push(RuleFailure::new(
+                Rule::ExternalParameters,
+                "no parameters other than those listed".to_owned(),
+                Some(format!("unknown parameters: {}", unknown.join(", "))),
+            ));
+        }
+    }
+}
+
+/// The highest `SLSA_BUILD_LEVEL_n` in a VSA's `verifiedLevels`.
+fn vsa_level(predicate: &Value) -> Option<u8> {
+    predicate
+        .get("verifiedLevels")?
+        .as_array()?
+        .iter()
+        .filter_map(|l| {
+            l.as_str()?
+                .strip_prefix("SLSA_BUILD_LEVEL_")?
+                .parse::<u8>()
+                .ok()
+        })
+        .max()
+}
+
+/// Whether the signer is a keyless certificate.
+pub(crate) fn is_keyless(signer: &Signer) -> bool {
+    matches!(signer, Signer::Certificate { .. })
+}

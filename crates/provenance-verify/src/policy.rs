@@ -1,0 +1,577 @@
+//! The policy file (TOML): roots of trust, the builders each may sign for and the SLSA build
+//! level that earns, and expectations per artifact name pattern. Its JSON Schema is
+//! `schemas/policy.schema.json`.
+//!
+//! ```toml
+//! version = 1
+//! verifier_id = "https://deploy.example.com/gate"
+//!
+//! [[roots]]
+//! name = "release-key"
+//! keys = ["keys/release.pub"]          # paths (relative to the policy file) or env://VAR
+//! threshold = 1
+//! builders = ["https://ci.example.com/builder@semver"]
+//! slsa_level = 2
+//!
+//! [[roots]]
+//! name = "slsa-github-generator"
+//! certificate_identity_regexp = "^https://github.com/slsa-framework/slsa-github-generator/"
+//! certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
+//! builders = ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@semver"]
+//! slsa_level = 3
+//!
+//! [defaults]
+//! source_uri = "github.com/example/app"
+//!
+//! [[artifacts]]
+//! pattern = "dist/*.tar.gz"
+//! required = true
+//! source_branch = "main"
+//! max_age = "30d"
+//! [artifacts.external_parameters]
+//! release = true
+//! ```
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+#[cfg(test)]
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::expect::Expectations;
+use crate::rules::{BuilderRule, NamePattern, RefExpectation, SemVer, SourceRepo};
+
+/// A root of trust as written in the policy (its key files and trusted root not yet loaded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RootSpec {
+    /// Its name, used in reports.
+    pub name: String,
+    /// What verifies its signatures.
+    pub anchor: AnchorSpec,
+    /// The builders it may sign for (empty: any).
+    pub builders: Vec<BuilderRule>,
+    /// The SLSA build level its statements earn.
+    pub slsa_level: Option<u8>,
+}
+
+/// How a root verifies signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnchorSpec {
+    /// Public keys (paths or `env://VAR`) and how many distinct ones must sign.
+    Keys {
+        /// The key sources.
+        keys: Vec<String>,
+        /// The threshold.
+        threshold: usize,
+    },
+    /// Sigstore keyless: a trusted root and an identity policy (both constraints required).
+    Keyless {
+        /// `trusted_root.json` path; `None` is the embedded Sigstore public-good root.
+        trusted_root: Option<String>,
+        /// The certificate identity constraint.
+        identity: Matcher,
+        /// The OIDC issuer constraint.
+        issuer: Matcher,
+        /// Accept attestations without a verified transparency-log entry.
+        insecure_ignore_tlog: bool,
+    },
+}
+
+/// An exact string or a regular expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Matcher {
+    /// Exactly this string.
+    Exact(String),
+    /// A regular expression (searched, as cosign does; anchor it with `^…$`).
+    Regexp(String),
+}
+
+/// Expectations that apply to the artifacts whose name matches a pattern.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PatternEntry {
+    /// The pattern.
+    pub pattern: NamePattern,
+    /// Fail the run when no artifact matched the pattern.
+    pub required: bool,
+    /// The expectations.
+    pub expectations: Expectations,
+}
+
+/// A parsed policy.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Policy {
+    /// Roots of trust.
+    pub roots: Vec<RootSpec>,
+    /// Expectations for artifacts no pattern matches (and the base for flags).
+    pub defaults: Option<Expectations>,
+    /// Expectations per artifact name pattern.
+    pub artifacts: Vec<PatternEntry>,
+    /// The verifier id written into VSAs.
+    pub verifier_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    version: u32,
+    #[serde(default)]
+    verifier_id: Option<String>,
+    #[serde(default)]
+    roots: Vec<RootFile>,
+    #[serde(default)]
+    defaults: Option<ExpectFile>,
+    #[serde(default)]
+    artifacts: Vec<ArtifactFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RootFile {
+    name: String,
+    #[serde(default)]
+    keys: Vec<String>,
+    #[serde(default)]
+    threshold: Option<usize>,
+    #[serde(default)]
+    trusted_root: Option<String>,
+    #[serde(default)]
+    certificate_identity: Option<String>,
+    #[serde(default)]
+    certificate_identity_regexp: Option<String>,
+    #[serde(default)]
+    certificate_oidc_issuer: Option<String>,
+    #[serde(default)]
+    certificate_oidc_issuer_regexp: Option<String>,
+    #[serde(default)]
+    insecure_ignore_tlog: bool,
+    #[serde(default)]
+    builders: Vec<String>,
+    #[serde(default)]
+    slsa_level: Option<u8>,
+}
+
+/// Expectations as written (shared by `[defaults]` and `[[artifacts]]`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ExpectFile {
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    predicate_types: Vec<String>,
+    #[serde(default)]
+    builder_id: Option<String>,
+    #[serde(default)]
+    build_type: Option<String>,
+    #[serde(default)]
+    source_uri: Option<String>,
+    #[serde(default)]
+    source_ref: Option<String>,
+    #[serde(default)]
+    source_tag: Option<String>,
+    #[serde(default)]
+    source_branch: Option<String>,
+    #[serde(default)]
+    source_versioned_tag: Option<String>,
+    #[serde(default)]
+    source_commit: Option<String>,
+    #[serde(default)]
+    external_parameters: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    reject_unknown_external_parameters: bool,
+    #[serde(default)]
+    max_age: Option<String>,
+    #[serde(default)]
+    min_slsa_level: Option<u8>,
+}
+
+type ArtifactFile = ExpectFile;
+
+impl Policy {
+    /// Parses a policy from TOML text.
+    ///
+    /// # Errors
+    /// [`Error::PolicySyntax`] for TOML or shape errors (unknown keys are refused),
+    /// [`Error::InvalidSetting`] for unusable values.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let file: PolicyFile = toml::from_str(text).map_err(|e| Error::PolicySyntax {
+            source: Box::new(e),
+        })?;
+        if file.version != 1 {
+            return Err(Error::setting(
+                "version",
+                &file.version.to_string(),
+                "only version 1 is known",
+            ));
+        }
+        let roots = file
+            .roots
+            .into_iter()
+            .map(root_spec)
+            .collect::<Result<Vec<_>>>()?;
+        let mut names = std::collections::BTreeSet::new();
+        for root in &roots {
+            if !names.insert(root.name.as_str()) {
+                return Err(Error::setting(
+                    "roots.name",
+                    &root.name,
+                    "duplicate root name",
+                ));
+            }
+        }
+        let defaults = match file.defaults {
+            Some(d) => {
+                if d.pattern.is_some() || d.required {
+                    return Err(Error::setting(
+                        "defaults",
+                        "pattern/required",
+                        "only allowed in [[artifacts]]",
+                    ));
+                }
+                Some(expectations(&d)?)
+            }
+            None => None,
+        };
+        let artifacts = file
+            .artifacts
+            .iter()
+            .map(|a| {
+                let pattern = a.pattern.as_deref().ok_or_else(|| {
+                    Error::setting(
+                        "artifacts.pattern",
+                        "",
+                        "every [[artifacts]] needs a pattern",
+                    )
+                })?;
+                Ok(PatternEntry {
+                    pattern: NamePattern::parse(pattern)?,
+                    required: a.required,
+                    expectations: expectations(a)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            roots,
+            defaults,
+            artifacts,
+            verifier_id: file.verifier_id,
+        })
+    }
+}
+
+fn root_spec(r: RootFile) -> Result<RootSpec> {
+    let keyless = r.certificate_identity.is_some()
+        || r.certificate_identity_regexp.is_some()
+        || r.certificate_oidc_issuer.is_some()
+        || r.certificate_oidc_issuer_regexp.is_some()
+        || r.trusted_root.is_some();
+    let anchor = match (r.keys.is_empty(), keyless) {
+        (false, false) => {
+            let threshold = r.threshold.unwrap_or(1);
+            if threshold == 0 || threshold > r.keys.len() {
+                return Err(Error::setting(
+                    "threshold",
+                    &threshold.to_string(),
+                    format!("must be between 1 and the {} keys given", r.keys.len()),
+                ));
+            }
+            AnchorSpec::Keys {
+                keys: r.keys,
+                threshold,
+            }
+        }
+        (true, true) => AnchorSpec::Keyless {
+            trusted_root: r.trusted_root,
+            identity: matcher(
+                "certificate_identity",
+                r.certificate_identity,
+                r.certificate_identity_regexp,
+            )?,
+            issuer: matcher(
+                "certificate_oidc_issuer",
+                r.certificate_oidc_issuer,
+                r.certificate_oidc_issuer_regexp,
+            )?,
+            insecure_ignore_tlog: r.insecure_ignore_tlog,
+        },
+        (false, true) => {
+            return Err(Error::setting(
+                "roots",
+                &r.name,
+                "a root has keys or a keyless identity, not both",
+            ));
+        }
+        (true, false) => {
+            return Err(Error::setting(
+                "roots",
+                &r.name,
+                "a root needs keys or a keyless identity",
+            ));
+        }
+    };
+    let builders = r
+        .builders
+        .iter()
+        .map(|b| BuilderRule::parse(b))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(level) = r.slsa_level
+        && level > 3
+    {
+        return Err(Error::setting(
+            "slsa_level",
+            &level.to_string(),
+            "SLSA build levels are 0 to 3",
+        ));
+    }
+    Ok(RootSpec {
+        name: r.name,
+        anchor,
+        builders,
+        slsa_level: r.slsa_level,
+    })
+}
+
+/// Builds a matcher from an exact and a regexp spelling: exactly one must be given.
+///
+/// # Errors
+/// [`Error::InvalidSetting`] when none or both are given, or the regexp does not compile.
+pub fn matcher(
+    field: &'static str,
+    exact: Option<String>,
+    regexp: Option<String>,
+) -> Result<Matcher> {
+    match (exact, regexp) {
+        (Some(e), None) => Ok(Matcher::Exact(e)),
+        (None, Some(r)) => {
+            regex::Regex::new(&r).map_err(|e| Error::setting(field, &r, e.to_string()))?;
+            Ok(Matcher::Regexp(r))
+        }
+        (Some(_), Some(_)) => Err(Error::setting(
+            field,
+            "",
+            "give the exact value or the regexp, not both",
+        )),
+        (None, None) => Err(Error::setting(
+            field,
+            "",
+            "keyless verification needs both an identity and an issuer constraint (spell out `.*` regexps to accept any)",
+        )),
+    }
+}
+
+fn expectations(f: &ExpectFile) -> Result<Expectations> {
+    let mut e = Expectations {
+        predicate_types: f.predicate_types.clone(),
+        ..Expectations::default()
+    };
+    if let Some(b) = &f.builder_id {
+        e.builder = Some(BuilderRule::parse(b)?);
+    }
+    e.build_type.clone_from(&f.build_type);
+    if let Some(s) = &f.source_uri {
+        e.source_repository = Some(SourceRepo::parse(s)?);
+    }
+    e.source_ref = ref_expectation(
+        f.source_ref.as_deref(),
+        f.source_tag.as_deref(),
+        f.source_branch.as_deref(),
+        f.source_versioned_tag.as_deref(),
+    )?;
+    if let Some(c) = &f.source_commit {
+        e.source_commit = Some(commit(c)?);
+    }
+    for (k, v) in &f.external_parameters {
+        let json = serde_json::to_value(v)
+            .map_err(|err| Error::setting("external_parameters", k, err.to_string()))?;
+        e.external_parameters.insert(k.clone(), json);
+    }
+    e.reject_unknown_external_parameters = f.reject_unknown_external_parameters;
+    if let Some(age) = &f.max_age {
+        e.max_age = Some(parse_duration(age)?);
+    }
+    e.min_slsa_level = f.min_slsa_level;
+    Ok(e)
+}
+
+/// At most one of ref, tag, branch and versioned tag.
+///
+/// # Errors
+/// [`Error::InvalidSetting`] when more than one is given or a versioned tag is not semver.
+pub fn ref_expectation(
+    reference: Option<&str>,
+    tag: Option<&str>,
+    branch: Option<&str>,
+    versioned_tag: Option<&str>,
+) -> Result<Option<RefExpectation>> {
+    let given = [reference, tag, branch, versioned_tag]
+        .iter()
+        .filter(|x| x.is_some())
+        .count();
+    if given > 1 {
+        return Err(Error::setting(
+            "source ref",
+            "",
+            "give only one of ref, tag, branch, versioned tag",
+        ));
+    }
+    let nonempty = |field: &'static str, v: &str| {
+        if v.is_empty() || v.chars().any(char::is_whitespace) {
+            Err(Error::setting(field, v, "empty or contains spaces"))
+        } else {
+            Ok(v.to_owned())
+        }
+    };
+    Ok(if let Some(r) = reference {
+        Some(RefExpectation::Exact(nonempty("source ref", r)?))
+    } else if let Some(t) = tag {
+        Some(RefExpectation::Tag(nonempty("source tag", t)?))
+    } else if let Some(b) = branch {
+        Some(RefExpectation::Branch(nonempty("source branch", b)?))
+    } else if let Some(v) = versioned_tag {
+        Some(RefExpectation::VersionedTag(SemVer::parse(v)?))
+    } else {
+        None
+    })
+}
+
+/// A full commit id (40 or 64 hex digits), lowercased.
+///
+/// # Errors
+/// [`Error::InvalidSetting`] otherwise (abbreviated ids would be prefix matches).
+pub fn commit(value: &str) -> Result<String> {
+    if (value.len() == 40 || value.len() == 64) && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(Error::setting(
+            "source commit",
+            value,
+            "a full 40 or 64 hex digit commit id",
+        ))
+    }
+}
+
+/// Parses `90s`, `15m`, `12h`, `30d`, `2w` (or a bare number of seconds).
+///
+/// # Errors
+/// [`Error::InvalidSetting`] otherwise.
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let bad = || Error::setting("max_age", text, "a number followed by s, m, h, d or w");
+    let (num, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = num.parse().map_err(|_| bad())?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(bad()),
+    };
+    Ok(Duration::from_secs(n.checked_mul(mult).ok_or_else(bad)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+version = 1
+verifier_id = "https://deploy.example.com/gate"
+
+[[roots]]
+name = "release-key"
+keys = ["keys/release.pub"]
+builders = ["https://ci.example.com/builder@semver"]
+slsa_level = 2
+
+[[roots]]
+name = "gha"
+certificate_identity_regexp = "^https://github.com/slsa-framework/"
+certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
+
+[defaults]
+source_uri = "github.com/example/app"
+
+[[artifacts]]
+pattern = "dist/*.tar.gz"
+required = true
+source_branch = "main"
+max_age = "30d"
+[artifacts.external_parameters]
+release = true
+n = 3
+"#;
+
+    #[test]
+    fn example_parses() {
+        let p = Policy::from_toml(EXAMPLE).unwrap();
+        assert_eq!(p.roots.len(), 2);
+        assert!(matches!(
+            p.roots[0].anchor,
+            AnchorSpec::Keys { threshold: 1, .. }
+        ));
+        assert!(matches!(
+            p.roots[1].anchor,
+            AnchorSpec::Keyless {
+                identity: Matcher::Regexp(_),
+                ..
+            }
+        ));
+        let a = &p.artifacts[0];
+        assert!(a.required);
+        assert_eq!(
+            a.expectations.max_age,
+            Some(Duration::from_secs(30 * 86_400))
+        );
+        assert_eq!(
+            a.expectations.external_parameters["release"],
+            Value::Bool(true)
+        );
+        assert_eq!(
+            a.expectations.external_parameters["n"],
+            serde_json::json!(3)
+        );
+        assert_eq!(
+            p.defaults.unwrap().source_repository.unwrap().as_str(),
+            "github.com/example/app"
+        );
+    }
+
+    #[test]
+    fn refusals() {
+        for bad in [
+            "version = 2",
+            "version = 1\nunknown = 1",
+            "version = 1\n[[roots]]\nname = \"a\"",
+            "version = 1\n[[roots]]\nname = \"a\"\ncertificate_identity = \"x\"",
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\nthreshold = 2",
+            "version = 1\n[[artifacts]]\nsource_uri = \"github.com/o/r\"",
+            "version = 1\n[[artifacts]]\npattern = \"x\"\nsource_tag = \"a\"\nsource_branch = \"b\"",
+            "version = 1\n[[artifacts]]\npattern = \"x\"\nsource_commit = \"abc\"",
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]",
+        ] {
+            assert!(Policy::from_toml(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(
+            parse_duration("2w").unwrap(),
+            Duration::from_secs(1_209_600)
+        );
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}

@@ -1,0 +1,287 @@
+//! Signature verification of attestations (once each) and what it yields: the exact signed
+//! payload parsed as a Statement, with who vouched for it kept apart from what it claims.
+
+use std::collections::BTreeMap;
+
+use provenance_digest::DigestSet;
+use provenance_model::{PredicateKind, Statement};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::Digest as _;
+use time::OffsetDateTime;
+
+use crate::facts::Facts;
+use crate::source::{Origin, RawAttestation};
+
+/// Who vouched for an attestation: established by cryptography, not read from the statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Signer {
+    /// Public keys (their ids) whose signatures verified, reaching the threshold.
+    Keys {
+        /// The key ids that verified.
+        key_ids: Vec<String>,
+    },
+    /// A Fulcio certificate that chained to the trusted root and passed the identity policy.
+    Certificate {
+        /// The certificate identity (SAN: workflow URI, email, ...).
+        identity: String,
+        /// The OIDC issuer.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        issuer: Option<String>,
+        /// Fulcio extensions (source repository, ref, digest, trigger, runner environment...).
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        extensions: BTreeMap<String, String>,
+        /// The verified signing time (transparency log or timestamp authority), RFC 3339.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signed_at: Option<String>,
+        /// Whether a transparency log entry was verified.
+        transparency_log: bool,
+    },
+}
+
+impl Signer {
+    /// A short description for text reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Keys { key_ids } => format!("key {}", key_ids.join(", ")),
+            Self::Certificate {
+                identity, issuer, ..
+            } => match issuer {
+                Some(issuer) => format!("certificate {identity} (issuer {issuer})"),
+                None => format!("certificate {identity}"),
+            },
+        }
+    }
+
+    /// The certificate identity, for keyless signers.
+    pub fn identity(&self) -> Option<&str> {
+        match self {
+            Self::Certificate { identity, .. } => Some(identity),
+            Self::Keys { .. } => None,
+        }
+    }
+
+    /// The verified signing time, when there is one.
+    pub fn signed_at(&self) -> Option<OffsetDateTime> {
+        match self {
+            Self::Certificate {
+                signed_at: Some(t), ..
+            } => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// What a signature covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignedContent {
+    /// A DSSE payload: its `payloadType` and the exact bytes that were signed.
+    Payload {
+        /// The DSSE `payloadType`.
+        payload_type: String,
+        /// The exact signed bytes (never re-read from the envelope).
+        payload: Vec<u8>,
+    },
+    /// A message signature over an artifact digest (a Sigstore bundle without DSSE).
+    ArtifactDigest(DigestSet),
+}
+
+/// A successful signature check.
+#[derive(Debug, Clone)]
+pub struct SignedAttestation {
+    /// What was signed.
+    pub content: SignedContent,
+    /// Who signed.
+    pub signer: Signer,
+}
+
+/// Why a root of trust did not accept an attestation. Cryptographic failures stay coarse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection(pub String);
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks the signature of one attestation against one root of trust. Implemented for public
+/// keys (DSSE) and Sigstore identities; embedders can plug in others (a KMS, an HSM).
+pub trait AttestationVerifier: Send + Sync {
+    /// Verifies `attestation`; on success returns exactly what was signed and by whom.
+    ///
+    /// # Errors
+    /// A [`Rejection`] saying why (wrong format for this root, bad signature, identity refused).
+    fn verify(
+        &self,
+        attestation: &RawAttestation,
+        now: OffsetDateTime,
+    ) -> Result<SignedAttestation, Rejection>;
+}
+
+/// The payload types accepted for in-toto statements: `application/vnd.in-toto+json` and the
+/// in-toto v1.2 `application/vnd.in-toto.<predicate>+json` forms. Predicate URIs placed in
+/// `payloadType` (an old producer bug) are refused.
+pub fn is_in_toto_payload_type(payload_type: &str) -> bool {
+    payload_type == "application/vnd.in-toto+json"
+        || payload_type
+            .strip_prefix("application/vnd.in-toto.")
+            .and_then(|rest| rest.strip_suffix("+json"))
+            .is_some_and(|mid| {
+                !mid.is_empty()
+                    && mid
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+            })
+}
+
+/// A subject of a verified statement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subject {
+    /// Its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its digests.
+    pub digest: DigestSet,
+}
+
+/// The body of a verified attestation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Body {
+    /// An in-toto statement.
+    Statement {
+        /// `predicateType`.
+        predicate_type: String,
+        /// Subjects.
+        subjects: Vec<Subject>,
+        /// The predicate object.
+        predicate: Value,
+        /// The build facts it claims (SLSA provenance only).
+        facts: Box<Facts>,
+    },
+    /// A signature over an artifact digest.
+    ArtifactSignature(DigestSet),
+}
+
+/// An attestation whose signature verified under a root of trust.
+#[derive(Debug, Clone)]
+pub struct VerifiedAttestation {
+    /// Where it was read.
+    pub origin: Origin,
+    /// The name of the root of trust that accepted it.
+    pub root: String,
+    /// Index of that root in the trust configuration.
+    pub root_index: usize,
+    /// Who signed (verified).
+    pub signer: Signer,
+    /// SHA-256 of the attestation's bytes (for VSA `inputAttestations`).
+    pub digest: DigestSet,
+    /// What it says.
+    pub body: Body,
+}
+
+impl VerifiedAttestation {
+    /// The predicate type, for statements.
+    pub fn predicate_type(&self) -> Option<&str> {
+        match &self.body {
+            Body::Statement { predicate_type, .. } => Some(predicate_type),
+            Body::ArtifactSignature(_) => None,
+        }
+    }
+
+    /// The claimed build facts (empty for other predicates).
+    pub fn facts(&self) -> Option<&Facts> {
+        match &self.body {
+            Body::Statement { facts, .. } => Some(facts),
+            Body::ArtifactSignature(_) => None,
+        }
+    }
+}
+
+/// Turns a signature check into a verified attestation: the payload must be an in-toto
+/// Statement (checked `payloadType` and `_type`; links and layouts refused).
+pub(crate) fn interpret(
+    raw: &RawAttestation,
+    root: (usize, &str),
+    signed: SignedAttestation,
+    model_limits: &provenance_model::Limits,
+) -> Result<VerifiedAttestation, Rejection> {
+    let digest = sha256_set(raw.bytes());
+    let body = match signed.content {
+        SignedContent::ArtifactDigest(d) => Body::ArtifactSignature(d),
+        SignedContent::Payload {
+            payload_type,
+            payload,
+        } => {
+            if !is_in_toto_payload_type(&payload_type) {
+                return Err(Rejection(format!(
+                    "payloadType {payload_type:?} is not an in-toto statement type"
+                )));
+            }
+            let statement = Statement::from_slice(&payload, model_limits).map_err(|e| {
+                Rejection(format!(
+                    "signed payload is not a valid in-toto statement: {e}"
+                ))
+            })?;
+            let predicate_type = statement.predicate_type().as_str().to_owned();
+            let predicate = Value::Object(statement.predicate_json().clone());
+            let facts = match statement.predicate_kind() {
+                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {
+                    Facts::from_predicate(&predicate_type, &predicate)
+                }
+                _ => Facts::default(),
+            };
+            let subjects = statement
+                .subjects()
+                .iter()
+                .map(|s| Subject {
+                    name: s.name().map(str::to_owned),
+                    digest: s.digest().cloned().unwrap_or_default(),
+                })
+                .collect();
+            Body::Statement {
+                predicate_type,
+                subjects,
+                predicate,
+                facts: Box::new(facts),
+            }
+        }
+    };
+    Ok(VerifiedAttestation {
+        origin: raw.origin().clone(),
+        root: root.1.to_owned(),
+        root_index: root.0,
+        signer: signed.signer,
+        digest,
+        body,
+    })
+}
+
+pub(crate) fn sha256_set(bytes: &[u8]) -> DigestSet {
+    let hex = hex::encode(sha2::Sha256::digest(bytes));
+    let mut set = DigestSet::new();
+    // A freshly computed SHA-256 is always valid lowercase hex of the right length.
+    let _ = set.insert("sha256", &hex);
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_types() {
+        assert!(is_in_toto_payload_type("application/vnd.in-toto+json"));
+        assert!(is_in_toto_payload_type(
+            "application/vnd.in-toto.provenance+json"
+        ));
+        assert!(!is_in_toto_payload_type("https://slsa.dev/provenance/v0.2"));
+        assert!(!is_in_toto_payload_type("application/vnd.acme+json"));
+        assert!(!is_in_toto_payload_type(""));
+        assert!(!is_in_toto_payload_type("application/vnd.in-toto.+json"));
+    }
+}

@@ -1,0 +1,337 @@
+//! The verification pipeline end to end with Ed25519 keys: verdicts, fail-closed cases, and
+//! the one-signature-check-for-many-artifacts property.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::*;
+use provenance_digest::{Algorithm, DigestSet};
+use provenance_verify::rules::{BuilderRule, RefExpectation, SourceRepo};
+use provenance_verify::{Artifact, Expectations, Rule, Verdict, Verifier};
+use time::macros::datetime;
+
+const BUILDER: &str = "https://ci.example.com/builder@v1";
+const REPO: &str = "git+https://github.com/example/app@refs/heads/main";
+const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const NOW: time::OffsetDateTime = datetime!(2026-01-02 00:00 UTC);
+
+fn artifact(name: &str, hex: &str) -> Artifact {
+    Artifact::new(name, DigestSet::single(Algorithm::Sha256, hex).unwrap())
+}
+
+fn expectations() -> Expectations {
+    let mut e = Expectations::default();
+    e.builder = Some(BuilderRule::parse("https://ci.example.com/builder").unwrap());
+    e.source_repository = Some(SourceRepo::parse("github.com/example/app").unwrap());
+    e.source_ref = Some(RefExpectation::Branch("main".into()));
+    e.source_commit = Some(COMMIT.into());
+    e
+}
+
+fn rules_failed(report: &provenance_verify::ArtifactReport) -> Vec<Rule> {
+    report.failures.iter().map(|f| f.rule).collect()
+}
+
+#[test]
+fn matching_statement_passes_with_trace() {
+    let st = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(expectations());
+    let report = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    let a = &report.artifacts[0];
+    assert_eq!(a.verdict, Verdict::Pass, "{}", a.reason());
+    assert!(report.passed());
+    let t = &a.trace[0];
+    assert_eq!(
+        t.claimed.facts.source_repository.as_deref(),
+        Some("github.com/example/app")
+    );
+    assert_eq!(t.claimed.facts.source_commit.as_deref(), Some(COMMIT));
+    assert_eq!(t.verified.root, "release");
+    assert_eq!(t.verified.attestation.line(), 1);
+}
+
+#[test]
+fn thousand_artifacts_one_signature_check() {
+    let names: Vec<(String, String)> = (0..1000).map(|i| (format!("a{i}"), sha(i))).collect();
+    let subjects: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_str()))
+        .collect();
+    let st = provenance(&subjects, BUILDER, REPO, COMMIT);
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(expectations());
+    let artifacts: Vec<Artifact> = names.iter().map(|(n, d)| artifact(n, d)).collect();
+    let started = std::time::Instant::now();
+    let report = v
+        .verify(&artifacts, &set_of(&[envelope(&st, 1)]), NOW)
+        .unwrap();
+    let took = started.elapsed();
+    assert!(report.passed());
+    assert_eq!(
+        report.signature_checks, 1,
+        "one envelope, one root: one signature check"
+    );
+    eprintln!(
+        "1000 artifacts against one attestation: {took:?}, {} signature check(s)",
+        report.signature_checks
+    );
+}
+
+#[test]
+fn fail_closed_cases() {
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(expectations());
+    let good = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
+
+    // No attestation at all.
+    let r = v
+        .verify(&[artifact("app", &sha(1))], &set_of(&[]), NOW)
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Subject]);
+
+    // Attestation for another artifact.
+    let r = v
+        .verify(
+            &[artifact("app", &sha(2))],
+            &set_of(&[envelope(&good, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Subject]);
+
+    // Zero artifacts is an error, not a pass.
+    assert!(v.verify(&[], &set_of(&[envelope(&good, 1)]), NOW).is_err());
+
+    // Signed by an untrusted key.
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&good, 2)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Subject]);
+    assert_eq!(r.rejected.len(), 1);
+
+    // Subject only in sha1 / artifact only known by md5.
+    let mut sha1_only = good.clone();
+    sha1_only["subject"][0]["digest"] =
+        serde_json::json!({"sha1": "4d329c75e7ec1725f7c9ce917a8799d408d06be3"});
+    let sha1_artifact = Artifact::new(
+        "app",
+        DigestSet::single(Algorithm::Sha1, "4d329c75e7ec1725f7c9ce917a8799d408d06be3").unwrap(),
+    );
+    let r = v
+        .verify(&[sha1_artifact], &set_of(&[envelope(&sha1_only, 1)]), NOW)
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Subject]);
+
+    // predicateType look-alike.
+    let mut lookalike = good.clone();
+    lookalike["predicateType"] = "https://slsa.dev/provenance/v1.0".into();
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&lookalike, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::PredicateType]);
+
+    // An in-toto link signed by the trusted key.
+    let link = serde_json::json!({"_type": "link", "name": "build", "products": {"app": {"sha256": sha(1)}}, "materials": {}, "byproducts": {}, "command": [], "environment": {}});
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&link, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(r.artifacts[0].verdict, Verdict::Fail);
+    assert_eq!(r.rejected.len(), 1);
+
+    // Right statement, wrong payloadType.
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope_with(
+                "application/vnd.acme+json",
+                &serde_json::to_vec(&good).unwrap(),
+                1,
+            )]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(r.artifacts[0].verdict, Verdict::Fail);
+
+    // Repository that only shares a prefix.
+    let evil = provenance(
+        &[("app", &sha(1))],
+        BUILDER,
+        "git+https://github.com/example/app-evil@refs/heads/main",
+        COMMIT,
+    );
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&evil, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::SourceRepository]);
+
+    // Expected field absent from the statement.
+    let mut no_commit = good.clone();
+    no_commit["predicate"]["buildDefinition"]["resolvedDependencies"][0]["digest"] =
+        serde_json::json!({"sha256": sha(9)});
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&no_commit, 1)]),
+            NOW,
+        )
+        .unwrap();
+    let f = &r.artifacts[0].failures[0];
+    assert_eq!(f.rule, Rule::SourceCommit);
+    assert_eq!(f.actual, None);
+}
+
+#[test]
+fn conflicting_statements_fail_in_any_order() {
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(expectations());
+    let good = envelope(&provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT), 1);
+    let other = envelope(
+        &provenance(
+            &[("app", &sha(1))],
+            BUILDER,
+            "git+https://github.com/evil/app@refs/heads/main",
+            COMMIT,
+        ),
+        1,
+    );
+    for order in [[good.clone(), other.clone()], [other, good]] {
+        let r = v
+            .verify(&[artifact("app", &sha(1))], &set_of(&order), NOW)
+            .unwrap();
+        assert_eq!(rules_failed(&r.artifacts[0]), [Rule::SourceRepository]);
+    }
+}
+
+#[test]
+fn external_parameters_and_age() {
+    let st = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
+    let mut e = Expectations::default();
+    e.external_parameters
+        .insert("release".into(), serde_json::json!(true));
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(e.clone());
+    assert!(
+        v.verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW
+        )
+        .unwrap()
+        .passed()
+    );
+
+    e.reject_unknown_external_parameters = true;
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(e.clone());
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::ExternalParameters]);
+
+    e.external_parameters
+        .insert("release".into(), serde_json::json!("true"));
+    e.reject_unknown_external_parameters = false;
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(e);
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(
+        rules_failed(&r.artifacts[0]),
+        [Rule::ExternalParameters],
+        "a string is not a boolean"
+    );
+
+    let mut e = Expectations::default();
+    e.max_age = Some(std::time::Duration::from_secs(3600));
+    let v = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(e);
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Age]);
+}
+
+#[test]
+fn root_builder_grant() {
+    let st = provenance(
+        &[("app", &sha(1))],
+        "https://ci.example.com/other@v1",
+        REPO,
+        COMMIT,
+    );
+    let root = key_root("release", 1)
+        .with_builders(vec![
+            BuilderRule::parse("https://ci.example.com/builder").unwrap(),
+        ])
+        .with_slsa_level(Some(2));
+    let v = Verifier::new(vec![root]).unwrap();
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::TrustedBuilder]);
+
+    let st = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
+    let root = key_root("release", 1)
+        .with_builders(vec![
+            BuilderRule::parse("https://ci.example.com/builder").unwrap(),
+        ])
+        .with_slsa_level(Some(2));
+    let v = Verifier::new(vec![root]).unwrap();
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(r.artifacts[0].verdict, Verdict::Pass);
+    assert_eq!(r.artifacts[0].slsa_level, Some(2));
+}
