@@ -254,6 +254,13 @@ pub struct DsseEnvelope {
 }
 
 impl DsseEnvelope {
+    /// The signature's (unauthenticated) key id hint, if any.
+    pub fn keyid(&self) -> Option<&str> {
+        self.keyid.as_deref()
+    }
+}
+
+impl DsseEnvelope {
     /// The (unverified) payload type.
     pub fn payload_type(&self) -> &str {
         &self.payload_type
@@ -330,7 +337,15 @@ pub struct Bundle {
 }
 
 fn limit(what: &'static str, limit: usize, actual: usize) -> Result<()> {
-    if actual > limit { Err(Error::LimitExceeded { what, limit, actual }) } else { Ok(()) }
+    if actual > limit {
+        Err(Error::LimitExceeded {
+            what,
+            limit,
+            actual,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 fn u64_of(field: &'static str, v: I64) -> Result<u64> {
@@ -347,32 +362,49 @@ impl Bundle {
     /// [`Error::MissingMaterial`] for an empty certificate chain.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())?;
-        let wire: WireBundle =
-            serde_json::from_slice(bytes).map_err(|source| Error::Json { what: "bundle", source })?;
+        let wire: WireBundle = serde_json::from_slice(bytes).map_err(|source| Error::Json {
+            what: "bundle",
+            source,
+        })?;
         Self::from_wire(wire)
     }
 
     pub(crate) fn from_wire(wire: WireBundle) -> Result<Self> {
         let version = BundleVersion::from_media_type(&wire.media_type)?;
         let vm = &wire.verification_material;
-        let mismatch = |reason| Error::VersionMismatch { media_type: wire.media_type.clone(), reason };
+        let mismatch = |reason| Error::VersionMismatch {
+            media_type: wire.media_type.clone(),
+            reason,
+        };
         let present = usize::from(vm.x509_certificate_chain.is_some())
             + usize::from(vm.certificate.is_some())
             + usize::from(vm.public_key.is_some());
         if present != 1 {
-            return Err(Error::MissingMaterial("exactly one of x509CertificateChain, certificate, publicKey"));
+            return Err(Error::MissingMaterial(
+                "exactly one of x509CertificateChain, certificate, publicKey",
+            ));
         }
         let material = if let Some(chain) = &vm.x509_certificate_chain {
-            limit("certificate chain length", MAX_CHAIN_LEN, chain.certificates.len())?;
+            limit(
+                "certificate chain length",
+                MAX_CHAIN_LEN,
+                chain.certificates.len(),
+            )?;
             let mut certs = Vec::new();
             for c in &chain.certificates {
-                certs.push(Certificate::from_der(&crate::b64::decode("certificate", &c.raw_bytes)?)?);
+                certs.push(Certificate::from_der(&crate::b64::decode(
+                    "certificate",
+                    &c.raw_bytes,
+                )?)?);
             }
             if certs.is_empty() {
                 return Err(Error::MissingMaterial("empty certificate chain"));
             }
             let leaf = certs.remove(0);
-            Material::Certificate { leaf: Box::new(leaf), chain: certs }
+            Material::Certificate {
+                leaf: Box::new(leaf),
+                chain: certs,
+            }
         } else if let Some(c) = &vm.certificate {
             if version < BundleVersion::V0_3 {
                 return Err(mismatch("`certificate` exists only from v0.3 on"));
@@ -381,9 +413,14 @@ impl Bundle {
             if der.is_empty() {
                 return Err(Error::MissingMaterial("empty certificate"));
             }
-            Material::Certificate { leaf: Box::new(Certificate::from_der(&der)?), chain: Vec::new() }
+            Material::Certificate {
+                leaf: Box::new(Certificate::from_der(&der)?),
+                chain: Vec::new(),
+            }
         } else {
-            Material::PublicKey { hint: vm.public_key.as_ref().and_then(|k| k.hint.clone()) }
+            Material::PublicKey {
+                hint: vm.public_key.as_ref().and_then(|k| k.hint.clone()),
+            }
         };
         let content = match (&wire.message_signature, &wire.dsse_envelope) {
             (Some(ms), None) => {
@@ -391,7 +428,7 @@ impl Bundle {
                     Some(d) => {
                         let alg = HashAlgorithm::parse(&d.algorithm)?;
                         let bytes = crate::b64::decode("messageDigest", &d.digest)?;
-                        if bytes.len() != alg.len() {
+                        if bytes.len() != alg.digest_len() {
                             return Err(malformed("messageDigest", "wrong length"));
                         }
                         Some((alg, bytes))
@@ -402,7 +439,12 @@ impl Bundle {
                 Content::MessageSignature { digest, signature }
             }
             (None, Some(env)) => Content::Dsse(decode_envelope(env)?),
-            _ => return Err(malformed("bundle", "exactly one of messageSignature, dsseEnvelope")),
+            _ => {
+                return Err(malformed(
+                    "bundle",
+                    "exactly one of messageSignature, dsseEnvelope",
+                ));
+            }
         };
         limit("tlog entries", MAX_TLOG_ENTRIES, vm.tlog_entries.len())?;
         let mut tlog_entries = Vec::new();
@@ -411,7 +453,11 @@ impl Bundle {
         }
         let mut timestamps = Vec::new();
         if let Some(ts) = &vm.timestamp_verification_data {
-            limit("RFC 3161 timestamps", MAX_TIMESTAMPS, ts.rfc3161_timestamps.len())?;
+            limit(
+                "RFC 3161 timestamps",
+                MAX_TIMESTAMPS,
+                ts.rfc3161_timestamps.len(),
+            )?;
             for t in &ts.rfc3161_timestamps {
                 let bytes = crate::b64::decode("signedTimestamp", &t.signed_timestamp)?;
                 if timestamps.contains(&bytes) {
@@ -420,7 +466,14 @@ impl Bundle {
                 timestamps.push(bytes);
             }
         }
-        Ok(Self { wire, version, material, content, tlog_entries, timestamps })
+        Ok(Self {
+            wire,
+            version,
+            material,
+            content,
+            tlog_entries,
+            timestamps,
+        })
     }
 
     /// Serialises the bundle as protobuf JSON.
@@ -428,7 +481,10 @@ impl Bundle {
     /// # Errors
     /// [`Error::Json`] if serialisation fails (it does not for parsed bundles).
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        serde_json::to_vec(&self.wire).map_err(|source| Error::Json { what: "bundle", source })
+        serde_json::to_vec(&self.wire).map_err(|source| Error::Json {
+            what: "bundle",
+            source,
+        })
     }
 
     /// Builds a v0.3 bundle around a DSSE envelope signed with a public key identified by
@@ -451,7 +507,9 @@ impl Bundle {
             verification_material: WireMaterial {
                 x509_certificate_chain: None,
                 certificate: None,
-                public_key: Some(WirePublicKeyIdentifier { hint: hint.map(str::to_owned) }),
+                public_key: Some(WirePublicKeyIdentifier {
+                    hint: hint.map(str::to_owned),
+                }),
                 tlog_entries: Vec::new(),
                 timestamp_verification_data: None,
             },
@@ -493,7 +551,10 @@ impl Bundle {
 
 pub(crate) fn decode_envelope(env: &WireEnvelope) -> Result<DsseEnvelope> {
     let [sig] = env.signatures.as_slice() else {
-        return Err(malformed("dsseEnvelope", "a Sigstore DSSE envelope has exactly one signature"));
+        return Err(malformed(
+            "dsseEnvelope",
+            "a Sigstore DSSE envelope has exactly one signature",
+        ));
     };
     let signature = crate::b64::decode("dsseEnvelope.signatures.sig", &sig.sig)?;
     if signature.is_empty() {
@@ -514,7 +575,10 @@ fn decode_tlog_entry(e: &WireTlogEntry) -> Result<TlogEntry> {
             let mut hashes = Vec::new();
             for h in &p.hashes {
                 let h = crate::b64::decode("inclusionProof.hashes", h)?;
-                hashes.push(<[u8; 32]>::try_from(h.as_slice()).map_err(|_| malformed("inclusionProof.hashes", "not 32 bytes"))?);
+                hashes.push(
+                    <[u8; 32]>::try_from(h.as_slice())
+                        .map_err(|_| malformed("inclusionProof.hashes", "not 32 bytes"))?,
+                );
             }
             Some(InclusionProof {
                 log_index: u64_of("inclusionProof.logIndex", p.log_index)?,
@@ -527,7 +591,10 @@ fn decode_tlog_entry(e: &WireTlogEntry) -> Result<TlogEntry> {
         None => None,
     };
     let set = match &e.inclusion_promise {
-        Some(p) => Some(crate::b64::decode("signedEntryTimestamp", &p.signed_entry_timestamp)?),
+        Some(p) => Some(crate::b64::decode(
+            "signedEntryTimestamp",
+            &p.signed_entry_timestamp,
+        )?),
         None => None,
     };
     if e.integrated_time.0 < 0 {
@@ -557,7 +624,14 @@ mod tests {
 
     #[test]
     fn media_types() {
-        assert_eq!(BundleVersion::from_media_type("application/vnd.dev.sigstore.bundle.v0.3+json").unwrap(), BundleVersion::V0_3);
-        assert!(BundleVersion::from_media_type("application/vnd.dev.sigstore.bundle+json;version=0.4").is_err());
+        assert_eq!(
+            BundleVersion::from_media_type("application/vnd.dev.sigstore.bundle.v0.3+json")
+                .unwrap(),
+            BundleVersion::V0_3
+        );
+        assert!(
+            BundleVersion::from_media_type("application/vnd.dev.sigstore.bundle+json;version=0.4")
+                .is_err()
+        );
     }
 }

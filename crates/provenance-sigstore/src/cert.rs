@@ -7,7 +7,8 @@ use crate::error::{Error, Result, malformed};
 
 const OID_SAN: &[u8] = &[0x55, 0x1d, 0x11];
 const OID_EKU: &[u8] = &[0x55, 0x1d, 0x25];
-pub(crate) const OID_SCT_LIST: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
+pub(crate) const OID_SCT_LIST: &[u8] =
+    &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
 const FULCIO_ARC: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xbf, 0x30, 0x01];
 
 /// A parsed X.509 certificate (only the fields Sigstore verification needs).
@@ -47,7 +48,10 @@ impl Certificate {
         if it.peek().is_some_and(|t| t.tag == 0xa0) {
             it.next();
         }
-        let _serial = it.next().filter(|t| t.tag == der::INTEGER).ok_or_else(|| bad("no serial"))?;
+        let _serial = it
+            .next()
+            .filter(|t| t.tag == der::INTEGER)
+            .ok_or_else(|| bad("no serial"))?;
         let _sigalg = it.next().ok_or_else(|| bad("no signature algorithm"))?;
         let issuer = it.next().ok_or_else(|| bad("no issuer"))?;
         let validity = it.next().ok_or_else(|| bad("no validity"))?.child_vec();
@@ -63,7 +67,8 @@ impl Certificate {
         let mut extensions = Vec::new();
         for t in it {
             if t.tag == 0xa3 {
-                let seq = der::read_one(t.value, der::SEQUENCE).map_err(|_| bad("bad extensions"))?;
+                let seq =
+                    der::read_one(t.value, der::SEQUENCE).map_err(|_| bad("bad extensions"))?;
                 for ext in seq.children() {
                     extensions.push(parse_extension(&ext.map_err(|_| bad("bad extension"))?)?);
                 }
@@ -117,15 +122,15 @@ impl Certificate {
         self.extensions.iter().find(|e| e.oid == oid)
     }
 
-    pub(crate) fn extensions(&self) -> &[Extension] {
-        &self.extensions
-    }
-
     /// The subject alternative names (email, URI, DNS and UTF-8 otherName values).
     pub fn subject_alt_names(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let Some(ext) = self.extension(OID_SAN) else { return out };
-        let Ok(seq) = der::read_one(&ext.value, der::SEQUENCE) else { return out };
+        let Some(ext) = self.extension(OID_SAN) else {
+            return out;
+        };
+        let Ok(seq) = der::read_one(&ext.value, der::SEQUENCE) else {
+            return out;
+        };
         for name in seq.children().flatten() {
             match name.tag {
                 0x81 | 0x82 | 0x86 => {
@@ -136,12 +141,13 @@ impl Certificate {
                 0xa0 => {
                     // otherName: type-id OID, [0] EXPLICIT value (UTF8String for Fulcio).
                     let v = name.child_vec().unwrap_or_default();
-                    if let Some(inner) = v.get(1).filter(|t| t.tag == 0xa0) {
-                        if let Ok(s) = der::read_one(inner.value, der::UTF8_STRING) {
-                            if let Ok(s) = std::str::from_utf8(s.value) {
-                                out.push(s.to_owned());
-                            }
-                        }
+                    let value = v
+                        .get(1)
+                        .filter(|t| t.tag == 0xa0)
+                        .and_then(|inner| der::read_one(inner.value, der::UTF8_STRING).ok())
+                        .and_then(|s| std::str::from_utf8(s.value).ok());
+                    if let Some(s) = value {
+                        out.push(s.to_owned());
                     }
                 }
                 _ => {}
@@ -154,12 +160,16 @@ impl Certificate {
     pub(crate) fn extended_key_usages(&self) -> Option<(bool, Vec<Vec<u8>>)> {
         let ext = self.extension(OID_EKU)?;
         let seq = der::read_one(&ext.value, der::SEQUENCE).ok()?;
-        let oids = seq.children().flatten().filter(|t| t.tag == der::OID).map(|t| t.value.to_vec());
+        let oids = seq
+            .children()
+            .flatten()
+            .filter(|t| t.tag == der::OID)
+            .map(|t| t.value.to_vec());
         Some((ext.critical, oids.collect()))
     }
 
     /// A Fulcio extension `1.3.6.1.4.1.57264.1.<n>` as a string. Extensions 1-6 hold the raw
-    /// string; 8 and later hold a DER UTF8String.
+    /// string; 8 and later hold a DER `UTF8String`.
     pub(crate) fn fulcio_extension(&self, n: u8) -> Option<String> {
         let mut oid = FULCIO_ARC.to_vec();
         oid.push(n);
@@ -172,7 +182,7 @@ impl Certificate {
         }
     }
 
-    /// The TBSCertificate with the SCT list extension removed (the precertificate TBS that
+    /// The `TBSCertificate` with the SCT list extension removed (the precertificate TBS that
     /// SCTs sign, RFC 6962 §3.2).
     pub(crate) fn precert_tbs(&self) -> Result<Vec<u8>> {
         let cert = der::read_one(&self.der, der::SEQUENCE).map_err(|_| bad("not DER"))?;
@@ -182,7 +192,8 @@ impl Certificate {
         for field in tbs.children() {
             let field = field.map_err(|_| bad("bad TBSCertificate"))?;
             if field.tag == 0xa3 {
-                let seq = der::read_one(field.value, der::SEQUENCE).map_err(|_| bad("bad extensions"))?;
+                let seq =
+                    der::read_one(field.value, der::SEQUENCE).map_err(|_| bad("bad extensions"))?;
                 let mut exts = Vec::new();
                 for ext in seq.children() {
                     let ext = ext.map_err(|_| bad("bad extension"))?;
@@ -203,14 +214,23 @@ impl Certificate {
 
 fn parse_extension(ext: &Tlv<'_>) -> Result<Extension> {
     let parts = ext.child_vec().map_err(|_| bad("bad extension"))?;
-    let oid = parts.first().filter(|t| t.tag == der::OID).ok_or_else(|| bad("bad extension"))?;
+    let oid = parts
+        .first()
+        .filter(|t| t.tag == der::OID)
+        .ok_or_else(|| bad("bad extension"))?;
     let (critical, value) = match parts.as_slice() {
         [_, c, v] if c.tag == der::BOOLEAN => (c.value == [0xff], v),
         [_, v] => (false, v),
         _ => return Err(bad("bad extension")),
     };
-    let value = value.expect(der::OCTET_STRING).map_err(|_| bad("bad extension value"))?;
-    Ok(Extension { oid: oid.value.to_vec(), critical, value: value.value.to_vec() })
+    let value = value
+        .expect(der::OCTET_STRING)
+        .map_err(|_| bad("bad extension value"))?;
+    Ok(Extension {
+        oid: oid.value.to_vec(),
+        critical,
+        value: value.value.to_vec(),
+    })
 }
 
 /// The signer identity a Fulcio certificate carries.
@@ -243,10 +263,15 @@ impl SignerIdentity {
     /// Reads the identity from a Fulcio certificate.
     pub fn from_certificate(cert: &Certificate) -> Self {
         let pick = |new: u8, old: Option<u8>| {
-            cert.fulcio_extension(new).or_else(|| old.and_then(|o| cert.fulcio_extension(o)))
+            cert.fulcio_extension(new)
+                .or_else(|| old.and_then(|o| cert.fulcio_extension(o)))
         };
         Self {
-            san: cert.subject_alt_names().into_iter().next().unwrap_or_default(),
+            san: cert
+                .subject_alt_names()
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
             issuer: pick(8, Some(1)),
             source_repository_uri: pick(12, None),
             source_repository_digest: pick(13, Some(3)),

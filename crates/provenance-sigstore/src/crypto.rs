@@ -2,7 +2,7 @@
 //!
 //! ECDSA and RSA go through `ring` (fast); Ed25519 through `ed25519-dalek`; ECDSA over a
 //! precomputed digest (a message signature verified from its digest alone) through the
-//! RustCrypto `p256`/`p384` hazmat prehash verifier.
+//! `RustCrypto` `p256`/`p384` hazmat prehash verifier.
 
 use crate::der;
 use crate::error::{Error, Result};
@@ -59,7 +59,7 @@ impl HashAlgorithm {
     }
 
     /// Digest length in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             Self::Sha256 => 32,
             Self::Sha384 => 48,
@@ -87,9 +87,9 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicKey {
     kind: KeyKind,
-    /// SubjectPublicKeyInfo DER.
+    /// `SubjectPublicKeyInfo` DER.
     spki: Vec<u8>,
-    /// The key bits (EC point, Ed25519 key, RSAPublicKey DER).
+    /// The key bits (EC point, Ed25519 key, `RSAPublicKey` DER).
     raw: Vec<u8>,
 }
 
@@ -102,7 +102,7 @@ enum KeyKind {
 }
 
 impl PublicKey {
-    /// Parses a DER SubjectPublicKeyInfo (ECDSA P-256/P-384, Ed25519 or RSA).
+    /// Parses a DER `SubjectPublicKeyInfo` (ECDSA P-256/P-384, Ed25519 or RSA).
     ///
     /// # Errors
     /// [`Error::Malformed`] if the DER is invalid or the algorithm unsupported.
@@ -110,11 +110,21 @@ impl PublicKey {
         let bad = |r: &str| crate::error::malformed("public key", r);
         let seq = der::read_one(spki, der::SEQUENCE).map_err(|_| bad("not a DER SPKI"))?;
         let parts = seq.child_vec().map_err(|_| bad("bad DER"))?;
-        let [alg, bits] = parts.as_slice() else { return Err(bad("SPKI must have two fields")) };
-        let alg_parts = alg.expect(der::SEQUENCE).map_err(|_| bad("bad algorithm"))?.child_vec();
+        let [alg, bits] = parts.as_slice() else {
+            return Err(bad("SPKI must have two fields"));
+        };
+        let alg_parts = alg
+            .expect(der::SEQUENCE)
+            .map_err(|_| bad("bad algorithm"))?
+            .child_vec();
         let alg_parts = alg_parts.map_err(|_| bad("bad algorithm"))?;
-        let oid = alg_parts.first().filter(|t| t.tag == der::OID).ok_or_else(|| bad("no OID"))?;
-        let bits = bits.expect(der::BIT_STRING).map_err(|_| bad("no key bits"))?;
+        let oid = alg_parts
+            .first()
+            .filter(|t| t.tag == der::OID)
+            .ok_or_else(|| bad("no OID"))?;
+        let bits = bits
+            .expect(der::BIT_STRING)
+            .map_err(|_| bad("no key bits"))?;
         let raw = match bits.value.split_first() {
             Some((0, raw)) => raw.to_vec(),
             _ => return Err(bad("key bits not byte aligned")),
@@ -135,7 +145,11 @@ impl PublicKey {
         } else {
             return Err(bad("unsupported key algorithm"));
         };
-        Ok(Self { kind, spki: spki.to_vec(), raw })
+        Ok(Self {
+            kind,
+            spki: spki.to_vec(),
+            raw,
+        })
     }
 
     /// Wraps a PKCS#1 `RSAPublicKey` (trusted roots' `PKCS1_RSA_*` keys) as an RSA key.
@@ -143,15 +157,23 @@ impl PublicKey {
     /// # Errors
     /// [`Error::Malformed`] if it is not a DER SEQUENCE.
     pub fn from_pkcs1_rsa_der(der_bytes: &[u8]) -> Result<Self> {
-        der::read_one(der_bytes, der::SEQUENCE).map_err(|_| crate::error::malformed("public key", "not PKCS#1"))?;
+        der::read_one(der_bytes, der::SEQUENCE)
+            .map_err(|_| crate::error::malformed("public key", "not PKCS#1"))?;
         let alg = der::encode(
             der::SEQUENCE,
             &[der::encode(der::OID, OID_RSA), vec![0x05, 0x00]].concat(),
         );
         let mut bits = vec![0u8];
         bits.extend_from_slice(der_bytes);
-        let spki = der::encode(der::SEQUENCE, &[alg, der::encode(der::BIT_STRING, &bits)].concat());
-        Ok(Self { kind: KeyKind::Rsa, spki, raw: der_bytes.to_vec() })
+        let spki = der::encode(
+            der::SEQUENCE,
+            &[alg, der::encode(der::BIT_STRING, &bits)].concat(),
+        );
+        Ok(Self {
+            kind: KeyKind::Rsa,
+            spki,
+            raw: der_bytes.to_vec(),
+        })
     }
 
     /// Parses a PEM `PUBLIC KEY` block.
@@ -163,7 +185,7 @@ impl PublicKey {
         Self::from_spki_der(&der)
     }
 
-    /// The SubjectPublicKeyInfo DER.
+    /// The `SubjectPublicKeyInfo` DER.
     pub fn spki_der(&self) -> &[u8] {
         &self.spki
     }
@@ -171,6 +193,11 @@ impl PublicKey {
     /// Whether this is an Ed25519 key.
     pub fn is_ed25519(&self) -> bool {
         self.kind == KeyKind::Ed25519
+    }
+
+    /// Whether this is an ECDSA key (P-256 or P-384).
+    pub fn is_ecdsa(&self) -> bool {
+        matches!(self.kind, KeyKind::P256 | KeyKind::P384)
     }
 
     /// The raw key bits (for Ed25519 the 32-byte key).
@@ -185,11 +212,15 @@ impl PublicKey {
     /// [`Error::InvalidSignature`] naming `what` when it does not verify.
     pub fn verify(&self, message: &[u8], signature: &[u8], what: &'static str) -> Result<()> {
         let ok = match self.kind {
-            KeyKind::P256 => ring_ok(&rs::ECDSA_P256_SHA256_ASN1, &self.raw, message, signature)
-                || ring_ok(&rs::ECDSA_P256_SHA256_FIXED, &self.raw, message, signature),
-            KeyKind::P384 => ring_ok(&rs::ECDSA_P384_SHA384_ASN1, &self.raw, message, signature)
-                || ring_ok(&rs::ECDSA_P384_SHA256_ASN1, &self.raw, message, signature)
-                || ring_ok(&rs::ECDSA_P384_SHA384_FIXED, &self.raw, message, signature),
+            KeyKind::P256 => {
+                ring_ok(&rs::ECDSA_P256_SHA256_ASN1, &self.raw, message, signature)
+                    || ring_ok(&rs::ECDSA_P256_SHA256_FIXED, &self.raw, message, signature)
+            }
+            KeyKind::P384 => {
+                ring_ok(&rs::ECDSA_P384_SHA384_ASN1, &self.raw, message, signature)
+                    || ring_ok(&rs::ECDSA_P384_SHA256_ASN1, &self.raw, message, signature)
+                    || ring_ok(&rs::ECDSA_P384_SHA384_FIXED, &self.raw, message, signature)
+            }
             KeyKind::Ed25519 => {
                 let Ok(key) = <[u8; 32]>::try_from(self.raw.as_slice()) else {
                     return Err(Error::InvalidSignature(what));
@@ -201,11 +232,19 @@ impl PublicKey {
                     .is_ok_and(|k| k.verify_strict(message, &sig).is_ok())
             }
             KeyKind::Rsa => {
-                ring_ok(&rs::RSA_PKCS1_2048_8192_SHA256, &self.raw, message, signature)
-                    || ring_ok(&rs::RSA_PSS_2048_8192_SHA256, &self.raw, message, signature)
+                ring_ok(
+                    &rs::RSA_PKCS1_2048_8192_SHA256,
+                    &self.raw,
+                    message,
+                    signature,
+                ) || ring_ok(&rs::RSA_PSS_2048_8192_SHA256, &self.raw, message, signature)
             }
         };
-        if ok { Ok(()) } else { Err(Error::InvalidSignature(what)) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature(what))
+        }
     }
 
     /// Verifies an ECDSA `signature` over a precomputed `digest` (message signatures verified
@@ -213,7 +252,12 @@ impl PublicKey {
     ///
     /// # Errors
     /// [`Error::InvalidSignature`] when it does not verify or the key cannot verify prehashed.
-    pub fn verify_prehashed(&self, digest: &[u8], signature: &[u8], what: &'static str) -> Result<()> {
+    pub fn verify_prehashed(
+        &self,
+        digest: &[u8],
+        signature: &[u8],
+        what: &'static str,
+    ) -> Result<()> {
         use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
         let ok = match self.kind {
             KeyKind::P256 => {
@@ -230,34 +274,40 @@ impl PublicKey {
             }
             KeyKind::Ed25519 | KeyKind::Rsa => false,
         };
-        if ok { Ok(()) } else { Err(Error::InvalidSignature(what)) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature(what))
+        }
     }
 }
 
-fn ring_ok(alg: &'static dyn rs::VerificationAlgorithm, key: &[u8], msg: &[u8], sig: &[u8]) -> bool {
-    rs::UnparsedPublicKey::new(alg, key).verify(msg, sig).is_ok()
+fn ring_ok(
+    alg: &'static dyn rs::VerificationAlgorithm,
+    key: &[u8],
+    msg: &[u8],
+    sig: &[u8],
+) -> bool {
+    rs::UnparsedPublicKey::new(alg, key)
+        .verify(msg, sig)
+        .is_ok()
 }
 
 /// Decodes the first PEM block with the given label.
 pub(crate) fn pem_decode(pem: &str, label: &str) -> Result<Vec<u8>> {
     let begin = format!("-----BEGIN {label}-----");
     let end = format!("-----END {label}-----");
-    let start = pem.find(&begin).ok_or_else(|| crate::error::malformed("PEM", "no BEGIN line"))?;
+    let start = pem
+        .find(&begin)
+        .ok_or_else(|| crate::error::malformed("PEM", "no BEGIN line"))?;
     let body = pem.get(start + begin.len()..).unwrap_or_default();
-    let stop = body.find(&end).ok_or_else(|| crate::error::malformed("PEM", "no END line"))?;
-    let b64: String = body.get(..stop).unwrap_or_default().split_whitespace().collect();
+    let stop = body
+        .find(&end)
+        .ok_or_else(|| crate::error::malformed("PEM", "no END line"))?;
+    let b64: String = body
+        .get(..stop)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
     crate::b64::decode("PEM", &b64)
-}
-
-/// All PEM blocks with the given label.
-pub(crate) fn pem_decode_all(pem: &str, label: &str) -> Result<Vec<Vec<u8>>> {
-    let begin = format!("-----BEGIN {label}-----");
-    let mut out = Vec::new();
-    let mut rest = pem;
-    while let Some(i) = rest.find(&begin) {
-        let block = rest.get(i..).unwrap_or_default();
-        out.push(pem_decode(block, label)?);
-        rest = block.get(begin.len()..).unwrap_or_default();
-    }
-    Ok(out)
 }

@@ -103,7 +103,11 @@ impl<'a> Tlv<'a> {
 
     /// Checks the tag.
     pub(crate) fn expect(self, tag: u8) -> Result<Self, DerError> {
-        if self.tag == tag { Ok(self) } else { Err(DerError) }
+        if self.tag == tag {
+            Ok(self)
+        } else {
+            Err(DerError)
+        }
     }
 }
 
@@ -131,13 +135,16 @@ pub(crate) fn encode(tag: u8, value: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Parses a UTCTime or GeneralizedTime (`Z` form) into Unix seconds.
+/// Parses a `UTCTime` or `GeneralizedTime` (`Z` form) into Unix seconds.
 pub(crate) fn parse_time(tlv: &Tlv<'_>) -> Result<i64, DerError> {
     let s = std::str::from_utf8(tlv.value).map_err(|_| DerError)?;
     let (year, rest) = match tlv.tag {
         UTC_TIME => {
             let y: i32 = s.get(..2).ok_or(DerError)?.parse().map_err(|_| DerError)?;
-            (if y >= 50 { 1900 + y } else { 2000 + y }, s.get(2..).ok_or(DerError)?)
+            (
+                if y >= 50 { 1900 + y } else { 2000 + y },
+                s.get(2..).ok_or(DerError)?,
+            )
         }
         GENERALIZED_TIME => {
             let y: i32 = s.get(..4).ok_or(DerError)?.parse().map_err(|_| DerError)?;
@@ -157,7 +164,9 @@ pub(crate) fn parse_time(tlv: &Tlv<'_>) -> Result<i64, DerError> {
     let month = time::Month::try_from(num(0..2)?).map_err(|_| DerError)?;
     let date = time::Date::from_calendar_date(year, month, num(2..4)?).map_err(|_| DerError)?;
     let t = time::Time::from_hms(num(4..6)?, num(6..8)?, num(8..10)?).map_err(|_| DerError)?;
-    Ok(time::PrimitiveDateTime::new(date, t).assume_utc().unix_timestamp())
+    Ok(time::PrimitiveDateTime::new(date, t)
+        .assume_utc()
+        .unix_timestamp())
 }
 
 #[cfg(test)]
@@ -179,9 +188,17 @@ mod tests {
 
     #[test]
     fn times() {
-        let t = Tlv { tag: UTC_TIME, full: &[], value: b"240319172626Z" };
+        let t = Tlv {
+            tag: UTC_TIME,
+            full: &[],
+            value: b"240319172626Z",
+        };
         assert_eq!(parse_time(&t).unwrap(), 1_710_869_186);
-        let g = Tlv { tag: GENERALIZED_TIME, full: &[], value: b"20240319172626.123Z" };
+        let g = Tlv {
+            tag: GENERALIZED_TIME,
+            full: &[],
+            value: b"20240319172626.123Z",
+        };
         assert_eq!(parse_time(&g).unwrap(), 1_710_869_186);
     }
 }

@@ -138,5 +138,8 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 pub(crate) fn malformed(field: &'static str, reason: impl Into<String>) -> Error {
-    Error::Malformed { field, reason: reason.into() }
+    Error::Malformed {
+        field,
+        reason: reason.into(),
+    }
 }

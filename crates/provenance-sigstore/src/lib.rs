@@ -14,12 +14,14 @@ mod tsa;
 mod verify;
 
 pub use bundle::{
-    Bundle, BundleVersion, Content, DsseEnvelope, MAX_BUNDLE_BYTES, MAX_CHAIN_LEN, MAX_PROOF_HASHES, MAX_TIMESTAMPS,
-    MAX_TLOG_ENTRIES, Material,
+    Bundle, BundleVersion, Content, DsseEnvelope, MAX_BUNDLE_BYTES, MAX_CHAIN_LEN,
+    MAX_PROOF_HASHES, MAX_TIMESTAMPS, MAX_TLOG_ENTRIES, Material,
 };
 pub use cert::{Certificate, SignerIdentity};
 pub use crypto::{HashAlgorithm, PublicKey};
 pub use error::{Error, Result};
 pub use policy::{FulcioField, IdentityPolicy, Matcher};
 pub use trust::{PUBLIC_GOOD_TRUSTED_ROOT, TrustedAuthority, TrustedLog, TrustedRoot, Validity};
-pub use verify::{Artifact, Check, SignerPolicy, Transparency, VerifiedBundle, VerifiedContent, Verifier};
+pub use verify::{
+    Artifact, Check, SignerPolicy, Transparency, VerifiedBundle, VerifiedContent, Verifier,
+};

@@ -137,10 +137,19 @@ impl IdentityPolicy {
     /// [`Error::PolicyMismatch`] describing the first unmet expectation.
     pub fn evaluate(&self, id: &SignerIdentity) -> Result<()> {
         let fail = |what: &str, m: &Matcher, actual: Option<&str>| {
-            Err(Error::PolicyMismatch(format!("{what}: expected {m}, got {:?}", actual.unwrap_or("<absent>"))))
+            Err(Error::PolicyMismatch(format!(
+                "{what}: expected {m}, got {:?}",
+                actual.unwrap_or("<absent>")
+            )))
         };
         match self {
-            Self::San(m) => if m.matches(&id.san) { Ok(()) } else { fail("certificate identity (SAN)", m, Some(&id.san)) },
+            Self::San(m) => {
+                if m.matches(&id.san) {
+                    Ok(())
+                } else {
+                    fail("certificate identity (SAN)", m, Some(&id.san))
+                }
+            }
             Self::Issuer(m) => match id.issuer.as_deref() {
                 Some(i) if m.matches(i) => Ok(()),
                 other => fail("OIDC issuer", m, other),
@@ -174,26 +183,38 @@ mod tests {
     use super::*;
 
     fn id() -> SignerIdentity {
-        SignerIdentity { san: "https://x/y@refs/heads/main".into(), issuer: Some("https://iss".into()), ..Default::default() }
+        SignerIdentity {
+            san: "https://x/y@refs/heads/main".into(),
+            issuer: Some("https://iss".into()),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn regex_is_anchored() {
         let m = Matcher::regex("https://x/").unwrap();
         assert!(!m.matches("https://x/y"));
-        assert!(Matcher::regex("https://x/.*").unwrap().matches("https://x/y"));
+        assert!(
+            Matcher::regex("https://x/.*")
+                .unwrap()
+                .matches("https://x/y")
+        );
     }
 
     #[test]
     fn completeness_and_composition() {
         let p = IdentityPolicy::San(Matcher::regex(".*").unwrap());
         assert!(p.check_complete().is_err());
-        let p = IdentityPolicy::identity(Matcher::regex(".*").unwrap(), Matcher::exact("https://iss"));
+        let p =
+            IdentityPolicy::identity(Matcher::regex(".*").unwrap(), Matcher::exact("https://iss"));
         p.check_complete().unwrap();
         p.evaluate(&id()).unwrap();
         let p = IdentityPolicy::AnyOf(vec![
             IdentityPolicy::identity(Matcher::exact("nope"), Matcher::exact("https://iss")),
-            IdentityPolicy::identity(Matcher::exact("https://x/y@refs/heads/main"), Matcher::exact("https://iss")),
+            IdentityPolicy::identity(
+                Matcher::exact("https://x/y@refs/heads/main"),
+                Matcher::exact("https://iss"),
+            ),
         ]);
         p.check_complete().unwrap();
         p.evaluate(&id()).unwrap();

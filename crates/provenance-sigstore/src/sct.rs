@@ -32,13 +32,23 @@ impl<'a> Reader<'a> {
 
 /// Verifies that at least one embedded SCT is signed by a CT log of the trusted root that
 /// was valid at the SCT's time. `issuer` is the certificate that issued `leaf`.
-pub(crate) fn verify_scts(leaf: &Certificate, issuer: &Certificate, root: &TrustedRoot) -> Result<i64> {
-    let ext = leaf.extension(OID_SCT_LIST).ok_or_else(|| Error::InvalidSct("certificate has no SCT".into()))?;
-    let inner = der::read_one(&ext.value, der::OCTET_STRING).map_err(|_| Error::InvalidSct("bad SCT list".into()))?;
+pub(crate) fn verify_scts(
+    leaf: &Certificate,
+    issuer: &Certificate,
+    root: &TrustedRoot,
+) -> Result<i64> {
+    let ext = leaf
+        .extension(OID_SCT_LIST)
+        .ok_or_else(|| Error::InvalidSct("certificate has no SCT".into()))?;
+    let inner = der::read_one(&ext.value, der::OCTET_STRING)
+        .map_err(|_| Error::InvalidSct("bad SCT list".into()))?;
     let mut list = Reader(inner.value);
-    let body = list.vec16().ok_or_else(|| Error::InvalidSct("bad SCT list".into()))?;
+    let body = list
+        .vec16()
+        .ok_or_else(|| Error::InvalidSct("bad SCT list".into()))?;
     let tbs = leaf.precert_tbs()?;
-    let tbs_len = u32::try_from(tbs.len()).map_err(|_| Error::InvalidSct("certificate too large".into()))?;
+    let tbs_len =
+        u32::try_from(tbs.len()).map_err(|_| Error::InvalidSct("certificate too large".into()))?;
     let issuer_key_hash = sha256(issuer.public_key().spki_der());
     let mut scts = Reader(body);
     let mut count = 0;
@@ -48,10 +58,27 @@ pub(crate) fn verify_scts(leaf: &Certificate, issuer: &Certificate, root: &Trust
         if count > 32 {
             return Err(Error::InvalidSct("too many SCTs".into()));
         }
-        let raw = scts.vec16().ok_or_else(|| Error::InvalidSct("bad SCT".into()))?;
+        let raw = scts
+            .vec16()
+            .ok_or_else(|| Error::InvalidSct("bad SCT".into()))?;
         let mut r = Reader(raw);
-        let (Some(version), Some(log_id), Some(ts), Some(exts), Some(_hash), Some(_sig_alg), Some(sig)) =
-            (r.u8(), r.take(32), r.u64(), r.vec16(), r.u8(), r.u8(), r.vec16())
+        let (
+            Some(version),
+            Some(log_id),
+            Some(ts),
+            Some(exts),
+            Some(_hash),
+            Some(_sig_alg),
+            Some(sig),
+        ) = (
+            r.u8(),
+            r.take(32),
+            r.u64(),
+            r.vec16(),
+            r.u8(),
+            r.u8(),
+            r.vec16(),
+        )
         else {
             return Err(Error::InvalidSct("bad SCT".into()));
         };
@@ -64,13 +91,17 @@ pub(crate) fn verify_scts(leaf: &Certificate, issuer: &Certificate, root: &Trust
         signed.extend_from_slice(&ts.to_be_bytes());
         signed.extend_from_slice(&[0, 1]);
         signed.extend_from_slice(&issuer_key_hash);
-        signed.extend_from_slice(&tbs_len.to_be_bytes().get(1..).unwrap_or_default());
+        signed.extend_from_slice(tbs_len.to_be_bytes().get(1..).unwrap_or_default());
         signed.extend_from_slice(&tbs);
         let ext_len = u16::try_from(exts.len()).map_err(|_| Error::InvalidSct("bad SCT".into()))?;
         signed.extend_from_slice(&ext_len.to_be_bytes());
         signed.extend_from_slice(exts);
         let secs = i64::try_from(ts / 1000).unwrap_or(i64::MAX);
-        let logs: Vec<_> = root.ctlogs().iter().filter(|l| l.log_id() == log_id).collect();
+        let logs: Vec<_> = root
+            .ctlogs()
+            .iter()
+            .filter(|l| l.log_id() == log_id)
+            .collect();
         if logs.is_empty() {
             last_reason = format!("SCT from unknown CT log {}", hex::encode(log_id));
             continue;

@@ -11,8 +11,14 @@ use serde_json::Value;
 /// Verifies the signed entry timestamp (inclusion promise) of a Rekor v1 entry.
 pub(crate) fn verify_set(entry: &TlogEntry, set: &[u8], log: &TrustedLog) -> Result<()> {
     // RFC 8785: keys sorted, integers plain, the base64 body needs no escaping.
-    if !entry.body_b64.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=') {
-        return Err(Error::InvalidSignature("signed entry timestamp (body not canonical base64)"));
+    if !entry
+        .body_b64
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    {
+        return Err(Error::InvalidSignature(
+            "signed entry timestamp (body not canonical base64)",
+        ));
     }
     let canonical = format!(
         r#"{{"body":"{}","integratedTime":{},"logID":"{}","logIndex":{}}}"#,
@@ -21,7 +27,8 @@ pub(crate) fn verify_set(entry: &TlogEntry, set: &[u8], log: &TrustedLog) -> Res
         hex::encode(&entry.log_id),
         entry.log_index
     );
-    log.key().verify(canonical.as_bytes(), set, "signed entry timestamp")
+    log.key()
+        .verify(canonical.as_bytes(), set, "signed entry timestamp")
 }
 
 fn hash_children(l: &[u8], r: &[u8]) -> [u8; 32] {
@@ -44,7 +51,9 @@ pub(crate) fn leaf_hash(body: &[u8]) -> [u8; 32] {
 pub(crate) fn verify_inclusion(proof: &InclusionProof, leaf: [u8; 32]) -> Result<()> {
     let (index, size) = (proof.log_index, proof.tree_size);
     if index >= size {
-        return Err(Error::InvalidInclusionProof("log index not below tree size"));
+        return Err(Error::InvalidInclusionProof(
+            "log index not below tree size",
+        ));
     }
     let inner = (u64::BITS - (index ^ (size - 1)).leading_zeros()) as usize;
     let border = (index >> inner).count_ones() as usize;
@@ -54,7 +63,11 @@ pub(crate) fn verify_inclusion(proof: &InclusionProof, leaf: [u8; 32]) -> Result
     let mut res = leaf;
     for (i, h) in proof.hashes.iter().enumerate() {
         if i < inner {
-            res = if (index >> i) & 1 == 0 { hash_children(&res, h) } else { hash_children(h, &res) };
+            res = if (index >> i) & 1 == 0 {
+                hash_children(&res, h)
+            } else {
+                hash_children(h, &res)
+            };
         } else {
             res = hash_children(h, &res);
         }
@@ -62,28 +75,51 @@ pub(crate) fn verify_inclusion(proof: &InclusionProof, leaf: [u8; 32]) -> Result
     if res.as_slice() == proof.root_hash.as_slice() {
         Ok(())
     } else {
-        Err(Error::InvalidInclusionProof("computed root does not match the proof's root hash"))
+        Err(Error::InvalidInclusionProof(
+            "computed root does not match the proof's root hash",
+        ))
     }
 }
 
 /// Verifies a checkpoint (signed note) against the log and the proof: a signature line
 /// named after the log, with the log's key hint, verifying over the note body; and the
 /// body's tree size and root hash equal to the proof's.
-pub(crate) fn verify_checkpoint(note: &str, proof: &InclusionProof, log: &TrustedLog) -> Result<()> {
-    let split = note.find("\n\n").ok_or(Error::InvalidCheckpoint("no blank line before signatures"))?;
-    let body = note.get(..=split).ok_or(Error::InvalidCheckpoint("bad note"))?;
-    let sigs = note.get(split + 2..).ok_or(Error::InvalidCheckpoint("bad note"))?;
+pub(crate) fn verify_checkpoint(
+    note: &str,
+    proof: &InclusionProof,
+    log: &TrustedLog,
+) -> Result<()> {
+    let split = note
+        .find("\n\n")
+        .ok_or(Error::InvalidCheckpoint("no blank line before signatures"))?;
+    let body = note
+        .get(..=split)
+        .ok_or(Error::InvalidCheckpoint("bad note"))?;
+    let sigs = note
+        .get(split + 2..)
+        .ok_or(Error::InvalidCheckpoint("bad note"))?;
     let mut lines = body.lines();
-    let origin = lines.next().filter(|o| !o.is_empty()).ok_or(Error::InvalidCheckpoint("no origin"))?;
+    let origin = lines
+        .next()
+        .filter(|o| !o.is_empty())
+        .ok_or(Error::InvalidCheckpoint("no origin"))?;
     let size: u64 = lines
         .next()
-        .and_then(|s| if s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None })
+        .and_then(|s| {
+            if s.bytes().all(|b| b.is_ascii_digit()) {
+                s.parse().ok()
+            } else {
+                None
+            }
+        })
         .ok_or(Error::InvalidCheckpoint("tree size is not a number"))?;
     let root = lines
         .next()
         .and_then(|r| crate::b64::decode("checkpoint root", r).ok())
         .filter(|r| r.len() == 32)
-        .ok_or(Error::InvalidCheckpoint("root hash is not 32 bytes of base64"))?;
+        .ok_or(Error::InvalidCheckpoint(
+            "root hash is not 32 bytes of base64",
+        ))?;
     let name = log.host();
     if origin != name && !origin.starts_with(&format!("{name} - ")) {
         return Err(Error::InvalidCheckpoint("origin does not name the log"));
@@ -110,13 +146,21 @@ pub(crate) fn verify_checkpoint(note: &str, proof: &InclusionProof, log: &Truste
         if count > 64 {
             return Err(Error::InvalidCheckpoint("too many signature lines"));
         }
-        let rest = line.strip_prefix("\u{2014} ").ok_or(Error::InvalidCheckpoint("malformed signature line"))?;
-        let (signer, sig_b64) = rest.split_once(' ').ok_or(Error::InvalidCheckpoint("malformed signature line"))?;
+        let rest = line
+            .strip_prefix("\u{2014} ")
+            .ok_or(Error::InvalidCheckpoint("malformed signature line"))?;
+        let (signer, sig_b64) = rest
+            .split_once(' ')
+            .ok_or(Error::InvalidCheckpoint("malformed signature line"))?;
         if signer != name {
             continue; // a witness cosignature or another log: not ours to check
         }
-        let Ok(raw) = crate::b64::decode("checkpoint signature", sig_b64) else { continue };
-        let Some((hint, sig)) = raw.split_first_chunk::<4>() else { continue };
+        let Ok(raw) = crate::b64::decode("checkpoint signature", sig_b64) else {
+            continue;
+        };
+        let Some((hint, sig)) = raw.split_first_chunk::<4>() else {
+            continue;
+        };
         if *hint != expected_hint {
             continue;
         }
@@ -126,10 +170,14 @@ pub(crate) fn verify_checkpoint(note: &str, proof: &InclusionProof, log: &Truste
         }
     }
     if !verified {
-        return Err(Error::InvalidCheckpoint("no signature by the log's key (name, key hint and signature)"));
+        return Err(Error::InvalidCheckpoint(
+            "no signature by the log's key (name, key hint and signature)",
+        ));
     }
     if size != proof.tree_size || root != proof.root_hash {
-        return Err(Error::InvalidCheckpoint("tree size or root hash differ from the inclusion proof"));
+        return Err(Error::InvalidCheckpoint(
+            "tree size or root hash differ from the inclusion proof",
+        ));
     }
     Ok(())
 }
@@ -145,9 +193,16 @@ pub(crate) struct Binding<'a> {
 
 pub(crate) enum BoundContent<'a> {
     /// A message signature over an artifact with this (verified) digest.
-    Message { alg: HashAlgorithm, digest: &'a [u8] },
+    Message {
+        alg: HashAlgorithm,
+        digest: &'a [u8],
+    },
     /// A DSSE envelope.
-    Dsse { payload_type: &'a str, payload: &'a [u8], pae: &'a [u8] },
+    Dsse {
+        payload_type: &'a str,
+        payload: &'a [u8],
+        pae: &'a [u8],
+    },
 }
 
 fn get<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
@@ -155,7 +210,9 @@ fn get<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
 }
 
 fn get_str<'v>(v: &'v Value, path: &[&str]) -> Result<&'v str> {
-    get(v, path).and_then(Value::as_str).ok_or(Error::TlogBodyMismatch("entry body lacks a required field"))
+    get(v, path)
+        .and_then(Value::as_str)
+        .ok_or(Error::TlogBodyMismatch("entry body lacks a required field"))
 }
 
 fn b64_field(v: &Value, path: &[&str]) -> Result<Vec<u8>> {
@@ -164,8 +221,12 @@ fn b64_field(v: &Value, path: &[&str]) -> Result<Vec<u8>> {
 
 /// Compares a PEM (certificate or public key) from a v1 body with the bundle's material.
 fn same_pem_material(pem_b64: &str, b: &Binding<'_>) -> bool {
-    let Ok(pem) = crate::b64::decode("tlog body key", pem_b64) else { return false };
-    let Ok(pem) = String::from_utf8(pem) else { return false };
+    let Ok(pem) = crate::b64::decode("tlog body key", pem_b64) else {
+        return false;
+    };
+    let Ok(pem) = String::from_utf8(pem) else {
+        return false;
+    };
     if let Some(cert) = b.cert_der {
         if let Ok(der) = crate::crypto::pem_decode(&pem, "CERTIFICATE") {
             return der == cert;
@@ -190,7 +251,11 @@ fn same_v2_verifier(verifier: &Value, b: &Binding<'_>) -> bool {
 }
 
 fn check(cond: bool, what: &'static str) -> Result<()> {
-    if cond { Ok(()) } else { Err(Error::TlogBodyMismatch(what)) }
+    if cond {
+        Ok(())
+    } else {
+        Err(Error::TlogBodyMismatch(what))
+    }
 }
 
 /// Checks that the entry's canonicalized body describes this bundle.
@@ -199,7 +264,10 @@ pub(crate) fn verify_body(entry: &TlogEntry, b: &Binding<'_>) -> Result<()> {
         .map_err(|_| Error::TlogBodyMismatch("entry body is not JSON"))?;
     let kind = get_str(&body, &["kind"])?;
     let api = get_str(&body, &["apiVersion"])?;
-    check(kind == entry.kind && api == entry.version, "kind/version differ from kindVersion")?;
+    check(
+        kind == entry.kind && api == entry.version,
+        "kind/version differ from kindVersion",
+    )?;
     match (kind, api, &b.content) {
         ("hashedrekord", "0.0.1", BoundContent::Message { alg, digest }) => {
             let sig = b64_field(&body, &["spec", "signature", "content"])?;
@@ -208,13 +276,18 @@ pub(crate) fn verify_body(entry: &TlogEntry, b: &Binding<'_>) -> Result<()> {
             check(same_pem_material(pem, b), "certificate or key differs")?;
             let alg_name = get_str(&body, &["spec", "data", "hash", "algorithm"])?;
             let value = get_str(&body, &["spec", "data", "hash", "value"])?;
-            check(alg_name == alg.name() && value == hex::encode(digest), "artifact digest differs")
+            check(
+                alg_name == alg.name() && value == hex::encode(digest),
+                "artifact digest differs",
+            )
         }
         ("hashedrekord", "0.0.2", content) => {
-            let spec = get(&body, &["spec", "hashedRekordV002"]).ok_or(Error::TlogBodyMismatch("no hashedRekordV002"))?;
+            let spec = get(&body, &["spec", "hashedRekordV002"])
+                .ok_or(Error::TlogBodyMismatch("no hashedRekordV002"))?;
             let sig = b64_field(spec, &["signature", "content"])?;
             check(sig == b.signature, "signature differs")?;
-            let verifier = get(spec, &["signature", "verifier"]).ok_or(Error::TlogBodyMismatch("no verifier"))?;
+            let verifier = get(spec, &["signature", "verifier"])
+                .ok_or(Error::TlogBodyMismatch("no verifier"))?;
             check(same_v2_verifier(verifier, b), "certificate or key differs")?;
             let alg = HashAlgorithm::parse(get_str(spec, &["data", "algorithm"])?)
                 .map_err(|_| Error::TlogBodyMismatch("unknown digest algorithm"))?;
@@ -229,53 +302,104 @@ pub(crate) fn verify_body(entry: &TlogEntry, b: &Binding<'_>) -> Result<()> {
             check(logged == expected, "artifact digest differs")
         }
         ("dsse", "0.0.1", BoundContent::Dsse { payload, .. }) => {
-            check(get_str(&body, &["spec", "payloadHash", "algorithm"])? == "sha256", "payload hash algorithm")?;
+            check(
+                get_str(&body, &["spec", "payloadHash", "algorithm"])? == "sha256",
+                "payload hash algorithm",
+            )?;
             let ph = get_str(&body, &["spec", "payloadHash", "value"])?;
             check(ph == hex::encode(sha256(payload)), "payload hash differs")?;
             let sigs = get(&body, &["spec", "signatures"]).and_then(Value::as_array);
             let [s] = sigs.map(Vec::as_slice).unwrap_or_default() else {
-                return Err(Error::TlogBodyMismatch("entry must hold exactly one signature"));
+                return Err(Error::TlogBodyMismatch(
+                    "entry must hold exactly one signature",
+                ));
             };
-            check(b64_field(s, &["signature"])? == b.signature, "signature differs")?;
-            check(same_pem_material(get_str(s, &["verifier"])?, b), "certificate or key differs")
+            check(
+                b64_field(s, &["signature"])? == b.signature,
+                "signature differs",
+            )?;
+            check(
+                same_pem_material(get_str(s, &["verifier"])?, b),
+                "certificate or key differs",
+            )
         }
         ("dsse", "0.0.2", BoundContent::Dsse { payload, .. }) => {
-            let spec = get(&body, &["spec", "dsseV002"]).ok_or(Error::TlogBodyMismatch("no dsseV002"))?;
+            let spec =
+                get(&body, &["spec", "dsseV002"]).ok_or(Error::TlogBodyMismatch("no dsseV002"))?;
             let alg = HashAlgorithm::parse(get_str(spec, &["payloadHash", "algorithm"])?)
                 .map_err(|_| Error::TlogBodyMismatch("unknown digest algorithm"))?;
-            check(b64_field(spec, &["payloadHash", "digest"])? == alg.hash(payload), "payload hash differs")?;
+            check(
+                b64_field(spec, &["payloadHash", "digest"])? == alg.hash(payload),
+                "payload hash differs",
+            )?;
             let sigs = get(spec, &["signatures"]).and_then(Value::as_array);
             let [s] = sigs.map(Vec::as_slice).unwrap_or_default() else {
-                return Err(Error::TlogBodyMismatch("entry must hold exactly one signature"));
+                return Err(Error::TlogBodyMismatch(
+                    "entry must hold exactly one signature",
+                ));
             };
-            check(b64_field(s, &["content"])? == b.signature, "signature differs")?;
+            check(
+                b64_field(s, &["content"])? == b.signature,
+                "signature differs",
+            )?;
             let verifier = get(s, &["verifier"]).ok_or(Error::TlogBodyMismatch("no verifier"))?;
             check(same_v2_verifier(verifier, b), "certificate or key differs")
         }
-        ("intoto", "0.0.2", BoundContent::Dsse { payload_type, payload, .. }) => {
-            let content = get(&body, &["spec", "content"]).ok_or(Error::TlogBodyMismatch("no content"))?;
-            check(get_str(content, &["payloadHash", "algorithm"])? == "sha256", "payload hash algorithm")?;
+        (
+            "intoto",
+            "0.0.2",
+            BoundContent::Dsse {
+                payload_type,
+                payload,
+                ..
+            },
+        ) => {
+            let content =
+                get(&body, &["spec", "content"]).ok_or(Error::TlogBodyMismatch("no content"))?;
+            check(
+                get_str(content, &["payloadHash", "algorithm"])? == "sha256",
+                "payload hash algorithm",
+            )?;
             let ph = get_str(content, &["payloadHash", "value"])?;
             check(ph == hex::encode(sha256(payload)), "payload hash differs")?;
-            check(get_str(content, &["envelope", "payloadType"])? == *payload_type, "payload type differs")?;
+            check(
+                get_str(content, &["envelope", "payloadType"])? == *payload_type,
+                "payload type differs",
+            )?;
             if let Some(p) = get(content, &["envelope", "payload"]).and_then(Value::as_str) {
                 let once = crate::b64::decode("tlog payload", p)?;
-                let inner = String::from_utf8(once).map_err(|_| Error::TlogBodyMismatch("payload"))?;
-                check(crate::b64::decode("tlog payload", &inner)? == *payload, "payload differs")?;
+                let inner =
+                    String::from_utf8(once).map_err(|_| Error::TlogBodyMismatch("payload"))?;
+                check(
+                    crate::b64::decode("tlog payload", &inner)? == *payload,
+                    "payload differs",
+                )?;
             }
             let sigs = get(content, &["envelope", "signatures"]).and_then(Value::as_array);
             let [s] = sigs.map(Vec::as_slice).unwrap_or_default() else {
-                return Err(Error::TlogBodyMismatch("entry must hold exactly one signature"));
+                return Err(Error::TlogBodyMismatch(
+                    "entry must hold exactly one signature",
+                ));
             };
             let once = b64_field(s, &["sig"])?;
-            let inner = String::from_utf8(once).map_err(|_| Error::TlogBodyMismatch("signature"))?;
-            check(crate::b64::decode("tlog sig", &inner)? == b.signature, "signature differs")?;
-            check(same_pem_material(get_str(s, &["publicKey"])?, b), "certificate or key differs")
+            let inner =
+                String::from_utf8(once).map_err(|_| Error::TlogBodyMismatch("signature"))?;
+            check(
+                crate::b64::decode("tlog sig", &inner)? == b.signature,
+                "signature differs",
+            )?;
+            check(
+                same_pem_material(get_str(s, &["publicKey"])?, b),
+                "certificate or key differs",
+            )
         }
-        ("hashedrekord" | "dsse" | "intoto", _, _) if matches!(api, "0.0.1" | "0.0.2") => {
-            Err(Error::TlogBodyMismatch("entry kind does not fit the bundle content"))
-        }
-        _ => Err(Error::UnsupportedEntryKind { kind: kind.to_owned(), version: api.to_owned() }),
+        ("hashedrekord" | "dsse" | "intoto", _, _) if matches!(api, "0.0.1" | "0.0.2") => Err(
+            Error::TlogBodyMismatch("entry kind does not fit the bundle content"),
+        ),
+        _ => Err(Error::UnsupportedEntryKind {
+            kind: kind.to_owned(),
+            version: api.to_owned(),
+        }),
     }
 }
 
@@ -286,9 +410,21 @@ mod tests {
     #[test]
     fn single_leaf_tree() {
         let leaf = leaf_hash(b"x");
-        let p = InclusionProof { log_index: 0, tree_size: 1, root_hash: leaf.to_vec(), hashes: vec![], checkpoint: None };
+        let p = InclusionProof {
+            log_index: 0,
+            tree_size: 1,
+            root_hash: leaf.to_vec(),
+            hashes: vec![],
+            checkpoint: None,
+        };
         verify_inclusion(&p, leaf).unwrap();
-        let p = InclusionProof { log_index: 1, tree_size: 1, root_hash: leaf.to_vec(), hashes: vec![], checkpoint: None };
+        let p = InclusionProof {
+            log_index: 1,
+            tree_size: 1,
+            root_hash: leaf.to_vec(),
+            hashes: vec![],
+            checkpoint: None,
+        };
         assert!(verify_inclusion(&p, leaf).is_err());
     }
 
@@ -296,9 +432,21 @@ mod tests {
     fn two_leaf_tree() {
         let (a, b) = (leaf_hash(b"a"), leaf_hash(b"b"));
         let root = hash_children(&a, &b);
-        let p = InclusionProof { log_index: 1, tree_size: 2, root_hash: root.to_vec(), hashes: vec![a], checkpoint: None };
+        let p = InclusionProof {
+            log_index: 1,
+            tree_size: 2,
+            root_hash: root.to_vec(),
+            hashes: vec![a],
+            checkpoint: None,
+        };
         verify_inclusion(&p, b).unwrap();
-        let p = InclusionProof { log_index: 0, tree_size: 2, root_hash: root.to_vec(), hashes: vec![a], checkpoint: None };
+        let p = InclusionProof {
+            log_index: 0,
+            tree_size: 2,
+            root_hash: root.to_vec(),
+            hashes: vec![a],
+            checkpoint: None,
+        };
         assert!(verify_inclusion(&p, b).is_err());
     }
 }

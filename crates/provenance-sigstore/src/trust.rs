@@ -177,7 +177,9 @@ pub(crate) fn parse_rfc3339(s: &str) -> Result<i64> {
 
 fn validity(v: Option<&WireValidity>) -> Result<Option<Validity>> {
     let Some(v) = v else { return Ok(None) };
-    let Some(start) = &v.start else { return Ok(None) };
+    let Some(start) = &v.start else {
+        return Ok(None);
+    };
     let start = parse_rfc3339(start)?;
     let end = v.end.as_deref().map(parse_rfc3339).transpose()?;
     Ok(Some(Validity { start, end }))
@@ -200,12 +202,22 @@ fn convert_log(w: &WireLog) -> Result<TrustedLog> {
 fn convert_authority(w: &WireAuthority) -> Result<TrustedAuthority> {
     let mut chain = Vec::new();
     for c in &w.cert_chain.certificates {
-        chain.push(Certificate::from_der(&crate::b64::decode("trusted root certificate", &c.raw_bytes)?)?);
+        chain.push(Certificate::from_der(&crate::b64::decode(
+            "trusted root certificate",
+            &c.raw_bytes,
+        )?)?);
     }
     if chain.is_empty() {
-        return Err(Error::InvalidTrustedRoot(format!("authority {} has no certificates", w.uri)));
+        return Err(Error::InvalidTrustedRoot(format!(
+            "authority {} has no certificates",
+            w.uri
+        )));
     }
-    Ok(TrustedAuthority { uri: w.uri.clone(), chain, validity: validity(w.valid_for.as_ref())? })
+    Ok(TrustedAuthority {
+        uri: w.uri.clone(),
+        chain,
+        validity: validity(w.valid_for.as_ref())?,
+    })
 }
 
 impl TrustedRoot {
@@ -226,13 +238,21 @@ impl TrustedRoot {
     /// [`Error::LimitExceeded`] above 4 MiB.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         if bytes.len() > MAX_ROOT_BYTES {
-            return Err(Error::LimitExceeded { what: "trusted root bytes", limit: MAX_ROOT_BYTES, actual: bytes.len() });
+            return Err(Error::LimitExceeded {
+                what: "trusted root bytes",
+                limit: MAX_ROOT_BYTES,
+                actual: bytes.len(),
+            });
         }
         let mut root = Self::default();
-        let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde_json::Value>();
+        let mut stream =
+            serde_json::Deserializer::from_slice(bytes).into_iter::<serde_json::Value>();
         let mut count = 0usize;
         for value in &mut stream {
-            let value = value.map_err(|source| Error::Json { what: "trusted root", source })?;
+            let value = value.map_err(|source| Error::Json {
+                what: "trusted root",
+                source,
+            })?;
             root.merge_value(value)?;
             count += 1;
         }
@@ -245,18 +265,27 @@ impl TrustedRoot {
     fn merge_value(&mut self, value: serde_json::Value) -> Result<()> {
         let is_client_config = value.get("trustedRoot").is_some();
         let value = if is_client_config {
-            let w: WireClientTrustConfig = serde_json::from_value(value)
-                .map_err(|source| Error::Json { what: "client trust config", source })?;
+            let w: WireClientTrustConfig =
+                serde_json::from_value(value).map_err(|source| Error::Json {
+                    what: "client trust config",
+                    source,
+                })?;
             w.trusted_root
         } else {
             value
         };
-        let w: WireRoot =
-            serde_json::from_value(value).map_err(|source| Error::Json { what: "trusted root", source })?;
-        if let Some(mt) = &w.media_type {
-            if !mt.starts_with("application/vnd.dev.sigstore.trustedroot") {
-                return Err(Error::InvalidTrustedRoot(format!("unexpected mediaType {mt:?}")));
-            }
+        let w: WireRoot = serde_json::from_value(value).map_err(|source| Error::Json {
+            what: "trusted root",
+            source,
+        })?;
+        if let Some(mt) = w
+            .media_type
+            .as_ref()
+            .filter(|mt| !mt.starts_with("application/vnd.dev.sigstore.trustedroot"))
+        {
+            return Err(Error::InvalidTrustedRoot(format!(
+                "unexpected mediaType {mt:?}"
+            )));
         }
         for l in &w.tlogs {
             self.tlogs.push(convert_log(l)?);
@@ -289,10 +318,6 @@ impl TrustedRoot {
     pub fn timestamp_authorities(&self) -> &[TrustedAuthority] {
         &self.tsas
     }
-
-    pub(crate) fn tlogs_by_id<'a>(&'a self, log_id: &'a [u8]) -> impl Iterator<Item = &'a TrustedLog> + 'a {
-        self.tlogs.iter().filter(move |l| l.log_id == log_id)
-    }
 }
 
 #[cfg(test)]
@@ -309,7 +334,10 @@ mod tests {
 
     #[test]
     fn validity_is_closed() {
-        let v = Validity { start: 10, end: Some(20) };
+        let v = Validity {
+            start: 10,
+            end: Some(20),
+        };
         assert!(v.contains(10) && v.contains(20) && !v.contains(21) && !v.contains(9));
     }
 }

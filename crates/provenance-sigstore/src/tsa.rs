@@ -8,7 +8,9 @@ use crate::error::{Error, Result};
 use crate::trust::TrustedRoot;
 
 const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-const OID_TST_INFO: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04];
+const OID_TST_INFO: &[u8] = &[
+    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04,
+];
 const OID_MESSAGE_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04];
 const OID_CONTENT_TYPE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03];
 const OID_SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
@@ -22,7 +24,11 @@ fn bad(reason: &str) -> Error {
 }
 
 fn hash_oid(alg: &Tlv<'_>) -> Result<HashAlgorithm> {
-    let oid = alg.children().next().and_then(std::result::Result::ok).ok_or_else(|| bad("bad algorithm"))?;
+    let oid = alg
+        .children()
+        .next()
+        .and_then(std::result::Result::ok)
+        .ok_or_else(|| bad("bad algorithm"))?;
     match oid.value {
         OID_SHA256 => Ok(HashAlgorithm::Sha256),
         OID_SHA384 => Ok(HashAlgorithm::Sha384),
@@ -46,7 +52,10 @@ fn parse_token(bytes: &[u8]) -> Result<Token<'_>> {
     let content_info = match parts.as_slice() {
         [status, token] if status.tag == der::SEQUENCE => {
             let st = status.child_vec().map_err(|_| bad("bad status"))?;
-            let code = st.first().filter(|t| t.tag == der::INTEGER).ok_or_else(|| bad("bad status"))?;
+            let code = st
+                .first()
+                .filter(|t| t.tag == der::INTEGER)
+                .ok_or_else(|| bad("bad status"))?;
             if !(code.value == [0] || code.value == [1]) {
                 return Err(bad("timestamp response status is not granted"));
             }
@@ -55,22 +64,39 @@ fn parse_token(bytes: &[u8]) -> Result<Token<'_>> {
         [oid, _] if oid.tag == der::OID => outer,
         _ => return Err(bad("not a timestamp response or token")),
     };
-    let ci = content_info.child_vec().map_err(|_| bad("bad ContentInfo"))?;
-    let [oid, explicit] = ci.as_slice() else { return Err(bad("bad ContentInfo")) };
+    let ci = content_info
+        .child_vec()
+        .map_err(|_| bad("bad ContentInfo"))?;
+    let [oid, explicit] = ci.as_slice() else {
+        return Err(bad("bad ContentInfo"));
+    };
     if oid.value != OID_SIGNED_DATA || explicit.tag != 0xa0 {
         return Err(bad("not CMS SignedData"));
     }
     let sd = der::read_one(explicit.value, der::SEQUENCE).map_err(|_| bad("bad SignedData"))?;
     let sd = sd.child_vec().map_err(|_| bad("bad SignedData"))?;
-    let encap = sd.get(2).ok_or_else(|| bad("no content"))?.child_vec().map_err(|_| bad("bad content"))?;
-    let [ctype, econtent] = encap.as_slice() else { return Err(bad("no TSTInfo")) };
+    let encap = sd
+        .get(2)
+        .ok_or_else(|| bad("no content"))?
+        .child_vec()
+        .map_err(|_| bad("bad content"))?;
+    let [ctype, econtent] = encap.as_slice() else {
+        return Err(bad("no TSTInfo"));
+    };
     if ctype.value != OID_TST_INFO || econtent.tag != 0xa0 {
         return Err(bad("content is not TSTInfo"));
     }
     let tst = der::read_one(econtent.value, der::OCTET_STRING).map_err(|_| bad("bad TSTInfo"))?;
-    let signer_infos = sd.last().filter(|t| t.tag == der::SET).ok_or_else(|| bad("no signerInfos"))?;
-    let infos = signer_infos.child_vec().map_err(|_| bad("bad signerInfos"))?;
-    let [info] = infos.as_slice() else { return Err(bad("exactly one signerInfo expected")) };
+    let signer_infos = sd
+        .last()
+        .filter(|t| t.tag == der::SET)
+        .ok_or_else(|| bad("no signerInfos"))?;
+    let infos = signer_infos
+        .child_vec()
+        .map_err(|_| bad("bad signerInfos"))?;
+    let [info] = infos.as_slice() else {
+        return Err(bad("exactly one signerInfo expected"));
+    };
     let f = info.child_vec().map_err(|_| bad("bad signerInfo"))?;
     let digest_alg = hash_oid(f.get(2).ok_or_else(|| bad("bad signerInfo"))?)?;
     let mut rest = f.get(3..).unwrap_or_default().iter();
@@ -81,8 +107,16 @@ fn parse_token(bytes: &[u8]) -> Result<Token<'_>> {
         next = rest.next();
     }
     let _sig_alg = next.ok_or_else(|| bad("bad signerInfo"))?;
-    let signature = rest.next().filter(|t| t.tag == der::OCTET_STRING).ok_or_else(|| bad("no signature"))?;
-    Ok(Token { tst_info: tst.value, signed_attrs, digest_alg, signature: signature.value })
+    let signature = rest
+        .next()
+        .filter(|t| t.tag == der::OCTET_STRING)
+        .ok_or_else(|| bad("no signature"))?;
+    Ok(Token {
+        tst_info: tst.value,
+        signed_attrs,
+        digest_alg,
+        signature: signature.value,
+    })
 }
 
 /// Verifies a timestamp over `signature` and returns its time (Unix seconds).
@@ -91,8 +125,14 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
     // TSTInfo: version, policy, messageImprint, serialNumber, genTime, ...
     let tst = der::read_one(token.tst_info, der::SEQUENCE).map_err(|_| bad("bad TSTInfo"))?;
     let tf = tst.child_vec().map_err(|_| bad("bad TSTInfo"))?;
-    let imprint = tf.get(2).ok_or_else(|| bad("no messageImprint"))?.child_vec().map_err(|_| bad("bad imprint"))?;
-    let [imprint_alg, imprint_hash] = imprint.as_slice() else { return Err(bad("bad messageImprint")) };
+    let imprint = tf
+        .get(2)
+        .ok_or_else(|| bad("no messageImprint"))?
+        .child_vec()
+        .map_err(|_| bad("bad imprint"))?;
+    let [imprint_alg, imprint_hash] = imprint.as_slice() else {
+        return Err(bad("bad messageImprint"));
+    };
     let alg = hash_oid(imprint_alg)?;
     if imprint_hash.value != alg.hash(signature).as_slice() {
         return Err(bad("timestamp does not cover this signature"));
@@ -108,11 +148,18 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
             let mut digest_ok = false;
             let mut type_ok = false;
             for a in attrs.children() {
-                let a = a.map_err(|_| bad("bad signed attribute"))?.child_vec().map_err(|_| bad("bad attribute"))?;
-                let (Some(oid), Some(values)) = (a.first(), a.get(1)) else { return Err(bad("bad attribute")) };
+                let a = a
+                    .map_err(|_| bad("bad signed attribute"))?
+                    .child_vec()
+                    .map_err(|_| bad("bad attribute"))?;
+                let (Some(oid), Some(values)) = (a.first(), a.get(1)) else {
+                    return Err(bad("bad attribute"));
+                };
                 let first = values.children().next().and_then(std::result::Result::ok);
                 if oid.value == OID_MESSAGE_DIGEST {
-                    digest_ok = first.is_some_and(|v| v.value == token.digest_alg.hash(token.tst_info).as_slice());
+                    digest_ok = first.is_some_and(|v| {
+                        v.value == token.digest_alg.hash(token.tst_info).as_slice()
+                    });
                 } else if oid.value == OID_CONTENT_TYPE {
                     type_ok = first.is_some_and(|v| v.value == OID_TST_INFO);
                 }
@@ -131,10 +178,16 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
     let digest = token.digest_alg.hash(&signed_message);
     let mut last = bad("no trusted timestamp authority signed this timestamp");
     for tsa in root.timestamp_authorities() {
-        let Some(leaf) = tsa.chain().first() else { continue };
+        let Some(leaf) = tsa.chain().first() else {
+            continue;
+        };
         let key = leaf.public_key();
-        let ok = key.verify_prehashed(&digest, token.signature, "timestamp").is_ok()
-            || key.verify(&signed_message, token.signature, "timestamp").is_ok();
+        let ok = key
+            .verify_prehashed(&digest, token.signature, "timestamp")
+            .is_ok()
+            || key
+                .verify(&signed_message, token.signature, "timestamp")
+                .is_ok();
         if !ok {
             continue;
         }
@@ -146,7 +199,11 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
             last = bad("timestamp outside the TSA's validity in the trusted root");
             continue;
         }
-        if tsa.chain().iter().any(|c| gen_time < c.not_before() || gen_time > c.not_after()) {
+        if tsa
+            .chain()
+            .iter()
+            .any(|c| gen_time < c.not_before() || gen_time > c.not_after())
+        {
             last = bad("timestamp outside the TSA certificate chain's validity");
             continue;
         }
@@ -163,8 +220,14 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
 /// critical (RFC 3161 §2.3; GHSA-5qp5-ph6r-qj9f).
 pub(crate) fn check_tsa_leaf(leaf: &Certificate) -> Result<()> {
     match leaf.extended_key_usages() {
-        Some((true, ekus)) if ekus.len() == 1 && ekus.first().is_some_and(|e| e == OID_KP_TIMESTAMPING) => Ok(()),
-        _ => Err(bad("TSA certificate must have the sole, critical id-kp-timeStamping EKU")),
+        Some((true, ekus))
+            if ekus.len() == 1 && ekus.first().is_some_and(|e| e == OID_KP_TIMESTAMPING) =>
+        {
+            Ok(())
+        }
+        _ => Err(bad(
+            "TSA certificate must have the sole, critical id-kp-timeStamping EKU",
+        )),
     }
 }
 

@@ -136,7 +136,11 @@ struct Signed<'a> {
 impl Verifier {
     /// A verifier; transparency is [`Transparency::Required`].
     pub fn new(root: TrustedRoot, signer: SignerPolicy) -> Self {
-        Self { root, signer, transparency: Transparency::Required }
+        Self {
+            root,
+            signer,
+            transparency: Transparency::Required,
+        }
     }
 
     /// Sets the transparency requirement (affects only legacy envelopes).
@@ -157,7 +161,16 @@ impl Verifier {
     /// The [`Error`] variant names the first failed check: material/policy mismatch,
     /// signature, artifact digest, transparency log (SET, inclusion proof, checkpoint, body
     /// binding), timestamps, certificate chain, SCT, identity policy.
-    pub fn verify(&self, bundle: &Bundle, artifact: Artifact<'_>, now: i64) -> Result<VerifiedBundle> {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the verification steps read best in order, in one place"
+    )]
+    pub fn verify(
+        &self,
+        bundle: &Bundle,
+        artifact: Artifact<'_>,
+        now: i64,
+    ) -> Result<VerifiedBundle> {
         let mut checks = Vec::new();
         let (key, leaf) = match (bundle.material(), &self.signer) {
             (Material::Certificate { leaf, chain }, SignerPolicy::Keyless(policy)) => {
@@ -167,17 +180,24 @@ impl Verifier {
             }
             (Material::PublicKey { .. }, SignerPolicy::Key(key)) => (key, None),
             (Material::PublicKey { .. }, SignerPolicy::Keyless(_)) => {
-                return Err(Error::KeyMismatch("bundle is signed with a public key; give the key to verify it"));
+                return Err(Error::KeyMismatch(
+                    "bundle is signed with a public key; give the key to verify it",
+                ));
             }
             (Material::Certificate { .. }, SignerPolicy::Key(_)) => {
-                return Err(Error::KeyMismatch("bundle is keyless (certificate) but a key was given"));
+                return Err(Error::KeyMismatch(
+                    "bundle is keyless (certificate) but a key was given",
+                ));
             }
         };
 
         // 1. The signature over the content, and the artifact.
         let mut pae_bytes = Vec::new();
         let (content, signature, bound) = match bundle.content() {
-            Content::MessageSignature { digest: hint, signature } => {
+            Content::MessageSignature {
+                digest: hint,
+                signature,
+            } => {
                 let (alg, digest) = match artifact {
                     Artifact::Bytes(b) => {
                         let alg = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
@@ -185,21 +205,35 @@ impl Verifier {
                     }
                     Artifact::Digest(alg, d) => (alg, d.to_vec()),
                     Artifact::None => {
-                        return Err(Error::ArtifactMismatch("a message signature needs the artifact or its digest"));
+                        return Err(Error::ArtifactMismatch(
+                            "a message signature needs the artifact or its digest",
+                        ));
                     }
                 };
-                if let Some((ha, hd)) = hint {
-                    if *ha == alg && *hd != digest {
-                        return Err(Error::ArtifactMismatch("bundle messageDigest differs from the artifact"));
-                    }
+                if hint
+                    .as_ref()
+                    .is_some_and(|(ha, hd)| *ha == alg && *hd != digest)
+                {
+                    return Err(Error::ArtifactMismatch(
+                        "bundle messageDigest differs from the artifact",
+                    ));
                 }
-                match (artifact, key.is_ed25519()) {
-                    (Artifact::Bytes(b), _) if !is_ec(key) => key.verify(b, signature, "message signature")?,
+                match artifact {
+                    Artifact::Bytes(b) if !key.is_ecdsa() => {
+                        key.verify(b, signature, "message signature")?
+                    }
                     _ => key.verify_prehashed(&digest, signature, "message signature")?,
                 }
                 checks.push(Check::Signature);
                 checks.push(Check::ArtifactDigest);
-                (VerifiedContent::MessageDigest { algorithm: alg, digest }, signature.as_slice(), None)
+                (
+                    VerifiedContent::MessageDigest {
+                        algorithm: alg,
+                        digest,
+                    },
+                    signature.as_slice(),
+                    None,
+                )
             }
             Content::Dsse(env) => {
                 pae_bytes = pae(&env.payload_type, &env.payload);
@@ -208,7 +242,11 @@ impl Verifier {
                 match artifact {
                     Artifact::None => {}
                     Artifact::Bytes(b) => {
-                        check_subject(&env.payload, HashAlgorithm::Sha256, &HashAlgorithm::Sha256.hash(b))?;
+                        check_subject(
+                            &env.payload,
+                            HashAlgorithm::Sha256,
+                            &HashAlgorithm::Sha256.hash(b),
+                        )?;
                         checks.push(Check::ArtifactDigest);
                     }
                     Artifact::Digest(alg, d) => {
@@ -216,19 +254,35 @@ impl Verifier {
                         checks.push(Check::ArtifactDigest);
                     }
                 }
-                let content = VerifiedContent::Dsse { payload_type: env.payload_type.clone(), payload: env.payload.clone() };
-                (content, env.signature.as_slice(), Some((env.payload_type.as_str(), env.payload.as_slice())))
+                let content = VerifiedContent::Dsse {
+                    payload_type: env.payload_type.clone(),
+                    payload: env.payload.clone(),
+                };
+                (
+                    content,
+                    env.signature.as_slice(),
+                    Some((env.payload_type.as_str(), env.payload.as_slice())),
+                )
             }
         };
-        let signed = Signed { key, leaf, signature };
+        let signed = Signed {
+            key,
+            leaf,
+            signature,
+        };
         let binding_content = match (&content, bound) {
-            (VerifiedContent::MessageDigest { algorithm, digest }, _) => {
-                BoundContent::Message { alg: *algorithm, digest }
+            (VerifiedContent::MessageDigest { algorithm, digest }, _) => BoundContent::Message {
+                alg: *algorithm,
+                digest,
+            },
+            (VerifiedContent::Dsse { .. }, Some((payload_type, payload))) => BoundContent::Dsse {
+                payload_type,
+                payload,
+                pae: &pae_bytes,
+            },
+            (VerifiedContent::Dsse { .. }, None) => {
+                return Err(Error::MissingMaterial("DSSE content"));
             }
-            (VerifiedContent::Dsse { .. }, Some((payload_type, payload))) => {
-                BoundContent::Dsse { payload_type, payload, pae: &pae_bytes }
-            }
-            (VerifiedContent::Dsse { .. }, None) => return Err(Error::MissingMaterial("DSSE content")),
         };
         let binding = Binding {
             signature: signed.signature,
@@ -239,7 +293,9 @@ impl Verifier {
 
         // 2. Transparency log entries and timestamps.
         if bundle.tlog_entries.is_empty() {
-            return Err(Error::MissingInclusionProof("the bundle has no transparency log entry"));
+            return Err(Error::MissingInclusionProof(
+                "the bundle has no transparency log entry",
+            ));
         }
         let mut times = Vec::new();
         let mut v2_logs = Vec::new();
@@ -253,23 +309,45 @@ impl Verifier {
         }
         let mut tsa_times = Vec::new();
         for ts in &bundle.timestamps {
-            tsa_times.push(crate::tsa::verify_timestamp(ts, signed.signature, &self.root)?);
+            tsa_times.push(crate::tsa::verify_timestamp(
+                ts,
+                signed.signature,
+                &self.root,
+            )?);
             checks.push(Check::Rfc3161Timestamp);
         }
         for logs in v2_logs {
             if tsa_times.is_empty() {
-                return Err(Error::NoVerifiedTime("a Rekor v2 entry needs an RFC 3161 timestamp"));
+                return Err(Error::NoVerifiedTime(
+                    "a Rekor v2 entry needs an RFC 3161 timestamp",
+                ));
             }
-            if !logs.iter().any(|l| tsa_times.iter().any(|t| self.root.tlogs().get(*l).is_some_and(|log| log.valid_at(*t)))) {
-                return Err(Error::UntrustedLog { log_id: String::from("(Rekor v2)"), detail: " at the timestamp time".into() });
+            if !logs.iter().any(|l| {
+                tsa_times.iter().any(|t| {
+                    self.root
+                        .tlogs()
+                        .get(*l)
+                        .is_some_and(|log| log.valid_at(*t))
+                })
+            }) {
+                return Err(Error::UntrustedLog {
+                    log_id: String::from("(Rekor v2)"),
+                    detail: " at the timestamp time".into(),
+                });
             }
         }
         times.extend(tsa_times);
         if times.is_empty() {
-            return Err(Error::NoVerifiedTime("no SET-verified integrated time and no RFC 3161 timestamp"));
+            return Err(Error::NoVerifiedTime(
+                "no SET-verified integrated time and no RFC 3161 timestamp",
+            ));
         }
         if let Some(t) = times.iter().find(|t| **t > now.saturating_add(300)) {
-            return Err(Error::NoVerifiedTime(if *t > now { "signing time lies in the future" } else { "" }));
+            return Err(Error::NoVerifiedTime(if *t > now {
+                "signing time lies in the future"
+            } else {
+                ""
+            }));
         }
 
         // 3. The certificate at every verified time, SCT, identity.
@@ -277,7 +355,11 @@ impl Verifier {
             Some(leaf) => {
                 for t in &times {
                     if *t < leaf.not_before() || *t > leaf.not_after() {
-                        return Err(Error::TimeOutsideCertificate { time: *t, not_before: leaf.not_before(), not_after: leaf.not_after() });
+                        return Err(Error::TimeOutsideCertificate {
+                            time: *t,
+                            not_before: leaf.not_before(),
+                            not_after: leaf.not_after(),
+                        });
                     }
                 }
                 let mut issuer = None;
@@ -298,7 +380,13 @@ impl Verifier {
             None => None,
         };
         let signing_time = times.iter().copied().min().unwrap_or_default();
-        Ok(VerifiedBundle { content, identity, signing_time, checks, tlog_verified: true })
+        Ok(VerifiedBundle {
+            content,
+            identity,
+            signing_time,
+            checks,
+            tlog_verified: true,
+        })
     }
 
     fn verify_entry(
@@ -317,16 +405,26 @@ impl Verifier {
             .map(|(i, _)| i)
             .collect();
         if logs.is_empty() {
-            return Err(Error::UntrustedLog { log_id: hex::encode(&entry.log_id), detail: String::new() });
+            return Err(Error::UntrustedLog {
+                log_id: hex::encode(&entry.log_id),
+                detail: String::new(),
+            });
         }
         tlog::verify_body(entry, binding)?;
         checks.push(Check::TlogBody);
-        let rekor_v2 = entry.version == "0.0.2" && entry.integrated_time == 0 && entry.set.is_none();
-        let mut time = if rekor_v2 { EntryTime::NeedsTimestamp(logs.clone()) } else { EntryTime::Unsigned };
+        let rekor_v2 =
+            entry.version == "0.0.2" && entry.integrated_time == 0 && entry.set.is_none();
+        let mut time = if rekor_v2 {
+            EntryTime::NeedsTimestamp(logs.clone())
+        } else {
+            EntryTime::Unsigned
+        };
         let mut last = None;
         let mut ok_logs = Vec::new();
         for i in &logs {
-            let Some(log) = self.root.tlogs().get(*i) else { continue };
+            let Some(log) = self.root.tlogs().get(*i) else {
+                continue;
+            };
             let r = (|| -> Result<()> {
                 if let Some(set) = &entry.set {
                     if !log.valid_at(entry.integrated_time) {
@@ -346,15 +444,21 @@ impl Verifier {
                             // checkpoint, in every version (sigstore-python rejects such v0.1
                             // bundles too); a v0.1 bundle may instead carry only a SET.
                             None => {
-                                return Err(Error::MissingInclusionProof("inclusion proof without a checkpoint"));
+                                return Err(Error::MissingInclusionProof(
+                                    "inclusion proof without a checkpoint",
+                                ));
                             }
                         }
                     }
                     None if version >= BundleVersion::V0_2 => {
-                        return Err(Error::MissingInclusionProof("bundle v0.2+ needs an inclusion proof"));
+                        return Err(Error::MissingInclusionProof(
+                            "bundle v0.2+ needs an inclusion proof",
+                        ));
                     }
                     None if entry.set.is_none() => {
-                        return Err(Error::MissingInclusionProof("entry has neither an inclusion proof nor a SET"));
+                        return Err(Error::MissingInclusionProof(
+                            "entry has neither an inclusion proof nor a SET",
+                        ));
                     }
                     None => {}
                 }
@@ -366,7 +470,10 @@ impl Verifier {
             }
         }
         if ok_logs.is_empty() {
-            return Err(last.unwrap_or(Error::UntrustedLog { log_id: hex::encode(&entry.log_id), detail: String::new() }));
+            return Err(last.unwrap_or(Error::UntrustedLog {
+                log_id: hex::encode(&entry.log_id),
+                detail: String::new(),
+            }));
         }
         if entry.set.is_some() {
             checks.push(Check::SignedEntryTimestamp);
@@ -395,7 +502,10 @@ impl Verifier {
                 return Err(if chain.iter().any(Certificate::is_self_issued) {
                     Error::ChainContainsRoot
                 } else {
-                    Error::UntrustedCertificate { time: 0, reason: "bundle certificate chain is not ordered".into() }
+                    Error::UntrustedCertificate {
+                        time: 0,
+                        reason: "bundle certificate chain is not ordered".into(),
+                    }
                 });
             }
             if cert.is_self_issued() {
@@ -416,18 +526,25 @@ impl Verifier {
     /// Path validation with rustls-webpki at time `t` against each CA valid at `t`; returns
     /// the certificate that issued the leaf.
     fn verify_chain(&self, leaf: &Certificate, t: i64) -> Result<Certificate> {
-        let mut last = String::from("no certificate authority in the trusted root is valid at that time");
+        let mut last =
+            String::from("no certificate authority in the trusted root is valid at that time");
         let unix = rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
             u64::try_from(t).map_err(|_| Error::NoVerifiedTime("negative time"))?,
         ));
         let leaf_der = rustls_pki_types::CertificateDer::from(leaf.der());
-        let ee = webpki::EndEntityCert::try_from(&leaf_der)
-            .map_err(|e| Error::UntrustedCertificate { time: t, reason: format!("{e:?}") })?;
+        let ee = webpki::EndEntityCert::try_from(&leaf_der).map_err(|e| {
+            Error::UntrustedCertificate {
+                time: t,
+                reason: format!("{e:?}"),
+            }
+        })?;
         for ca in self.root.certificate_authorities() {
             if !ca.valid_at(t) {
                 continue;
             }
-            let Some((root_cert, intermediates)) = ca.chain().split_last() else { continue };
+            let Some((root_cert, intermediates)) = ca.chain().split_last() else {
+                continue;
+            };
             let root_der = rustls_pki_types::CertificateDer::from(root_cert.der());
             let anchor = match webpki::anchor_from_trusted_cert(&root_der) {
                 Ok(a) => a.to_owned(),
@@ -437,7 +554,10 @@ impl Verifier {
                 }
             };
             let anchors = [anchor];
-            let inters: Vec<_> = intermediates.iter().map(|c| rustls_pki_types::CertificateDer::from(c.der())).collect();
+            let inters: Vec<_> = intermediates
+                .iter()
+                .map(|c| rustls_pki_types::CertificateDer::from(c.der()))
+                .collect();
             let r = ee.verify_for_usage(
                 webpki::ALL_VERIFICATION_ALGS,
                 &anchors,
@@ -449,13 +569,22 @@ impl Verifier {
             );
             match r {
                 Ok(_) => {
-                    let issuer = ca.chain().iter().find(|c| c.subject_raw() == leaf.issuer_raw());
-                    return issuer.cloned().ok_or_else(|| Error::UntrustedCertificate { time: t, reason: "issuer not found".into() });
+                    let issuer = ca
+                        .chain()
+                        .iter()
+                        .find(|c| c.subject_raw() == leaf.issuer_raw());
+                    return issuer.cloned().ok_or_else(|| Error::UntrustedCertificate {
+                        time: t,
+                        reason: "issuer not found".into(),
+                    });
                 }
                 Err(e) => last = format!("{e:?}"),
             }
         }
-        Err(Error::UntrustedCertificate { time: t, reason: last })
+        Err(Error::UntrustedCertificate {
+            time: t,
+            reason: last,
+        })
     }
 }
 
@@ -465,19 +594,27 @@ enum EntryTime {
     Unsigned,
 }
 
-fn is_ec(key: &PublicKey) -> bool {
-    key.verify_prehashed(&[0; 32], &[], "").is_err() && !key.is_ed25519() && key.raw().first() == Some(&0x04)
-}
-
 /// With an artifact given for a DSSE bundle: some in-toto subject must carry its digest.
 fn check_subject(payload: &[u8], alg: HashAlgorithm, digest: &[u8]) -> Result<()> {
-    let v: serde_json::Value =
-        serde_json::from_slice(payload).map_err(|_| Error::ArtifactMismatch("DSSE payload is not an in-toto statement"))?;
+    let v: serde_json::Value = serde_json::from_slice(payload)
+        .map_err(|_| Error::ArtifactMismatch("DSSE payload is not an in-toto statement"))?;
     let want = hex::encode(digest);
-    let found = v.get("subject").and_then(serde_json::Value::as_array).is_some_and(|subjects| {
-        subjects.iter().any(|s| {
-            s.get("digest").and_then(|d| d.get(alg.name())).and_then(serde_json::Value::as_str) == Some(want.as_str())
-        })
-    });
-    if found { Ok(()) } else { Err(Error::ArtifactMismatch("no statement subject has the artifact's digest")) }
+    let found = v
+        .get("subject")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|subjects| {
+            subjects.iter().any(|s| {
+                s.get("digest")
+                    .and_then(|d| d.get(alg.name()))
+                    .and_then(serde_json::Value::as_str)
+                    == Some(want.as_str())
+            })
+        });
+    if found {
+        Ok(())
+    } else {
+        Err(Error::ArtifactMismatch(
+            "no statement subject has the artifact's digest",
+        ))
+    }
 }

@@ -1,10 +1,16 @@
 //! The one data-driven test over real third-party bundles: sigstore-conformance,
 //! sigstore-python, sigstore-rs and slsa-verifier v2.1.0 (signature/identity level), listed in
 //! `test-vectors/sigstore/cases.tsv` (derived from the shared CASES.tsv).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, PublicKey, SignerPolicy, TrustedRoot, Verifier,
+    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, PublicKey, SignerPolicy,
+    TrustedRoot, Verifier,
 };
 use std::path::{Path, PathBuf};
 
@@ -13,7 +19,10 @@ fn vectors() -> PathBuf {
 }
 
 fn variant(e: &Error) -> String {
-    format!("{e:?}").chars().take_while(char::is_ascii_alphanumeric).collect()
+    format!("{e:?}")
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 struct Case {
@@ -33,7 +42,21 @@ fn load_cases() -> Vec<Case> {
     let text = std::fs::read_to_string(vectors().join("sigstore/cases.tsv")).unwrap();
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    assert_eq!(header[..10], ["case_id", "attestation", "artifact", "trusted_root", "key", "identity", "identity_regexp", "issuer", "expected", "error"]);
+    assert_eq!(
+        header[..10],
+        [
+            "case_id",
+            "attestation",
+            "artifact",
+            "trusted_root",
+            "key",
+            "identity",
+            "identity_regexp",
+            "issuer",
+            "expected",
+            "error"
+        ]
+    );
     lines
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
@@ -55,7 +78,13 @@ fn load_cases() -> Vec<Case> {
 }
 
 fn now() -> i64 {
-    i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()).unwrap()
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
 }
 
 fn run(case: &Case) -> Result<usize, Error> {
@@ -69,10 +98,16 @@ fn run(case: &Case) -> Result<usize, Error> {
         } else {
             Matcher::regex(".*")?
         };
-        let issuer = if case.issuer.is_empty() { Matcher::regex(".*")? } else { Matcher::exact(&case.issuer) };
+        let issuer = if case.issuer.is_empty() {
+            Matcher::regex(".*")?
+        } else {
+            Matcher::exact(&case.issuer)
+        };
         SignerPolicy::Keyless(IdentityPolicy::identity(san, issuer))
     } else {
-        SignerPolicy::Key(PublicKey::from_pem(&std::fs::read_to_string(tp.join(&case.key)).unwrap())?)
+        SignerPolicy::Key(PublicKey::from_pem(
+            &std::fs::read_to_string(tp.join(&case.key)).unwrap(),
+        )?)
     };
     let artifact_bytes;
     let digest;
@@ -91,7 +126,10 @@ fn run(case: &Case) -> Result<usize, Error> {
     let docs: Vec<&[u8]> = if serde_json::from_slice::<serde_json::Value>(&bytes).is_ok() {
         vec![&bytes]
     } else {
-        bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).collect()
+        bytes
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .collect()
     };
     for doc in &docs {
         let bundle = Bundle::from_json(doc)?;
@@ -103,25 +141,53 @@ fn run(case: &Case) -> Result<usize, Error> {
 #[test]
 fn third_party_bundles() {
     let cases = load_cases();
-    assert!(cases.len() > 150, "case list unexpectedly short: {}", cases.len());
+    assert!(
+        cases.len() > 150,
+        "case list unexpectedly short: {}",
+        cases.len()
+    );
     let (mut pass, mut fail, mut skip, mut gaps) = (0, 0, 0, Vec::new());
     let mut problems = Vec::new();
     for case in &cases {
         let result = run(case);
         if std::env::var_os("SIGSTORE_VECTORS_VERBOSE").is_some() {
-            println!("{}\t{}\t{:?}", case.id, case.expected, result.as_ref().map_err(|e| (variant(e), e.to_string())));
+            println!(
+                "{}\t{}\t{:?}",
+                case.id,
+                case.expected,
+                result.as_ref().map_err(|e| (variant(e), e.to_string()))
+            );
         }
         match (case.expected.as_str(), &result) {
             ("SKIP", _) => skip += 1,
             ("PASS", Ok(_)) => pass += 1,
             ("FAIL", Err(e)) if case.error.is_empty() || variant(e) == case.error => fail += 1,
-            ("GAP-PASS" | "GAP-FAIL", r) => gaps.push(format!("{}: {} (now {:?})", case.id, case.error, r.as_ref().map_err(variant))),
-            (exp, r) => problems.push(format!("{}: expected {exp} {}, got {:?}", case.id, case.error, r.as_ref().map_err(|e| e.to_string()))),
+            ("GAP-PASS" | "GAP-FAIL", r) => gaps.push(format!(
+                "{}: {} (now {:?})",
+                case.id,
+                case.error,
+                r.as_ref().map_err(variant)
+            )),
+            (exp, r) => problems.push(format!(
+                "{}: expected {exp} {}, got {:?}",
+                case.id,
+                case.error,
+                r.as_ref().map_err(ToString::to_string)
+            )),
         }
     }
-    println!("sigstore vectors: {pass} PASS ok, {fail} FAIL ok, {skip} skipped, {} known gaps", gaps.len());
+    println!(
+        "sigstore vectors: {pass} PASS ok, {fail} FAIL ok, {skip} skipped, {} known gaps",
+        gaps.len()
+    );
     for g in &gaps {
         println!("  known gap: {g}");
     }
-    assert!(problems.is_empty(), "{} of {} cases wrong:\n{}", problems.len(), cases.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        problems.len(),
+        cases.len(),
+        problems.join("\n")
+    );
 }
