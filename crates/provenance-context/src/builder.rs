@@ -4,19 +4,16 @@
 use std::path::Path;
 
 use provenance_digest::{Algorithm, DigestSet};
-use serde_json::{Map, Value, json};
+use provenance_model::{
+    BuildDefinition, BuildMetadata, Builder, Provenance, ResourceDescriptor, RunDetails, Statement,
+    Timestamp, TypeUri,
+};
 use time::OffsetDateTime;
 
 use crate::checksums::parse_checksums;
 use crate::context::BuildContext;
 use crate::error::{Error, Result};
 use crate::subjects::SubjectSet;
-use crate::time_util::format_timestamp;
-
-/// `https://in-toto.io/Statement/v1`.
-pub const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";
-/// `https://slsa.dev/provenance/v1`.
-pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
 
 /// Builds an unsigned provenance statement, for build tools and the CLI alike.
 ///
@@ -26,7 +23,8 @@ pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
 /// let context = BuildContext::detect(&ProcessEnv, std::path::Path::new("."))?;
 /// let mut builder = StatementBuilder::new(context);
 /// builder.add_path("target/release/app".as_ref())?;
-/// let statement = builder.build_json()?;
+/// let statement = builder.build()?;
+/// let json = statement.to_json_bytes()?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -34,7 +32,7 @@ pub struct StatementBuilder {
     context: BuildContext,
     subjects: SubjectSet,
     algorithms: Vec<Algorithm>,
-    extra_dependencies: Vec<Value>,
+    extra_dependencies: Vec<ResourceDescriptor>,
 }
 
 impl StatementBuilder {
@@ -111,117 +109,108 @@ impl StatementBuilder {
         self.add_checksum_list(&bytes, &path.display().to_string())
     }
 
-    /// Adds a resolved dependency after the source (a `ResourceDescriptor` as JSON).
-    pub fn add_resolved_dependency(&mut self, descriptor: Value) {
+    /// Adds a resolved dependency after the source.
+    pub fn add_resolved_dependency(&mut self, descriptor: ResourceDescriptor) {
         self.extra_dependencies.push(descriptor);
     }
 
     /// The SLSA Provenance v1 predicate, finishing at `finished_on` (replaced by
     /// `SOURCE_DATE_EPOCH` when that was set).
-    pub fn predicate_json(&self, finished_on: OffsetDateTime) -> Value {
+    ///
+    /// # Errors
+    /// [`Error::Model`] when the build type or builder id is not a valid URI or the commit is
+    /// not a valid `gitCommit` digest.
+    pub fn provenance_at(&self, finished_on: OffsetDateTime) -> Result<Provenance> {
         let ctx = &self.context;
-        let mut build_definition = Map::new();
-        build_definition.insert(
-            "buildType".to_owned(),
-            Value::String(ctx.build_type.clone()),
-        );
-        build_definition.insert(
-            "externalParameters".to_owned(),
-            Value::Object(ctx.external_parameters()),
+        let mut definition = BuildDefinition::new(
+            TypeUri::try_from(ctx.build_type.as_str())?,
+            ctx.external_parameters(),
         );
         if !ctx.internal_parameters.is_empty() {
-            build_definition.insert(
-                "internalParameters".to_owned(),
-                Value::Object(ctx.internal_parameters.clone()),
-            );
+            definition = definition.with_internal_parameters(ctx.internal_parameters.clone());
         }
         let mut dependencies = Vec::new();
-        if let Some(source) = source_descriptor(ctx) {
+        if let Some(source) = source_descriptor(ctx)? {
             dependencies.push(source);
         }
         dependencies.extend(self.extra_dependencies.iter().cloned());
         if !dependencies.is_empty() {
-            build_definition.insert(
-                "resolvedDependencies".to_owned(),
-                Value::Array(dependencies),
-            );
+            definition = definition.with_resolved_dependencies(dependencies);
         }
 
-        let mut builder = Map::new();
-        builder.insert("id".to_owned(), Value::String(ctx.builder_id.clone()));
-        if !ctx.builder_version.is_empty() {
-            builder.insert("version".to_owned(), json!(ctx.builder_version));
+        let mut builder = Builder::new(TypeUri::try_from(ctx.builder_id.as_str())?);
+        for (component, version) in &ctx.builder_version {
+            builder = builder.with_version(component.clone(), version.clone());
         }
-        let mut metadata = Map::new();
+        let mut metadata = BuildMetadata::new();
         if let Some(id) = &ctx.invocation_id {
-            metadata.insert("invocationId".to_owned(), Value::String(id.clone()));
+            metadata = metadata.with_invocation_id(id.clone());
         }
         let finished_on = ctx.source_date_epoch.unwrap_or(finished_on);
         if let Some(started_on) = ctx.started_on() {
             // A CI clock slightly ahead of ours must not make the build end before it started.
-            metadata.insert(
-                "startedOn".to_owned(),
-                Value::String(format_timestamp(started_on.min(finished_on))),
-            );
+            metadata = metadata.with_started_on(whole_seconds(started_on.min(finished_on))?);
         }
-        metadata.insert(
-            "finishedOn".to_owned(),
-            Value::String(format_timestamp(finished_on)),
-        );
-
-        json!({
-            "buildDefinition": Value::Object(build_definition),
-            "runDetails": {
-                "builder": Value::Object(builder),
-                "metadata": Value::Object(metadata),
-            },
-        })
+        metadata = metadata.with_finished_on(whole_seconds(finished_on)?);
+        Ok(Provenance::new(
+            definition,
+            RunDetails::new(builder).with_metadata(metadata),
+        ))
     }
 
-    /// The whole statement as JSON, finishing at `finished_on`.
+    /// The statement, finishing at `finished_on` (or at `SOURCE_DATE_EPOCH`).
     ///
     /// # Errors
-    /// [`Error::NoSubjects`] when no subject was added.
-    pub fn statement_json_at(&self, finished_on: OffsetDateTime) -> Result<Value> {
+    /// [`Error::NoSubjects`] when no subject was added, else as
+    /// [`provenance_at`](Self::provenance_at).
+    pub fn build_at(&self, finished_on: OffsetDateTime) -> Result<Statement> {
         if self.subjects.is_empty() {
             return Err(Error::NoSubjects);
         }
-        let subjects: Vec<Value> = self
+        let subjects = self
             .subjects
             .iter()
-            .map(|(name, digest)| json!({ "name": name, "digest": digest }))
+            .map(|(name, digest)| ResourceDescriptor::from_digest(digest.clone()).with_name(name))
             .collect();
-        Ok(json!({
-            "_type": STATEMENT_V1,
-            "subject": subjects,
-            "predicateType": SLSA_PROVENANCE_V1,
-            "predicate": self.predicate_json(finished_on),
-        }))
+        Ok(Statement::new(subjects, &self.provenance_at(finished_on)?)?)
     }
 
-    /// The whole statement as JSON, finishing now (or at `SOURCE_DATE_EPOCH`).
+    /// The statement, finishing now (or at `SOURCE_DATE_EPOCH`).
     ///
     /// # Errors
-    /// As [`statement_json_at`](Self::statement_json_at).
-    pub fn build_json(&self) -> Result<Value> {
-        self.statement_json_at(OffsetDateTime::now_utc())
+    /// As [`build_at`](Self::build_at).
+    pub fn build(&self) -> Result<Statement> {
+        self.build_at(OffsetDateTime::now_utc())
     }
 }
 
+fn whole_seconds(at: OffsetDateTime) -> Result<Timestamp> {
+    let at = at.replace_nanosecond(0).unwrap_or(at);
+    Ok(Timestamp::from_datetime(at)?)
+}
+
 /// `resolvedDependencies[0]`: `{"uri": "git+<repo>@<ref>", "digest": {"gitCommit": <sha>}}`.
-fn source_descriptor(ctx: &BuildContext) -> Option<Value> {
+fn source_descriptor(ctx: &BuildContext) -> Result<Option<ResourceDescriptor>> {
     let source = &ctx.source;
-    if !source.is_known() {
-        return None;
-    }
-    let mut descriptor = Map::new();
-    if let Some(uri) = source.uri() {
-        descriptor.insert("uri".to_owned(), Value::String(uri));
-    }
-    if let Some(commit) = &source.commit {
-        descriptor.insert("digest".to_owned(), json!({ "gitCommit": commit }));
-    }
-    Some(Value::Object(descriptor))
+    let digest = match &source.commit {
+        Some(commit) => {
+            let mut digest = DigestSet::new();
+            digest
+                .insert("gitCommit", commit)
+                .map_err(|source| Error::InvalidCommit {
+                    value: commit.clone(),
+                    source,
+                })?;
+            Some(digest)
+        }
+        None => None,
+    };
+    Ok(match (source.uri(), digest) {
+        (Some(uri), Some(digest)) => Some(ResourceDescriptor::from_uri(uri).with_digest(digest)),
+        (Some(uri), None) => Some(ResourceDescriptor::from_uri(uri)),
+        (None, Some(digest)) => Some(ResourceDescriptor::from_digest(digest)),
+        (None, None) => None,
+    })
 }
 
 fn read_bounded(path: &Path) -> Result<Vec<u8>> {

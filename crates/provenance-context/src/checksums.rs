@@ -239,7 +239,7 @@ mod tests {
         for (text, line) in cases {
             match parse_checksums(text.as_bytes(), "list") {
                 Err(Error::InvalidChecksumLine { line: got, .. }) => {
-                    assert_eq!(got, line, "{text:?}")
+                    assert_eq!(got, line, "{text:?}");
                 }
                 other => panic!("{text:?}: {other:?}"),
             }

@@ -88,6 +88,25 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The source commit is not a valid `gitCommit` digest.
+    #[error("source commit {value:?} is not a full hex commit id")]
+    InvalidCommit {
+        /// The value.
+        value: String,
+        /// Why the digest crate refused it.
+        #[source]
+        source: provenance_digest::Error,
+    },
+    /// The statement assembled from the context was refused by the model (for example a
+    /// builder id or build type that is not a valid URI).
+    #[error("the assembled statement is not valid")]
+    Model(#[source] provenance_model::Error),
+}
+
+impl From<provenance_model::Error> for Error {
+    fn from(source: provenance_model::Error) -> Self {
+        Self::Model(source)
+    }
 }
 
 /// Result with this crate's [`Error`].

@@ -10,7 +10,7 @@ mod platform;
 mod subjects;
 mod time_util;
 
-pub use builder::{SLSA_PROVENANCE_V1, STATEMENT_V1, StatementBuilder};
+pub use builder::StatementBuilder;
 pub use checksums::{ChecksumEntry, DEFAULT_MAX_CHECKSUM_BYTES, parse_checksums};
 pub use context::{BuildContext, DetectOptions, Overrides, Platform, Source};
 pub use env::{EnvSource, MapEnv, ProcessEnv};
@@ -21,4 +21,3 @@ pub use platform::{
     LOCAL_BUILDER_ID,
 };
 pub use subjects::{DEFAULT_MAX_SUBJECTS, SubjectSet};
-pub use time_util::format_timestamp;

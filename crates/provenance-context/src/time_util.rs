@@ -1,7 +1,7 @@
 //! Timestamps: `SOURCE_DATE_EPOCH`, CI start times, RFC 3339 formatting.
 
+use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
 
 use crate::env::EnvSource;
 use crate::error::{Error, Result};
@@ -34,8 +34,9 @@ pub(crate) fn parse_ci_time(value: &str) -> Option<OffsetDateTime> {
 
 /// RFC 3339 in UTC with whole seconds (`2024-05-01T12:00:00Z`), as protobuf `Timestamp` JSON
 /// accepts it.
-pub fn format_timestamp(at: OffsetDateTime) -> String {
-    let at = at.to_offset(UtcOffset::UTC);
+#[cfg(test)]
+fn format_timestamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
     let at = at.replace_nanosecond(0).unwrap_or(at);
     at.format(&Rfc3339).unwrap_or_else(|_| {
         // Years outside 0..=9999 cannot be written in RFC 3339; clamp to the Unix epoch.
