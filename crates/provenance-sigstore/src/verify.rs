@@ -220,7 +220,7 @@ impl Verifier {
                 }
                 match artifact {
                     Artifact::Bytes(b) if !key.is_ecdsa() => {
-                        key.verify(b, signature, "message signature")?
+                        key.verify(b, signature, "message signature")?;
                     }
                     _ => key.verify_prehashed(&digest, signature, "message signature")?,
                 }
