@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+mod attestor;
+
+pub use attestor::{Attestation, Attestor, Error as AttestError};
 pub use provenance_context as context;
 pub use provenance_digest as digest;
 pub use provenance_dsse as dsse;

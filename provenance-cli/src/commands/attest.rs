@@ -1,13 +1,131 @@
-//! `provenance attest`.
+//! `provenance attest`: statement + signature, appended as one line to a `.intoto.jsonl`.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use provenance::keys::fs::{Mode, Overwrite, write_atomic};
+use provenance::keys::{KeySource, PrivateKey};
+use provenance::{Attestation, Attestor};
 
 use crate::Outcome;
+use crate::commands::context_flags::{ContextFlags, DETECTION_HELP};
 use crate::ui::Ui;
+
+/// The largest `.intoto.jsonl` that `attest` appends to (it is rewritten atomically).
+const MAX_EXISTING_JSONL_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Arguments of `provenance attest`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+#[command(after_long_help = DETECTION_HELP)]
+pub(crate) struct Args {
+    /// Private key to sign with: a PEM file or env://VAR; repeat for several signatures.
+    /// An encrypted key is opened with PROVENANCE_PASSWORD or a terminal prompt.
+    #[arg(long, value_name = "KEY", required = true)]
+    key: Vec<KeySource>,
 
-/// Runs `provenance attest`.
-pub(crate) fn run(_args: Args, _ui: &Ui) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`provenance attest` is not available in this build yet")
+    /// Append the signed envelope as one line to this .intoto.jsonl (created if missing;
+    /// rewritten atomically, so a failure never leaves a partial line).
+    #[arg(long, short, value_name = "F.intoto.jsonl")]
+    output: Option<PathBuf>,
+
+    /// Also write a Sigstore bundle v0.3 (publicKey material, one signature) to this file.
+    #[arg(long, value_name = "F.sigstore.json")]
+    bundle: Option<PathBuf>,
+
+    /// Replace an existing --bundle file.
+    #[arg(long)]
+    force: bool,
+
+    #[command(flatten)]
+    context: ContextFlags,
+
+    /// Files or directories (every file below a directory is a subject), hashed with SHA-256.
+    #[arg(value_name = "SUBJECT")]
+    subjects: Vec<PathBuf>,
+}
+
+/// Runs `provenance attest`. Without --output or --bundle the envelope line goes to stdout.
+pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
+    let keys = args
+        .key
+        .iter()
+        .map(|source| crate::commands::keys::load_private_key(source, ui))
+        .collect::<anyhow::Result<Vec<PrivateKey>>>()?;
+    if args.bundle.is_some() && keys.len() != 1 {
+        anyhow::bail!("--bundle takes exactly one --key (a Sigstore bundle holds one signature)");
+    }
+    let builder = args.context.statement_builder(&args.subjects)?;
+    let mut attestor = Attestor::new(builder);
+    for key in &keys {
+        attestor = attestor.with_signer(key);
+    }
+    let attestation = attestor.attest()?;
+
+    if let Some(bundle_path) = &args.bundle {
+        write_bundle(&attestation, &keys, bundle_path, args.force)?;
+    }
+    match &args.output {
+        Some(path) => append_line(path, attestation.to_jsonl_line().as_bytes())?,
+        None if args.bundle.is_none() => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(attestation.to_jsonl_line().as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("cannot write to stdout")?;
+        }
+        None => {}
+    }
+    Ok(Outcome::Success)
+}
+
+fn write_bundle(
+    attestation: &Attestation,
+    keys: &[PrivateKey],
+    path: &Path,
+    force: bool,
+) -> anyhow::Result<()> {
+    let hint = keys.first().map(|key| key.key_id().as_str());
+    let bundle = attestation.to_bundle(hint)?;
+    let mut bytes = bundle
+        .to_json()
+        .context("cannot serialise the Sigstore bundle")?;
+    bytes.push(b'\n');
+    let overwrite = if force {
+        Overwrite::Force
+    } else {
+        Overwrite::Refuse
+    };
+    write_atomic(path, &bytes, Mode::Public, overwrite)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Appends `line` to `path` by writing the old contents plus the line to a temporary file and
+/// renaming it over `path`: readers see the old file or the new one, never a partial line.
+fn append_line(path: &Path, line: &[u8]) -> anyhow::Result<()> {
+    let mut contents = Vec::new();
+    match std::fs::File::open(path) {
+        Ok(file) => {
+            let mut limited = file.take(MAX_EXISTING_JSONL_BYTES + 1);
+            limited
+                .read_to_end(&mut contents)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if contents.len() as u64 > MAX_EXISTING_JSONL_BYTES {
+                anyhow::bail!(
+                    "{} is larger than {MAX_EXISTING_JSONL_BYTES} bytes; start a new .intoto.jsonl",
+                    path.display()
+                );
+            }
+            if contents.last().is_some_and(|&b| b != b'\n') {
+                contents.push(b'\n');
+            }
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    }
+    contents.extend_from_slice(line);
+    write_atomic(path, &contents, Mode::Public, Overwrite::Force)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

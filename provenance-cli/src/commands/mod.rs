@@ -1,9 +1,11 @@
 //! One module per subcommand: its `Args` (clap) and `run`.
 
 pub(crate) mod attest;
+pub(crate) mod context_flags;
 pub(crate) mod digest;
 pub(crate) mod inspect;
 pub(crate) mod keygen;
+pub(crate) mod keys;
 pub(crate) mod sign;
 pub(crate) mod statement;
 pub(crate) mod trace;

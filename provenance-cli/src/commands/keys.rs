@@ -1,0 +1,41 @@
+//! Loading signing keys for `sign`, `attest` and `verify --vsa-key`: encrypted keys are opened
+//! with `PROVENANCE_PASSWORD` or a no-echo terminal prompt, never with a command-line argument.
+
+use std::io::IsTerminal as _;
+
+use anyhow::Context as _;
+use provenance::keys::{KeySource, PASSWORD_ENV, Password, PrivateKey};
+
+use crate::ui::Ui;
+
+/// Loads the private key at `source`, asking for its password when it is encrypted.
+pub(crate) fn load_private_key(source: &KeySource, _ui: &Ui) -> anyhow::Result<PrivateKey> {
+    let encrypted = source
+        .is_encrypted()
+        .with_context(|| format!("cannot read the private key {source}"))?;
+    let password = if encrypted {
+        Some(password(&format!("Password for {source}: "))?)
+    } else {
+        None
+    };
+    source
+        .load_private(password.as_ref())
+        .with_context(|| format!("cannot load the private key {source}"))
+}
+
+/// The password from `PROVENANCE_PASSWORD`, else from a prompt on the terminal.
+///
+/// # Errors
+/// No variable and no terminal to ask on.
+pub(crate) fn password(prompt: &str) -> anyhow::Result<Password> {
+    if let Some(password) = Password::from_env() {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the key is encrypted: set {PASSWORD_ENV} (no terminal to ask for the password)"
+        );
+    }
+    let typed = rpassword::prompt_password(prompt).context("cannot read the password")?;
+    Ok(Password::new(typed))
+}
