@@ -18,6 +18,8 @@ def wanted(path):
         return "/_store/" in path and path.endswith("trusted_root.json") or "/assets/" in path
     if path.startswith("slsa-verifier/gha_") and "/v2.1.0/" in path:
         return path.endswith((".intoto.jsonl", ".build.slsa"))
+    if path.startswith("slsa-verifier/gha_generic/v2.0.0/"):
+        return True
     if path.startswith("slsa-verifier/internal/gha/testdata/bundle/"):
         return True
     return False

@@ -369,7 +369,10 @@ impl Bundle {
         Self::from_wire(wire)
     }
 
-    #[expect(clippy::too_many_lines, reason = "one validation pass over the whole wire structure")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one validation pass over the whole wire structure"
+    )]
     pub(crate) fn from_wire(wire: WireBundle) -> Result<Self> {
         let version = BundleVersion::from_media_type(&wire.media_type)?;
         let vm = &wire.verification_material;

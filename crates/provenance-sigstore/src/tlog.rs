@@ -259,7 +259,10 @@ fn check(cond: bool, what: &'static str) -> Result<()> {
 }
 
 /// Checks that the entry's canonicalized body describes this bundle.
-#[expect(clippy::too_many_lines, reason = "one arm per Rekor entry kind, side by side")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per Rekor entry kind, side by side"
+)]
 pub(crate) fn verify_body(entry: &TlogEntry, b: &Binding<'_>) -> Result<()> {
     let body: Value = serde_json::from_slice(&entry.body)
         .map_err(|_| Error::TlogBodyMismatch("entry body is not JSON"))?;

@@ -491,6 +491,90 @@ impl Verifier {
         Ok(time)
     }
 
+    /// Verifies a legacy slsa-github-generator DSSE envelope (before v2.1) whose single
+    /// signature embeds the Fulcio certificate as PEM in `cert`: the envelope signature, the
+    /// chain (at the time of the certificate's SCT, the only signed time available offline),
+    /// the SCT and the identity policy. The transparency log cannot be checked offline, so
+    /// unless [`Transparency::InsecureIgnore`] was set this ends in [`Error::TlogNotChecked`]
+    /// after every other check passed.
+    ///
+    /// # Errors
+    /// [`Error::Json`] / [`Error::Malformed`] for a bad envelope, [`Error::KeyMismatch`] with a
+    /// key policy, then as [`Verifier::verify`], and [`Error::TlogNotChecked`].
+    pub fn verify_legacy_envelope(
+        &self,
+        json: &[u8],
+        artifact: Artifact<'_>,
+    ) -> Result<VerifiedBundle> {
+        let wire: crate::bundle::WireEnvelope =
+            serde_json::from_slice(json).map_err(|source| Error::Json {
+                what: "DSSE envelope",
+                source,
+            })?;
+        let SignerPolicy::Keyless(policy) = &self.signer else {
+            return Err(Error::KeyMismatch(
+                "a legacy envelope carries a certificate; give an identity policy",
+            ));
+        };
+        policy.check_complete()?;
+        let env = crate::bundle::decode_envelope(&wire)?;
+        let pem = wire
+            .signatures
+            .first()
+            .and_then(|s| s.cert.as_deref())
+            .ok_or(Error::MissingMaterial(
+                "legacy envelope signature has no `cert`",
+            ))?;
+        let leaf = Certificate::from_der(&crate::crypto::pem_decode(pem, "CERTIFICATE")?)?;
+        let mut checks = Vec::new();
+        leaf.public_key()
+            .verify(&env.pae(), &env.signature, "DSSE envelope")?;
+        checks.push(Check::Signature);
+        match artifact {
+            Artifact::None => {}
+            Artifact::Bytes(b) => {
+                check_subject(
+                    &env.payload,
+                    HashAlgorithm::Sha256,
+                    &HashAlgorithm::Sha256.hash(b),
+                )?;
+                checks.push(Check::ArtifactDigest);
+            }
+            Artifact::Digest(alg, d) => {
+                check_subject(&env.payload, alg, d)?;
+                checks.push(Check::ArtifactDigest);
+            }
+        }
+        let issuer = self.verify_chain(&leaf, leaf.not_before())?;
+        let sct_time = crate::sct::verify_scts(&leaf, &issuer, &self.root)?;
+        if sct_time < leaf.not_before() || sct_time > leaf.not_after() {
+            return Err(Error::TimeOutsideCertificate {
+                time: sct_time,
+                not_before: leaf.not_before(),
+                not_after: leaf.not_after(),
+            });
+        }
+        self.verify_chain(&leaf, sct_time)?;
+        checks.push(Check::CertificateChain);
+        checks.push(Check::Sct);
+        let identity = SignerIdentity::from_certificate(&leaf);
+        policy.evaluate(&identity)?;
+        checks.push(Check::IdentityPolicy);
+        if self.transparency == Transparency::Required {
+            return Err(Error::TlogNotChecked);
+        }
+        Ok(VerifiedBundle {
+            content: VerifiedContent::Dsse {
+                payload_type: env.payload_type,
+                payload: env.payload,
+            },
+            identity: Some(identity),
+            signing_time: sct_time,
+            checks,
+            tlog_verified: false,
+        })
+    }
+
     /// Intermediates shipped in a v0.1/v0.2 bundle are not used for path building (only the
     /// trusted root's are), but they must not smuggle a root in: the chain must be ordered
     /// (each certificate issued by the next) and a self-issued certificate may only come last

@@ -1,0 +1,276 @@
+//! Attacks that fooled peer tools (see SECURITY-CASES.md), each refused here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use provenance_sigstore::{
+    Artifact, Bundle, Error, IdentityPolicy, Matcher, SignerPolicy, Transparency, TrustedRoot,
+    VerifiedContent, Verifier,
+};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const NOW: i64 = 1_900_000_000;
+const SAN: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+fn tp() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/third-party")
+}
+
+fn conformance(case: &str) -> Value {
+    let p = tp()
+        .join("sigstore-conformance/assets/bundle-verify")
+        .join(case)
+        .join("bundle.sigstore.json");
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+fn a_txt() -> Vec<u8> {
+    std::fs::read(tp().join("sigstore-conformance/assets/bundle-verify/a.txt")).unwrap()
+}
+
+fn prod() -> Value {
+    serde_json::from_str(provenance_sigstore::PUBLIC_GOOD_TRUSTED_ROOT).unwrap()
+}
+
+fn keyless(root: &Value) -> Verifier {
+    let root = TrustedRoot::from_json(&serde_json::to_vec(root).unwrap()).unwrap();
+    Verifier::new(
+        root,
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::exact(SAN),
+            Matcher::exact(ISSUER),
+        )),
+    )
+}
+
+fn verify(bundle: &Value, root: &Value) -> Result<(), Error> {
+    let b = Bundle::from_json(&serde_json::to_vec(bundle).unwrap())?;
+    keyless(root)
+        .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+        .map(|_| ())
+}
+
+#[test]
+fn baseline_happy_path_verifies_and_round_trips() {
+    let bundle = conformance("happy-path-v0.3");
+    verify(&bundle, &prod()).unwrap();
+    let parsed = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let again = Bundle::from_json(&parsed.to_json().unwrap()).unwrap();
+    let v = keyless(&prod())
+        .verify(&again, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+    assert!(matches!(v.content, VerifiedContent::MessageDigest { .. }));
+    assert_eq!(v.identity.unwrap().san, SAN);
+    assert!(v.tlog_verified);
+}
+
+/// cosign CVE-2022-23649 / GHSA-whqx-f9j3-ch6m: a valid log entry (SET, proof, checkpoint all
+/// fine) for a *different* signature must not vouch for this one.
+#[test]
+fn tlog_entry_of_another_signature_is_refused() {
+    let mut bundle = conformance("happy-path-v0.3");
+    let other = conformance("happy-path-v0.2");
+    bundle["verificationMaterial"]["tlogEntries"] =
+        other["verificationMaterial"]["tlogEntries"].clone();
+    assert!(matches!(
+        verify(&bundle, &prod()),
+        Err(Error::TlogBodyMismatch(_))
+    ));
+}
+
+/// Unsigned mediaType downgrade: a v0.3 bundle relabelled v0.1 with its proof removed.
+#[test]
+fn media_type_downgrade_is_refused() {
+    let mut bundle = conformance("happy-path-v0.3");
+    bundle["mediaType"] = "application/vnd.dev.sigstore.bundle+json;version=0.1".into();
+    bundle["verificationMaterial"]["tlogEntries"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("inclusionProof");
+    assert!(matches!(
+        verify(&bundle, &prod()),
+        Err(Error::VersionMismatch { .. })
+    ));
+    // and without the relabel, v0.3 needs the proof
+    let mut bundle = conformance("happy-path-v0.3");
+    bundle["verificationMaterial"]["tlogEntries"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("inclusionProof");
+    assert!(matches!(
+        verify(&bundle, &prod()),
+        Err(Error::MissingInclusionProof(_))
+    ));
+    // a v0.2 bundle's checkpoint is required too
+    let mut bundle = conformance("happy-path-v0.2");
+    bundle["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]
+        .as_object_mut()
+        .unwrap()
+        .remove("checkpoint");
+    assert!(matches!(
+        verify(&bundle, &prod()),
+        Err(Error::MissingInclusionProof(_))
+    ));
+}
+
+/// sigstore-go CVE-2024-45395: bounded tlog entries.
+#[test]
+fn too_many_tlog_entries_are_refused() {
+    let mut bundle = conformance("happy-path-v0.3");
+    let entry = bundle["verificationMaterial"]["tlogEntries"][0].clone();
+    bundle["verificationMaterial"]["tlogEntries"] = Value::Array(vec![entry; 33]);
+    assert!(matches!(
+        verify(&bundle, &prod()),
+        Err(Error::LimitExceeded {
+            limit: 32,
+            actual: 33,
+            ..
+        })
+    ));
+}
+
+/// sigstore-go GHSA-wqqc-jjcq-vfxm: a trusted key used outside its validFor window.
+#[test]
+fn log_key_outside_its_validity_is_refused() {
+    let mut root = prod();
+    root["tlogs"][0]["publicKey"]["validFor"]["end"] = "2022-01-01T00:00:00Z".into();
+    assert!(matches!(
+        verify(&conformance("happy-path-v0.3"), &root),
+        Err(Error::UntrustedLog { .. })
+    ));
+    let mut root = prod();
+    for ca in root["certificateAuthorities"].as_array_mut().unwrap() {
+        ca["validFor"]["end"] = "2022-12-31T00:00:00Z".into();
+    }
+    assert!(matches!(
+        verify(&conformance("happy-path-v0.3"), &root),
+        Err(Error::UntrustedCertificate { .. })
+    ));
+    let mut root = prod();
+    for ct in root["ctlogs"].as_array_mut().unwrap() {
+        ct["publicKey"]["validFor"]["end"] = "2022-12-31T00:00:00Z".into();
+    }
+    assert!(matches!(
+        verify(&conformance("happy-path-v0.3"), &root),
+        Err(Error::InvalidSct(_))
+    ));
+}
+
+/// The artifact is bound: another artifact fails, even given by digest only.
+#[test]
+fn other_artifact_is_refused() {
+    let b =
+        Bundle::from_json(&serde_json::to_vec(&conformance("happy-path-v0.3")).unwrap()).unwrap();
+    let v = keyless(&prod());
+    assert!(matches!(
+        v.verify(&b, Artifact::Bytes(b"not a.txt"), NOW),
+        Err(Error::ArtifactMismatch(_))
+    ));
+    let digest = provenance_sigstore::HashAlgorithm::Sha256.hash(b"not a.txt");
+    let r = v.verify(
+        &b,
+        Artifact::Digest(provenance_sigstore::HashAlgorithm::Sha256, &digest),
+        NOW,
+    );
+    assert!(matches!(r, Err(Error::ArtifactMismatch(_))));
+    assert!(matches!(
+        v.verify(&b, Artifact::None, NOW),
+        Err(Error::ArtifactMismatch(_))
+    ));
+}
+
+/// Keyless verification needs an identity and an issuer; the policy is applied.
+#[test]
+fn identity_policy_is_enforced() {
+    let b =
+        Bundle::from_json(&serde_json::to_vec(&conformance("happy-path-v0.3")).unwrap()).unwrap();
+    let root = TrustedRoot::public_good().unwrap();
+    let only_san = Verifier::new(
+        root.clone(),
+        SignerPolicy::Keyless(IdentityPolicy::San(Matcher::regex(".*").unwrap())),
+    );
+    assert!(matches!(
+        only_san.verify(&b, Artifact::Bytes(&a_txt()), NOW),
+        Err(Error::InvalidPolicy(_))
+    ));
+    let wrong = IdentityPolicy::identity(
+        Matcher::exact(SAN),
+        Matcher::exact("https://accounts.google.com"),
+    );
+    let r = Verifier::new(root.clone(), SignerPolicy::Keyless(wrong)).verify(
+        &b,
+        Artifact::Bytes(&a_txt()),
+        NOW,
+    );
+    assert!(matches!(r, Err(Error::PolicyMismatch(_))));
+    let prefix = IdentityPolicy::identity(
+        Matcher::regex("https://github.com/sigstore-conformance/").unwrap(),
+        Matcher::regex(".*").unwrap(),
+    );
+    let r = Verifier::new(root.clone(), SignerPolicy::Keyless(prefix)).verify(
+        &b,
+        Artifact::Bytes(&a_txt()),
+        NOW,
+    );
+    assert!(
+        matches!(r, Err(Error::PolicyMismatch(_))),
+        "regexps match the whole SAN"
+    );
+    let any =
+        IdentityPolicy::identity(Matcher::regex(".*").unwrap(), Matcher::regex(".*").unwrap());
+    Verifier::new(root, SignerPolicy::Keyless(any))
+        .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+}
+
+/// A signing time after `now` is refused.
+#[test]
+fn future_signing_time_is_refused() {
+    let b =
+        Bundle::from_json(&serde_json::to_vec(&conformance("happy-path-v0.3")).unwrap()).unwrap();
+    assert!(matches!(
+        keyless(&prod()).verify(&b, Artifact::Bytes(&a_txt()), 1_700_000_000),
+        Err(Error::NoVerifiedTime(_))
+    ));
+}
+
+/// Legacy slsa-github-generator v2.0.0 envelope with an embedded certificate: everything but
+/// the log is verified offline; strict mode refuses, insecure mode reports the gap.
+#[test]
+fn legacy_envelope_requires_explicit_insecure_ignore_tlog() {
+    let json = std::fs::read(tp().join(
+        "slsa-verifier/gha_generic/v2.0.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+    ))
+    .unwrap();
+    let san = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0";
+    let policy = IdentityPolicy::identity(Matcher::exact(san), Matcher::exact(ISSUER));
+    let digest =
+        hex::decode("2892146b063a94cb4a4318c0e98d38af12dcf2b1e29237486b58463b59607bbd").unwrap();
+    let artifact = Artifact::Digest(provenance_sigstore::HashAlgorithm::Sha256, &digest);
+    let strict = Verifier::new(
+        TrustedRoot::public_good().unwrap(),
+        SignerPolicy::Keyless(policy.clone()),
+    );
+    assert!(matches!(
+        strict.verify_legacy_envelope(&json, artifact),
+        Err(Error::TlogNotChecked)
+    ));
+    let insecure = strict.with_transparency(Transparency::InsecureIgnore);
+    let v = insecure.verify_legacy_envelope(&json, artifact).unwrap();
+    assert!(!v.tlog_verified);
+    assert_eq!(v.identity.unwrap().san, san);
+    let VerifiedContent::Dsse { payload_type, .. } = v.content else {
+        panic!("DSSE expected")
+    };
+    assert_eq!(payload_type, "application/vnd.in-toto+json");
+    // a tampered signature still fails, whatever the transparency setting
+    let mut env: Value = serde_json::from_slice(&json).unwrap();
+    env["payloadType"] = "application/vnd.acme+json".into();
+    let r = insecure.verify_legacy_envelope(&serde_json::to_vec(&env).unwrap(), artifact);
+    assert!(matches!(r, Err(Error::InvalidSignature(_))));
+}
