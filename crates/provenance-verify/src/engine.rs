@@ -12,7 +12,7 @@ use crate::expect::{self, Expectations, Rule, RuleFailure};
 use crate::facts::Facts;
 use crate::policy::PatternEntry;
 use crate::rules::BuilderRule;
-use crate::source::{AttestationSet, Origin, Skipped};
+use crate::source::{AttestationSet, Origin, RawAttestation, Skipped};
 use crate::verified::{AttestationVerifier, Body, Signer, VerifiedAttestation, interpret};
 
 /// Digest algorithms accepted to match an artifact against a subject. SHA-1 and MD5 are
@@ -124,6 +124,8 @@ pub struct VerifiedSet {
     skipped: Vec<Skipped>,
     signature_checks: usize,
     index: HashMap<(Algorithm, String), Vec<usize>>,
+    /// Artifact signatures to check per artifact: the attestation and the roots that asked.
+    deferred: Vec<(RawAttestation, Vec<usize>)>,
 }
 
 impl VerifiedSet {
@@ -265,9 +267,6 @@ pub struct ArtifactReport {
     /// The SLSA build level earned (the lowest over the statements judged).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slsa_level: Option<u8>,
-    /// Indices (in the verified set) of the statements judged.
-    #[serde(skip)]
-    pub attestations: Vec<usize>,
 }
 
 impl ArtifactReport {
@@ -390,6 +389,7 @@ impl Verifier {
         for raw in set.attestations() {
             let mut reasons = Vec::new();
             let mut accepted = None;
+            let mut per_artifact = Vec::new();
             for (i, root) in self.roots.iter().enumerate() {
                 out.signature_checks += 1;
                 match root.verifier.verify(raw, now) {
@@ -400,11 +400,13 @@ impl Verifier {
                         }
                         break;
                     }
+                    Err(r) if r.is_needs_artifact() => per_artifact.push(i),
                     Err(r) => reasons.push(format!("{}: {r}", root.name)),
                 }
             }
             match accepted {
                 Some(att) => out.add(att),
+                None if !per_artifact.is_empty() => out.deferred.push((raw.clone(), per_artifact)),
                 None => out.rejected.push(Rejected {
                     origin: raw.origin().clone(),
                     reason: reasons.join("; "),
@@ -495,7 +497,6 @@ impl Verifier {
             failures: Vec::new(),
             trace: Vec::new(),
             slsa_level: None,
-            attestations: Vec::new(),
         };
         let sets = match self.applicable(&artifact.name) {
             Ok(sets) => sets,
@@ -504,20 +505,36 @@ impl Verifier {
                 return report;
             }
         };
-        let covering = set.covering(&artifact.digests);
+        let mut covering: Vec<std::borrow::Cow<'_, VerifiedAttestation>> = set
+            .covering(&artifact.digests)
+            .into_iter()
+            .filter_map(|i| set.verified.get(i))
+            .map(std::borrow::Cow::Borrowed)
+            .collect();
+        for (raw, roots) in &set.deferred {
+            for &i in roots {
+                let Some(root) = self.roots.get(i) else {
+                    continue;
+                };
+                if let Ok(signed) = root.verifier.verify_artifact(raw, &artifact.digests, now)
+                    && let Ok(att) = interpret(raw, (i, &root.name), signed, &self.model_limits)
+                {
+                    covering.push(std::borrow::Cow::Owned(att));
+                    break;
+                }
+            }
+        }
         if covering.is_empty() {
-            let usable: Vec<&str> = ACCEPTED_ALGORITHMS
+            let usable = ACCEPTED_ALGORITHMS
                 .iter()
-                .filter(|a| artifact.digests.get_algorithm(**a).is_some())
-                .map(|a| a.name())
-                .collect();
-            let expected = if usable.is_empty() {
+                .any(|a| artifact.digests.get_algorithm(*a).is_some());
+            let expected = if usable {
+                "a verified attestation whose subject has this artifact's digest".to_owned()
+            } else {
                 "a digest in sha256, sha384 or sha512 (other algorithms are not accepted)"
                     .to_owned()
-            } else {
-                "a verified attestation whose subject has this artifact's digest".to_owned()
             };
-            let actual = match (set.verified.len(), set.rejected.len()) {
+            let actual = match (set.verified.len() + set.deferred.len(), set.rejected.len()) {
                 (0, 0) => "no attestation found".to_owned(),
                 (v, r) => format!(
                     "{v} verified attestation(s) name other subjects; {r} could not be verified"
@@ -531,22 +548,17 @@ impl Verifier {
         let mut levels = Vec::new();
         for exp in &sets {
             let accepted = exp.accepted_predicate_types();
-            let of_type: Vec<usize> = covering
+            let of_type: Vec<&VerifiedAttestation> = covering
                 .iter()
-                .copied()
-                .filter(|&i| {
-                    set.verified
-                        .get(i)
-                        .is_some_and(|att| match att.predicate_type() {
-                            Some(t) => accepted.contains(&t),
-                            None => exp.accepts_artifact_signature(),
-                        })
+                .map(AsRef::as_ref)
+                .filter(|att| match att.predicate_type() {
+                    Some(t) => accepted.contains(&t),
+                    None => exp.accepts_artifact_signature(),
                 })
                 .collect();
             if of_type.is_empty() {
                 let mut seen: Vec<String> = covering
                     .iter()
-                    .filter_map(|&i| set.verified.get(i))
                     .map(|a| {
                         a.predicate_type()
                             .unwrap_or("(artifact signature)")
@@ -564,10 +576,7 @@ impl Verifier {
             }
             // Every statement of the expected type that covers the artifact must satisfy the
             // expectations: conflicting provenance is a failure, not a choice.
-            for i in of_type {
-                let Some(att) = set.verified.get(i) else {
-                    continue;
-                };
+            for att in of_type {
                 let Some(root) = self.roots.get(att.root_index) else {
                     continue;
                 };
@@ -579,8 +588,11 @@ impl Verifier {
                 let checked = expect::check(exp, att, grant, now);
                 levels.push(checked.level);
                 report.failures.extend(checked.failures);
-                if !report.attestations.contains(&i) {
-                    report.attestations.push(i);
+                if !report
+                    .trace
+                    .iter()
+                    .any(|t| t.verified.attestation == att.origin)
+                {
                     report.trace.push(TraceEntry {
                         verified: VerifiedPart {
                             attestation: att.origin.clone(),
@@ -603,7 +615,7 @@ impl Verifier {
         } else {
             levels.iter().flatten().min().copied()
         };
-        if report.failures.is_empty() && !report.attestations.is_empty() {
+        if report.failures.is_empty() && !report.trace.is_empty() {
             report.verdict = Verdict::Pass;
         }
         report

@@ -5,6 +5,7 @@ mod error;
 mod expect;
 pub mod facts;
 mod limits;
+pub mod load;
 pub mod policy;
 pub mod rules;
 pub mod source;
@@ -21,7 +22,7 @@ pub use facts::Facts;
 pub use limits::Limits;
 pub use policy::Policy;
 pub use source::{AttestationFormat, AttestationSet, Origin, RawAttestation, Skipped};
-pub use trust::{KeyVerifier, SharedKey};
+pub use trust::{KeyVerifier, SharedKey, SigstoreVerifier};
 pub use verified::{
     AttestationVerifier, Body, Rejection, SignedAttestation, SignedContent, Signer, Subject,
     VerifiedAttestation, is_in_toto_payload_type,

@@ -1,8 +1,11 @@
-//! Concrete roots of trust: public keys verifying DSSE envelopes.
+//! Concrete roots of trust: public keys (DSSE envelopes and key-based Sigstore bundles) and
+//! Sigstore keyless identities (bundles checked offline against a trusted root).
 
 use std::sync::Arc;
 
+use provenance_digest::DigestSet;
 use provenance_dsse::{Envelope, PayloadTypePolicy, Threshold, VerificationKey};
+use provenance_sigstore::{Bundle, Content, HashAlgorithm, SignerPolicy, VerifiedContent};
 use time::OffsetDateTime;
 
 use crate::source::{AttestationFormat, RawAttestation};
@@ -11,11 +14,13 @@ use crate::verified::{AttestationVerifier, Rejection, SignedAttestation, SignedC
 /// A public key usable from several threads.
 pub type SharedKey = Arc<dyn VerificationKey + Send + Sync>;
 
-/// Verifies DSSE envelopes with a set of public keys and a threshold of distinct keys.
+/// Verifies DSSE envelopes with a set of public keys and a threshold of distinct keys, and
+/// (threshold 1 only) Sigstore bundles carrying `publicKey` material signed by one of them.
 pub struct KeyVerifier {
     keys: Vec<SharedKey>,
     threshold: Threshold,
     limits: provenance_dsse::Limits,
+    bundles: Vec<(String, provenance_sigstore::Verifier)>,
 }
 
 impl std::fmt::Debug for KeyVerifier {
@@ -35,13 +40,56 @@ impl std::fmt::Debug for KeyVerifier {
 }
 
 impl KeyVerifier {
-    /// Keys and the number of distinct keys that must sign.
+    /// Keys and the number of distinct keys that must sign (DSSE envelopes only).
     pub fn new(keys: Vec<SharedKey>, threshold: Threshold) -> Self {
         Self {
             keys,
             threshold,
             limits: provenance_dsse::Limits::DEFAULT,
+            bundles: Vec::new(),
         }
+    }
+
+    /// Public keys loaded by `provenance-keys`; with threshold 1, key-based Sigstore bundles
+    /// are verified too, their transparency-log entries against `trusted_root` (the embedded
+    /// Sigstore public-good root when `None`).
+    ///
+    /// # Errors
+    /// [`crate::Error::TrustMaterial`] when a key cannot be used for bundles or the embedded root
+    /// cannot be read.
+    pub fn from_public_keys(
+        keys: Vec<provenance_keys::PublicKey>,
+        threshold: Threshold,
+        trusted_root: Option<provenance_sigstore::TrustedRoot>,
+    ) -> crate::Result<Self> {
+        let mut bundles = Vec::new();
+        if threshold.get() == 1 {
+            let root = match trusted_root {
+                Some(r) => r,
+                None => provenance_sigstore::TrustedRoot::public_good().map_err(|e| {
+                    crate::Error::TrustMaterial {
+                        what: "trusted root",
+                        path: "(embedded public-good root)".into(),
+                        source: Box::new(e),
+                    }
+                })?,
+            };
+            for key in &keys {
+                if let Ok(sk) = provenance_sigstore::PublicKey::from_spki_der(key.spki_der()) {
+                    bundles.push((
+                        key.key_id().as_str().to_owned(),
+                        provenance_sigstore::Verifier::new(root.clone(), SignerPolicy::Key(sk)),
+                    ));
+                }
+            }
+        }
+        let keys = keys.into_iter().map(|k| Arc::new(k) as SharedKey).collect();
+        Ok(Self {
+            keys,
+            threshold,
+            limits: provenance_dsse::Limits::DEFAULT,
+            bundles,
+        })
     }
 
     /// Verifies an envelope's bytes; returns the exact signed payload.
@@ -50,7 +98,7 @@ impl KeyVerifier {
     /// A [`Rejection`] when the envelope does not parse or the threshold is not met.
     pub fn verify_envelope(&self, bytes: &[u8]) -> Result<SignedAttestation, Rejection> {
         let envelope = Envelope::from_slice(bytes, &self.limits)
-            .map_err(|e| Rejection(format!("not a valid DSSE envelope: {e}")))?;
+            .map_err(|e| Rejection::new(format!("not a valid DSSE envelope: {e}")))?;
         let keys: Vec<&dyn VerificationKey> = self
             .keys
             .iter()
@@ -58,7 +106,7 @@ impl KeyVerifier {
             .collect();
         let verified = envelope
             .verify(&PayloadTypePolicy::InToto, &keys, self.threshold)
-            .map_err(|e| Rejection(e.to_string()))?;
+            .map_err(|e| Rejection::new(e.to_string()))?;
         let key_ids = verified
             .key_ids()
             .iter()
@@ -73,22 +121,201 @@ impl KeyVerifier {
             signer: Signer::Keys { key_ids },
         })
     }
+
+    fn verify_bundle(
+        &self,
+        raw: &RawAttestation,
+        artifact: Option<&DigestSet>,
+        now: OffsetDateTime,
+    ) -> Result<SignedAttestation, Rejection> {
+        if self.bundles.is_empty() {
+            return Err(Rejection::new(
+                "Sigstore bundle: key-based bundles need exactly one key and threshold 1",
+            ));
+        }
+        let mut reasons = Vec::new();
+        for (key_id, verifier) in &self.bundles {
+            match verify_bundle(verifier, raw, artifact, now) {
+                Ok(mut signed) => {
+                    signed.signer = Signer::Keys {
+                        key_ids: vec![key_id.clone()],
+                    };
+                    return Ok(signed);
+                }
+                Err(r) if r.is_needs_artifact() => return Err(r),
+                Err(r) => reasons.push(r.reason().to_owned()),
+            }
+        }
+        Err(Rejection::new(reasons.join("; ")))
+    }
 }
 
 impl AttestationVerifier for KeyVerifier {
     fn verify(
         &self,
         attestation: &RawAttestation,
-        _now: OffsetDateTime,
+        now: OffsetDateTime,
     ) -> Result<SignedAttestation, Rejection> {
         match attestation.format() {
             AttestationFormat::Envelope => self.verify_envelope(attestation.bytes()),
-            AttestationFormat::EnvelopeWithCert => Err(Rejection(
-                "envelope signed with a certificate: needs a keyless root of trust".to_owned(),
+            AttestationFormat::EnvelopeWithCert => Err(Rejection::new(
+                "envelope signed with a certificate: needs a keyless root of trust",
             )),
-            AttestationFormat::SigstoreBundle => Err(Rejection(
-                "Sigstore bundle: needs a Sigstore root of trust".to_owned(),
+            AttestationFormat::SigstoreBundle => self.verify_bundle(attestation, None, now),
+        }
+    }
+
+    fn verify_artifact(
+        &self,
+        attestation: &RawAttestation,
+        artifact: &DigestSet,
+        now: OffsetDateTime,
+    ) -> Result<SignedAttestation, Rejection> {
+        self.verify_bundle(attestation, Some(artifact), now)
+    }
+}
+
+/// Verifies Sigstore bundles offline against a trusted root and a keyless identity policy.
+#[derive(Debug)]
+pub struct SigstoreVerifier {
+    inner: provenance_sigstore::Verifier,
+}
+
+impl SigstoreVerifier {
+    /// A keyless verifier. The policy must constrain both the certificate identity and the OIDC
+    /// issuer.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidSetting`] when the identity policy is incomplete.
+    pub fn keyless(
+        root: provenance_sigstore::TrustedRoot,
+        identity: provenance_sigstore::IdentityPolicy,
+        transparency: provenance_sigstore::Transparency,
+    ) -> crate::Result<Self> {
+        identity
+            .check_complete()
+            .map_err(|e| crate::Error::setting("certificate identity", "", e.to_string()))?;
+        Ok(Self {
+            inner: provenance_sigstore::Verifier::new(root, SignerPolicy::Keyless(identity))
+                .with_transparency(transparency),
+        })
+    }
+}
+
+impl AttestationVerifier for SigstoreVerifier {
+    fn verify(
+        &self,
+        attestation: &RawAttestation,
+        now: OffsetDateTime,
+    ) -> Result<SignedAttestation, Rejection> {
+        match attestation.format() {
+            AttestationFormat::SigstoreBundle => verify_bundle(&self.inner, attestation, None, now),
+            AttestationFormat::EnvelopeWithCert => Err(Rejection::new(
+                "DSSE envelope with an embedded certificate (slsa-github-generator before v2.1): its transparency log entry cannot be checked offline, refused",
+            )),
+            AttestationFormat::Envelope => Err(Rejection::new(
+                "DSSE envelope without a certificate: needs --key",
             )),
         }
     }
+
+    fn verify_artifact(
+        &self,
+        attestation: &RawAttestation,
+        artifact: &DigestSet,
+        now: OffsetDateTime,
+    ) -> Result<SignedAttestation, Rejection> {
+        verify_bundle(&self.inner, attestation, Some(artifact), now)
+    }
+}
+
+fn verify_bundle(
+    verifier: &provenance_sigstore::Verifier,
+    raw: &RawAttestation,
+    artifact: Option<&DigestSet>,
+    now: OffsetDateTime,
+) -> Result<SignedAttestation, Rejection> {
+    let bundle = Bundle::from_json(raw.bytes())
+        .map_err(|e| Rejection::new(format!("not a usable Sigstore bundle: {e}")))?;
+    let now = now.unix_timestamp();
+    let verified = match (bundle.content(), artifact) {
+        (Content::Dsse(_), _) => verifier.verify(&bundle, provenance_sigstore::Artifact::None, now),
+        (Content::MessageSignature { .. }, None) => return Err(Rejection::needs_artifact()),
+        (Content::MessageSignature { digest: hint, .. }, Some(digests)) => {
+            let preferred = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
+            let algorithms = [
+                preferred,
+                HashAlgorithm::Sha256,
+                HashAlgorithm::Sha384,
+                HashAlgorithm::Sha512,
+            ];
+            let Some((alg, bytes)) = algorithms.iter().find_map(|alg| {
+                let hex = digests.get(alg.name())?;
+                Some((*alg, hex::decode(hex).ok()?))
+            }) else {
+                return Err(Rejection::new(
+                    "the artifact has no SHA-2 digest to check the signature against",
+                ));
+            };
+            verifier.verify(
+                &bundle,
+                provenance_sigstore::Artifact::Digest(alg, &bytes),
+                now,
+            )
+        }
+        _ => return Err(Rejection::new("unsupported bundle content")),
+    }
+    .map_err(|e| Rejection::new(e.to_string()))?;
+    let signed_at = OffsetDateTime::from_unix_timestamp(verified.signing_time)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        });
+    let signer = match &verified.identity {
+        Some(id) => {
+            let mut extensions = std::collections::BTreeMap::new();
+            for (name, value) in [
+                ("sourceRepositoryURI", &id.source_repository_uri),
+                ("sourceRepositoryDigest", &id.source_repository_digest),
+                ("sourceRepositoryRef", &id.source_repository_ref),
+                ("buildTrigger", &id.build_trigger),
+                ("buildSignerURI", &id.build_signer_uri),
+                ("buildSignerDigest", &id.build_signer_digest),
+                ("runnerEnvironment", &id.runner_environment),
+                ("buildConfigURI", &id.build_config_uri),
+            ] {
+                if let Some(v) = value {
+                    extensions.insert(name.to_owned(), v.clone());
+                }
+            }
+            Signer::Certificate {
+                identity: id.san.clone(),
+                issuer: id.issuer.clone(),
+                extensions,
+                signed_at,
+                transparency_log: verified.tlog_verified,
+            }
+        }
+        None => Signer::Keys {
+            key_ids: Vec::new(),
+        },
+    };
+    let content = match verified.content {
+        VerifiedContent::Dsse {
+            payload_type,
+            payload,
+        } => SignedContent::Payload {
+            payload_type,
+            payload,
+        },
+        VerifiedContent::MessageDigest { algorithm, digest } => {
+            let mut set = DigestSet::new();
+            set.insert(algorithm.name(), &hex::encode(digest))
+                .map_err(|e| Rejection::new(e.to_string()))?;
+            SignedContent::ArtifactDigest(set)
+        }
+        _ => return Err(Rejection::new("unsupported verified content")),
+    };
+    Ok(SignedAttestation { content, signer })
 }

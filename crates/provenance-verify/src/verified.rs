@@ -100,11 +100,43 @@ pub struct SignedAttestation {
 
 /// Why a root of trust did not accept an attestation. Cryptographic failures stay coarse.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection(pub String);
+pub struct Rejection {
+    reason: String,
+    needs_artifact: bool,
+}
+
+impl Rejection {
+    /// A refusal, with the reason.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            needs_artifact: false,
+        }
+    }
+
+    /// Not a refusal yet: the attestation is a signature over an artifact and can only be
+    /// checked against each artifact's digest ([`AttestationVerifier::verify_artifact`]).
+    pub fn needs_artifact() -> Self {
+        Self {
+            reason: "a signature over an artifact: checked per artifact".to_owned(),
+            needs_artifact: true,
+        }
+    }
+
+    /// Whether the attestation must be checked per artifact.
+    pub fn is_needs_artifact(&self) -> bool {
+        self.needs_artifact
+    }
+
+    /// The reason.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
 
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.reason)
     }
 }
 
@@ -120,6 +152,24 @@ pub trait AttestationVerifier: Send + Sync {
         attestation: &RawAttestation,
         now: OffsetDateTime,
     ) -> Result<SignedAttestation, Rejection>;
+
+    /// Verifies a signature over an artifact (a message-signature bundle) against one
+    /// artifact's digests; only called after [`AttestationVerifier::verify`] answered
+    /// [`Rejection::needs_artifact`]. The default refuses.
+    ///
+    /// # Errors
+    /// A [`Rejection`] when the signature does not cover this artifact or does not verify.
+    fn verify_artifact(
+        &self,
+        attestation: &RawAttestation,
+        artifact: &DigestSet,
+        now: OffsetDateTime,
+    ) -> Result<SignedAttestation, Rejection> {
+        let _ = (attestation, artifact, now);
+        Err(Rejection::new(
+            "artifact signatures are not supported by this root",
+        ))
+    }
 }
 
 /// The payload types accepted for in-toto statements: `application/vnd.in-toto+json` and the
@@ -218,12 +268,12 @@ pub(crate) fn interpret(
             payload,
         } => {
             if !is_in_toto_payload_type(&payload_type) {
-                return Err(Rejection(format!(
+                return Err(Rejection::new(format!(
                     "payloadType {payload_type:?} is not an in-toto statement type"
                 )));
             }
             let statement = Statement::from_slice(&payload, model_limits).map_err(|e| {
-                Rejection(format!(
+                Rejection::new(format!(
                     "signed payload is not a valid in-toto statement: {e}"
                 ))
             })?;

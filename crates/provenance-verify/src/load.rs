@@ -1,0 +1,204 @@
+//! Loading trust material and artifacts from files: public keys, trusted roots, the roots of a
+//! policy, and artifacts given as paths or `sha256:`/`sha512:` digests.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use provenance_digest::{Algorithm, DigestSet};
+use provenance_dsse::Threshold;
+use provenance_sigstore::{IdentityPolicy, Transparency, TrustedRoot};
+
+use crate::engine::{Artifact, TrustRoot};
+use crate::error::{Error, Result};
+use crate::policy::{AnchorSpec, Matcher, Policy};
+use crate::trust::{KeyVerifier, SigstoreVerifier};
+
+/// The largest trusted root file read.
+const MAX_TRUST_FILE: u64 = 16 << 20;
+
+/// Reads a `trusted_root.json` (or a ClientTrustConfig, or JSON Lines of roots); `None` gives
+/// the Sigstore public-good root embedded in the binary.
+///
+/// # Errors
+/// [`Error::Io`] or [`Error::TrustMaterial`].
+pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
+    let Some(path) = path else {
+        return TrustedRoot::public_good().map_err(|e| Error::TrustMaterial {
+            what: "trusted root",
+            path: "(embedded Sigstore public-good root)".into(),
+            source: Box::new(e),
+        });
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TRUST_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_TRUST_FILE {
+        return Err(Error::FileTooLarge {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+            max: MAX_TRUST_FILE,
+        });
+    }
+    TrustedRoot::from_json(&bytes).map_err(|e| Error::TrustMaterial {
+        what: "trusted root",
+        path: path.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+fn resolve(base: Option<&Path>, source: &str) -> String {
+    match base {
+        Some(base) if !source.starts_with("env://") && Path::new(source).is_relative() => {
+            base.join(source).to_string_lossy().into_owned()
+        }
+        _ => source.to_owned(),
+    }
+}
+
+/// A root of trust from public keys (`path` or `env://VAR`, relative paths resolved against
+/// `base`), needing `threshold` distinct keys.
+///
+/// # Errors
+/// [`Error::TrustMaterial`] for unreadable keys, [`Error::InvalidSetting`] for a bad threshold.
+pub fn key_root(
+    name: &str,
+    sources: &[String],
+    threshold: usize,
+    trusted_root_path: Option<&Path>,
+    base: Option<&Path>,
+) -> Result<TrustRoot> {
+    let threshold = Threshold::new(threshold)
+        .filter(|t| t.get() <= sources.len())
+        .ok_or_else(|| {
+            Error::setting(
+                "threshold",
+                &threshold.to_string(),
+                format!("must be between 1 and the {} keys given", sources.len()),
+            )
+        })?;
+    let mut keys = Vec::new();
+    for s in sources {
+        let source: provenance_keys::KeySource =
+            resolve(base, s).parse().map_err(|e| Error::TrustMaterial {
+                what: "public key",
+                path: PathBuf::from(s),
+                source: Box::new(e),
+            })?;
+        keys.push(source.load_public().map_err(|e| Error::TrustMaterial {
+            what: "public key",
+            path: PathBuf::from(s),
+            source: Box::new(e),
+        })?);
+    }
+    let root = if threshold.get() == 1 {
+        Some(trusted_root(trusted_root_path)?)
+    } else {
+        None
+    };
+    Ok(TrustRoot::new(
+        name,
+        Box::new(KeyVerifier::from_public_keys(keys, threshold, root)?),
+        false,
+    ))
+}
+
+fn sigstore_matcher(field: &'static str, m: &Matcher) -> Result<provenance_sigstore::Matcher> {
+    match m {
+        Matcher::Exact(s) => Ok(provenance_sigstore::Matcher::exact(s.clone())),
+        Matcher::Regexp(r) => provenance_sigstore::Matcher::regex(r)
+            .map_err(|e| Error::setting(field, r, e.to_string())),
+    }
+}
+
+/// A keyless root: certificates chaining to the trusted root whose identity and issuer match
+/// (regular expressions must match the whole value).
+///
+/// # Errors
+/// [`Error::TrustMaterial`] for an unreadable root, [`Error::InvalidSetting`] for bad regexps.
+pub fn keyless_root(
+    name: &str,
+    trusted_root_path: Option<&Path>,
+    identity: &Matcher,
+    issuer: &Matcher,
+    insecure_ignore_tlog: bool,
+) -> Result<TrustRoot> {
+    let policy = IdentityPolicy::identity(
+        sigstore_matcher("certificate identity", identity)?,
+        sigstore_matcher("certificate OIDC issuer", issuer)?,
+    );
+    let transparency = if insecure_ignore_tlog {
+        Transparency::InsecureIgnore
+    } else {
+        Transparency::Required
+    };
+    let verifier =
+        SigstoreVerifier::keyless(trusted_root(trusted_root_path)?, policy, transparency)?;
+    Ok(TrustRoot::new(name, Box::new(verifier), true))
+}
+
+/// The roots of trust a policy lists, with their key files and trusted roots (paths relative
+/// to `base`, the policy file's directory) loaded.
+///
+/// # Errors
+/// As [`key_root`] and [`keyless_root`].
+pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
+    policy
+        .roots
+        .iter()
+        .map(|spec| {
+            let root = match &spec.anchor {
+                AnchorSpec::Keys { keys, threshold } => {
+                    key_root(&spec.name, keys, *threshold, None, Some(base))?
+                }
+                AnchorSpec::Keyless {
+                    trusted_root,
+                    identity,
+                    issuer,
+                    insecure_ignore_tlog,
+                } => {
+                    let path = trusted_root.as_deref().map(|p| base.join(p));
+                    keyless_root(
+                        &spec.name,
+                        path.as_deref(),
+                        identity,
+                        issuer,
+                        *insecure_ignore_tlog,
+                    )?
+                }
+            };
+            Ok(root
+                .with_builders(spec.builders.clone())
+                .with_slsa_level(spec.slsa_level))
+        })
+        .collect()
+}
+
+/// An artifact from a command-line argument: `sha256:HEX` / `sha512:HEX` (no hashing), or a
+/// file path (hashed with SHA-256).
+///
+/// # Errors
+/// [`Error::InvalidSetting`] for a malformed digest or an algorithm we do not accept,
+/// [`Error::Io`] for an unreadable file.
+pub fn artifact(arg: &str) -> Result<Artifact> {
+    for prefix in ["sha256:", "sha384:", "sha512:"] {
+        if arg.starts_with(prefix) {
+            let set = DigestSet::parse_prefixed(arg)
+                .map_err(|e| Error::setting("artifact digest", arg, e.to_string()))?;
+            return Ok(Artifact::new(arg, set));
+        }
+    }
+    if arg.contains(':') && !Path::new(arg).exists() {
+        return Err(Error::setting(
+            "artifact",
+            arg,
+            "not a file, and only sha256:, sha384: and sha512: digests are accepted",
+        ));
+    }
+    let set = provenance_digest::hash_file(arg, &[Algorithm::Sha256]).map_err(|e| match e {
+        provenance_digest::Error::Io { path, source } => Error::Io { path, source },
+        other => Error::setting("artifact", arg, other.to_string()),
+    })?;
+    Ok(Artifact::new(arg, set))
+}
