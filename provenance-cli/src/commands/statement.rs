@@ -1,13 +1,37 @@
 //! `provenance statement`.
 
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
 use crate::Outcome;
+use crate::commands::context_flags::{ContextFlags, DETECTION_HELP};
 use crate::ui::Ui;
 
 /// Arguments of `provenance statement`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+#[command(after_long_help = DETECTION_HELP)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    context: ContextFlags,
 
-/// Runs `provenance statement`.
-pub(crate) fn run(_args: Args, _ui: &Ui) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`provenance statement` is not available in this build yet")
+    /// Files or directories (every file below a directory is a subject), hashed with SHA-256.
+    #[arg(value_name = "SUBJECT")]
+    subjects: Vec<PathBuf>,
+}
+
+/// Runs `provenance statement`: the unsigned Statement v1 JSON, one line, on stdout.
+pub(crate) fn run(args: Args, _ui: &Ui) -> anyhow::Result<Outcome> {
+    let Args { context, subjects } = args;
+    let builder = context.statement_builder(&subjects)?;
+    let statement = builder.build().context("cannot build the statement")?;
+    let mut bytes = statement
+        .to_json_bytes()
+        .context("cannot serialise the statement")?;
+    bytes.push(b'\n');
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&bytes).context("cannot write to stdout")?;
+    stdout.flush().context("cannot write to stdout")?;
+    Ok(Outcome::Success)
 }
