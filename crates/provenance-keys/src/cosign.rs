@@ -53,27 +53,39 @@ struct Cipher {
 fn b64(field: &str, value: &str) -> Result<Vec<u8>, Error> {
     base64::engine::general_purpose::STANDARD
         .decode(value)
-        .map_err(|_| Error::CosignFormat { reason: format!("{field} is not base64") })
+        .map_err(|_| Error::CosignFormat {
+            reason: format!("{field} is not base64"),
+        })
 }
 
 /// Decrypts the PEM body of a cosign key into DER PKCS#8.
 pub(crate) fn decrypt(body: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let enc: Encrypted = serde_json::from_slice(body)
-        .map_err(|_| Error::CosignFormat { reason: "not the expected JSON".to_owned() })?;
+    let enc: Encrypted = serde_json::from_slice(body).map_err(|_| Error::CosignFormat {
+        reason: "not the expected JSON".to_owned(),
+    })?;
     if enc.kdf.name != "scrypt" {
-        return Err(Error::CosignFormat { reason: format!("kdf {:?}", enc.kdf.name) });
+        return Err(Error::CosignFormat {
+            reason: format!("kdf {:?}", enc.kdf.name),
+        });
     }
     if enc.cipher.name != "nacl/secretbox" {
-        return Err(Error::CosignFormat { reason: format!("cipher {:?}", enc.cipher.name) });
+        return Err(Error::CosignFormat {
+            reason: format!("cipher {:?}", enc.cipher.name),
+        });
     }
     let KdfParams { n, r, p } = enc.kdf.params;
     if !ACCEPTED_N.contains(&n) || r != 8 || p != 1 {
-        return Err(Error::CosignFormat { reason: format!("scrypt N={n} r={r} p={p}") });
+        return Err(Error::CosignFormat {
+            reason: format!("scrypt N={n} r={r} p={p}"),
+        });
     }
     let salt = b64("salt", &enc.kdf.salt)?;
-    let nonce: [u8; 24] = b64("nonce", &enc.cipher.nonce)?
-        .try_into()
-        .map_err(|_| Error::CosignFormat { reason: "nonce is not 24 bytes".to_owned() })?;
+    let nonce: [u8; 24] =
+        b64("nonce", &enc.cipher.nonce)?
+            .try_into()
+            .map_err(|_| Error::CosignFormat {
+                reason: "nonce is not 24 bytes".to_owned(),
+            })?;
     let ciphertext = b64("ciphertext", &enc.ciphertext)?;
 
     let log_n = u8::try_from(n.trailing_zeros()).map_err(|_| Error::Decryption)?;
@@ -96,7 +108,10 @@ fn open_secretbox(
     let mut mac_key = Zeroizing::new([0u8; 32]);
     cipher.apply_keystream(mac_key.as_mut());
     let expected = poly1305::Poly1305::new((&*mac_key).into()).compute_unpadded(ciphertext);
-    let diff = expected.iter().zip(tag).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    let diff = expected
+        .iter()
+        .zip(tag)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
     if diff != 0 {
         return Err(Error::Decryption);
     }

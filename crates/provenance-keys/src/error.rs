@@ -38,7 +38,9 @@ pub enum Error {
     },
 
     /// The key is encrypted and no password was given.
-    #[error("the private key is encrypted: a password is needed (PROVENANCE_PASSWORD or a terminal prompt)")]
+    #[error(
+        "the private key is encrypted: a password is needed (PROVENANCE_PASSWORD or a terminal prompt)"
+    )]
     PasswordRequired,
 
     /// Decryption failed: wrong password or corrupted key.

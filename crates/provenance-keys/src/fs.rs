@@ -26,7 +26,10 @@ pub enum Mode {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_owned(), source }
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// Writes `contents` to `path` atomically.
@@ -41,7 +44,9 @@ pub fn write_atomic(
     overwrite: Overwrite,
 ) -> Result<(), Error> {
     if overwrite == Overwrite::Refuse && path.symlink_metadata().is_ok() {
-        return Err(Error::AlreadyExists { path: path.to_owned() });
+        return Err(Error::AlreadyExists {
+            path: path.to_owned(),
+        });
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -62,9 +67,9 @@ pub fn write_atomic(
         Overwrite::Force => std::fs::rename(&tmp, path).map_err(io(path)),
         Overwrite::Refuse => match std::fs::hard_link(&tmp, path) {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(Error::AlreadyExists { path: path.to_owned() })
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::AlreadyExists {
+                path: path.to_owned(),
+            }),
             Err(e) => Err(io(path)(e)),
         },
     });

@@ -6,8 +6,10 @@ use crate::Error;
 
 /// Decodes one PEM block: its label and DER bytes (zeroized on drop, as they may be secret).
 pub(crate) fn decode(pem: &str) -> Result<(String, Zeroizing<Vec<u8>>), Error> {
-    let (label, der) = der::pem::decode_vec(pem.trim().as_bytes())
-        .map_err(|_| Error::UnsupportedPem { found: "not PEM text".to_owned() })?;
+    let (label, der) =
+        der::pem::decode_vec(pem.trim().as_bytes()).map_err(|_| Error::UnsupportedPem {
+            found: "not PEM text".to_owned(),
+        })?;
     Ok((label.to_owned(), Zeroizing::new(der)))
 }
 

@@ -70,9 +70,9 @@ impl PrivateKey {
     /// [`Error::VerifyOnly`] for P-521 and RSA, [`Error::Random`] if the OS RNG fails.
     pub fn generate(algorithm: KeyAlgorithm) -> Result<Self, Error> {
         let secret = match algorithm {
-            KeyAlgorithm::Ed25519 => {
-                Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(&*random_bytes::<32>()?))
-            }
+            KeyAlgorithm::Ed25519 => Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+                &*random_bytes::<32>()?,
+            )),
             KeyAlgorithm::EcdsaP256 => Secret::EcdsaP256(loop {
                 // Rejection sampling: a random 256-bit string is a valid scalar with
                 // overwhelming probability.
@@ -85,7 +85,11 @@ impl PrivateKey {
                     break k;
                 }
             }),
-            KeyAlgorithm::EcdsaP521 => return Err(Error::VerifyOnly { algorithm: "ECDSA P-521" }),
+            KeyAlgorithm::EcdsaP521 => {
+                return Err(Error::VerifyOnly {
+                    algorithm: "ECDSA P-521",
+                });
+            }
             KeyAlgorithm::Rsa => return Err(Error::VerifyOnly { algorithm: "RSA" }),
         };
         Self::from_secret(secret)
@@ -114,9 +118,14 @@ impl PrivateKey {
             "PRIVATE KEY" => Self::from_pkcs8_der(&der),
             "ENCRYPTED PRIVATE KEY" => {
                 let password = password.ok_or(Error::PasswordRequired)?;
-                let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der)
-                    .map_err(|_| Error::Malformed { what: "encrypted PKCS#8 private key" })?;
-                let doc = info.decrypt(password.as_bytes()).map_err(|_| Error::Decryption)?;
+                let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&der).map_err(|_| {
+                    Error::Malformed {
+                        what: "encrypted PKCS#8 private key",
+                    }
+                })?;
+                let doc = info
+                    .decrypt(password.as_bytes())
+                    .map_err(|_| Error::Decryption)?;
                 Self::from_pkcs8_der(doc.as_bytes())
             }
             "EC PRIVATE KEY" => Self::from_sec1_der(&der),
@@ -126,7 +135,9 @@ impl PrivateKey {
                 let pkcs8 = crate::cosign::decrypt(&der, password)?;
                 Self::from_pkcs8_der(&pkcs8)
             }
-            other => Err(Error::UnsupportedPem { found: format!("PEM label {other:?}") }),
+            other => Err(Error::UnsupportedPem {
+                found: format!("PEM label {other:?}"),
+            }),
         }
     }
 
@@ -136,9 +147,12 @@ impl PrivateKey {
     ///
     /// As for [`PrivateKey::from_pem`].
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
-            .map_err(|_| Error::Malformed { what: "PKCS#8 private key" })?;
-        let malformed = |_| Error::Malformed { what: "PKCS#8 private key" };
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|_| Error::Malformed {
+            what: "PKCS#8 private key",
+        })?;
+        let malformed = |_| Error::Malformed {
+            what: "PKCS#8 private key",
+        };
         let secret = match info.algorithm.oid {
             oids::ED25519 => {
                 Secret::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(malformed)?)
@@ -148,7 +162,9 @@ impl PrivateKey {
                     .algorithm
                     .parameters
                     .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-                    .ok_or(Error::Malformed { what: "EC private key parameters" })?;
+                    .ok_or(Error::Malformed {
+                        what: "EC private key parameters",
+                    })?;
                 match curve {
                     oids::SECP256R1 => Secret::EcdsaP256(
                         p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(malformed)?,
@@ -156,7 +172,11 @@ impl PrivateKey {
                     oids::SECP384R1 => Secret::EcdsaP384(
                         p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(malformed)?,
                     ),
-                    oids::SECP521R1 => return Err(Error::VerifyOnly { algorithm: "ECDSA P-521" }),
+                    oids::SECP521R1 => {
+                        return Err(Error::VerifyOnly {
+                            algorithm: "ECDSA P-521",
+                        });
+                    }
                     other => {
                         return Err(Error::UnsupportedAlgorithm {
                             algorithm: format!("EC curve {other}"),
@@ -166,7 +186,9 @@ impl PrivateKey {
             }
             oids::RSA_ENCRYPTION => return Err(Error::VerifyOnly { algorithm: "RSA" }),
             other => {
-                return Err(Error::UnsupportedAlgorithm { algorithm: format!("OID {other}") });
+                return Err(Error::UnsupportedAlgorithm {
+                    algorithm: format!("OID {other}"),
+                });
             }
         };
         Self::from_secret(secret)
@@ -174,7 +196,9 @@ impl PrivateKey {
 
     /// Reads a SEC1 `ECPrivateKey` (P-256 or P-384, named by its curve parameter).
     fn from_sec1_der(der: &[u8]) -> Result<Self, Error> {
-        let malformed = Error::Malformed { what: "SEC1 EC private key" };
+        let malformed = Error::Malformed {
+            what: "SEC1 EC private key",
+        };
         let key = sec1::EcPrivateKey::from_der(der).map_err(|_| Error::Malformed {
             what: "SEC1 EC private key",
         })?;
@@ -186,9 +210,15 @@ impl PrivateKey {
             Some(oids::SECP384R1) => Secret::EcdsaP384(
                 p384::ecdsa::SigningKey::from_slice(key.private_key).map_err(|_| malformed)?,
             ),
-            Some(oids::SECP521R1) => return Err(Error::VerifyOnly { algorithm: "ECDSA P-521" }),
+            Some(oids::SECP521R1) => {
+                return Err(Error::VerifyOnly {
+                    algorithm: "ECDSA P-521",
+                });
+            }
             Some(other) => {
-                return Err(Error::UnsupportedAlgorithm { algorithm: format!("EC curve {other}") });
+                return Err(Error::UnsupportedAlgorithm {
+                    algorithm: format!("EC curve {other}"),
+                });
             }
             None => return Err(malformed),
         };
@@ -210,13 +240,22 @@ impl PrivateKey {
         self.public.key_id()
     }
 
+    /// DER PKCS#8 **v1** (RFC 5208, no embedded public key): OpenSSL 3.0 cannot read the v2
+    /// form (RFC 5958 `OneAsymmetricKey`) that ed25519-dalek writes for Ed25519.
     fn pkcs8_der(&self) -> Result<pkcs8::SecretDocument, Error> {
-        match &self.secret {
+        let doc = match &self.secret {
             Secret::Ed25519(k) => k.to_pkcs8_der(),
             Secret::EcdsaP256(k) => k.to_pkcs8_der(),
             Secret::EcdsaP384(k) => k.to_pkcs8_der(),
         }
-        .map_err(|_| Error::Encryption)
+        .map_err(|_| Error::Encryption)?;
+        let mut info =
+            pkcs8::PrivateKeyInfoRef::from_der(doc.as_bytes()).map_err(|_| Error::Encryption)?;
+        if info.public_key.is_none() {
+            return Ok(doc);
+        }
+        info.public_key = None;
+        pkcs8::SecretDocument::encode_msg(&info).map_err(|_| Error::Encryption)
     }
 
     /// The key as unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), zeroized on drop.
@@ -240,8 +279,8 @@ impl PrivateKey {
     pub fn to_encrypted_pkcs8_pem(&self, password: &Password) -> Result<Zeroizing<String>, Error> {
         let salt = random_bytes::<16>()?;
         let iv = random_bytes::<16>()?;
-        let params = scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
-            .map_err(|_| Error::Encryption)?;
+        let params =
+            scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P).map_err(|_| Error::Encryption)?;
         let pbes2 = pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(params, salt.as_ref(), *iv)
             .map_err(|_| Error::Encryption)?;
         let der = self.pkcs8_der()?;

@@ -61,7 +61,9 @@ impl std::str::FromStr for KeyAlgorithm {
             "ecdsa-p384" | "ecdsa-sha2-nistp384" | "p384" => Ok(Self::EcdsaP384),
             "ecdsa-p521" | "ecdsa-sha2-nistp521" | "p521" => Ok(Self::EcdsaP521),
             "rsa" => Ok(Self::Rsa),
-            other => Err(Error::UnsupportedAlgorithm { algorithm: other.to_owned() }),
+            other => Err(Error::UnsupportedAlgorithm {
+                algorithm: other.to_owned(),
+            }),
         }
     }
 }
@@ -131,22 +133,30 @@ impl PublicKey {
         let spki_der = match &inner {
             Inner::Ed25519(k) => k.to_public_key_der().map_err(malformed)?.into_vec(),
             Inner::EcdsaP256(point) => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| Error::Malformed { what: "P-256 public key" })?
+                .map_err(|_| Error::Malformed {
+                    what: "P-256 public key",
+                })?
                 .to_public_key_der()
                 .map_err(malformed)?
                 .into_vec(),
             Inner::EcdsaP384(point) => p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| Error::Malformed { what: "P-384 public key" })?
+                .map_err(|_| Error::Malformed {
+                    what: "P-384 public key",
+                })?
                 .to_public_key_der()
                 .map_err(malformed)?
                 .into_vec(),
             Inner::EcdsaP521(k) => k.to_public_key_der().map_err(malformed)?.into_vec(),
-            Inner::Rsa(pkcs1) => {
-                rsa_spki_der(pkcs1).map_err(|_| Error::Malformed { what: "RSA public key" })?
-            }
+            Inner::Rsa(pkcs1) => rsa_spki_der(pkcs1).map_err(|_| Error::Malformed {
+                what: "RSA public key",
+            })?,
         };
         let key_id = key_id_for_spki_der(&spki_der);
-        Ok(Self { inner, spki_der, key_id })
+        Ok(Self {
+            inner,
+            spki_der,
+            key_id,
+        })
     }
 
     /// Parses a PEM public key: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
@@ -159,11 +169,14 @@ impl PublicKey {
         match label.as_str() {
             "PUBLIC KEY" => Self::from_spki_der(&der),
             "RSA PUBLIC KEY" => {
-                pkcs1::RsaPublicKeyRef::from_der(&der)
-                    .map_err(|_| Error::Malformed { what: "PKCS#1 RSA public key" })?;
+                pkcs1::RsaPublicKeyRef::from_der(&der).map_err(|_| Error::Malformed {
+                    what: "PKCS#1 RSA public key",
+                })?;
                 Self::from_inner(Inner::Rsa(der.to_vec()))
             }
-            other => Err(Error::UnsupportedPem { found: format!("PEM label {other:?}") }),
+            other => Err(Error::UnsupportedPem {
+                found: format!("PEM label {other:?}"),
+            }),
         }
     }
 
@@ -173,40 +186,53 @@ impl PublicKey {
     ///
     /// [`Error::Malformed`], [`Error::UnsupportedAlgorithm`].
     pub fn from_spki_der(der: &[u8]) -> Result<Self, Error> {
-        let spki = SubjectPublicKeyInfoRef::from_der(der)
-            .map_err(|_| Error::Malformed { what: "SPKI public key" })?;
+        let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| Error::Malformed {
+            what: "SPKI public key",
+        })?;
         let key_bytes = spki.subject_public_key.as_bytes().ok_or(Error::Malformed {
             what: "SPKI public key",
         })?;
         let inner = match spki.algorithm.oid {
             oids::ED25519 => Inner::Ed25519(
-                ed25519_dalek::VerifyingKey::from_public_key_der(der)
-                    .map_err(|_| Error::Malformed { what: "Ed25519 public key" })?,
+                ed25519_dalek::VerifyingKey::from_public_key_der(der).map_err(|_| {
+                    Error::Malformed {
+                        what: "Ed25519 public key",
+                    }
+                })?,
             ),
             oids::EC_PUBLIC_KEY => {
                 let curve = spki
                     .algorithm
                     .parameters
                     .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-                    .ok_or(Error::Malformed { what: "EC public key parameters" })?;
+                    .ok_or(Error::Malformed {
+                        what: "EC public key parameters",
+                    })?;
                 match curve {
                     oids::SECP256R1 => Inner::EcdsaP256(
                         p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                            .map_err(|_| Error::Malformed { what: "P-256 public key" })?
+                            .map_err(|_| Error::Malformed {
+                                what: "P-256 public key",
+                            })?
                             .to_sec1_point(false)
                             .as_bytes()
                             .to_vec(),
                     ),
                     oids::SECP384R1 => Inner::EcdsaP384(
                         p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                            .map_err(|_| Error::Malformed { what: "P-384 public key" })?
+                            .map_err(|_| Error::Malformed {
+                                what: "P-384 public key",
+                            })?
                             .to_sec1_point(false)
                             .as_bytes()
                             .to_vec(),
                     ),
                     oids::SECP521R1 => Inner::EcdsaP521(
-                        p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                            .map_err(|_| Error::Malformed { what: "P-521 public key" })?,
+                        p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes).map_err(|_| {
+                            Error::Malformed {
+                                what: "P-521 public key",
+                            }
+                        })?,
                     ),
                     other => {
                         return Err(Error::UnsupportedAlgorithm {
@@ -216,12 +242,15 @@ impl PublicKey {
                 }
             }
             oids::RSA_ENCRYPTION => {
-                pkcs1::RsaPublicKeyRef::from_der(key_bytes)
-                    .map_err(|_| Error::Malformed { what: "RSA public key" })?;
+                pkcs1::RsaPublicKeyRef::from_der(key_bytes).map_err(|_| Error::Malformed {
+                    what: "RSA public key",
+                })?;
                 Inner::Rsa(key_bytes.to_vec())
             }
             other => {
-                return Err(Error::UnsupportedAlgorithm { algorithm: format!("OID {other}") });
+                return Err(Error::UnsupportedAlgorithm {
+                    algorithm: format!("OID {other}"),
+                });
             }
         };
         Self::from_inner(inner)
@@ -258,7 +287,11 @@ impl PublicKey {
     /// # Errors
     ///
     /// [`InvalidSignature`] when it does not verify.
-    pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+    pub fn verify_signature(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
         let ok = match &self.inner {
             Inner::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature)
                 .is_ok_and(|sig| signature::Verifier::verify(key, message, &sig).is_ok()),
@@ -294,7 +327,11 @@ impl PublicKey {
                 &rs::RSA_PSS_2048_8192_SHA512,
             ]
             .into_iter()
-            .any(|alg| rs::UnparsedPublicKey::new(alg, pkcs1).verify(message, signature).is_ok()),
+            .any(|alg| {
+                rs::UnparsedPublicKey::new(alg, pkcs1)
+                    .verify(message, signature)
+                    .is_ok()
+            }),
         };
         if ok { Ok(()) } else { Err(InvalidSignature) }
     }
@@ -309,9 +346,13 @@ fn ring_ecdsa(
     fixed: &'static rs::EcdsaVerificationAlgorithm,
     fixed_len: usize,
 ) -> bool {
-    rs::UnparsedPublicKey::new(asn1, point).verify(message, signature).is_ok()
+    rs::UnparsedPublicKey::new(asn1, point)
+        .verify(message, signature)
+        .is_ok()
         || (signature.len() == fixed_len
-            && rs::UnparsedPublicKey::new(fixed, point).verify(message, signature).is_ok())
+            && rs::UnparsedPublicKey::new(fixed, point)
+                .verify(message, signature)
+                .is_ok())
 }
 
 /// Wraps a PKCS#1 `RSAPublicKey` into an SPKI with `rsaEncryption` and NULL parameters.

@@ -47,7 +47,10 @@ impl FromStr for KeySource {
                 })
             }
         } else if s.is_empty() {
-            Err(Error::InvalidKeySource { source_str: s.to_owned(), reason: "empty" })
+            Err(Error::InvalidKeySource {
+                source_str: s.to_owned(),
+                reason: "empty",
+            })
         } else if s.contains("://") {
             Err(Error::InvalidKeySource {
                 source_str: s.to_owned(),
@@ -91,10 +94,15 @@ impl KeySource {
                 Ok(value)
             }
             Self::Path(path) => {
-                let io = |source| Error::Io { path: path.clone(), source };
+                let io = |source| Error::Io {
+                    path: path.clone(),
+                    source,
+                };
                 let file = std::fs::File::open(path).map_err(io)?;
                 let mut text = Zeroizing::new(String::new());
-                file.take(MAX_KEY_BYTES + 1).read_to_string(&mut text).map_err(io)?;
+                file.take(MAX_KEY_BYTES + 1)
+                    .read_to_string(&mut text)
+                    .map_err(io)?;
                 let size = text.len() as u64;
                 if size > MAX_KEY_BYTES {
                     return Err(Error::TooLarge {
@@ -134,10 +142,15 @@ impl KeySource {
     ///
     /// [`Error::Source`] wrapping the reason.
     pub fn load_public(&self) -> Result<PublicKey, Error> {
-        self.read_pem().and_then(|pem| PublicKey::from_pem(&pem)).map_err(|e| self.wrap(e))
+        self.read_pem()
+            .and_then(|pem| PublicKey::from_pem(&pem))
+            .map_err(|e| self.wrap(e))
     }
 
     fn wrap(&self, error: Error) -> Error {
-        Error::Source { source_name: self.to_string(), source: Box::new(error) }
+        Error::Source {
+            source_name: self.to_string(),
+            source: Box::new(error),
+        }
     }
 }
