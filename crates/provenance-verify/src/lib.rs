@@ -11,6 +11,7 @@ pub mod rules;
 pub mod source;
 mod trust;
 mod verified;
+pub mod vsa;
 
 pub use engine::{
     ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Rejected, Report, TraceEntry,
@@ -27,3 +28,4 @@ pub use verified::{
     AttestationVerifier, Body, Rejection, SignedAttestation, SignedContent, Signer, Subject,
     VerifiedAttestation, is_in_toto_payload_type,
 };
+pub use time::OffsetDateTime;

@@ -9,4 +9,5 @@ pub(crate) mod keys;
 pub(crate) mod sign;
 pub(crate) mod statement;
 pub(crate) mod trace;
+pub(crate) mod trust_flags;
 pub(crate) mod verify;
