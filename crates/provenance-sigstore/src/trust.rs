@@ -34,6 +34,7 @@ pub struct TrustedLog {
     log_id: Vec<u8>,
     key: PublicKey,
     validity: Option<Validity>,
+    instance: usize,
 }
 
 impl TrustedLog {
@@ -67,6 +68,7 @@ pub struct TrustedAuthority {
     /// Leaf-most first, root last.
     chain: Vec<Certificate>,
     validity: Option<Validity>,
+    instance: usize,
 }
 
 impl TrustedAuthority {
@@ -185,7 +187,7 @@ fn validity(v: Option<&WireValidity>) -> Result<Option<Validity>> {
     Ok(Some(Validity { start, end }))
 }
 
-fn convert_log(w: &WireLog) -> Result<TrustedLog> {
+fn convert_log(w: &WireLog, instance: usize) -> Result<TrustedLog> {
     let key_der = crate::b64::decode("trusted root publicKey", &w.public_key.raw_bytes)?;
     Ok(TrustedLog {
         base_url: w.base_url.clone(),
@@ -196,10 +198,11 @@ fn convert_log(w: &WireLog) -> Result<TrustedLog> {
             PublicKey::from_spki_der(&key_der)?
         },
         validity: validity(w.public_key.valid_for.as_ref())?,
+        instance,
     })
 }
 
-fn convert_authority(w: &WireAuthority) -> Result<TrustedAuthority> {
+fn convert_authority(w: &WireAuthority, instance: usize) -> Result<TrustedAuthority> {
     let mut chain = Vec::new();
     for c in &w.cert_chain.certificates {
         chain.push(Certificate::from_der(&crate::b64::decode(
@@ -217,6 +220,7 @@ fn convert_authority(w: &WireAuthority) -> Result<TrustedAuthority> {
         uri: w.uri.clone(),
         chain,
         validity: validity(w.valid_for.as_ref())?,
+        instance,
     })
 }
 
@@ -253,7 +257,7 @@ impl TrustedRoot {
                 what: "trusted root",
                 source,
             })?;
-            root.merge_value(value)?;
+            root.merge_value(value, count)?;
             count += 1;
         }
         if count == 0 {
@@ -262,7 +266,7 @@ impl TrustedRoot {
         Ok(root)
     }
 
-    fn merge_value(&mut self, value: serde_json::Value) -> Result<()> {
+    fn merge_value(&mut self, value: serde_json::Value, instance: usize) -> Result<()> {
         let is_client_config = value.get("trustedRoot").is_some();
         let value = if is_client_config {
             let w: WireClientTrustConfig =
@@ -288,18 +292,31 @@ impl TrustedRoot {
             )));
         }
         for l in &w.tlogs {
-            self.tlogs.push(convert_log(l)?);
+            self.tlogs.push(convert_log(l, instance)?);
         }
         for l in &w.ctlogs {
-            self.ctlogs.push(convert_log(l)?);
+            self.ctlogs.push(convert_log(l, instance)?);
         }
         for a in &w.certificate_authorities {
-            self.cas.push(convert_authority(a)?);
+            self.cas.push(convert_authority(a, instance)?);
         }
         for a in &w.timestamp_authorities {
-            self.tsas.push(convert_authority(a)?);
+            self.tsas.push(convert_authority(a, instance)?);
         }
         Ok(())
+    }
+
+    /// Whether the root document (JSON Lines: the line) that listed authority `ca` also lists
+    /// transparency logs. A Sigstore instance without logs (GitHub's, for private
+    /// repositories) relies on RFC 3161 timestamps alone.
+    pub fn instance_has_tlogs(&self, ca: &TrustedAuthority) -> bool {
+        self.tlogs.iter().any(|l| l.instance == ca.instance)
+    }
+
+    /// Whether the root document that listed authority `ca` also lists CT logs (else its
+    /// certificates carry no SCT to check).
+    pub fn instance_has_ctlogs(&self, ca: &TrustedAuthority) -> bool {
+        self.ctlogs.iter().any(|l| l.instance == ca.instance)
     }
 
     /// Rekor logs.

@@ -1,12 +1,12 @@
 //! Offline verification of a [`Bundle`] against a [`TrustedRoot`].
 
-use crate::bundle::{Bundle, BundleVersion, Content, Material, TlogEntry, pae};
+use crate::bundle::{Bundle, BundleVersion, Content, Material, TlogEntry};
 use crate::cert::{Certificate, SignerIdentity};
 use crate::crypto::{HashAlgorithm, PublicKey};
 use crate::error::{Error, Result};
 use crate::policy::IdentityPolicy;
 use crate::tlog::{self, Binding, BoundContent};
-use crate::trust::TrustedRoot;
+use crate::trust::{TrustedAuthority, TrustedRoot};
 
 /// id-kp-codeSigning (1.3.6.1.5.5.7.3.3), DER contents.
 const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
@@ -127,12 +127,6 @@ pub struct Verifier {
     transparency: Transparency,
 }
 
-struct Signed<'a> {
-    key: &'a PublicKey,
-    leaf: Option<&'a Certificate>,
-    signature: &'a [u8],
-}
-
 impl Verifier {
     /// A verifier; transparency is [`Transparency::Required`].
     pub fn new(root: TrustedRoot, signer: SignerPolicy) -> Self {
@@ -157,14 +151,18 @@ impl Verifier {
 
     /// Verifies `bundle` offline. `now` (Unix seconds) bounds the signing time from above.
     ///
+    /// Steps, in order: material matches the signer policy; signature over the artifact digest
+    /// or DSSE PAE (and the artifact binding); every transparency log entry (body bound to this
+    /// bundle, SET, inclusion proof, checkpoint); RFC 3161 timestamps; for keyless bundles the
+    /// certificate at every verified time (chain, validity, SCT) and the identity policy.
+    /// A bundle without log entries is accepted only for a keyless signer whose CA belongs to a
+    /// trusted-root instance that lists no transparency logs (GitHub's private instance), and
+    /// then only with a verified timestamp.
+    ///
     /// # Errors
     /// The [`Error`] variant names the first failed check: material/policy mismatch,
     /// signature, artifact digest, transparency log (SET, inclusion proof, checkpoint, body
     /// binding), timestamps, certificate chain, SCT, identity policy.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the verification steps read best in order, in one place"
-    )]
     pub fn verify(
         &self,
         bundle: &Bundle,
@@ -172,127 +170,81 @@ impl Verifier {
         now: i64,
     ) -> Result<VerifiedBundle> {
         let mut checks = Vec::new();
-        let (key, leaf) = match (bundle.material(), &self.signer) {
+        let (key, leaf) = self.material(bundle)?;
+        let (content, signature) = verify_content(bundle, key, artifact, &mut checks)?;
+        let pae_bytes = match bundle.content() {
+            Content::Dsse(env) => env.pae(),
+            Content::MessageSignature { .. } => Vec::new(),
+        };
+        let binding = Binding {
+            signature,
+            cert_der: leaf.map(Certificate::der),
+            key,
+            content: match &content {
+                VerifiedContent::MessageDigest { algorithm, digest } => BoundContent::Message {
+                    alg: *algorithm,
+                    digest,
+                },
+                VerifiedContent::Dsse {
+                    payload_type,
+                    payload,
+                } => BoundContent::Dsse {
+                    payload_type,
+                    payload,
+                    pae: &pae_bytes,
+                },
+            },
+        };
+        let times = self.verified_times(bundle, &binding, now, &mut checks)?;
+        let identity = match leaf {
+            Some(leaf) => Some(self.verify_certificate(leaf, &times, bundle, &mut checks)?),
+            None if bundle.tlog_entries.is_empty() => {
+                return Err(Error::MissingInclusionProof(
+                    "the bundle has no transparency log entry",
+                ));
+            }
+            None => None,
+        };
+        let signing_time = times.iter().copied().min().unwrap_or_default();
+        Ok(VerifiedBundle {
+            content,
+            identity,
+            signing_time,
+            checks,
+            tlog_verified: !bundle.tlog_entries.is_empty(),
+        })
+    }
+
+    /// The verification key and, for keyless bundles, the leaf certificate.
+    fn material<'b>(
+        &'b self,
+        bundle: &'b Bundle,
+    ) -> Result<(&'b PublicKey, Option<&'b Certificate>)> {
+        match (bundle.material(), &self.signer) {
             (Material::Certificate { leaf, chain }, SignerPolicy::Keyless(policy)) => {
                 policy.check_complete()?;
                 self.check_bundle_chain(leaf, chain)?;
-                (leaf.public_key(), Some(&**leaf))
+                Ok((leaf.public_key(), Some(&**leaf)))
             }
-            (Material::PublicKey { .. }, SignerPolicy::Key(key)) => (key, None),
-            (Material::PublicKey { .. }, SignerPolicy::Keyless(_)) => {
-                return Err(Error::KeyMismatch(
-                    "bundle is signed with a public key; give the key to verify it",
-                ));
-            }
-            (Material::Certificate { .. }, SignerPolicy::Key(_)) => {
-                return Err(Error::KeyMismatch(
-                    "bundle is keyless (certificate) but a key was given",
-                ));
-            }
-        };
+            (Material::PublicKey { .. }, SignerPolicy::Key(key)) => Ok((key, None)),
+            (Material::PublicKey { .. }, SignerPolicy::Keyless(_)) => Err(Error::KeyMismatch(
+                "bundle is signed with a public key; give the key to verify it",
+            )),
+            (Material::Certificate { .. }, SignerPolicy::Key(_)) => Err(Error::KeyMismatch(
+                "bundle is keyless (certificate) but a key was given",
+            )),
+        }
+    }
 
-        // 1. The signature over the content, and the artifact.
-        let mut pae_bytes = Vec::new();
-        let (content, signature, bound) = match bundle.content() {
-            Content::MessageSignature {
-                digest: hint,
-                signature,
-            } => {
-                let (alg, digest) = match artifact {
-                    Artifact::Bytes(b) => {
-                        let alg = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
-                        (alg, alg.hash(b))
-                    }
-                    Artifact::Digest(alg, d) => (alg, d.to_vec()),
-                    Artifact::None => {
-                        return Err(Error::ArtifactMismatch(
-                            "a message signature needs the artifact or its digest",
-                        ));
-                    }
-                };
-                if hint
-                    .as_ref()
-                    .is_some_and(|(ha, hd)| *ha == alg && *hd != digest)
-                {
-                    return Err(Error::ArtifactMismatch(
-                        "bundle messageDigest differs from the artifact",
-                    ));
-                }
-                match artifact {
-                    Artifact::Bytes(b) if !key.is_ecdsa() => {
-                        key.verify(b, signature, "message signature")?;
-                    }
-                    _ => key.verify_prehashed(&digest, signature, "message signature")?,
-                }
-                checks.push(Check::Signature);
-                checks.push(Check::ArtifactDigest);
-                (
-                    VerifiedContent::MessageDigest {
-                        algorithm: alg,
-                        digest,
-                    },
-                    signature.as_slice(),
-                    None,
-                )
-            }
-            Content::Dsse(env) => {
-                pae_bytes = pae(&env.payload_type, &env.payload);
-                key.verify(&pae_bytes, &env.signature, "DSSE envelope")?;
-                checks.push(Check::Signature);
-                match artifact {
-                    Artifact::None => {}
-                    Artifact::Bytes(b) => {
-                        check_subject(
-                            &env.payload,
-                            HashAlgorithm::Sha256,
-                            &HashAlgorithm::Sha256.hash(b),
-                        )?;
-                        checks.push(Check::ArtifactDigest);
-                    }
-                    Artifact::Digest(alg, d) => {
-                        check_subject(&env.payload, alg, d)?;
-                        checks.push(Check::ArtifactDigest);
-                    }
-                }
-                let content = VerifiedContent::Dsse {
-                    payload_type: env.payload_type.clone(),
-                    payload: env.payload.clone(),
-                };
-                (
-                    content,
-                    env.signature.as_slice(),
-                    Some((env.payload_type.as_str(), env.payload.as_slice())),
-                )
-            }
-        };
-        let signed = Signed {
-            key,
-            leaf,
-            signature,
-        };
-        let binding_content = match (&content, bound) {
-            (VerifiedContent::MessageDigest { algorithm, digest }, _) => BoundContent::Message {
-                alg: *algorithm,
-                digest,
-            },
-            (VerifiedContent::Dsse { .. }, Some((payload_type, payload))) => BoundContent::Dsse {
-                payload_type,
-                payload,
-                pae: &pae_bytes,
-            },
-            (VerifiedContent::Dsse { .. }, None) => {
-                return Err(Error::MissingMaterial("DSSE content"));
-            }
-        };
-        let binding = Binding {
-            signature: signed.signature,
-            cert_der: signed.leaf.map(Certificate::der),
-            key: signed.key,
-            content: binding_content,
-        };
-
-        // 2. Transparency log entries and timestamps.
-        if bundle.tlog_entries.is_empty() {
+    /// Verifies the log entries and timestamps; returns the verified times.
+    fn verified_times(
+        &self,
+        bundle: &Bundle,
+        binding: &Binding<'_>,
+        now: i64,
+        checks: &mut Vec<Check>,
+    ) -> Result<Vec<i64>> {
+        if bundle.tlog_entries.is_empty() && bundle.timestamps.is_empty() {
             return Err(Error::MissingInclusionProof(
                 "the bundle has no transparency log entry",
             ));
@@ -300,8 +252,7 @@ impl Verifier {
         let mut times = Vec::new();
         let mut v2_logs = Vec::new();
         for entry in &bundle.tlog_entries {
-            let outcome = self.verify_entry(bundle.version(), entry, &binding, &mut checks)?;
-            match outcome {
+            match self.verify_entry(bundle.version(), entry, binding, checks)? {
                 EntryTime::Integrated(t) => times.push(t),
                 EntryTime::NeedsTimestamp(logs) => v2_logs.push(logs),
                 EntryTime::Unsigned => {}
@@ -311,7 +262,7 @@ impl Verifier {
         for ts in &bundle.timestamps {
             tsa_times.push(crate::tsa::verify_timestamp(
                 ts,
-                signed.signature,
+                binding.signature,
                 &self.root,
             )?);
             checks.push(Check::Rfc3161Timestamp);
@@ -322,14 +273,13 @@ impl Verifier {
                     "a Rekor v2 entry needs an RFC 3161 timestamp",
                 ));
             }
-            if !logs.iter().any(|l| {
-                tsa_times.iter().any(|t| {
-                    self.root
-                        .tlogs()
-                        .get(*l)
-                        .is_some_and(|log| log.valid_at(*t))
-                })
-            }) {
+            let valid = logs.iter().any(|l| {
+                let log = self.root.tlogs().get(*l);
+                tsa_times
+                    .iter()
+                    .any(|t| log.is_some_and(|log| log.valid_at(*t)))
+            });
+            if !valid {
                 return Err(Error::UntrustedLog {
                     log_id: String::from("(Rekor v2)"),
                     detail: " at the timestamp time".into(),
@@ -342,51 +292,51 @@ impl Verifier {
                 "no SET-verified integrated time and no RFC 3161 timestamp",
             ));
         }
-        if let Some(t) = times.iter().find(|t| **t > now.saturating_add(300)) {
-            return Err(Error::NoVerifiedTime(if *t > now {
-                "signing time lies in the future"
-            } else {
-                ""
-            }));
+        if times.iter().any(|t| *t > now.saturating_add(300)) {
+            return Err(Error::NoVerifiedTime("signing time lies in the future"));
         }
+        Ok(times)
+    }
 
-        // 3. The certificate at every verified time, SCT, identity.
-        let identity = match signed.leaf {
-            Some(leaf) => {
-                for t in &times {
-                    if *t < leaf.not_before() || *t > leaf.not_after() {
-                        return Err(Error::TimeOutsideCertificate {
-                            time: *t,
-                            not_before: leaf.not_before(),
-                            not_after: leaf.not_after(),
-                        });
-                    }
-                }
-                let mut issuer = None;
-                for t in &times {
-                    issuer = Some(self.verify_chain(leaf, *t)?);
-                }
-                checks.push(Check::CertificateChain);
-                let issuer = issuer.ok_or(Error::NoVerifiedTime("no time"))?;
-                crate::sct::verify_scts(leaf, &issuer, &self.root)?;
-                checks.push(Check::Sct);
-                let id = SignerIdentity::from_certificate(leaf);
-                if let SignerPolicy::Keyless(policy) = &self.signer {
-                    policy.evaluate(&id)?;
-                    checks.push(Check::IdentityPolicy);
-                }
-                Some(id)
-            }
-            None => None,
-        };
-        let signing_time = times.iter().copied().min().unwrap_or_default();
-        Ok(VerifiedBundle {
-            content,
-            identity,
-            signing_time,
-            checks,
-            tlog_verified: true,
-        })
+    /// The leaf at every verified time: validity, chain, SCT, identity policy.
+    fn verify_certificate(
+        &self,
+        leaf: &Certificate,
+        times: &[i64],
+        bundle: &Bundle,
+        checks: &mut Vec<Check>,
+    ) -> Result<SignerIdentity> {
+        if let Some(t) = times
+            .iter()
+            .find(|t| **t < leaf.not_before() || **t > leaf.not_after())
+        {
+            return Err(Error::TimeOutsideCertificate {
+                time: *t,
+                not_before: leaf.not_before(),
+                not_after: leaf.not_after(),
+            });
+        }
+        let mut found = None;
+        for t in times {
+            found = Some(self.verify_chain(leaf, *t)?);
+        }
+        let (issuer, ca) = found.ok_or(Error::NoVerifiedTime("no verified time"))?;
+        checks.push(Check::CertificateChain);
+        if bundle.tlog_entries.is_empty() && self.root.instance_has_tlogs(ca) {
+            return Err(Error::MissingInclusionProof(
+                "the bundle has no transparency log entry",
+            ));
+        }
+        if self.root.instance_has_ctlogs(ca) {
+            crate::sct::verify_scts(leaf, &issuer, &self.root)?;
+            checks.push(Check::Sct);
+        }
+        let id = SignerIdentity::from_certificate(leaf);
+        if let SignerPolicy::Keyless(policy) = &self.signer {
+            policy.evaluate(&id)?;
+            checks.push(Check::IdentityPolicy);
+        }
+        Ok(id)
     }
 
     fn verify_entry(
@@ -530,22 +480,8 @@ impl Verifier {
         leaf.public_key()
             .verify(&env.pae(), &env.signature, "DSSE envelope")?;
         checks.push(Check::Signature);
-        match artifact {
-            Artifact::None => {}
-            Artifact::Bytes(b) => {
-                check_subject(
-                    &env.payload,
-                    HashAlgorithm::Sha256,
-                    &HashAlgorithm::Sha256.hash(b),
-                )?;
-                checks.push(Check::ArtifactDigest);
-            }
-            Artifact::Digest(alg, d) => {
-                check_subject(&env.payload, alg, d)?;
-                checks.push(Check::ArtifactDigest);
-            }
-        }
-        let issuer = self.verify_chain(&leaf, leaf.not_before())?;
+        check_artifact_subject(&env.payload, artifact, &mut checks)?;
+        let (issuer, _) = self.verify_chain(&leaf, leaf.not_before())?;
         let sct_time = crate::sct::verify_scts(&leaf, &issuer, &self.root)?;
         if sct_time < leaf.not_before() || sct_time > leaf.not_after() {
             return Err(Error::TimeOutsideCertificate {
@@ -609,7 +545,7 @@ impl Verifier {
 
     /// Path validation with rustls-webpki at time `t` against each CA valid at `t`; returns
     /// the certificate that issued the leaf.
-    fn verify_chain(&self, leaf: &Certificate, t: i64) -> Result<Certificate> {
+    fn verify_chain(&self, leaf: &Certificate, t: i64) -> Result<(Certificate, &TrustedAuthority)> {
         let mut last =
             String::from("no certificate authority in the trusted root is valid at that time");
         let unix = rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
@@ -657,9 +593,11 @@ impl Verifier {
                         .chain()
                         .iter()
                         .find(|c| c.subject_raw() == leaf.issuer_raw());
-                    return issuer.cloned().ok_or_else(|| Error::UntrustedCertificate {
-                        time: t,
-                        reason: "issuer not found".into(),
+                    return issuer.cloned().map(|i| (i, ca)).ok_or_else(|| {
+                        Error::UntrustedCertificate {
+                            time: t,
+                            reason: "issuer not found".into(),
+                        }
                     });
                 }
                 Err(e) => last = format!("{e:?}"),
@@ -670,6 +608,87 @@ impl Verifier {
             reason: last,
         })
     }
+}
+
+/// Checks the signature over the content and the artifact binding.
+fn verify_content<'b>(
+    bundle: &'b Bundle,
+    key: &PublicKey,
+    artifact: Artifact<'_>,
+    checks: &mut Vec<Check>,
+) -> Result<(VerifiedContent, &'b [u8])> {
+    match bundle.content() {
+        Content::MessageSignature {
+            digest: hint,
+            signature,
+        } => {
+            let (alg, digest) = match artifact {
+                Artifact::Bytes(b) => {
+                    let alg = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
+                    (alg, alg.hash(b))
+                }
+                Artifact::Digest(alg, d) => (alg, d.to_vec()),
+                Artifact::None => {
+                    return Err(Error::ArtifactMismatch(
+                        "a message signature needs the artifact or its digest",
+                    ));
+                }
+            };
+            if hint
+                .as_ref()
+                .is_some_and(|(ha, hd)| *ha == alg && *hd != digest)
+            {
+                return Err(Error::ArtifactMismatch(
+                    "bundle messageDigest differs from the artifact",
+                ));
+            }
+            match artifact {
+                Artifact::Bytes(b) if !key.is_ecdsa() => {
+                    key.verify(b, signature, "message signature")?;
+                }
+                _ => key.verify_prehashed(&digest, signature, "message signature")?,
+            }
+            checks.push(Check::Signature);
+            checks.push(Check::ArtifactDigest);
+            Ok((
+                VerifiedContent::MessageDigest {
+                    algorithm: alg,
+                    digest,
+                },
+                signature.as_slice(),
+            ))
+        }
+        Content::Dsse(env) => {
+            key.verify(&env.pae(), &env.signature, "DSSE envelope")?;
+            checks.push(Check::Signature);
+            check_artifact_subject(&env.payload, artifact, checks)?;
+            let content = VerifiedContent::Dsse {
+                payload_type: env.payload_type.clone(),
+                payload: env.payload.clone(),
+            };
+            Ok((content, env.signature.as_slice()))
+        }
+    }
+}
+
+fn check_artifact_subject(
+    payload: &[u8],
+    artifact: Artifact<'_>,
+    checks: &mut Vec<Check>,
+) -> Result<()> {
+    match artifact {
+        Artifact::None => return Ok(()),
+        Artifact::Bytes(b) => {
+            check_subject(
+                payload,
+                HashAlgorithm::Sha256,
+                &HashAlgorithm::Sha256.hash(b),
+            )?;
+        }
+        Artifact::Digest(alg, d) => check_subject(payload, alg, d)?,
+    }
+    checks.push(Check::ArtifactDigest);
+    Ok(())
 }
 
 enum EntryTime {

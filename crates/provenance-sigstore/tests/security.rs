@@ -274,3 +274,109 @@ fn legacy_envelope_requires_explicit_insecure_ignore_tlog() {
     let r = insecure.verify_legacy_envelope(&serde_json::to_vec(&env).unwrap(), artifact);
     assert!(matches!(r, Err(Error::InvalidSignature(_))));
 }
+
+fn case_root(case: &str) -> Value {
+    let p = tp()
+        .join("sigstore-conformance/assets/bundle-verify")
+        .join(case)
+        .join("trusted_root.json");
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// A bundle without log entries: refused when the CA's trusted-root instance has
+/// transparency logs (no downgrade by deleting entries); accepted on timestamps alone only
+/// when the instance lists no logs (GitHub's private instance), and then SCTs are only
+/// required if the instance lists CT logs.
+#[test]
+fn timestamp_only_bundles_depend_on_the_instance() {
+    let mut bundle = conformance("rekor2-happy-path");
+    bundle["verificationMaterial"]
+        .as_object_mut()
+        .unwrap()
+        .remove("tlogEntries");
+    let root = case_root("rekor2-happy-path");
+    assert!(matches!(
+        verify(&bundle, &root),
+        Err(Error::MissingInclusionProof(_))
+    ));
+    let mut no_logs = root.clone();
+    no_logs.as_object_mut().unwrap().remove("tlogs");
+    let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let v = keyless(&no_logs)
+        .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+    assert!(!v.tlog_verified);
+    assert!(
+        v.checks
+            .contains(&provenance_sigstore::Check::Rfc3161Timestamp)
+    );
+    assert!(v.checks.contains(&provenance_sigstore::Check::Sct));
+    // and the timestamp is still required
+    let mut no_ts = bundle.clone();
+    no_ts["verificationMaterial"]
+        .as_object_mut()
+        .unwrap()
+        .remove("timestampVerificationData");
+    assert!(matches!(
+        verify(&no_ts, &no_logs),
+        Err(Error::MissingInclusionProof(_))
+    ));
+    // merged JSON Lines: a log-less line does not relax the instance that has logs
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::to_string(&root).unwrap(),
+        serde_json::to_string(&prod()).unwrap()
+    );
+    let merged = TrustedRoot::from_json(lines.as_bytes()).unwrap();
+    let policy = IdentityPolicy::identity(Matcher::exact(SAN), Matcher::exact(ISSUER));
+    let r = Verifier::new(merged, SignerPolicy::Keyless(policy)).verify(
+        &b,
+        Artifact::Bytes(&a_txt()),
+        NOW,
+    );
+    assert!(matches!(r, Err(Error::MissingInclusionProof(_))));
+}
+
+/// `ClientTrustConfig` and JSON Lines roots load; a root whose lines are all broken does not.
+#[test]
+fn trust_config_forms() {
+    let cfg = serde_json::json!({
+        "mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
+        "trustedRoot": prod(),
+        "signingConfig": {}
+    });
+    let r = TrustedRoot::from_json(&serde_json::to_vec(&cfg).unwrap()).unwrap();
+    assert_eq!(r.tlogs().len(), 2);
+    assert!(matches!(
+        TrustedRoot::from_json(b""),
+        Err(Error::InvalidTrustedRoot(_))
+    ));
+    assert!(matches!(
+        TrustedRoot::from_json(b"{\"tlogs\": 5}"),
+        Err(Error::Json { .. })
+    ));
+}
+
+/// Malformed inputs are errors, never panics or passes.
+#[test]
+fn malformed_bundles_are_errors() {
+    let good = serde_json::to_string(&conformance("happy-path-v0.3")).unwrap();
+    for cut in (0..good.len()).step_by(97) {
+        assert!(Bundle::from_json(&good.as_bytes()[..cut]).is_err());
+    }
+    let mut b = conformance("happy-path-v0.3");
+    b["verificationMaterial"]["tlogEntries"][0]["canonicalizedBody"] = Value::Null;
+    assert!(Bundle::from_json(&serde_json::to_vec(&b).unwrap()).is_err());
+    let mut b = conformance("happy-path-v0.3");
+    b["unknownField"] = 1.into();
+    assert!(matches!(
+        Bundle::from_json(&serde_json::to_vec(&b).unwrap()),
+        Err(Error::Json { .. })
+    ));
+    let mut b = conformance("happy-path-v0.3");
+    b["verificationMaterial"]["tlogEntries"][0]["canonicalizedBody"] = "bm90IGpzb24=".into();
+    assert!(matches!(
+        verify(&b, &prod()),
+        Err(Error::TlogBodyMismatch(_))
+    ));
+}
