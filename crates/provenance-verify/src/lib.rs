@@ -23,9 +23,9 @@ pub use facts::Facts;
 pub use limits::Limits;
 pub use policy::Policy;
 pub use source::{AttestationFormat, AttestationSet, Origin, RawAttestation, Skipped};
+pub use time::OffsetDateTime;
 pub use trust::{KeyVerifier, SharedKey, SigstoreVerifier};
 pub use verified::{
     AttestationVerifier, Body, Rejection, SignedAttestation, SignedContent, Signer, Subject,
     VerifiedAttestation, is_in_toto_payload_type,
 };
-pub use time::OffsetDateTime;

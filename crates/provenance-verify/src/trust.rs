@@ -210,9 +210,18 @@ impl AttestationVerifier for SigstoreVerifier {
     ) -> Result<SignedAttestation, Rejection> {
         match attestation.format() {
             AttestationFormat::SigstoreBundle => verify_bundle(&self.inner, attestation, None, now),
-            AttestationFormat::EnvelopeWithCert => Err(Rejection::new(
-                "DSSE envelope with an embedded certificate (slsa-github-generator before v2.1): its transparency log entry cannot be checked offline, refused",
-            )),
+            AttestationFormat::EnvelopeWithCert => {
+                let verified = self
+                    .inner
+                    .verify_legacy_envelope(
+                        attestation.bytes(),
+                        provenance_sigstore::Artifact::None,
+                    )
+                    .map_err(|e| {
+                        Rejection::new(format!("legacy envelope with an embedded certificate: {e}"))
+                    })?;
+                to_signed(verified)
+            }
             AttestationFormat::Envelope => Err(Rejection::new(
                 "DSSE envelope without a certificate: needs --key",
             )),
@@ -266,6 +275,12 @@ fn verify_bundle(
         _ => return Err(Rejection::new("unsupported bundle content")),
     }
     .map_err(|e| Rejection::new(e.to_string()))?;
+    to_signed(verified)
+}
+
+fn to_signed(
+    verified: provenance_sigstore::VerifiedBundle,
+) -> Result<SignedAttestation, Rejection> {
     let signed_at = OffsetDateTime::from_unix_timestamp(verified.signing_time)
         .ok()
         .and_then(|t| {

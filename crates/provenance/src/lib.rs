@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 mod attestor;
+mod verifier;
 
 pub use attestor::{Attestation, Attestor, Error as AttestError};
+pub use verifier::{Verdict, Verifier, VerifyError};
 pub use provenance_context as context;
 pub use provenance_digest as digest;
 pub use provenance_dsse as dsse;
