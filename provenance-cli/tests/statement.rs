@@ -289,6 +289,26 @@ fn subjects_from_checksum_files() {
 }
 
 #[test]
+fn subjects_from_stdin() {
+    let (dir, _) = repo();
+    let mut cmd = Command::cargo_bin("provenance").unwrap();
+    let out = cmd
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .args(["statement", "--subjects-from", "-"])
+        .write_stdin(format!("{HELLO}  from-stdin.bin\n"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let st: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(st["subject"][0]["name"], "from-stdin.bin");
+    assert_eq!(st["subject"][0]["digest"]["sha256"], HELLO);
+}
+
+#[test]
 fn bad_checksum_line_names_the_line() {
     let (dir, _) = repo();
     std::fs::write(
