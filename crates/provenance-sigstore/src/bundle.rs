@@ -531,6 +531,36 @@ impl Bundle {
         Self::from_wire(wire)
     }
 
+    /// Reads npm's attestations document (`{"attestations": [{"predicateType", "bundle"}]}`,
+    /// as served by the registry for `npm publish --provenance`): the bundles with their
+    /// (unauthenticated) predicate type labels. At most 32 attestations.
+    ///
+    /// # Errors
+    /// [`Error::Json`] if it is not such a document, else as [`Bundle::from_json`].
+    pub fn from_npm_attestations(bytes: &[u8]) -> Result<Vec<(String, Self)>> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Doc {
+            attestations: Vec<Item>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Item {
+            predicate_type: String,
+            bundle: WireBundle,
+        }
+        limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())?;
+        let doc: Doc = serde_json::from_slice(bytes).map_err(|source| Error::Json {
+            what: "npm attestations",
+            source,
+        })?;
+        limit("npm attestations", MAX_TLOG_ENTRIES, doc.attestations.len())?;
+        doc.attestations
+            .into_iter()
+            .map(|i| Ok((i.predicate_type, Self::from_wire(i.bundle)?)))
+            .collect()
+    }
+
     /// The version from `mediaType`.
     pub fn version(&self) -> BundleVersion {
         self.version

@@ -9,8 +9,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, PublicKey, SignerPolicy,
-    TrustedRoot, Verifier,
+    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, Material, PublicKey,
+    SignerPolicy, TrustedRoot, Verifier,
 };
 use std::path::{Path, PathBuf};
 
@@ -131,6 +131,19 @@ fn run(case: &Case) -> Result<usize, Error> {
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
             .collect()
     };
+    if case.attestation.starts_with("slsa-verifier/npm/") {
+        // npm attestations file: verify its keyless provenance bundle(s); the publish
+        // attestation is signed by the npm registry key, which is not stored here.
+        let mut n = 0;
+        for (_, bundle) in Bundle::from_npm_attestations(&bytes)? {
+            if matches!(bundle.material(), Material::Certificate { .. }) {
+                verifier.verify(&bundle, artifact, now())?;
+                n += 1;
+            }
+        }
+        assert!(n > 0, "{}: no keyless bundle", case.id);
+        return Ok(n);
+    }
     for doc in &docs {
         let bundle = Bundle::from_json(doc)?;
         verifier.verify(&bundle, artifact, now())?;
@@ -161,7 +174,7 @@ fn third_party_bundles() {
         match (case.expected.as_str(), &result) {
             ("SKIP", _) => skip += 1,
             ("PASS", Ok(_)) => pass += 1,
-            ("FAIL", Err(e)) if case.error.is_empty() || variant(e) == case.error => fail += 1,
+            ("FAIL", Err(e)) if variant(e) == case.error => fail += 1,
             ("GAP-PASS" | "GAP-FAIL", r) => gaps.push(format!(
                 "{}: {} (now {:?})",
                 case.id,
