@@ -32,7 +32,8 @@ pub struct GitInfo {
     /// `refs/heads/<branch>` when `HEAD` is on a branch, else `refs/tags/<tag>` when a tag points
     /// at `HEAD`, else `None` (detached).
     pub git_ref: Option<String>,
-    /// Whether tracked files differ from `HEAD` (staged or not), as `git describe --dirty` sees it.
+    /// Whether tracked files differ from `HEAD` (staged or not; untracked files do not count), as
+    /// `git describe --dirty` sees it.
     pub dirty: Option<bool>,
 }
 
@@ -86,8 +87,15 @@ pub(crate) fn read_git(git: &Path, dir: &Path) -> Option<GitInfo> {
             )
         })
         .and_then(|url| normalize_repo_url(&url));
+    // `status` refreshes stat information in memory (a bare `diff-index` would call files with a
+    // new mtime modified); untracked files do not count, as for `git describe --dirty`.
     let dirty = if commit.is_some() {
-        run_status(git, dir, &["diff-index", "--quiet", "HEAD", "--"])
+        run(
+            git,
+            dir,
+            &["status", "--porcelain=v1", "--untracked-files=no"],
+        )
+        .map(|out| !out.is_empty())
     } else {
         None
     };
@@ -131,8 +139,10 @@ fn remote_name(git: &Path, dir: &Path, branch: Option<&str>) -> Option<String> {
 
 fn command(git: &Path, dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(git);
+    // The repository's own configuration must not make us run programs: no fsmonitor hook.
     cmd.arg("-C")
         .arg(dir)
+        .args(["-c", "core.fsmonitor=false"])
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_OPTIONAL_LOCKS", "0")
@@ -150,19 +160,6 @@ fn run(git: &Path, dir: &Path, args: &[&str]) -> Option<String> {
     }
     let text = String::from_utf8(output.stdout).ok()?;
     Some(text.trim().to_owned())
-}
-
-/// `Some(false)` for exit 0, `Some(true)` for exit 1, `None` otherwise (for `--quiet` diffs).
-fn run_status(git: &Path, dir: &Path, args: &[&str]) -> Option<bool> {
-    let status = command(git, dir, args)
-        .stdout(Stdio::null())
-        .status()
-        .ok()?;
-    match status.code() {
-        Some(0) => Some(false),
-        Some(1) => Some(true),
-        _ => None,
-    }
 }
 
 /// A full SHA-1 (40) or SHA-256 (64) git object name in lowercase hex.

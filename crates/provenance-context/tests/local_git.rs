@@ -114,6 +114,20 @@ fn dirty_work_tree_is_recorded() {
 }
 
 #[test]
+fn rewritten_identical_and_untracked_files_are_not_dirty_but_staged_changes_are() {
+    let (dir, _) = repo();
+    let d = dir.path();
+    // Same content written again (new mtime): stale stat information must not count.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(d.join("app.txt"), "hello\n").unwrap();
+    std::fs::write(d.join("untracked.txt"), "x").unwrap();
+    assert_eq!(detect(&env(), d).source().dirty, Some(false));
+    std::fs::write(d.join("app.txt"), "staged\n").unwrap();
+    git(d, &["add", "app.txt"]);
+    assert_eq!(detect(&env(), d).source().dirty, Some(true));
+}
+
+#[test]
 fn ssh_remote_and_tag_on_detached_head() {
     let (dir, head) = repo();
     let d = dir.path();
