@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use provenance_digest::DigestSet;
+use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -165,6 +165,15 @@ impl ResourceDescriptor {
     /// Unknown fields, kept as read.
     pub fn extensions(&self) -> &Extensions {
         &self.extensions
+    }
+
+    /// Compares an artifact's digests with this descriptor's, looking only at the `accepted`
+    /// algorithms ([`DigestSet::matches`]); a descriptor without digest never matches.
+    pub fn match_digest(&self, artifact: &DigestSet, accepted: &[Algorithm]) -> DigestMatch {
+        match &self.digest {
+            Some(digest) => artifact.matches(digest, accepted),
+            None => DigestMatch::NoCommonAlgorithm,
+        }
     }
 
     /// Whether the spec's minimum holds: one of `uri`, `digest`, `content` is present and

@@ -286,6 +286,19 @@ impl Statement {
     pub fn subjects(&self) -> &[ResourceDescriptor] {
         &self.subject
     }
+    /// The subjects whose digests match `artifact` on the `accepted` algorithms (every
+    /// accepted algorithm present in both must agree, at least one must be present; see
+    /// [`crate::DigestSet::matches`]). Empty when nothing matches.
+    pub fn subjects_matching(
+        &self,
+        artifact: &crate::DigestSet,
+        accepted: &[crate::Algorithm],
+    ) -> Vec<&ResourceDescriptor> {
+        self.subject
+            .iter()
+            .filter(|s| s.match_digest(artifact, accepted).is_match())
+            .collect()
+    }
     /// `predicateType`.
     pub fn predicate_type(&self) -> &TypeUri {
         &self.predicate_type
@@ -474,6 +487,25 @@ mod tests {
             .predicate::<crate::Provenance>(&Limits::default())
             .unwrap_err();
         assert!(matches!(err, Error::PredicateTypeMismatch { .. }));
+    }
+
+    #[test]
+    fn subjects_matching_uses_only_accepted_algorithms() {
+        let text = format!(
+            r#"{{"_type":"{STATEMENT_V1}","subject":[{{"name":"a","digest":{{"sha256":"{E3}","sha1":"{sha1}"}}}},{{"name":"b","digest":{{"sha1":"{sha1}"}}}}],"predicateType":"p","predicate":{{}}}}"#,
+            sha1 = "0".repeat(40)
+        );
+        let parsed = st(&text).unwrap();
+        let artifact: crate::DigestSet = format!("sha256:{E3}").parse().unwrap();
+        let hits = parsed.subjects_matching(&artifact, &[crate::Algorithm::Sha256]);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].name(), Some("a"));
+        let sha1_artifact: crate::DigestSet = format!("sha1:{}", "0".repeat(40)).parse().unwrap();
+        assert!(
+            parsed
+                .subjects_matching(&sha1_artifact, &[crate::Algorithm::Sha256])
+                .is_empty()
+        );
     }
 
     #[test]
