@@ -138,6 +138,23 @@ fn github_actions_statement() {
 }
 
 #[test]
+fn github_statement_bytes_match_the_golden_file() {
+    let (dir, _) = repo();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/context/statement-github/expected.json");
+    let expected = std::fs::read(golden).unwrap();
+    let out = statement(dir.path(), GITHUB, &["app.txt"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(expected).unwrap()
+    );
+}
+
+#[test]
 fn source_date_epoch_gives_identical_bytes() {
     let (dir, _) = repo();
     let first = statement(dir.path(), GITHUB, &["app.txt"])
