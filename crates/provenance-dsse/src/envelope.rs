@@ -87,18 +87,7 @@ impl Envelope {
                 max: limits.max_envelope_bytes,
             });
         }
-        let duplicate = RefCell::new(None);
-        let mut de = serde_json::Deserializer::from_slice(json);
-        let check = NoDuplicateKeys {
-            duplicate: &duplicate,
-        };
-        if let Err(err) = check.deserialize(&mut de) {
-            return Err(match duplicate.into_inner() {
-                Some(key) => Error::DuplicateKey { key },
-                None => Error::Json(err),
-            });
-        }
-        de.end().map_err(Error::Json)?;
+        reject_duplicate_keys(json)?;
         let wire: WireEnvelope = serde_json::from_slice(json).map_err(Error::Json)?;
         Self::from_wire(wire, limits)
     }
@@ -350,6 +339,28 @@ impl<'de> Deserialize<'de> for Envelope {
         let wire = WireEnvelope::deserialize(deserializer)?;
         Self::from_wire(wire, &Limits::DEFAULT).map_err(serde::de::Error::custom)
     }
+}
+
+/// Checks that `json` is one well-formed JSON document in which no object repeats a key, at
+/// any depth (keys compared after unescaping). [`Envelope::from_slice`] does this; it is public
+/// for formats that embed an envelope (Sigstore bundles) and must be checked as a whole.
+///
+/// # Errors
+///
+/// [`Error::DuplicateKey`] naming the key, or [`Error::Json`].
+pub fn reject_duplicate_keys(json: &[u8]) -> Result<(), Error> {
+    let duplicate = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let check = NoDuplicateKeys {
+        duplicate: &duplicate,
+    };
+    if let Err(err) = check.deserialize(&mut de) {
+        return Err(match duplicate.into_inner() {
+            Some(key) => Error::DuplicateKey { key },
+            None => Error::Json(err),
+        });
+    }
+    de.end().map_err(Error::Json)
 }
 
 fn check_signature_count(count: usize, limits: &Limits) -> Result<(), Error> {

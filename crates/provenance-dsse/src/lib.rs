@@ -8,7 +8,7 @@ mod key;
 mod pae;
 mod types;
 
-pub use envelope::{Envelope, Signature, Verified, verify_many};
+pub use envelope::{Envelope, Signature, Verified, reject_duplicate_keys, verify_many};
 pub use error::{Error, InvalidSignature};
 pub use key::{DsseSigner, Ed25519VerificationKey, SignerWithKeyId, VerificationKey};
 pub use pae::pae;

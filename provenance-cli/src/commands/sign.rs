@@ -1,13 +1,106 @@
-//! `provenance sign`.
+//! `provenance sign`: wrap any payload in a signed DSSE envelope.
+
+use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use provenance::dsse::{DsseSigner, Envelope, PayloadType};
+use provenance::keys::fs::{Mode, Overwrite, write_atomic};
+use provenance::keys::{KeySource, PrivateKey};
 
 use crate::Outcome;
 use crate::ui::Ui;
 
+/// Largest payload signed: 256 MiB.
+const MAX_PAYLOAD_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Arguments of `provenance sign`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// Private key: a PEM file or env://VAR; repeat for several signatures. An encrypted key
+    /// is opened with PROVENANCE_PASSWORD or a terminal prompt.
+    #[arg(long, value_name = "KEY", required = true)]
+    key: Vec<KeySource>,
+
+    /// The DSSE payloadType (authenticated together with the payload).
+    #[arg(
+        long,
+        value_name = "TYPE",
+        default_value = "application/vnd.in-toto+json"
+    )]
+    payload_type: String,
+
+    /// Write the envelope JSON here (atomically; an existing file is replaced) instead of
+    /// stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// The payload file, or - for stdin.
+    #[arg(value_name = "FILE|-")]
+    payload: PathBuf,
+}
+
+fn read_payload(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    let mut payload = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_PAYLOAD_BYTES + 1)
+            .read_to_end(&mut payload)
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_PAYLOAD_BYTES + 1).read_to_end(&mut payload))
+    };
+    read.with_context(|| format!("cannot read the payload {}", path.display()))?;
+    if payload.len() as u64 > MAX_PAYLOAD_BYTES {
+        anyhow::bail!(
+            "the payload {} is larger than {MAX_PAYLOAD_BYTES} bytes",
+            path.display()
+        );
+    }
+    Ok(payload)
+}
 
 /// Runs `provenance sign`.
-pub(crate) fn run(_args: Args, _ui: &Ui) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`provenance sign` is not available in this build yet")
+pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
+    let payload_type: PayloadType = args
+        .payload_type
+        .parse()
+        .with_context(|| format!("invalid --payload-type {:?}", args.payload_type))?;
+    if payload_type.as_str().starts_with("https://") || payload_type.as_str().starts_with("http://")
+    {
+        ui.warn(format_args!(
+            "--payload-type {payload_type} looks like a URI; in-toto attestations use \
+             application/vnd.in-toto+json (the predicate type belongs inside the statement)"
+        ));
+    }
+    let payload = read_payload(&args.payload)?;
+    if payload_type.is_in_toto() && serde_json::from_slice::<serde_json::Value>(&payload).is_err() {
+        ui.warn(format_args!(
+            "the payload is not JSON, but payloadType {payload_type} announces an in-toto statement"
+        ));
+    }
+    let keys = args
+        .key
+        .iter()
+        .map(|source| crate::commands::keys::load_private_key(source, ui))
+        .collect::<anyhow::Result<Vec<PrivateKey>>>()?;
+    let signers: Vec<&dyn DsseSigner> = keys.iter().map(|k| k as &dyn DsseSigner).collect();
+    let envelope =
+        Envelope::sign(payload_type, payload, &signers).context("cannot sign the payload")?;
+    let mut json = envelope.to_json();
+    json.push('\n');
+
+    match &args.output {
+        Some(path) => write_atomic(path, json.as_bytes(), Mode::Public, Overwrite::Force)
+            .with_context(|| format!("cannot write the envelope {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(json.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("cannot write to stdout")?;
+        }
+    }
+    Ok(Outcome::Success)
 }

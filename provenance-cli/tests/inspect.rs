@@ -1,0 +1,158 @@
+//! `provenance inspect`: envelopes, .intoto.jsonl lines, bundles and statements, with the
+//! "no trust decision" notice, in text and JSON.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn provenance(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("provenance").unwrap();
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    cmd
+}
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party")
+}
+
+fn json_of(args: &[&str], dir: &Path) -> serde_json::Value {
+    let out = provenance(dir)
+        .args(["inspect", "--format", "json"])
+        .args(args)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+#[test]
+fn envelope_text_view() {
+    let file = vectors().join("witness/test/cdx-att.json");
+    let out = provenance(Path::new("."))
+        .arg("inspect")
+        .arg(&file)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("no trust decision"));
+    assert!(text.contains("kind: DSSE envelope"));
+    assert!(text.contains("payloadType: application/vnd.in-toto+json"));
+    assert!(
+        text.contains("keyid: ae2dcc989ea9c109a36e8eba5c4bc16d8fafcfe8e1a614164670d50aedacd647")
+    );
+    assert!(
+        text.contains("predicateType: https://witness.testifysec.com/attestation-collection/v0.1")
+    );
+    assert!(
+        text.contains("\"_type\": \"https://in-toto.io/Statement/v0.1\""),
+        "pretty payload"
+    );
+}
+
+#[test]
+fn envelope_json_view() {
+    let file = vectors().join("dsse-spec/signing_spec_doctest.envelope.json");
+    let v = json_of(&[file.to_str().unwrap()], Path::new("."));
+    assert_eq!(
+        v["trust"],
+        "no trust decision: nothing here has been verified"
+    );
+    let doc = &v["documents"][0];
+    assert_eq!(doc["kind"], "DSSE envelope");
+    assert_eq!(doc["payloadType"], "http://example.com/HelloWorld");
+    assert_eq!(doc["payload_text"], "hello world");
+    assert_eq!(doc["signatures"][0]["keyid"], "66301bbf");
+    assert_eq!(doc["signatures"][0]["sig_bytes"], 64);
+}
+
+#[test]
+fn jsonl_lines_are_shown_one_by_one_and_bad_lines_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let envelope =
+        std::fs::read_to_string(vectors().join("dsse-spec/protocol_test_vector.envelope.json"))
+            .unwrap();
+    let envelope = envelope.trim_end();
+    let statement = r#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{}}"#;
+    std::fs::write(
+        dir.path().join("a.intoto.jsonl"),
+        format!("{envelope}\n{statement}\n"),
+    )
+    .unwrap();
+    let v = json_of(&["a.intoto.jsonl"], dir.path());
+    assert_eq!(v["documents"][0]["line"], 1);
+    assert_eq!(v["documents"][0]["kind"], "DSSE envelope");
+    assert_eq!(v["documents"][1]["line"], 2);
+    assert_eq!(v["documents"][1]["kind"], "statement");
+
+    std::fs::write(
+        dir.path().join("b.intoto.jsonl"),
+        format!("{envelope}\nnot json\n"),
+    )
+    .unwrap();
+    provenance(dir.path())
+        .args(["inspect", "b.intoto.jsonl"])
+        .assert()
+        .code(2);
+    provenance(dir.path())
+        .args(["inspect", "missing.jsonl"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn bundle_view_shows_media_type_and_inner_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let envelope: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(vectors().join("dsse-spec/protocol_test_vector.envelope.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let bundle = serde_json::json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"publicKey": {"hint": "abc"}, "tlogEntries": []},
+        "dsseEnvelope": envelope,
+    });
+    std::fs::write(dir.path().join("x.sigstore.json"), bundle.to_string()).unwrap();
+    let v = json_of(&["x.sigstore.json"], dir.path());
+    let doc = &v["documents"][0];
+    assert_eq!(doc["kind"], "Sigstore bundle");
+    assert_eq!(
+        doc["mediaType"],
+        "application/vnd.dev.sigstore.bundle.v0.3+json"
+    );
+    assert_eq!(doc["verificationMaterial"]["publicKey"]["hint"], "abc");
+    assert_eq!(doc["dsseEnvelope"]["payload_text"], "hello world");
+}
+
+#[test]
+fn malformed_envelope_is_described_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dup.json"),
+        r#"{"payload":"e30=","payloadType":"a/b","payload":"e30=","signatures":[{"sig":"AA=="}]}"#,
+    )
+    .unwrap();
+    let out = provenance(dir.path())
+        .args(["inspect", "--format", "json", "dup.json"])
+        .assert()
+        .code(2);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["documents"][0]["kind"], "invalid");
+    assert!(
+        v["documents"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("payload")
+    );
+    // Valid JSON but not a valid envelope (no signatures): described as malformed.
+    std::fs::write(
+        dir.path().join("nosig.json"),
+        r#"{"payload":"e30=","payloadType":"a/b","signatures":[]}"#,
+    )
+    .unwrap();
+    let v = json_of(&["nosig.json"], dir.path());
+    assert_eq!(v["documents"][0]["kind"], "DSSE envelope (malformed)");
+}
