@@ -331,7 +331,8 @@ impl Verifier {
             patterns: Vec::new(),
             overrides: Expectations::default(),
             limits: crate::Limits::DEFAULT,
-            model_limits: provenance_model::Limits::default(),
+            model_limits: provenance_model::Limits::default()
+                .with_missing_predicate(provenance_model::MissingPredicate::Accept),
         })
     }
 

@@ -282,12 +282,12 @@ pub(crate) fn check(
                 // slsa-verifier's rule: what a statement says about its source is only as good
                 // as the builder that wrote it. Without --builder-id the signer must be a
                 // builder trusted by default, signing as itself.
+                // A delegator (BYOB) vouches for the builder it names; npm attestation
+                // documents always need --builder-id (as slsa-verifier's verify-npm-package).
+                let from_npm_document = att.origin.entry().is_some();
                 let ok = vouched
-                    && claimed
-                        .as_ref()
-                        .zip(signer_id.as_ref())
-                        .is_some_and(|(c, s)| c == s)
-                    && signer_id.as_ref().is_some_and(is_default_trusted_builder);
+                    && !from_npm_document
+                    && claimed.as_ref().is_some_and(is_default_trusted_builder);
                 if !ok {
                     failures.push(RuleFailure::new(
                         Rule::BuilderId,

@@ -16,7 +16,7 @@ use crate::trust::{KeyVerifier, SigstoreVerifier};
 /// The largest trusted root file read.
 const MAX_TRUST_FILE: u64 = 16 << 20;
 
-/// Reads a `trusted_root.json` (or a ClientTrustConfig, or JSON Lines of roots); `None` gives
+/// Reads a `trusted_root.json` (or a `ClientTrustConfig`, or JSON Lines of roots); `None` gives
 /// the Sigstore public-good root embedded in the binary.
 ///
 /// # Errors

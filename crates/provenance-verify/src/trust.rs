@@ -239,7 +239,7 @@ impl AttestationVerifier for SigstoreVerifier {
 }
 
 fn verify_bundle(
-    verifier: &provenance_sigstore::Verifier,
+    sigstore: &provenance_sigstore::Verifier,
     raw: &RawAttestation,
     artifact: Option<&DigestSet>,
     now: OffsetDateTime,
@@ -247,8 +247,8 @@ fn verify_bundle(
     let bundle = Bundle::from_json(raw.bytes())
         .map_err(|e| Rejection::new(format!("not a usable Sigstore bundle: {e}")))?;
     let now = now.unix_timestamp();
-    let verified = match (bundle.content(), artifact) {
-        (Content::Dsse(_), _) => verifier.verify(&bundle, provenance_sigstore::Artifact::None, now),
+    let outcome = match (bundle.content(), artifact) {
+        (Content::Dsse(_), _) => sigstore.verify(&bundle, provenance_sigstore::Artifact::None, now),
         (Content::MessageSignature { .. }, None) => return Err(Rejection::needs_artifact()),
         (Content::MessageSignature { digest: hint, .. }, Some(digests)) => {
             let preferred = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
@@ -266,7 +266,7 @@ fn verify_bundle(
                     "the artifact has no SHA-2 digest to check the signature against",
                 ));
             };
-            verifier.verify(
+            sigstore.verify(
                 &bundle,
                 provenance_sigstore::Artifact::Digest(alg, &bytes),
                 now,
@@ -275,7 +275,7 @@ fn verify_bundle(
         _ => return Err(Rejection::new("unsupported bundle content")),
     }
     .map_err(|e| Rejection::new(e.to_string()))?;
-    to_signed(verified)
+    to_signed(outcome)
 }
 
 fn to_signed(

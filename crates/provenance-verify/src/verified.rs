@@ -278,6 +278,15 @@ pub(crate) fn interpret(
                 ))
             })?;
             let predicate_type = statement.predicate_type().as_str().to_owned();
+            // An absent predicate is tolerated (cosign v3 writes none) except for the
+            // predicates we judge: SLSA provenance and VSAs must carry their content.
+            if statement.predicate_json().is_empty()
+                && statement.predicate_kind() != PredicateKind::Other
+            {
+                return Err(Rejection::new(format!(
+                    "{predicate_type} statement without a predicate"
+                )));
+            }
             let predicate = Value::Object(statement.predicate_json().clone());
             let facts = match statement.predicate_kind() {
                 PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {

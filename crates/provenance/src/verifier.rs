@@ -36,7 +36,12 @@ impl Verifier {
     ///
     /// # Errors
     /// [`VerifyError::InvalidSetting`] for a threshold of 0 or above the number of keys.
-    pub fn trust_keys(mut self, name: &str, keys: Vec<PublicKey>, threshold: usize) -> Result<Self, VerifyError> {
+    pub fn trust_keys(
+        mut self,
+        name: &str,
+        keys: Vec<PublicKey>,
+        threshold: usize,
+    ) -> Result<Self, VerifyError> {
         let count = keys.len();
         let threshold = provenance_dsse::Threshold::new(threshold)
             .filter(|t| t.get() <= count)
@@ -45,9 +50,14 @@ impl Verifier {
                 value: threshold.to_string(),
                 reason: format!("must be between 1 and the {count} keys given"),
             })?;
-        let root = if threshold.get() == 1 { Some(load::trusted_root(None)?) } else { None };
+        let root = if threshold.get() == 1 {
+            Some(load::trusted_root(None)?)
+        } else {
+            None
+        };
         let verifier = KeyVerifier::from_public_keys(keys, threshold, root)?;
-        self.roots.push(TrustRoot::new(name, Box::new(verifier), false));
+        self.roots
+            .push(TrustRoot::new(name, Box::new(verifier), false));
         Ok(self)
     }
 
@@ -60,10 +70,16 @@ impl Verifier {
         mut self,
         name: &str,
         trusted_root: Option<&Path>,
-        identity: Matcher,
-        issuer: Matcher,
+        identity: &Matcher,
+        issuer: &Matcher,
     ) -> Result<Self, VerifyError> {
-        self.roots.push(load::keyless_root(name, trusted_root, &identity, &issuer, false)?);
+        self.roots.push(load::keyless_root(
+            name,
+            trusted_root,
+            identity,
+            issuer,
+            false,
+        )?);
         Ok(self)
     }
 
@@ -101,7 +117,9 @@ impl Verifier {
 
     fn engine(self) -> Result<(provenance_verify::Verifier, Limits), VerifyError> {
         let limits = self.limits;
-        let mut v = provenance_verify::Verifier::new(self.roots)?.with_overrides(self.expectations).with_limits(limits);
+        let mut v = provenance_verify::Verifier::new(self.roots)?
+            .with_overrides(self.expectations)
+            .with_limits(limits);
         if let Some(p) = self.policy {
             v = v.with_patterns(p.artifacts);
             if let Some(d) = p.defaults {
@@ -117,9 +135,16 @@ impl Verifier {
     ///
     /// # Errors
     /// No root of trust, no artifact, unreadable files, exceeded limits.
-    pub fn verify_files(self, artifacts: &[&str], attestations: &[&Path]) -> Result<Report, VerifyError> {
+    pub fn verify_files(
+        self,
+        artifacts: &[&str],
+        attestations: &[&Path],
+    ) -> Result<Report, VerifyError> {
         let (engine, limits) = self.engine()?;
-        let artifacts = artifacts.iter().map(|a| load::artifact(a)).collect::<Result<Vec<_>, _>>()?;
+        let artifacts = artifacts
+            .iter()
+            .map(|a| load::artifact(a))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut set = AttestationSet::new();
         for path in attestations {
             set.add_file(path, &limits)?;
@@ -139,7 +164,12 @@ impl Verifier {
     ///
     /// # Errors
     /// No root of trust, or no artifact.
-    pub fn verify(self, artifacts: &[Artifact], attestations: &AttestationSet, now: OffsetDateTime) -> Result<Report, VerifyError> {
+    pub fn verify(
+        self,
+        artifacts: &[Artifact],
+        attestations: &AttestationSet,
+        now: OffsetDateTime,
+    ) -> Result<Report, VerifyError> {
         let (engine, _) = self.engine()?;
         engine.verify(artifacts, attestations, now)
     }
