@@ -272,18 +272,9 @@ impl DsseEnvelope {
     }
 }
 
-/// DSSE v1 pre-authentication encoding.
+/// DSSE v1 pre-authentication encoding (from `provenance-dsse`).
 pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len() + payload_type.len() + 32);
-    out.extend_from_slice(b"DSSEv1 ");
-    out.extend_from_slice(payload_type.len().to_string().as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(payload_type.as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(payload.len().to_string().as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(payload);
-    out
+    provenance_dsse::pae(payload_type, payload)
 }
 
 /// What the bundle signs.

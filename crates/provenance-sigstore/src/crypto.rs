@@ -282,6 +282,38 @@ impl PublicKey {
     }
 }
 
+/// A Sigstore key (Fulcio leaf or given public key) as a `provenance-dsse` verification key,
+/// its id the hex SHA-256 of the DER `SubjectPublicKeyInfo` (the `provenance-keys` convention).
+pub(crate) struct DsseKey<'a> {
+    id: provenance_dsse::KeyId,
+    key: &'a PublicKey,
+}
+
+impl<'a> DsseKey<'a> {
+    pub(crate) fn new(key: &'a PublicKey) -> Result<Self> {
+        let id = hex::encode(sha256(key.spki_der()));
+        let id = provenance_dsse::KeyId::try_from(id)
+            .map_err(|e| crate::error::malformed("key id", e.to_string()))?;
+        Ok(Self { id, key })
+    }
+}
+
+impl provenance_dsse::VerificationKey for DsseKey<'_> {
+    fn key_id(&self) -> &provenance_dsse::KeyId {
+        &self.id
+    }
+
+    fn verify(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> std::result::Result<(), provenance_dsse::InvalidSignature> {
+        self.key
+            .verify(message, signature, "DSSE envelope")
+            .map_err(|_| provenance_dsse::InvalidSignature)
+    }
+}
+
 fn ring_ok(
     alg: &'static dyn rs::VerificationAlgorithm,
     key: &[u8],

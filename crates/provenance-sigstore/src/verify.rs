@@ -107,6 +107,9 @@ pub struct VerifiedBundle {
     /// Whether a transparency log inclusion was verified (false only for legacy inputs
     /// accepted with [`Transparency::InsecureIgnore`]).
     pub tlog_verified: bool,
+    /// For DSSE content: the `provenance-dsse` verification result (the same payload bytes
+    /// and payload type as [`VerifiedBundle::content`], with the signing key's id).
+    pub dsse: Option<provenance_dsse::Verified>,
 }
 
 /// Verifies bundles against a trusted root and a signer policy.
@@ -171,7 +174,7 @@ impl Verifier {
     ) -> Result<VerifiedBundle> {
         let mut checks = Vec::new();
         let (key, leaf) = self.material(bundle)?;
-        let (content, signature) = verify_content(bundle, key, artifact, &mut checks)?;
+        let (content, dsse, signature) = verify_content(bundle, key, artifact, &mut checks)?;
         let pae_bytes = match bundle.content() {
             Content::Dsse(env) => env.pae(),
             Content::MessageSignature { .. } => Vec::new(),
@@ -212,6 +215,7 @@ impl Verifier {
             signing_time,
             checks,
             tlog_verified: !bundle.tlog_entries.is_empty(),
+            dsse,
         })
     }
 
@@ -477,10 +481,9 @@ impl Verifier {
             ))?;
         let leaf = Certificate::from_der(&crate::crypto::pem_decode(pem, "CERTIFICATE")?)?;
         let mut checks = Vec::new();
-        leaf.public_key()
-            .verify(&env.pae(), &env.signature, "DSSE envelope")?;
+        let verified = verify_dsse(&env, leaf.public_key())?;
         checks.push(Check::Signature);
-        check_artifact_subject(&env.payload, artifact, &mut checks)?;
+        check_artifact_subject(verified.payload(), artifact, &mut checks)?;
         let (issuer, _) = self.verify_chain(&leaf, leaf.not_before())?;
         let sct_time = crate::sct::verify_scts(&leaf, &issuer, &self.root)?;
         if sct_time < leaf.not_before() || sct_time > leaf.not_after() {
@@ -501,13 +504,14 @@ impl Verifier {
         }
         Ok(VerifiedBundle {
             content: VerifiedContent::Dsse {
-                payload_type: env.payload_type,
-                payload: env.payload,
+                payload_type: verified.payload_type().as_str().to_owned(),
+                payload: verified.payload().to_vec(),
             },
             identity: Some(identity),
             signing_time: sct_time,
             checks,
             tlog_verified: false,
+            dsse: Some(verified),
         })
     }
 
@@ -610,13 +614,38 @@ impl Verifier {
     }
 }
 
+/// Verifies the envelope with `provenance-dsse` (one key, threshold one). The payload type is
+/// returned, not judged: which payload types are acceptable is the caller's policy.
+fn verify_dsse(
+    env: &crate::bundle::DsseEnvelope,
+    key: &PublicKey,
+) -> Result<provenance_dsse::Verified> {
+    let payload_type = provenance_dsse::PayloadType::try_from(env.payload_type.clone())
+        .map_err(|e| crate::error::malformed("dsseEnvelope.payloadType", e.to_string()))?;
+    let envelope = provenance_dsse::Envelope::from_parts(
+        payload_type.clone(),
+        env.payload.clone(),
+        vec![provenance_dsse::Signature::new(None, env.signature.clone())],
+        &provenance_dsse::Limits::default(),
+    )
+    .map_err(|e| crate::error::malformed("dsseEnvelope", e.to_string()))?;
+    let dsse_key = crate::crypto::DsseKey::new(key)?;
+    envelope
+        .verify(
+            &provenance_dsse::PayloadTypePolicy::Exact(payload_type),
+            &[&dsse_key],
+            provenance_dsse::Threshold::default(),
+        )
+        .map_err(|_| Error::InvalidSignature("DSSE envelope"))
+}
+
 /// Checks the signature over the content and the artifact binding.
 fn verify_content<'b>(
     bundle: &'b Bundle,
     key: &PublicKey,
     artifact: Artifact<'_>,
     checks: &mut Vec<Check>,
-) -> Result<(VerifiedContent, &'b [u8])> {
+) -> Result<(VerifiedContent, Option<provenance_dsse::Verified>, &'b [u8])> {
     match bundle.content() {
         Content::MessageSignature {
             digest: hint,
@@ -655,18 +684,19 @@ fn verify_content<'b>(
                     algorithm: alg,
                     digest,
                 },
+                None,
                 signature.as_slice(),
             ))
         }
         Content::Dsse(env) => {
-            key.verify(&env.pae(), &env.signature, "DSSE envelope")?;
+            let verified = verify_dsse(env, key)?;
             checks.push(Check::Signature);
-            check_artifact_subject(&env.payload, artifact, checks)?;
+            check_artifact_subject(verified.payload(), artifact, checks)?;
             let content = VerifiedContent::Dsse {
-                payload_type: env.payload_type.clone(),
-                payload: env.payload.clone(),
+                payload_type: verified.payload_type().as_str().to_owned(),
+                payload: verified.payload().to_vec(),
             };
-            Ok((content, env.signature.as_slice()))
+            Ok((content, Some(verified), env.signature.as_slice()))
         }
     }
 }

@@ -264,6 +264,8 @@ fn legacy_envelope_requires_explicit_insecure_ignore_tlog() {
     let v = insecure.verify_legacy_envelope(&json, artifact).unwrap();
     assert!(!v.tlog_verified);
     assert_eq!(v.identity.unwrap().san, san);
+    let dsse = v.dsse.as_ref().expect("provenance-dsse result");
+    assert_eq!(dsse.key_ids().len(), 1);
     let VerifiedContent::Dsse { payload_type, .. } = v.content else {
         panic!("DSSE expected")
     };
