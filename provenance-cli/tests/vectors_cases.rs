@@ -1,7 +1,12 @@
 //! End-to-end: every PASS/FAIL row of `test-vectors/third-party/CASES.tsv` (the shared
 //! third-party case table, copied verbatim) through `provenance verify`, its columns mapped
 //! one to one onto flags. Every PASS must exit 0, every FAIL must exit non-zero.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,10 +17,17 @@ fn third_party() -> PathBuf {
 
 /// `[predicateType A]` or `[predicateType A, B]` in the note.
 fn predicate_types(note: &str) -> Vec<String> {
-    let Some(start) = note.find("[predicateType ") else { return Vec::new() };
+    let Some(start) = note.find("[predicateType ") else {
+        return Vec::new();
+    };
     let rest = &note[start + "[predicateType ".len()..];
-    let Some(end) = rest.find(']') else { return Vec::new() };
-    rest[..end].split(", ").map(|s| s.trim().trim_matches('"').to_owned()).collect()
+    let Some(end) = rest.find(']') else {
+        return Vec::new();
+    };
+    rest[..end]
+        .split(", ")
+        .map(|s| s.trim().trim_matches('"').to_owned())
+        .collect()
 }
 
 #[test]
@@ -27,8 +39,21 @@ fn third_party_cases() {
     assert_eq!(
         header,
         [
-            "case_id", "kind", "attestation", "artifact", "trusted_root", "key", "identity", "identity_regexp",
-            "issuer", "source_uri", "source_tag", "source_branch", "builder_id", "expected", "note"
+            "case_id",
+            "kind",
+            "attestation",
+            "artifact",
+            "trusted_root",
+            "key",
+            "identity",
+            "identity_regexp",
+            "issuer",
+            "source_uri",
+            "source_tag",
+            "source_branch",
+            "builder_id",
+            "expected",
+            "note"
         ]
     );
     let (mut passed, mut failed, mut missing, mut skipped) = (0, 0, Vec::new(), 0);
@@ -69,7 +94,12 @@ fn third_party_cases() {
                 issuer => cmd.args(["--certificate-oidc-issuer", issuer]),
             };
         }
-        for (flag, i) in [("--source-uri", 9), ("--source-tag", 10), ("--source-branch", 11), ("--builder-id", 12)] {
+        for (flag, i) in [
+            ("--source-uri", 9),
+            ("--source-tag", 10),
+            ("--source-branch", 11),
+            ("--builder-id", 12),
+        ] {
             if !col(i).is_empty() {
                 cmd.args([flag, col(i)]);
             }
@@ -101,9 +131,16 @@ fn third_party_cases() {
             ));
         }
     }
-    println!("{passed} passed, {failed} failed ({skipped} SKIP rows, {} rows with inputs not yet in test-vectors)", missing.len());
+    println!(
+        "{passed} passed, {failed} failed ({skipped} SKIP rows, {} rows with inputs not yet in test-vectors)",
+        missing.len()
+    );
     for m in &missing {
         println!("  missing input: {m}");
     }
-    assert!(wrong.is_empty(), "{passed} passed, {failed} failed:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{passed} passed, {failed} failed:\n{}",
+        wrong.join("\n")
+    );
 }

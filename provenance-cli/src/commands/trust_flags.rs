@@ -1,5 +1,9 @@
 //! Trust flags shared by `verify` and `trace`: public keys, a Sigstore trusted root and a
 //! keyless identity, and a policy file. Flags add roots to those the policy lists.
+#![expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap help text, shown verbatim"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -36,7 +40,11 @@ pub(crate) struct TrustFlags {
     pub(crate) certificate_identity_regexp: Option<String>,
 
     /// Keyless: the exact OIDC issuer.
-    #[arg(long, value_name = "S", conflicts_with = "certificate_oidc_issuer_regexp")]
+    #[arg(
+        long,
+        value_name = "S",
+        conflicts_with = "certificate_oidc_issuer_regexp"
+    )]
     pub(crate) certificate_oidc_issuer: Option<String>,
 
     /// Keyless: a regular expression the whole OIDC issuer must match.
@@ -71,28 +79,53 @@ impl TrustFlags {
 
     /// Reads the policy file, if one was given.
     pub(crate) fn load_policy(&self) -> anyhow::Result<Option<LoadedPolicy>> {
-        let Some(path) = &self.policy else { return Ok(None) };
-        let meta = std::fs::metadata(path).with_context(|| format!("cannot read the policy {}", path.display()))?;
+        let Some(path) = &self.policy else {
+            return Ok(None);
+        };
+        let meta = std::fs::metadata(path)
+            .with_context(|| format!("cannot read the policy {}", path.display()))?;
         if meta.len() > MAX_POLICY_BYTES {
-            anyhow::bail!("the policy {} is larger than {MAX_POLICY_BYTES} bytes", path.display());
+            anyhow::bail!(
+                "the policy {} is larger than {MAX_POLICY_BYTES} bytes",
+                path.display()
+            );
         }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read the policy {}", path.display()))?;
-        let text = std::str::from_utf8(&bytes).with_context(|| format!("the policy {} is not UTF-8", path.display()))?;
-        let policy = Policy::from_toml(text).with_context(|| format!("invalid policy {}", path.display()))?;
-        Ok(Some(LoadedPolicy { path: path.clone(), bytes, policy }))
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read the policy {}", path.display()))?;
+        let text = std::str::from_utf8(&bytes)
+            .with_context(|| format!("the policy {} is not UTF-8", path.display()))?;
+        let policy = Policy::from_toml(text)
+            .with_context(|| format!("invalid policy {}", path.display()))?;
+        Ok(Some(LoadedPolicy {
+            path: path.clone(),
+            bytes,
+            policy,
+        }))
     }
 
     /// The roots of trust: those of the policy, then `--key`, then the keyless identity.
     pub(crate) fn roots(&self, policy: Option<&LoadedPolicy>) -> anyhow::Result<Vec<TrustRoot>> {
         let mut roots = Vec::new();
         if let Some(p) = policy {
-            let base = p.path.parent().map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
-            roots.extend(load::policy_roots(&p.policy, &base).context("cannot load the policy's roots of trust")?);
+            let base = p
+                .path
+                .parent()
+                .map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
+            roots.extend(
+                load::policy_roots(&p.policy, &base)
+                    .context("cannot load the policy's roots of trust")?,
+            );
         }
         if !self.key.is_empty() {
             roots.push(
-                load::key_root("--key", &self.key, self.threshold, self.trusted_root.as_deref(), None)
-                    .context("cannot load --key")?,
+                load::key_root(
+                    "--key",
+                    &self.key,
+                    self.threshold,
+                    self.trusted_root.as_deref(),
+                    None,
+                )
+                .context("cannot load --key")?,
             );
         } else if self.threshold != 1 {
             anyhow::bail!("--threshold needs --key");
@@ -111,8 +144,14 @@ impl TrustFlags {
             )
             .context("keyless verification needs --certificate-oidc-issuer or --certificate-oidc-issuer-regexp")?;
             roots.push(
-                load::keyless_root("keyless", self.trusted_root.as_deref(), &identity, &issuer, self.insecure_ignore_tlog)
-                    .context("cannot set up keyless verification")?,
+                load::keyless_root(
+                    "keyless",
+                    self.trusted_root.as_deref(),
+                    &identity,
+                    &issuer,
+                    self.insecure_ignore_tlog,
+                )
+                .context("cannot set up keyless verification")?,
             );
         } else if self.trusted_root.is_some() && self.key.is_empty() {
             anyhow::bail!(

@@ -1,5 +1,9 @@
 //! `provenance verify`: artifacts against their attestations, the roots of trust and the
 //! expectations given; one verdict per artifact, exit 1 if any fails.
+#![expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap help text, shown verbatim"
+)]
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -128,7 +132,10 @@ pub(crate) struct Args {
 }
 
 /// Builds the verifier from trust flags, a policy and expectation flags.
-pub(crate) fn verifier(trust: &TrustFlags, expect: &ExpectFlags) -> anyhow::Result<(Verifier, Option<LoadedPolicy>)> {
+pub(crate) fn verifier(
+    trust: &TrustFlags,
+    expect: &ExpectFlags,
+) -> anyhow::Result<(Verifier, Option<LoadedPolicy>)> {
     let policy = trust.load_policy()?;
     let roots = trust.roots(policy.as_ref())?;
     let mut verifier = Verifier::new(roots)?.with_overrides(expect.expectations()?);
@@ -142,9 +149,15 @@ pub(crate) fn verifier(trust: &TrustFlags, expect: &ExpectFlags) -> anyhow::Resu
 }
 
 /// Runs `provenance verify`.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the command signature every subcommand shares"
+)]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     if args.artifacts.is_empty() {
-        anyhow::bail!("no artifact given: verifying nothing is refused (give ARTIFACT, sha256:HEX or sha512:HEX)");
+        anyhow::bail!(
+            "no artifact given: verifying nothing is refused (give ARTIFACT, sha256:HEX or sha512:HEX)"
+        );
     }
     let (verifier, policy) = verifier(&args.trust, &args.expect)?;
     let limits = Limits::DEFAULT;
@@ -155,7 +168,8 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .collect::<anyhow::Result<Vec<Artifact>>>()?;
     let mut set = AttestationSet::new();
     for path in &args.attestation {
-        set.add_file(path, &limits).with_context(|| format!("cannot read attestations from {}", path.display()))?;
+        set.add_file(path, &limits)
+            .with_context(|| format!("cannot read attestations from {}", path.display()))?;
     }
     if args.attestation.is_empty() {
         for a in &args.artifacts {
@@ -171,7 +185,10 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let now = OffsetDateTime::now_utc();
     let report = verifier.verify(&artifacts, &set, now)?;
     for r in &report.rejected {
-        ui.warn(format!("{}: not accepted by any root of trust: {}", r.origin, r.reason));
+        ui.warn(format!(
+            "{}: not accepted by any root of trust: {}",
+            r.origin, r.reason
+        ));
     }
     print_report(&report, args.format)?;
     if !report.passed() {
@@ -207,7 +224,10 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                         let by = a.trace.first().map(|t| {
                             let src = t.claimed.facts.source_repository.as_deref().unwrap_or("-");
                             let commit = t.claimed.facts.source_commit.as_deref().unwrap_or("-");
-                            format!(" (source {src} at {commit}, signed by {})", t.verified.signer.describe())
+                            format!(
+                                " (source {src} at {commit}, signed by {})",
+                                t.verified.signer.describe()
+                            )
                         });
                         writeln!(out, "PASS {}{}", a.name, by.unwrap_or_default())?;
                     }
@@ -215,7 +235,10 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                 }
             }
             for p in &report.unmatched_required_patterns {
-                writeln!(out, "FAIL policy pattern {p}: required, but no artifact matched it")?;
+                writeln!(
+                    out,
+                    "FAIL policy pattern {p}: required, but no artifact matched it"
+                )?;
             }
         }
     }
@@ -233,19 +256,26 @@ fn write_vsas(
     ui: &Ui,
 ) -> anyhow::Result<()> {
     let private = crate::commands::keys::load_private_key(key, ui)?;
-    let (policy_uri, policy_digest) = match policy {
-        Some(p) => {
-            let abs = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
-            (format!("file://{}", abs.display()), digest_of(&p.bytes)?)
-        }
-        None => {
-            // No policy file: the policy is the command line's expectations.
-            let described = format!("{:?}", args.expect);
-            ("urn:provenance:verify:command-line".to_owned(), digest_of(described.as_bytes())?)
-        }
+    let (policy_uri, policy_digest) = if let Some(p) = policy {
+        let abs = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
+        (format!("file://{}", abs.display()), digest_of(&p.bytes)?)
+    } else {
+        // No policy file: the policy is the command line's expectations.
+        let described = format!("{:?}", args.expect);
+        (
+            "urn:provenance:verify:command-line".to_owned(),
+            digest_of(described.as_bytes())?,
+        )
     };
-    let verifier_id = policy.and_then(|p| p.policy.verifier_id.clone()).unwrap_or_else(|| DEFAULT_VERIFIER_ID.to_owned());
-    let ctx = VsaContext { verifier_id: &verifier_id, time_verified: now, policy_uri: &policy_uri, policy_digest: &policy_digest };
+    let verifier_id = policy
+        .and_then(|p| p.policy.verifier_id.clone())
+        .unwrap_or_else(|| DEFAULT_VERIFIER_ID.to_owned());
+    let ctx = VsaContext {
+        verifier_id: &verifier_id,
+        time_verified: now,
+        policy_uri: &policy_uri,
+        policy_digest: &policy_digest,
+    };
     let mut lines = String::new();
     for a in &report.artifacts {
         let statement = vsa_statement(a, &ctx)?;
@@ -258,5 +288,8 @@ fn write_vsas(
 }
 
 fn digest_of(bytes: &[u8]) -> anyhow::Result<DigestSet> {
-    Ok(provenance::digest::hash_bytes(bytes, &[provenance::digest::Algorithm::Sha256])?)
+    Ok(provenance::digest::hash_bytes(
+        bytes,
+        &[provenance::digest::Algorithm::Sha256],
+    )?)
 }
