@@ -67,7 +67,7 @@ pub enum Error {
     },
 
     /// The envelope's `payloadType` is not the one the caller expects.
-    #[error("unexpected DSSE payloadType {actual:?} (expected {expected})")]
+    #[error("unexpected DSSE payloadType \"{actual}\" (expected {expected})")]
     PayloadTypeMismatch {
         /// What the caller accepts.
         expected: String,

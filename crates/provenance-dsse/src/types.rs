@@ -133,14 +133,14 @@ impl From<PayloadType> for PayloadTypePolicy {
 impl fmt::Display for PayloadTypePolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Exact(t) => write!(f, "{t:?}"),
+            Self::Exact(t) => write!(f, "\"{t}\""),
             Self::AnyOf(list) => {
                 f.write_str("one of ")?;
                 for (i, t) in list.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{t:?}")?;
+                    write!(f, "\"{t}\"")?;
                 }
                 Ok(())
             }
