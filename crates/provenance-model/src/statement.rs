@@ -142,6 +142,11 @@ static EMPTY_PREDICATE: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 impl Statement {
     /// A v1 Statement about `subjects` carrying `predicate`.
     ///
+    /// Verifiers with default limits (this crate's, sigstore-go's) refuse statements with more
+    /// than [`Limits::DEFAULT_MAX_SUBJECTS`] subjects or more than
+    /// [`Limits::DEFAULT_MAX_DIGESTS_PER_DESCRIPTOR`] digests per subject; split larger sets
+    /// over several statements.
+    ///
     /// # Errors
     /// [`Error::Empty`] without subjects, [`Error::SubjectDigestMissing`] for a subject
     /// without digest, [`Error::Serialize`] if the predicate cannot be written as JSON.

@@ -121,6 +121,7 @@ fn emitted_slsa_statement_matches_the_schemas() {
     let value: Value = serde_json::from_slice(&st.to_json_bytes().unwrap()).unwrap();
     assert_valid("in-toto-statement-v1.schema.json", &value);
     assert_valid("slsa-provenance-v1.schema.json", &value["predicate"]);
+    assert_valid("slsa-provenance-v1-statement.schema.json", &value);
     // and it reads back to the same thing
     let back = Statement::from_slice(&st.to_json_bytes().unwrap(), &Limits::default()).unwrap();
     assert_eq!(back, st);
@@ -237,6 +238,16 @@ fn dsse_envelope_schema() {
 #[test]
 fn schemas_reject_look_alikes() {
     let mut value: Value = serde_json::from_slice(&github_like().to_json_bytes().unwrap()).unwrap();
+    let mut look_alike = value.clone();
+    look_alike["predicateType"] = json!("https://slsa.dev/provenance/v1.0");
+    assert_valid("in-toto-statement-v1.schema.json", &look_alike);
+    assert_invalid("slsa-provenance-v1-statement.schema.json", &look_alike);
+    let mut no_builder = value.clone();
+    no_builder["predicate"]["runDetails"]
+        .as_object_mut()
+        .unwrap()
+        .remove("builder");
+    assert_invalid("slsa-provenance-v1-statement.schema.json", &no_builder);
     value["_type"] = json!("https://in-toto.io/Link/v1");
     assert_invalid("in-toto-statement-v1.schema.json", &value);
     let mut predicate = serde_json::to_value(github_like().predicate_json()).unwrap();
