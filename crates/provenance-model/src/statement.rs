@@ -95,6 +95,18 @@ impl PredicateKind {
             _ => Self::Other,
         }
     }
+
+    /// Whether `predicate_type` looks like SLSA provenance without being exactly v1 or v0.2
+    /// (`https://slsa.dev/provenance/v1.0` from witness, `.../v1.0?draft`, `.../v1-rc1`,
+    /// `.../v0.1`, a trailing slash ...): worth a precise message when a verifier refuses it.
+    pub fn is_slsa_look_alike(predicate_type: &str) -> bool {
+        Self::of(predicate_type) == Self::Other
+            && predicate_type
+                .to_ascii_lowercase()
+                .trim_start_matches("http://")
+                .trim_start_matches("https://")
+                .starts_with("slsa.dev/provenance")
+    }
 }
 
 /// An in-toto [Statement](https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md):
@@ -523,5 +535,22 @@ mod tests {
             PredicateKind::of(SLSA_PROVENANCE_V1),
             PredicateKind::SlsaProvenanceV1
         );
+        for look_alike in [
+            "https://slsa.dev/provenance/v1.0",
+            "https://slsa.dev/provenance/v1.0?draft",
+            "https://slsa.dev/provenance/v1/",
+            "http://slsa.dev/provenance/v1",
+            "https://SLSA.dev/provenance/v0.1",
+        ] {
+            assert!(
+                PredicateKind::is_slsa_look_alike(look_alike),
+                "{look_alike}"
+            );
+        }
+        assert!(!PredicateKind::is_slsa_look_alike(SLSA_PROVENANCE_V1));
+        assert!(!PredicateKind::is_slsa_look_alike(SLSA_PROVENANCE_V02));
+        assert!(!PredicateKind::is_slsa_look_alike(
+            "https://example.com/provenance"
+        ));
     }
 }
