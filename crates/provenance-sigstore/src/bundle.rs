@@ -327,6 +327,10 @@ pub struct Bundle {
     pub(crate) timestamps: Vec<Vec<u8>>,
 }
 
+pub(crate) fn check_size(bytes: &[u8]) -> Result<()> {
+    limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())
+}
+
 fn limit(what: &'static str, limit: usize, actual: usize) -> Result<()> {
     if actual > limit {
         Err(Error::LimitExceeded {

@@ -6,6 +6,7 @@ mod cert;
 mod crypto;
 mod der;
 mod error;
+mod formats;
 mod policy;
 mod sct;
 mod tlog;

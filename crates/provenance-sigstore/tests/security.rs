@@ -382,3 +382,97 @@ fn malformed_bundles_are_errors() {
         Err(Error::TlogBodyMismatch(_))
     ));
 }
+
+/// PEP 740 attestations and `PyPI` provenance objects carry the same material as a v0.3 DSSE
+/// bundle; built here from a real DSSE bundle, they verify, and tampering fails.
+#[test]
+fn pep740_attestation_and_pypi_provenance() {
+    let b = conformance("happy-path-intoto-in-dsse-v3");
+    let vm = &b["verificationMaterial"];
+    let att = serde_json::json!({
+        "version": 1,
+        "verification_material": {
+            "certificate": vm["certificate"]["rawBytes"],
+            "transparency_entries": vm["tlogEntries"],
+        },
+        "envelope": {
+            "statement": b["dsseEnvelope"]["payload"],
+            "signature": b["dsseEnvelope"]["signatures"][0]["sig"],
+        }
+    });
+    let bundle = Bundle::from_pep740_attestation(&serde_json::to_vec(&att).unwrap()).unwrap();
+    let v = keyless(&prod())
+        .verify(&bundle, Artifact::None, NOW)
+        .unwrap();
+    assert!(matches!(v.content, VerifiedContent::Dsse { .. }));
+    let prov = serde_json::json!({"version": 1, "attestation_bundles": [{"publisher": {"kind": "GitHub"}, "attestations": [att]}]});
+    let bundles = Bundle::from_pypi_provenance(&serde_json::to_vec(&prov).unwrap()).unwrap();
+    assert_eq!(bundles.len(), 1);
+    let mut bad = att.clone();
+    bad["envelope"]["statement"] = "e30=".into();
+    let bundle = Bundle::from_pep740_attestation(&serde_json::to_vec(&bad).unwrap()).unwrap();
+    assert!(matches!(
+        keyless(&prod()).verify(&bundle, Artifact::None, NOW),
+        Err(Error::InvalidSignature(_))
+    ));
+}
+
+/// cosign's pre-v3 `--bundle` file (signature + cert + SET) verifies as a v0.1 bundle; its
+/// SET binds the entry, so a different signature fails.
+#[test]
+fn cosign_legacy_bundle() {
+    let b = conformance("happy-path-v0.1");
+    let entry = &b["verificationMaterial"]["tlogEntries"][0];
+    let cert_der = b["verificationMaterial"]["x509CertificateChain"]["certificates"][0]["rawBytes"]
+        .as_str()
+        .unwrap();
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{cert_der}\n-----END CERTIFICATE-----\n");
+    let log_id = provenance_sigstore_test_b64(entry["logId"]["keyId"].as_str().unwrap());
+    let cosign = serde_json::json!({
+        "base64Signature": b["messageSignature"]["signature"],
+        "cert": base64_std(pem.as_bytes()),
+        "rekorBundle": {
+            "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+            "Payload": {
+                "body": entry["canonicalizedBody"],
+                "integratedTime": entry["integratedTime"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logIndex": entry["logIndex"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logID": hex::encode(log_id),
+            }
+        }
+    });
+    let bundle = Bundle::from_cosign_bundle(&serde_json::to_vec(&cosign).unwrap()).unwrap();
+    let v = keyless(&prod())
+        .verify(&bundle, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+    assert!(
+        v.checks
+            .contains(&provenance_sigstore::Check::SignedEntryTimestamp)
+    );
+    assert!(
+        !v.checks
+            .contains(&provenance_sigstore::Check::InclusionProof)
+    );
+    let mut bad = cosign.clone();
+    bad["base64Signature"] =
+        conformance("happy-path-v0.3")["messageSignature"]["signature"].clone();
+    let bundle = Bundle::from_cosign_bundle(&serde_json::to_vec(&bad).unwrap()).unwrap();
+    let r = keyless(&prod()).verify(&bundle, Artifact::Bytes(&a_txt()), NOW);
+    assert!(
+        matches!(
+            r,
+            Err(Error::InvalidSignature(_) | Error::TlogBodyMismatch(_))
+        ),
+        "{r:?}"
+    );
+}
+
+fn provenance_sigstore_test_b64(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+
+fn base64_std(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
