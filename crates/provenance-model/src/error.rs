@@ -292,15 +292,6 @@ pub enum Error {
         /// The value found.
         value: String,
     },
-    /// A value given to a builder cannot be represented (e.g. an extension field that
-    /// collides with a field of the format).
-    #[error("{path}: {reason}")]
-    InvalidValue {
-        /// The field.
-        path: FieldPath,
-        /// What is wrong.
-        reason: &'static str,
-    },
     /// Serialising to JSON failed (only possible with non-JSON-representable values).
     #[error("cannot write JSON: {source}")]
     Serialize {
@@ -316,6 +307,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_is_thread_safe_and_static() {
+        fn check<T: Send + Sync + 'static + std::error::Error>() {}
+        check::<Error>();
+    }
 
     #[test]
     fn paths_render_like_jq() {
