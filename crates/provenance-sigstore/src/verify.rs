@@ -255,11 +255,12 @@ impl Verifier {
         }
         let mut times = Vec::new();
         let mut v2_logs = Vec::new();
+        let mut unsigned_logs = Vec::new();
         for entry in &bundle.tlog_entries {
             match self.verify_entry(bundle.version(), entry, binding, checks)? {
                 EntryTime::Integrated(t) => times.push(t),
                 EntryTime::NeedsTimestamp(logs) => v2_logs.push(logs),
-                EntryTime::Unsigned => {}
+                EntryTime::Unsigned(logs) => unsigned_logs.push(logs),
             }
         }
         let mut tsa_times = Vec::new();
@@ -286,6 +287,23 @@ impl Verifier {
             if !valid {
                 return Err(Error::UntrustedLog {
                     log_id: String::from("(Rekor v2)"),
+                    detail: " at the timestamp time".into(),
+                });
+            }
+        }
+        for logs in unsigned_logs {
+            if tsa_times.is_empty() {
+                continue; // no time from this entry; another must supply one
+            }
+            let valid = logs.iter().any(|l| {
+                let log = self.root.tlogs().get(*l);
+                tsa_times
+                    .iter()
+                    .any(|t| log.is_some_and(|log| log.valid_at(*t)))
+            });
+            if !valid {
+                return Err(Error::UntrustedLog {
+                    log_id: String::from("(inclusion-proven entry)"),
                     detail: " at the timestamp time".into(),
                 });
             }
@@ -371,7 +389,7 @@ impl Verifier {
         let mut time = if rekor_v2 {
             EntryTime::NeedsTimestamp(logs.clone())
         } else {
-            EntryTime::Unsigned
+            EntryTime::Unsigned(Vec::new())
         };
         let mut last = None;
         let mut ok_logs = Vec::new();
@@ -439,8 +457,10 @@ impl Verifier {
                 checks.push(Check::Checkpoint);
             }
         }
-        if let EntryTime::NeedsTimestamp(_) = time {
-            time = EntryTime::NeedsTimestamp(ok_logs);
+        match time {
+            EntryTime::NeedsTimestamp(_) => time = EntryTime::NeedsTimestamp(ok_logs),
+            EntryTime::Unsigned(_) => time = EntryTime::Unsigned(ok_logs),
+            EntryTime::Integrated(_) => {}
         }
         Ok(time)
     }
@@ -675,6 +695,11 @@ fn verify_content<'b>(
                 Artifact::Bytes(b) if !key.is_ecdsa() => {
                     key.verify(b, signature, "message signature")?;
                 }
+                _ if !key.is_ecdsa() => {
+                    return Err(Error::ArtifactMismatch(
+                        "this key type signs the artifact itself: give the artifact, not its digest",
+                    ));
+                }
                 _ => key.verify_prehashed(&digest, signature, "message signature")?,
             }
             checks.push(Check::Signature);
@@ -721,10 +746,15 @@ fn check_artifact_subject(
     Ok(())
 }
 
+/// What a verified log entry contributes to the signing time.
 enum EntryTime {
+    /// A SET-verified Rekor v1 integrated time.
     Integrated(i64),
+    /// A Rekor v2 entry: needs a timestamp, at which one of these logs must be valid.
     NeedsTimestamp(Vec<usize>),
-    Unsigned,
+    /// A Rekor v1 entry proven only by inclusion (its integrated time is unsigned): one of
+    /// these logs must be valid at a verified timestamp, if there is one.
+    Unsigned(Vec<usize>),
 }
 
 /// With an artifact given for a DSSE bundle: some in-toto subject must carry its digest.
