@@ -38,11 +38,18 @@ pub enum Artifact<'a> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Transparency {
-    /// Every input must be proven in a transparency log (default).
+    /// Every input must be proven in a transparency log (default): key-based bundles need a
+    /// log entry; keyless bundles need one too, unless their CA's trusted-root instance has no
+    /// logs (then an RFC 3161 timestamp).
     #[default]
     Required,
-    /// INSECURE: accept inputs whose log entry cannot be checked offline (legacy
-    /// slsa-github-generator envelopes with an embedded certificate). The result says so.
+    /// Log entries present are verified, but a key-based bundle may carry none (the given
+    /// key alone is trusted, exactly as for a bare DSSE envelope signed with it, such as the
+    /// offline v0.3 bundles `attest` writes). Keyless bundles are unaffected.
+    OptionalForKeys,
+    /// INSECURE: as [`Transparency::OptionalForKeys`], and also accept keyless inputs whose
+    /// log entry cannot be checked offline (legacy slsa-github-generator envelopes with an
+    /// embedded certificate). The result says so (`tlog_verified: false`).
     InsecureIgnore,
 }
 
@@ -100,8 +107,13 @@ pub struct VerifiedBundle {
     pub content: VerifiedContent,
     /// The signer identity (keyless only).
     pub identity: Option<SignerIdentity>,
-    /// The earliest verified signing time (Unix seconds).
+    /// The earliest verified signing time (Unix seconds); 0 only when no time was verified
+    /// (a key-based bundle without log entries or timestamps, see
+    /// [`Transparency::OptionalForKeys`]).
     pub signing_time: i64,
+    /// Every verified time (SET-verified integrated times, RFC 3161 timestamps; for legacy
+    /// envelopes the SCT time).
+    pub verified_times: Vec<i64>,
     /// Checks done, in order.
     pub checks: Vec<Check>,
     /// Whether a transparency log inclusion was verified (false only for legacy inputs
@@ -140,7 +152,7 @@ impl Verifier {
         }
     }
 
-    /// Sets the transparency requirement (affects only legacy envelopes).
+    /// Sets the transparency requirement (see [`Transparency`]).
     #[must_use]
     pub fn with_transparency(mut self, t: Transparency) -> Self {
         self.transparency = t;
@@ -198,10 +210,17 @@ impl Verifier {
                 },
             },
         };
-        let times = self.verified_times(bundle, &binding, now, &mut checks)?;
+        let key_only = leaf.is_none()
+            && bundle.tlog_entries.is_empty()
+            && self.transparency != Transparency::Required;
+        let times = if key_only && bundle.timestamps.is_empty() {
+            Vec::new()
+        } else {
+            self.verified_times(bundle, &binding, now, &mut checks)?
+        };
         let identity = match leaf {
             Some(leaf) => Some(self.verify_certificate(leaf, &times, bundle, &mut checks)?),
-            None if bundle.tlog_entries.is_empty() => {
+            None if bundle.tlog_entries.is_empty() && !key_only => {
                 return Err(Error::MissingInclusionProof(
                     "the bundle has no transparency log entry",
                 ));
@@ -213,6 +232,7 @@ impl Verifier {
             content,
             identity,
             signing_time,
+            verified_times: times,
             checks,
             tlog_verified: !bundle.tlog_entries.is_empty(),
             dsse,
@@ -529,6 +549,7 @@ impl Verifier {
             },
             identity: Some(identity),
             signing_time: sct_time,
+            verified_times: vec![sct_time],
             checks,
             tlog_verified: false,
             dsse: Some(verified),

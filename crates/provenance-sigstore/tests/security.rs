@@ -476,3 +476,83 @@ fn base64_std(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(b)
 }
+
+/// What `attest` writes: a v0.3 bundle with `publicKey` material, a DSSE envelope and no log
+/// entry. Verified with the key only when the caller allows log-less key bundles.
+#[test]
+fn key_bundle_without_log_entries() {
+    use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair as _};
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+    let mut spki = hex::decode("3059301306072a8648ce3d020106082a8648ce3d030107034200").unwrap();
+    spki.extend_from_slice(pair.public_key().as_ref());
+    let key = provenance_sigstore::PublicKey::from_spki_der(&spki).unwrap();
+    let payload = br#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"00"}}],"predicateType":"x","predicate":{}}"#;
+    let pae = format!("DSSEv1 28 application/vnd.in-toto+json {} ", payload.len());
+    let message = [pae.as_bytes(), payload].concat();
+    let sig = pair.sign(&rng, &message).unwrap();
+    let bundle = Bundle::new_v03_dsse_with_public_key(
+        "application/vnd.in-toto+json",
+        payload,
+        sig.as_ref(),
+        None,
+        Some("k1"),
+    )
+    .unwrap();
+    let again = Bundle::from_json(&bundle.to_json().unwrap()).unwrap();
+    let root = TrustedRoot::public_good().unwrap();
+    let strict = Verifier::new(root.clone(), SignerPolicy::Key(key.clone()));
+    assert!(matches!(
+        strict.verify(&again, Artifact::None, NOW),
+        Err(Error::MissingInclusionProof(_))
+    ));
+    let relaxed = strict.with_transparency(Transparency::OptionalForKeys);
+    let v = relaxed.verify(&again, Artifact::None, NOW).unwrap();
+    assert!(!v.tlog_verified && v.verified_times.is_empty() && v.identity.is_none());
+    assert_eq!(v.dsse.unwrap().payload(), payload);
+    // another key fails; a keyless policy refuses a key bundle
+    let other = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+    let other =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, other.as_ref(), &rng).unwrap();
+    let mut spki2 = hex::decode("3059301306072a8648ce3d020106082a8648ce3d030107034200").unwrap();
+    spki2.extend_from_slice(other.public_key().as_ref());
+    let key2 = provenance_sigstore::PublicKey::from_spki_der(&spki2).unwrap();
+    let wrong = Verifier::new(root.clone(), SignerPolicy::Key(key2))
+        .with_transparency(Transparency::OptionalForKeys);
+    assert!(matches!(
+        wrong.verify(&again, Artifact::None, NOW),
+        Err(Error::InvalidSignature(_))
+    ));
+    let keyless = Verifier::new(
+        root,
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::regex(".*").unwrap(),
+            Matcher::regex(".*").unwrap(),
+        )),
+    )
+    .with_transparency(Transparency::InsecureIgnore);
+    assert!(matches!(
+        keyless.verify(&again, Artifact::None, NOW),
+        Err(Error::KeyMismatch(_))
+    ));
+}
+
+/// A keyless bundle stripped of its log entries stays refused even when log-less key bundles
+/// are allowed.
+#[test]
+fn optional_for_keys_does_not_relax_keyless() {
+    let mut bundle = conformance("happy-path-v0.3");
+    bundle["verificationMaterial"]
+        .as_object_mut()
+        .unwrap()
+        .remove("tlogEntries");
+    let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    for t in [Transparency::OptionalForKeys, Transparency::InsecureIgnore] {
+        let r = keyless(&prod())
+            .with_transparency(t)
+            .verify(&b, Artifact::Bytes(&a_txt()), NOW);
+        assert!(matches!(r, Err(Error::MissingInclusionProof(_))), "{r:?}");
+    }
+}
