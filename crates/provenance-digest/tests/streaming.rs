@@ -1,5 +1,12 @@
 //! Streaming hashing: every path (inline, pipeline, several algorithms) gives the one-shot answer.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "test helpers: a failure is a test failure"
+)]
+
 use std::io::{self, Read, Write as _};
 use std::sync::Mutex;
 

@@ -1,5 +1,12 @@
 //! Trees: order, links, special files, parallelism, dirHash against the spec's shell definition.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "test helpers: a failure is a test failure"
+)]
+
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::Command;

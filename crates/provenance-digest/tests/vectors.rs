@@ -1,5 +1,12 @@
 //! Data-driven known-answer tests over `test-vectors/digest/*/expected.json`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "test helpers: a failure is a test failure"
+)]
+
 use std::path::{Path, PathBuf};
 
 use provenance_digest::{Algorithm, GitObjectFormat, Hasher, git_blob_file};
@@ -51,7 +58,7 @@ fn check_tree_case(case: &Path, expected: &Value) -> Result<(), String> {
                     .map(|s| s.get("sha256").unwrap().to_owned());
                 (
                     e.path.to_string_lossy().into_owned(),
-                    sha.unwrap_or_else(|e| e.to_string()),
+                    sha.unwrap_or_else(|e| ToString::to_string(&e)),
                 )
             })
             .collect();
