@@ -197,14 +197,19 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                     limit: max,
                 }));
             }
-            state.path.borrow_mut().push(Seg::Key(key.clone()));
+            let ctx = self.ctx.child(&key);
+            // The key lives on the path stack while its value is read (no copy), then moves
+            // into the map.
+            state.path.borrow_mut().push(Seg::Key(key));
             let value = access.next_value_seed(ValueSeed {
                 state,
-                ctx: self.ctx.child(&key),
+                ctx,
                 depth: self.depth + 1,
             });
-            state.path.borrow_mut().pop();
-            out.insert(key, value?);
+            let popped = state.path.borrow_mut().pop();
+            if let Some(Seg::Key(key)) = popped {
+                out.insert(key, value?);
+            }
         }
         Ok(Value::Object(out))
     }
