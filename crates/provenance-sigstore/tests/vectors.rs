@@ -131,7 +131,9 @@ fn run(case: &Case) -> Result<usize, Error> {
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
             .collect()
     };
-    if case.attestation.starts_with("slsa-verifier/npm/") {
+    let is_npm_doc = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v.get("attestations").is_some());
+    if is_npm_doc {
         // npm attestations file: verify its keyless provenance bundle(s); the publish
         // attestation is signed by the npm registry key, which is not stored here.
         let mut n = 0;
