@@ -238,3 +238,50 @@ fn chain_links(chain: &[Certificate]) -> bool {
         _ => true,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::TrustedRoot;
+
+    fn vector(path: &str) -> Vec<u8> {
+        let base = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../test-vectors/third-party/sigstore-conformance/assets/bundle-verify/"
+        );
+        std::fs::read(format!("{base}{path}")).unwrap()
+    }
+
+    /// GHSA-5qp5-ph6r-qj9f: only a certificate whose sole, critical EKU is id-kp-timeStamping
+    /// may sign timestamps. A Fulcio code-signing leaf may not.
+    #[test]
+    fn tsa_leaf_needs_sole_critical_timestamping_eku() {
+        let root = TrustedRoot::from_json(&vector("rekor2-happy-path/trusted_root.json")).unwrap();
+        let tsa_leaf = root
+            .timestamp_authorities()
+            .first()
+            .unwrap()
+            .chain()
+            .first()
+            .unwrap();
+        check_tsa_leaf(tsa_leaf).unwrap();
+        let bundle: serde_json::Value =
+            serde_json::from_slice(&vector("rekor2-happy-path/bundle.sigstore.json")).unwrap();
+        let der = crate::b64::decode(
+            "t",
+            bundle["verificationMaterial"]["certificate"]["rawBytes"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        let fulcio_leaf = Certificate::from_der(&der).unwrap();
+        assert!(check_tsa_leaf(&fulcio_leaf).is_err());
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        let root = TrustedRoot::default();
+        assert!(verify_timestamp(b"", b"sig", &root).is_err());
+        assert!(verify_timestamp(&[0x30, 0x03, 0x02, 0x01, 0x00], b"sig", &root).is_err());
+    }
+}
