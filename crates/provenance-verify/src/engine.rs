@@ -419,19 +419,29 @@ impl Verifier {
 
     /// The expectation sets that apply to an artifact name (flags laid over each), or a
     /// policy failure when a policy lists patterns, none matches and there are no defaults.
-    fn applicable(&self, name: &str) -> std::result::Result<Vec<Expectations>, RuleFailure> {
+    fn applicable(
+        &self,
+        name: &str,
+        with_overrides: bool,
+    ) -> std::result::Result<Vec<Expectations>, RuleFailure> {
+        let empty = Expectations::default();
+        let overrides = if with_overrides {
+            &self.overrides
+        } else {
+            &empty
+        };
         let matched: Vec<Expectations> = self
             .patterns
             .iter()
             .filter(|p| p.pattern.matches(name))
-            .map(|p| p.expectations.clone().overlay(&self.overrides))
+            .map(|p| p.expectations.clone().overlay(overrides))
             .collect();
         if !matched.is_empty() {
             return Ok(matched);
         }
         match (&self.defaults, self.patterns.is_empty()) {
-            (Some(d), _) => Ok(vec![d.clone().overlay(&self.overrides)]),
-            (None, true) => Ok(vec![self.overrides.clone()]),
+            (Some(d), _) => Ok(vec![d.clone().overlay(overrides)]),
+            (None, true) => Ok(vec![overrides.clone()]),
             (None, false) => Err(RuleFailure::new(
                 Rule::Policy,
                 "an [[artifacts]] pattern or [defaults] covering this artifact",
@@ -453,7 +463,10 @@ impl Verifier {
         if artifacts.is_empty() {
             return Err(Error::NoArtifacts);
         }
-        let reports = artifacts.iter().map(|a| self.judge(a, set, now)).collect();
+        let reports = artifacts
+            .iter()
+            .map(|a| self.judge(a, set, now, true))
+            .collect();
         let unmatched_required_patterns = self
             .patterns
             .iter()
@@ -486,11 +499,38 @@ impl Verifier {
         self.evaluate(artifacts, &set, now)
     }
 
+    /// Judges one artifact with every expectation that applies to it (flags included).
+    pub fn judge_artifact(
+        &self,
+        artifact: &Artifact,
+        set: &VerifiedSet,
+        now: OffsetDateTime,
+    ) -> ArtifactReport {
+        self.judge(artifact, set, now, true)
+    }
+
+    /// Judges a dependency reached by `trace`: the policy's expectations for its name apply,
+    /// the command-line expectations (which describe the top artifact) do not.
+    pub fn judge_dependency(
+        &self,
+        artifact: &Artifact,
+        set: &VerifiedSet,
+        now: OffsetDateTime,
+    ) -> ArtifactReport {
+        self.judge(artifact, set, now, false)
+    }
+
     #[expect(
         clippy::too_many_lines,
         reason = "one linear pass over the rules, clearer in one place"
     )]
-    fn judge(&self, artifact: &Artifact, set: &VerifiedSet, now: OffsetDateTime) -> ArtifactReport {
+    fn judge(
+        &self,
+        artifact: &Artifact,
+        set: &VerifiedSet,
+        now: OffsetDateTime,
+        with_overrides: bool,
+    ) -> ArtifactReport {
         let mut report = ArtifactReport {
             name: artifact.name.clone(),
             digests: artifact.digests.clone(),
@@ -499,7 +539,7 @@ impl Verifier {
             trace: Vec::new(),
             slsa_level: None,
         };
-        let sets = match self.applicable(&artifact.name) {
+        let sets = match self.applicable(&artifact.name, with_overrides) {
             Ok(sets) => sets,
             Err(f) => {
                 report.failures.push(f);

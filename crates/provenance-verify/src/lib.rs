@@ -9,6 +9,7 @@ pub mod load;
 pub mod policy;
 pub mod rules;
 pub mod source;
+pub mod trace;
 mod trust;
 mod verified;
 pub mod vsa;

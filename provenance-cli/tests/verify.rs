@@ -1,0 +1,399 @@
+//! `provenance verify` end to end with keys made by `keygen` and provenance made by `attest`:
+//! pass, fail-closed cases, JSON report, policy file, and a VSA that verifies afterwards.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const BUILDER: &str = "https://ci.example.com/builders/release@v1";
+
+fn provenance(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .current_dir(dir)
+        .env_remove("PROVENANCE_PASSWORD")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap()
+}
+
+/// A key pair and `app.bin` with its provenance beside it.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&provenance(dir.path(), &["keygen", "--output", "key.pem"]));
+    std::fs::write(dir.path().join("app.bin"), b"the artifact\n").unwrap();
+    std::fs::write(dir.path().join("other.bin"), b"another artifact\n").unwrap();
+    ok(&provenance(
+        dir.path(),
+        &[
+            "attest",
+            "--key",
+            "key.pem",
+            "--output",
+            "app.bin.intoto.jsonl",
+            "--builder-id",
+            BUILDER,
+            "--source-uri",
+            "https://github.com/example/app",
+            "--source-ref",
+            "refs/tags/v1.2.3",
+            "--source-commit",
+            COMMIT,
+            "app.bin",
+        ],
+    ));
+    dir
+}
+
+#[test]
+fn pass_then_fail_closed() {
+    let dir = setup();
+    let d = dir.path();
+    let base = ["verify", "--key", "key.pem.pub"];
+    let pass = ok(&provenance(
+        d,
+        &[
+            &base[..],
+            &[
+                "--source-uri",
+                "github.com/example/app",
+                "--source-tag",
+                "v1.2.3",
+                "--source-commit",
+                COMMIT,
+                "--builder-id",
+                "https://ci.example.com/builders/release",
+                "app.bin",
+            ],
+        ]
+        .concat(),
+    ));
+    assert!(pass.starts_with("PASS app.bin"), "{pass}");
+
+    // A repository that only shares a prefix, a wrong tag, a wrong builder version.
+    for extra in [
+        ["--source-uri", "github.com/example/ap"],
+        ["--source-tag", "v1.2.4"],
+        ["--builder-id", "https://ci.example.com/builders/release@v2"],
+        ["--source-versioned-tag", "v2"],
+    ] {
+        let out = provenance(d, &[&base[..], &extra[..], &["app.bin"]].concat());
+        assert_eq!(
+            code(&out),
+            1,
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("FAIL app.bin"));
+    }
+    let out = provenance(
+        d,
+        &[&base[..], &["--source-versioned-tag", "v1.2"], &["app.bin"]].concat(),
+    );
+    assert_eq!(code(&out), 0);
+
+    // No attestation beside the artifact; one good and one bad artifact; zero artifacts.
+    assert_eq!(
+        code(&provenance(d, &[&base[..], &["other.bin"]].concat())),
+        1
+    );
+    let out = provenance(
+        d,
+        &[
+            &base[..],
+            &[
+                "--attestation",
+                "app.bin.intoto.jsonl",
+                "app.bin",
+                "other.bin",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code(&out), 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("PASS app.bin") && text.contains("FAIL other.bin"),
+        "{text}"
+    );
+    assert_eq!(code(&provenance(d, &base)), 2);
+
+    // A key that did not sign; keyless without an issuer constraint is a usage error.
+    ok(&provenance(d, &["keygen", "--output", "other.pem"]));
+    assert_eq!(
+        code(&provenance(
+            d,
+            &["verify", "--key", "other.pem.pub", "app.bin"]
+        )),
+        1
+    );
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--certificate-identity",
+            "x",
+            "--attestation",
+            "app.bin.intoto.jsonl",
+            "app.bin",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("issuer"));
+
+    // Given by digest: no hashing needed.
+    let set =
+        provenance::digest::hash_file(d.join("app.bin"), &[provenance::digest::Algorithm::Sha256])
+            .unwrap();
+    let digest = set.get("sha256").unwrap().to_owned();
+    assert_eq!(digest.len(), 64, "{digest}");
+    ok(&provenance(
+        d,
+        &[
+            &base[..],
+            &[
+                "--attestation",
+                "app.bin.intoto.jsonl",
+                &format!("sha256:{digest}"),
+            ],
+        ]
+        .concat(),
+    ));
+    assert_eq!(
+        code(&provenance(
+            d,
+            &[
+                &base[..],
+                &[
+                    "--attestation",
+                    "app.bin.intoto.jsonl",
+                    "md5:00112233445566778899aabbccddeeff"
+                ]
+            ]
+            .concat()
+        )),
+        2
+    );
+}
+
+#[test]
+fn json_report_separates_verified_from_claimed() {
+    let dir = setup();
+    let out = provenance(
+        dir.path(),
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--format",
+            "json",
+            "--source-uri",
+            "github.com/example/other",
+            "app.bin",
+        ],
+    );
+    assert_eq!(code(&out), 1);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &v["artifacts"][0];
+    assert_eq!(a["name"], "app.bin");
+    assert_eq!(a["verdict"], "FAIL");
+    assert_eq!(a["failures"][0]["rule"], "source-repository");
+    assert_eq!(a["failures"][0]["expected"], "github.com/example/other");
+    assert_eq!(
+        a["failures"][0]["actual"]
+            .as_str()
+            .unwrap()
+            .contains("github.com/example/app"),
+        true
+    );
+    let t = &a["trace"][0];
+    assert_eq!(t["verified"]["signer"]["kind"], "keys");
+    assert_eq!(t["verified"]["attestation"]["line"], 1);
+    assert_eq!(t["claimed"]["source_commit"], COMMIT);
+    assert_eq!(t["claimed"]["builder_id"], BUILDER);
+    assert!(a["digests"]["sha256"].is_string());
+}
+
+#[test]
+fn policy_file_roots_and_patterns() {
+    let dir = setup();
+    let d = dir.path();
+    let policy = format!(
+        r#"version = 1
+verifier_id = "https://deploy.example.com/gate"
+
+[[roots]]
+name = "release"
+keys = ["key.pem.pub"]
+builders = ["https://ci.example.com/builders/release"]
+slsa_level = 2
+
+[[artifacts]]
+pattern = "*.bin"
+required = true
+source_uri = "git+https://github.com/example/app.git"
+source_commit = "{COMMIT}"
+min_slsa_level = 2
+"#
+    );
+    std::fs::write(d.join("policy.toml"), policy).unwrap();
+    ok(&provenance(
+        d,
+        &["verify", "--policy", "policy.toml", "app.bin"],
+    ));
+    // Flags override the policy.
+    assert_eq!(
+        code(&provenance(
+            d,
+            &[
+                "verify",
+                "--policy",
+                "policy.toml",
+                "--source-uri",
+                "github.com/evil/app",
+                "app.bin"
+            ]
+        )),
+        1
+    );
+    // The policy demands a level its root does not earn.
+    let strict = std::fs::read_to_string(d.join("policy.toml"))
+        .unwrap()
+        .replace("min_slsa_level = 2", "min_slsa_level = 3");
+    std::fs::write(d.join("strict.toml"), strict).unwrap();
+    assert_eq!(
+        code(&provenance(
+            d,
+            &["verify", "--policy", "strict.toml", "app.bin"]
+        )),
+        1
+    );
+    // Unknown keys are refused (exit 2), never ignored.
+    std::fs::write(d.join("bad.toml"), "version = 1\nrots = []\n").unwrap();
+    assert_eq!(
+        code(&provenance(
+            d,
+            &[
+                "verify",
+                "--policy",
+                "bad.toml",
+                "--key",
+                "key.pem.pub",
+                "app.bin"
+            ]
+        )),
+        2
+    );
+}
+
+#[test]
+fn vsa_round_trip() {
+    let dir = setup();
+    let d = dir.path();
+    ok(&provenance(d, &["keygen", "--output", "vsa.pem"]));
+    ok(&provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--source-uri",
+            "github.com/example/app",
+            "--vsa-output",
+            "app.bin.vsa.jsonl",
+            "--vsa-key",
+            "vsa.pem",
+            "app.bin",
+        ],
+    ));
+    let line = std::fs::read_to_string(d.join("app.bin.vsa.jsonl")).unwrap();
+    assert_eq!(line.lines().count(), 1);
+    let inspect = ok(&provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "vsa.pem.pub",
+            "--predicate-type",
+            "https://slsa.dev/verification_summary/v1",
+            "--attestation",
+            "app.bin.vsa.jsonl",
+            "--format",
+            "json",
+            "app.bin",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&inspect).unwrap();
+    assert_eq!(v["verdict"], "PASS");
+    // The provenance key does not vouch for the VSA, and the VSA is not provenance.
+    assert_eq!(
+        code(&provenance(
+            d,
+            &[
+                "verify",
+                "--key",
+                "key.pem.pub",
+                "--predicate-type",
+                "https://slsa.dev/verification_summary/v1",
+                "--attestation",
+                "app.bin.vsa.jsonl",
+                "app.bin"
+            ]
+        )),
+        1
+    );
+    assert_eq!(
+        code(&provenance(
+            d,
+            &[
+                "verify",
+                "--key",
+                "vsa.pem.pub",
+                "--attestation",
+                "app.bin.vsa.jsonl",
+                "app.bin"
+            ]
+        )),
+        1
+    );
+    // No VSA is written after a failure.
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--source-uri",
+            "github.com/evil/app",
+            "--vsa-output",
+            "fail.vsa.jsonl",
+            "--vsa-key",
+            "vsa.pem",
+            "app.bin",
+        ],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(!d.join("fail.vsa.jsonl").exists());
+}
