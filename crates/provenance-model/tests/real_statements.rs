@@ -11,8 +11,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use provenance_model::{
     Error, Limits, PredicateKind, SlsaProvenance, Statement, StatementType, VerificationResult,
     VerificationSummary,
@@ -46,65 +44,176 @@ fn slsa(file: &str) -> SlsaProvenance {
         .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-/// Every in-toto payload under the folder parses (except the documented malformed test
-/// inputs), SLSA predicates parse, and writing back gives the same JSON value.
-#[test]
-fn every_payload_parses_and_round_trips() {
-    // slsa-verifier's bundle tests use a statement with an empty predicateType; in-toto's
-    // reference validators reject that too.
-    let expected_failures = ["internal/gha/testdata/bundle/valid.intoto.sigstore"];
-    let mut files = Vec::new();
-    walk(&common::root().join(DIR), &mut files);
-    let mut checked = 0;
-    for path in files {
-        let rel = path
-            .strip_prefix(common::root().join(DIR))
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if Path::new(&rel)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-            || !std::fs::read(&path).unwrap().starts_with(b"{")
-        {
-            continue;
-        }
-        for payload in common::dsse_payloads(&std::fs::read(&path).unwrap()) {
-            let parsed = Statement::from_slice(&payload, &Limits::default());
-            if expected_failures.contains(&rel.as_str()) {
-                assert!(parsed.is_err(), "{rel} should fail");
-                continue;
-            }
-            let st = parsed.unwrap_or_else(|e| panic!("{rel}: {e}"));
-            if matches!(
-                st.predicate_kind(),
-                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02
-            ) {
-                st.slsa_provenance(&Limits::default())
-                    .unwrap_or_else(|e| panic!("{rel}: {e}"));
-            }
-            let original: Value = serde_json::from_slice(&payload).unwrap();
-            let written: Value = serde_json::from_slice(&st.to_json_bytes().unwrap()).unwrap();
-            assert_eq!(written, original, "{rel}: round trip changed the statement");
-            checked += 1;
-        }
+/// The slsa-verifier files (under `DIR`) whose DSSE payloads are checked: every payload
+/// parses, SLSA predicates parse, and writing back gives the same JSON value, except the
+/// deliberately broken upstream test inputs of `EXPECTED_FAILURES`.
+const FILES: &[&str] = &[
+    "bcr/MODULE-wrong-signer.bazel.intoto.jsonl",
+    "bcr/MODULE.bazel.intoto.jsonl",
+    "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl",
+    "gha_container-based/v2.1.0/binary-linux-amd64-push-v13.0.30.intoto.build.slsa",
+    "gha_container-based/v2.1.0/binary-linux-amd64-push-v14.2.intoto.build.slsa",
+    "gha_container-based/v2.1.0/binary-linux-amd64-push-v14.intoto.build.slsa",
+    "gha_container-based/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.build.slsa",
+    "gha_delegator/v2.1.0/binary-linux-amd64-push-v13.0.30.build.slsa",
+    "gha_delegator/v2.1.0/binary-linux-amd64-push-v14.2.build.slsa",
+    "gha_delegator/v2.1.0/binary-linux-amd64-push-v14.build.slsa",
+    "gha_delegator/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa",
+    "gha_generic/v2.0.0/binary-linux-amd64-push-v13.0.30.intoto.jsonl",
+    "gha_generic/v2.0.0/binary-linux-amd64-push-v14.2.intoto.jsonl",
+    "gha_generic/v2.0.0/binary-linux-amd64-push-v14.intoto.jsonl",
+    "gha_generic/v2.0.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+    "gha_generic/v2.1.0/binary-linux-amd64-push-v13.0.30.intoto.jsonl",
+    "gha_generic/v2.1.0/binary-linux-amd64-push-v14.2.intoto.jsonl",
+    "gha_generic/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl",
+    "gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+    "gha_go/v2.1.0/binary-linux-amd64-push-v13.0.30.intoto.jsonl",
+    "gha_go/v2.1.0/binary-linux-amd64-push-v14.2.intoto.jsonl",
+    "gha_go/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl",
+    "gha_go/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+    "gha_gradle/v2.1.0/binary-linux-amd64-push-v13.0.30.build.slsa",
+    "gha_gradle/v2.1.0/binary-linux-amd64-push-v14.2.build.slsa",
+    "gha_gradle/v2.1.0/binary-linux-amd64-push-v14.build.slsa",
+    "gha_gradle/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa",
+    "gha_maven/v2.1.0/binary-linux-amd64-push-v13.0.30.build.slsa",
+    "gha_maven/v2.1.0/binary-linux-amd64-push-v14.2.build.slsa",
+    "gha_maven/v2.1.0/binary-linux-amd64-push-v14.build.slsa",
+    "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa",
+    "internal/gcb/testdata/v1.0-gcloud-container-github-tag.json",
+    "internal/gha/testdata/bundle/attestation.intoto.sigstore",
+    "internal/gha/testdata/bundle/invalid-dsse-sig.intoto.sigstore",
+    "internal/gha/testdata/bundle/invalid-set.intoto.sigstore",
+    "internal/gha/testdata/bundle/mismatch-tlog.intoto.sigstore",
+    "internal/gha/testdata/bundle/valid-v0.3.intoto.sigstore",
+    "internal/gha/testdata/bundle/valid.intoto.sigstore",
+    "internal/gha/testdata/npm-att-mismatch-prov-payloadtype.intoto.sigstore",
+    "internal/gha/testdata/npm-att-mismatch-prov-predicatetype.intoto.sigstore",
+    "internal/gha/testdata/npm-att-mismatch-pub-payloadtype.intoto.sigstore",
+    "internal/gha/testdata/npm-att-mismatch-pub-predicatetype.intoto.sigstore",
+    "internal/gha/testdata/npm-att-prov-invalid-signature.intoto.sigstore",
+    "internal/gha/testdata/npm-att-publish-invalid-signature.intoto.sigstore",
+    "internal/gha/testdata/npm-att-publish-nodigest.intoto.sigstore",
+    "internal/gha/testdata/npm-att-publish-nosubjects.intoto.sigstore",
+    "internal/gha/testdata/npm-attestations.intoto.sigstore",
+    "internal/gha/testdata/npm-stmt-mismatch-prov-predicatetype.intoto.sigstore",
+    "internal/gha/testdata/npm-stmt-mismatch-prov-type.intoto.sigstore",
+    "internal/gha/testdata/npm-stmt-mismatch-pub-predicatetype.intoto.sigstore",
+    "internal/gha/testdata/npm-stmt-mismatch-pub-type.intoto.sigstore",
+    "npm/gha/gundam-visor-cli-v1-tag-invalidsigprov.tgz.json",
+    "npm/gha/gundam-visor-cli-v1-tag-invalidsigpub.tgz.json",
+    "npm/gha/gundam-visor-cli-v1-tag.tgz.json",
+    "npm/gha/provenance-npm-test-cli-v02-prega-invalidsigprov.tgz.json",
+    "npm/gha/provenance-npm-test-cli-v02-prega-invalidsigpub.tgz.json",
+    "npm/gha/provenance-npm-test-cli-v02-prega.tgz.json",
+    "npm/gha/provenance-npm-test-cli-v1-prega-invalidsigprov.tgz.json",
+    "npm/gha/provenance-npm-test-cli-v1-prega-invalidsigpub.tgz.json",
+    "npm/gha/provenance-npm-test-cli-v1-prega.tgz.json",
+    "npm/gha/provenance-npm-test-ossf-invalidsigprov.tgz.json",
+    "npm/gha/provenance-npm-test-ossf-invalidsigpub.tgz.json",
+    "npm/gha/provenance-npm-test-ossf.tgz.json",
+    "npm/gha/supreme-googles-cli-v02-tag-invalidsigprov.tgz.json",
+    "npm/gha/supreme-googles-cli-v02-tag-invalidsigpub.tgz.json",
+    "npm/gha/supreme-googles-cli-v02-tag.tgz.json",
+    "vsa/gce/v1/gke-gce-pre.bcid-vsa.jsonl",
+];
+
+/// (file, payload index, error variant, field path): upstream negative test data.
+const EXPECTED_FAILURES: &[(&str, usize, &str, &str)] = &[
+    // slsa-verifier's bundle tests use a statement with an empty predicateType.
+    (
+        "internal/gha/testdata/bundle/valid.intoto.sigstore",
+        0,
+        "Empty",
+        "predicateType",
+    ),
+    // npm attestation sets tampered with by slsa-verifier's tests.
+    (
+        "internal/gha/testdata/npm-att-publish-invalid-signature.intoto.sigstore",
+        1,
+        "WrongType",
+        "subject[0].digest",
+    ),
+    (
+        "internal/gha/testdata/npm-att-publish-nodigest.intoto.sigstore",
+        1,
+        "SubjectDigestMissing",
+        "subject[0]",
+    ),
+    (
+        "internal/gha/testdata/npm-att-publish-nosubjects.intoto.sigstore",
+        1,
+        "MissingField",
+        "subject",
+    ),
+    (
+        "internal/gha/testdata/npm-stmt-mismatch-prov-type.intoto.sigstore",
+        0,
+        "UnsupportedStatementType",
+        "",
+    ),
+    (
+        "internal/gha/testdata/npm-stmt-mismatch-pub-type.intoto.sigstore",
+        1,
+        "UnsupportedStatementType",
+        "",
+    ),
+];
+
+fn variant_and_path(e: &Error) -> (&'static str, String) {
+    match e {
+        Error::Empty { path } => ("Empty", path.to_string()),
+        Error::WrongType { path, .. } => ("WrongType", path.to_string()),
+        Error::SubjectDigestMissing { path } => ("SubjectDigestMissing", path.to_string()),
+        Error::MissingField { path } => ("MissingField", path.to_string()),
+        Error::UnsupportedStatementType { .. } => ("UnsupportedStatementType", String::new()),
+        _ => ("other", e.to_string()),
     }
-    assert!(checked >= 40, "only {checked} statements checked");
 }
 
-fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
+#[test]
+fn every_payload_parses_and_round_trips() {
+    let mut checked = 0;
+    let mut failed = 0;
+    for file in FILES {
+        for (index, payload) in common::dsse_payloads(&common::read(&format!("{DIR}/{file}")))
+            .into_iter()
+            .enumerate()
+        {
+            let parsed = Statement::from_slice(&payload, &Limits::default());
+            let expected = EXPECTED_FAILURES
+                .iter()
+                .find(|(f, i, _, _)| f == file && *i == index);
+            match (parsed, expected) {
+                (Err(e), Some((_, _, variant, path))) => {
+                    let (v, p) = variant_and_path(&e);
+                    assert_eq!((v, p.as_str()), (*variant, *path), "{file}#{index}: {e}");
+                    failed += 1;
+                }
+                (Ok(_), Some(_)) => panic!("{file}#{index} should be rejected"),
+                (Err(e), None) => panic!("{file}#{index}: {e}"),
+                (Ok(st), None) => {
+                    if matches!(
+                        st.predicate_kind(),
+                        PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02
+                    ) {
+                        st.slsa_provenance(&Limits::default())
+                            .unwrap_or_else(|e| panic!("{file}#{index}: {e}"));
+                    }
+                    let original: Value = serde_json::from_slice(&payload).unwrap();
+                    let written: Value =
+                        serde_json::from_slice(&st.to_json_bytes().unwrap()).unwrap();
+                    assert_eq!(written, original, "{file}#{index}: round trip changed it");
+                    checked += 1;
+                }
+            }
         }
     }
+    assert_eq!(
+        failed,
+        EXPECTED_FAILURES.len(),
+        "expected failures not all seen"
+    );
+    assert!(checked >= 80, "only {checked} statements checked");
 }
 
 #[test]
