@@ -557,35 +557,31 @@ impl Verifier {
     }
 
     /// Intermediates shipped in a v0.1/v0.2 bundle are not used for path building (only the
-    /// trusted root's are), but they must not smuggle a root in: the chain must be ordered
-    /// (each certificate issued by the next) and a self-issued certificate may only come last
-    /// and must be one of the trusted root's own certificates.
+    /// trusted root's are), but they must not smuggle a root in: a chain holding a
+    /// self-issued certificate must be ordered (each certificate issued by the next), with
+    /// that certificate last and equal to one of the trusted root's own roots.
     fn check_bundle_chain(&self, leaf: &Certificate, chain: &[Certificate]) -> Result<()> {
-        let mut child = leaf;
-        for (i, cert) in chain.iter().enumerate() {
-            if child.issuer_raw() != cert.subject_raw() {
-                return Err(if chain.iter().any(Certificate::is_self_issued) {
-                    Error::ChainContainsRoot
-                } else {
-                    Error::UntrustedCertificate {
-                        time: 0,
-                        reason: "bundle certificate chain is not ordered".into(),
-                    }
-                });
-            }
-            if cert.is_self_issued() {
-                let trusted = self
+        if !chain.iter().any(Certificate::is_self_issued) {
+            return Ok(());
+        }
+        let ordered = std::iter::once(leaf)
+            .chain(chain.iter())
+            .zip(chain.iter())
+            .all(|(child, parent)| child.issuer_raw() == parent.subject_raw());
+        let trusted_last = chain.last().is_some_and(|last| {
+            last.is_self_issued()
+                && self
                     .root
                     .certificate_authorities()
                     .iter()
-                    .any(|ca| ca.chain().last().is_some_and(|r| r.der() == cert.der()));
-                if i + 1 != chain.len() || !trusted {
-                    return Err(Error::ChainContainsRoot);
-                }
-            }
-            child = cert;
+                    .any(|ca| ca.chain().last().is_some_and(|r| r.der() == last.der()))
+        });
+        let roots = chain.iter().filter(|c| c.is_self_issued()).count();
+        if ordered && trusted_last && roots == 1 {
+            Ok(())
+        } else {
+            Err(Error::ChainContainsRoot)
         }
-        Ok(())
     }
 
     /// Path validation with rustls-webpki at time `t` against each CA valid at `t`; returns
