@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = provenance.as_v1();
     }
     let _ = statement.predicate::<VerificationSummary>(&limits);
-    let written = statement.to_json_bytes().expect("a parsed statement serialises");
+    let written = statement
+        .to_json_bytes()
+        .expect("a parsed statement serialises");
     let again = Statement::from_slice(&written, &limits).expect("written statement parses");
     assert_eq!(again, statement, "round trip changed the statement");
 });
