@@ -81,6 +81,7 @@ pub struct RawAttestation {
     origin: Origin,
     format: AttestationFormat,
     bytes: Vec<u8>,
+    label: Option<String>,
 }
 
 impl RawAttestation {
@@ -90,7 +91,22 @@ impl RawAttestation {
             origin,
             format,
             bytes,
+            label: None,
         }
+    }
+
+    /// The predicate type an unsigned wrapper says this attestation holds (npm attestation
+    /// documents label each bundle); verification refuses it when the signed statement says
+    /// otherwise.
+    #[must_use]
+    pub fn with_label(mut self, predicate_type: Option<String>) -> Self {
+        self.label = predicate_type;
+        self
+    }
+
+    /// The unsigned predicate-type label, if a wrapper gave one.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
     }
     /// Where it was read.
     pub fn origin(&self) -> &Origin {
@@ -275,12 +291,12 @@ impl AttestationSet {
             return self.push(RawAttestation::new(origin, format, line.to_vec()), limits);
         }
         if let Some(inner) = probe.bundle {
-            return self.classify_inner(inner, origin, limits);
+            return self.classify_inner(inner, origin, None, limits);
         }
         if let Some(entries) = probe.attestations {
             for (index, entry) in entries.into_iter().enumerate() {
                 let origin = Origin::new(origin.path.clone(), origin.line, Some(index));
-                self.classify_inner(entry.bundle, origin, limits)?;
+                self.classify_inner(entry.bundle, origin, entry.predicate_type, limits)?;
             }
             return Ok(());
         }
@@ -291,13 +307,22 @@ impl AttestationSet {
         Ok(())
     }
 
-    fn classify_inner(&mut self, raw: &RawValue, origin: Origin, limits: &Limits) -> Result<()> {
+    fn classify_inner(
+        &mut self,
+        raw: &RawValue,
+        origin: Origin,
+        label: Option<String>,
+        limits: &Limits,
+    ) -> Result<()> {
         let bytes = raw.get().as_bytes();
         if let Some(format) = serde_json::from_slice::<Probe<'_>>(bytes)
             .ok()
             .and_then(|p| p.format())
         {
-            self.push(RawAttestation::new(origin, format, bytes.to_vec()), limits)
+            self.push(
+                RawAttestation::new(origin, format, bytes.to_vec()).with_label(label),
+                limits,
+            )
         } else {
             self.skipped.push(Skipped {
                 origin,
@@ -415,6 +440,8 @@ struct ProbeSignature {
 
 #[derive(Deserialize)]
 struct NpmEntry<'a> {
+    #[serde(rename = "predicateType", default)]
+    predicate_type: Option<String>,
     #[serde(borrow)]
     bundle: &'a RawValue,
 }

@@ -278,6 +278,13 @@ pub(crate) fn interpret(
                 ))
             })?;
             let predicate_type = statement.predicate_type().as_str().to_owned();
+            if let Some(label) = raw.label()
+                && label != predicate_type
+            {
+                return Err(Rejection::new(format!(
+                    "the document labels this attestation {label:?} but the signed statement is {predicate_type:?}"
+                )));
+            }
             // An absent predicate is tolerated (cosign v3 writes none) except for the
             // predicates we judge: SLSA provenance and VSAs must carry their content.
             if statement.predicate_json().is_empty()
