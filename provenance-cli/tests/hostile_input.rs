@@ -1,0 +1,1021 @@
+//! Hostile input through the CLI: several hundred deterministic mutations of REAL attestations
+//! (third-party keyless and key-based bundles and envelopes from `test-vectors/third-party`, and
+//! our own `attest` output) fed to `provenance verify` (with the trust flags each original needs)
+//! and `provenance inspect`.
+//!
+//! Every invocation must end within a time limit with exit code 0, 1 or 2, and never panic
+//! (no exit 101, no "panicked at" on stderr). Mutations that touch what the signature covers (a
+//! flipped signature or payload character, a changed payload type, a changed message digest)
+//! must never verify.
+//!
+//! The mutations come from a SplitMix64 generator with a fixed seed, so a failure names a
+//! mutation that reproduces exactly; `HOSTILE_KEEP=DIR` keeps every failing input in DIR.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Fixed seed: the mutation set is the same on every run.
+const SEED: u64 = 0x5eed_0f_7e57_1e55;
+/// Mutations per original attestation for `verify`.
+const VERIFY_MUTATIONS: usize = 44;
+/// Integrity mutations of each kind per original (different positions).
+const INTEGRITY_ROUNDS: usize = 3;
+/// Every `INSPECT_EVERY`-th mutation is also fed to `inspect`.
+const INSPECT_EVERY: usize = 2;
+/// Hard limit per invocation (debug build, shared machine); the test reports the slowest run.
+const TIMEOUT: Duration = Duration::from_secs(20);
+const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const BUILDER: &str = "https://ci.example.com/builders/release@v1";
+
+/// SplitMix64: tiny, deterministic, good enough to pick offsets.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform-ish in `0..n` (`n` > 0).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % (n as u64)) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// One original attestation and how to verify it.
+struct Original {
+    name: String,
+    /// The attestation bytes (a file's whole content).
+    bytes: Vec<u8>,
+    /// File name to write mutations under (keeps the extension the CLI may look at).
+    file_name: String,
+    /// `verify` arguments before `--attestation`: trust flags and expectations.
+    args: Vec<String>,
+    /// The artifact (path or digest), last argument.
+    artifact: String,
+    /// Whether the original passes `verify` (integrity assertions need that).
+    passes: bool,
+}
+
+/// What a mutation did, and whether the result must be refused.
+struct Mutant {
+    label: String,
+    bytes: Vec<u8>,
+    /// The signed content changed: verify must not exit 0.
+    must_fail: bool,
+}
+
+fn third_party() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party")
+}
+
+/// The `CASES.tsv` rows used as originals: one of each shape (bundle v0.1/v0.2/v0.3, DSSE and
+/// message signatures, keyless and key-based, Rekor v1 and v2, TSA, slsa-github-generator,
+/// GitHub attestations, PyPI, cosign v3, witness DSSE with Ed25519).
+const CASE_IDS: &[&str] = &[
+    "slsa-verifier/v2.1.0/generic/wd/builder-bare",
+    "slsa-verifier/bcr/module-bazel",
+    "slsa-verifier/unit/bundle/valid-v0.3",
+    "sigstore-conformance/happy-path-v0.1",
+    "sigstore-conformance/happy-path-v0.2",
+    "sigstore-conformance/happy-path-intoto-in-dsse-v3",
+    "sigstore-conformance/managed-key-happy-path",
+    "sigstore-conformance/rekor2-dsse-happy-path",
+    "sigstore-python/bundle-v3-github-whl",
+    "sigstore-rs/bundle-v03",
+    "witness/cdx-att",
+];
+
+fn predicate_types(note: &str) -> Vec<String> {
+    let Some(start) = note.find("[predicateType ") else {
+        return Vec::new();
+    };
+    let rest = &note[start + "[predicateType ".len()..];
+    let Some(end) = rest.find(']') else {
+        return Vec::new();
+    };
+    rest[..end]
+        .split(", ")
+        .map(|s| s.trim().trim_matches('"').to_owned())
+        .collect()
+}
+
+/// Reads the chosen `CASES.tsv` rows into originals, flags mapped as `vectors_cases.rs` does.
+fn third_party_originals() -> Vec<Original> {
+    let base = third_party();
+    let table = std::fs::read_to_string(base.join("CASES.tsv")).unwrap();
+    let mut out = Vec::new();
+    for line in table.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let col = |i: usize| f.get(i).copied().unwrap_or_default();
+        if !CASE_IDS.contains(&col(0)) || col(13) != "PASS" {
+            continue;
+        }
+        let file = |rel: &str| base.join(rel).to_string_lossy().into_owned();
+        let mut args = Vec::new();
+        if !col(4).is_empty() {
+            args.extend(["--trusted-root".to_owned(), file(col(4))]);
+        }
+        if !col(5).is_empty() {
+            args.extend(["--key".to_owned(), file(col(5))]);
+        }
+        if col(1) == "bundle-keyless" {
+            match (col(6), col(7)) {
+                ("", "") => args.extend(["--certificate-identity-regexp".into(), ".*".into()]),
+                ("", re) => args.extend(["--certificate-identity-regexp".into(), re.into()]),
+                (exact, _) => args.extend(["--certificate-identity".into(), exact.into()]),
+            }
+            match col(8) {
+                "" => args.extend(["--certificate-oidc-issuer-regexp".into(), ".*".into()]),
+                issuer => args.extend(["--certificate-oidc-issuer".into(), issuer.into()]),
+            }
+        }
+        for (flag, i) in [
+            ("--source-uri", 9),
+            ("--source-tag", 10),
+            ("--source-branch", 11),
+            ("--builder-id", 12),
+        ] {
+            if !col(i).is_empty() {
+                args.extend([flag.to_owned(), col(i).to_owned()]);
+            }
+        }
+        for t in predicate_types(col(14)) {
+            args.extend(["--predicate-type".to_owned(), t]);
+        }
+        let artifact = if col(3).starts_with("sha256:") || col(3).starts_with("sha512:") {
+            col(3).to_owned()
+        } else {
+            file(col(3))
+        };
+        let path = base.join(col(2));
+        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+        out.push(Original {
+            name: col(0).to_owned(),
+            bytes: std::fs::read(&path).unwrap(),
+            file_name,
+            args,
+            artifact,
+            passes: false,
+        });
+    }
+    out
+}
+
+fn provenance(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .current_dir(dir)
+        .env_remove("PROVENANCE_PASSWORD")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Our own `attest` output: a `.intoto.jsonl` line and a v0.3 bundle, signed with a fresh key.
+fn own_originals(dir: &Path) -> Vec<Original> {
+    let key_out = provenance(dir, &["keygen", "--output", "key.pem"]);
+    assert!(key_out.status.success(), "{key_out:?}");
+    std::fs::write(dir.join("app.bin"), b"the artifact\n").unwrap();
+    let out = provenance(
+        dir,
+        &[
+            "attest",
+            "--key",
+            "key.pem",
+            "--output",
+            "app.bin.intoto.jsonl",
+            "--bundle",
+            "app.bin.sigstore.json",
+            "--builder-id",
+            BUILDER,
+            "--source-uri",
+            "https://github.com/example/app",
+            "--source-ref",
+            "refs/tags/v1.2.3",
+            "--source-commit",
+            COMMIT,
+            "app.bin",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let args: Vec<String> = [
+        "--key",
+        "key.pem.pub",
+        "--builder-id",
+        BUILDER,
+        "--source-uri",
+        "github.com/example/app",
+        "--source-tag",
+        "v1.2.3",
+        "--source-commit",
+        COMMIT,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let artifact = dir.join("app.bin").to_string_lossy().into_owned();
+    ["app.bin.intoto.jsonl", "app.bin.sigstore.json"]
+        .iter()
+        .map(|name| Original {
+            name: format!("own/{name}"),
+            bytes: std::fs::read(dir.join(name)).unwrap(),
+            file_name: (*name).to_owned(),
+            args: args.clone(),
+            artifact: artifact.clone(),
+            passes: false,
+        })
+        .collect()
+}
+
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Changes one base64 character of `s` to another base64 character, away from the final
+/// quantum (whose padding bits a decoder might ignore), so the decoded bytes surely change.
+fn flip_b64(s: &str, rng: &mut Rng) -> Option<String> {
+    let bytes = s.as_bytes();
+    if bytes.len() < 8 {
+        return None;
+    }
+    let at = rng.below(bytes.len() - 4);
+    let old = bytes[at];
+    let pos = B64.iter().position(|c| *c == old).or_else(|| match old {
+        b'-' => Some(62),
+        b'_' => Some(63),
+        _ => None,
+    })?;
+    let new = B64[(pos + 1 + rng.below(62)) % 64];
+    let mut out = bytes.to_vec();
+    out[at] = if old == b'-' || old == b'_' {
+        // url-safe alphabet: stay in it
+        match new {
+            b'+' => b'-',
+            b'/' => b'_',
+            c => c,
+        }
+    } else {
+        new
+    };
+    String::from_utf8(out).ok()
+}
+
+/// Applies `f` to every string value stored under one of `keys`, anywhere in `v`.
+fn edit_strings(v: &mut Value, keys: &[&str], f: &mut dyn FnMut(&str) -> Option<String>) -> usize {
+    let mut n = 0;
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if keys.contains(&k.as_str()) {
+                    if let Value::String(s) = child {
+                        if let Some(new) = f(s) {
+                            *s = new;
+                            n += 1;
+                        }
+                    }
+                } else {
+                    n += edit_strings(child, keys, f);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                n += edit_strings(child, keys, f);
+            }
+        }
+        _ => {}
+    }
+    n
+}
+
+/// Every path (as JSON pointers) to an object in `v`.
+fn object_paths(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            out.push(path.to_owned());
+            for (k, child) in map {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                object_paths(child, &format!("{path}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                object_paths(child, &format!("{path}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Serialises `v`, writing the object at `dup_at` with its key `dup_key` twice: first with
+/// `first`, then with the original value (so a last-wins parser sees the original).
+fn write_with_duplicate(
+    v: &Value,
+    path: &str,
+    dup_at: &str,
+    dup_key: &str,
+    first: &Value,
+    out: &mut String,
+) {
+    match v {
+        Value::Object(map) => {
+            out.push('{');
+            let mut sep = "";
+            if path == dup_at {
+                let _ = write!(out, "{}:{}", Value::from(dup_key), first);
+                sep = ",";
+            }
+            for (k, child) in map {
+                out.push_str(sep);
+                sep = ",";
+                let _ = write!(out, "{}:", Value::from(k.as_str()));
+                let kk = k.replace('~', "~0").replace('/', "~1");
+                write_with_duplicate(child, &format!("{path}/{kk}"), dup_at, dup_key, first, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, child) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_with_duplicate(child, &format!("{path}/{i}"), dup_at, dup_key, first, out);
+            }
+            out.push(']');
+        }
+        leaf => out.push_str(&leaf.to_string()),
+    }
+}
+
+/// Replacement values of the wrong type or at the edges.
+fn hostile_value(rng: &mut Rng) -> Value {
+    let text = [
+        "null",
+        "true",
+        "0",
+        "-1",
+        "18446744073709551616",
+        "1e400",
+        "\"\"",
+        "[]",
+        "{}",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"AAAA\"",
+        "\"sha256:\"",
+        "{\"sha256\":\"\"}",
+        "\"9999999999999999999\"",
+    ];
+    let pick = *rng.pick(&text);
+    // "\ud800" is a lone surrogate: serde_json refuses it as a Value, keep it as text.
+    serde_json::from_str(pick).unwrap_or_else(|_| Value::String("\u{fffd}".into()))
+}
+
+/// The lines of a document: JSONL, or one JSON document (a pretty-printed one is one "line").
+fn split_docs(bytes: &[u8]) -> Vec<Vec<u8>> {
+    if serde_json::from_slice::<Value>(bytes).is_ok() {
+        return vec![bytes.to_vec()];
+    }
+    bytes
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+fn join_docs(docs: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for d in docs {
+        out.extend_from_slice(d);
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Mutates one JSON document of the original (structure-aware), `None` when not applicable.
+fn mutate_json(doc: &Value, kind: usize, rng: &mut Rng) -> Option<(String, Value, bool)> {
+    let mut v = doc.clone();
+    match kind {
+        // Integrity: every signature flipped.
+        0 => {
+            let n = edit_strings(&mut v, &["sig", "signature"], &mut |s| flip_b64(s, rng));
+            (n > 0).then(|| ("flip a character of every signature".to_owned(), v, true))
+        }
+        // Integrity: the signed payload changed.
+        1 => {
+            let n = edit_strings(&mut v, &["payload"], &mut |s| flip_b64(s, rng));
+            (n > 0).then(|| ("flip a character of the payload".to_owned(), v, true))
+        }
+        // Integrity: the payload type is part of the PAE.
+        2 => {
+            let new = *rng.pick(&[
+                "application/vnd.in-toto+json; charset=x",
+                "application/vnd.in-toto+JSON",
+                "application/json",
+                "",
+            ]);
+            let n = edit_strings(&mut v, &["payloadType"], &mut |old| {
+                (old != new).then(|| new.to_owned())
+            });
+            (n > 0).then(|| ("change the payloadType".to_owned(), v, true))
+        }
+        // Integrity: the message digest of a message-signature bundle.
+        3 => {
+            let mut n = 0;
+            if let Some(Value::Object(md)) = v.pointer_mut("/messageSignature/messageDigest") {
+                if let Some(Value::String(d)) = md.get_mut("digest") {
+                    if let Some(new) = flip_b64(d, rng) {
+                        *d = new;
+                        n += 1;
+                    }
+                }
+            }
+            (n > 0).then(|| ("flip a character of the message digest".to_owned(), v, true))
+        }
+        // Remove a field somewhere.
+        4 => {
+            let mut paths = Vec::new();
+            object_paths(&v, "", &mut paths);
+            let path = rng.pick(&paths).clone();
+            let Some(Value::Object(map)) = v.pointer_mut(&path) else {
+                return None;
+            };
+            if map.is_empty() {
+                return None;
+            }
+            let key = map.keys().nth(rng.below(map.len()))?.clone();
+            map.shift_remove(&key);
+            Some((format!("remove {path}/{key}"), v, false))
+        }
+        // Swap the values of two fields of one object.
+        5 => {
+            let mut paths = Vec::new();
+            object_paths(&v, "", &mut paths);
+            let path = rng.pick(&paths).clone();
+            let Some(Value::Object(map)) = v.pointer_mut(&path) else {
+                return None;
+            };
+            if map.len() < 2 {
+                return None;
+            }
+            let a = rng.below(map.len());
+            let b = (a + 1 + rng.below(map.len() - 1)) % map.len();
+            let ka = map.keys().nth(a)?.clone();
+            let kb = map.keys().nth(b)?.clone();
+            let va = map.get(&ka)?.clone();
+            let vb = map.get(&kb)?.clone();
+            map.insert(ka.clone(), vb);
+            map.insert(kb.clone(), va);
+            Some((format!("swap {path}/{ka} and {path}/{kb}"), v, false))
+        }
+        // A field gets a value of the wrong type or at an edge.
+        6 => {
+            let mut paths = Vec::new();
+            object_paths(&v, "", &mut paths);
+            let path = rng.pick(&paths).clone();
+            let new = hostile_value(rng);
+            let Some(Value::Object(map)) = v.pointer_mut(&path) else {
+                return None;
+            };
+            if map.is_empty() {
+                return None;
+            }
+            let key = map.keys().nth(rng.below(map.len()))?.clone();
+            let label = format!("set {path}/{key} to {new}");
+            map.insert(key, new);
+            Some((label, v, false))
+        }
+        // Unknown fields added at the top.
+        7 => {
+            let Value::Object(map) = &mut v else {
+                return None;
+            };
+            map.insert("unknownField".into(), hostile_value(rng));
+            Some(("add an unknown top-level field".to_owned(), v, false))
+        }
+        // Swap signatures and payload-like values between two string fields anywhere.
+        8 => {
+            let mut strings = Vec::new();
+            collect_string_pointers(&v, "", &mut strings);
+            if strings.len() < 2 {
+                return None;
+            }
+            let a = rng.pick(&strings).clone();
+            let b = rng.pick(&strings).clone();
+            if a == b {
+                return None;
+            }
+            let va = v.pointer(&a)?.clone();
+            let vb = v.pointer(&b)?.clone();
+            *v.pointer_mut(&a)? = vb;
+            *v.pointer_mut(&b)? = va;
+            Some((format!("swap strings {a} and {b}"), v, false))
+        }
+        _ => None,
+    }
+}
+
+fn collect_string_pointers(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                collect_string_pointers(child, &format!("{path}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_string_pointers(child, &format!("{path}/{i}"), out);
+            }
+        }
+        Value::String(_) => out.push(path.to_owned()),
+        _ => {}
+    }
+}
+
+/// A duplicated key: the first occurrence carries a hostile or swapped value.
+fn duplicate_key(doc: &Value, rng: &mut Rng) -> Option<(String, Vec<u8>)> {
+    let mut paths = Vec::new();
+    object_paths(doc, "", &mut paths);
+    let path = rng.pick(&paths).clone();
+    let Some(Value::Object(map)) = doc.pointer(&path) else {
+        return None;
+    };
+    if map.is_empty() {
+        return None;
+    }
+    let key = map.keys().nth(rng.below(map.len()))?.clone();
+    let first = if rng.below(2) == 0 {
+        hostile_value(rng)
+    } else {
+        // Another field's value from the same object.
+        map.values().nth(rng.below(map.len()))?.clone()
+    };
+    let mut out = String::new();
+    write_with_duplicate(doc, "", &path, &key, &first, &mut out);
+    Some((format!("duplicate key {path}/{key}"), out.into_bytes()))
+}
+
+/// Byte-level mutations of the whole file.
+fn mutate_bytes(
+    original: &[u8],
+    others: &[&[u8]],
+    kind: usize,
+    rng: &mut Rng,
+) -> (String, Vec<u8>) {
+    let mut b = original.to_vec();
+    let len = b.len().max(1);
+    match kind {
+        0 => {
+            let at = rng.below(len).min(b.len().saturating_sub(1));
+            let bit = rng.below(8);
+            b[at] ^= 1 << bit;
+            (format!("flip bit {bit} of byte {at}"), b)
+        }
+        1 => {
+            let at = rng.below(len).min(b.len().saturating_sub(1));
+            let new = *rng.pick(&[
+                b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', 0, 0xff, b'\n', b'\r',
+            ]);
+            b[at] = new;
+            (format!("set byte {at} to {new:#04x}"), b)
+        }
+        2 => {
+            let at = rng.below(len);
+            b.truncate(at);
+            (format!("truncate to {at} bytes"), b)
+        }
+        3 => {
+            let other = *rng.pick(others);
+            let at = rng.below(len);
+            let from = rng.below(other.len().max(1)).min(other.len());
+            b.truncate(at);
+            b.extend_from_slice(&other[from..]);
+            (
+                format!("splice at {at} with another attestation from {from}"),
+                b,
+            )
+        }
+        4 => {
+            // Insert a run of random bytes.
+            let at = rng.below(len).min(b.len());
+            let n = 1 + rng.below(16);
+            let junk: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+            b.splice(at..at, junk);
+            (format!("insert {n} random bytes at {at}"), b)
+        }
+        5 => {
+            // Delete a range.
+            let at = rng.below(len).min(b.len());
+            let n = (1 + rng.below(64)).min(b.len() - at);
+            b.drain(at..at + n);
+            (format!("delete {n} bytes at {at}"), b)
+        }
+        6 => {
+            // Duplicate a range in place.
+            let at = rng.below(len).min(b.len());
+            let n = (1 + rng.below(256)).min(b.len() - at);
+            let copy = b[at..at + n].to_vec();
+            b.splice(at..at, copy);
+            (format!("repeat {n} bytes at {at}"), b)
+        }
+        _ => {
+            // Line-level: the lines reordered, repeated, mixed with garbage, CRLF, BOM.
+            let mut docs = split_docs(&b);
+            let what = rng.below(6);
+            let label = match what {
+                0 => {
+                    let d = docs[rng.below(docs.len())].clone();
+                    docs.push(d);
+                    "repeat a line"
+                }
+                1 => {
+                    docs.reverse();
+                    docs.insert(0, b"{\"not\":\"an attestation\"}".to_vec());
+                    "reverse the lines after an unrecognised one"
+                }
+                2 => {
+                    docs.insert(rng.below(docs.len() + 1), b"\x00\xff garbage {[".to_vec());
+                    "insert a garbage line"
+                }
+                3 => {
+                    let mut out = Vec::new();
+                    for d in &docs {
+                        out.extend_from_slice(d);
+                        out.extend_from_slice(b"\r\n");
+                    }
+                    return ("CRLF line ends".to_owned(), out);
+                }
+                4 => {
+                    let mut out = b"\xef\xbb\xbf".to_vec();
+                    out.extend_from_slice(&b);
+                    return ("byte-order mark first".to_owned(), out);
+                }
+                _ => {
+                    let depth = 100_000;
+                    let mut deep = vec![b'['; depth];
+                    deep.extend(std::iter::repeat_n(b']', depth));
+                    docs.insert(0, deep);
+                    "a 100,000-deep nested line first"
+                }
+            };
+            (label.to_owned(), join_docs(&docs))
+        }
+    }
+}
+
+/// The mutations of one original: byte-level and structure-aware, mixed.
+fn mutants(original: &Original, others: &[&[u8]], rng: &mut Rng) -> Vec<Mutant> {
+    let docs = split_docs(&original.bytes);
+    let parsed: Vec<Option<Value>> = docs
+        .iter()
+        .map(|d| serde_json::from_slice(d).ok())
+        .collect();
+    let mut out = Vec::new();
+    // The integrity mutations first: each kind that applies, at three different positions.
+    for kind in (0..4).flat_map(|k| [k; INTEGRITY_ROUNDS]) {
+        let mut any = false;
+        let mut new_docs = docs.clone();
+        let mut label = String::new();
+        for (i, doc) in parsed.iter().enumerate() {
+            if let Some(doc) = doc {
+                if let Some((l, v, _)) = mutate_json(doc, kind, rng) {
+                    new_docs[i] = serde_json::to_vec(&v).unwrap();
+                    label = l;
+                    any = true;
+                }
+            }
+        }
+        if any {
+            out.push(Mutant {
+                label,
+                bytes: join_docs(&new_docs),
+                must_fail: true,
+            });
+        }
+    }
+    let mut attempts = 0;
+    while out.len() < VERIFY_MUTATIONS && attempts < VERIFY_MUTATIONS * 10 {
+        attempts += 1;
+        let line = rng.below(docs.len());
+        let choice = rng.below(20);
+        let mutant = if choice < 8 {
+            let (label, bytes) = mutate_bytes(&original.bytes, others, choice, rng);
+            Some(Mutant {
+                label,
+                bytes,
+                must_fail: false,
+            })
+        } else if choice < 10 {
+            parsed[line].as_ref().and_then(|doc| {
+                duplicate_key(doc, rng).map(|(label, bytes)| {
+                    let mut new_docs = docs.clone();
+                    new_docs[line] = bytes;
+                    Mutant {
+                        label: format!("line {}: {label}", line + 1),
+                        bytes: join_docs(&new_docs),
+                        must_fail: false,
+                    }
+                })
+            })
+        } else {
+            let kind = 4 + rng.below(5);
+            parsed[line].as_ref().and_then(|doc| {
+                mutate_json(doc, kind, rng).map(|(label, v, _)| {
+                    let mut new_docs = docs.clone();
+                    new_docs[line] = serde_json::to_vec(&v).unwrap();
+                    Mutant {
+                        label: format!("line {}: {label}", line + 1),
+                        bytes: join_docs(&new_docs),
+                        must_fail: false,
+                    }
+                })
+            })
+        };
+        if let Some(m) = mutant {
+            if m.bytes != original.bytes {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+/// Result of one run.
+struct Run {
+    code: Option<i32>,
+    elapsed: Duration,
+    timed_out: bool,
+    stderr: String,
+}
+
+fn run_with_timeout(args: &[String], dir: &Path) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .current_dir(dir)
+        .env_remove("PROVENANCE_PASSWORD")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
+        .env("RUST_BACKTRACE", "0")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    // Read stderr on a thread so a chatty child cannot block on a full pipe.
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut s);
+        s
+    });
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            timed_out = true;
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    Run {
+        code: status.and_then(|s| s.code()),
+        elapsed,
+        timed_out,
+        stderr,
+    }
+}
+
+struct Job {
+    original: usize,
+    label: String,
+    path: PathBuf,
+    args: Vec<String>,
+    must_fail: bool,
+    inspect: bool,
+}
+
+#[test]
+fn mutated_real_attestations_never_panic_hang_or_pass() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let mut originals = third_party_originals();
+    assert!(
+        originals.len() >= 8,
+        "expected the chosen CASES.tsv rows, found {}",
+        originals.len()
+    );
+    originals.extend(own_originals(dir));
+
+    // Each original must pass as it is, or the integrity assertions mean nothing.
+    for o in &mut originals {
+        let path = dir.join(format!("orig-{}", o.file_name));
+        std::fs::write(&path, &o.bytes).unwrap();
+        let mut args = vec!["verify".to_owned()];
+        args.extend(o.args.iter().cloned());
+        args.extend([
+            "--attestation".to_owned(),
+            path.to_string_lossy().into_owned(),
+            o.artifact.clone(),
+        ]);
+        let run = run_with_timeout(&args, dir);
+        o.passes = run.code == Some(0);
+        if !o.passes {
+            println!(
+                "note: original {} does not pass (exit {:?}); its mutations are checked for \
+                 exit codes and panics only\n{}",
+                o.name, run.code, run.stderr
+            );
+        }
+    }
+    let passing = originals.iter().filter(|o| o.passes).count();
+    assert!(
+        passing >= originals.len() - 2,
+        "too few originals verify as they are ({passing} of {})",
+        originals.len()
+    );
+
+    let mut rng = Rng(SEED);
+    let all: Vec<&[u8]> = originals.iter().map(|o| o.bytes.as_slice()).collect();
+    let mut jobs = Vec::new();
+    for (index, o) in originals.iter().enumerate() {
+        let sub = dir.join(format!("m{index}"));
+        std::fs::create_dir(&sub).unwrap();
+        for (n, m) in mutants(o, &all, &mut rng).into_iter().enumerate() {
+            let path = sub.join(format!("{n:03}-{}", o.file_name));
+            std::fs::write(&path, &m.bytes).unwrap();
+            let mut args = vec!["verify".to_owned()];
+            args.extend(o.args.iter().cloned());
+            args.extend([
+                "--attestation".to_owned(),
+                path.to_string_lossy().into_owned(),
+                o.artifact.clone(),
+            ]);
+            jobs.push(Job {
+                original: index,
+                label: m.label.clone(),
+                path: path.clone(),
+                args,
+                must_fail: m.must_fail && o.passes,
+                inspect: false,
+            });
+            if n % INSPECT_EVERY == 0 {
+                jobs.push(Job {
+                    original: index,
+                    label: m.label,
+                    path: path.clone(),
+                    args: vec![
+                        "inspect".to_owned(),
+                        "--format".to_owned(),
+                        if n % 4 == 0 { "json" } else { "text" }.to_owned(),
+                        path.to_string_lossy().into_owned(),
+                    ],
+                    must_fail: false,
+                    inspect: true,
+                });
+            }
+        }
+    }
+
+    let next = AtomicUsize::new(0);
+    let problems = Mutex::new(Vec::<String>::new());
+    let stats = Mutex::new((0usize, 0usize, 0usize, Duration::ZERO, String::new()));
+    let integrity = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..3 {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let run = run_with_timeout(&job.args, dir);
+                    let mut bad = Vec::new();
+                    if run.timed_out {
+                        bad.push(format!("no exit within {TIMEOUT:?}"));
+                    }
+                    if run.stderr.contains("panicked at") || run.code == Some(101) {
+                        bad.push("panicked".to_owned());
+                    }
+                    if !run.timed_out && !matches!(run.code, Some(0..=2)) {
+                        bad.push(format!("exit {:?} (want 0, 1 or 2)", run.code));
+                    }
+                    if job.must_fail {
+                        integrity.fetch_add(1, Ordering::Relaxed);
+                        if run.code == Some(0) {
+                            bad.push("PASSED although its signed content was changed".to_owned());
+                        }
+                    }
+                    {
+                        let mut st = stats.lock().unwrap();
+                        match run.code {
+                            Some(0) => st.0 += 1,
+                            Some(1) => st.1 += 1,
+                            _ => st.2 += 1,
+                        }
+                        if run.elapsed > st.3 {
+                            st.3 = run.elapsed;
+                            st.4 = format!(
+                                "{} {}",
+                                if job.inspect { "inspect" } else { "verify" },
+                                job.path.display()
+                            );
+                        }
+                    }
+                    if !bad.is_empty() {
+                        let o = &originals[job.original];
+                        if let Ok(keep) = std::env::var("HOSTILE_KEEP") {
+                            let _ = std::fs::create_dir_all(&keep);
+                            let _ = std::fs::copy(
+                                &job.path,
+                                Path::new(&keep).join(format!(
+                                    "{}-{}",
+                                    job.original,
+                                    job.path.file_name().unwrap().to_string_lossy()
+                                )),
+                            );
+                        }
+                        problems.lock().unwrap().push(format!(
+                            "{} [{}] {}: {}\n    {}\n    stderr: {}",
+                            if job.inspect { "inspect" } else { "verify" },
+                            o.name,
+                            job.label,
+                            bad.join(", "),
+                            job.path.display(),
+                            run.stderr.trim().chars().take(600).collect::<String>()
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    let (pass, fail, other, slowest, slowest_what) = stats.into_inner().unwrap();
+    let verify_runs = jobs.iter().filter(|j| !j.inspect).count();
+    println!(
+        "{} originals ({passing} verify as they are), {verify_runs} mutated verify runs, {} \
+         inspect runs, {} integrity mutations; exits: {pass} x 0, {fail} x 1, {other} x 2/other; \
+         slowest {slowest:?} ({slowest_what})",
+        originals.len(),
+        jobs.len() - verify_runs,
+        integrity.load(Ordering::Relaxed),
+    );
+    assert!(verify_runs >= 300, "only {verify_runs} verify runs");
+    let problems = problems.into_inner().unwrap();
+    assert!(
+        problems.is_empty(),
+        "{} of {} runs misbehaved:\n{}",
+        problems.len(),
+        jobs.len(),
+        problems.join("\n")
+    );
+}
+
+/// A deliberately small check that the generator is deterministic (same seed, same bytes),
+/// so a reported mutation can be reproduced from its label and index.
+#[test]
+fn mutations_are_deterministic() {
+    let original = Original {
+        name: "x".into(),
+        bytes: br#"{"payloadType":"application/vnd.in-toto+json","payload":"eyJhIjoxfQ==","signatures":[{"keyid":"k","sig":"MEUCIQDx0000000000000000000000000000000000000000"}]}"#.to_vec(),
+        file_name: "x.json".into(),
+        args: Vec::new(),
+        artifact: String::new(),
+        passes: true,
+    };
+    let others: Vec<&[u8]> = vec![b"{}\n"];
+    let a: Vec<Vec<u8>> = mutants(&original, &others, &mut Rng(SEED))
+        .into_iter()
+        .map(|m| m.bytes)
+        .collect();
+    let b: Vec<Vec<u8>> = mutants(&original, &others, &mut Rng(SEED))
+        .into_iter()
+        .map(|m| m.bytes)
+        .collect();
+    assert_eq!(a, b);
+    assert!(a.len() >= VERIFY_MUTATIONS / 2);
+}
