@@ -17,6 +17,9 @@
 #   keys_pem         *.pem, *.pub, *.key, *.crt and PEM blocks
 #   checksums        checksum lists under test-vectors/context/checksums
 #   policy           *.toml policy files
+#   signed_statement the statement seeds (signed by the target itself)
+#   sigstore_verify  the bundle seeds (full offline verification)
+#   attestation_file whole .jsonl/.intoto/.slsa/.sigstore files, envelopes and bundles
 # Inputs above 1 MiB are skipped (they slow libFuzzer down without adding coverage).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,11 +40,20 @@ corpus, sources = sys.argv[1], sys.argv[2:]
 MAX = 1 << 20
 counts = {}
 
+# Targets that take the same inputs as another one (see the header).
+MIRRORS = {
+    "statement": ["signed_statement"],
+    "sigstore_bundle": ["sigstore_verify", "attestation_file"],
+    "dsse_envelope": ["attestation_file"],
+}
+
 def add(target, data):
     if not data or len(data) > MAX:
         return
     if isinstance(data, str):
         data = data.encode()
+    for mirror in MIRRORS.get(target, []):
+        add(mirror, data)
     d = os.path.join(corpus, target)
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, hashlib.sha1(data).hexdigest())
@@ -110,6 +122,8 @@ for src in sources:
             except Exception:
                 pass
             # JSONL: every line on its own, and the whole file for the trusted-root reader.
+            if name.endswith((".jsonl", ".intoto", ".slsa", ".sigstore")):
+                add("attestation_file", raw)
             lines = [l for l in raw.splitlines() if l.strip()]
             parsed = 0
             for line in lines[:64]:
