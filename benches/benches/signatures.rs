@@ -30,7 +30,9 @@ fn sign_and_verify(c: &mut Criterion) {
     let mut sign = c.benchmark_group("sign");
     sign.throughput(Throughput::Elements(1));
     for (algorithm, name) in ALGORITHMS {
-        let Ok(key) = PrivateKey::generate(algorithm) else { return };
+        let Ok(key) = PrivateKey::generate(algorithm) else {
+            return;
+        };
         sign.bench_function(name, |b| b.iter(|| key.sign(black_box(&message))));
     }
     sign.finish();
@@ -38,7 +40,9 @@ fn sign_and_verify(c: &mut Criterion) {
     let mut verify = c.benchmark_group("verify");
     verify.throughput(Throughput::Elements(1));
     for (algorithm, name) in ALGORITHMS {
-        let Ok(key) = PrivateKey::generate(algorithm) else { return };
+        let Ok(key) = PrivateKey::generate(algorithm) else {
+            return;
+        };
         let Ok(sig) = key.sign(&message) else { return };
         let public = key.public_key().clone();
         verify.bench_function(name, |b| {
@@ -63,7 +67,9 @@ fn jsonl(key: &PrivateKey, count: usize) -> Vec<u8> {
 
 fn many_envelopes(c: &mut Criterion) {
     const COUNT: usize = 10_000;
-    let Ok(key) = PrivateKey::generate(KeyAlgorithm::Ed25519) else { return };
+    let Ok(key) = PrivateKey::generate(KeyAlgorithm::Ed25519) else {
+        return;
+    };
     let file = jsonl(&key, COUNT);
     let parse = |bytes: &[u8]| -> Vec<Envelope> {
         bytes
@@ -82,12 +88,22 @@ fn many_envelopes(c: &mut Criterion) {
         b.iter(|| {
             envelopes
                 .iter()
-                .filter(|e| e.verify(&PayloadTypePolicy::InToto, &keys, Threshold::ONE).is_ok())
+                .filter(|e| {
+                    e.verify(&PayloadTypePolicy::InToto, &keys, Threshold::ONE)
+                        .is_ok()
+                })
                 .count()
         });
     });
     group.bench_function("verify_many_batch", |b| {
-        b.iter(|| verify_many(&envelopes, &PayloadTypePolicy::InToto, &keys, Threshold::ONE));
+        b.iter(|| {
+            verify_many(
+                &envelopes,
+                &PayloadTypePolicy::InToto,
+                &keys,
+                Threshold::ONE,
+            )
+        });
     });
     group.bench_function("parse_and_verify_many", |b| {
         b.iter(|| {

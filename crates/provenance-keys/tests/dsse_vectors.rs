@@ -1,7 +1,10 @@
 //! Data-driven: every folder of `test-vectors/dsse/` verifies or fails exactly as its
 //! `case.json` says.
 
-#![expect(clippy::indexing_slicing, reason = "test helper reading the checked-in case.json")]
+#![expect(
+    clippy::indexing_slicing,
+    reason = "test helper reading the checked-in case.json"
+)]
 
 use provenance_dsse::{Envelope, Limits, PayloadTypePolicy, Threshold, VerificationKey};
 use provenance_keys::PublicKey;
