@@ -46,7 +46,7 @@ pub(crate) struct Args {
     reason = "the command signature every subcommand shares"
 )]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    let (verifier, _) = verifier(&args.trust, &args.expect)?;
+    let (gate, _) = verifier(&args.trust, &args.expect)?;
     let limits = Limits::DEFAULT;
     let artifact = load::artifact(&args.artifact)
         .with_context(|| format!("cannot use the artifact {}", args.artifact))?;
@@ -54,20 +54,20 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     set.add_dir(&args.store, &limits)
         .with_context(|| format!("cannot read the store {}", args.store.display()))?;
     let now = OffsetDateTime::now_utc();
-    let verified = verifier.verify_attestations(&set, now);
-    for r in verified.rejected() {
+    let store = gate.verify_attestations(&set, now);
+    for r in store.rejected() {
         ui.warn(format!(
             "{}: not accepted by any root of trust: {}",
             r.origin, r.reason
         ));
     }
-    let chain = trace(&verifier, &artifact, &verified, now);
+    let chain = trace(&gate, &artifact, &store, now);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
             let doc = serde_json::json!({
                 "verdict": if chain.passed() { "PASS" } else { "FAIL" },
-                "signatureChecks": verified.signature_checks(),
+                "signatureChecks": store.signature_checks(),
                 "chain": chain,
             });
             serde_json::to_writer_pretty(&mut out, &doc)?;
