@@ -442,8 +442,6 @@ fn key_files_are_written_0600_whatever_the_umask() {
 /// Signing with a private key file that group or others can read warns (the key may already
 /// have leaked); a 0600 file does not.
 #[test]
-#[ignore = "finding: the CLI does not warn when a private key file is group/world readable \
-            (commands/keys.rs load_private_key ignores the file mode)"]
 fn readable_private_key_file_warns() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -9,7 +9,8 @@ use provenance::keys::{KeySource, PASSWORD_ENV, Password, PrivateKey};
 use crate::ui::Ui;
 
 /// Loads the private key at `source`, asking for its password when it is encrypted.
-pub(crate) fn load_private_key(source: &KeySource, _ui: &Ui) -> anyhow::Result<PrivateKey> {
+pub(crate) fn load_private_key(source: &KeySource, ui: &Ui) -> anyhow::Result<PrivateKey> {
+    warn_if_readable_by_others(source, ui);
     let encrypted = source
         .is_encrypted()
         .with_context(|| format!("cannot read the private key {source}"))?;
@@ -38,4 +39,26 @@ pub(crate) fn password(prompt: &str) -> anyhow::Result<Password> {
     }
     let typed = rpassword::prompt_password(prompt).context("cannot read the password")?;
     Ok(Password::new(typed))
+}
+
+/// Warns when a private key file can be read by the group or by others (as ssh does, but
+/// without refusing: CI secrets are often materialised with a loose umask).
+fn warn_if_readable_by_others(source: &KeySource, ui: &Ui) {
+    #[cfg(unix)]
+    if let KeySource::Path(path) = source {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            let mode = metadata.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                ui.warn(format_args!(
+                    "private key file {} is readable by others (permissions {mode:03o}); \
+                     run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (source, ui);
 }
