@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 verification failed, 2 usage, input or I/O error.
 
 mod commands;
+mod progress;
 mod ui;
 
 use std::io::Write as _;
