@@ -398,3 +398,59 @@ fn vsa_round_trip() {
     assert_eq!(code(&out), 1);
     assert!(!d.join("fail.vsa.jsonl").exists());
 }
+
+#[test]
+fn attestations_or_artifact_from_stdin() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let dir = setup();
+    let d = dir.path();
+    let run = |args: &[&str], input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
+            .current_dir(d)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let line = std::fs::read(d.join("app.bin.intoto.jsonl")).unwrap();
+    ok(&run(
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--attestation",
+            "-",
+            "app.bin",
+        ],
+        &line,
+    ));
+    let out = run(
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--attestation",
+            "app.bin.intoto.jsonl",
+            "-",
+        ],
+        b"the artifact\n",
+    );
+    ok(&out);
+    let out = run(
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--attestation",
+            "app.bin.intoto.jsonl",
+            "-",
+        ],
+        b"tampered\n",
+    );
+    assert_eq!(code(&out), 1);
+}

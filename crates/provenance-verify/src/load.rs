@@ -175,8 +175,8 @@ pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
         .collect()
 }
 
-/// An artifact from a command-line argument: `sha256:HEX` / `sha512:HEX` (no hashing), or a
-/// file path (hashed with SHA-256).
+/// An artifact from a command-line argument: `sha256:HEX` / `sha512:HEX` (no hashing), `-`
+/// (standard input, hashed), or a file path (hashed with SHA-256).
 ///
 /// # Errors
 /// [`Error::InvalidSetting`] for a malformed digest or an algorithm we do not accept,
@@ -188,6 +188,11 @@ pub fn artifact(arg: &str) -> Result<Artifact> {
                 .map_err(|e| Error::setting("artifact digest", arg, e.to_string()))?;
             return Ok(Artifact::new(arg, set));
         }
+    }
+    if arg == "-" {
+        let set = provenance_digest::hash_reader(std::io::stdin().lock(), &[Algorithm::Sha256])
+            .map_err(|e| Error::setting("artifact", arg, e.to_string()))?;
+        return Ok(Artifact::new(arg, set));
     }
     if arg.contains(':') && !Path::new(arg).exists() {
         return Err(Error::setting(

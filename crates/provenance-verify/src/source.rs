@@ -193,7 +193,47 @@ impl AttestationSet {
             });
         }
         // `take` also bounds files that grow while being read (or that lie about their size).
-        let mut reader = BufReader::new(file.take(limits.max_file_bytes()));
+        let reader = BufReader::new(file.take(limits.max_file_bytes()));
+        if self.add_lines(path, reader, limits)? {
+            return self.add_whole_document(path, limits);
+        }
+        Ok(())
+    }
+
+    /// Reads attestations from bytes already in memory (standard input, a download), named
+    /// `name` in reports: JSON Lines, or one JSON document.
+    ///
+    /// # Errors
+    /// Exceeded [`Limits`].
+    pub fn add_bytes(&mut self, name: &Path, bytes: &[u8], limits: &Limits) -> Result<()> {
+        if bytes.len() as u64 > limits.max_file_bytes() {
+            return Err(Error::FileTooLarge {
+                path: name.to_owned(),
+                size: bytes.len() as u64,
+                max: limits.max_file_bytes(),
+            });
+        }
+        if self.add_lines(name, bytes, limits)? {
+            if bytes.len() > limits.max_line_bytes() {
+                return Err(Error::LineTooLong {
+                    path: name.to_owned(),
+                    line: 1,
+                    max: limits.max_line_bytes(),
+                });
+            }
+            return self.classify(trim_ascii(bytes), Origin::new(name, 1, None), limits);
+        }
+        Ok(())
+    }
+
+    /// Reads JSON Lines; returns `true` when the input is instead one pretty-printed document
+    /// (nothing was added then).
+    fn add_lines(
+        &mut self,
+        path: &Path,
+        mut reader: impl BufRead,
+        limits: &Limits,
+    ) -> Result<bool> {
         let mut buf = Vec::new();
         let mut line_no = 0usize;
         loop {
@@ -222,12 +262,11 @@ impl AttestationSet {
                 continue;
             }
             if line_no == 1 && starts_unfinished_document(line) {
-                // A pretty-printed JSON document: read the whole file as one.
-                return self.add_whole_document(path, limits);
+                return Ok(true);
             }
             self.classify(line, Origin::new(path, line_no, None), limits)?;
         }
-        Ok(())
+        Ok(false)
     }
 
     fn add_whole_document(&mut self, path: &Path, limits: &Limits) -> Result<()> {

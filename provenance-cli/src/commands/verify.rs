@@ -166,8 +166,25 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .iter()
         .map(|a| load::artifact(a).with_context(|| format!("cannot use the artifact {a}")))
         .collect::<anyhow::Result<Vec<Artifact>>>()?;
+    if args.artifacts.iter().any(|a| a == "-")
+        && args.attestation.iter().any(|p| p.as_os_str() == "-")
+    {
+        anyhow::bail!("standard input can hold the artifact or the attestations, not both");
+    }
     let mut set = AttestationSet::new();
     for path in &args.attestation {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            let stdin = std::io::stdin().lock();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(stdin, limits.max_file_bytes() + 1),
+                &mut bytes,
+            )
+            .context("cannot read attestations from standard input")?;
+            set.add_bytes(path, &bytes, &limits)
+                .context("cannot read attestations from standard input")?;
+            continue;
+        }
         set.add_file(path, &limits)
             .with_context(|| format!("cannot read attestations from {}", path.display()))?;
     }
