@@ -8,13 +8,14 @@
 //! flipped signature or payload character, a changed payload type, a changed message digest)
 //! must never verify.
 //!
-//! The mutations come from a SplitMix64 generator with a fixed seed, so a failure names a
+//! The mutations come from a `SplitMix64` generator with a fixed seed, so a failure names a
 //! mutation that reproduces exactly; `HOSTILE_KEEP=DIR` keeps every failing input in DIR.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
+    clippy::too_many_lines,
     clippy::cast_possible_truncation
 )]
 
@@ -28,7 +29,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// Fixed seed: the mutation set is the same on every run.
-const SEED: u64 = 0x5eed_0f_7e57_1e55;
+const SEED: u64 = 0x005e_ed0f_7e57_1e55;
 /// Mutations per original attestation for `verify`.
 const VERIFY_MUTATIONS: usize = 44;
 /// Integrity mutations of each kind per original (different positions).
@@ -40,7 +41,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
 const BUILDER: &str = "https://ci.example.com/builders/release@v1";
 
-/// SplitMix64: tiny, deterministic, good enough to pick offsets.
+/// `SplitMix64`: tiny, deterministic, good enough to pick offsets.
 struct Rng(u64);
 
 impl Rng {
@@ -89,7 +90,7 @@ fn third_party() -> PathBuf {
 
 /// The `CASES.tsv` rows used as originals: one of each shape (bundle v0.1/v0.2/v0.3, DSSE and
 /// message signatures, keyless and key-based, Rekor v1 and v2, TSA, slsa-github-generator,
-/// GitHub attestations, PyPI, cosign v3, witness DSSE with Ed25519).
+/// GitHub attestations, `PyPI`, cosign v3, witness DSSE with Ed25519).
 const CASE_IDS: &[&str] = &[
     "slsa-verifier/v2.1.0/generic/wd/builder-bare",
     "slsa-verifier/bcr/module-bazel",
@@ -258,7 +259,7 @@ fn flip_b64(s: &str, rng: &mut Rng) -> Option<String> {
     }
     let at = rng.below(bytes.len() - 4);
     let old = bytes[at];
-    let pos = B64.iter().position(|c| *c == old).or_else(|| match old {
+    let pos = B64.iter().position(|c| *c == old).or(match old {
         b'-' => Some(62),
         b'_' => Some(63),
         _ => None,
@@ -285,11 +286,11 @@ fn edit_strings(v: &mut Value, keys: &[&str], f: &mut dyn FnMut(&str) -> Option<
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
                 if keys.contains(&k.as_str()) {
-                    if let Value::String(s) = child {
-                        if let Some(new) = f(s) {
-                            *s = new;
-                            n += 1;
-                        }
+                    if let Value::String(s) = child
+                        && let Some(new) = f(s)
+                    {
+                        *s = new;
+                        n += 1;
                     }
                 } else {
                     n += edit_strings(child, keys, f);
@@ -442,13 +443,12 @@ fn mutate_json(doc: &Value, kind: usize, rng: &mut Rng) -> Option<(String, Value
         // Integrity: the message digest of a message-signature bundle.
         3 => {
             let mut n = 0;
-            if let Some(Value::Object(md)) = v.pointer_mut("/messageSignature/messageDigest") {
-                if let Some(Value::String(d)) = md.get_mut("digest") {
-                    if let Some(new) = flip_b64(d, rng) {
-                        *d = new;
-                        n += 1;
-                    }
-                }
+            if let Some(Value::Object(md)) = v.pointer_mut("/messageSignature/messageDigest")
+                && let Some(Value::String(d)) = md.get_mut("digest")
+                && let Some(new) = flip_b64(d, rng)
+            {
+                *d = new;
+                n += 1;
             }
             (n > 0).then(|| ("flip a character of the message digest".to_owned(), v, true))
         }
@@ -698,12 +698,12 @@ fn mutants(original: &Original, others: &[&[u8]], rng: &mut Rng) -> Vec<Mutant> 
         let mut new_docs = docs.clone();
         let mut label = String::new();
         for (i, doc) in parsed.iter().enumerate() {
-            if let Some(doc) = doc {
-                if let Some((l, v, _)) = mutate_json(doc, kind, rng) {
-                    new_docs[i] = serde_json::to_vec(&v).unwrap();
-                    label = l;
-                    any = true;
-                }
+            if let Some(doc) = doc
+                && let Some((l, v, _)) = mutate_json(doc, kind, rng)
+            {
+                new_docs[i] = serde_json::to_vec(&v).unwrap();
+                label = l;
+                any = true;
             }
         }
         if any {
@@ -752,10 +752,10 @@ fn mutants(original: &Original, others: &[&[u8]], rng: &mut Rng) -> Vec<Mutant> 
                 })
             })
         };
-        if let Some(m) = mutant {
-            if m.bytes != original.bytes {
-                out.push(m);
-            }
+        if let Some(m) = mutant
+            && m.bytes != original.bytes
+        {
+            out.push(m);
         }
     }
     out

@@ -20,6 +20,7 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
+    clippy::too_many_lines,
     clippy::cast_possible_truncation
 )]
 
@@ -46,12 +47,15 @@ fn vectors() -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // Running the CLI with a timeout, an address-space cap and a peak-RSS reading.
 
+/// Writes a child's stdin (or a pipe) on a thread.
+type Feed = Box<dyn FnOnce(&mut dyn std::io::Write) + Send>;
+
 struct Measured {
     code: Option<i32>,
     stdout: String,
     stderr: String,
     elapsed: Duration,
-    /// Peak resident set (VmHWM) seen while the child ran, in KiB.
+    /// Peak resident set (`VmHWM`) seen while the child ran, in KiB.
     peak_kib: u64,
     timed_out: bool,
 }
@@ -71,7 +75,7 @@ fn run_measured(
     dir: &Path,
     args: &[&str],
     envs: &[(&str, &str)],
-    stdin: Option<Box<dyn FnOnce(&mut dyn std::io::Write) + Send>>,
+    stdin: Option<Feed>,
     timeout: Duration,
 ) -> Measured {
     let mut script = String::from("ulimit -v 4000000; exec \"$0\"");
@@ -171,7 +175,7 @@ fn keypair(dir: &Path) {
 }
 
 /// Streams `{"payloadType":"x","payload":"AAAA…` of `total` bytes (no newline).
-fn huge_line(total: usize) -> Box<dyn FnOnce(&mut dyn std::io::Write) + Send> {
+fn huge_line(total: usize) -> Feed {
     Box::new(move |w: &mut dyn std::io::Write| {
         let head = br#"{"payloadType":"application/vnd.in-toto+json","signatures":[],"payload":""#;
         if w.write_all(head).is_err() {
@@ -484,25 +488,21 @@ fn dsse_envelope_bytes_at_and_past_the_limit() {
     assert!(start.elapsed() < Duration::from_secs(1));
 }
 
-/// Signatures are counted only after every one of them is decoded: a 30 MB line of empty
-/// signatures (2.5 million) is materialised before the bound of 16 refuses it. The whole
-/// attestation line is bounded (32 MiB), so this is bounded too; the figure is reported, and
-/// the assertion holds the memory to a few times the line size.
-#[test]
-fn many_signatures_are_refused_with_bounded_memory() {
+/// An envelope line of about `line_bytes` bytes of empty signatures, verified with a key.
+fn verify_many_signatures(line_bytes: usize) -> Measured {
     let dir = tempfile::tempdir().unwrap();
     keypair(dir.path());
     let mut line =
         br#"{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":["#
             .to_vec();
     let one = br#"{"sig":""},"#;
-    while line.len() + one.len() < 30_000_000 {
+    while line.len() + one.len() < line_bytes {
         line.extend_from_slice(one);
     }
     line.extend_from_slice(br#"{"sig":""}]}"#);
     line.push(b'\n');
     std::fs::write(dir.path().join("sigs.intoto.jsonl"), &line).unwrap();
-    let m = run_measured(
+    run_measured(
         dir.path(),
         &[
             "verify",
@@ -514,12 +514,38 @@ fn many_signatures_are_refused_with_bounded_memory() {
         ],
         &[],
         None,
-        Duration::from_secs(60),
+        Duration::from_secs(120),
+    )
+}
+
+/// Many signatures are refused (the limit is 16) and memory stays bounded: a 4 MB line of
+/// 360,000 empty signatures.
+#[test]
+fn many_signatures_are_refused_with_bounded_memory() {
+    let m = verify_many_signatures(4_000_000);
+    println!("verify, 360,000 signatures: {}", describe(&m));
+    assert!(matches!(m.code, Some(1 | 2)), "{}", describe(&m));
+    assert!(
+        m.stderr.contains("more than the limit of 16"),
+        "{}",
+        describe(&m)
     );
+    assert!(m.elapsed < Duration::from_secs(30), "{}", describe(&m));
+    assert!(m.peak_kib < 256 * 1024, "{}", describe(&m));
+}
+
+/// The signature bound should stop parsing at signature 17, before decoding the rest: a 30 MB
+/// line (2.7 million signatures, under the 32 MiB line limit) refused within seconds and
+/// without materialising them.
+#[test]
+#[ignore = "finding: provenance-dsse decodes every signature before checking \
+            Limits::max_signatures (30 MB line: 24-28 s in a debug build, 169 MiB peak)"]
+fn signature_count_is_refused_before_decoding_them() {
+    let m = verify_many_signatures(30_000_000);
     println!("verify, 2.7 million signatures: {}", describe(&m));
     assert!(matches!(m.code, Some(1 | 2)), "{}", describe(&m));
-    assert!(m.elapsed < Duration::from_secs(30), "{}", describe(&m));
-    assert!(m.peak_kib < 1024 * 1024, "{}", describe(&m));
+    assert!(m.elapsed < Duration::from_secs(5), "{}", describe(&m));
+    assert!(m.peak_kib < 100 * 1024, "{}", describe(&m));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -705,9 +731,9 @@ fn with_repeated(bundle: &Value, pointer: &str, n: usize) -> Vec<u8> {
     serde_json::to_vec(&b).unwrap()
 }
 
-fn is_limit(r: Result<Bundle, SigstoreError>, what: &str) -> bool {
+fn is_limit(r: &Result<Bundle, SigstoreError>, what: &str) -> bool {
     match r {
-        Err(SigstoreError::LimitExceeded { what: w, .. }) => w == what,
+        Err(SigstoreError::LimitExceeded { what: w, .. }) => *w == what,
         _ => false,
     }
 }
@@ -719,7 +745,7 @@ fn bundle_tlog_entries_at_and_past_the_limit() {
     let at = Bundle::from_json(&with_repeated(&b, "/verificationMaterial/tlogEntries", 32));
     assert_eq!(at.unwrap().tlog_entry_count(), 32);
     assert!(is_limit(
-        Bundle::from_json(&with_repeated(&b, "/verificationMaterial/tlogEntries", 33)),
+        &Bundle::from_json(&with_repeated(&b, "/verificationMaterial/tlogEntries", 33)),
         "tlog entries"
     ));
 }
@@ -758,7 +784,7 @@ fn bundle_certificate_chain_at_and_past_the_limit() {
     let p = "/verificationMaterial/x509CertificateChain/certificates";
     Bundle::from_json(&with_repeated(&b, p, 10)).unwrap();
     assert!(is_limit(
-        Bundle::from_json(&with_repeated(&b, p, 11)),
+        &Bundle::from_json(&with_repeated(&b, p, 11)),
         "certificate chain length"
     ));
 }
@@ -768,7 +794,7 @@ fn bundle_and_trusted_root_bytes_past_the_limit() {
     assert_eq!(MAX_BUNDLE_BYTES, 64 * MIB);
     let big = vec![b' '; 64 * MIB + 1];
     let start = Instant::now();
-    assert!(is_limit(Bundle::from_json(&big), "bundle bytes"));
+    assert!(is_limit(&Bundle::from_json(&big), "bundle bytes"));
     let root = vec![b' '; 4 * MIB + 1];
     assert!(matches!(
         TrustedRoot::from_json(&root),

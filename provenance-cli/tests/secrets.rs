@@ -10,9 +10,11 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::too_many_lines
 )]
 
+use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -67,7 +69,7 @@ fn pem_body(pem: &str) -> String {
 }
 
 /// The secret scalar inside an unencrypted PKCS#8 DER: Ed25519 (the 32-byte seed at the end)
-/// or ECDSA (the OCTET STRING after `version 1` in the embedded ECPrivateKey).
+/// or ECDSA (the OCTET STRING after `version 1` in the embedded `ECPrivateKey`).
 fn secret_scalar(der: &[u8]) -> Vec<u8> {
     for (len, tag) in [(32usize, 0x20u8), (48, 0x30)] {
         let pattern = [0x02, 0x01, 0x01, 0x04, tag];
@@ -99,7 +101,10 @@ impl Needles {
             .step_by(6)
             .map(|w| String::from_utf8(w.to_vec()).unwrap())
             .collect();
-        let hex: String = scalar.iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = scalar.iter().fold(String::new(), |mut acc, b| {
+            let _ = write!(acc, "{b:02x}");
+            acc
+        });
         forms.push(hex[..24].to_owned());
         forms.push(hex[hex.len() - 24..].to_owned());
         forms.push(hex[..24].to_uppercase());
@@ -149,6 +154,9 @@ fn assert_clean(what: &str, out: &Output, needles: &Needles) {
     }
 }
 
+/// A command to run: what it is, its arguments, extra environment.
+type Run<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// Runs every command that touches the key, successful or failing, and checks all output and
 /// every file written for the secret.
 #[test]
@@ -174,7 +182,7 @@ fn private_key_never_in_command_output_or_files() {
     std::fs::write(d.join("truncated.pem"), &pem[..pem.len() / 2]).unwrap();
     let bad_text = String::from_utf8(bad).unwrap();
 
-    let runs: Vec<(&str, Vec<&str>, Vec<(&str, &str)>)> = vec![
+    let runs: Vec<Run> = vec![
         (
             "sign",
             vec![
