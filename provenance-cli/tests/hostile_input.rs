@@ -769,7 +769,7 @@ struct Run {
     stderr: String,
 }
 
-fn run_with_timeout(args: &[String], dir: &Path) -> Run {
+fn run_with_timeout(args: &[String], dir: &Path, envs: &[(&str, &str)]) -> Run {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
         .current_dir(dir)
@@ -777,6 +777,7 @@ fn run_with_timeout(args: &[String], dir: &Path) -> Run {
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITLAB_CI")
         .env("RUST_BACKTRACE", "0")
+        .envs(envs.iter().copied())
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -819,7 +820,25 @@ struct Job {
     path: PathBuf,
     args: Vec<String>,
     must_fail: bool,
-    inspect: bool,
+    /// `verify`, `inspect` or `trace`.
+    command: &'static str,
+}
+
+/// The trust flags of a `verify` command line (what `trace` takes too).
+fn trust_flags(args: &[String]) -> Vec<String> {
+    const TRUST: [&str; 6] = [
+        "--key",
+        "--trusted-root",
+        "--certificate-identity",
+        "--certificate-identity-regexp",
+        "--certificate-oidc-issuer",
+        "--certificate-oidc-issuer-regexp",
+    ];
+    args.chunks(2)
+        .filter(|pair| TRUST.contains(&pair[0].as_str()))
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -845,7 +864,7 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
             path.to_string_lossy().into_owned(),
             o.artifact.clone(),
         ]);
-        let run = run_with_timeout(&args, dir);
+        let run = run_with_timeout(&args, dir, &[]);
         o.passes = run.code == Some(0);
         if !o.passes {
             println!(
@@ -884,7 +903,7 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
                 path: path.clone(),
                 args,
                 must_fail: m.must_fail && o.passes,
-                inspect: false,
+                command: "verify",
             });
             if n % INSPECT_EVERY == 0 {
                 jobs.push(Job {
@@ -898,10 +917,23 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
                         path.to_string_lossy().into_owned(),
                     ],
                     must_fail: false,
-                    inspect: true,
+                    command: "inspect",
                 });
             }
         }
+        // `trace` over a store holding every mutation of this original.
+        let mut args = vec!["trace".to_owned(), "--store".to_owned()];
+        args.push(sub.to_string_lossy().into_owned());
+        args.extend(trust_flags(&o.args));
+        args.push(o.artifact.clone());
+        jobs.push(Job {
+            original: index,
+            label: "trace over a store of all its mutations".to_owned(),
+            path: sub.clone(),
+            args,
+            must_fail: false,
+            command: "trace",
+        });
     }
 
     let next = AtomicUsize::new(0);
@@ -914,7 +946,7 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    let run = run_with_timeout(&job.args, dir);
+                    let run = run_with_timeout(&job.args, dir, &[]);
                     let mut bad = Vec::new();
                     if run.timed_out {
                         bad.push(format!("no exit within {TIMEOUT:?}"));
@@ -940,11 +972,7 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
                         }
                         if run.elapsed > st.3 {
                             st.3 = run.elapsed;
-                            st.4 = format!(
-                                "{} {}",
-                                if job.inspect { "inspect" } else { "verify" },
-                                job.path.display()
-                            );
+                            st.4 = format!("{} {}", job.command, job.path.display());
                         }
                     }
                     if !bad.is_empty() {
@@ -962,7 +990,7 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
                         }
                         problems.lock().unwrap().push(format!(
                             "{} [{}] {}: {}\n    {}\n    stderr: {}",
-                            if job.inspect { "inspect" } else { "verify" },
+                            job.command,
                             o.name,
                             job.label,
                             bad.join(", "),
@@ -975,13 +1003,14 @@ fn mutated_real_attestations_never_panic_hang_or_pass() {
         }
     });
     let (pass, fail, other, slowest, slowest_what) = stats.into_inner().unwrap();
-    let verify_runs = jobs.iter().filter(|j| !j.inspect).count();
+    let verify_runs = jobs.iter().filter(|j| j.command == "verify").count();
+    let trace_runs = jobs.iter().filter(|j| j.command == "trace").count();
     println!(
         "{} originals ({passing} verify as they are), {verify_runs} mutated verify runs, {} \
-         inspect runs, {} integrity mutations; exits: {pass} x 0, {fail} x 1, {other} x 2/other; \
+         inspect runs, {trace_runs} trace runs over stores of mutations, {} integrity mutations; exits: {pass} x 0, {fail} x 1, {other} x 2/other; \
          slowest {slowest:?} ({slowest_what})",
         originals.len(),
-        jobs.len() - verify_runs,
+        jobs.len() - verify_runs - trace_runs,
         integrity.load(Ordering::Relaxed),
     );
     assert!(verify_runs >= 300, "only {verify_runs} verify runs");
@@ -1018,4 +1047,75 @@ fn mutations_are_deterministic() {
         .collect();
     assert_eq!(a, b);
     assert!(a.len() >= VERIFY_MUTATIONS / 2);
+}
+
+/// Mutated key files (the fixtures in `test-vectors/keys`, PKCS#8, SEC1, encrypted PKCS#8
+/// with scrypt and PBKDF2, cosign, RSA, and a fresh `keygen` pair) given to `sign --key` and
+/// `verify --key`: exit 0, 1 or 2 in time, never a panic.
+#[test]
+fn mutated_keys_never_panic_or_hang() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let out = provenance(dir, &["keygen", "--output", "own.pem"]);
+    assert!(out.status.success(), "{out:?}");
+    std::fs::write(dir.join("payload.json"), b"{\"a\":1}").unwrap();
+    std::fs::write(dir.join("app.bin"), b"the artifact\n").unwrap();
+    let keys_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/keys");
+    let mut keys: Vec<(String, Vec<u8>)> = std::fs::read_dir(&keys_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".pem") || name.ends_with(".key")
+        })
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    keys.sort();
+    for name in ["own.pem", "own.pem.pub"] {
+        keys.push((name.to_owned(), std::fs::read(dir.join(name)).unwrap()));
+    }
+    assert!(keys.len() >= 10, "{} key files", keys.len());
+    let mut rng = Rng(SEED ^ 0x6b65_7973);
+    let all: Vec<&[u8]> = keys.iter().map(|(_, b)| b.as_slice()).collect();
+    let (mut runs, mut problems) = (0, Vec::new());
+    for (name, bytes) in &keys {
+        for n in 0..12 {
+            let (label, mutated) = mutate_bytes(bytes, &all, rng.below(7), &mut rng);
+            let file = format!("{n:02}-{name}");
+            std::fs::write(dir.join(&file), &mutated).unwrap();
+            let public = name.contains(".pub");
+            let args: Vec<String> = if public {
+                ["verify", "--key", &file, "app.bin"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect()
+            } else {
+                ["sign", "--key", &file, "payload.json"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect()
+            };
+            let run = run_with_timeout(&args, dir, &[("PROVENANCE_PASSWORD", "fixture-password")]);
+            runs += 1;
+            let bad = run.timed_out
+                || run.stderr.contains("panicked at")
+                || !matches!(run.code, Some(0..=2));
+            if bad {
+                problems.push(format!(
+                    "{} {file} ({label}): exit {:?}, timed out {}\n    {}",
+                    args[0],
+                    run.code,
+                    run.timed_out,
+                    run.stderr.trim()
+                ));
+            }
+        }
+    }
+    println!("{runs} runs with mutated keys");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
