@@ -7,11 +7,29 @@ use std::io::Write as _;
 
 use libfuzzer_sys::fuzz_target;
 use provenance::digest::{Algorithm, DigestSet};
+use provenance::dsse::Threshold;
 use provenance::keys::PrivateKey;
-use provenance::verify::{Artifact, AttestationSet, Limits, OffsetDateTime};
-use provenance::{Verdict, Verifier};
+use provenance::verify::{
+    Artifact, AttestationSet, KeyVerifier, Limits, OffsetDateTime, TrustRoot, Verdict, Verifier,
+};
 
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P\n-----END PRIVATE KEY-----\n";
+
+thread_local! {
+    /// The verifier, built once (it loads the embedded trusted root).
+    static VERIFIER: Verifier = {
+        let key = PrivateKey::from_pem(KEY, None).expect("fixed key");
+        Verifier::new(vec![TrustRoot::new(
+            "fuzz",
+            Box::new(
+                KeyVerifier::from_public_keys(vec![key.public_key().clone()], Threshold::ONE, None)
+                    .expect("key verifier"),
+            ),
+            false,
+        )])
+        .expect("verifier")
+    };
+}
 
 fuzz_target!(|data: &[u8]| {
     let dir = std::env::temp_dir().join(format!("provenance-fuzz-{}", std::process::id()));
@@ -28,10 +46,6 @@ fuzz_target!(|data: &[u8]| {
     if set.add_file(&path, &limits).is_err() {
         return;
     }
-    let key = PrivateKey::from_pem(KEY, None).expect("fixed key");
-    let Ok(verifier) = Verifier::new().trust_keys("fuzz", vec![key.public_key().clone()], 1) else {
-        return;
-    };
     let artifact = Artifact::new(
         "app",
         DigestSet::single(
@@ -41,12 +55,14 @@ fuzz_target!(|data: &[u8]| {
         .expect("digest"),
     );
     let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time");
-    if let Ok(report) = verifier.verify(&[artifact], &set, now) {
-        for verdict in &report.artifacts {
-            assert!(
-                verdict.verdict != Verdict::Pass,
-                "random input passed under a fixed key"
-            );
+    VERIFIER.with(|verifier| {
+        if let Ok(report) = verifier.verify(&[artifact], &set, now) {
+            for verdict in &report.artifacts {
+                assert!(
+                    verdict.verdict != Verdict::Pass,
+                    "random input passed under a fixed key"
+                );
+            }
         }
-    }
+    });
 });

@@ -10,11 +10,16 @@ use provenance_sigstore::{
     Artifact, Bundle, IdentityPolicy, Matcher, SignerPolicy, Transparency, TrustedRoot, Verifier,
 };
 
+thread_local! {
+    /// The embedded trusted root, parsed once.
+    static ROOT: TrustedRoot = TrustedRoot::public_good().expect("embedded root");
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(bundle) = Bundle::from_json(data) else {
         return;
     };
-    let root = TrustedRoot::public_good().expect("embedded root");
+    let root = ROOT.with(Clone::clone);
     let policy = IdentityPolicy::identity(
         Matcher::regex(".*").expect("regex"),
         Matcher::regex(".*").expect("regex"),
