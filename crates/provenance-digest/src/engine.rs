@@ -4,21 +4,28 @@ use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
 
+use ring::digest::{Context, SHA384, SHA512, SHA512_256};
 use sha1::Sha1;
-use sha2::{Digest as _, Sha224, Sha256, Sha384, Sha512, Sha512_224, Sha512_256};
+use sha2::{Digest as _, Sha224, Sha256, Sha512_224};
 
 use crate::{Algorithm, DigestSet, Error, Progress};
 
 /// One running hash function.
+///
+/// SHA-256 (and -224, SHA-1) come from the `RustCrypto` crates (`sha2` uses the x86 SHA extensions
+/// when the CPU has them).
+/// The SHA-512 family comes from `ring`, whose SHA-512 is about 1.4x faster than `sha2`'s on
+/// this kind of CPU (no SHA-512 instructions; see `benches/benches/digest.rs`, `in_memory`).
+/// `ring` has no SHA-512/224, so that one stays with `sha2`.
 #[derive(Clone)]
 pub(crate) enum AnyHasher {
     Sha1(Sha1),
     Sha224(Sha224),
     Sha256(Sha256),
-    Sha384(Sha384),
-    Sha512(Sha512),
+    Sha384(Context),
+    Sha512(Context),
     Sha512_224(Sha512_224),
-    Sha512_256(Sha512_256),
+    Sha512_256(Context),
     /// A git blob object id, SHA-1 form: the header is already fed.
     GitBlob(Sha1),
 }
@@ -34,10 +41,10 @@ impl AnyHasher {
             Algorithm::Sha1 => Self::Sha1(Sha1::new()),
             Algorithm::Sha224 => Self::Sha224(Sha224::new()),
             Algorithm::Sha256 => Self::Sha256(Sha256::new()),
-            Algorithm::Sha384 => Self::Sha384(Sha384::new()),
-            Algorithm::Sha512 => Self::Sha512(Sha512::new()),
+            Algorithm::Sha384 => Self::Sha384(Context::new(&SHA384)),
+            Algorithm::Sha512 => Self::Sha512(Context::new(&SHA512)),
             Algorithm::Sha512_224 => Self::Sha512_224(Sha512_224::new()),
-            Algorithm::Sha512_256 => Self::Sha512_256(Sha512_256::new()),
+            Algorithm::Sha512_256 => Self::Sha512_256(Context::new(&SHA512_256)),
             Algorithm::GitBlob => {
                 let Some(len) = len else {
                     return Err(Error::UnsupportedInput {
@@ -72,10 +79,8 @@ impl AnyHasher {
             Self::Sha1(h) | Self::GitBlob(h) => h.update(data),
             Self::Sha224(h) => h.update(data),
             Self::Sha256(h) => h.update(data),
-            Self::Sha384(h) => h.update(data),
-            Self::Sha512(h) => h.update(data),
+            Self::Sha384(h) | Self::Sha512(h) | Self::Sha512_256(h) => h.update(data),
             Self::Sha512_224(h) => h.update(data),
-            Self::Sha512_256(h) => h.update(data),
         }
     }
 
@@ -84,10 +89,8 @@ impl AnyHasher {
             Self::Sha1(h) | Self::GitBlob(h) => hex::encode(h.finalize()),
             Self::Sha224(h) => hex::encode(h.finalize()),
             Self::Sha256(h) => hex::encode(h.finalize()),
-            Self::Sha384(h) => hex::encode(h.finalize()),
-            Self::Sha512(h) => hex::encode(h.finalize()),
+            Self::Sha384(h) | Self::Sha512(h) | Self::Sha512_256(h) => hex::encode(h.finish()),
             Self::Sha512_224(h) => hex::encode(h.finalize()),
-            Self::Sha512_256(h) => hex::encode(h.finalize()),
         }
     }
 }
