@@ -387,24 +387,58 @@ impl Verifier {
             skipped: set.skipped().to_vec(),
             ..VerifiedSet::default()
         };
-        for raw in set.attestations() {
-            let mut reasons = Vec::new();
-            let mut accepted = None;
-            let mut per_artifact = Vec::new();
-            for (i, root) in self.roots.iter().enumerate() {
-                out.signature_checks += 1;
-                match root.verifier.verify(raw, now) {
+        // Each root checks, in one batch, the attestations no earlier root accepted (batches
+        // let Ed25519 keys use batch verification); the first root that accepts one wins.
+        let all = set.attestations();
+        let mut reasons: Vec<Vec<String>> = vec![Vec::new(); all.len()];
+        let mut per_artifact: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
+        let mut done: Vec<Option<VerifiedAttestation>> = vec![None; all.len()];
+        let mut settled = vec![false; all.len()];
+        for (i, root) in self.roots.iter().enumerate() {
+            let pending: Vec<usize> = (0..all.len())
+                .filter(|&k| !settled.get(k).copied().unwrap_or(true))
+                .collect();
+            if pending.is_empty() {
+                break;
+            }
+            let batch: Vec<&RawAttestation> = pending.iter().filter_map(|&k| all.get(k)).collect();
+            out.signature_checks += batch.len();
+            let results = root.verifier.verify_batch(&batch, now);
+            for ((&k, raw), result) in pending.iter().zip(&batch).zip(results) {
+                match result {
                     Ok(signed) => {
-                        match interpret(raw, (i, &root.name), signed, &self.model_limits) {
-                            Ok(att) => accepted = Some(att),
-                            Err(r) => reasons.push(format!("{}: {r}", root.name)),
+                        if let Some(flag) = settled.get_mut(k) {
+                            *flag = true;
                         }
-                        break;
+                        match interpret(raw, (i, &root.name), signed, &self.model_limits) {
+                            Ok(att) => {
+                                if let Some(slot) = done.get_mut(k) {
+                                    *slot = Some(att);
+                                }
+                            }
+                            Err(r) => {
+                                if let Some(list) = reasons.get_mut(k) {
+                                    list.push(format!("{}: {r}", root.name));
+                                }
+                            }
+                        }
                     }
-                    Err(r) if r.is_needs_artifact() => per_artifact.push(i),
-                    Err(r) => reasons.push(format!("{}: {r}", root.name)),
+                    Err(r) if r.is_needs_artifact() => {
+                        if let Some(list) = per_artifact.get_mut(k) {
+                            list.push(i);
+                        }
+                    }
+                    Err(r) => {
+                        if let Some(list) = reasons.get_mut(k) {
+                            list.push(format!("{}: {r}", root.name));
+                        }
+                    }
                 }
             }
+        }
+        for (((raw, accepted), reasons), per_artifact) in
+            all.iter().zip(done).zip(reasons).zip(per_artifact)
+        {
             match accepted {
                 Some(att) => out.add(att),
                 None if !per_artifact.is_empty() => out.deferred.push((raw.clone(), per_artifact)),
@@ -587,6 +621,7 @@ impl Verifier {
             return report;
         }
         let mut levels = Vec::new();
+        let mut traced = std::collections::HashSet::new();
         for exp in &sets {
             let accepted = exp.accepted_predicate_types();
             let of_type: Vec<&VerifiedAttestation> = covering
@@ -629,11 +664,7 @@ impl Verifier {
                 let checked = expect::check(exp, att, grant, now);
                 levels.push(checked.level);
                 report.failures.extend(checked.failures);
-                if !report
-                    .trace
-                    .iter()
-                    .any(|t| t.verified.attestation == att.origin)
-                {
+                if traced.insert(&att.origin) {
                     report.trace.push(TraceEntry {
                         verified: VerifiedPart {
                             attestation: att.origin.clone(),

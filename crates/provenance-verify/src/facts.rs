@@ -73,6 +73,12 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
+/// `str_at` from a JSON object.
+fn str_in<'a>(map: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
+    let (first, rest) = path.split_first()?;
+    str_at(map.get(*first)?, rest)
+}
+
 fn dependencies(list: Option<&Value>) -> Vec<Dependency> {
     list.and_then(Value::as_array)
         .map(|items| {
@@ -107,6 +113,14 @@ impl Facts {
     /// Reads the facts of a SLSA provenance predicate (`v1` or `v0.2`); other predicate types
     /// yield no facts.
     pub fn from_predicate(predicate_type: &str, predicate: &Value) -> Self {
+        match predicate.as_object() {
+            Some(map) => Self::from_predicate_map(predicate_type, map),
+            None => Self::default(),
+        }
+    }
+
+    /// As [`Facts::from_predicate`], from the predicate object.
+    pub fn from_predicate_map(predicate_type: &str, predicate: &Map<String, Value>) -> Self {
         match predicate_type {
             SLSA_PROVENANCE_V1 => Self::from_v1(predicate),
             SLSA_PROVENANCE_V02 => Self::from_v02(predicate),
@@ -114,7 +128,7 @@ impl Facts {
         }
     }
 
-    fn from_v1(p: &Value) -> Self {
+    fn from_v1(p: &Map<String, Value>) -> Self {
         let bd = p.get("buildDefinition").unwrap_or(&Value::Null);
         let ext = bd
             .get("externalParameters")
@@ -122,11 +136,11 @@ impl Facts {
             .cloned();
         let deps = dependencies(bd.get("resolvedDependencies"));
         let mut facts = Self {
-            builder_id: str_at(p, &["runDetails", "builder", "id"]).map(str::to_owned),
+            builder_id: str_in(p, &["runDetails", "builder", "id"]).map(str::to_owned),
             build_type: str_at(bd, &["buildType"]).map(str::to_owned),
-            invocation: str_at(p, &["runDetails", "metadata", "invocationId"]).map(str::to_owned),
-            started_on: str_at(p, &["runDetails", "metadata", "startedOn"]).map(str::to_owned),
-            finished_on: str_at(p, &["runDetails", "metadata", "finishedOn"]).map(str::to_owned),
+            invocation: str_in(p, &["runDetails", "metadata", "invocationId"]).map(str::to_owned),
+            started_on: str_in(p, &["runDetails", "metadata", "startedOn"]).map(str::to_owned),
+            finished_on: str_in(p, &["runDetails", "metadata", "finishedOn"]).map(str::to_owned),
             ..Self::default()
         };
         // The source: the first git dependency (slsa-github-generator, GitHub artifact
@@ -155,16 +169,16 @@ impl Facts {
         facts
     }
 
-    fn from_v02(p: &Value) -> Self {
+    fn from_v02(p: &Map<String, Value>) -> Self {
         let materials = dependencies(p.get("materials"));
         let mut facts = Self {
-            builder_id: str_at(p, &["builder", "id"]).map(str::to_owned),
-            build_type: str_at(p, &["buildType"]).map(str::to_owned),
-            invocation: str_at(p, &["metadata", "buildInvocationId"])
-                .or_else(|| str_at(p, &["metadata", "buildInvocationID"]))
+            builder_id: str_in(p, &["builder", "id"]).map(str::to_owned),
+            build_type: str_in(p, &["buildType"]).map(str::to_owned),
+            invocation: str_in(p, &["metadata", "buildInvocationId"])
+                .or_else(|| str_in(p, &["metadata", "buildInvocationID"]))
                 .map(str::to_owned),
-            started_on: str_at(p, &["metadata", "buildStartedOn"]).map(str::to_owned),
-            finished_on: str_at(p, &["metadata", "buildFinishedOn"]).map(str::to_owned),
+            started_on: str_in(p, &["metadata", "buildStartedOn"]).map(str::to_owned),
+            finished_on: str_in(p, &["metadata", "buildFinishedOn"]).map(str::to_owned),
             external_parameters: p
                 .get("invocation")
                 .and_then(|i| i.get("parameters"))

@@ -150,7 +150,76 @@ impl KeyVerifier {
     }
 }
 
+impl KeyVerifier {
+    fn signed(verified: provenance_dsse::Verified) -> SignedAttestation {
+        let key_ids = verified
+            .key_ids()
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect();
+        let payload_type = verified.payload_type().as_str().to_owned();
+        SignedAttestation {
+            content: SignedContent::Payload {
+                payload_type,
+                payload: verified.into_payload(),
+            },
+            signer: Signer::Keys { key_ids },
+        }
+    }
+}
+
 impl AttestationVerifier for KeyVerifier {
+    fn verify_batch(
+        &self,
+        attestations: &[&RawAttestation],
+        now: OffsetDateTime,
+    ) -> Vec<Result<SignedAttestation, Rejection>> {
+        let mut results: Vec<Option<Result<SignedAttestation, Rejection>>> =
+            Vec::with_capacity(attestations.len());
+        let mut envelopes = Vec::new();
+        let mut slots = Vec::new();
+        for (i, a) in attestations.iter().enumerate() {
+            if a.format() == AttestationFormat::Envelope {
+                match Envelope::from_slice(a.bytes(), &self.limits) {
+                    Ok(e) => {
+                        envelopes.push(e);
+                        slots.push(i);
+                        results.push(None);
+                    }
+                    Err(e) => results.push(Some(Err(Rejection::new(format!(
+                        "not a valid DSSE envelope: {e}"
+                    ))))),
+                }
+            } else {
+                results.push(Some(self.verify(a, now)));
+            }
+        }
+        let keys: Vec<&dyn VerificationKey> = self
+            .keys
+            .iter()
+            .map(|k| k.as_ref() as &dyn VerificationKey)
+            .collect();
+        let verified = provenance_dsse::verify_many(
+            &envelopes,
+            &PayloadTypePolicy::InToto,
+            &keys,
+            self.threshold,
+        );
+        for (slot, outcome) in slots.into_iter().zip(verified) {
+            if let Some(r) = results.get_mut(slot) {
+                *r = Some(
+                    outcome
+                        .map(Self::signed)
+                        .map_err(|e| Rejection::new(e.to_string())),
+                );
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(Rejection::new("not verified"))))
+            .collect()
+    }
+
     fn verify(
         &self,
         attestation: &RawAttestation,

@@ -153,6 +153,17 @@ pub trait AttestationVerifier: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<SignedAttestation, Rejection>;
 
+    /// Verifies several attestations at once, answering for each exactly what
+    /// [`AttestationVerifier::verify`] would; the default checks them one by one, key-based
+    /// roots use batch verification.
+    fn verify_batch(
+        &self,
+        attestations: &[&RawAttestation],
+        now: OffsetDateTime,
+    ) -> Vec<Result<SignedAttestation, Rejection>> {
+        attestations.iter().map(|a| self.verify(a, now)).collect()
+    }
+
     /// Verifies a signature over an artifact (a message-signature bundle) against one
     /// artifact's digests; only called after [`AttestationVerifier::verify`] answered
     /// [`Rejection::needs_artifact`]. The default refuses.
@@ -208,7 +219,8 @@ pub enum Body {
         predicate_type: String,
         /// Subjects.
         subjects: Vec<Subject>,
-        /// The predicate object.
+        /// The predicate object, for predicates other than SLSA provenance (whose content is
+        /// kept as `facts`); `null` for provenance.
         predicate: Value,
         /// The build facts it claims (SLSA provenance only).
         facts: Box<Facts>,
@@ -294,12 +306,16 @@ pub(crate) fn interpret(
                     "{predicate_type} statement without a predicate"
                 )));
             }
-            let predicate = Value::Object(statement.predicate_json().clone());
-            let facts = match statement.predicate_kind() {
-                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {
-                    Facts::from_predicate(&predicate_type, &predicate)
-                }
-                _ => Facts::default(),
+            // SLSA provenance is kept as its facts; other predicates (VSAs...) as JSON.
+            let (facts, predicate) = match statement.predicate_kind() {
+                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => (
+                    Facts::from_predicate_map(&predicate_type, statement.predicate_json()),
+                    Value::Null,
+                ),
+                _ => (
+                    Facts::default(),
+                    Value::Object(statement.predicate_json().clone()),
+                ),
             };
             let subjects = statement
                 .subjects()
