@@ -1119,3 +1119,49 @@ fn mutated_keys_never_panic_or_hang() {
     println!("{runs} runs with mutated keys");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every kept fuzzing regression (`test-vectors/regressions/<target>/*`) through `inspect` and
+/// `verify`: exit 0, 1 or 2 in time, never a panic.
+#[test]
+fn regressions_replay() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/regressions");
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let out = provenance(dir, &["keygen", "--output", "key.pem"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut inputs = Vec::new();
+    for target in std::fs::read_dir(&base).unwrap() {
+        let target = target.unwrap().path();
+        if target.is_dir() {
+            for file in std::fs::read_dir(&target).unwrap() {
+                inputs.push(file.unwrap().path());
+            }
+        }
+    }
+    inputs.sort();
+    let mut problems = Vec::new();
+    for input in &inputs {
+        let path = input.to_string_lossy().into_owned();
+        for args in [
+            vec!["inspect".to_owned(), path.clone()],
+            vec![
+                "verify".to_owned(),
+                "--key".to_owned(),
+                "key.pem.pub".to_owned(),
+                "--attestation".to_owned(),
+                path.clone(),
+                format!("sha256:{}", "0".repeat(64)),
+            ],
+        ] {
+            let run = run_with_timeout(&args, dir, &[]);
+            if run.timed_out
+                || run.stderr.contains("panicked at")
+                || !matches!(run.code, Some(0..=2))
+            {
+                problems.push(format!("{args:?}: exit {:?}\n{}", run.code, run.stderr));
+            }
+        }
+    }
+    println!("{} regression inputs replayed", inputs.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
