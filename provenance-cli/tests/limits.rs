@@ -396,6 +396,69 @@ fn attestation_file_bounds_at_and_past_the_limit() {
     ));
 }
 
+/// Library: attestations over all sources, at a configured limit and one past.
+#[test]
+fn attestations_in_total_at_and_past_the_limit() {
+    assert_eq!(VerifyLimits::DEFAULT.max_attestations(), 100_000);
+    let limits = VerifyLimits::DEFAULT.with_max_attestations(2);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("three.jsonl");
+    let envelope = String::from_utf8(envelope_with_signatures(1)).unwrap();
+    std::fs::write(&path, format!("{envelope}\n{envelope}\n")).unwrap();
+    let mut set = AttestationSet::new();
+    set.add_file(&path, &limits).unwrap();
+    assert_eq!(set.len(), 2);
+    assert!(matches!(
+        set.add_file(&path, &limits),
+        Err(VerifyError::TooManyAttestations { max: 2 })
+    ));
+}
+
+/// Library: resource descriptors per list (`resolvedDependencies`), at a configured limit and
+/// one past.
+#[test]
+fn descriptors_per_list_at_and_past_the_limit() {
+    assert_eq!(ModelLimits::default().max_descriptors(), 10_000);
+    let limits = ModelLimits::default().with_max_descriptors(3);
+    let predicate = |n: usize| {
+        let deps: Vec<Value> = (0..n)
+            .map(|i| json!({"uri": format!("git+https://example.com/dep{i}"), "digest": {"sha1": format!("{i:040x}")}}))
+            .collect();
+        json!({
+            "buildDefinition": {
+                "buildType": "https://example.com/build/v1",
+                "externalParameters": {},
+                "resolvedDependencies": deps,
+            },
+            "runDetails": {"builder": {"id": "https://ci.example.com/builder"}}
+        })
+    };
+    let doc = |n: usize| {
+        serde_json::to_vec(&json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [subject(0)],
+            "predicateType": "https://slsa.dev/provenance/v1",
+            "predicate": predicate(n),
+        }))
+        .unwrap()
+    };
+    let at = Statement::from_slice(&doc(3), &limits).unwrap();
+    at.slsa_provenance(&limits).unwrap();
+    let past = Statement::from_slice(&doc(4), &limits)
+        .and_then(|s| s.slsa_provenance(&limits).map(|_| ()));
+    assert!(
+        matches!(
+            past,
+            Err(ModelError::LimitExceeded {
+                kind: LimitKind::Descriptors,
+                limit: 3,
+                ..
+            })
+        ),
+        "{past:?}"
+    );
+}
+
 /// CLI with the default: 100,000 lines are read, 100,001 are refused.
 #[test]
 fn verify_lines_per_file_at_and_past_the_default() {
