@@ -1068,8 +1068,6 @@ fn cosign_key_scrypt_cost_at_and_past_the_limit() {
 /// own KDF cost. A hostile file must be refused quickly, not allocate gigabytes (scrypt
 /// N = 2^24, r = 8 asks for 16 GiB) or spin for hours (PBKDF2 with 2^32 - 1 iterations).
 #[test]
-#[ignore = "finding: provenance-keys PrivateKey::from_pem decrypts ENCRYPTED PRIVATE KEY with \
-            the file's own scrypt/PBKDF2 parameters, unbounded (pkcs5 checks none on decode)"]
 fn encrypted_pkcs8_kdf_cost_is_bounded() {
     let dir = tempfile::tempdir().unwrap();
     // What keygen writes (N = 2^14, r = 8, p = 1) stays accepted.

@@ -11,7 +11,7 @@ use salsa20::cipher::{KeyIvInit as _, StreamCipher as _};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::{Error, Password};
+use crate::{Error, KdfLimits, Password};
 
 /// The PEM label cosign writes today.
 pub(crate) const LABEL: &str = "ENCRYPTED SIGSTORE PRIVATE KEY";
@@ -59,7 +59,11 @@ fn b64(field: &str, value: &str) -> Result<Vec<u8>, Error> {
 }
 
 /// Decrypts the PEM body of a cosign key into DER PKCS#8.
-pub(crate) fn decrypt(body: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, Error> {
+pub(crate) fn decrypt(
+    body: &[u8],
+    password: &Password,
+    limits: &KdfLimits,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     let enc: Encrypted = serde_json::from_slice(body).map_err(|_| Error::CosignFormat {
         reason: "not the expected JSON".to_owned(),
     })?;
@@ -79,6 +83,8 @@ pub(crate) fn decrypt(body: &[u8], password: &Password) -> Result<Zeroizing<Vec<
             reason: format!("scrypt N={n} r={r} p={p}"),
         });
     }
+    // The allow-list above already bounds the cost; a caller's stricter limits apply too.
+    limits.check_scrypt(n, r, p)?;
     let salt = b64("salt", &enc.kdf.salt)?;
     let nonce: [u8; 24] =
         b64("nonce", &enc.cipher.nonce)?

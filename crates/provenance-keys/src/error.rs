@@ -62,6 +62,14 @@ pub enum Error {
         reason: String,
     },
 
+    /// An encrypted key asks for more key-derivation work (scrypt N/r/p, PBKDF2 iterations)
+    /// than [`crate::KdfLimits`] allows; refused before any derivation.
+    #[error("key derivation cost too high: {reason}")]
+    KdfCostTooHigh {
+        /// The parameter and the bound.
+        reason: String,
+    },
+
     /// Signing failed.
     #[error("signing failed")]
     Signing,

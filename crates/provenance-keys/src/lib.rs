@@ -3,6 +3,7 @@
 mod cosign;
 mod error;
 pub mod fs;
+mod kdf;
 mod oids;
 mod password;
 mod pem;
@@ -11,6 +12,7 @@ mod public;
 mod source;
 
 pub use error::Error;
+pub use kdf::KdfLimits;
 pub use password::{PASSWORD_ENV, Password};
 pub use private::PrivateKey;
 pub use provenance_dsse::KeyId;

@@ -8,7 +8,7 @@ use provenance_dsse::{DsseSigner, KeyId};
 use zeroize::Zeroizing;
 
 use crate::public::{Inner, KeyAlgorithm, PublicKey};
-use crate::{Error, Password, oids};
+use crate::{Error, KdfLimits, Password, oids};
 
 /// log2(N) of the scrypt KDF used for encrypted PKCS#8. 2^14 with r = 8 needs 16 MiB and stays
 /// under OpenSSL 3's default 32 MiB scrypt memory bound, so `openssl pkey` can open our files.
@@ -111,8 +111,24 @@ impl PrivateKey {
     /// # Errors
     ///
     /// [`Error::PasswordRequired`], [`Error::Decryption`], [`Error::UnsupportedPem`],
-    /// [`Error::Malformed`], [`Error::VerifyOnly`] (RSA, P-521), [`Error::UnsupportedAlgorithm`].
+    /// [`Error::Malformed`], [`Error::VerifyOnly`] (RSA, P-521), [`Error::UnsupportedAlgorithm`],
+    /// [`Error::KdfCostTooHigh`] (an encrypted key over [`KdfLimits::DEFAULT`]).
     pub fn from_pem(pem: &str, password: Option<&Password>) -> Result<Self, Error> {
+        Self::from_pem_with_limits(pem, password, &KdfLimits::DEFAULT)
+    }
+
+    /// As [`PrivateKey::from_pem`], with explicit bounds on the key-derivation cost an
+    /// encrypted key may ask for (scrypt N, r, p; PBKDF2 iterations). The bounds are checked
+    /// before any derivation, so a hostile file cannot allocate gigabytes or spin for hours.
+    ///
+    /// # Errors
+    ///
+    /// As for [`PrivateKey::from_pem`], and [`Error::KdfCostTooHigh`].
+    pub fn from_pem_with_limits(
+        pem: &str,
+        password: Option<&Password>,
+        limits: &KdfLimits,
+    ) -> Result<Self, Error> {
         let (label, der) = crate::pem::decode(pem)?;
         match label.as_str() {
             "PRIVATE KEY" => Self::from_pkcs8_der(&der),
@@ -123,6 +139,7 @@ impl PrivateKey {
                         what: "encrypted PKCS#8 private key",
                     }
                 })?;
+                limits.check_scheme(&info.encryption_algorithm)?;
                 let doc = info
                     .decrypt(password.as_bytes())
                     .map_err(|_| Error::Decryption)?;
@@ -132,7 +149,7 @@ impl PrivateKey {
             "RSA PRIVATE KEY" => Err(Error::VerifyOnly { algorithm: "RSA" }),
             crate::cosign::LABEL | crate::cosign::LEGACY_LABEL => {
                 let password = password.ok_or(Error::PasswordRequired)?;
-                let pkcs8 = crate::cosign::decrypt(&der, password)?;
+                let pkcs8 = crate::cosign::decrypt(&der, password, limits)?;
                 Self::from_pkcs8_der(&pkcs8)
             }
             other => Err(Error::UnsupportedPem {
