@@ -234,7 +234,8 @@ mod tests {
     fn too_high(result: &Result<PrivateKey, Error>, needle: &str) -> bool {
         match result {
             Err(e @ Error::KdfCostTooHigh { reason }) => {
-                e.to_string().starts_with("key derivation cost too high: ") && reason.contains(needle)
+                e.to_string().starts_with("key derivation cost too high: ")
+                    && reason.contains(needle)
             }
             _ => false,
         }
@@ -261,7 +262,9 @@ mod tests {
         d.check_pbkdf2(10_000_000).unwrap(); // at the limit
 
         let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
-        let pem = key.to_encrypted_pkcs8_pem(&Password::new("hunter2")).unwrap();
+        let pem = key
+            .to_encrypted_pkcs8_pem(&Password::new("hunter2"))
+            .unwrap();
         let opened = open(&pem, &KdfLimits::DEFAULT).unwrap();
         assert_eq!(opened.key_id(), key.key_id());
         // Our own N = 2^14 is refused under a stricter bound, before decrypting.
@@ -312,11 +315,21 @@ mod tests {
         assert!(too_high(&open(&scrypt_pem(1 << 18, 8, 1), &d), "2^18"));
         assert!(too_high(&open(&scrypt_pem(1 << 24, 8, 1), &d), "2^24"));
         assert!(too_high(&open(&scrypt_pem(1 << 40, 8, 1), &d), "2^40"));
-        assert!(too_high(&open(&scrypt_pem(1 << 14, 65_535, 1), &d), "r=65535"));
-        assert!(too_high(&open(&scrypt_pem(1 << 14, 8, 65_535), &d), "p=65535"));
+        assert!(too_high(
+            &open(&scrypt_pem(1 << 14, 65_535, 1), &d),
+            "r=65535"
+        ));
+        assert!(too_high(
+            &open(&scrypt_pem(1 << 14, 8, 65_535), &d),
+            "p=65535"
+        ));
         assert!(too_high(&open(&pbkdf2_pem(10_000_001), &d), "10000001"));
         assert!(too_high(&open(&pbkdf2_pem(u32::MAX), &d), "4294967295"));
-        assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]
@@ -346,6 +359,9 @@ mod tests {
             open(&scrypt_pem(1 << 10, 8, 1), &memory),
             Err(Error::Decryption)
         ));
-        assert!(too_high(&open(&scrypt_pem(1 << 10, 9, 1), &memory), "memory"));
+        assert!(too_high(
+            &open(&scrypt_pem(1 << 10, 9, 1), &memory),
+            "memory"
+        ));
     }
 }
