@@ -13,7 +13,10 @@ use crate::facts::Facts;
 use crate::policy::PatternEntry;
 use crate::rules::BuilderRule;
 use crate::source::{AttestationSet, Origin, RawAttestation, Skipped};
-use crate::verified::{AttestationVerifier, Body, Signer, VerifiedAttestation, interpret};
+use crate::verified::{
+    AttestationVerifier, Body, Rejection, Signer, VerifiedAttestation, interpret,
+};
+use rayon::prelude::*;
 
 /// Digest algorithms accepted to match an artifact against a subject. SHA-1 and MD5 are
 /// never enough.
@@ -404,13 +407,30 @@ impl Verifier {
             let batch: Vec<&RawAttestation> = pending.iter().filter_map(|&k| all.get(k)).collect();
             out.signature_checks += batch.len();
             let results = root.verifier.verify_batch(&batch, now);
-            for ((&k, raw), result) in pending.iter().zip(&batch).zip(results) {
-                match result {
-                    Ok(signed) => {
+            // Statements are parsed in parallel: after the signatures, parsing dominates.
+            let interpreted: Vec<(
+                usize,
+                Result<Result<VerifiedAttestation, Rejection>, Rejection>,
+            )> = pending
+                .par_iter()
+                .zip(batch.par_iter())
+                .zip(results.into_par_iter())
+                .map(|((&k, raw), result)| {
+                    (
+                        k,
+                        result.map(|signed| {
+                            interpret(raw, (i, &root.name), signed, &self.model_limits)
+                        }),
+                    )
+                })
+                .collect();
+            for (k, outcome) in interpreted {
+                match outcome {
+                    Ok(parsed) => {
                         if let Some(flag) = settled.get_mut(k) {
                             *flag = true;
                         }
-                        match interpret(raw, (i, &root.name), signed, &self.model_limits) {
+                        match parsed {
                             Ok(att) => {
                                 if let Some(slot) = done.get_mut(k) {
                                     *slot = Some(att);
