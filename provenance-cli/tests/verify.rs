@@ -454,3 +454,70 @@ fn attestations_or_artifact_from_stdin() {
     );
     assert_eq!(code(&out), 1);
 }
+
+#[test]
+fn keyless_policy_root_with_builder_rule_and_level() {
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party");
+    let bundle = vectors
+        .join("slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl");
+    let root = vectors.join("sigstore-python/_store/production/trusted_root.json");
+    let digest = "sha256:376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa";
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |builders: &str| {
+        format!(
+            r#"version = 1
+
+[[roots]]
+name = "slsa-github-generator"
+trusted_root = "{}"
+certificate_identity_regexp = "https://github.com/slsa-framework/slsa-github-generator/.*"
+certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
+builders = [{builders}]
+slsa_level = 3
+
+[defaults]
+source_uri = "github.com/slsa-framework/example-package"
+source_branch = "main"
+min_slsa_level = 3
+"#,
+            root.display()
+        )
+    };
+    let generic = "\"https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@semver\"";
+    std::fs::write(dir.path().join("ok.toml"), policy(generic)).unwrap();
+    let out = provenance(
+        dir.path(),
+        &[
+            "verify",
+            "--policy",
+            "ok.toml",
+            "--attestation",
+            bundle.to_str().unwrap(),
+            "--format",
+            "json",
+            digest,
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(v["artifacts"][0]["slsa_level"], 3);
+    assert_eq!(
+        v["artifacts"][0]["trace"][0]["verified"]["signer"]["kind"],
+        "certificate"
+    );
+    // A root allowed to sign only for another builder does not vouch for this one.
+    let go = "\"https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@semver\"";
+    std::fs::write(dir.path().join("go.toml"), policy(go)).unwrap();
+    let out = provenance(
+        dir.path(),
+        &[
+            "verify",
+            "--policy",
+            "go.toml",
+            "--attestation",
+            bundle.to_str().unwrap(),
+            digest,
+        ],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("trusted-builder"));
+}

@@ -15,7 +15,7 @@
 //!
 //! [[roots]]
 //! name = "slsa-github-generator"
-//! certificate_identity_regexp = "^https://github.com/slsa-framework/slsa-github-generator/"
+//! certificate_identity_regexp = "https://github.com/slsa-framework/slsa-github-generator/.*"
 //! certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
 //! builders = ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@semver"]
 //! slsa_level = 3
@@ -87,7 +87,7 @@ pub enum AnchorSpec {
 pub enum Matcher {
     /// Exactly this string.
     Exact(String),
-    /// A regular expression (searched, as cosign does; anchor it with `^…$`).
+    /// A regular expression that must match the whole value (it is anchored).
     Regexp(String),
 }
 
@@ -496,7 +496,7 @@ slsa_level = 2
 
 [[roots]]
 name = "gha"
-certificate_identity_regexp = "^https://github.com/slsa-framework/"
+certificate_identity_regexp = "https://github.com/slsa-framework/.*"
 certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
 
 [defaults]
