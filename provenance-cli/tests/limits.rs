@@ -601,8 +601,6 @@ fn many_signatures_are_refused_with_bounded_memory() {
 /// line (2.7 million signatures, under the 32 MiB line limit) refused within seconds and
 /// without materialising them.
 #[test]
-#[ignore = "finding: provenance-dsse decodes every signature before checking \
-            Limits::max_signatures (30 MB line: 24-28 s in a debug build, 169 MiB peak)"]
 fn signature_count_is_refused_before_decoding_them() {
     let m = verify_many_signatures(30_000_000);
     println!("verify, 2.7 million signatures: {}", describe(&m));

@@ -1,9 +1,10 @@
 //! The DSSE envelope: parsing, serialisation, signing and verification.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
+use std::fmt;
 
-use serde::de::DeserializeSeed as _;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::json::NoDuplicateKeys;
@@ -56,8 +57,9 @@ pub struct Envelope {
     signatures: Vec<Signature>,
 }
 
-/// The envelope as JSON; field order as in the DSSE spec.
-#[derive(Serialize, Deserialize)]
+/// The envelope as JSON; field order as in the DSSE spec. Read through [`WireEnvelopeSeed`],
+/// which bounds the signature list while parsing.
+#[derive(Serialize)]
 struct WireEnvelope {
     payload: String,
     #[serde(rename = "payloadType")]
@@ -87,8 +89,34 @@ impl Envelope {
                 max: limits.max_envelope_bytes,
             });
         }
+        // Parse first, with the signature bound applied while the list is read: an envelope
+        // with millions of signatures stops at `max_signatures + 1`, before the rest is
+        // decoded or collected, and before the whole-document duplicate-key walk.
+        let too_many = Cell::new(false);
+        let seed = WireEnvelopeSeed {
+            max_signatures: limits.max_signatures,
+            too_many: &too_many,
+        };
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let parsed = seed.deserialize(&mut de).and_then(|wire| {
+            de.end()?;
+            Ok(wire)
+        });
+        let wire = match parsed {
+            Ok(wire) => wire,
+            Err(_) if too_many.get() => {
+                return Err(Error::TooManySignatures {
+                    count: limits.max_signatures.saturating_add(1),
+                    max: limits.max_signatures,
+                });
+            }
+            Err(err) => {
+                // A repeated key is the more precise diagnosis when there is one.
+                reject_duplicate_keys(json)?;
+                return Err(Error::Json(err));
+            }
+        };
         reject_duplicate_keys(json)?;
-        let wire: WireEnvelope = serde_json::from_slice(json).map_err(Error::Json)?;
         Self::from_wire(wire, limits)
     }
 
@@ -336,8 +364,125 @@ impl<'de> Deserialize<'de> for Envelope {
     /// Deserialises with [`Limits::DEFAULT`]. Repeated known fields are refused by the
     /// derived code; prefer [`Envelope::from_slice`], which also refuses repeated unknown keys.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire = WireEnvelope::deserialize(deserializer)?;
+        let too_many = Cell::new(false);
+        let seed = WireEnvelopeSeed {
+            max_signatures: Limits::DEFAULT.max_signatures,
+            too_many: &too_many,
+        };
+        let wire = seed.deserialize(deserializer)?;
         Self::from_wire(wire, &Limits::DEFAULT).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads the envelope object: `payload`, `payloadType`, `signatures` (each at most once,
+/// unknown fields skipped) with at most `max_signatures` signatures. At the first signature
+/// past the bound it sets `too_many` and fails, without reading the rest of the list.
+#[derive(Clone, Copy)]
+struct WireEnvelopeSeed<'a> {
+    max_signatures: usize,
+    too_many: &'a Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for WireEnvelopeSeed<'_> {
+    type Value = WireEnvelope;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<WireEnvelope, D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WireEnvelopeSeed<'_> {
+    type Value = WireEnvelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a DSSE envelope object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireEnvelope, A::Error> {
+        use serde::de::Error as _;
+        let mut payload = None;
+        let mut payload_type = None;
+        let mut signatures = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "payload" => {
+                    if payload.is_some() {
+                        return Err(A::Error::duplicate_field("payload"));
+                    }
+                    payload = Some(map.next_value::<String>()?);
+                }
+                "payloadType" => {
+                    if payload_type.is_some() {
+                        return Err(A::Error::duplicate_field("payloadType"));
+                    }
+                    payload_type = Some(map.next_value::<String>()?);
+                }
+                "signatures" => {
+                    if signatures.is_some() {
+                        return Err(A::Error::duplicate_field("signatures"));
+                    }
+                    signatures = Some(map.next_value_seed(BoundedSignatures {
+                        max: self.max_signatures,
+                        too_many: self.too_many,
+                    })?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(WireEnvelope {
+            payload: payload.ok_or_else(|| A::Error::missing_field("payload"))?,
+            payload_type: payload_type.ok_or_else(|| A::Error::missing_field("payloadType"))?,
+            signatures: signatures.ok_or_else(|| A::Error::missing_field("signatures"))?,
+        })
+    }
+}
+
+/// The `signatures` array, refused at element `max + 1` (before it is decoded).
+struct BoundedSignatures<'a> {
+    max: usize,
+    too_many: &'a Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for BoundedSignatures<'_> {
+    type Value = Vec<WireSignature>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        de: D,
+    ) -> Result<Vec<WireSignature>, D::Error> {
+        de.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BoundedSignatures<'_> {
+    type Value = Vec<WireSignature>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an array of at most {} DSSE signatures", self.max)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<WireSignature>, A::Error> {
+        // The size hint is the input's claim: never trust it beyond the bound.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max));
+        loop {
+            if out.len() == self.max {
+                // One more element is an error whatever it holds: refuse without decoding it.
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    self.too_many.set(true);
+                    return Err(serde::de::Error::custom(format!(
+                        "more than {} DSSE signatures",
+                        self.max
+                    )));
+                }
+                return Ok(out);
+            }
+            match seq.next_element::<WireSignature>()? {
+                Some(sig) => out.push(sig),
+                None => return Ok(out),
+            }
+        }
     }
 }
 
@@ -508,4 +653,109 @@ pub fn verify_many(
             env.conclude(verified, threshold)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::Envelope;
+    use crate::{Error, Limits};
+
+    fn envelope(signatures: &str) -> Vec<u8> {
+        format!(
+            r#"{{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{signatures}]}}"#
+        )
+        .into_bytes()
+    }
+
+    fn sigs(n: usize, one: &str) -> String {
+        vec![one; n].join(",")
+    }
+
+    #[test]
+    fn at_the_limit_is_read_and_one_past_is_refused() {
+        let limits = Limits::DEFAULT.with_max_signatures(3);
+        let at = Envelope::from_slice(&envelope(&sigs(3, r#"{"sig":"AA=="}"#)), &limits).unwrap();
+        assert_eq!(at.signatures().len(), 3);
+        let past = Envelope::from_slice(&envelope(&sigs(4, r#"{"sig":"AA=="}"#)), &limits);
+        assert!(matches!(
+            past,
+            Err(Error::TooManySignatures { count: 4, max: 3 })
+        ));
+        let message = past.unwrap_err().to_string();
+        assert!(message.contains("more than the limit of 3"), "{message}");
+    }
+
+    /// Past the bound nothing more is decoded: the elements after `max + 1` are not even valid
+    /// signatures (nor valid JSON), and the answer is still the limit, found quickly.
+    #[test]
+    fn parsing_stops_at_the_first_signature_past_the_limit() {
+        let limits = Limits::DEFAULT;
+        let mut doc = envelope(&sigs(17, r#"{"sig":""}"#));
+        doc.truncate(doc.len() - 2);
+        doc.extend_from_slice(b",{\"sig\":5},");
+        doc.extend_from_slice(sigs(1_000_000, r#"{"sig":["not","a","string"]}"#).as_bytes());
+        doc.extend_from_slice(b",garbage");
+        let start = Instant::now();
+        assert!(matches!(
+            Envelope::from_slice(&doc, &limits),
+            Err(Error::TooManySignatures { count: 17, max: 16 })
+        ));
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_large_count_is_refused_as_too_many() {
+        let doc = envelope(&sigs(500_000, r#"{"sig":""}"#));
+        let start = Instant::now();
+        assert!(matches!(
+            Envelope::from_slice(&doc, &Limits::DEFAULT),
+            Err(Error::TooManySignatures { count: 17, max: 16 })
+        ));
+        // Through serde too (Limits::DEFAULT).
+        assert!(serde_json::from_slice::<Envelope>(&doc).is_err());
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_still_refused_before_other_errors() {
+        // A repeated unknown key: only the whole-document walk sees it.
+        let doc = br#"{"x":1,"x":2,"payloadType":"a","payload":"e30=","signatures":[{"sig":""}]}"#;
+        assert!(matches!(
+            Envelope::from_slice(doc, &Limits::DEFAULT),
+            Err(Error::DuplicateKey { key }) if key == "x"
+        ));
+        // A repeated known key, and a repeated key inside a signature.
+        let doc =
+            br#"{"payload":"e30=","payloadType":"a","payload":"e30=","signatures":[{"sig":""}]}"#;
+        assert!(matches!(
+            Envelope::from_slice(doc, &Limits::DEFAULT),
+            Err(Error::DuplicateKey { key }) if key == "payload"
+        ));
+        let doc = br#"{"payload":"e30=","payloadType":"a","signatures":[{"sig":"","sig":""}]}"#;
+        assert!(matches!(
+            Envelope::from_slice(doc, &Limits::DEFAULT),
+            Err(Error::DuplicateKey { key }) if key == "sig"
+        ));
+        // Missing fields and trailing data are JSON errors.
+        for doc in [
+            &br#"{"payloadType":"a","signatures":[{"sig":""}]}"#[..],
+            br#"{"payload":"e30=","payloadType":"a","signatures":[{"sig":""}]} {}"#,
+            b"[]",
+        ] {
+            assert!(matches!(
+                Envelope::from_slice(doc, &Limits::DEFAULT),
+                Err(Error::Json(_))
+            ));
+        }
+    }
 }

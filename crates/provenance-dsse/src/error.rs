@@ -58,9 +58,10 @@ pub enum Error {
     NoSignatures,
 
     /// The envelope carries more signatures than [`Limits::max_signatures`](crate::Limits).
-    #[error("the DSSE envelope has {count} signatures, more than the limit of {max}")]
+    #[error("the DSSE envelope has at least {count} signatures, more than the limit of {max}")]
     TooManySignatures {
-        /// Number of signatures in the envelope.
+        /// Number of signatures seen: parsing stops at the first one past the limit, so an
+        /// envelope read from JSON reports `max + 1` however many it carries.
         count: usize,
         /// The configured limit.
         max: usize,
