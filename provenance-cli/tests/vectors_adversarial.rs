@@ -83,10 +83,10 @@ fn adversarial_cases_are_refused() {
         if i64::from(code) != want {
             problems.push(format!("exit {code}, expected {want}"));
         }
-        if let Some(s) = case.get("stdout_contains").and_then(|s| s.as_str()) {
-            if !stdout.contains(s) {
-                problems.push(format!("report does not name `{s}`"));
-            }
+        if let Some(s) = case.get("stdout_contains").and_then(|s| s.as_str())
+            && !stdout.contains(s)
+        {
+            problems.push(format!("report does not name `{s}`"));
         }
         if !problems.is_empty() {
             wrong.push(format!(

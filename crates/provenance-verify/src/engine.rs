@@ -18,6 +18,9 @@ use crate::verified::{
 };
 use rayon::prelude::*;
 
+/// A signature check's outcome, then (when it verified) the statement's interpretation.
+type Interpreted = Result<Result<VerifiedAttestation, Rejection>, Rejection>;
+
 /// Digest algorithms accepted to match an artifact against a subject. SHA-1 and MD5 are
 /// never enough.
 pub const ACCEPTED_ALGORITHMS: [Algorithm; 4] = [
@@ -408,10 +411,7 @@ impl Verifier {
             out.signature_checks += batch.len();
             let results = root.verifier.verify_batch(&batch, now);
             // Statements are parsed in parallel: after the signatures, parsing dominates.
-            let interpreted: Vec<(
-                usize,
-                Result<Result<VerifiedAttestation, Rejection>, Rejection>,
-            )> = pending
+            let interpreted: Vec<(usize, Interpreted)> = pending
                 .par_iter()
                 .zip(batch.par_iter())
                 .zip(results.into_par_iter())
