@@ -131,6 +131,8 @@ fn provenance(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITLAB_CI")
         .env("RUST_BACKTRACE", "1")
+        // Whatever logging a dependency might do, at its most verbose.
+        .env("RUST_LOG", "trace")
         .stdin(Stdio::null())
         .args(args);
     for (k, v) in envs {
