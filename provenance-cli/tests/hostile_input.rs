@@ -531,6 +531,40 @@ fn mutate_json(doc: &Value, kind: usize, rng: &mut Rng) -> Option<(String, Value
             *v.pointer_mut(&b)? = va;
             Some((format!("swap strings {a} and {b}"), v, false))
         }
+        // Integrity: the signing certificate (the leaf; further chain certificates may be
+        // ignored in favour of the trusted root's).
+        9 => {
+            let mut n = 0;
+            for p in [
+                "/verificationMaterial/certificate/rawBytes",
+                "/verificationMaterial/x509CertificateChain/certificates/0/rawBytes",
+            ] {
+                if let Some(Value::String(c)) = v.pointer_mut(p)
+                    && let Some(new) = flip_b64(c, rng)
+                {
+                    *c = new;
+                    n += 1;
+                }
+            }
+            (n > 0).then(|| {
+                (
+                    "flip a character of the signing certificate".to_owned(),
+                    v,
+                    true,
+                )
+            })
+        }
+        // Integrity: every transparency-log entry body.
+        10 => {
+            let n = edit_strings(&mut v, &["canonicalizedBody"], &mut |s| flip_b64(s, rng));
+            (n > 0).then(|| {
+                (
+                    "flip a character of every tlog entry body".to_owned(),
+                    v,
+                    true,
+                )
+            })
+        }
         _ => None,
     }
 }
@@ -693,7 +727,10 @@ fn mutants(original: &Original, others: &[&[u8]], rng: &mut Rng) -> Vec<Mutant> 
         .collect();
     let mut out = Vec::new();
     // The integrity mutations first: each kind that applies, at three different positions.
-    for kind in (0..4).flat_map(|k| [k; INTEGRITY_ROUNDS]) {
+    for kind in [0, 1, 2, 3, 9, 10]
+        .into_iter()
+        .flat_map(|k| [k; INTEGRITY_ROUNDS])
+    {
         let mut any = false;
         let mut new_docs = docs.clone();
         let mut label = String::new();
