@@ -4,7 +4,6 @@ mod attestor;
 mod verifier;
 
 pub use attestor::{Attestation, Attestor, Error as AttestError};
-pub use verifier::{Verdict, Verifier, VerifyError};
 pub use provenance_context as context;
 pub use provenance_digest as digest;
 pub use provenance_dsse as dsse;
@@ -12,3 +11,4 @@ pub use provenance_keys as keys;
 pub use provenance_model as model;
 pub use provenance_sigstore as sigstore;
 pub use provenance_verify as verify;
+pub use verifier::{Verdict, Verifier, VerifyError};
