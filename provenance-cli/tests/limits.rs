@@ -252,9 +252,6 @@ fn verify_refuses_a_200_mb_line_from_a_pipe_with_small_memory() {
 /// `inspect -` reads the whole input (at most 256 MiB) and parses it: a 200 MB line must be
 /// refused with memory staying small, as `verify` does.
 #[test]
-#[ignore = "finding: `provenance inspect` reads up to 256 MiB into memory and builds a \
-            serde_json::Value of it (no per-line bound); a 200 MB line peaks at several \
-            hundred MiB RSS"]
 fn inspect_refuses_a_200_mb_line_with_small_memory() {
     let dir = tempfile::tempdir().unwrap();
     let m = run_measured(

@@ -2,8 +2,8 @@
 //! Sigstore bundle or a statement. Nothing is verified: the output says so.
 
 use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
-use std::path::PathBuf;
+use std::io::{BufRead, Write as _};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use provenance::dsse::{Envelope, Limits, reject_duplicate_keys};
@@ -12,8 +12,10 @@ use serde_json::{Value, json};
 use crate::Outcome;
 use crate::ui::Ui;
 
-/// Largest file inspected: 256 MiB.
-const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The bounds `verify` applies to attestation files, applied here too: at most
+/// `max_file_bytes` (256 MiB) in all and `max_line_bytes` (32 MiB) per line; a whole input is
+/// parsed as one JSON document only if it fits in one line's bound.
+const INPUT_LIMITS: provenance::verify::Limits = provenance::verify::Limits::DEFAULT;
 /// The notice every view carries.
 const NO_TRUST: &str = "no trust decision: nothing here has been verified";
 
@@ -40,19 +42,26 @@ pub(crate) struct Args {
 
 /// Runs `provenance inspect`.
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    let bytes = read_input(&args.file)?;
-    let (documents, errors) = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(value) => match describe_document(&bytes, &value) {
+    let Args { format, file } = args;
+    let bytes = read_input(&file)?;
+    let whole = if bytes.len() <= INPUT_LIMITS.max_line_bytes() {
+        serde_json::from_slice::<Value>(&bytes).ok()
+    } else {
+        refuse_large_document(&file, &bytes)?;
+        None
+    };
+    let (documents, errors) = match whole {
+        Some(value) => match describe_document(&bytes, &value) {
             Ok(doc) => (vec![(None, doc)], 0),
             Err(doc) => {
                 ui.error("the document is malformed");
                 (vec![(None, doc)], 1)
             }
         },
-        Err(_) => describe_lines(&bytes, ui),
+        None => describe_lines(&bytes, ui),
     };
     let mut stdout = std::io::stdout().lock();
-    match args.format {
+    match format {
         Format::Json => {
             let docs: Vec<Value> = documents
                 .into_iter()
@@ -88,21 +97,95 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     })
 }
 
-fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
+fn input_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_owned()
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-    };
-    read.with_context(|| format!("cannot read {}", path.display()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        anyhow::bail!("{} is larger than {MAX_FILE_BYTES} bytes", path.display());
+        path.display().to_string()
     }
-    Ok(bytes)
+}
+
+fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let name = input_name(path);
+    let max_line = INPUT_LIMITS.max_line_bytes();
+    let max_file = usize::try_from(INPUT_LIMITS.max_file_bytes()).unwrap_or(usize::MAX);
+    if path.as_os_str() == "-" {
+        read_bounded(std::io::stdin().lock(), &name, max_line, max_file)
+    } else {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        read_bounded(std::io::BufReader::new(file), &name, max_line, max_file)
+    }
+}
+
+/// Reads everything, refusing a line longer than `max_line_bytes` as soon as it gets there and
+/// an input over `max_file_bytes`: memory stays within those bounds whatever the input.
+fn read_bounded(
+    mut reader: impl BufRead,
+    name: &str,
+    max_line: usize,
+    max_file: usize,
+) -> anyhow::Result<Vec<u8>> {
+    let mut all = Vec::new();
+    let mut line_no = 1usize;
+    let mut line_len = 0usize;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {name}")),
+        };
+        if chunk.is_empty() {
+            return Ok(all);
+        }
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let (segment, ends_line) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (i, true),
+                None => (rest.len(), false),
+            };
+            line_len = line_len.saturating_add(segment);
+            if line_len > max_line {
+                anyhow::bail!(
+                    "{name}: line {line_no} is longer than the limit of {max_line} bytes"
+                );
+            }
+            if ends_line {
+                line_no += 1;
+                line_len = 0;
+                rest = rest.get(segment + 1..).unwrap_or_default();
+            } else {
+                rest = &[];
+            }
+        }
+        let len = chunk.len();
+        if all.len().saturating_add(len) > max_file {
+            anyhow::bail!("{name} is larger than the limit of {max_file} bytes");
+        }
+        all.extend_from_slice(chunk);
+        reader.consume(len);
+    }
+}
+
+/// An input larger than one line's bound is read as JSON lines; if it is instead one
+/// pretty-printed document, say so rather than report every line as "not JSON".
+fn refuse_large_document(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let first = bytes
+        .split(|b| *b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty());
+    if let Some(line) = first
+        && matches!(line.first(), Some(b'{' | b'['))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err_and(|e| e.is_eof())
+    {
+        anyhow::bail!(
+            "{} is one JSON document of {} bytes, more than the limit of {} bytes",
+            input_name(path),
+            bytes.len(),
+            INPUT_LIMITS.max_line_bytes()
+        );
+    }
+    Ok(())
 }
 
 /// Each non-empty line on its own (a `.intoto.jsonl`); a bad line is reported and skipped.
@@ -336,5 +419,76 @@ fn scalar_text(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => "(none)".to_owned(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::BufReader;
+
+    use super::read_bounded;
+
+    /// A reader handing out `chunk`-byte pieces, so that lines straddle buffer boundaries.
+    fn read(
+        input: &[u8],
+        chunk: usize,
+        max_line: usize,
+        max_file: usize,
+    ) -> Result<Vec<u8>, String> {
+        read_bounded(
+            BufReader::with_capacity(chunk, input),
+            "in.jsonl",
+            max_line,
+            max_file,
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn lines_at_the_limit_are_read_and_one_past_is_refused_with_its_number() {
+        for chunk in [1, 3, 8, 1024] {
+            let at = b"abcd\n1234\n\nxyzw";
+            assert_eq!(read(at, chunk, 4, 100).unwrap(), at);
+            let past = b"abcd\n1234\n12345\nxy";
+            assert_eq!(
+                read(past, chunk, 4, 100).unwrap_err(),
+                "in.jsonl: line 3 is longer than the limit of 4 bytes"
+            );
+            // The last line without a newline counts too.
+            assert!(
+                read(b"ab\nabcde", chunk, 4, 100)
+                    .unwrap_err()
+                    .contains("line 2")
+            );
+        }
+    }
+
+    #[test]
+    fn the_whole_input_is_bounded() {
+        let input = b"ab\ncd\nef\n";
+        assert_eq!(read(input, 4, 8, 9).unwrap(), input);
+        assert_eq!(
+            read(input, 4, 8, 8).unwrap_err(),
+            "in.jsonl is larger than the limit of 8 bytes"
+        );
+    }
+
+    /// A long line is refused once the bound is passed, without reading the rest.
+    #[test]
+    fn a_long_line_is_refused_without_reading_it_all() {
+        struct Endless(usize);
+        impl std::io::Read for Endless {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                assert!(self.0 < 1 << 20, "read past the bound");
+                buf.fill(b'A');
+                Ok(buf.len())
+            }
+        }
+        let err = read_bounded(BufReader::new(Endless(0)), "-", 64 * 1024, usize::MAX).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("line 1 is longer than the limit of 65536 bytes")
+        );
     }
 }
