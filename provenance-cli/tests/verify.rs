@@ -520,3 +520,45 @@ min_slsa_level = 3
     assert_eq!(code(&out), 1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("trusted-builder"));
 }
+
+#[test]
+fn own_offline_bundle_verifies_with_the_key() {
+    let dir = setup();
+    let d = dir.path();
+    ok(&provenance(
+        d,
+        &[
+            "attest",
+            "--key",
+            "key.pem",
+            "--bundle",
+            "app.bin.sigstore.json",
+            "--source-uri",
+            "https://github.com/example/app",
+            "--source-commit",
+            COMMIT,
+            "app.bin",
+        ],
+    ));
+    std::fs::remove_file(d.join("app.bin.intoto.jsonl")).unwrap();
+    // Found beside the artifact; a bundle without a log entry is trusted on the key alone.
+    ok(&provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--source-uri",
+            "github.com/example/app",
+            "app.bin",
+        ],
+    ));
+    ok(&provenance(d, &["keygen", "--output", "other.pem"]));
+    assert_eq!(
+        code(&provenance(
+            d,
+            &["verify", "--key", "other.pem.pub", "app.bin"]
+        )),
+        1
+    );
+}
