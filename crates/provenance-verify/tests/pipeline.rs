@@ -335,3 +335,70 @@ fn root_builder_grant() {
     assert_eq!(r.artifacts[0].verdict, Verdict::Pass);
     assert_eq!(r.artifacts[0].slsa_level, Some(2));
 }
+
+fn built_from(name: &str, hex: &str, deps: &[(&str, &str)]) -> serde_json::Value {
+    serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": name, "digest": {"sha256": hex}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://example.com/build/v1",
+                "externalParameters": {},
+                "resolvedDependencies": deps.iter().map(|(n, d)| serde_json::json!({"name": n, "digest": {"sha256": d}})).collect::<Vec<_>>()
+            },
+            "runDetails": {"builder": {"id": BUILDER}}
+        }
+    })
+}
+
+#[test]
+fn trace_depth_cycles_and_shared_dependencies() {
+    use provenance_verify::trace::{NodeKind, trace};
+    // a <- b <- c <- source; a also depends on c directly (shown once, then "seen").
+    let (a, b, c) = (sha(0xa), sha(0xb), sha(0xc));
+    let mut c_st = built_from("c", &c, &[]);
+    c_st["predicate"]["buildDefinition"]["resolvedDependencies"] =
+        serde_json::json!([{"uri": REPO, "digest": {"gitCommit": COMMIT}}]);
+    let envs = [
+        envelope(&built_from("a", &a, &[("b", &b), ("c", &c)]), 1),
+        envelope(&built_from("b", &b, &[("c", &c)]), 1),
+        envelope(&c_st, 1),
+    ];
+    let v = Verifier::new(vec![key_root("release", 1)]).unwrap();
+    let store = v.verify_attestations(&set_of(&envs), NOW);
+    let chain = trace(&v, &artifact("a", &a), &store, NOW);
+    assert!(chain.passed());
+    let kinds: Vec<&str> = chain
+        .dependencies
+        .iter()
+        .map(|d| match d.kind {
+            NodeKind::Artifact { .. } => "artifact",
+            NodeKind::Seen => "seen",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["artifact", "seen"]);
+    let source = &chain.dependencies[0].dependencies[0].dependencies[0];
+    assert!(matches!(&source.kind, NodeKind::Source { commit, .. } if commit == COMMIT));
+
+    // Depth bound.
+    let shallow = Verifier::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_limits(provenance_verify::Limits::DEFAULT.with_max_trace_depth(1));
+    let chain = trace(&shallow, &artifact("a", &a), &store, NOW);
+    assert!(!chain.passed());
+
+    // A cycle: b depends on a.
+    let envs = [
+        envelope(&built_from("a", &a, &[("b", &b)]), 1),
+        envelope(&built_from("b", &b, &[("a", &a)]), 1),
+    ];
+    let store = v.verify_attestations(&set_of(&envs), NOW);
+    let chain = trace(&v, &artifact("a", &a), &store, NOW);
+    assert!(!chain.passed());
+    assert!(matches!(
+        chain.dependencies[0].dependencies[0].kind,
+        NodeKind::Cycle
+    ));
+}
