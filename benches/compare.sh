@@ -6,6 +6,7 @@
 #
 #   benches/compare.sh                      # 1 GiB file, 20,000-file tree, 5 runs
 #   SIZE_MIB=256 FILES=2000 RUNS=3 benches/compare.sh   # quicker
+#   ONLY="sha256 tree" benches/compare.sh               # some groups only (sha256 sha512 both tree)
 #
 # Targets: sha256 <= 0.90x openssl; sha512 <= 1.10x openssl; tree --jobs 2 <= 0.60x --jobs 1;
 # peak RSS < 64 MiB.
@@ -16,6 +17,8 @@ RUNS=${RUNS:-5}
 SIZE_MIB=${SIZE_MIB:-1024}
 FILES=${FILES:-20000}
 BIN=${BIN:-target/release/provenance}
+ONLY=${ONLY:-sha256 sha512 both tree}
+want() { case " $ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 TIME=/usr/bin/time
 
 if [ -z "${NO_BUILD:-}" ]; then
@@ -29,7 +32,7 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "inputs in $work: ${SIZE_MIB} MiB file, ${FILES}-file tree (1-200 KiB each)" >&2
-python3 - "$work" "$SIZE_MIB" "$FILES" <<'PY'
+python3 - "$work" "$SIZE_MIB" "$(want tree && echo "$FILES" || echo 0)" <<'PY'
 import os, random, sys
 work, size_mib, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(2)
@@ -49,7 +52,7 @@ for i in range(files):
 PY
 big="$work/big.bin"
 tree="$work/tree"
-tree_bytes=$(du -sb "$tree" | cut -f1)
+tree_bytes=$(du -sb "$tree" 2>/dev/null | cut -f1 || echo 0)
 
 # run_group NAME BYTES REFERENCE_LABEL -- label1 'cmd1' label2 'cmd2' ...
 # Prints one line per command: median seconds, MB/s, ratio to the reference, max RSS.
@@ -91,26 +94,34 @@ run_group() {
 hot_file() { cat "$big" >/dev/null; }
 hot_tree() { find "$tree" -type f -print0 | xargs -0 cat >/dev/null; }
 
-hot_file
-run_group "SHA-256, one file" "$((SIZE_MIB << 20))" "openssl dgst -sha256" \
-    "openssl dgst -sha256" "openssl dgst -sha256 '$big'" \
-    "provenance digest" "'$BIN' digest '$big'" \
-    "sha256sum" "sha256sum '$big'"
+if want sha256; then
+    hot_file
+    run_group "SHA-256, one file" "$((SIZE_MIB << 20))" "openssl dgst -sha256" \
+        "openssl dgst -sha256" "openssl dgst -sha256 '$big'" \
+        "provenance digest" "'$BIN' digest '$big'" \
+        "sha256sum" "sha256sum '$big'"
+fi
 
-hot_file
-run_group "SHA-512, one file" "$((SIZE_MIB << 20))" "openssl dgst -sha512" \
-    "openssl dgst -sha512" "openssl dgst -sha512 '$big'" \
-    "provenance digest -a sha512" "'$BIN' digest -a sha512 '$big'" \
-    "sha512sum" "sha512sum '$big'"
+if want sha512; then
+    hot_file
+    run_group "SHA-512, one file" "$((SIZE_MIB << 20))" "openssl dgst -sha512" \
+        "openssl dgst -sha512" "openssl dgst -sha512 '$big'" \
+        "provenance digest -a sha512" "'$BIN' digest -a sha512 '$big'" \
+        "sha512sum" "sha512sum '$big'"
+fi
 
-hot_file
-run_group "SHA-256 + SHA-512, one file" "$((SIZE_MIB << 20))" "provenance -a sha512" \
-    "provenance -a sha512" "'$BIN' digest -a sha512 '$big'" \
-    "provenance -a sha256 -a sha512" "'$BIN' digest -a sha256 -a sha512 '$big'" \
-    "openssl sha256; openssl sha512" "openssl dgst -sha256 '$big'; openssl dgst -sha512 '$big'"
+if want both; then
+    hot_file
+    run_group "SHA-256 + SHA-512, one file" "$((SIZE_MIB << 20))" "provenance -a sha512" \
+        "provenance -a sha512" "'$BIN' digest -a sha512 '$big'" \
+        "provenance -a sha256 -a sha512" "'$BIN' digest -a sha256 -a sha512 '$big'" \
+        "openssl sha256; openssl sha512" "openssl dgst -sha256 '$big'; openssl dgst -sha512 '$big'"
+fi
 
-hot_tree
-run_group "SHA-256, tree of $FILES files" "$tree_bytes" "provenance --jobs 1" \
-    "provenance --jobs 1" "'$BIN' digest --jobs 1 '$tree'" \
-    "provenance --jobs 2" "'$BIN' digest --jobs 2 '$tree'" \
-    "xargs -P2 openssl dgst -sha256" "find '$tree' -type f -print0 | xargs -0 -P2 -n 1000 openssl dgst -sha256"
+if want tree; then
+    hot_tree
+    run_group "SHA-256, tree of $FILES files" "$tree_bytes" "provenance --jobs 1" \
+        "provenance --jobs 1" "'$BIN' digest --jobs 1 '$tree'" \
+        "provenance --jobs 2" "'$BIN' digest --jobs 2 '$tree'" \
+        "xargs -P2 openssl dgst -sha256" "find '$tree' -type f -print0 | xargs -0 -P2 -n 1000 openssl dgst -sha256"
+fi
