@@ -7,17 +7,20 @@
 use crate::cert::Certificate;
 use crate::crypto::HashAlgorithm;
 use crate::error::{Error, Result, malformed};
+use crate::limits::Limits;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Limits applied while reading a bundle (sigstore-go's limits: CVE-2024-45395).
+/// Default most transparency log entries in one bundle (sigstore-go's limits:
+/// CVE-2024-45395); [`Limits::max_tlog_entries`] is the configurable bound.
 pub const MAX_TLOG_ENTRIES: usize = 32;
-/// Maximum RFC 3161 timestamps in one bundle.
+/// Default most RFC 3161 timestamps in one bundle ([`Limits::max_timestamps`]).
 pub const MAX_TIMESTAMPS: usize = 32;
-/// Maximum certificates in a bundle's chain.
+/// Default most certificates in a bundle's chain ([`Limits::max_chain_len`]).
 pub const MAX_CHAIN_LEN: usize = 10;
-/// Maximum bundle size in bytes.
+/// Default largest bundle, in bytes ([`Limits::max_bundle_bytes`]).
 pub const MAX_BUNDLE_BYTES: usize = 64 << 20;
-/// Maximum inclusion-proof hashes (a tree of 2^64 leaves needs 64).
+/// Default most inclusion-proof hashes, a tree of 2^64 leaves needs 64
+/// ([`Limits::max_proof_hashes`]).
 pub const MAX_PROOF_HASHES: usize = 64;
 
 /// The bundle format version, from its `mediaType`.
@@ -327,8 +330,8 @@ pub struct Bundle {
     pub(crate) timestamps: Vec<Vec<u8>>,
 }
 
-pub(crate) fn check_size(bytes: &[u8]) -> Result<()> {
-    limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())
+pub(crate) fn check_size(bytes: &[u8], limits: &Limits) -> Result<()> {
+    limit("bundle bytes", limits.max_bundle_bytes, bytes.len())
 }
 
 fn limit(what: &'static str, limit: usize, actual: usize) -> Result<()> {
@@ -356,19 +359,27 @@ impl Bundle {
     /// [`Error::Malformed`] for bad base64/DER/negative integers, [`Error::LimitExceeded`],
     /// [`Error::MissingMaterial`] for an empty certificate chain.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())?;
+        Self::from_json_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// As [`Bundle::from_json`], with other [`Limits`].
+    ///
+    /// # Errors
+    /// As for [`Bundle::from_json`].
+    pub fn from_json_with_limits(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        check_size(bytes, limits)?;
         let wire: WireBundle = serde_json::from_slice(bytes).map_err(|source| Error::Json {
             what: "bundle",
             source,
         })?;
-        Self::from_wire(wire)
+        Self::from_wire(wire, limits)
     }
 
     #[expect(
         clippy::too_many_lines,
         reason = "one validation pass over the whole wire structure"
     )]
-    pub(crate) fn from_wire(wire: WireBundle) -> Result<Self> {
+    pub(crate) fn from_wire(wire: WireBundle, limits: &Limits) -> Result<Self> {
         let version = BundleVersion::from_media_type(&wire.media_type)?;
         let vm = &wire.verification_material;
         let mismatch = |reason| Error::VersionMismatch {
@@ -386,7 +397,7 @@ impl Bundle {
         let material = if let Some(chain) = &vm.x509_certificate_chain {
             limit(
                 "certificate chain length",
-                MAX_CHAIN_LEN,
+                limits.max_chain_len,
                 chain.certificates.len(),
             )?;
             let mut certs = Vec::new();
@@ -445,16 +456,20 @@ impl Bundle {
                 ));
             }
         };
-        limit("tlog entries", MAX_TLOG_ENTRIES, vm.tlog_entries.len())?;
+        limit(
+            "tlog entries",
+            limits.max_tlog_entries,
+            vm.tlog_entries.len(),
+        )?;
         let mut tlog_entries = Vec::new();
         for e in &vm.tlog_entries {
-            tlog_entries.push(decode_tlog_entry(e)?);
+            tlog_entries.push(decode_tlog_entry(e, limits)?);
         }
         let mut timestamps = Vec::new();
         if let Some(ts) = &vm.timestamp_verification_data {
             limit(
                 "RFC 3161 timestamps",
-                MAX_TIMESTAMPS,
+                limits.max_timestamps,
                 ts.rfc3161_timestamps.len(),
             )?;
             for t in &ts.rfc3161_timestamps {
@@ -523,16 +538,28 @@ impl Bundle {
                 }],
             }),
         };
-        Self::from_wire(wire)
+        Self::from_wire(wire, &Limits::DEFAULT)
     }
 
     /// Reads npm's attestations document (`{"attestations": [{"predicateType", "bundle"}]}`,
     /// as served by the registry for `npm publish --provenance`): the bundles with their
-    /// (unauthenticated) predicate type labels. At most 32 attestations.
+    /// (unauthenticated) predicate type labels. At most 32 attestations
+    /// ([`Limits::max_bundles_per_document`]).
     ///
     /// # Errors
     /// [`Error::Json`] if it is not such a document, else as [`Bundle::from_json`].
     pub fn from_npm_attestations(bytes: &[u8]) -> Result<Vec<(String, Self)>> {
+        Self::from_npm_attestations_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// As [`Bundle::from_npm_attestations`], with other [`Limits`].
+    ///
+    /// # Errors
+    /// As for [`Bundle::from_npm_attestations`].
+    pub fn from_npm_attestations_with_limits(
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<Vec<(String, Self)>> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Doc {
@@ -544,15 +571,19 @@ impl Bundle {
             predicate_type: String,
             bundle: WireBundle,
         }
-        limit("bundle bytes", MAX_BUNDLE_BYTES, bytes.len())?;
+        check_size(bytes, limits)?;
         let doc: Doc = serde_json::from_slice(bytes).map_err(|source| Error::Json {
             what: "npm attestations",
             source,
         })?;
-        limit("npm attestations", MAX_TLOG_ENTRIES, doc.attestations.len())?;
+        limit(
+            "npm attestations",
+            limits.max_bundles_per_document,
+            doc.attestations.len(),
+        )?;
         doc.attestations
             .into_iter()
-            .map(|i| Ok((i.predicate_type, Self::from_wire(i.bundle)?)))
+            .map(|i| Ok((i.predicate_type, Self::from_wire(i.bundle, limits)?)))
             .collect()
     }
 
@@ -597,10 +628,14 @@ pub(crate) fn decode_envelope(env: &WireEnvelope) -> Result<DsseEnvelope> {
     })
 }
 
-fn decode_tlog_entry(e: &WireTlogEntry) -> Result<TlogEntry> {
+fn decode_tlog_entry(e: &WireTlogEntry, limits: &Limits) -> Result<TlogEntry> {
     let proof = match &e.inclusion_proof {
         Some(p) => {
-            limit("inclusion proof hashes", MAX_PROOF_HASHES, p.hashes.len())?;
+            limit(
+                "inclusion proof hashes",
+                limits.max_proof_hashes,
+                p.hashes.len(),
+            )?;
             let mut hashes = Vec::new();
             for h in &p.hashes {
                 let h = crate::b64::decode("inclusionProof.hashes", h)?;

@@ -8,6 +8,7 @@ use crate::bundle::{
     WireRawBytes, WireTlogEntry,
 };
 use crate::error::{Error, Result, malformed};
+use crate::limits::Limits;
 use serde::Deserialize;
 
 const IN_TOTO: &str = "application/vnd.in-toto+json";
@@ -110,22 +111,38 @@ impl Bundle {
     /// # Errors
     /// [`Error::Json`] if it is not such a document, else as [`Bundle::from_json`].
     pub fn from_pep740_attestation(bytes: &[u8]) -> Result<Self> {
-        crate::bundle::check_size(bytes)?;
+        Self::from_pep740_attestation_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// As [`Bundle::from_pep740_attestation`], with other [`Limits`].
+    ///
+    /// # Errors
+    /// As for [`Bundle::from_pep740_attestation`].
+    pub fn from_pep740_attestation_with_limits(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        crate::bundle::check_size(bytes, limits)?;
         let a: Pep740 = serde_json::from_slice(bytes).map_err(|source| Error::Json {
             what: "PEP 740 attestation",
             source,
         })?;
-        Self::from_wire(pep740_to_wire(a)?)
+        Self::from_wire(pep740_to_wire(a)?, limits)
     }
 
     /// Reads a `PyPI` provenance object (`{"version": 1, "attestation_bundles": [...]}`): every
-    /// attestation of every publisher bundle (at most 32).
+    /// attestation of every publisher bundle (at most 32, [`Limits::max_bundles_per_document`]).
     ///
     /// # Errors
     /// [`Error::Json`] if it is not such a document, [`Error::LimitExceeded`], else as
     /// [`Bundle::from_pep740_attestation`].
     pub fn from_pypi_provenance(bytes: &[u8]) -> Result<Vec<Self>> {
-        crate::bundle::check_size(bytes)?;
+        Self::from_pypi_provenance_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// As [`Bundle::from_pypi_provenance`], with other [`Limits`].
+    ///
+    /// # Errors
+    /// As for [`Bundle::from_pypi_provenance`].
+    pub fn from_pypi_provenance_with_limits(bytes: &[u8], limits: &Limits) -> Result<Vec<Self>> {
+        crate::bundle::check_size(bytes, limits)?;
         let p: PypiProvenance = serde_json::from_slice(bytes).map_err(|source| Error::Json {
             what: "PyPI provenance",
             source,
@@ -141,10 +158,10 @@ impl Bundle {
             .into_iter()
             .flat_map(|b| b.attestations)
             .collect();
-        if all.len() > crate::bundle::MAX_TLOG_ENTRIES {
+        if all.len() > limits.max_bundles_per_document {
             return Err(Error::LimitExceeded {
                 what: "PyPI attestations",
-                limit: crate::bundle::MAX_TLOG_ENTRIES,
+                limit: limits.max_bundles_per_document,
                 actual: all.len(),
             });
         }
@@ -154,7 +171,7 @@ impl Bundle {
                     what: "PEP 740 attestation",
                     source,
                 })?;
-                Self::from_wire(pep740_to_wire(a)?)
+                Self::from_wire(pep740_to_wire(a)?, limits)
             })
             .collect()
     }
@@ -168,7 +185,15 @@ impl Bundle {
     /// [`Error::Json`] if it is not such a document, [`Error::Malformed`] for bad base64, PEM or
     /// log id, else as [`Bundle::from_json`].
     pub fn from_cosign_bundle(bytes: &[u8]) -> Result<Self> {
-        crate::bundle::check_size(bytes)?;
+        Self::from_cosign_bundle_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// As [`Bundle::from_cosign_bundle`], with other [`Limits`].
+    ///
+    /// # Errors
+    /// As for [`Bundle::from_cosign_bundle`].
+    pub fn from_cosign_bundle_with_limits(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        crate::bundle::check_size(bytes, limits)?;
         let c: CosignBundle = serde_json::from_slice(bytes).map_err(|source| Error::Json {
             what: "cosign bundle",
             source,
@@ -204,32 +229,35 @@ impl Bundle {
             }
             None => (None, Some(WirePublicKeyIdentifier { hint: None })),
         };
-        Self::from_wire(WireBundle {
-            media_type: "application/vnd.dev.sigstore.bundle+json;version=0.1".into(),
-            verification_material: WireMaterial {
-                x509_certificate_chain: chain,
-                certificate: None,
-                public_key,
-                tlog_entries: vec![WireTlogEntry {
-                    log_index: I64(c.rekor_bundle.payload.log_index),
-                    log_id: WireLogId {
-                        key_id: crate::b64::encode(&log_id),
-                    },
-                    kind_version: WireKindVersion { kind, version },
-                    integrated_time: I64(c.rekor_bundle.payload.integrated_time),
-                    inclusion_promise: Some(WireInclusionPromise {
-                        signed_entry_timestamp: c.rekor_bundle.signed_entry_timestamp,
-                    }),
-                    inclusion_proof: None,
-                    canonicalized_body: c.rekor_bundle.payload.body,
-                }],
-                timestamp_verification_data: None,
+        Self::from_wire(
+            WireBundle {
+                media_type: "application/vnd.dev.sigstore.bundle+json;version=0.1".into(),
+                verification_material: WireMaterial {
+                    x509_certificate_chain: chain,
+                    certificate: None,
+                    public_key,
+                    tlog_entries: vec![WireTlogEntry {
+                        log_index: I64(c.rekor_bundle.payload.log_index),
+                        log_id: WireLogId {
+                            key_id: crate::b64::encode(&log_id),
+                        },
+                        kind_version: WireKindVersion { kind, version },
+                        integrated_time: I64(c.rekor_bundle.payload.integrated_time),
+                        inclusion_promise: Some(WireInclusionPromise {
+                            signed_entry_timestamp: c.rekor_bundle.signed_entry_timestamp,
+                        }),
+                        inclusion_proof: None,
+                        canonicalized_body: c.rekor_bundle.payload.body,
+                    }],
+                    timestamp_verification_data: None,
+                },
+                message_signature: Some(WireMessageSignature {
+                    message_digest: None,
+                    signature: c.base64_signature,
+                }),
+                dsse_envelope: None,
             },
-            message_signature: Some(WireMessageSignature {
-                message_digest: None,
-                signature: c.base64_signature,
-            }),
-            dsse_envelope: None,
-        })
+            limits,
+        )
     }
 }

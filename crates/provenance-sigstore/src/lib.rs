@@ -7,6 +7,7 @@ mod crypto;
 mod der;
 mod error;
 mod formats;
+mod limits;
 mod policy;
 mod sct;
 mod tlog;
@@ -21,6 +22,7 @@ pub use bundle::{
 pub use cert::{Certificate, SignerIdentity};
 pub use crypto::{HashAlgorithm, PublicKey};
 pub use error::{Error, Result};
+pub use limits::Limits;
 pub use policy::{FulcioField, IdentityPolicy, Matcher};
 pub use trust::{PUBLIC_GOOD_TRUSTED_ROOT, TrustedAuthority, TrustedLog, TrustedRoot, Validity};
 pub use verify::{

@@ -4,14 +4,12 @@
 use crate::cert::Certificate;
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use serde::Deserialize;
 
 /// The Sigstore public-good trusted root embedded in this crate (as shipped by
 /// sigstore-python; Rekor v1 + v2, Fulcio, CT logs, TSA). Used when no other root is given.
 pub const PUBLIC_GOOD_TRUSTED_ROOT: &str = include_str!("../data/public-good-trusted_root.json");
-
-/// Maximum size of a trusted root document we read.
-const MAX_ROOT_BYTES: usize = 4 << 20;
 
 /// A closed validity window `[start, end]` in Unix seconds; `end` absent = still valid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,12 +237,21 @@ impl TrustedRoot {
     ///
     /// # Errors
     /// [`Error::Json`] / [`Error::InvalidTrustedRoot`] / [`Error::Malformed`] on bad input,
-    /// [`Error::LimitExceeded`] above 4 MiB.
+    /// [`Error::LimitExceeded`] above 4 MiB ([`Limits::max_trusted_root_bytes`]).
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() > MAX_ROOT_BYTES {
+        Self::from_json_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// As [`TrustedRoot::from_json`], with other [`Limits`] (only
+    /// [`Limits::max_trusted_root_bytes`] applies).
+    ///
+    /// # Errors
+    /// As for [`TrustedRoot::from_json`].
+    pub fn from_json_with_limits(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        if bytes.len() > limits.max_trusted_root_bytes {
             return Err(Error::LimitExceeded {
                 what: "trusted root bytes",
-                limit: MAX_ROOT_BYTES,
+                limit: limits.max_trusted_root_bytes,
                 actual: bytes.len(),
             });
         }
