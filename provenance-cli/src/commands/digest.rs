@@ -24,7 +24,10 @@ const MAX_CHECK_FILE: u64 = 256 << 20;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-#[expect(clippy::doc_markdown, reason = "doc comments are clap help text, shown verbatim")]
+#[expect(
+    clippy::doc_markdown,
+    reason = "doc comments are clap help text, shown verbatim"
+)]
 pub(crate) enum Format {
     /// `sha256sum`-compatible lines (several algorithms: `SHA256 (NAME) = HEX` lines).
     Text,
@@ -34,7 +37,10 @@ pub(crate) enum Format {
 
 /// Arguments of `provenance digest`.
 #[derive(Debug, clap::Args)]
-#[expect(clippy::doc_markdown, reason = "doc comments are clap help text, shown verbatim")]
+#[expect(
+    clippy::doc_markdown,
+    reason = "doc comments are clap help text, shown verbatim"
+)]
 pub(crate) struct Args {
     /// Digest algorithm, repeatable: sha256 (default), sha512, sha384, sha224, sha1, sha512_224,
     /// sha512_256, gitBlob (SHA-1 object form), dirHash (one digest per directory).
