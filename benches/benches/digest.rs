@@ -41,16 +41,16 @@ fn in_memory(c: &mut Criterion) {
         .sample_size(10)
         .throughput(Throughput::Bytes(data.len() as u64));
     group.bench_function("sha256/sha2", |b| {
-        b.iter(|| sha2::Sha256::digest(black_box(&data)))
+        b.iter(|| sha2::Sha256::digest(black_box(&data)));
     });
     group.bench_function("sha256/ring", |b| {
-        b.iter(|| ring::digest::digest(&ring::digest::SHA256, black_box(&data)))
+        b.iter(|| ring::digest::digest(&ring::digest::SHA256, black_box(&data)));
     });
     group.bench_function("sha512/sha2", |b| {
-        b.iter(|| sha2::Sha512::digest(black_box(&data)))
+        b.iter(|| sha2::Sha512::digest(black_box(&data)));
     });
     group.bench_function("sha512/ring", |b| {
-        b.iter(|| ring::digest::digest(&ring::digest::SHA512, black_box(&data)))
+        b.iter(|| ring::digest::digest(&ring::digest::SHA512, black_box(&data)));
     });
     group.finish();
 }
