@@ -10,8 +10,8 @@
 //! - provenance-dsse `Limits::DEFAULT`: 64 MiB per envelope, 16 signatures.
 //! - provenance-model `Limits::default()`: 16 MiB payload, 1024 subjects, 32 digests per
 //!   descriptor, 10,000 descriptors per list, nesting depth 64.
-//! - provenance-sigstore: `MAX_BUNDLE_BYTES` 64 MiB, `MAX_TLOG_ENTRIES` 32, `MAX_TIMESTAMPS`
-//!   32, `MAX_CHAIN_LEN` 10 (constants, not configurable).
+//! - provenance-sigstore `Limits::DEFAULT`: `MAX_BUNDLE_BYTES` 64 MiB, `MAX_TLOG_ENTRIES` 32,
+//!   `MAX_TIMESTAMPS` 32, `MAX_CHAIN_LEN` 10, trusted roots 4 MiB.
 //! - provenance-keys: key files and `env://` keys at most 1 MiB; cosign scrypt N in
 //!   {2^15, 2^16, 2^17}, r = 8, p = 1.
 //! - `provenance inspect`: files of at most 256 MiB.
@@ -847,6 +847,37 @@ fn bundle_certificate_chain_at_and_past_the_limit() {
     assert!(is_limit(
         &Bundle::from_json(&with_repeated(&b, p, 11)),
         "certificate chain length"
+    ));
+}
+
+/// The Sigstore bounds are configurable: each at a small configured value and one past.
+#[test]
+fn sigstore_limits_are_configurable() {
+    use provenance::sigstore::Limits as SigstoreLimits;
+    let tlog = conformance("happy-path-v0.3");
+    let limits = SigstoreLimits::DEFAULT.with_max_tlog_entries(2);
+    let p = "/verificationMaterial/tlogEntries";
+    Bundle::from_json_with_limits(&with_repeated(&tlog, p, 2), &limits).unwrap();
+    assert!(is_limit(
+        &Bundle::from_json_with_limits(&with_repeated(&tlog, p, 3), &limits),
+        "tlog entries"
+    ));
+    let chain = conformance("happy-path-v0.1");
+    let limits = SigstoreLimits::DEFAULT.with_max_chain_len(1);
+    let p = "/verificationMaterial/x509CertificateChain/certificates";
+    Bundle::from_json_with_limits(&with_repeated(&chain, p, 1), &limits).unwrap();
+    assert!(is_limit(
+        &Bundle::from_json_with_limits(&with_repeated(&chain, p, 2), &limits),
+        "certificate chain length"
+    ));
+    let doc = serde_json::to_vec(&tlog).unwrap();
+    let limits = SigstoreLimits::DEFAULT.with_max_bundle_bytes(doc.len());
+    Bundle::from_json_with_limits(&doc, &limits).unwrap();
+    let mut past = doc.clone();
+    past.push(b' ');
+    assert!(is_limit(
+        &Bundle::from_json_with_limits(&past, &limits),
+        "bundle bytes"
     ));
 }
 
