@@ -12,7 +12,9 @@ impl Ui {
     /// Progress bars only when stderr is a terminal, `NO_COLOR` is unset and `--quiet` was not given.
     pub(crate) fn new(quiet: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self { progress: !quiet && !no_color && std::io::stderr().is_terminal() }
+        Self {
+            progress: !quiet && !no_color && std::io::stderr().is_terminal(),
+        }
     }
 
     /// Whether progress bars may be drawn.
