@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "provenance", version, about, propagate_version = true)]
 struct Cli {
-    /// Never show progress bars (they are also off when stderr is not a terminal or NO_COLOR is set).
+    /// Never show progress bars (they are also off when stderr is not a terminal or `NO_COLOR` is set).
     #[arg(long, short, global = true)]
     quiet: bool,
 

@@ -23,11 +23,19 @@ impl Ui {
     }
 
     /// A warning on stderr, prefixed with the program name.
+    #[expect(
+        clippy::unused_self,
+        reason = "all terminal output goes through Ui, so that it stays the one place to change"
+    )]
     pub(crate) fn warn(&self, message: impl std::fmt::Display) {
         let _ = writeln!(std::io::stderr().lock(), "provenance: warning: {message}");
     }
 
     /// A non-fatal error on stderr (the command goes on and exits 2 at the end).
+    #[expect(
+        clippy::unused_self,
+        reason = "all terminal output goes through Ui, so that it stays the one place to change"
+    )]
     pub(crate) fn error(&self, message: impl std::fmt::Display) {
         let _ = writeln!(std::io::stderr().lock(), "provenance: error: {message}");
     }

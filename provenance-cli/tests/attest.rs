@@ -1,4 +1,5 @@
 //! `provenance attest`: signed statements appended to `.intoto.jsonl`, bundles, failure modes.
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
 use std::path::Path;
 
@@ -220,7 +221,7 @@ fn key_from_environment_variable() {
 fn same_inputs_give_the_same_statement_bytes() {
     let dir = setup();
     let run = || {
-        let out = provenance(dir.path())
+        provenance(dir.path())
             .args([
                 "statement",
                 "--builder-id",
@@ -231,8 +232,7 @@ fn same_inputs_give_the_same_statement_bytes() {
             .success()
             .get_output()
             .stdout
-            .clone();
-        out
+            .clone()
     };
     assert_eq!(run(), run());
 }

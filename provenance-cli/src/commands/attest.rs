@@ -1,4 +1,8 @@
 //! `provenance attest`: statement + signature, appended as one line to a `.intoto.jsonl`.
+#![expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap help text, shown verbatim"
+)]
 
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -46,6 +50,10 @@ pub(crate) struct Args {
 }
 
 /// Runs `provenance attest`. Without --output or --bundle the envelope line goes to stdout.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "every command's run takes its Args by value, as main dispatches them"
+)]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let keys = args
         .key

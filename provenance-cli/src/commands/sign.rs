@@ -1,4 +1,8 @@
 //! `provenance sign`: wrap any payload in a signed DSSE envelope.
+#![expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap help text, shown verbatim"
+)]
 
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -62,6 +66,10 @@ fn read_payload(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Runs `provenance sign`.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "every command's run takes its Args by value, as main dispatches them"
+)]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let payload_type: PayloadType = args
         .payload_type
@@ -91,16 +99,15 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let mut json = envelope.to_json();
     json.push('\n');
 
-    match &args.output {
-        Some(path) => write_atomic(path, json.as_bytes(), Mode::Public, Overwrite::Force)
-            .with_context(|| format!("cannot write the envelope {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(json.as_bytes())
-                .and_then(|()| stdout.flush())
-                .context("cannot write to stdout")?;
-        }
+    if let Some(path) = &args.output {
+        write_atomic(path, json.as_bytes(), Mode::Public, Overwrite::Force)
+            .with_context(|| format!("cannot write the envelope {}", path.display()))?;
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(json.as_bytes())
+            .and_then(|()| stdout.flush())
+            .context("cannot write to stdout")?;
     }
     Ok(Outcome::Success)
 }

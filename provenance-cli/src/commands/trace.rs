@@ -1,9 +1,5 @@
 //! `provenance trace`: follow resolvedDependencies through a store of attestations, verifying
 //! every hop under the same trust, down to the source commits.
-#![expect(
-    clippy::doc_markdown,
-    reason = "doc comments here are clap help text, shown verbatim"
-)]
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -115,7 +111,7 @@ fn print_node(out: &mut impl std::io::Write, node: &Node, depth: usize) -> std::
             writeln!(out)?;
         }
         NodeKind::Source { uri, commit } => {
-            writeln!(out, "{indent}{arrow}source {uri} commit {commit}")?
+            writeln!(out, "{indent}{arrow}source {uri} commit {commit}")?;
         }
         NodeKind::Seen => writeln!(out, "{indent}{arrow}{} (shown above)", node.name)?,
         NodeKind::Cycle => writeln!(
