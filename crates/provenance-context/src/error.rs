@@ -66,13 +66,6 @@ pub enum Error {
         #[source]
         source: provenance_digest::Error,
     },
-    /// A directory given as subject contains a symbolic link to a directory (not followed, so
-    /// that a link cannot pull files from outside into the statement or loop forever).
-    #[error("{} is a symbolic link to a directory; pass its target explicitly", path.display())]
-    SymlinkedDirectory {
-        /// The link.
-        path: PathBuf,
-    },
     /// A subject path is not valid Unicode, so it cannot be a subject name.
     #[error("{path:?} is not valid Unicode and cannot name a subject")]
     NonUnicodePath {

@@ -1,7 +1,7 @@
 //! The artifacts a statement is about: files, directory trees and checksum lists.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use provenance_digest::{Algorithm, DigestSet};
 
@@ -87,12 +87,14 @@ impl SubjectSet {
     }
 
     /// Hashes a file (named as given, without a leading `./`) or every regular file below a
-    /// directory (named `<dir>/<relative path>` with `/` separators, in sorted order).
-    /// Symbolic links to files are followed; symbolic links to directories are refused.
+    /// directory (named `<dir>/<relative path>` with `/` separators, in sorted order), hashed in
+    /// parallel by [`provenance_digest::hash_tree`]. Inside a directory, symbolic links are
+    /// followed only while they stay inside it (a link out of the tree refuses the whole tree,
+    /// so a link cannot pull `/etc/passwd` into the statement); special files are left out.
     ///
     /// # Errors
-    /// [`Error::Io`] when a path cannot be read, [`Error::Hash`] when hashing fails,
-    /// [`Error::SymlinkedDirectory`], [`Error::NonUnicodePath`], and as [`add`](Self::add).
+    /// [`Error::Io`] when a path cannot be read, [`Error::Hash`] when hashing fails or a link
+    /// leaves the tree, [`Error::NonUnicodePath`], and as [`add`](Self::add).
     pub fn add_path(&mut self, path: &Path, algorithms: &[Algorithm]) -> Result<()> {
         let metadata = std::fs::metadata(path).map_err(|source| Error::Io {
             path: path.to_owned(),
@@ -100,17 +102,22 @@ impl SubjectSet {
         })?;
         let name = display_name(path)?;
         if metadata.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files)?;
-            for file in files {
-                let relative = file.strip_prefix(path).unwrap_or(&file);
-                let relative = path_to_slash(relative)?;
+            let tree =
+                provenance_digest::hash_tree(path, algorithms).map_err(|source| Error::Hash {
+                    path: path.to_owned(),
+                    source,
+                })?;
+            for entry in tree.into_entries() {
+                let digest = entry.result.map_err(|source| Error::Hash {
+                    path: path.join(&entry.path),
+                    source,
+                })?;
+                let relative = path_to_slash(&entry.path)?;
                 let name = if name == "." || name.is_empty() {
                     relative
                 } else {
                     format!("{}/{relative}", name.trim_end_matches('/'))
                 };
-                let digest = hash(&file, algorithms)?;
                 self.add(name, digest)?;
             }
             Ok(())
@@ -143,38 +150,6 @@ fn hash(path: &Path, algorithms: &[Algorithm]) -> Result<DigestSet> {
         path: path.to_owned(),
         source,
     })
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io)?;
-    entries.sort();
-    for entry in entries {
-        let link = std::fs::symlink_metadata(&entry).map_err(|source| Error::Io {
-            path: entry.clone(),
-            source,
-        })?;
-        let target = std::fs::metadata(&entry).map_err(|source| Error::Io {
-            path: entry.clone(),
-            source,
-        })?;
-        if target.is_dir() {
-            if link.file_type().is_symlink() {
-                return Err(Error::SymlinkedDirectory { path: entry });
-            }
-            walk(&entry, out)?;
-        } else if target.is_file() {
-            out.push(entry);
-        }
-    }
-    Ok(())
 }
 
 fn display_name(path: &Path) -> Result<String> {

@@ -83,6 +83,11 @@ impl TreeDigest {
         &self.entries
     }
 
+    /// The files, as [`entries`](Self::entries), taken out of the result.
+    pub fn into_entries(self) -> Vec<TreeEntry> {
+        self.entries
+    }
+
     /// Entries that were not hashed: special files and links to directories.
     pub fn skipped(&self) -> &[Skipped] {
         &self.skipped
