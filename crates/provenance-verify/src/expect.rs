@@ -234,11 +234,15 @@ pub(crate) fn check(
             .builder_id
             .as_deref()
             .and_then(|b| BuilderId::parse(b).ok());
+        // Key vs keyless is decided by the signer kind, never by whether the certificate
+        // identity parses: a certificate whose identity is not a builder id (e.g. a branch
+        // named `x@y`) vouches for nothing.
         let signer_id = att.signer.identity().and_then(|s| BuilderId::parse(s).ok());
-        let vouched = match (&claimed, &signer_id) {
-            (Some(c), Some(s)) => c == s || is_trusted_delegator(s),
-            (Some(_), None) => true, // keys: the root's builder list decides below
-            (None, _) => false,
+        let vouched = match (&att.signer, &claimed, &signer_id) {
+            (_, None, _) | (Signer::Certificate { .. }, Some(_), None) => false,
+            (Signer::Certificate { .. }, Some(c), Some(s)) => c == s || is_trusted_delegator(s),
+            // Keys: the root's builder list decides below.
+            (Signer::Keys { .. }, Some(_), _) => true,
         };
         effective_builder = if vouched {
             claimed.clone()

@@ -402,3 +402,117 @@ fn trace_depth_cycles_and_shared_dependencies() {
         NodeKind::Cycle
     ));
 }
+
+/// A keyless root stand-in: checks the Ed25519 signature, then reports the signer as a
+/// certificate with a fixed identity (what a Fulcio chain + identity policy would give).
+#[derive(Debug)]
+struct FakeKeyless {
+    keys: provenance_verify::KeyVerifier,
+    identity: String,
+}
+
+impl provenance_verify::AttestationVerifier for FakeKeyless {
+    fn verify(
+        &self,
+        attestation: &provenance_verify::RawAttestation,
+        _now: time::OffsetDateTime,
+    ) -> Result<provenance_verify::SignedAttestation, provenance_verify::Rejection> {
+        let mut signed = self.keys.verify_envelope(attestation.bytes())?;
+        signed.signer = provenance_verify::Signer::Certificate {
+            identity: self.identity.clone(),
+            issuer: Some("https://token.actions.githubusercontent.com".into()),
+            extensions: std::collections::BTreeMap::new(),
+            signed_at: None,
+            transparency_log: true,
+        };
+        Ok(signed)
+    }
+}
+
+fn keyless_root(identity: &str, seed: u8) -> provenance_verify::TrustRoot {
+    let vk = provenance_dsse::Ed25519VerificationKey::new(
+        format!("key-{seed}").parse().unwrap(),
+        signing_key(seed).verifying_key(),
+    );
+    let keys = provenance_verify::KeyVerifier::new(
+        vec![std::sync::Arc::new(vk)],
+        provenance_dsse::Threshold::ONE,
+    );
+    provenance_verify::TrustRoot::new(
+        "keyless",
+        Box::new(FakeKeyless {
+            keys,
+            identity: identity.into(),
+        }),
+        true,
+    )
+}
+
+/// Review R0: a certificate identity with a second `@` (a branch named `x@y`) does not parse
+/// as a builder id; the signer must then vouch for nothing, not be treated like a key.
+#[test]
+fn keyless_identity_that_is_not_a_builder_id_vouches_for_nothing() {
+    const GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0";
+    let st = provenance(
+        &[("app", &sha(1))],
+        GENERATOR,
+        "git+https://github.com/victim/app@refs/heads/main",
+        COMMIT,
+    );
+    let mut source_only = Expectations::default();
+    source_only.source_repository = Some(SourceRepo::parse("github.com/victim/app").unwrap());
+    let mut with_builder = source_only.clone();
+    with_builder.builder = Some(BuilderRule::parse(GENERATOR).unwrap());
+    for identity in [
+        "https://github.com/attacker/repo/.github/workflows/w.yml@refs/heads/x@y",
+        "https://github.com/attacker/repo/.github/workflows/w.yml@refs/tags/v1@x",
+        "https://github.com/attacker/repo/.github/workflows/w.yml@refs/heads/main",
+    ] {
+        for (exp, builders) in [
+            (&source_only, vec![]),
+            (&with_builder, vec![]),
+            (&source_only, vec![BuilderRule::parse(GENERATOR).unwrap()]),
+        ] {
+            let root = keyless_root(identity, 1)
+                .with_builders(builders.clone())
+                .with_slsa_level(Some(3));
+            let v = Verifier::new(vec![root])
+                .unwrap()
+                .with_defaults(exp.clone());
+            let r = v
+                .verify(
+                    &[artifact("app", &sha(1))],
+                    &set_of(&[envelope(&st, 1)]),
+                    NOW,
+                )
+                .unwrap();
+            assert_eq!(
+                r.artifacts[0].verdict,
+                Verdict::Fail,
+                "{identity} with builders {builders:?}"
+            );
+            let failed = rules_failed(&r.artifacts[0]);
+            assert!(
+                failed.contains(&Rule::BuilderId) || failed.contains(&Rule::TrustedBuilder),
+                "{identity}: {failed:?}"
+            );
+        }
+    }
+    // Control: the generator's own identity passes.
+    let v = Verifier::new(vec![keyless_root(GENERATOR, 1)])
+        .unwrap()
+        .with_defaults(source_only);
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&st, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(
+        r.artifacts[0].verdict,
+        Verdict::Pass,
+        "{:?}",
+        r.artifacts[0].failures
+    );
+}
