@@ -11,6 +11,20 @@ use crate::trust::{TrustedAuthority, TrustedRoot};
 /// id-kp-codeSigning (1.3.6.1.5.5.7.3.3), DER contents.
 const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
 
+/// Unix time 1 704 067 200 = 2024-01-01T00:00:00Z. A transparency log entry with only a signed
+/// entry timestamp (SET, the log's promise) and no inclusion proof is accepted by default only
+/// in a v0.1 bundle and only when its SET-signed integrated time is earlier than this.
+///
+/// Evidence: every real SET-only bundle known (npm provenance and npm registry publish
+/// attestations, slsa-github-generator's early bundles, all written by sigstore-js 1.x) was
+/// integrated between 2023-01 and 2023-05; sigstore-js has written v0.2 bundles with inclusion
+/// proofs since `@sigstore/bundle` 2.1.0 (2023-09, npm 10), npm's own 2024 attestations carry
+/// proofs and checkpoints, and sigstore-python, sigstore-go, cosign's protobuf bundles and
+/// GitHub's attestations always wrote proofs. A later SET-only entry is therefore most likely
+/// a v0.2/v0.3 bundle relabelled v0.1 with its proof removed; [`Verifier::allow_promise_only`]
+/// accepts it anyway.
+pub const PROMISE_ONLY_CUTOFF: i64 = 1_704_067_200;
+
 /// Who may have signed.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -140,6 +154,7 @@ pub struct Verifier {
     root: TrustedRoot,
     signer: SignerPolicy,
     transparency: Transparency,
+    allow_promise_only: bool,
 }
 
 impl Verifier {
@@ -149,7 +164,20 @@ impl Verifier {
             root,
             signer,
             transparency: Transparency::Required,
+            allow_promise_only: false,
         }
+    }
+
+    /// Also accepts a v0.1 bundle whose `hashedrekord` 0.0.1 / `intoto` 0.0.2 entry carries
+    /// only a SET (no inclusion proof) when it was integrated on or after
+    /// [`PROMISE_ONLY_CUTOFF`] (for example a cosign `--bundle` file or an npm 9 bundle made
+    /// since then). Off by default: such an entry may be a newer bundle relabelled v0.1 with
+    /// its proof removed, and the SET alone is only the log's promise to include the entry.
+    /// Other entry kinds (`dsse`, Rekor v2) always need the proof.
+    #[must_use]
+    pub fn allow_promise_only(mut self, allow: bool) -> Self {
+        self.allow_promise_only = allow;
+        self
     }
 
     /// Sets the transparency requirement (see [`Transparency`]).
@@ -381,6 +409,30 @@ impl Verifier {
         Ok(id)
     }
 
+    /// A v0.1 entry with a SET and no inclusion proof ("promise only"). The `mediaType` that
+    /// made it v0.1 is unsigned, so whether it is a genuine v0.1 entry is decided from what
+    /// the SET signs: its kind and version, and its integrated time (see
+    /// [`PROMISE_ONLY_CUTOFF`] and the crate documentation for the evidence).
+    fn check_promise_only(&self, entry: &TlogEntry) -> Result<()> {
+        let v01_era_kind = matches!(
+            (entry.kind.as_str(), entry.version.as_str()),
+            ("hashedrekord", "0.0.1") | ("intoto", "0.0.2")
+        );
+        if !v01_era_kind {
+            return Err(Error::MissingInclusionProof(
+                "this log entry kind never shipped without an inclusion proof (SET alone refused)",
+            ));
+        }
+        let allowed = self.allow_promise_only || self.transparency == Transparency::InsecureIgnore;
+        if entry.integrated_time >= PROMISE_ONLY_CUTOFF && !allowed {
+            return Err(Error::MissingInclusionProof(
+                "a log entry integrated since 2024-01-01 needs an inclusion proof \
+                 (a SET alone is accepted for newer entries only when explicitly allowed)",
+            ));
+        }
+        Ok(())
+    }
+
     fn verify_entry(
         &self,
         version: BundleVersion,
@@ -452,7 +504,7 @@ impl Verifier {
                             "entry has neither an inclusion proof nor a SET",
                         ));
                     }
-                    None => {}
+                    None => self.check_promise_only(entry)?,
                 }
                 Ok(())
             })();

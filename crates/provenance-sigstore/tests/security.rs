@@ -118,6 +118,151 @@ fn media_type_downgrade_is_refused() {
     ));
 }
 
+/// A v0.2/v0.3 bundle relabelled v0.1 in full: `certificate` moved into the (equally
+/// unsigned) `x509CertificateChain`, `inclusionProof` deleted (review R1).
+fn relabel_v01_without_proof(bundle: &mut Value) {
+    bundle["mediaType"] = "application/vnd.dev.sigstore.bundle+json;version=0.1".into();
+    let vm = bundle["verificationMaterial"].as_object_mut().unwrap();
+    if let Some(cert) = vm.remove("certificate") {
+        vm.insert(
+            "x509CertificateChain".into(),
+            serde_json::json!({ "certificates": [cert] }),
+        );
+    }
+    for entry in vm["tlogEntries"].as_array_mut().unwrap() {
+        entry.as_object_mut().unwrap().remove("inclusionProof");
+    }
+}
+
+const GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0";
+
+fn slsa_verifier_v03_bundle() -> Value {
+    let p = tp()
+        .join("slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl");
+    let text = std::fs::read_to_string(p).unwrap();
+    serde_json::from_str(text.lines().next().unwrap()).unwrap()
+}
+
+fn verify_generator(bundle: &Value, allow_promise_only: bool) -> Result<(), Error> {
+    let b = Bundle::from_json(&serde_json::to_vec(bundle).unwrap())?;
+    let root = TrustedRoot::from_json(&serde_json::to_vec(&prod()).unwrap()).unwrap();
+    Verifier::new(
+        root,
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::exact(GENERATOR),
+            Matcher::exact(ISSUER),
+        )),
+    )
+    .allow_promise_only(allow_promise_only)
+    .verify(&b, Artifact::None, NOW)
+    .map(|_| ())
+}
+
+/// Review R1, exactly: slsa-verifier's real v0.3 bundle (a `dsse` 0.0.1 entry) relabelled v0.1
+/// with the certificate moved and the proof removed. A `dsse` entry never shipped without a
+/// proof, so the SET alone is refused, even with the promise-only opt-in.
+#[test]
+fn relabelled_v03_dsse_bundle_without_proof_is_refused() {
+    let original = slsa_verifier_v03_bundle();
+    verify_generator(&original, false).unwrap();
+    let mut bundle = original;
+    relabel_v01_without_proof(&mut bundle);
+    assert_eq!(
+        bundle["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"],
+        "dsse"
+    );
+    for allow in [false, true] {
+        let r = verify_generator(&bundle, allow);
+        assert!(
+            matches!(r, Err(Error::MissingInclusionProof(m)) if m.contains("kind")),
+            "{r:?}"
+        );
+    }
+}
+
+/// The same relabel on a `hashedrekord` 0.0.1 bundle (a kind v0.1 producers did write),
+/// integrated 2024-03-19, after [`PROMISE_ONLY_CUTOFF`]: refused by default, accepted only
+/// with the explicit opt-in (the SET is still verified then).
+#[test]
+fn relabelled_recent_hashedrekord_bundle_needs_the_promise_only_opt_in() {
+    let mut bundle = conformance("happy-path-v0.3");
+    let time: i64 = bundle["verificationMaterial"]["tlogEntries"][0]["integratedTime"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(time >= provenance_sigstore::PROMISE_ONLY_CUTOFF);
+    relabel_v01_without_proof(&mut bundle);
+    let r = verify(&bundle, &prod());
+    assert!(
+        matches!(r, Err(Error::MissingInclusionProof(m)) if m.contains("2024-01-01")),
+        "{r:?}"
+    );
+    let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let v = keyless(&prod())
+        .allow_promise_only(true)
+        .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+    assert!(
+        v.checks
+            .contains(&provenance_sigstore::Check::SignedEntryTimestamp)
+    );
+    assert!(
+        !v.checks
+            .contains(&provenance_sigstore::Check::InclusionProof)
+    );
+    // the opt-in does not excuse a bad SET
+    let mut bad = bundle.clone();
+    bad["verificationMaterial"]["tlogEntries"][0]["integratedTime"] = (time + 1).to_string().into();
+    let b = Bundle::from_json(&serde_json::to_vec(&bad).unwrap()).unwrap();
+    assert!(
+        keyless(&prod())
+            .allow_promise_only(true)
+            .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+            .is_err()
+    );
+    // --insecure-ignore-tlog implies the opt-in
+    let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    keyless(&prod())
+        .with_transparency(Transparency::InsecureIgnore)
+        .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+}
+
+/// Genuine SET-only v0.1 bundles (npm 9 / sigstore-js 1.x, `intoto` 0.0.2, 2023-05) still
+/// verify by default.
+#[test]
+fn genuine_v01_promise_only_npm_bundle_verifies() {
+    let doc =
+        std::fs::read(tp().join("slsa-verifier/npm/gha/supreme-googles-cli-v02-tag.tgz.json"))
+            .unwrap();
+    let bundles = Bundle::from_npm_attestations(&doc).unwrap();
+    let root = TrustedRoot::from_json(&serde_json::to_vec(&prod()).unwrap()).unwrap();
+    let verifier = Verifier::new(
+        root,
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::regex(".*").unwrap(),
+            Matcher::exact(ISSUER),
+        )),
+    );
+    let mut keyless_seen = 0;
+    for (_, b) in &bundles {
+        if matches!(
+            b.material(),
+            provenance_sigstore::Material::Certificate { .. }
+        ) {
+            let v = verifier.verify(b, Artifact::None, NOW).unwrap();
+            assert!(
+                !v.checks
+                    .contains(&provenance_sigstore::Check::InclusionProof)
+            );
+            assert!(v.signing_time < provenance_sigstore::PROMISE_ONLY_CUTOFF);
+            keyless_seen += 1;
+        }
+    }
+    assert_eq!(keyless_seen, 1);
+}
+
 /// sigstore-go CVE-2024-45395: bounded tlog entries.
 #[test]
 fn too_many_tlog_entries_are_refused() {
