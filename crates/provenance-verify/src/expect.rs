@@ -94,7 +94,7 @@ impl RuleFailure {
 pub struct Expectations {
     /// Accepted predicate types; empty means SLSA Provenance v1 or v0.2.
     pub predicate_types: Vec<String>,
-    /// The builder.
+    /// The builder (for a VSA: its `verifier.id`).
     pub builder: Option<BuilderRule>,
     /// `buildType`, exactly.
     pub build_type: Option<String>,
@@ -111,7 +111,8 @@ pub struct Expectations {
     /// The build must have finished (or, failing that, started or been signed) at most this long
     /// before verification.
     pub max_age: Option<Duration>,
-    /// The minimum SLSA build level (from the root of trust, or a VSA's `verifiedLevels`).
+    /// The minimum SLSA build level: the root of trust's level; for a VSA the lower of its
+    /// `verifiedLevels` and its root's level (a root with no level earns none).
     pub min_slsa_level: Option<u8>,
 }
 
@@ -226,14 +227,21 @@ pub(crate) fn check(
     };
     let is_provenance =
         predicate_type == SLSA_PROVENANCE_V1 || predicate_type == SLSA_PROVENANCE_V02;
+    let is_vsa = predicate_type == VSA_V1;
 
-    // Builder: who the statement says built it, and whether the signer vouches for that.
+    // Builder: who the statement says built it (for a VSA: `verifier.id`, the verifier that
+    // wrote it, held to the same rules), and whether the signer vouches for that.
     let mut effective_builder = None;
-    if is_provenance {
-        let claimed = facts
-            .builder_id
-            .as_deref()
-            .and_then(|b| BuilderId::parse(b).ok());
+    if is_provenance || is_vsa {
+        let claimed_text = if is_vsa {
+            predicate
+                .get("verifier")
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_str)
+        } else {
+            facts.builder_id.as_deref()
+        };
+        let claimed = claimed_text.and_then(|b| BuilderId::parse(b).ok());
         // Key vs keyless is decided by the signer kind, never by whether the certificate
         // identity parses: a certificate whose identity is not a builder id (e.g. a branch
         // named `x@y`) vouches for nothing.
@@ -296,7 +304,7 @@ pub(crate) fn check(
                     failures.push(RuleFailure::new(
                         Rule::BuilderId,
                         "a --builder-id (the signer is not a builder trusted by default)",
-                        facts.builder_id.clone(),
+                        claimed_text.map(str::to_owned),
                     ));
                 } else if level.is_none() {
                     level = Some(3);
@@ -304,8 +312,23 @@ pub(crate) fn check(
             }
             Some(_) | None => {}
         }
-    } else if let Some(rule) = &exp.builder {
-        failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), None));
+    } else {
+        // Other predicates name no builder: a root confined to some builders may not sign
+        // them, and a builder expectation cannot hold.
+        if !grant.builders.is_empty() {
+            failures.push(RuleFailure::new(
+                Rule::TrustedBuilder,
+                format!(
+                    "SLSA provenance or a VSA (root {:?} is confined to builders)",
+                    att.root
+                ),
+                Some(predicate_type.clone()),
+            ));
+            level = None;
+        }
+        if let Some(rule) = &exp.builder {
+            failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), None));
+        }
     }
 
     let field = |rule: Rule, expected: String, actual: Option<&str>, ok: &dyn Fn(&str) -> bool| {
@@ -374,7 +397,7 @@ pub(crate) fn check(
             None => failures.push(RuleFailure::new(Rule::Age, expected, None)),
         }
     }
-    if predicate_type == VSA_V1 {
+    if is_vsa {
         let result = predicate.get("verificationResult").and_then(Value::as_str);
         if result != Some("PASSED") {
             failures.push(RuleFailure::new(
@@ -383,7 +406,11 @@ pub(crate) fn check(
                 result.map(str::to_owned),
             ));
         }
-        level = vsa_level(predicate);
+        // A VSA earns at most the level its root of trust is granted (none when the root
+        // names no level): a low-trust key cannot upgrade itself by claiming level 3.
+        level = vsa_level(predicate)
+            .zip(level)
+            .map(|(claim, grant)| claim.min(grant));
     }
     if let Some(min) = exp.min_slsa_level
         && level.is_none_or(|l| l < min)

@@ -51,7 +51,8 @@ pub struct RootSpec {
     pub name: String,
     /// What verifies its signatures.
     pub anchor: AnchorSpec,
-    /// The builders it may sign for (empty: any).
+    /// The builders it may sign for (empty: any). For a VSA the rule applies to its
+    /// `verifier.id`; a root with builders may sign no other predicate type.
     pub builders: Vec<BuilderRule>,
     /// The SLSA build level its statements earn.
     pub slsa_level: Option<u8>,

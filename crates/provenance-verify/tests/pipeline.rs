@@ -516,3 +516,113 @@ fn keyless_identity_that_is_not_a_builder_id_vouches_for_nothing() {
         r.artifacts[0].failures
     );
 }
+
+fn vsa(subject: &str, hex: &str, verifier: &str, level: u8) -> serde_json::Value {
+    serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": subject, "digest": {"sha256": hex}}],
+        "predicateType": "https://slsa.dev/verification_summary/v1",
+        "predicate": {
+            "verifier": {"id": verifier},
+            "timeVerified": "2026-01-01T00:00:00Z",
+            "resourceUri": "app",
+            "policy": {"uri": "https://example.com/policy"},
+            "verificationResult": "PASSED",
+            "verifiedLevels": [format!("SLSA_BUILD_LEVEL_{level}")]
+        }
+    })
+}
+
+/// Review R2: a VSA earns at most its root's level, the root's `builders` apply to the VSA's
+/// `verifier.id`, and a builder expectation is checked against `verifier.id`.
+#[test]
+fn vsa_level_and_verifier_come_from_the_root_grant() {
+    const GATE: &str = "https://deploy.example.com/gate";
+    let run = |root: provenance_verify::TrustRoot, st: &serde_json::Value, exp: Expectations| {
+        let v = Verifier::new(vec![root]).unwrap().with_overrides(exp);
+        v.verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(st, 1)]),
+            NOW,
+        )
+        .unwrap()
+        .artifacts
+        .remove(0)
+    };
+    let mut want_l3 = Expectations::default();
+    want_l3.predicate_types = vec!["https://slsa.dev/verification_summary/v1".into()];
+    want_l3.min_slsa_level = Some(3);
+    let low_root = || {
+        key_root("low", 1)
+            .with_builders(vec![
+                BuilderRule::parse("https://ci.example.com/low-builder").unwrap(),
+            ])
+            .with_slsa_level(Some(1))
+    };
+    // A level-1 builder key signing a VSA that claims level 3 from another verifier.
+    let r = run(
+        low_root(),
+        &vsa("app", &sha(1), "https://evil/verifier", 3),
+        want_l3.clone(),
+    );
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(
+        rules_failed(&r),
+        [Rule::TrustedBuilder, Rule::SlsaLevel],
+        "{:?}",
+        r.failures
+    );
+    // Even naming an allowed id, the VSA earns at most the root's level 1.
+    let r = run(
+        low_root(),
+        &vsa("app", &sha(1), "https://ci.example.com/low-builder", 3),
+        want_l3.clone(),
+    );
+    assert_eq!(rules_failed(&r), [Rule::SlsaLevel]);
+    // A root with no level earns none from a VSA.
+    let r = run(
+        key_root("nolevel", 1),
+        &vsa("app", &sha(1), GATE, 3),
+        want_l3.clone(),
+    );
+    assert_eq!(rules_failed(&r), [Rule::SlsaLevel]);
+    // The gate's own root, granted level 3: passes at the lower of claim and grant.
+    let gate_root = |level| {
+        key_root("gate", 1)
+            .with_builders(vec![BuilderRule::parse(GATE).unwrap()])
+            .with_slsa_level(Some(level))
+    };
+    let r = run(gate_root(3), &vsa("app", &sha(1), GATE, 3), want_l3.clone());
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.failures);
+    assert_eq!(r.slsa_level, Some(3));
+    let mut want_l2 = want_l3.clone();
+    want_l2.min_slsa_level = Some(2);
+    let r = run(gate_root(3), &vsa("app", &sha(1), GATE, 2), want_l2.clone());
+    assert_eq!(r.slsa_level, Some(2));
+    let r = run(gate_root(2), &vsa("app", &sha(1), GATE, 3), want_l3.clone());
+    assert_eq!(rules_failed(&r), [Rule::SlsaLevel]);
+    // --builder-id applies to the VSA's verifier.id.
+    let mut want_gate = want_l2.clone();
+    want_gate.builder = Some(BuilderRule::parse(GATE).unwrap());
+    let r = run(
+        key_root("any", 1).with_slsa_level(Some(3)),
+        &vsa("app", &sha(1), GATE, 3),
+        want_gate.clone(),
+    );
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.failures);
+    let r = run(
+        key_root("any", 1).with_slsa_level(Some(3)),
+        &vsa("app", &sha(1), "https://evil/verifier", 3),
+        want_gate,
+    );
+    assert_eq!(rules_failed(&r), [Rule::BuilderId]);
+    // A root confined to builders may not sign other predicate types.
+    let mut other = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
+    other["predicateType"] = "https://example.com/custom/v1".into();
+    let mut want_other = Expectations::default();
+    want_other.predicate_types = vec!["https://example.com/custom/v1".into()];
+    let r = run(low_root(), &other, want_other.clone());
+    assert_eq!(rules_failed(&r), [Rule::TrustedBuilder]);
+    let r = run(key_root("any", 1), &other, want_other);
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.failures);
+}

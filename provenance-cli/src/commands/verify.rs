@@ -61,7 +61,8 @@ pub(crate) struct ExpectFlags {
     #[arg(long, value_name = "HEX")]
     pub(crate) source_commit: Option<String>,
 
-    /// Expected builder id: ID, ID@v1.2.3 or ID@refs/tags/v1.2.3 (as slsa-verifier).
+    /// Expected builder id: ID, ID@v1.2.3 or ID@refs/tags/v1.2.3 (as slsa-verifier); for a
+    /// verification summary (VSA), its verifier.id.
     #[arg(long, value_name = "URI")]
     pub(crate) builder_id: Option<String>,
 
