@@ -18,7 +18,7 @@ const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03
 /// Evidence: every real SET-only bundle known (npm provenance and npm registry publish
 /// attestations, slsa-github-generator's early bundles, all written by sigstore-js 1.x) was
 /// integrated between 2023-01 and 2023-05; sigstore-js has written v0.2 bundles with inclusion
-/// proofs since `@sigstore/bundle` 2.1.0 (2023-09, npm 10), npm's own 2024 attestations carry
+/// proofs from `@sigstore/bundle` 2.1.0 on (sigstore 2.x, npm 10), npm's own 2024 attestations carry
 /// proofs and checkpoints, and sigstore-python, sigstore-go, cosign's protobuf bundles and
 /// GitHub's attestations always wrote proofs. A later SET-only entry is therefore most likely
 /// a v0.2/v0.3 bundle relabelled v0.1 with its proof removed; [`Verifier::allow_promise_only`]
