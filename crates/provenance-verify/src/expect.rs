@@ -152,6 +152,15 @@ impl Expectations {
         }
     }
 
+    /// Whether any expectation beyond the predicate type is set (builder, build, source,
+    /// parameters, age or level). With none, any signed statement of an accepted type passes.
+    pub fn sets_any_expectation(&self) -> bool {
+        self.builder.is_some()
+            || self.constrains_build()
+            || self.max_age.is_some()
+            || self.min_slsa_level.is_some()
+    }
+
     /// Whether any expectation about the build itself is set (beyond the predicate type).
     fn constrains_build(&self) -> bool {
         self.build_type.is_some()
@@ -165,11 +174,7 @@ impl Expectations {
     /// Whether these expectations accept a bare artifact signature (no statement): only when
     /// no predicate type was asked for and nothing about the build is expected.
     pub(crate) fn accepts_artifact_signature(&self) -> bool {
-        self.predicate_types.is_empty()
-            && self.builder.is_none()
-            && !self.constrains_build()
-            && self.max_age.is_none()
-            && self.min_slsa_level.is_none()
+        self.predicate_types.is_empty() && !self.sets_any_expectation()
     }
 }
 
@@ -218,6 +223,21 @@ pub(crate) fn check(
                 exp.accepted_predicate_types().join(" or "),
                 Some("a signature over the artifact, with no statement".to_owned()),
             ));
+        }
+        // It names no builder, so it cannot satisfy a root confined to some builders.
+        if !grant.builders.is_empty() {
+            failures.push(RuleFailure::new(
+                Rule::TrustedBuilder,
+                format!(
+                    "SLSA provenance from a builder root {:?} may sign for",
+                    att.root
+                ),
+                Some("a signature over the artifact, with no statement".to_owned()),
+            ));
+            level = None;
+        }
+        for f in &mut failures {
+            f.attestation = Some(att.origin.clone());
         }
         return Checked {
             failures,

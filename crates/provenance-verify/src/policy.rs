@@ -2,6 +2,10 @@
 //! level that earns, and expectations per artifact name pattern. Its JSON Schema is
 //! `schemas/policy.schema.json`.
 //!
+//! Fail-closed rules: `builders = []` is refused (omit it for "any builder"); `[defaults]` or an
+//! `[[artifacts]]` entry that sets no expectation is refused unless the policy says
+//! `allow_no_expectations = true`.
+//!
 //! ```toml
 //! version = 1
 //! verifier_id = "https://deploy.example.com/gate"
@@ -116,6 +120,9 @@ pub struct Policy {
     pub artifacts: Vec<PatternEntry>,
     /// The verifier id written into VSAs.
     pub verifier_id: Option<String>,
+    /// The policy says explicitly that it sets no expectation (`allow_no_expectations = true`):
+    /// a signed SLSA provenance covering the artifact is then enough.
+    pub allow_no_expectations: bool,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +131,8 @@ struct PolicyFile {
     version: u32,
     #[serde(default)]
     verifier_id: Option<String>,
+    #[serde(default)]
+    allow_no_expectations: bool,
     #[serde(default)]
     roots: Vec<RootFile>,
     #[serde(default)]
@@ -153,7 +162,7 @@ struct RootFile {
     #[serde(default)]
     insecure_ignore_tlog: bool,
     #[serde(default)]
-    builders: Vec<String>,
+    builders: Option<Vec<String>>,
     #[serde(default)]
     slsa_level: Option<u8>,
 }
@@ -259,11 +268,31 @@ impl Policy {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        if !file.allow_no_expectations {
+            // Fail closed: a policy whose author forgot the expectations would otherwise accept
+            // any signed provenance (go-witness GHSA-567m-4668-m656).
+            let empty = |e: &Expectations| !e.sets_any_expectation();
+            if defaults.as_ref().is_some_and(empty) {
+                return Err(Error::setting(
+                    "defaults",
+                    "",
+                    "the policy sets no expectations (no builder, source, build type, parameters, age or level); add some or say `allow_no_expectations = true`",
+                ));
+            }
+            if let Some(a) = artifacts.iter().find(|a| empty(&a.expectations)) {
+                return Err(Error::setting(
+                    "artifacts",
+                    a.pattern.as_str(),
+                    "the policy sets no expectations for this pattern (no builder, source, build type, parameters, age or level); add some or say `allow_no_expectations = true`",
+                ));
+            }
+        }
         Ok(Self {
             roots,
             defaults,
             artifacts,
             verifier_id: file.verifier_id,
+            allow_no_expectations: file.allow_no_expectations,
         })
     }
 }
@@ -318,9 +347,18 @@ fn root_spec(r: RootFile) -> Result<RootSpec> {
             ));
         }
     };
+    // An explicitly empty list is a mistake, not a wildcard: omit `builders` for "any".
+    if r.builders.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::setting(
+            "roots.builders",
+            &r.name,
+            "an empty builders list would let this root sign for no builder; omit `builders` to accept any",
+        ));
+    }
     let builders = r
         .builders
         .iter()
+        .flatten()
         .map(|b| BuilderRule::parse(b))
         .collect::<Result<Vec<_>>>()?;
     if let Some(level) = r.slsa_level
@@ -560,9 +598,40 @@ n = 3
             "version = 1\n[[artifacts]]\npattern = \"x\"\nsource_tag = \"a\"\nsource_branch = \"b\"",
             "version = 1\n[[artifacts]]\npattern = \"x\"\nsource_commit = \"abc\"",
             "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]",
+            // R3: an explicitly empty builders list is refused, not a wildcard.
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\nbuilders = []",
+            // R4: a policy that sets no expectations is refused unless it says so.
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]",
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]\npredicate_types = [\"https://slsa.dev/provenance/v1\"]",
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]\nsource_uri = \"github.com/o/r\"\n[[artifacts]]\npattern = \"x\"",
         ] {
             assert!(Policy::from_toml(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn builders_and_expectations() {
+        let root = "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n";
+        let p = Policy::from_toml(&format!(
+            "{root}[defaults]\nsource_uri = \"github.com/o/r\""
+        ))
+        .unwrap();
+        assert!(p.roots[0].builders.is_empty());
+        let err = Policy::from_toml(&format!(
+            "{root}builders = []\n[defaults]\nmin_slsa_level = 1"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("empty builders list"), "{err}");
+        let err = Policy::from_toml(&format!("{root}[defaults]"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sets no expectations"), "{err}");
+        let p =
+            Policy::from_toml(&format!("allow_no_expectations = true\n{root}[defaults]")).unwrap();
+        assert!(p.allow_no_expectations);
+        // Roots only: the expectations come from the command line (checked there).
+        assert!(Policy::from_toml(root).is_ok());
     }
 
     #[test]

@@ -284,6 +284,14 @@ fn cases() -> Vec<Case> {
         "A policy with no roots of trust and no expectations: refused as a usage error, never a pass.")
         .attestation(&[sign(&good, 1)]).file("policy.toml", "version = 1\n")
         .args(&["verify", "--policy", "policy.toml", "--attestation", "attestation.intoto.jsonl", "app.bin"]).exit(2));
+    v.push(Case::new("policy-without-expectations_fail", "go-witness GHSA-567m-4668-m656, GHSA-rgp5-33mp-jhfm",
+        "A policy with a root of trust and an empty `[defaults]`: it would accept any signed provenance, so it is refused as a usage error unless it says `allow_no_expectations = true`.")
+        .attestation(&[sign(&good, 1)]).file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[defaults]\n")
+        .args(&["verify", "--policy", "policy.toml", "--attestation", "attestation.intoto.jsonl", "app.bin"]).exit(2));
+    v.push(Case::new("policy-empty-builders_fail", "go-witness GHSA-mpvw-hw8p-7x27",
+        "A root with `builders = []`: an explicitly empty constraint is refused, never read as \"any builder\".")
+        .attestation(&[sign(&good, 1)]).file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\nbuilders = []\n\n[defaults]\nsource_uri = \"github.com/example/app\"\n")
+        .args(&["verify", "--policy", "policy.toml", "--attestation", "attestation.intoto.jsonl", "app.bin"]).exit(2));
 
     let evil = statement_with(
         subject("app.bin", ARTIFACT),
@@ -299,19 +307,19 @@ fn cases() -> Vec<Case> {
         "The policy's only pattern is `build`; the artifact is named `build-evil`. Patterns match whole names, so it is not covered, and an uncovered artifact fails.")
         .attestation(&[sign(&statement_with(subject("build-evil", ARTIFACT), "https://slsa.dev/provenance/v1", provenance_predicate(REPO)), 1)])
         .file("build-evil", ARTIFACT)
-        .file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[[artifacts]]\npattern = \"build\"\n")
+        .file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[[artifacts]]\npattern = \"build\"\nsource_uri = \"github.com/example/app\"\n")
         .args(&["verify", "--policy", "policy.toml", "--attestation", "attestation.intoto.jsonl", "build-evil"]).stdout("policy"));
 
     v.push(Case::new("pattern-relative-path_fail", "in-toto-golang GHSA-vrxp-mg9f-hwf3",
         "Pattern `foo/*` against the artifact `foo/../app.bin`: names are normalised and a `..` segment never matches.")
         .attestation(&[sign(&good, 1)]).file("foo/.keep", "")
-        .file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[[artifacts]]\npattern = \"foo/*\"\n")
+        .file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[[artifacts]]\npattern = \"foo/*\"\nsource_uri = \"github.com/example/app\"\n")
         .args(&["verify", "--policy", "policy.toml", "--attestation", "attestation.intoto.jsonl", "foo/../app.bin"]).stdout("policy"));
 
     v.push(Case::new("required-pattern-unmatched_fail", "in-toto/in-toto#152",
         "The policy requires `dist/*.tar.gz`; no artifact given matches it. A rule that matches nothing is a failure, not a no-op.")
         .attestation(&[sign(&good, 1)])
-        .file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[defaults]\n\n[[artifacts]]\npattern = \"dist/*.tar.gz\"\nrequired = true\n")
+        .file("policy.toml", "version = 1\n\n[[roots]]\nname = \"release\"\nkeys = [\"key.pub\"]\n\n[defaults]\nsource_uri = \"github.com/example/app\"\n\n[[artifacts]]\npattern = \"dist/*.tar.gz\"\nrequired = true\nsource_uri = \"github.com/example/app\"\n")
         .args(&["verify", "--policy", "policy.toml", "--attestation", "attestation.intoto.jsonl", "app.bin"]).stdout("required"));
 
     v.push(Case::new("artifact-modified-after-attestation_fail", "in-toto GHSA-p86f-xmg6-9q4x",

@@ -626,3 +626,62 @@ fn vsa_level_and_verifier_come_from_the_root_grant() {
     let r = run(key_root("any", 1), &other, want_other);
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.failures);
 }
+
+/// A root whose only attestation is a bare signature over the artifact (a Sigstore message
+/// signature), accepted for whatever artifact it is checked against.
+#[derive(Debug)]
+struct MessageSignatureRoot;
+
+impl provenance_verify::AttestationVerifier for MessageSignatureRoot {
+    fn verify(
+        &self,
+        _attestation: &provenance_verify::RawAttestation,
+        _now: time::OffsetDateTime,
+    ) -> Result<provenance_verify::SignedAttestation, provenance_verify::Rejection> {
+        Err(provenance_verify::Rejection::needs_artifact())
+    }
+
+    fn verify_artifact(
+        &self,
+        _attestation: &provenance_verify::RawAttestation,
+        artifact: &DigestSet,
+        _now: time::OffsetDateTime,
+    ) -> Result<provenance_verify::SignedAttestation, provenance_verify::Rejection> {
+        Ok(provenance_verify::SignedAttestation {
+            content: provenance_verify::SignedContent::ArtifactDigest(artifact.clone()),
+            signer: provenance_verify::Signer::Keys {
+                key_ids: vec!["key-1".into()],
+            },
+        })
+    }
+}
+
+/// Review R4: a bare artifact signature satisfies neither a root's builders nor any build
+/// expectation; with neither it passes (as `cosign verify-blob`).
+#[test]
+fn bare_artifact_signature_is_not_provenance() {
+    let run = |builders: Vec<BuilderRule>, exp: Expectations| {
+        let root = provenance_verify::TrustRoot::new("blob", Box::new(MessageSignatureRoot), false)
+            .with_builders(builders);
+        let v = Verifier::new(vec![root]).unwrap().with_overrides(exp);
+        v.verify(&[artifact("app", &sha(1))], &set_of(&[b"{}".to_vec()]), NOW)
+            .unwrap()
+            .artifacts
+            .remove(0)
+    };
+    let r = run(vec![], Expectations::default());
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.failures);
+    let r = run(
+        vec![BuilderRule::parse("https://ci.example.com/builder").unwrap()],
+        Expectations::default(),
+    );
+    assert_eq!(rules_failed(&r), [Rule::TrustedBuilder]);
+    let mut source = Expectations::default();
+    source.source_repository = Some(SourceRepo::parse("github.com/example/app").unwrap());
+    let r = run(vec![], source);
+    assert_eq!(rules_failed(&r), [Rule::PredicateType]);
+    let mut builder = Expectations::default();
+    builder.builder = Some(BuilderRule::parse("https://ci.example.com/builder").unwrap());
+    let r = run(vec![], builder);
+    assert_eq!(rules_failed(&r), [Rule::PredicateType]);
+}

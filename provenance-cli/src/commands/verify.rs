@@ -139,7 +139,18 @@ pub(crate) fn verifier(
 ) -> anyhow::Result<(Verifier, Option<LoadedPolicy>)> {
     let policy = trust.load_policy()?;
     let roots = trust.roots(policy.as_ref())?;
-    let mut verifier = Verifier::new(roots)?.with_overrides(expect.expectations()?);
+    let overrides = expect.expectations()?;
+    if let Some(p) = &policy
+        && !p.policy.allow_no_expectations
+        && p.policy.defaults.is_none()
+        && p.policy.artifacts.is_empty()
+        && !overrides.sets_any_expectation()
+    {
+        anyhow::bail!(
+            "the policy sets no expectations (no [defaults] or [[artifacts]]) and no expectation flag was given: add some or say `allow_no_expectations = true` in the policy"
+        );
+    }
+    let mut verifier = Verifier::new(roots)?.with_overrides(overrides);
     if let Some(p) = &policy {
         verifier = verifier.with_patterns(p.policy.artifacts.clone());
         if let Some(d) = &p.policy.defaults {
