@@ -444,34 +444,110 @@ pub fn normalise_name(name: &str) -> Option<Vec<String>> {
 }
 
 fn match_segments(pattern: &[String], name: &[String]) -> bool {
-    match pattern.split_first() {
-        None => name.is_empty(),
-        Some((first, rest)) if first == "**" => (0..=name.len()).any(|skip| {
-            name.get(skip..)
-                .is_some_and(|tail| match_segments(rest, tail))
-        }),
-        Some((first, rest)) => name.split_first().is_some_and(|(seg, tail)| {
-            match_one(first.as_bytes(), seg.as_bytes()) && match_segments(rest, tail)
-        }),
-    }
+    glob(
+        pattern,
+        name,
+        |p| p == "**",
+        |p, seg| match_one(p.as_bytes(), seg.as_bytes()),
+    )
 }
 
 fn match_one(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => {
-            (0..=text.len()).any(|i| text.get(i..).is_some_and(|t| match_one(rest, t)))
+    glob(pattern, text, |p| *p == b'*', |p, t| *p == b'?' || p == t)
+}
+
+/// Wildcard matching in O(pattern × text): the classic two-pointer algorithm that, on a
+/// mismatch, backtracks only to the last star (letting it swallow one more item). Earlier stars
+/// never need revisiting, so a name cannot make matching exponential.
+fn glob<P, T>(
+    pattern: &[P],
+    text: &[T],
+    is_star: impl Fn(&P) -> bool,
+    matches: impl Fn(&P, &T) -> bool,
+) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // (pattern index just after the last star, text index that star's match ends at)
+    let mut last_star: Option<(usize, usize)> = None;
+    while let Some(item) = text.get(t) {
+        match pattern.get(p) {
+            Some(pat) if is_star(pat) => {
+                p += 1;
+                last_star = Some((p, t));
+                continue;
+            }
+            Some(pat) if matches(pat, item) => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
         }
-        Some((b'?', rest)) => text.split_first().is_some_and(|(_, t)| match_one(rest, t)),
-        Some((c, rest)) => text
-            .split_first()
-            .is_some_and(|(d, t)| c == d && match_one(rest, t)),
+        let Some((after, swallowed)) = last_star else {
+            return false;
+        };
+        p = after;
+        t = swallowed + 1;
+        last_star = Some((after, t));
     }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(is_star))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glob_matching_is_linear_and_exact() {
+        let dashes = "-".repeat(250);
+        let started = std::time::Instant::now();
+        for pattern in ["dist/*-*-*-*-*.tar.gz", "dist/*-*-*-*-*-*-*-*x"] {
+            let p = NamePattern::parse(pattern).unwrap();
+            assert!(!p.matches(&format!("dist/{dashes}")), "{pattern}");
+        }
+        let p = NamePattern::parse("**/**/**/**/**/x").unwrap();
+        let deep = vec!["a"; 200].join("/");
+        assert!(!p.matches(&deep));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let p = NamePattern::parse("dist/*-*-*-*-*.tar.gz").unwrap();
+        assert!(p.matches(&format!("dist/{dashes}.tar.gz")));
+        assert!(p.matches("dist/a-b-c-d-e.tar.gz"));
+        assert!(!p.matches("dist/a-b-c-d.tar.gz"));
+        for (pattern, name, want) in [
+            ("*", "abc", true),
+            ("*", "", true),
+            ("a*c", "abbbc", true),
+            ("a*c", "abbbd", false),
+            ("a?c", "abc", true),
+            ("a?c", "ac", false),
+            ("*.tar.gz", "x.tar.gz.sig", false),
+            ("*a*a", "aaa", true),
+            ("*ab*ab", "xabyab", true),
+            ("*ab*ab", "xabyaby", false),
+        ] {
+            assert_eq!(
+                match_one(pattern.as_bytes(), name.as_bytes()),
+                want,
+                "{pattern} {name}"
+            );
+        }
+        for (pattern, name, want) in [
+            ("dist/**/*.whl", "dist/a/b/c.whl", true),
+            ("dist/**/*.whl", "dist/c.whl", true),
+            ("dist/**", "dist/a/b", true),
+            ("**/x", "a/b/x", true),
+            ("**/x", "a/b/y", false),
+            ("a/**/b/**/c", "a/b/x/c", true),
+            ("a/**/b/**/c", "a/x/c", false),
+        ] {
+            assert_eq!(
+                NamePattern::parse(pattern).unwrap().matches(name),
+                want,
+                "{pattern} {name}"
+            );
+        }
+    }
 
     #[test]
     fn repository_spellings_normalise_to_one() {
