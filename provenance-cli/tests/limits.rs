@@ -598,9 +598,6 @@ fn many_signatures_are_refused_with_bounded_memory() {
 /// line (2.7 million signatures, under the 32 MiB line limit) refused within seconds and
 /// without materialising them.
 #[test]
-#[ignore = "finding (now in provenance-verify): dsse stops at signature 17, but verify's line \
-            classification still scans all 2.7M (source.rs Probe.signatures 58%, \
-            starts_unfinished_document 33% of the time): 2.4 s alone, 5.5-7.6 s under load"]
 fn signature_count_is_refused_before_decoding_them() {
     let m = verify_many_signatures(30_000_000);
     println!("verify, 2.7 million signatures: {}", describe(&m));

@@ -261,10 +261,11 @@ impl AttestationSet {
             if line.is_empty() {
                 continue;
             }
-            if line_no == 1 && starts_unfinished_document(line) {
+            // Line 1 may open a pretty-printed document: the probe that classifies the line
+            // tells (an unexpected end of input), so the line is parsed once.
+            if self.classify_line(line, Origin::new(path, line_no, None), limits, line_no == 1)? {
                 return Ok(true);
             }
-            self.classify(line, Origin::new(path, line_no, None), limits)?;
         }
         Ok(false)
     }
@@ -316,34 +317,62 @@ impl AttestationSet {
     }
 
     fn classify(&mut self, line: &[u8], origin: Origin, limits: &Limits) -> Result<()> {
+        self.classify_line(line, origin, limits, false).map(|_| ())
+    }
+
+    /// Classifies one line (or document). With `first_line`, returns `true` (adding nothing)
+    /// when the line is the unfinished start of a multi-line JSON object.
+    fn classify_line(
+        &mut self,
+        line: &[u8],
+        origin: Origin,
+        limits: &Limits,
+        first_line: bool,
+    ) -> Result<bool> {
         let probe: Probe<'_> = match serde_json::from_slice(line) {
             Ok(probe) => probe,
+            Err(err) if first_line && err.is_eof() && line.first() == Some(&b'{') => {
+                return Ok(true);
+            }
+            Err(err) if err.to_string().starts_with(PROBE_TOO_MANY_SIGNATURES) => {
+                // The probe stopped at the signature past the DSSE bound without reading the
+                // rest: hand the line to the envelope parser, which refuses it with its limit.
+                self.push(
+                    RawAttestation::new(origin, AttestationFormat::Envelope, line.to_vec()),
+                    limits,
+                )?;
+                return Ok(false);
+            }
             Err(err) => {
                 self.skipped.push(Skipped {
                     origin,
                     reason: format!("not a JSON object: {err}"),
                 });
-                return Ok(());
+                return Ok(false);
             }
         };
         if let Some(format) = probe.format() {
-            return self.push(RawAttestation::new(origin, format, line.to_vec()), limits);
+            return self
+                .push(RawAttestation::new(origin, format, line.to_vec()), limits)
+                .map(|()| false);
         }
         if let Some(inner) = probe.bundle {
-            return self.classify_inner(inner, origin, None, limits);
+            return self
+                .classify_inner(inner, origin, None, limits)
+                .map(|()| false);
         }
         if let Some(entries) = probe.attestations {
             for (index, entry) in entries.into_iter().enumerate() {
                 let origin = Origin::new(origin.path.clone(), origin.line, Some(index));
                 self.classify_inner(entry.bundle, origin, entry.predicate_type, limits)?;
             }
-            return Ok(());
+            return Ok(false);
         }
         self.skipped.push(Skipped {
             origin,
             reason: "neither a DSSE envelope nor a Sigstore bundle".to_owned(),
         });
-        Ok(())
+        Ok(false)
     }
 
     fn classify_inner(
@@ -449,11 +478,8 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
 
-/// Whether a first line opens a JSON value it does not close (a pretty-printed document).
-fn starts_unfinished_document(line: &[u8]) -> bool {
-    line.first() == Some(&b'{')
-        && serde_json::from_slice::<IgnoredAny>(line).is_err_and(|e| e.is_eof())
-}
+/// The start of the probe's error when a `signatures` list runs past the DSSE bound.
+const PROBE_TOO_MANY_SIGNATURES: &str = "probe: more signatures than the DSSE limit";
 
 #[derive(Deserialize)]
 struct Probe<'a> {
@@ -464,7 +490,7 @@ struct Probe<'a> {
     #[serde(rename = "payloadType", default)]
     payload_type: Option<IgnoredAny>,
     #[serde(default)]
-    signatures: Option<Vec<ProbeSignature>>,
+    signatures: Option<ProbeSignatures>,
     #[serde(borrow, default)]
     bundle: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -475,6 +501,44 @@ struct Probe<'a> {
 struct ProbeSignature {
     #[serde(default)]
     cert: Option<IgnoredAny>,
+}
+
+/// What the probe needs of `signatures`: whether one carries a certificate. Reading stops
+/// (with [`PROBE_TOO_MANY_SIGNATURES`]) at the first signature past the DSSE bound, so a line of
+/// millions of signatures is neither collected nor scanned to its end.
+struct ProbeSignatures {
+    with_cert: bool,
+}
+
+impl<'de> Deserialize<'de> for ProbeSignatures {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ProbeSignatures;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of signatures")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<ProbeSignatures, A::Error> {
+                let max = provenance_dsse::Limits::DEFAULT.max_signatures;
+                let mut with_cert = false;
+                let mut count = 0_usize;
+                while let Some(sig) = seq.next_element::<ProbeSignature>()? {
+                    count += 1;
+                    if count > max {
+                        return Err(serde::de::Error::custom(PROBE_TOO_MANY_SIGNATURES));
+                    }
+                    with_cert |= sig.cert.is_some();
+                }
+                Ok(ProbeSignatures { with_cert })
+            }
+        }
+        de.deserialize_seq(Visit)
+    }
 }
 
 #[derive(Deserialize)]
@@ -495,10 +559,7 @@ impl Probe<'_> {
             return Some(AttestationFormat::SigstoreBundle);
         }
         if self.payload.is_some() && self.payload_type.is_some() {
-            let with_cert = self
-                .signatures
-                .as_ref()
-                .is_some_and(|sigs| sigs.iter().any(|s| s.cert.is_some()));
+            let with_cert = self.signatures.as_ref().is_some_and(|sigs| sigs.with_cert);
             return Some(if with_cert {
                 AttestationFormat::EnvelopeWithCert
             } else {
@@ -561,6 +622,28 @@ mod tests {
         assert_eq!(
             set.attestations()[0].format(),
             AttestationFormat::SigstoreBundle
+        );
+    }
+
+    #[test]
+    fn probe_stops_at_the_signature_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let sigs = vec![r#"{"sig":""}"#; 10_000].join(",");
+        let many = format!(r#"{{"payloadType":"t","payload":"","signatures":[{sigs}]}}"#);
+        let cert =
+            r#"{"payloadType":"t","payload":"","signatures":[{"sig":""},{"sig":"","cert":"c"}]}"#;
+        let path = write(
+            dir.path(),
+            "s.intoto.jsonl",
+            format!("{many}\n{cert}\n").as_bytes(),
+        );
+        let mut set = AttestationSet::new();
+        set.add_file(&path, &Limits::DEFAULT).unwrap();
+        assert_eq!(set.len(), 2, "{:?}", set.skipped());
+        assert_eq!(set.attestations()[0].format(), AttestationFormat::Envelope);
+        assert_eq!(
+            set.attestations()[1].format(),
+            AttestationFormat::EnvelopeWithCert
         );
     }
 
