@@ -290,6 +290,55 @@ min_slsa_level = 2
         )),
         1
     );
+    // Fail closed at load time (exit 2): `builders = []`, a policy that sets no expectation,
+    // the same key twice.
+    let root = "version = 1\n[[roots]]\nname = \"r\"\nkeys = [\"key.pem.pub\"]\n";
+    for (name, text) in [
+        (
+            "empty-builders.toml",
+            format!("{root}builders = []\n[defaults]\nsource_uri = \"github.com/example/app\"\n"),
+        ),
+        ("no-expectations.toml", format!("{root}[defaults]\n")),
+        ("roots-only.toml", root.to_owned()),
+    ] {
+        std::fs::write(d.join(name), text).unwrap();
+        let out = provenance(d, &["verify", "--policy", name, "app.bin"]);
+        assert_eq!(code(&out), 2, "{name}");
+    }
+    // Roots only, with the expectations given as flags, or said to need none.
+    ok(&provenance(
+        d,
+        &[
+            "verify",
+            "--policy",
+            "roots-only.toml",
+            "--source-uri",
+            "github.com/example/app",
+            "app.bin",
+        ],
+    ));
+    std::fs::write(
+        d.join("allow.toml"),
+        format!("allow_no_expectations = true\n{root}"),
+    )
+    .unwrap();
+    ok(&provenance(
+        d,
+        &["verify", "--policy", "allow.toml", "app.bin"],
+    ));
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--key",
+            "key.pem.pub",
+            "app.bin",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("given twice"));
     // Unknown keys are refused (exit 2), never ignored.
     std::fs::write(d.join("bad.toml"), "version = 1\nrots = []\n").unwrap();
     assert_eq!(

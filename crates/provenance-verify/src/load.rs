@@ -86,11 +86,27 @@ pub fn key_root(
                 path: PathBuf::from(s),
                 source: Box::new(e),
             })?;
-        keys.push(source.load_public().map_err(|e| Error::TrustMaterial {
+        let key = source.load_public().map_err(|e| Error::TrustMaterial {
             what: "public key",
             path: PathBuf::from(s),
             source: Box::new(e),
-        })?);
+        })?;
+        // The same key twice (also in another encoding) would make every envelope fail at
+        // verification; refuse it here, as a usage error.
+        if keys
+            .iter()
+            .any(|k: &provenance_keys::PublicKey| k.key_id() == key.key_id())
+        {
+            return Err(Error::setting(
+                "keys",
+                s,
+                format!(
+                    "the same key (id {}) is given twice: a threshold counts distinct keys",
+                    key.key_id().as_str()
+                ),
+            ));
+        }
+        keys.push(key);
     }
     let root = if threshold.get() == 1 {
         Some(trusted_root(trusted_root_path)?)
