@@ -611,3 +611,49 @@ fn own_offline_bundle_verifies_with_the_key() {
         1
     );
 }
+
+/// Review R5: the text report says when several statements cover the artifact and their
+/// sources disagree (the JSON report lists them all).
+#[test]
+fn text_report_flags_disagreeing_statements() {
+    let dir = setup();
+    let d = dir.path();
+    ok(&provenance(
+        d,
+        &[
+            "attest",
+            "--key",
+            "key.pem",
+            "--output",
+            "evil.intoto.jsonl",
+            "--builder-id",
+            BUILDER,
+            "--source-uri",
+            "https://github.com/evil/app",
+            "app.bin",
+        ],
+    ));
+    let mut both = std::fs::read(d.join("app.bin.intoto.jsonl")).unwrap();
+    both.extend(std::fs::read(d.join("evil.intoto.jsonl")).unwrap());
+    std::fs::write(d.join("both.intoto.jsonl"), both).unwrap();
+    let out = ok(&provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--attestation",
+            "both.intoto.jsonl",
+            "app.bin",
+        ],
+    ));
+    assert!(
+        out.contains("+1 more statement(s) whose sources disagree"),
+        "{out}"
+    );
+    let out = ok(&provenance(
+        d,
+        &["verify", "--key", "key.pem.pub", "app.bin"],
+    ));
+    assert!(!out.contains("more statement"), "{out}");
+}

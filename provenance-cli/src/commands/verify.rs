@@ -250,11 +250,27 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
             for a in &report.artifacts {
                 match a.verdict {
                     Verdict::Pass => {
+                        let facts = |t: &provenance::verify::TraceEntry| {
+                            (
+                                t.claimed.facts.source_repository.clone(),
+                                t.claimed.facts.source_commit.clone(),
+                            )
+                        };
                         let by = a.trace.first().map(|t| {
-                            let src = t.claimed.facts.source_repository.as_deref().unwrap_or("-");
-                            let commit = t.claimed.facts.source_commit.as_deref().unwrap_or("-");
+                            let (src, commit) = facts(t);
+                            let more = match a.trace.len().saturating_sub(1) {
+                                0 => String::new(),
+                                n if a.trace.iter().all(|o| facts(o) == facts(t)) => {
+                                    format!("; +{n} more statement(s), same source")
+                                }
+                                n => format!(
+                                    "; +{n} more statement(s) whose sources disagree: see --format json"
+                                ),
+                            };
                             format!(
-                                " (source {src} at {commit}, signed by {})",
+                                " (source {} at {}, signed by {}{more})",
+                                src.as_deref().unwrap_or("-"),
+                                commit.as_deref().unwrap_or("-"),
                                 t.verified.signer.describe()
                             )
                         });
