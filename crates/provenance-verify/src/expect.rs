@@ -439,7 +439,10 @@ pub(crate) fn check(
             failures.push(RuleFailure::new(
                 Rule::SlsaLevel,
                 format!("SLSA build level {min} or higher"),
-                level.map(|l| format!("level {l}")),
+                Some(level.map_or_else(
+                    || "no level (the root of trust that signed grants none)".to_owned(),
+                    |l| format!("level {l}"),
+                )),
             ));
         }
     }
