@@ -629,10 +629,14 @@ impl Verifier {
                 "a digest in sha256, sha384 or sha512 (other algorithms are not accepted)"
                     .to_owned()
             };
-            let actual = match (set.verified.len() + set.deferred.len(), set.rejected.len()) {
-                (0, 0) => "no attestation found".to_owned(),
-                (v, r) => format!(
+            let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
+            let actual = match (v, d, r) {
+                (0, 0, 0) => "no attestation found".to_owned(),
+                (v, 0, r) => format!(
                     "{v} verified attestation(s) name other subjects; {r} could not be verified"
+                ),
+                (v, d, r) => format!(
+                    "{v} verified attestation(s) name other subjects; {d} signature(s) over an artifact do not verify for this one; {r} could not be verified"
                 ),
             };
             report
