@@ -1204,12 +1204,9 @@ fn regressions_replay() {
 }
 
 /// Our own `attest --bundle` output (a v0.3 bundle with `publicKey` material and no log entry)
-/// verifies with `verify --key`, as the `.intoto.jsonl` line does; until then the hostile run
-/// above checks that original's mutations for exit codes and panics only.
+/// verifies with `verify --key`, as the `.intoto.jsonl` line does (finding F2, fixed), so the
+/// hostile run above also checks that no integrity mutation of it verifies.
 #[test]
-#[ignore = "finding F2: provenance-verify builds the key-bundle verifier with \
-            Transparency::Required, so `verify --key` refuses `attest --bundle` output \
-            (\"missing inclusion proof: the bundle has no transparency log entry\")"]
 fn own_bundle_verifies_with_the_key() {
     let work = tempfile::tempdir().unwrap();
     let own = own_originals(work.path());
