@@ -69,6 +69,23 @@ pub fn key_root(
     trusted_root_path: Option<&Path>,
     base: Option<&Path>,
 ) -> Result<TrustRoot> {
+    key_root_with(name, sources, threshold, trusted_root_path, base, false)
+}
+
+/// As [`key_root`]; with `allow_set_only`, key-based Sigstore bundles whose log entry carries
+/// only a signed entry timestamp (no inclusion proof) are accepted even after
+/// [`provenance_sigstore::PROMISE_ONLY_CUTOFF`].
+///
+/// # Errors
+/// As [`key_root`].
+pub fn key_root_with(
+    name: &str,
+    sources: &[String],
+    threshold: usize,
+    trusted_root_path: Option<&Path>,
+    base: Option<&Path>,
+    allow_set_only: bool,
+) -> Result<TrustRoot> {
     let threshold = Threshold::new(threshold)
         .filter(|t| t.get() <= sources.len())
         .ok_or_else(|| {
@@ -115,7 +132,10 @@ pub fn key_root(
     };
     Ok(TrustRoot::new(
         name,
-        Box::new(KeyVerifier::from_public_keys(keys, threshold, root)?),
+        Box::new(
+            KeyVerifier::from_public_keys(keys, threshold, root)?
+                .allow_promise_only(allow_set_only),
+        ),
         false,
     ))
 }
@@ -140,6 +160,30 @@ pub fn keyless_root(
     issuer: &Matcher,
     insecure_ignore_tlog: bool,
 ) -> Result<TrustRoot> {
+    keyless_root_with(
+        name,
+        trusted_root_path,
+        identity,
+        issuer,
+        insecure_ignore_tlog,
+        false,
+    )
+}
+
+/// As [`keyless_root`]; with `allow_set_only`, log entries that carry only a signed entry
+/// timestamp (no inclusion proof) are accepted even after
+/// [`provenance_sigstore::PROMISE_ONLY_CUTOFF`].
+///
+/// # Errors
+/// As [`keyless_root`].
+pub fn keyless_root_with(
+    name: &str,
+    trusted_root_path: Option<&Path>,
+    identity: &Matcher,
+    issuer: &Matcher,
+    insecure_ignore_tlog: bool,
+    allow_set_only: bool,
+) -> Result<TrustRoot> {
     let policy = IdentityPolicy::identity(
         sigstore_matcher("certificate identity", identity)?,
         sigstore_matcher("certificate OIDC issuer", issuer)?,
@@ -150,7 +194,8 @@ pub fn keyless_root(
         Transparency::Required
     };
     let verifier =
-        SigstoreVerifier::keyless(trusted_root(trusted_root_path)?, policy, transparency)?;
+        SigstoreVerifier::keyless(trusted_root(trusted_root_path)?, policy, transparency)?
+            .allow_promise_only(allow_set_only);
     Ok(TrustRoot::new(name, Box::new(verifier), true))
 }
 

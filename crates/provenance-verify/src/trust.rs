@@ -40,6 +40,19 @@ impl std::fmt::Debug for KeyVerifier {
 }
 
 impl KeyVerifier {
+    /// Also accepts, in key-based Sigstore bundles, log entries that carry only a signed entry
+    /// timestamp and no inclusion proof when integrated after
+    /// [`provenance_sigstore::PROMISE_ONLY_CUTOFF`]. Off by default.
+    #[must_use]
+    pub fn allow_promise_only(mut self, allow: bool) -> Self {
+        self.bundles = self
+            .bundles
+            .into_iter()
+            .map(|(id, v)| (id, v.allow_promise_only(allow)))
+            .collect();
+        self
+    }
+
     /// Keys and the number of distinct keys that must sign (DSSE envelopes only).
     pub fn new(keys: Vec<SharedKey>, threshold: Threshold) -> Self {
         Self {
@@ -271,6 +284,15 @@ impl SigstoreVerifier {
             inner: provenance_sigstore::Verifier::new(root, SignerPolicy::Keyless(identity))
                 .with_transparency(transparency),
         })
+    }
+
+    /// Also accepts log entries that carry only a signed entry timestamp and no inclusion
+    /// proof when integrated after [`provenance_sigstore::PROMISE_ONLY_CUTOFF`] (see
+    /// [`provenance_sigstore::Verifier::allow_promise_only`]). Off by default.
+    #[must_use]
+    pub fn allow_promise_only(mut self, allow: bool) -> Self {
+        self.inner = self.inner.allow_promise_only(allow);
+        self
     }
 }
 

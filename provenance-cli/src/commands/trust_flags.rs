@@ -55,6 +55,11 @@ pub(crate) struct TrustFlags {
     #[arg(long)]
     pub(crate) insecure_ignore_tlog: bool,
 
+    /// Accept Sigstore entries that carry only a signed entry timestamp and no inclusion proof
+    /// even after the cutoff (2024-01-01); off by default. --insecure-ignore-tlog implies it.
+    #[arg(long)]
+    pub(crate) allow_set_only: bool,
+
     /// Policy file (TOML): roots of trust and expectations per artifact pattern; flags add to
     /// and override it.
     #[arg(long, value_name = "F")]
@@ -69,6 +74,11 @@ pub(crate) struct LoadedPolicy {
 }
 
 impl TrustFlags {
+    /// Whether log entries with only a signed entry timestamp are accepted after the cutoff.
+    fn allow_set_only(&self) -> bool {
+        self.allow_set_only || self.insecure_ignore_tlog
+    }
+
     /// Whether any keyless flag was given.
     fn keyless_given(&self) -> bool {
         self.certificate_identity.is_some()
@@ -118,12 +128,13 @@ impl TrustFlags {
         }
         if !self.key.is_empty() {
             roots.push(
-                load::key_root(
+                load::key_root_with(
                     "--key",
                     &self.key,
                     self.threshold,
                     self.trusted_root.as_deref(),
                     None,
+                    self.allow_set_only(),
                 )
                 .context("cannot load --key")?,
             );
@@ -144,12 +155,13 @@ impl TrustFlags {
             )
             .context("keyless verification needs --certificate-oidc-issuer or --certificate-oidc-issuer-regexp")?;
             roots.push(
-                load::keyless_root(
+                load::keyless_root_with(
                     "keyless",
                     self.trusted_root.as_deref(),
                     &identity,
                     &issuer,
                     self.insecure_ignore_tlog,
+                    self.allow_set_only(),
                 )
                 .context("cannot set up keyless verification")?,
             );

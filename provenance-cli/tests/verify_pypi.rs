@@ -1,0 +1,89 @@
+//! `provenance verify --allow-set-only`: a Sigstore entry with only a signed entry timestamp
+//! (no inclusion proof), integrated after the 2024-01-01 cutoff, is refused by default and
+//! accepted with the opt-in (or `--insecure-ignore-tlog`).
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAN: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+fn assets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/third-party/sigstore-conformance/assets/bundle-verify")
+}
+
+fn provenance(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The conformance suite's `hashedrekord` 0.0.1 bundle (integrated 2024-03-19) relabelled
+/// v0.1 with its certificate moved into a chain and its inclusion proof removed.
+fn relabelled_bundle() -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(assets().join("happy-path-v0.3/bundle.sigstore.json")).unwrap();
+    let mut bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    bundle["mediaType"] = "application/vnd.dev.sigstore.bundle+json;version=0.1".into();
+    let vm = bundle["verificationMaterial"].as_object_mut().unwrap();
+    if let Some(cert) = vm.remove("certificate") {
+        vm.insert(
+            "x509CertificateChain".into(),
+            serde_json::json!({ "certificates": [cert] }),
+        );
+    }
+    for entry in vm["tlogEntries"].as_array_mut().unwrap() {
+        entry.as_object_mut().unwrap().remove("inclusionProof");
+    }
+    bundle
+}
+
+fn run(dir: &Path, bundle: &str, artifact: &str, identity: &str, extra: &[&str]) -> i32 {
+    let mut args = vec![
+        "verify",
+        "--attestation",
+        bundle,
+        "--certificate-identity",
+        identity,
+        "--certificate-oidc-issuer",
+        ISSUER,
+    ];
+    args.extend_from_slice(extra);
+    args.push(artifact);
+    let out = provenance(dir, &args);
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    code
+}
+
+#[test]
+fn set_only_entries_need_the_opt_in() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(assets().join("a.txt"), dir.path().join("a.txt")).unwrap();
+    std::fs::write(dir.path().join("other.txt"), b"another artifact\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.sigstore.json"),
+        serde_json::to_vec(&relabelled_bundle()).unwrap(),
+    )
+    .unwrap();
+    let d = dir.path();
+    let b = "a.sigstore.json";
+    // strict by default
+    assert_eq!(run(d, b, "a.txt", SAN, &[]), 1);
+    // the opt-in accepts the SET for the matching artifact and identity only
+    assert_eq!(run(d, b, "a.txt", SAN, &["--allow-set-only"]), 0);
+    assert_eq!(run(d, b, "other.txt", SAN, &["--allow-set-only"]), 1);
+    let wrong = "https://github.com/example/other/.github/workflows/x.yml@refs/heads/main";
+    assert_eq!(run(d, b, "a.txt", wrong, &["--allow-set-only"]), 1);
+    // --insecure-ignore-tlog implies it
+    assert_eq!(run(d, b, "a.txt", SAN, &["--insecure-ignore-tlog"]), 0);
+}
