@@ -87,3 +87,52 @@ fn set_only_entries_need_the_opt_in() {
     // --insecure-ignore-tlog implies it
     assert_eq!(run(d, b, "a.txt", SAN, &["--insecure-ignore-tlog"]), 0);
 }
+
+/// A PEP 740 attestation built from the conformance suite's v0.3 DSSE bundle (subject `a.txt`).
+fn pep740() -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(assets().join("happy-path-intoto-in-dsse-v3/bundle.sigstore.json"))
+            .unwrap();
+    let b: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let vm = &b["verificationMaterial"];
+    serde_json::json!({
+        "version": 1,
+        "verification_material": {
+            "certificate": vm["certificate"]["rawBytes"],
+            "transparency_entries": vm["tlogEntries"],
+        },
+        "envelope": {
+            "statement": b["dsseEnvelope"]["payload"],
+            "signature": b["dsseEnvelope"]["signatures"][0]["sig"],
+        }
+    })
+}
+
+#[test]
+fn pep740_attestation_and_pypi_provenance_are_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(assets().join("a.txt"), dir.path().join("a.txt")).unwrap();
+    std::fs::write(dir.path().join("other.txt"), b"another artifact\n").unwrap();
+    let att = pep740();
+    let prov = serde_json::json!({
+        "version": 1,
+        "attestation_bundles": [{"publisher": {"kind": "GitHub"}, "attestations": [att]}]
+    });
+    std::fs::write(
+        dir.path().join("a.publish.attestation"),
+        serde_json::to_vec(&att).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("provenance.json"),
+        serde_json::to_vec_pretty(&prov).unwrap(),
+    )
+    .unwrap();
+    let d = dir.path();
+    let wrong = "https://github.com/example/other/.github/workflows/x.yml@refs/heads/main";
+    for doc in ["a.publish.attestation", "provenance.json"] {
+        assert_eq!(run(d, doc, "a.txt", SAN, &[]), 0, "{doc}");
+        assert_eq!(run(d, doc, "other.txt", SAN, &[]), 1, "{doc}");
+        assert_eq!(run(d, doc, "a.txt", wrong, &[]), 1, "{doc}");
+    }
+}

@@ -368,6 +368,18 @@ impl AttestationSet {
             }
             return Ok(false);
         }
+        if let Some(bundles) = converted_bundles(line) {
+            let several = bundles.len() > 1;
+            for (index, bundle) in bundles.into_iter().enumerate() {
+                let origin =
+                    Origin::new(origin.path.clone(), origin.line, several.then_some(index));
+                self.push(
+                    RawAttestation::new(origin, AttestationFormat::SigstoreBundle, bundle),
+                    limits,
+                )?;
+            }
+            return Ok(false);
+        }
         self.skipped.push(Skipped {
             origin,
             reason: "neither a DSSE envelope nor a Sigstore bundle".to_owned(),
@@ -399,6 +411,29 @@ impl AttestationSet {
             Ok(())
         }
     }
+}
+
+/// A `PyPI` PEP 740 attestation, a `PyPI` provenance object or a cosign `--bundle` file (before
+/// cosign v3), recognised by their distinctive fields and converted by the Sigstore crate's
+/// readers into Sigstore bundles (protobuf JSON); `None` for anything else or a document of
+/// that shape that does not convert (it is then skipped, never passed).
+fn converted_bundles(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    use provenance_sigstore::Bundle;
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line).ok()?;
+    let has = |k: &str| object.contains_key(k);
+    let bundles = if has("verification_material") && has("envelope") {
+        vec![Bundle::from_pep740_attestation(line).ok()?]
+    } else if has("attestation_bundles") {
+        Bundle::from_pypi_provenance(line).ok()?
+    } else if has("base64Signature") && has("rekorBundle") {
+        vec![Bundle::from_cosign_bundle(line).ok()?]
+    } else {
+        return None;
+    };
+    if bundles.is_empty() {
+        return None;
+    }
+    bundles.iter().map(|b| b.to_json().ok()).collect()
 }
 
 /// The conventional attestation files beside an artifact (whether or not they exist).
