@@ -136,3 +136,85 @@ fn pep740_attestation_and_pypi_provenance_are_verified() {
         assert_eq!(run(d, doc, "a.txt", wrong, &[]), 1, "{doc}");
     }
 }
+
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn b64_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn b64_decode(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let v = B64.iter().position(|&x| x == c).unwrap();
+        acc = (acc << 6) | u32::try_from(v).unwrap();
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).unwrap());
+        }
+    }
+    out
+}
+
+/// cosign's pre-v3 `--bundle` file, built from the conformance suite's v0.1 bundle (a message
+/// signature over `a.txt` with a SET from before the cutoff).
+#[test]
+fn cosign_legacy_bundle_is_verified() {
+    let text =
+        std::fs::read_to_string(assets().join("happy-path-v0.1/bundle.sigstore.json")).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entry = &b["verificationMaterial"]["tlogEntries"][0];
+    let cert = b["verificationMaterial"]["x509CertificateChain"]["certificates"][0]["rawBytes"]
+        .as_str()
+        .unwrap();
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{cert}\n-----END CERTIFICATE-----\n");
+    let log_id: String = b64_decode(entry["logId"]["keyId"].as_str().unwrap())
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            s.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            s.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+            s
+        });
+    let cosign = serde_json::json!({
+        "base64Signature": b["messageSignature"]["signature"],
+        "cert": b64_encode(pem.as_bytes()),
+        "rekorBundle": {
+            "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+            "Payload": {
+                "body": entry["canonicalizedBody"],
+                "integratedTime": entry["integratedTime"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logIndex": entry["logIndex"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logID": log_id,
+            }
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(assets().join("a.txt"), dir.path().join("a.txt")).unwrap();
+    std::fs::write(dir.path().join("other.txt"), b"another artifact\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.txt.bundle"),
+        serde_json::to_vec(&cosign).unwrap(),
+    )
+    .unwrap();
+    let d = dir.path();
+    let wrong = "https://github.com/example/other/.github/workflows/x.yml@refs/heads/main";
+    assert_eq!(run(d, "a.txt.bundle", "a.txt", SAN, &[]), 0);
+    assert_eq!(run(d, "a.txt.bundle", "other.txt", SAN, &[]), 1);
+    assert_eq!(run(d, "a.txt.bundle", "a.txt", wrong, &[]), 1);
+}
