@@ -695,6 +695,24 @@ mod tests {
     }
 
     #[test]
+    fn pypi_and_cosign_shaped_junk_is_skipped_not_passed() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = concat!(
+            r#"{"version":1,"verification_material":{},"envelope":{}}"#,
+            "\n",
+            r#"{"version":1,"attestation_bundles":[]}"#,
+            "\n",
+            r#"{"base64Signature":"!","cert":"","rekorBundle":{}}"#,
+            "\n"
+        );
+        let path = write(dir.path(), "x.intoto.jsonl", doc.as_bytes());
+        let mut set = AttestationSet::new();
+        set.add_file(&path, &Limits::DEFAULT).unwrap();
+        assert!(set.is_empty());
+        assert_eq!(set.skipped().len(), 3);
+    }
+
+    #[test]
     fn long_line_is_refused_without_reading_it_whole() {
         let dir = tempfile::tempdir().unwrap();
         let mut content = format!("{ENV}\n").into_bytes();
