@@ -478,7 +478,10 @@ pub fn attestation_files_in(dir: &Path, limits: &Limits) -> Result<Vec<PathBuf>>
 /// Reads one line (through `\n`, which is kept) into `buf`, reading at most `max + 1` bytes.
 /// Returns `Some(true)` for a line ended by `\n`, `Some(false)` at end of input (possibly
 /// empty), `None` when the line is longer than `max` (the excess is not read).
-fn read_bounded_line(
+///
+/// # Errors
+/// The reader's I/O errors (`Interrupted` is retried).
+pub fn read_bounded_line(
     reader: &mut impl BufRead,
     buf: &mut Vec<u8>,
     max: usize,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use provenance::dsse::{Envelope, Limits, reject_duplicate_keys};
+use provenance::verify::source::read_bounded_line;
 use serde_json::{Value, json};
 
 use crate::Outcome;
@@ -120,6 +121,7 @@ fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// Reads everything, refusing a line longer than `max_line_bytes` as soon as it gets there and
 /// an input over `max_file_bytes`: memory stays within those bounds whatever the input.
+/// Lines are read with the verifier's own bounded reader.
 fn read_bounded(
     mut reader: impl BufRead,
     name: &str,
@@ -127,43 +129,25 @@ fn read_bounded(
     max_file: usize,
 ) -> anyhow::Result<Vec<u8>> {
     let mut all = Vec::new();
+    let mut line = Vec::new();
     let mut line_no = 1usize;
-    let mut line_len = 0usize;
     loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {name}")),
-        };
-        if chunk.is_empty() {
-            return Ok(all);
-        }
-        let mut rest = chunk;
-        while !rest.is_empty() {
-            let (segment, ends_line) = match rest.iter().position(|&b| b == b'\n') {
-                Some(i) => (i, true),
-                None => (rest.len(), false),
-            };
-            line_len = line_len.saturating_add(segment);
-            if line_len > max_line {
-                anyhow::bail!(
+        line.clear();
+        let ended = read_bounded_line(&mut reader, &mut line, max_line)
+            .with_context(|| format!("cannot read {name}"))?
+            .ok_or_else(|| {
+                anyhow::anyhow!(
                     "{name}: line {line_no} is longer than the limit of {max_line} bytes"
-                );
-            }
-            if ends_line {
-                line_no += 1;
-                line_len = 0;
-                rest = rest.get(segment + 1..).unwrap_or_default();
-            } else {
-                rest = &[];
-            }
-        }
-        let len = chunk.len();
-        if all.len().saturating_add(len) > max_file {
+                )
+            })?;
+        if all.len().saturating_add(line.len()) > max_file {
             anyhow::bail!("{name} is larger than the limit of {max_file} bytes");
         }
-        all.extend_from_slice(chunk);
-        reader.consume(len);
+        all.extend_from_slice(&line);
+        if !ended {
+            return Ok(all);
+        }
+        line_no += 1;
     }
 }
 
