@@ -41,6 +41,17 @@ impl Ui {
     }
 }
 
+/// Writes `bytes` to stdout and flushes (a closed pipe surfaces as `BrokenPipe`, see
+/// [`is_broken_pipe`]).
+pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .context("cannot write to stdout")
+}
+
 /// Whether an error was caused by the reader of our stdout going away (`| head`).
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {

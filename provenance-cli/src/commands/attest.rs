@@ -4,7 +4,7 @@
     reason = "doc comments here are clap help text, shown verbatim"
 )]
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -76,11 +76,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     match &args.output {
         Some(path) => append_line(path, attestation.to_jsonl_line().as_bytes())?,
         None if args.bundle.is_none() => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(attestation.to_jsonl_line().as_bytes())
-                .and_then(|()| stdout.flush())
-                .context("cannot write to stdout")?;
+            crate::ui::write_stdout(attestation.to_jsonl_line().as_bytes())?;
         }
         None => {}
     }

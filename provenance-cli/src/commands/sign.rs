@@ -4,7 +4,7 @@
     reason = "doc comments here are clap help text, shown verbatim"
 )]
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -103,11 +103,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         write_atomic(path, json.as_bytes(), Mode::Public, Overwrite::Force)
             .with_context(|| format!("cannot write the envelope {}", path.display()))?;
     } else {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(json.as_bytes())
-            .and_then(|()| stdout.flush())
-            .context("cannot write to stdout")?;
+        crate::ui::write_stdout(json.as_bytes())?;
     }
     Ok(Outcome::Success)
 }

@@ -1,6 +1,5 @@
 //! `provenance statement`.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -30,8 +29,6 @@ pub(crate) fn run(args: Args, _ui: &Ui) -> anyhow::Result<Outcome> {
         .to_json_bytes()
         .context("cannot serialise the statement")?;
     bytes.push(b'\n');
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&bytes).context("cannot write to stdout")?;
-    stdout.flush().context("cannot write to stdout")?;
+    crate::ui::write_stdout(&bytes)?;
     Ok(Outcome::Success)
 }
