@@ -2,7 +2,6 @@
 
 use crate::cert::{Certificate, OID_SCT_LIST};
 use crate::crypto::sha256;
-use crate::der;
 use crate::error::{Error, Result};
 use crate::trust::TrustedRoot;
 
@@ -38,11 +37,11 @@ pub(crate) fn verify_scts(
     root: &TrustedRoot,
 ) -> Result<i64> {
     let ext = leaf
-        .extension(OID_SCT_LIST)
+        .extension(&OID_SCT_LIST)
         .ok_or_else(|| Error::InvalidSct("certificate has no SCT".into()))?;
-    let inner = der::read_one(&ext.value, der::OCTET_STRING)
+    let inner = <&der::asn1::OctetStringRef as der::Decode<'_>>::from_der(&ext.value)
         .map_err(|_| Error::InvalidSct("bad SCT list".into()))?;
-    let mut list = Reader(inner.value);
+    let mut list = Reader(inner.as_bytes());
     let body = list
         .vec16()
         .ok_or_else(|| Error::InvalidSct("bad SCT list".into()))?;
