@@ -446,3 +446,57 @@ pub(crate) fn pem_decode(pem: &str, label: &str) -> Result<Vec<u8>> {
         .collect();
     crate::b64::decode("PEM", &b64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::Signer as _;
+
+    fn ed25519_key() -> (ed25519_dalek::SigningKey, PublicKey) {
+        let sk = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let mut spki = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        spki.extend_from_slice(sk.verifying_key().as_bytes());
+        (sk, PublicKey::from_spki_der(&spki).unwrap())
+    }
+
+    /// sigstore-go verifies Ed25519 message signatures as Ed25519ph (`PKIX_ED25519_PH`).
+    #[test]
+    fn ed25519_message_signatures_are_ed25519ph_or_pure() {
+        use sha2::Digest as _;
+        let (sk, pk) = ed25519_key();
+        let msg = b"artifact";
+        let mut h = ed25519_dalek::Sha512::new();
+        h.update(msg);
+        let ph = sk.sign_prehashed(h, None).unwrap().to_bytes();
+        pk.verify_message(msg, &ph, "m").unwrap();
+        assert!(pk.verify(msg, &ph, "m").is_err(), "DSSE is pure Ed25519");
+        assert!(pk.verify_message(b"other", &ph, "m").is_err());
+        let pure = sk.sign(msg).to_bytes();
+        pk.verify_message(msg, &pure, "m").unwrap();
+        pk.verify(msg, &pure, "m").unwrap();
+        assert!(pk.verify_prehashed(&[0; 64], &pure, "m").is_err());
+    }
+
+    #[test]
+    fn unsupported_keys_are_named() {
+        // secp256k1 (1.3.132.0.10) is not a Sigstore curve.
+        let k1 = [
+            0x30, 0x56, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a, 0x03, 0x42, 0x00, 0x04,
+        ];
+        let mut spki = k1.to_vec();
+        spki.extend_from_slice(&[1; 64]);
+        let err = PublicKey::from_spki_der(&spki).unwrap_err().to_string();
+        assert!(err.contains("unsupported elliptic curve"), "{err}");
+        // A 1024-bit RSA modulus.
+        let mut n = vec![0x00, 0x80];
+        n.extend_from_slice(&[0xff; 127]);
+        let mut rsa = vec![0x30, 0x81, 0x89, 0x02, 0x81, 0x81];
+        rsa.extend_from_slice(&n);
+        rsa.extend_from_slice(&[0x02, 0x03, 0x01, 0x00, 0x01]);
+        let err = PublicKey::from_pkcs1_rsa_der(&rsa).unwrap_err().to_string();
+        assert!(err.contains("unsupported RSA key size 1024 bits"), "{err}");
+    }
+}
