@@ -1,0 +1,123 @@
+//! Real public-good bundles with P-256, P-384, P-521 and RSA 2048/3072/4096 leaf keys
+//! (sigstore-java's algorithm-registry samples), checked against sigstore-java's verdicts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use provenance_sigstore::{
+    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot,
+    VerifiedContent, Verifier,
+};
+use std::path::PathBuf;
+
+const SAN: &str = "untrusted-sa@sigstore-conformance.iam.gserviceaccount.com";
+const ISSUER: &str = "https://accounts.google.com";
+/// After the bundles' integrated time (2026-05).
+const NOW: i64 = 1_790_000_000;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test-vectors/third-party/sigstore-java/algorithm-registry")
+}
+
+fn bundle(details: &str) -> Bundle {
+    Bundle::from_json(&std::fs::read(dir().join(format!("{details}.sigstore.json"))).unwrap())
+        .unwrap()
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(
+        TrustedRoot::public_good().unwrap(),
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::exact(SAN),
+            Matcher::exact(ISSUER),
+        )),
+    )
+}
+
+fn artifact() -> Vec<u8> {
+    std::fs::read(dir().join("artifact.txt")).unwrap()
+}
+
+const CASES: &[(&str, HashAlgorithm)] = &[
+    ("PKIX_ECDSA_P256_SHA_256", HashAlgorithm::Sha256),
+    ("PKIX_ECDSA_P384_SHA_384", HashAlgorithm::Sha384),
+    ("PKIX_ECDSA_P521_SHA_512", HashAlgorithm::Sha512),
+    ("PKIX_RSA_PKCS1V15_2048_SHA256", HashAlgorithm::Sha256),
+    ("PKIX_RSA_PKCS1V15_3072_SHA256", HashAlgorithm::Sha256),
+    ("PKIX_RSA_PKCS1V15_4096_SHA256", HashAlgorithm::Sha256),
+];
+
+/// sigstore-java `testVerify_algorithmRegistry`: all six verify.
+#[test]
+fn sigstore_java_algorithm_registry_bundles_verify() {
+    for (details, alg) in CASES {
+        let b = bundle(details);
+        let provenance_sigstore::Material::Certificate { leaf, .. } = b.material() else {
+            panic!("{details}: no certificate");
+        };
+        assert_eq!(leaf.public_key().key_details(), *details);
+        let v = verifier()
+            .verify(&b, Artifact::Bytes(&artifact()), NOW)
+            .unwrap_or_else(|e| panic!("{details}: {e}"));
+        match v.content {
+            VerifiedContent::MessageDigest { algorithm, .. } => {
+                assert_eq!(algorithm, *alg, "{details}");
+            }
+            _ => panic!("{details}: not a message signature"),
+        }
+        let id = v.identity.unwrap();
+        assert_eq!(id.san, SAN);
+        assert_eq!(id.issuer.as_deref(), Some(ISSUER));
+    }
+}
+
+/// The ECDSA ones also verify from the artifact digest alone (sigstore-go's
+/// `WithArtifactDigest`); another artifact fails for every key type.
+#[test]
+fn digest_only_and_wrong_artifact() {
+    for (details, alg) in CASES.iter().take(3) {
+        let digest = alg.hash(&artifact());
+        verifier()
+            .verify(&bundle(details), Artifact::Digest(*alg, &digest), NOW)
+            .unwrap_or_else(|e| panic!("{details}: {e}"));
+    }
+    for (details, _) in CASES {
+        let err = verifier()
+            .verify(
+                &bundle(details),
+                Artifact::Bytes(b"not the artifact\n"),
+                NOW,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidSignature("message signature") | Error::ArtifactMismatch(_)
+            ),
+            "{details}: {err}"
+        );
+    }
+}
+
+/// sigstore-java `testVerify_wrongArtifactHashAlgorithm`: the P-256 bundle given the
+/// artifact's SHA-512 digest is refused.
+#[test]
+fn p256_bundle_with_sha512_digest_is_refused() {
+    let digest = HashAlgorithm::Sha512.hash(&artifact());
+    let err = verifier()
+        .verify(
+            &bundle("PKIX_ECDSA_P256_SHA_256"),
+            Artifact::Digest(HashAlgorithm::Sha512, &digest),
+            NOW,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidSignature(_) | Error::ArtifactMismatch(_)),
+        "{err}"
+    );
+}
