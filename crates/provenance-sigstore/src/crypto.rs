@@ -322,8 +322,9 @@ impl PublicKey {
         self.verify(message, signature, what)
     }
 
-    /// Verifies an ECDSA `signature` over a precomputed `digest` (message signatures verified
-    /// from the artifact digest). RSA and Ed25519 keys need the message itself.
+    /// Verifies an ECDSA or RSA `signature` over a precomputed `digest` (message signatures
+    /// verified from the artifact digest; for RSA a SHA-256 digest, PKCS#1 v1.5 or PSS).
+    /// Ed25519 keys need the message itself.
     ///
     /// # Errors
     /// [`Error::InvalidSignature`] when it does not verify or the key cannot verify prehashed.
@@ -348,7 +349,8 @@ impl PublicKey {
                 matches!((key, sig), (Ok(k), Ok(s)) if k.verify_prehash(digest, &s).is_ok())
             }
             KeyKind::P521 => p521_prehash_ok(&self.raw, digest, signature),
-            KeyKind::Ed25519 | KeyKind::Rsa(_) => false,
+            KeyKind::Rsa(_) => rsa_prehash_ok(&self.raw, digest, signature),
+            KeyKind::Ed25519 => false,
         };
         if ok {
             Ok(())
@@ -356,6 +358,30 @@ impl PublicKey {
             Err(Error::InvalidSignature(what))
         }
     }
+}
+
+/// RSA PKCS#1 v1.5 or PSS (salt length 32) over a SHA-256 digest, with the `RustCrypto` `rsa`
+/// crate (ring verifies only over the message). Public-key operations only.
+fn rsa_prehash_ok(raw: &[u8], digest: &[u8], signature: &[u8]) -> bool {
+    use rsa::pkcs1::DecodeRsaPublicKey as _;
+    use rsa::signature::hazmat::PrehashVerifier as _;
+    if digest.len() != 32 {
+        return false;
+    }
+    let Ok(key) = rsa::PublicKey::from_pkcs1_der(raw) else {
+        return false;
+    };
+    let pkcs1 = rsa::pkcs1v15::Signature::try_from(signature).is_ok_and(|s| {
+        rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key.clone())
+            .verify_prehash(digest, &s)
+            .is_ok()
+    });
+    pkcs1
+        || rsa::pss::Signature::try_from(signature).is_ok_and(|s| {
+            rsa::pss::VerifyingKey::<sha2::Sha256>::new(key)
+                .verify_prehash(digest, &s)
+                .is_ok()
+        })
 }
 
 fn ed25519_key(raw: &[u8]) -> Option<ed25519_dalek::VerifyingKey> {

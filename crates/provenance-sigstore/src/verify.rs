@@ -765,7 +765,7 @@ fn verify_content<'b>(
                 // The key implies the hash (sigstore-go's default verifier), whatever the
                 // unsigned messageDigest hint names.
                 Artifact::Bytes(b) => key.verify_message(b, signature, "message signature")?,
-                _ if !key.is_ecdsa() => {
+                _ if key.is_ed25519() => {
                     return Err(Error::ArtifactMismatch(
                         "this key type signs the artifact itself: give the artifact, not its digest",
                     ));

@@ -128,12 +128,17 @@ fn leaf_key_details_name_the_algorithm() {
 }
 
 #[test]
-fn ecdsa_message_signatures_verify_from_the_digest_alone() {
+fn ecdsa_and_rsa_message_signatures_verify_from_the_digest_alone() {
     for (name, alg) in [
         ("p256", HashAlgorithm::Sha256),
         ("p384", HashAlgorithm::Sha384),
         ("p521", HashAlgorithm::Sha512),
         ("p384sha256", HashAlgorithm::Sha256),
+        ("rsa2048", HashAlgorithm::Sha256),
+        ("rsa3072", HashAlgorithm::Sha256),
+        ("rsa4096", HashAlgorithm::Sha256),
+        ("rsa2048pss", HashAlgorithm::Sha256),
+        ("rsa4096pss", HashAlgorithm::Sha256),
     ] {
         let digest = alg.hash(&artifact());
         verifier(&email(name), ISSUER_V2)
@@ -143,17 +148,39 @@ fn ecdsa_message_signatures_verify_from_the_digest_alone() {
                 NOW,
             )
             .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Another digest, with the unsigned messageDigest hint edited to agree: the signature
+        // is what refuses it.
+        let mut json: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir().join(format!("{name}.message.sigstore.json"))).unwrap(),
+        )
+        .unwrap();
+        let other = alg.hash(b"another artifact");
+        json["messageSignature"]["messageDigest"]["digest"] =
+            serde_json::Value::String(base64_std(&other));
+        let b = Bundle::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+        let err = verifier(&email(name), ISSUER_V2)
+            .verify(&b, Artifact::Digest(alg, &other), NOW)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidSignature("message signature")),
+            "{name}: {err}"
+        );
     }
-    // RSA and Ed25519 sign the artifact itself: the digest alone cannot verify them.
-    let digest = HashAlgorithm::Sha256.hash(&artifact());
-    let err = verifier(&email("rsa2048"), ISSUER_V2)
+    // Ed25519 signs the artifact itself: the digest alone cannot verify it (as sigstore-go).
+    let digest = HashAlgorithm::Sha512.hash(&artifact());
+    let err = verifier(&email("ed25519"), ISSUER_V2)
         .verify(
-            &bundle("rsa2048", "message"),
-            Artifact::Digest(HashAlgorithm::Sha256, &digest),
+            &bundle("ed25519", "message"),
+            Artifact::Digest(HashAlgorithm::Sha512, &digest),
             NOW,
         )
         .unwrap_err();
     assert!(matches!(err, Error::ArtifactMismatch(_)), "{err}");
+}
+
+fn base64_std(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(b)
 }
 
 #[test]
