@@ -121,3 +121,49 @@ fn p256_bundle_with_sha512_digest_is_refused() {
         "{err}"
     );
 }
+
+fn github_private(file: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../test-vectors/third-party/sigstore-java/github-private-no-tlog")
+            .join(file),
+    )
+    .unwrap()
+}
+
+/// sigstore-java `testVerify_noTransparencyLog_gitHubPrivateInstance`: GitHub's own instance
+/// (fulcio.githubapp.com, P-384 TSA `timestamp.githubapp.com`), no tlog, no CT; the RFC 3161
+/// token is the only time. `gh attestation trusted-root` JSON Lines as the root.
+#[test]
+fn github_private_instance_bundle_verifies_with_its_timestamp() {
+    const SAN: &str = "https://github.com/neverendingsupport/slsa-attestations/.github/workflows/attest.yml@9f6d9dc1bfc02986955721eb15f89ad618f1cedb";
+    const ISSUER: &str = "https://token.actions.githubusercontent.com";
+    let subject =
+        hex::decode("caa015ef69e9bc31a41322d6c71563ed9600c75bb988e4d639b1edc578580551").unwrap();
+    let root = TrustedRoot::from_json(&github_private("trusted_root.jsonl")).unwrap();
+    let b = Bundle::from_json(&github_private("attestation.sigstore.json")).unwrap();
+    let verifier = |san: &str| {
+        Verifier::new(
+            root.clone(),
+            SignerPolicy::Keyless(IdentityPolicy::identity(
+                Matcher::exact(san),
+                Matcher::exact(ISSUER),
+            )),
+        )
+    };
+    let v = verifier(SAN)
+        .verify(&b, Artifact::Digest(HashAlgorithm::Sha256, &subject), NOW)
+        .unwrap();
+    assert!(
+        v.checks
+            .contains(&provenance_sigstore::Check::Rfc3161Timestamp)
+    );
+    assert!(!v.checks.contains(&provenance_sigstore::Check::Sct));
+    let id = v.identity.unwrap();
+    assert_eq!(id.issuer.as_deref(), Some(ISSUER));
+    assert_eq!(id.sans, vec![SAN.to_owned()]);
+    let err = verifier("https://github.com/someone/else")
+        .verify(&b, Artifact::Digest(HashAlgorithm::Sha256, &subject), NOW)
+        .unwrap_err();
+    assert!(matches!(err, Error::PolicyMismatch(_)), "{err}");
+}
