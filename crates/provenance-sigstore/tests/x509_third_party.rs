@@ -167,3 +167,43 @@ fn github_private_instance_bundle_verifies_with_its_timestamp() {
         .unwrap_err();
     assert!(matches!(err, Error::PolicyMismatch(_)), "{err}");
 }
+
+fn sigstore_go(file: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../test-vectors/third-party/sigstore-go/othername")
+            .join(file),
+    )
+    .unwrap()
+}
+
+/// sigstore-go `TestSummarizeCertificateWithOtherNameSAN`: the Fulcio username otherName
+/// `foo!oidc.local` is the identity, the issuer `http://oidc.local:8080`.
+///
+/// (sigstore-go's `TestEntityWithOthernameSan` also verifies the whole bundle; here that stops
+/// earlier, at the checkpoint: its origin `rekor-00001-deployment-… - <tree id>` does not name
+/// the scaffolding log's host, which `tlog.rs` requires and sigstore-go's Rekor v1 path does
+/// not check. Left to the transparency-log rules, not to X.509.)
+#[test]
+fn sigstore_go_othername_san_certificate() {
+    let b = Bundle::from_json(&sigstore_go("othername.sigstore.json")).unwrap();
+    let provenance_sigstore::Material::Certificate { leaf, .. } = b.material() else {
+        panic!("no certificate");
+    };
+    let id = provenance_sigstore::SignerIdentity::from_certificate(leaf);
+    assert_eq!(id.san, "foo!oidc.local");
+    assert_eq!(id.sans, vec!["foo!oidc.local".to_owned()]);
+    assert_eq!(id.issuer.as_deref(), Some("http://oidc.local:8080"));
+    let policy = IdentityPolicy::identity(
+        Matcher::exact("foo!oidc.local"),
+        Matcher::exact("http://oidc.local:8080"),
+    );
+    policy.evaluate(&id).unwrap();
+    let email = IdentityPolicy::identity(
+        Matcher::exact("foo@oidc.local"),
+        Matcher::exact("http://oidc.local:8080"),
+    );
+    assert!(matches!(email.evaluate(&id), Err(Error::PolicyMismatch(_))));
+    // The scaffolding root parses (its CA chain, CT log and TSA keys).
+    TrustedRoot::from_json(&sigstore_go("scaffolding.json")).unwrap();
+}
