@@ -267,6 +267,34 @@ fn identity_is_the_first_uri_san_then_email_and_every_san_is_reported() {
 }
 
 #[test]
+fn leaf_without_uri_email_or_username_san_has_no_identity() {
+    let root =
+        TrustedRoot::from_json(&std::fs::read(dir().join("trusted_root.json")).unwrap()).unwrap();
+    let any = Verifier::new(
+        root,
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::regex(".*").unwrap(),
+            Matcher::exact(ISSUER_V2),
+        )),
+    );
+    let err = any
+        .verify(&bundle("dnsonly", "dsse"), Artifact::None, NOW)
+        .unwrap_err();
+    match err {
+        Error::PolicyMismatch(m) => assert!(m.contains("<absent>"), "{m}"),
+        other => panic!("unexpected {other}"),
+    }
+    // The DNS name is still reported among the SANs.
+    let b = bundle("dnsonly", "dsse");
+    let provenance_sigstore::Material::Certificate { leaf, .. } = b.material() else {
+        panic!("no certificate");
+    };
+    let id = provenance_sigstore::SignerIdentity::from_certificate(leaf);
+    assert_eq!(id.san, "");
+    assert_eq!(id.sans, vec!["host.x509-test.invalid".to_owned()]);
+}
+
+#[test]
 fn issuer_v2_extension_takes_precedence_over_v1() {
     let v = verify("issuerboth", "dsse", &email("issuerboth"), ISSUER_V2).unwrap();
     assert_eq!(v.identity.unwrap().issuer.as_deref(), Some(ISSUER_V2));

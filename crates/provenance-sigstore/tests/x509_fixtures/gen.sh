@@ -162,6 +162,9 @@ bundles serverauth sha256 SHA2_256
 # Identities: the Fulcio username otherName; URI and email SANs together; issuer extensions.
 leaf othername ec:prime256v1 "$FULCIO\n$CODESIGN\nsubjectAltName = otherName:1.3.6.1.4.1.57264.1.7;UTF8:alice"
 bundles othername sha256 SHA2_256
+# Only a DNS SAN: no identity sigstore-go reads (refused whatever the policy).
+leaf dnsonly ec:prime256v1 "$FULCIO\n$CODESIGN\nsubjectAltName = DNS:host.x509-test.invalid"
+bundles dnsonly sha256 SHA2_256
 leaf multisan ec:prime256v1 "$FULCIO\n$CODESIGN\nsubjectAltName = email:first@x509-test.invalid,URI:https://x509-test.invalid/workflow@refs/heads/main,DNS:host.x509-test.invalid"
 bundles multisan sha256 SHA2_256
 # .1.8 and .1.1 both present: .1.8 wins. Only .1.1: it is used. (.1.1 holds the raw string.)
