@@ -111,14 +111,16 @@ enum KeyKind {
     Rsa(usize),
 }
 
-/// RSA modulus sizes sigstore-go's algorithm registry knows (`PKIX_RSA_*_2048/3072/4096`).
+/// RSA modulus sizes sigstore-go's algorithm registry knows (`PKIX_RSA_*_2048/3072/4096`):
+/// the only ones a signing (leaf) key may have.
 const RSA_SIZES: [usize; 3] = [2048, 3072, 4096];
 
 fn bad_key(reason: &str) -> Error {
     crate::error::malformed("public key", reason)
 }
 
-/// The modulus size (bits) of a PKCS#1 `RSAPublicKey`.
+/// The modulus size (bits) of a PKCS#1 `RSAPublicKey`, within what `ring` verifies
+/// (2048..=8192 bits).
 fn rsa_modulus_bits(der_bytes: &[u8]) -> Result<usize> {
     let key = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(der_bytes)
         .map_err(|_| bad_key("bad RSA key"))?;
@@ -128,18 +130,18 @@ fn rsa_modulus_bits(der_bytes: &[u8]) -> Result<usize> {
         .len()
         .saturating_mul(8)
         .saturating_sub(lead.leading_zeros() as usize);
-    if RSA_SIZES.contains(&bits) {
+    if (2048..=8192).contains(&bits) {
         Ok(bits)
     } else {
         Err(bad_key(&format!(
-            "unsupported RSA key size {bits} bits (2048, 3072 or 4096)"
+            "unsupported RSA key size {bits} bits (2048 to 8192)"
         )))
     }
 }
 
 impl PublicKey {
     /// Parses a DER `SubjectPublicKeyInfo`: ECDSA P-256/P-384/P-521, Ed25519, or RSA with a
-    /// 2048-, 3072- or 4096-bit modulus.
+    /// 2048- to 8192-bit modulus (a signing leaf: see [`PublicKey::check_signing_key`]).
     ///
     /// # Errors
     /// [`Error::Malformed`] if the DER is invalid or the algorithm unsupported.
@@ -228,6 +230,21 @@ impl PublicKey {
         matches!(self.kind, KeyKind::P256 | KeyKind::P384 | KeyKind::P521)
     }
 
+    /// Checks that the key may sign as a Fulcio leaf the way sigstore-go's default verifier
+    /// accepts one: any supported ECDSA or Ed25519 key, RSA only with a 2048-, 3072- or
+    /// 4096-bit modulus.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] naming the RSA key size otherwise.
+    pub fn check_signing_key(&self) -> Result<()> {
+        match self.kind {
+            KeyKind::Rsa(bits) if !RSA_SIZES.contains(&bits) => Err(bad_key(&format!(
+                "unsupported RSA signing key size {bits} bits (2048, 3072 or 4096)"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether this is an RSA key.
     pub fn is_rsa(&self) -> bool {
         matches!(self.kind, KeyKind::Rsa(_))
@@ -235,16 +252,18 @@ impl PublicKey {
 
     /// The Sigstore `PublicKeyDetails` name of the key's default algorithm (as
     /// sigstore-go's `GetDefaultPublicKeyDetails` names it; RSA keys are named by their
-    /// PKCS#1 v1.5 form, though PSS signatures verify too).
+    /// PKCS#1 v1.5 form, though PSS signatures verify too; an RSA size sigstore-go has no
+    /// name for is `PKIX_RSA`).
     pub fn key_details(&self) -> &'static str {
         match self.kind {
             KeyKind::P256 => "PKIX_ECDSA_P256_SHA_256",
             KeyKind::P384 => "PKIX_ECDSA_P384_SHA_384",
             KeyKind::P521 => "PKIX_ECDSA_P521_SHA_512",
             KeyKind::Ed25519 => "PKIX_ED25519",
+            KeyKind::Rsa(2048) => "PKIX_RSA_PKCS1V15_2048_SHA256",
             KeyKind::Rsa(3072) => "PKIX_RSA_PKCS1V15_3072_SHA256",
             KeyKind::Rsa(4096) => "PKIX_RSA_PKCS1V15_4096_SHA256",
-            KeyKind::Rsa(_) => "PKIX_RSA_PKCS1V15_2048_SHA256",
+            KeyKind::Rsa(_) => "PKIX_RSA",
         }
     }
 
@@ -524,5 +543,15 @@ mod tests {
         rsa.extend_from_slice(&[0x02, 0x03, 0x01, 0x00, 0x01]);
         let err = PublicKey::from_pkcs1_rsa_der(&rsa).unwrap_err().to_string();
         assert!(err.contains("unsupported RSA key size 1024 bits"), "{err}");
+        // 5120 bits: a trusted-root key may have it, a signing leaf may not.
+        let mut n = vec![0x00, 0x80];
+        n.extend_from_slice(&[0xff; 639]);
+        let mut rsa = vec![0x30, 0x82, 0x02, 0x8a, 0x02, 0x82, 0x02, 0x81];
+        rsa.extend_from_slice(&n);
+        rsa.extend_from_slice(&[0x02, 0x03, 0x01, 0x00, 0x01]);
+        let key = PublicKey::from_pkcs1_rsa_der(&rsa).unwrap();
+        assert_eq!(key.key_details(), "PKIX_RSA");
+        let err = key.check_signing_key().unwrap_err().to_string();
+        assert!(err.contains("5120 bits"), "{err}");
     }
 }

@@ -277,6 +277,7 @@ impl Verifier {
             (Material::Certificate { leaf, chain }, SignerPolicy::Keyless(policy)) => {
                 policy.check_complete()?;
                 self.check_bundle_chain(leaf, chain)?;
+                leaf.public_key().check_signing_key()?;
                 Ok((leaf.public_key(), Some(&**leaf)))
             }
             (Material::PublicKey { .. }, SignerPolicy::Key(key)) => Ok((key, None)),

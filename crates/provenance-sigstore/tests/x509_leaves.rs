@@ -216,6 +216,20 @@ fn signature_by_another_key_is_refused() {
 }
 
 #[test]
+fn rsa_leaf_of_another_size_is_refused() {
+    for kind in ["message", "dsse"] {
+        let err = verify("rsa5120", kind, &email("rsa5120"), ISSUER_V2).unwrap_err();
+        match &err {
+            Error::Malformed { field, reason } => {
+                assert_eq!(*field, "public key");
+                assert!(reason.contains("5120 bits"), "{reason}");
+            }
+            other => panic!("{kind}: unexpected {other}"),
+        }
+    }
+}
+
+#[test]
 fn leaf_without_eku_is_valid_for_code_signing() {
     assert_verifies("noeku", "message");
     assert_verifies("noeku", "dsse");

@@ -153,6 +153,8 @@ leaf rsa4096 rsa:4096 "$FULCIO\n$CODESIGN\n$(email rsa4096)";       bundles rsa4
 leaf rsa2048pss rsa:2048 "$FULCIO\n$CODESIGN\n$(email rsa2048pss)"; bundles rsa2048pss sha256 SHA2_256
 leaf rsa4096pss rsa:4096 "$FULCIO\n$CODESIGN\n$(email rsa4096pss)"; bundles rsa4096pss sha256 SHA2_256
 leaf ed25519 ed25519 "$FULCIO\n$CODESIGN\n$(email ed25519)";        bundles ed25519 sha512 SHA2_512
+# An RSA size sigstore-go's registry does not know: refused as a signing leaf.
+leaf rsa5120 rsa:5120 "$FULCIO\n$CODESIGN\n$(email rsa5120)";       bundles rsa5120 sha256 SHA2_256
 # P-384 signed with SHA-256: what old clients wrote (sigstore-go's compatibility verifier).
 leaf p384sha256 ec:secp384r1 "$FULCIO\n$CODESIGN\n$(email p384sha256)"; bundles p384sha256 sha256 SHA2_256
 # EKU rules: no EKU extension at all (valid, as GitHub's instance issues), EKU without codeSigning.
