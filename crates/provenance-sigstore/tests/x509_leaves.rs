@@ -348,3 +348,49 @@ fn github_extensions_are_typed() {
     assert_eq!(id.source_repository_visibility.as_deref(), Some("public"));
     assert_eq!(id.build_signer_uri, None);
 }
+
+/// The same keys as plain public keys (`publicKey` material, `SignerPolicy::Key`): message
+/// signatures and DSSE envelopes verify with every algorithm, and not with another key.
+#[test]
+fn every_algorithm_as_a_public_key() {
+    let root =
+        TrustedRoot::from_json(&std::fs::read(dir().join("trusted_root.json")).unwrap()).unwrap();
+    let key_of = |name: &str| {
+        let b = bundle(name, "message");
+        let provenance_sigstore::Material::Certificate { leaf, .. } = b.material() else {
+            panic!("{name}: no certificate");
+        };
+        leaf.public_key().clone()
+    };
+    for name in ALGORITHMS {
+        for kind in ["message", "dsse"] {
+            let mut json: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(dir().join(format!("{name}.{kind}.sigstore.json"))).unwrap(),
+            )
+            .unwrap();
+            let vm = json["verificationMaterial"].as_object_mut().unwrap();
+            vm.remove("certificate");
+            vm.insert(
+                "publicKey".into(),
+                serde_json::json!({ "hint": format!("{name}-key") }),
+            );
+            let b = Bundle::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+            let art = artifact();
+            let v = Verifier::new(root.clone(), SignerPolicy::Key(key_of(name)))
+                .with_transparency(provenance_sigstore::Transparency::OptionalForKeys)
+                .verify(&b, Artifact::Bytes(&art), NOW)
+                .unwrap_or_else(|e| panic!("{name} {kind}: {e}"));
+            assert!(v.identity.is_none());
+            assert!(v.checks.contains(&Check::Rfc3161Timestamp), "{name} {kind}");
+            let other = if *name == "p256" { "p384" } else { "p256" };
+            let err = Verifier::new(root.clone(), SignerPolicy::Key(key_of(other)))
+                .with_transparency(provenance_sigstore::Transparency::OptionalForKeys)
+                .verify(&b, Artifact::Bytes(&art), NOW)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidSignature(_)),
+                "{name} {kind}: {err}"
+            );
+        }
+    }
+}
