@@ -313,6 +313,53 @@ impl PublicKey {
         }
     }
 
+    /// Verifies `signature` over `message` hashed with `hash` (a CMS signer's digest
+    /// algorithm, as in RFC 3161 tokens): RSA PKCS#1 v1.5 or PSS and ECDSA with that hash,
+    /// Ed25519 pure; and whatever [`PublicKey::verify`] accepts.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSignature`] naming `what` when it does not verify.
+    pub(crate) fn verify_with_hash(
+        &self,
+        hash: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+        what: &'static str,
+    ) -> Result<()> {
+        let (pkcs1, pss): (
+            &'static dyn rs::VerificationAlgorithm,
+            &'static dyn rs::VerificationAlgorithm,
+        ) = match hash {
+            HashAlgorithm::Sha256 => (
+                &rs::RSA_PKCS1_2048_8192_SHA256,
+                &rs::RSA_PSS_2048_8192_SHA256,
+            ),
+            HashAlgorithm::Sha384 => (
+                &rs::RSA_PKCS1_2048_8192_SHA384,
+                &rs::RSA_PSS_2048_8192_SHA384,
+            ),
+            HashAlgorithm::Sha512 => (
+                &rs::RSA_PKCS1_2048_8192_SHA512,
+                &rs::RSA_PSS_2048_8192_SHA512,
+            ),
+        };
+        let ok = match self.kind {
+            KeyKind::Rsa(_) => {
+                ring_ok(pkcs1, &self.raw, message, signature)
+                    || ring_ok(pss, &self.raw, message, signature)
+            }
+            KeyKind::P256 | KeyKind::P384 | KeyKind::P521 => self
+                .verify_prehashed(&hash.hash(message), signature, what)
+                .is_ok(),
+            KeyKind::Ed25519 => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            self.verify(message, signature, what)
+        }
+    }
+
     /// Verifies a message signature (`messageSignature` content) over the artifact bytes.
     /// As [`PublicKey::verify`], except that an Ed25519 key verifies Ed25519ph (SHA-512
     /// prehash, what sigstore-go uses for `hashedrekord`) and, failing that, pure Ed25519.

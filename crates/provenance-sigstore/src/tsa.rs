@@ -247,7 +247,12 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
             .verify_prehashed(&digest, &token.signature, "timestamp")
             .is_ok()
             || key
-                .verify(&signed_message, &token.signature, "timestamp")
+                .verify_with_hash(
+                    token.digest_alg,
+                    &signed_message,
+                    &token.signature,
+                    "timestamp",
+                )
                 .is_ok();
         if !ok {
             continue;

@@ -229,6 +229,13 @@ fn rsa_leaf_of_another_size_is_refused() {
     }
 }
 
+/// A timestamp from an RSA TSA whose CMS signature uses SHA-384.
+#[test]
+fn rsa_tsa_with_sha384_timestamps_verify() {
+    assert_verifies("rsatsa", "message");
+    assert_verifies("rsatsa", "dsse");
+}
+
 #[test]
 fn leaf_without_eku_is_valid_for_code_signing() {
     assert_verifies("noeku", "message");

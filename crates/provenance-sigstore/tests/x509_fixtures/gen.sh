@@ -53,6 +53,14 @@ ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 EOF
 echo 01 >tsaserial
+# A second TSA: RSA 3072, signing SHA-384 (CMS digest algorithm other than SHA-256).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out tsa2.key 2>/dev/null
+openssl req -new -key tsa2.key -subj "/O=x509-test/CN=x509-test RSA TSA" -out tsa2.csr
+openssl x509 -req -in tsa2.csr -CA root.pem -CAkey root.key -sha384 -days 3650 -set_serial 3 \
+  -extfile tsa.ext -extensions ext -out tsa2.pem 2>/dev/null
+sed -e 's/tsa\.pem/tsa2.pem/; s/tsa\.key/tsa2.key/; s/signer_digest = sha256/signer_digest = sha384/' \
+  ts.cnf >ts2.cnf
+TSCNF=ts.cnf
 
 der_b64() { openssl x509 -in "$1" -outform DER | b64; }
 START="2020-01-01T00:00:00Z"
@@ -71,6 +79,10 @@ cat >"$OUT/trusted_root.json" <<EOF
     {"subject": {"organization": "x509-test", "commonName": "x509-test TSA"},
      "uri": "https://tsa.x509-test.invalid",
      "certChain": {"certificates": [{"rawBytes": "$(der_b64 tsa.pem)"}, {"rawBytes": "$(der_b64 root.pem)"}]},
+     "validFor": {"start": "$START"}},
+    {"subject": {"organization": "x509-test", "commonName": "x509-test RSA TSA"},
+     "uri": "https://tsa2.x509-test.invalid",
+     "certChain": {"certificates": [{"rawBytes": "$(der_b64 tsa2.pem)"}, {"rawBytes": "$(der_b64 root.pem)"}]},
      "validFor": {"start": "$START"}}
   ]
 }
@@ -109,7 +121,7 @@ sign() {
 
 timestamp() {
   openssl ts -query -data "$1" -sha256 -cert -no_nonce -out "$1.tsq" 2>/dev/null
-  openssl ts -reply -config ts.cnf -queryfile "$1.tsq" -out "$1.tsr" 2>/dev/null
+  openssl ts -reply -config "$TSCNF" -queryfile "$1.tsq" -out "$1.tsr" 2>/dev/null
   b64 "$1.tsr"
 }
 
@@ -157,6 +169,9 @@ leaf ed25519 ed25519 "$FULCIO\n$CODESIGN\n$(email ed25519)";        bundles ed25
 leaf rsa5120 rsa:5120 "$FULCIO\n$CODESIGN\n$(email rsa5120)";       bundles rsa5120 sha256 SHA2_256
 # P-384 signed with SHA-256: what old clients wrote (sigstore-go's compatibility verifier).
 leaf p384sha256 ec:secp384r1 "$FULCIO\n$CODESIGN\n$(email p384sha256)"; bundles p384sha256 sha256 SHA2_256
+# Timestamped by the RSA TSA (SHA-384 CMS signature).
+leaf rsatsa ec:prime256v1 "$FULCIO\n$CODESIGN\n$(email rsatsa)"
+TSCNF=ts2.cnf; bundles rsatsa sha256 SHA2_256; TSCNF=ts.cnf
 # EKU rules: no EKU extension at all (valid, as GitHub's instance issues), EKU without codeSigning.
 leaf noeku ec:prime256v1 "$FULCIO\n$(email noeku)";                 bundles noeku sha256 SHA2_256
 leaf serverauth ec:prime256v1 "$FULCIO\nextendedKeyUsage = serverAuth\n$(email serverauth)"
