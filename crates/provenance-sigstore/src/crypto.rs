@@ -361,8 +361,9 @@ impl PublicKey {
     }
 
     /// Verifies a message signature (`messageSignature` content) over the artifact bytes.
-    /// As [`PublicKey::verify`], except that an Ed25519 key verifies Ed25519ph (SHA-512
-    /// prehash, what sigstore-go uses for `hashedrekord`) and, failing that, pure Ed25519.
+    /// As [`PublicKey::verify`], except that an Ed25519 key verifies Ed25519ph only (SHA-512
+    /// prehash, `PKIX_ED25519_PH`: what sigstore-go verifies for message signatures, and the
+    /// only Ed25519 form Rekor's `hashedrekord` can log).
     ///
     /// # Errors
     /// [`Error::InvalidSignature`] naming `what` when it does not verify.
@@ -381,16 +382,19 @@ impl PublicKey {
                     h.update(message);
                     k.verify_prehashed_strict(h, None, &s).is_ok()
                 });
-            if ph {
-                return Ok(());
-            }
+            return if ph {
+                Ok(())
+            } else {
+                Err(Error::InvalidSignature(what))
+            };
         }
         self.verify(message, signature, what)
     }
 
-    /// Verifies an ECDSA or RSA `signature` over a precomputed `digest` (message signatures
-    /// verified from the artifact digest; for RSA a SHA-256 digest, PKCS#1 v1.5 or PSS).
-    /// Ed25519 keys need the message itself.
+    /// Verifies a `signature` over a precomputed `digest` (message signatures verified from
+    /// the artifact digest): ECDSA; RSA over a SHA-256 digest, PKCS#1 v1.5 or PSS; Ed25519ph
+    /// over a SHA-512 digest (as sigstore-go's `ED25519phVerifier` with `WithDigest`). Pure
+    /// Ed25519 signatures need the message itself.
     ///
     /// # Errors
     /// [`Error::InvalidSignature`] when it does not verify or the key cannot verify prehashed.
@@ -416,7 +420,7 @@ impl PublicKey {
             }
             KeyKind::P521 => p521_prehash_ok(&self.raw, digest, signature),
             KeyKind::Rsa(_) => rsa_prehash_ok(&self.raw, digest, signature),
-            KeyKind::Ed25519 => false,
+            KeyKind::Ed25519 => ed25519ph_prehash_ok(&self.raw, digest, signature),
         };
         if ok {
             Ok(())
@@ -448,6 +452,58 @@ fn rsa_prehash_ok(raw: &[u8], digest: &[u8], signature: &[u8]) -> bool {
                 .verify_prehash(digest, &s)
                 .is_ok()
         })
+}
+
+/// A SHA-512 value computed elsewhere, handed to `ed25519-dalek`'s Ed25519ph verifier (which
+/// takes the prehash as a finished `Digest`). Any `update` poisons it: verification then
+/// fails.
+#[derive(Clone)]
+struct PrecomputedSha512 {
+    value: [u8; 64],
+    poisoned: bool,
+}
+
+impl Default for PrecomputedSha512 {
+    fn default() -> Self {
+        Self {
+            value: [0; 64],
+            poisoned: true,
+        }
+    }
+}
+
+impl digest::HashMarker for PrecomputedSha512 {}
+
+impl digest::OutputSizeUser for PrecomputedSha512 {
+    type OutputSize = digest::consts::U64;
+}
+
+impl digest::Update for PrecomputedSha512 {
+    fn update(&mut self, _data: &[u8]) {
+        self.poisoned = true;
+    }
+}
+
+impl digest::FixedOutput for PrecomputedSha512 {
+    fn finalize_into(self, out: &mut digest::Output<Self>) {
+        if !self.poisoned {
+            out.copy_from_slice(&self.value);
+        }
+    }
+}
+
+/// Ed25519ph (RFC 8032, empty context) over a SHA-512 digest of the message.
+fn ed25519ph_prehash_ok(raw: &[u8], digest: &[u8], signature: &[u8]) -> bool {
+    let Ok(value) = <[u8; 64]>::try_from(digest) else {
+        return false;
+    };
+    let prehash = PrecomputedSha512 {
+        value,
+        poisoned: false,
+    };
+    ed25519_key(raw)
+        .zip(ed25519_signature(signature))
+        .is_some_and(|(k, s)| k.verify_prehashed_strict(prehash, None, &s).is_ok())
 }
 
 fn ed25519_key(raw: &[u8]) -> Option<ed25519_dalek::VerifyingKey> {
@@ -555,7 +611,7 @@ mod tests {
 
     /// sigstore-go verifies Ed25519 message signatures as Ed25519ph (`PKIX_ED25519_PH`).
     #[test]
-    fn ed25519_message_signatures_are_ed25519ph_or_pure() {
+    fn ed25519_message_signatures_are_ed25519ph() {
         use sha2::Digest as _;
         let (sk, pk) = ed25519_key();
         let msg = b"artifact";
@@ -566,9 +622,19 @@ mod tests {
         assert!(pk.verify(msg, &ph, "m").is_err(), "DSSE is pure Ed25519");
         assert!(pk.verify_message(b"other", &ph, "m").is_err());
         let pure = sk.sign(msg).to_bytes();
-        pk.verify_message(msg, &pure, "m").unwrap();
+        assert!(
+            pk.verify_message(msg, &pure, "m").is_err(),
+            "as sigstore-go"
+        );
         pk.verify(msg, &pure, "m").unwrap();
         assert!(pk.verify_prehashed(&[0; 64], &pure, "m").is_err());
+        // Ed25519ph from the SHA-512 digest alone; not from another digest, not pure.
+        let digest = HashAlgorithm::Sha512.hash(msg);
+        pk.verify_prehashed(&digest, &ph, "m").unwrap();
+        assert!(pk.verify_prehashed(&digest, &pure, "m").is_err());
+        let other = HashAlgorithm::Sha512.hash(b"other");
+        assert!(pk.verify_prehashed(&other, &ph, "m").is_err());
+        assert!(pk.verify_prehashed(&digest[..32], &ph, "m").is_err());
     }
 
     #[test]

@@ -766,9 +766,9 @@ fn verify_content<'b>(
                 // The key implies the hash (sigstore-go's default verifier), whatever the
                 // unsigned messageDigest hint names.
                 Artifact::Bytes(b) => key.verify_message(b, signature, "message signature")?,
-                _ if key.is_ed25519() => {
+                _ if key.is_ed25519() && alg != HashAlgorithm::Sha512 => {
                     return Err(Error::ArtifactMismatch(
-                        "this key type signs the artifact itself: give the artifact, not its digest",
+                        "an Ed25519 key verifies from a SHA-512 digest only: give the artifact or its SHA-512 digest",
                     ));
                 }
                 _ => key.verify_prehashed(&digest, signature, "message signature")?,

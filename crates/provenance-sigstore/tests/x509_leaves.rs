@@ -166,16 +166,44 @@ fn ecdsa_and_rsa_message_signatures_verify_from_the_digest_alone() {
             "{name}: {err}"
         );
     }
-    // Ed25519 signs the artifact itself: the digest alone cannot verify it (as sigstore-go).
+    // Ed25519ph verifies from the SHA-512 digest (as sigstore-go's ED25519phVerifier), not
+    // from another digest algorithm.
     let digest = HashAlgorithm::Sha512.hash(&artifact());
-    let err = verifier(&email("ed25519"), ISSUER_V2)
+    verifier(&email("ed25519"), ISSUER_V2)
         .verify(
             &bundle("ed25519", "message"),
             Artifact::Digest(HashAlgorithm::Sha512, &digest),
             NOW,
         )
+        .unwrap();
+    let digest = HashAlgorithm::Sha256.hash(&artifact());
+    let err = verifier(&email("ed25519"), ISSUER_V2)
+        .verify(
+            &bundle("ed25519", "message"),
+            Artifact::Digest(HashAlgorithm::Sha256, &digest),
+            NOW,
+        )
         .unwrap_err();
     assert!(matches!(err, Error::ArtifactMismatch(_)), "{err}");
+}
+
+/// An Ed25519ph signature does not verify where pure Ed25519 is expected (DSSE); the
+/// converse (pure Ed25519 refused as a message signature) is in `crypto::tests`.
+#[test]
+fn ed25519ph_and_pure_are_not_interchangeable() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir().join("ed25519.dsse.sigstore.json")).unwrap())
+            .unwrap();
+    let message: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir().join("ed25519.message.sigstore.json")).unwrap(),
+    )
+    .unwrap();
+    json["dsseEnvelope"]["signatures"][0]["sig"] = message["messageSignature"]["signature"].clone();
+    let b = Bundle::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+    let err = verifier(&email("ed25519"), ISSUER_V2)
+        .verify(&b, Artifact::None, NOW)
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidSignature(_)), "{err}");
 }
 
 fn base64_std(b: &[u8]) -> String {

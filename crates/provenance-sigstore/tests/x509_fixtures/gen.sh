@@ -4,7 +4,8 @@
 # sigstore-go verifies, a message-signature bundle and a DSSE bundle, each timestamped.
 #
 # Only public material is written (certificates inside trusted_root.json and the bundles);
-# the private keys live in a temporary directory and are discarded. Needs OpenSSL 3.
+# the private keys live in a temporary directory and are discarded. Needs OpenSSL 3 and
+# cargo (Ed25519ph signatures come from `examples/ed25519ph_sign.rs`).
 #
 #   crates/provenance-sigstore/tests/x509_fixtures/gen.sh
 set -euo pipefail
@@ -108,11 +109,18 @@ FULCIO="keyUsage = critical,digitalSignature
 CODESIGN="extendedKeyUsage = codeSigning"
 email() { printf 'subjectAltName = email:%s@x509-test.invalid' "$1"; }
 
-# sign NAME DIGEST OUTFILE INFILE  (the signature scheme the key implies)
+# Ed25519ph (OpenSSL 3.0's CLI has only pure Ed25519): a small example of this crate.
+ed25519ph() {
+  cargo run -q --manifest-path "$OUT/../../Cargo.toml" --example ed25519ph_sign -- "$@"
+}
+
+# sign NAME DIGEST OUTFILE INFILE [message]  (the signature scheme the key implies; an
+# Ed25519 message signature is Ed25519ph, as sigstore-go verifies it, DSSE pure Ed25519)
 sign() {
-  local name=$1 dgst=$2 out=$3 in=$4
+  local name=$1 dgst=$2 out=$3 in=$4 what=${5:-}
   case $name in
-    ed25519*) openssl pkeyutl -sign -rawin -inkey "$name.key" -in "$in" -out "$out" ;;
+    ed25519*) if [ "$what" = message ]; then ed25519ph "$name.key" "$in" "$out"
+      else openssl pkeyutl -sign -rawin -inkey "$name.key" -in "$in" -out "$out"; fi ;;
     *pss*) openssl dgst "-$dgst" -sign "$name.key" -sigopt rsa_padding_mode:pss \
       -sigopt rsa_pss_saltlen:digest -out "$out" "$in" ;;
     *) openssl dgst "-$dgst" -sign "$name.key" -out "$out" "$in" ;;
@@ -130,7 +138,7 @@ bundles() {
   local name=$1 dgst=$2 proto=$3 cert sig digest
   cert=$(der_b64 "$name.pem")
   # message signature over the artifact
-  sign "$name" "$dgst" "$name.msg.sig" "$ARTIFACT"
+  sign "$name" "$dgst" "$name.msg.sig" "$ARTIFACT" message
   digest=$(openssl dgst "-$dgst" -binary "$ARTIFACT" | b64)
   sig=$(b64 "$name.msg.sig")
   cat >"$OUT/$name.message.sigstore.json" <<EOF
