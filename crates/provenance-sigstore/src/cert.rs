@@ -211,13 +211,24 @@ impl Certificate {
         while !fields.is_finished() {
             let field: AnyRef<'_> = fields.decode().map_err(|_| bad("bad TBSCertificate"))?;
             if field.tag() == extensions_tag {
-                let exts = x509_cert::ext::Extensions::from_der(field.value())
+                // Every other extension is kept byte for byte, as the CT log saw it.
+                let seq = AnyRef::from_der(field.value()).map_err(|_| bad("bad extensions"))?;
+                let mut exts =
+                    der::SliceReader::new(seq.value()).map_err(|_| bad("bad extensions"))?;
+                let mut kept = Vec::with_capacity(seq.value().len());
+                while !exts.is_finished() {
+                    let raw: AnyRef<'_> = exts.decode().map_err(|_| bad("bad extension"))?;
+                    let ext = raw
+                        .decode_as::<x509_cert::ext::Extension>()
+                        .map_err(|_| bad("bad extension"))?;
+                    if ext.extn_id != OID_SCT_LIST {
+                        raw.encode_to_vec(&mut kept)
+                            .map_err(|_| bad("bad extension"))?;
+                    }
+                }
+                let inner = der::asn1::Any::new(Tag::Sequence, kept)
+                    .and_then(|a| a.to_der())
                     .map_err(|_| bad("bad extensions"))?;
-                let kept: x509_cert::ext::Extensions = exts
-                    .into_iter()
-                    .filter(|e| e.extn_id != OID_SCT_LIST)
-                    .collect();
-                let inner = kept.to_der().map_err(|_| bad("bad extensions"))?;
                 let wrapped = der::asn1::Any::new(extensions_tag, inner)
                     .and_then(|a| a.to_der())
                     .map_err(|_| bad("bad extensions"))?;

@@ -70,6 +70,11 @@ fn sigstore_java_algorithm_registry_bundles_verify() {
             }
             _ => panic!("{details}: not a message signature"),
         }
+        // The embedded SCT was checked (precertificate TBS rebuilt without it).
+        assert!(
+            v.checks.contains(&provenance_sigstore::Check::Sct),
+            "{details}"
+        );
         let id = v.identity.unwrap();
         assert_eq!(id.san, SAN);
         assert_eq!(id.issuer.as_deref(), Some(ISSUER));
