@@ -4,7 +4,6 @@ mod b64;
 mod bundle;
 mod cert;
 mod crypto;
-mod der;
 mod error;
 mod formats;
 mod limits;

@@ -143,6 +143,9 @@ impl IdentityPolicy {
             )))
         };
         match self {
+            // No URI, email or Fulcio username SAN: no identity at all (sigstore-go refuses
+            // such a certificate whatever the policy, even `.*`).
+            Self::San(m) if id.san.is_empty() => fail("certificate identity (SAN)", m, None),
             Self::San(m) => {
                 if m.matches(&id.san) {
                     Ok(())

@@ -1,35 +1,31 @@
 //! RFC 3161 timestamps (a `TimeStampResp` or bare `TimeStampToken`) verified against the
-//! timestamp authorities of the trusted root.
+//! timestamp authorities of the trusted root. CMS `SignedData` is parsed with `RustCrypto`'s
+//! `cms`, `TSTInfo` with `der`.
 
 use crate::cert::Certificate;
 use crate::crypto::HashAlgorithm;
-use crate::der::{self, Tlv};
 use crate::error::{Error, Result};
 use crate::trust::TrustedRoot;
+use const_oid::ObjectIdentifier;
+use der::asn1::{AnyRef, OctetStringRef};
+use der::{Decode as _, Encode as _, Reader as _, Tag, Tagged as _};
 
-const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-const OID_TST_INFO: &[u8] = &[
-    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04,
-];
-const OID_MESSAGE_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04];
-const OID_CONTENT_TYPE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03];
-const OID_SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
-const OID_SHA384: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02];
-const OID_SHA512: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03];
+const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+const OID_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
+const OID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const OID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
+const OID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const OID_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+const OID_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 /// id-kp-timeStamping (1.3.6.1.5.5.7.3.8).
-const OID_KP_TIMESTAMPING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08];
+const OID_KP_TIMESTAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
 
 fn bad(reason: &str) -> Error {
     Error::InvalidTimestamp(reason.to_owned())
 }
 
-fn hash_oid(alg: &Tlv<'_>) -> Result<HashAlgorithm> {
-    let oid = alg
-        .children()
-        .next()
-        .and_then(std::result::Result::ok)
-        .ok_or_else(|| bad("bad algorithm"))?;
-    match oid.value {
+fn hash_oid(oid: &ObjectIdentifier) -> Result<HashAlgorithm> {
+    match *oid {
         OID_SHA256 => Ok(HashAlgorithm::Sha256),
         OID_SHA384 => Ok(HashAlgorithm::Sha384),
         OID_SHA512 => Ok(HashAlgorithm::Sha512),
@@ -37,143 +33,208 @@ fn hash_oid(alg: &Tlv<'_>) -> Result<HashAlgorithm> {
     }
 }
 
-/// Parsed parts of a timestamp token.
-struct Token<'a> {
-    tst_info: &'a [u8],
-    signed_attrs: Option<Tlv<'a>>,
-    digest_alg: HashAlgorithm,
-    signature: &'a [u8],
+/// `MessageImprint ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, hashedMessage OCTET STRING }`.
+fn message_imprint<'a>(imprint: &AnyRef<'a>) -> Result<(ObjectIdentifier, &'a [u8])> {
+    if imprint.tag() != Tag::Sequence {
+        return Err(bad("bad messageImprint"));
+    }
+    let mut r = der::SliceReader::new(imprint.value()).map_err(|_| bad("bad messageImprint"))?;
+    let alg: spki::AlgorithmIdentifierRef<'a> =
+        r.decode().map_err(|_| bad("bad messageImprint"))?;
+    let hashed: &'a OctetStringRef = r.decode().map_err(|_| bad("bad messageImprint"))?;
+    if !r.is_finished() {
+        return Err(bad("bad messageImprint"));
+    }
+    Ok((alg.oid, hashed.as_bytes()))
 }
 
-fn parse_token(bytes: &[u8]) -> Result<Token<'_>> {
-    let outer = der::read_one(bytes, der::SEQUENCE).map_err(|_| bad("not DER"))?;
-    let parts = outer.child_vec().map_err(|_| bad("bad DER"))?;
-    // TimeStampResp { status PKIStatusInfo, timeStampToken } or a bare ContentInfo.
-    let content_info = match parts.as_slice() {
-        [status, token] if status.tag == der::SEQUENCE => {
-            let st = status.child_vec().map_err(|_| bad("bad status"))?;
-            let code = st
+/// Parsed parts of a timestamp token.
+struct Token {
+    tst_info: Vec<u8>,
+    /// The signed attributes as signed: the DER `SET OF` (the `[0] IMPLICIT` tag replaced).
+    signed_attrs: Option<Vec<u8>>,
+    attributes: Vec<x509_cert::attr::Attribute>,
+    digest_alg: HashAlgorithm,
+    signature: Vec<u8>,
+}
+
+/// The elements of a constructed value, in order.
+fn elements(value: &[u8]) -> Result<Vec<AnyRef<'_>>> {
+    let mut reader = der::SliceReader::new(value).map_err(|_| bad("bad DER"))?;
+    let mut out = Vec::new();
+    while !reader.is_finished() {
+        out.push(reader.decode().map_err(|_| bad("bad DER"))?);
+    }
+    Ok(out)
+}
+
+/// The `ContentInfo` of a `TimeStampResp { status PKIStatusInfo, timeStampToken }` (status
+/// granted or grantedWithMods), or of a bare token.
+fn content_info(bytes: &[u8]) -> Result<cms::content_info::ContentInfo> {
+    let outer = AnyRef::from_der(bytes).map_err(|_| bad("not DER"))?;
+    if outer.tag() != Tag::Sequence {
+        return Err(bad("not a timestamp response or token"));
+    }
+    match elements(outer.value())?.as_slice() {
+        [status, token] if status.tag() == Tag::Sequence => {
+            let code = elements(status.value())?
                 .first()
-                .filter(|t| t.tag == der::INTEGER)
+                .and_then(|c| c.decode_as::<u8>().ok())
                 .ok_or_else(|| bad("bad status"))?;
-            if !(code.value == [0] || code.value == [1]) {
+            if code > 1 {
                 return Err(bad("timestamp response status is not granted"));
             }
-            *token
+            let der = token.to_der().map_err(|_| bad("bad token"))?;
+            cms::content_info::ContentInfo::from_der(&der).map_err(|_| bad("bad ContentInfo"))
         }
-        [oid, _] if oid.tag == der::OID => outer,
-        _ => return Err(bad("not a timestamp response or token")),
+        [oid, _] if oid.tag() == Tag::ObjectIdentifier => {
+            cms::content_info::ContentInfo::from_der(bytes).map_err(|_| bad("bad ContentInfo"))
+        }
+        _ => Err(bad("not a timestamp response or token")),
+    }
+}
+
+/// The exact signed-attributes bytes of the first `SignerInfo` (`SignedData` is a SEQUENCE
+/// whose last element is the `signerInfos` SET; a `SignerInfo` holds version, sid,
+/// digestAlgorithm, then the optional `[0] IMPLICIT` signed attributes).
+fn raw_signed_attrs(signed_data: &[u8]) -> Result<Option<Vec<u8>>> {
+    let sd = AnyRef::from_der(signed_data).map_err(|_| bad("bad SignedData"))?;
+    let fields = elements(sd.value())?;
+    let infos = fields.last().ok_or_else(|| bad("no signerInfos"))?;
+    let info = elements(infos.value())?;
+    let info = info.first().ok_or_else(|| bad("no signerInfo"))?;
+    let parts = elements(info.value())?;
+    let Some(attrs) = parts.get(3).filter(|a| {
+        a.tag()
+            == Tag::ContextSpecific {
+                constructed: true,
+                number: der::TagNumber(0),
+            }
+    }) else {
+        return Ok(None);
     };
-    let ci = content_info
-        .child_vec()
-        .map_err(|_| bad("bad ContentInfo"))?;
-    let [oid, explicit] = ci.as_slice() else {
-        return Err(bad("bad ContentInfo"));
-    };
-    if oid.value != OID_SIGNED_DATA || explicit.tag != 0xa0 {
+    der::asn1::Any::new(Tag::Set, attrs.value())
+        .and_then(|a| a.to_der())
+        .map(Some)
+        .map_err(|_| bad("bad signed attributes"))
+}
+
+fn parse_token(bytes: &[u8]) -> Result<Token> {
+    let ci = content_info(bytes)?;
+    if ci.content_type != OID_SIGNED_DATA {
         return Err(bad("not CMS SignedData"));
     }
-    let sd = der::read_one(explicit.value, der::SEQUENCE).map_err(|_| bad("bad SignedData"))?;
-    let sd = sd.child_vec().map_err(|_| bad("bad SignedData"))?;
-    let encap = sd
-        .get(2)
-        .ok_or_else(|| bad("no content"))?
-        .child_vec()
-        .map_err(|_| bad("bad content"))?;
-    let [ctype, econtent] = encap.as_slice() else {
-        return Err(bad("no TSTInfo"));
-    };
-    if ctype.value != OID_TST_INFO || econtent.tag != 0xa0 {
+    let sd_der = ci.content.to_der().map_err(|_| bad("bad SignedData"))?;
+    let sd = cms::signed_data::SignedData::from_der(&sd_der)
+        .map_err(|e| Error::InvalidTimestamp(format!("bad SignedData: {e}")))?;
+    let encap = &sd.encap_content_info;
+    if encap.econtent_type != OID_TST_INFO {
         return Err(bad("content is not TSTInfo"));
     }
-    let tst = der::read_one(econtent.value, der::OCTET_STRING).map_err(|_| bad("bad TSTInfo"))?;
-    let signer_infos = sd
-        .last()
-        .filter(|t| t.tag == der::SET)
-        .ok_or_else(|| bad("no signerInfos"))?;
-    let infos = signer_infos
-        .child_vec()
-        .map_err(|_| bad("bad signerInfos"))?;
-    let [info] = infos.as_slice() else {
+    let tst = encap
+        .econtent
+        .as_ref()
+        .ok_or_else(|| bad("no TSTInfo"))?
+        .decode_as::<der::asn1::OctetString>()
+        .map_err(|_| bad("bad TSTInfo"))?;
+    let [info] = sd.signer_infos.0.as_slice() else {
         return Err(bad("exactly one signerInfo expected"));
     };
-    let f = info.child_vec().map_err(|_| bad("bad signerInfo"))?;
-    let digest_alg = hash_oid(f.get(2).ok_or_else(|| bad("bad signerInfo"))?)?;
-    let mut rest = f.get(3..).unwrap_or_default().iter();
-    let mut signed_attrs = None;
-    let mut next = rest.next();
-    if let Some(t) = next.filter(|t| t.tag == 0xa0) {
-        signed_attrs = Some(*t);
-        next = rest.next();
-    }
-    let _sig_alg = next.ok_or_else(|| bad("bad signerInfo"))?;
-    let signature = rest
-        .next()
-        .filter(|t| t.tag == der::OCTET_STRING)
-        .ok_or_else(|| bad("no signature"))?;
+    let digest_alg = hash_oid(&info.digest_alg.oid)?;
+    let signed_attrs = if info.signed_attrs.is_some() {
+        raw_signed_attrs(&sd_der)?
+    } else {
+        None
+    };
     Ok(Token {
-        tst_info: tst.value,
+        tst_info: tst.as_bytes().to_vec(),
         signed_attrs,
+        attributes: info
+            .signed_attrs
+            .as_ref()
+            .map(|a| a.iter().cloned().collect())
+            .unwrap_or_default(),
         digest_alg,
-        signature: signature.value,
+        signature: info.signature.as_bytes().to_vec(),
     })
+}
+
+/// `genTime`, `GeneralizedTime` in the `Z` form, fractional seconds allowed (RFC 3161
+/// §2.4.2), as Unix seconds (the fraction dropped).
+fn parse_gen_time(t: &AnyRef<'_>) -> Result<i64> {
+    if t.tag() != Tag::GeneralizedTime {
+        return Err(bad("no genTime"));
+    }
+    let s = std::str::from_utf8(t.value()).map_err(|_| bad("bad genTime"))?;
+    let s = s.strip_suffix('Z').ok_or_else(|| bad("bad genTime"))?;
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
+    if whole.len() != 14
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || fraction.is_empty()
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad("bad genTime"));
+    }
+    let num = |r: std::ops::Range<usize>| -> Result<u16> {
+        whole
+            .get(r)
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| bad("bad genTime"))
+    };
+    let dt = der::DateTime::new(
+        num(0..4)?,
+        u8::try_from(num(4..6)?).map_err(|_| bad("bad genTime"))?,
+        u8::try_from(num(6..8)?).map_err(|_| bad("bad genTime"))?,
+        u8::try_from(num(8..10)?).map_err(|_| bad("bad genTime"))?,
+        u8::try_from(num(10..12)?).map_err(|_| bad("bad genTime"))?,
+        u8::try_from(num(12..14)?).map_err(|_| bad("bad genTime"))?,
+    )
+    .map_err(|_| bad("bad genTime"))?;
+    i64::try_from(dt.unix_duration().as_secs()).map_err(|_| bad("bad genTime"))
 }
 
 /// Verifies a timestamp over `signature` and returns its time (Unix seconds).
 pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoot) -> Result<i64> {
     let token = parse_token(bytes)?;
-    // TSTInfo: version, policy, messageImprint, serialNumber, genTime, ...
-    let tst = der::read_one(token.tst_info, der::SEQUENCE).map_err(|_| bad("bad TSTInfo"))?;
-    let tf = tst.child_vec().map_err(|_| bad("bad TSTInfo"))?;
-    let imprint = tf
-        .get(2)
-        .ok_or_else(|| bad("no messageImprint"))?
-        .child_vec()
-        .map_err(|_| bad("bad imprint"))?;
-    let [imprint_alg, imprint_hash] = imprint.as_slice() else {
-        return Err(bad("bad messageImprint"));
-    };
-    let alg = hash_oid(imprint_alg)?;
-    if imprint_hash.value != alg.hash(signature).as_slice() {
+    // TSTInfo: version, policy, messageImprint, serialNumber, genTime, ... (the rest unused).
+    let tst = AnyRef::from_der(&token.tst_info).map_err(|_| bad("bad TSTInfo"))?;
+    if tst.tag() != Tag::Sequence {
+        return Err(bad("bad TSTInfo"));
+    }
+    let mut r = der::SliceReader::new(tst.value()).map_err(|_| bad("bad TSTInfo"))?;
+    let _version: u8 = r.decode().map_err(|_| bad("bad TSTInfo version"))?;
+    let _policy: ObjectIdentifier = r.decode().map_err(|_| bad("bad TSTInfo policy"))?;
+    let imprint: AnyRef<'_> = r.decode().map_err(|_| bad("bad messageImprint"))?;
+    let (imprint_alg, imprint_hash) = message_imprint(&imprint)?;
+    let _serial: der::asn1::IntRef<'_> = r.decode().map_err(|_| bad("bad serialNumber"))?;
+    let gen_time: AnyRef<'_> = r.decode().map_err(|_| bad("no genTime"))?;
+    let gen_time = parse_gen_time(&gen_time)?;
+    let alg = hash_oid(&imprint_alg)?;
+    if imprint_hash != alg.hash(signature).as_slice() {
         return Err(bad("timestamp does not cover this signature"));
     }
-    let gen_time = tf
-        .get(4)
-        .filter(|t| t.tag == der::GENERALIZED_TIME)
-        .ok_or_else(|| bad("no genTime"))
-        .and_then(|t| der::parse_time(t).map_err(|_| bad("bad genTime")))?;
     // What the TSA key signed.
     let signed_message = match &token.signed_attrs {
         Some(attrs) => {
-            let mut digest_ok = false;
-            let mut type_ok = false;
-            for a in attrs.children() {
-                let a = a
-                    .map_err(|_| bad("bad signed attribute"))?
-                    .child_vec()
-                    .map_err(|_| bad("bad attribute"))?;
-                let (Some(oid), Some(values)) = (a.first(), a.get(1)) else {
-                    return Err(bad("bad attribute"));
-                };
-                let first = values.children().next().and_then(std::result::Result::ok);
-                if oid.value == OID_MESSAGE_DIGEST {
-                    digest_ok = first.is_some_and(|v| {
-                        v.value == token.digest_alg.hash(token.tst_info).as_slice()
-                    });
-                } else if oid.value == OID_CONTENT_TYPE {
-                    type_ok = first.is_some_and(|v| v.value == OID_TST_INFO);
-                }
-            }
+            let first_value = |oid: ObjectIdentifier| {
+                token
+                    .attributes
+                    .iter()
+                    .find(|a| a.oid == oid)
+                    .and_then(|a| a.values.iter().next())
+            };
+            let digest_ok = first_value(OID_MESSAGE_DIGEST)
+                .and_then(|v| v.decode_as::<der::asn1::OctetString>().ok())
+                .is_some_and(|d| d.as_bytes() == token.digest_alg.hash(&token.tst_info).as_slice());
+            let type_ok = first_value(OID_CONTENT_TYPE)
+                .and_then(|v| v.decode_as::<ObjectIdentifier>().ok())
+                .is_some_and(|t| t == OID_TST_INFO);
             if !digest_ok || !type_ok {
                 return Err(bad("signed attributes do not match the TSTInfo"));
             }
-            let mut m = attrs.full.to_vec();
-            if let Some(first) = m.first_mut() {
-                *first = der::SET;
-            }
-            m
+            attrs.clone()
         }
-        None => token.tst_info.to_vec(),
+        None => token.tst_info.clone(),
     };
     let digest = token.digest_alg.hash(&signed_message);
     let mut last = bad("no trusted timestamp authority signed this timestamp");
@@ -183,10 +244,15 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
         };
         let key = leaf.public_key();
         let ok = key
-            .verify_prehashed(&digest, token.signature, "timestamp")
+            .verify_prehashed(&digest, &token.signature, "timestamp")
             .is_ok()
             || key
-                .verify(&signed_message, token.signature, "timestamp")
+                .verify_with_hash(
+                    token.digest_alg,
+                    &signed_message,
+                    &token.signature,
+                    "timestamp",
+                )
                 .is_ok();
         if !ok {
             continue;
@@ -221,7 +287,7 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
 pub(crate) fn check_tsa_leaf(leaf: &Certificate) -> Result<()> {
     match leaf.extended_key_usages() {
         Some((true, ekus))
-            if ekus.len() == 1 && ekus.first().is_some_and(|e| e == OID_KP_TIMESTAMPING) =>
+            if ekus.len() == 1 && ekus.first().is_some_and(|e| *e == OID_KP_TIMESTAMPING) =>
         {
             Ok(())
         }

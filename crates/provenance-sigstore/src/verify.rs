@@ -8,7 +8,8 @@ use crate::policy::IdentityPolicy;
 use crate::tlog::{self, Binding, BoundContent};
 use crate::trust::{TrustedAuthority, TrustedRoot};
 
-/// id-kp-codeSigning (1.3.6.1.5.5.7.3.3), DER contents.
+/// id-kp-codeSigning (1.3.6.1.5.5.7.3.3), DER contents. Required only when the leaf has an EKU
+/// extension (RFC 5280 §4.2.1.12, as sigstore-go reads it).
 const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
 
 /// Unix time 1 704 067 200 = 2024-01-01T00:00:00Z. A transparency log entry with only a signed
@@ -276,6 +277,7 @@ impl Verifier {
             (Material::Certificate { leaf, chain }, SignerPolicy::Keyless(policy)) => {
                 policy.check_complete()?;
                 self.check_bundle_chain(leaf, chain)?;
+                leaf.public_key().check_signing_key()?;
                 Ok((leaf.public_key(), Some(&**leaf)))
             }
             (Material::PublicKey { .. }, SignerPolicy::Key(key)) => Ok((key, None)),
@@ -676,7 +678,7 @@ impl Verifier {
                 &anchors,
                 &inters,
                 unix,
-                webpki::KeyUsage::required(EKU_CODE_SIGNING),
+                webpki::KeyUsage::required_if_present(EKU_CODE_SIGNING),
                 None,
                 None,
             );
@@ -761,12 +763,12 @@ fn verify_content<'b>(
                 ));
             }
             match artifact {
-                Artifact::Bytes(b) if !key.is_ecdsa() => {
-                    key.verify(b, signature, "message signature")?;
-                }
-                _ if !key.is_ecdsa() => {
+                // The key implies the hash (sigstore-go's default verifier), whatever the
+                // unsigned messageDigest hint names.
+                Artifact::Bytes(b) => key.verify_message(b, signature, "message signature")?,
+                _ if key.is_ed25519() && alg != HashAlgorithm::Sha512 => {
                     return Err(Error::ArtifactMismatch(
-                        "this key type signs the artifact itself: give the artifact, not its digest",
+                        "an Ed25519 key verifies from a SHA-512 digest only: give the artifact or its SHA-512 digest",
                     ));
                 }
                 _ => key.verify_prehashed(&digest, signature, "message signature")?,
