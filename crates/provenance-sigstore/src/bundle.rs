@@ -394,6 +394,27 @@ impl Bundle {
                 "exactly one of x509CertificateChain, certificate, publicKey",
             ));
         }
+        if vm.x509_certificate_chain.is_some() && version >= BundleVersion::V0_3 {
+            // protobuf-specs: v0.3 keyless bundles carry the leaf alone, in `certificate`
+            // (sigstore-go bundle.validate, sigstore-python and sigstore-js refuse it too).
+            return Err(mismatch(
+                "a v0.3 bundle carries `certificate`, not `x509CertificateChain`",
+            ));
+        }
+        if version == BundleVersion::V0_1
+            && !vm.tlog_entries.is_empty()
+            && vm
+                .tlog_entries
+                .iter()
+                .all(|e| e.inclusion_promise.is_none())
+        {
+            // v0.1 predates mandatory inclusion proofs: its log entries are vouched for by
+            // their inclusion promise (SET), which protobuf-specs and every reference client
+            // (sigstore-go bundle.validate, sigstore-python, sigstore-js) require.
+            return Err(mismatch(
+                "a v0.1 bundle needs an inclusion promise (signed entry timestamp)",
+            ));
+        }
         let material = if let Some(chain) = &vm.x509_certificate_chain {
             limit(
                 "certificate chain length",
