@@ -168,12 +168,12 @@ impl Verifier {
         }
     }
 
-    /// Also accepts a v0.1 bundle whose `hashedrekord` 0.0.1 / `intoto` 0.0.2 entry carries
-    /// only a SET (no inclusion proof) when it was integrated on or after
+    /// Also accepts a v0.1 bundle whose Rekor v1 entry (`hashedrekord` 0.0.1, `intoto` 0.0.2,
+    /// `dsse` 0.0.1) carries only a SET (no inclusion proof) when it was integrated on or after
     /// [`PROMISE_ONLY_CUTOFF`] (for example a cosign `--bundle` file or an npm 9 bundle made
     /// since then). Off by default: such an entry may be a newer bundle relabelled v0.1 with
     /// its proof removed, and the SET alone is only the log's promise to include the entry.
-    /// Other entry kinds (`dsse`, Rekor v2) always need the proof.
+    /// Rekor v2 entries always need the proof.
     #[must_use]
     pub fn allow_promise_only(mut self, allow: bool) -> Self {
         self.allow_promise_only = allow;
