@@ -34,7 +34,7 @@ function bundleJSON(dir, spec) {
 }
 
 function trustedRoot(dir, p) {
-  let doc = JSON.parse(fs.readFileSync(path.join(dir, p)));
+  let doc = bundleJSON(dir, p); // `root.jsonl#line/N` picks one root of a JSON Lines file
   if (doc.trustedRoot) doc = doc.trustedRoot; // ClientTrustConfig
   return TrustedRoot.fromJSON(doc);
 }

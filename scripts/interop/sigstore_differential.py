@@ -37,7 +37,7 @@ def bundle_json(vectors, spec):
 
 
 def trusted_root(vectors, path):
-    doc = json.loads((vectors / path).read_bytes())
+    doc = json.loads(bundle_json(vectors, path))
     if "trustedRoot" in doc:  # ClientTrustConfig
         doc = doc["trustedRoot"]
     from sigstore_models.trustroot.v1 import TrustedRoot as _Inner

@@ -65,7 +65,13 @@ fn bundle_bytes(dir: &Path, spec: &str) -> Result<Vec<u8>, String> {
 }
 
 fn run(dir: &Path, case: &Case, now: i64) -> Result<(), Error> {
-    let root = TrustedRoot::from_json(&std::fs::read(dir.join(&case.trusted_root)).unwrap())?;
+    // `root.jsonl#line/N`: one root of a JSON Lines file (what `gh attestation trusted-root`
+    // prints), the same one the other clients get.
+    let root_json = bundle_bytes(dir, &case.trusted_root).map_err(|e| Error::Malformed {
+        field: "trusted root file",
+        reason: e,
+    })?;
+    let root = TrustedRoot::from_json(&root_json)?;
     let signer = if case.key.is_empty() {
         let san = if case.identity.is_empty() {
             Matcher::regex(".*")?
