@@ -19,6 +19,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SIGSTORE_PY_VERSION=4.5.1
 SIGSTORE_JS_VERIFY_VERSION=3.1.1
+SIGSTORE_JS_BUNDLE_VERSION=4.0.0
+SIGSTORE_JS_PROTOBUF_SPECS_VERSION=0.5.2
 VENV=$ROOT/target/differential-venv
 NODE_DIR=$ROOT/target/differential-node
 MANIFEST=$ROOT/test-vectors/differential/CASES.tsv
@@ -32,7 +34,8 @@ if [ ! -f "$NODE_DIR/node_modules/@sigstore/verify/package.json" ] ||
     mkdir -p "$NODE_DIR"
     (cd "$NODE_DIR" && { [ -f package.json ] || echo '{"private":true}' >package.json; } &&
         npm install --silent --no-audit --no-fund "@sigstore/verify@$SIGSTORE_JS_VERIFY_VERSION" \
-            @sigstore/bundle @sigstore/protobuf-specs >/dev/null)
+            "@sigstore/bundle@$SIGSTORE_JS_BUNDLE_VERSION" \
+            "@sigstore/protobuf-specs@$SIGSTORE_JS_PROTOBUF_SPECS_VERSION" >/dev/null)
 fi
 
 cargo build --quiet --locked -p provenance-sigstore --example differential
