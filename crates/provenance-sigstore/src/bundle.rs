@@ -372,7 +372,24 @@ impl Bundle {
             what: "bundle",
             source,
         })?;
-        Self::from_wire(wire, limits)
+        Self::from_protobuf_wire(wire, limits)
+    }
+
+    /// A bundle as protobuf-specs writes it (not a conversion from another container):
+    /// besides the structural rules of `from_wire`, a message signature names its digest.
+    fn from_protobuf_wire(wire: WireBundle, limits: &Limits) -> Result<Self> {
+        let bundle = Self::from_wire(wire, limits)?;
+        if matches!(
+            bundle.content,
+            Content::MessageSignature { digest: None, .. }
+        ) {
+            // sigstore-go refuses it (`SignatureContent`: ErrMissingVerificationMaterial),
+            // as does sigstore-js; the log entry is checked against this digest. Cosign's
+            // pre-v3 `--bundle` files, which never had one, are read by
+            // `Bundle::from_cosign_bundle` instead.
+            return Err(Error::MissingMaterial("messageSignature.messageDigest"));
+        }
+        Ok(bundle)
     }
 
     #[expect(
@@ -604,7 +621,12 @@ impl Bundle {
         )?;
         doc.attestations
             .into_iter()
-            .map(|i| Ok((i.predicate_type, Self::from_wire(i.bundle, limits)?)))
+            .map(|i| {
+                Ok((
+                    i.predicate_type,
+                    Self::from_protobuf_wire(i.bundle, limits)?,
+                ))
+            })
             .collect()
     }
 

@@ -161,3 +161,21 @@ fn v01_dsse_entry_with_only_a_set_is_accepted() {
     );
     assert!(matches!(r, Err(Error::InvalidSignature(_))), "{r:?}");
 }
+
+/// sigstore-java's `bundle-no-digest.sigstore` with its leaf moved to `certificate` (so that
+/// the v0.3 rule above does not decide first): a message signature without `messageDigest`.
+/// sigstore-go refuses it (`SignatureContent`: missing verification material), and so does
+/// sigstore-js; sigstore-python and sigstore-java accept it.
+#[test]
+fn message_signature_without_digest_is_refused() {
+    let mut b = json(&java("bundle-no-digest.sigstore"));
+    assert!(b["messageSignature"].get("messageDigest").is_none());
+    let vm = b["verificationMaterial"].as_object_mut().unwrap();
+    let chain = vm.remove("x509CertificateChain").unwrap();
+    vm.insert("certificate".into(), chain["certificates"][0].clone());
+    let r = Bundle::from_json(&serde_json::to_vec(&b).unwrap());
+    assert!(
+        matches!(r, Err(Error::MissingMaterial(m)) if m == "messageSignature.messageDigest"),
+        "{r:?}"
+    );
+}
