@@ -385,8 +385,8 @@ impl Bundle {
         ) {
             // sigstore-go refuses it (`SignatureContent`: ErrMissingVerificationMaterial),
             // as does sigstore-js; the log entry is checked against this digest. Cosign's
-            // pre-v3 `--bundle` files, which never had one, are read by
-            // `Bundle::from_cosign_bundle` instead.
+            // pre-v3 `--bundle` files have none: `Bundle::from_cosign_bundle` takes it from
+            // their `hashedrekord` entry.
             return Err(Error::MissingMaterial("messageSignature.messageDigest"));
         }
         Ok(bundle)
