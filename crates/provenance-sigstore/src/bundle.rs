@@ -372,7 +372,24 @@ impl Bundle {
             what: "bundle",
             source,
         })?;
-        Self::from_wire(wire, limits)
+        Self::from_protobuf_wire(wire, limits)
+    }
+
+    /// A bundle as protobuf-specs writes it (not a conversion from another container):
+    /// besides the structural rules of `from_wire`, a message signature names its digest.
+    fn from_protobuf_wire(wire: WireBundle, limits: &Limits) -> Result<Self> {
+        let bundle = Self::from_wire(wire, limits)?;
+        if matches!(
+            bundle.content,
+            Content::MessageSignature { digest: None, .. }
+        ) {
+            // sigstore-go refuses it (`SignatureContent`: ErrMissingVerificationMaterial),
+            // as does sigstore-js; the log entry is checked against this digest. Cosign's
+            // pre-v3 `--bundle` files have none: `Bundle::from_cosign_bundle` takes it from
+            // their `hashedrekord` entry.
+            return Err(Error::MissingMaterial("messageSignature.messageDigest"));
+        }
+        Ok(bundle)
     }
 
     #[expect(
@@ -392,6 +409,27 @@ impl Bundle {
         if present != 1 {
             return Err(Error::MissingMaterial(
                 "exactly one of x509CertificateChain, certificate, publicKey",
+            ));
+        }
+        if vm.x509_certificate_chain.is_some() && version >= BundleVersion::V0_3 {
+            // protobuf-specs: v0.3 keyless bundles carry the leaf alone, in `certificate`
+            // (sigstore-go bundle.validate, sigstore-python and sigstore-js refuse it too).
+            return Err(mismatch(
+                "a v0.3 bundle carries `certificate`, not `x509CertificateChain`",
+            ));
+        }
+        if version == BundleVersion::V0_1
+            && !vm.tlog_entries.is_empty()
+            && vm
+                .tlog_entries
+                .iter()
+                .all(|e| e.inclusion_promise.is_none())
+        {
+            // v0.1 predates mandatory inclusion proofs: its log entries are vouched for by
+            // their inclusion promise (SET), which protobuf-specs and every reference client
+            // (sigstore-go bundle.validate, sigstore-python, sigstore-js) require.
+            return Err(mismatch(
+                "a v0.1 bundle needs an inclusion promise (signed entry timestamp)",
             ));
         }
         let material = if let Some(chain) = &vm.x509_certificate_chain {
@@ -583,7 +621,12 @@ impl Bundle {
         )?;
         doc.attestations
             .into_iter()
-            .map(|i| Ok((i.predicate_type, Self::from_wire(i.bundle, limits)?)))
+            .map(|i| {
+                Ok((
+                    i.predicate_type,
+                    Self::from_protobuf_wire(i.bundle, limits)?,
+                ))
+            })
             .collect()
     }
 

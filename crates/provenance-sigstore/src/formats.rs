@@ -3,9 +3,9 @@
 //! pre-v3 `--bundle` files (`base64Signature` + `cert` + `rekorBundle`).
 
 use crate::bundle::{
-    Bundle, I64, WireBundle, WireChain, WireDsseSignature, WireEnvelope, WireInclusionPromise,
-    WireKindVersion, WireLogId, WireMaterial, WireMessageSignature, WirePublicKeyIdentifier,
-    WireRawBytes, WireTlogEntry,
+    Bundle, I64, WireBundle, WireChain, WireDsseSignature, WireEnvelope, WireHashOutput,
+    WireInclusionPromise, WireKindVersion, WireLogId, WireMaterial, WireMessageSignature,
+    WirePublicKeyIdentifier, WireRawBytes, WireTlogEntry,
 };
 use crate::error::{Error, Result, malformed};
 use crate::limits::Limits;
@@ -210,6 +210,16 @@ impl Bundle {
         let (Some(kind), Some(version)) = (field("kind"), field("apiVersion")) else {
             return Err(malformed("rekorBundle.Payload.body", "no kind/apiVersion"));
         };
+        // The digest the log entry (a `hashedrekord`) signs, as the bundle's `messageDigest`,
+        // which protobuf bundles must carry; the entry body is still compared with it.
+        let message_digest = body_json.pointer("/spec/data/hash").and_then(|h| {
+            let alg = crate::crypto::HashAlgorithm::parse(h.get("algorithm")?.as_str()?).ok()?;
+            let digest = hex::decode(h.get("value")?.as_str()?).ok()?;
+            (digest.len() == alg.digest_len()).then(|| WireHashOutput {
+                algorithm: alg.protobuf_name().to_owned(),
+                digest: crate::b64::encode(&digest),
+            })
+        });
         let log_id = hex::decode(&c.rekor_bundle.payload.log_id)
             .map_err(|_| malformed("rekorBundle.Payload.logID", "not hex"))?;
         let (chain, public_key) = match &c.cert {
@@ -252,7 +262,7 @@ impl Bundle {
                     timestamp_verification_data: None,
                 },
                 message_signature: Some(WireMessageSignature {
-                    message_digest: None,
+                    message_digest,
                     signature: c.base64_signature,
                 }),
                 dsse_envelope: None,

@@ -169,12 +169,12 @@ impl Verifier {
         }
     }
 
-    /// Also accepts a v0.1 bundle whose `hashedrekord` 0.0.1 / `intoto` 0.0.2 entry carries
-    /// only a SET (no inclusion proof) when it was integrated on or after
+    /// Also accepts a v0.1 bundle whose Rekor v1 entry (`hashedrekord` 0.0.1, `intoto` 0.0.2,
+    /// `dsse` 0.0.1) carries only a SET (no inclusion proof) when it was integrated on or after
     /// [`PROMISE_ONLY_CUTOFF`] (for example a cosign `--bundle` file or an npm 9 bundle made
     /// since then). Off by default: such an entry may be a newer bundle relabelled v0.1 with
     /// its proof removed, and the SET alone is only the log's promise to include the entry.
-    /// Other entry kinds (`dsse`, Rekor v2) always need the proof.
+    /// Rekor v2 entries always need the proof.
     #[must_use]
     pub fn allow_promise_only(mut self, allow: bool) -> Self {
         self.allow_promise_only = allow;
@@ -411,18 +411,20 @@ impl Verifier {
         Ok(id)
     }
 
-    /// A v0.1 entry with a SET and no inclusion proof ("promise only"). The `mediaType` that
-    /// made it v0.1 is unsigned, so whether it is a genuine v0.1 entry is decided from what
-    /// the SET signs: its kind and version, and its integrated time (see
-    /// [`PROMISE_ONLY_CUTOFF`] and the crate documentation for the evidence).
+    /// A v0.1 entry with a SET and no inclusion proof ("promise only"), as protobuf-specs
+    /// and sigstore-go accept it in a v0.1 bundle, whatever Rekor v1 kind its producer wrote
+    /// (`hashedrekord` 0.0.1, `intoto` 0.0.2 and `dsse` 0.0.1 from sigstore-js 1.x/npm).
+    /// Rekor v2 entries have no SET and always need the proof. The `mediaType` that made it
+    /// v0.1 is unsigned, so the integrated time the SET signs must be before
+    /// [`PROMISE_ONLY_CUTOFF`] unless the caller opted in (see the crate documentation).
     fn check_promise_only(&self, entry: &TlogEntry) -> Result<()> {
-        let v01_era_kind = matches!(
+        let rekor_v2_kind = matches!(
             (entry.kind.as_str(), entry.version.as_str()),
-            ("hashedrekord", "0.0.1") | ("intoto", "0.0.2")
+            ("hashedrekord" | "dsse", "0.0.2")
         );
-        if !v01_era_kind {
+        if rekor_v2_kind {
             return Err(Error::MissingInclusionProof(
-                "this log entry kind never shipped without an inclusion proof (SET alone refused)",
+                "a Rekor v2 entry needs an inclusion proof",
             ));
         }
         let allowed = self.allow_promise_only || self.transparency == Transparency::InsecureIgnore;

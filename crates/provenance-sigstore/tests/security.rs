@@ -158,11 +158,13 @@ fn verify_generator(bundle: &Value, allow_promise_only: bool) -> Result<(), Erro
     .map(|_| ())
 }
 
-/// Review R1, exactly: slsa-verifier's real v0.3 bundle (a `dsse` 0.0.1 entry) relabelled v0.1
-/// with the certificate moved and the proof removed. A `dsse` entry never shipped without a
-/// proof, so the SET alone is refused, even with the promise-only opt-in.
+/// Review R1, exactly: slsa-verifier's real v0.3 bundle (a `dsse` 0.0.1 entry, integrated
+/// 2025) relabelled v0.1 with the certificate moved and the proof removed. v0.1 bundles keep
+/// the Rekor v1 kinds their producers wrote without a proof (protobuf-specs, sigstore-go), so
+/// the kind alone does not refuse it; its integrated time after [`PROMISE_ONLY_CUTOFF`] does,
+/// unless the caller opts in (and then the SET is still verified).
 #[test]
-fn relabelled_v03_dsse_bundle_without_proof_is_refused() {
+fn relabelled_v03_dsse_bundle_without_proof_needs_the_promise_only_opt_in() {
     let original = slsa_verifier_v03_bundle();
     verify_generator(&original, false).unwrap();
     let mut bundle = original;
@@ -171,13 +173,26 @@ fn relabelled_v03_dsse_bundle_without_proof_is_refused() {
         bundle["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"],
         "dsse"
     );
-    for allow in [false, true] {
-        let r = verify_generator(&bundle, allow);
-        assert!(
-            matches!(r, Err(Error::MissingInclusionProof(m)) if m.contains("kind")),
-            "{r:?}"
-        );
-    }
+    let r = verify_generator(&bundle, false);
+    assert!(
+        matches!(r, Err(Error::MissingInclusionProof(m)) if m.contains("2024-01-01")),
+        "{r:?}"
+    );
+    verify_generator(&bundle, true).unwrap();
+    // a forged SET is still refused with the opt-in
+    let set = &mut bundle["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]["signedEntryTimestamp"];
+    let mut sig = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        set.as_str().unwrap(),
+    )
+    .unwrap();
+    let last = sig.len() - 1;
+    sig[last] ^= 1;
+    *set = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &sig).into();
+    assert!(matches!(
+        verify_generator(&bundle, true),
+        Err(Error::InvalidSignature(_))
+    ));
 }
 
 /// The same relabel on a `hashedrekord` 0.0.1 bundle (a kind v0.1 producers did write),
