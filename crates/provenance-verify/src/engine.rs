@@ -494,7 +494,8 @@ impl Verifier {
         })
     }
 
-    /// Expectations for artifacts no pattern matches.
+    /// Expectations for every artifact when there are no patterns; with patterns, for the
+    /// artifacts none matches, only when [`Verifier::allow_unmatched_artifacts`] is on.
     #[must_use]
     pub fn with_defaults(mut self, defaults: Expectations) -> Self {
         self.defaults = Some(defaults);

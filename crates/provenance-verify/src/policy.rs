@@ -121,7 +121,8 @@ pub struct PatternEntry {
 pub struct Policy {
     /// Roots of trust.
     pub roots: Vec<RootSpec>,
-    /// Expectations for artifacts no pattern matches (and the base for flags).
+    /// Expectations for every artifact when there is no `[[artifacts]]`; with patterns, for
+    /// the artifacts none matches, only with `allow_unmatched_artifacts = true`.
     pub defaults: Option<Expectations>,
     /// Expectations per artifact name pattern.
     pub artifacts: Vec<PatternEntry>,
