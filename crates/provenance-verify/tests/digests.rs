@@ -151,3 +151,47 @@ fn unmatched_and_unnamed_artifacts_fail_in_a_policy_with_patterns() {
     assert_eq!(report.artifacts[1].verdict, Verdict::Pass);
     assert_eq!(report.artifacts[2].verdict, Verdict::Fail);
 }
+
+/// A message signature (`hashedrekord`) is checked against the artifact's digest in its
+/// `messageDigest` algorithm: that algorithm is what the artifact is hashed with.
+#[test]
+fn message_signatures_ask_for_their_message_digest_algorithm() {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test-vectors/third-party/sigstore-python");
+    let bundle = std::fs::read(base.join("assets/bundle.txt.sigstore")).unwrap();
+    let root = load::keyless_root(
+        "keyless",
+        Some(&base.join("_store/production/trusted_root.json")),
+        &provenance_verify::policy::Matcher::Regexp(".*".into()),
+        &provenance_verify::policy::Matcher::Regexp(".*".into()),
+        false,
+    )
+    .unwrap();
+    let v = Verifier::new(vec![root]).unwrap();
+    let algorithms = |bytes: &[u8]| {
+        let mut set = provenance_verify::AttestationSet::new();
+        set.add_bytes(
+            std::path::Path::new("b.sigstore.json"),
+            bytes,
+            &provenance_verify::Limits::DEFAULT,
+        )
+        .unwrap();
+        v.verify_attestations(&set, NOW).subject_algorithms()
+    };
+    assert_eq!(algorithms(&bundle), vec![Algorithm::Sha256]);
+    // The same bundle with a SHA2_512 message digest (only parsed here, never verified).
+    let mut doc: Value = serde_json::from_slice(&bundle).unwrap();
+    doc["messageSignature"]["messageDigest"] = json!({
+        "algorithm": "SHA2_512",
+        "digest": base64_of(&[7u8; 64]),
+    });
+    assert_eq!(
+        algorithms(&serde_json::to_vec(&doc).unwrap()),
+        vec![Algorithm::Sha512]
+    );
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
