@@ -230,20 +230,7 @@ impl VerifiedSet {
     /// `{sha256: right, sha512: wrong}` is no match); for given digests, every accepted
     /// algorithm both name.
     pub fn covering(&self, artifact: &Artifact) -> Vec<usize> {
-        let digests = &artifact.digests;
-        let mut candidates: Vec<usize> = ACCEPTED_ALGORITHMS
-            .iter()
-            .filter_map(|alg| {
-                digests
-                    .get_algorithm(*alg)
-                    .map(|hex| (*alg, hex.to_owned()))
-            })
-            .filter_map(|key| self.index.get(&key))
-            .flatten()
-            .copied()
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
+        let mut candidates = self.sharing(&artifact.digests);
         candidates.retain(|&i| {
             self.verified.get(i).is_some_and(|att| match &att.body {
                 Body::Statement { subjects, .. } => subjects
@@ -255,43 +242,58 @@ impl VerifiedSet {
         candidates
     }
 
-    /// Why nothing covered the artifact, for the failure message.
+    /// Verified attestations with a subject sharing at least one accepted digest value with
+    /// `digests` (a superset of what [`VerifiedSet::covering`] keeps).
+    fn sharing(&self, digests: &DigestSet) -> Vec<usize> {
+        let mut candidates: Vec<usize> = index_keys(digests)
+            .into_iter()
+            .filter_map(|key| self.index.get(&key))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+    }
+
+    /// Why nothing covered the artifact, for the failure message. Only the subjects that share
+    /// a digest with the artifact are looked at (found through the index).
     fn no_match_reasons(&self, artifact: &Artifact) -> Vec<String> {
         let mut reasons = Vec::new();
-        let mut missing = std::collections::BTreeSet::new();
-        let mut differ = 0usize;
-        for att in &self.verified {
-            let sets: Vec<&DigestSet> = match &att.body {
+        let differ = self
+            .sharing(&artifact.digests)
+            .into_iter()
+            .filter_map(|i| self.verified.get(i))
+            .flat_map(|att| match &att.body {
                 Body::Statement { subjects, .. } => subjects.iter().map(|s| &s.digest).collect(),
                 Body::ArtifactSignature(d) => vec![d],
-            };
-            for d in sets {
-                match artifact.compare(d) {
-                    DigestMatch::Missing { algorithm } => {
-                        missing.insert(algorithm.name());
-                    }
-                    DigestMatch::Mismatch { .. }
-                        if ACCEPTED_ALGORITHMS.iter().any(|a| {
-                            d.get_algorithm(*a).is_some()
-                                && d.get_algorithm(*a) == artifact.digests.get_algorithm(*a)
-                        }) =>
-                    {
-                        differ += 1;
-                    }
-                    _ => {}
-                }
-            }
-        }
+            })
+            .filter(|d| {
+                matches!(artifact.compare(d), DigestMatch::Mismatch { .. })
+                    && ACCEPTED_ALGORITHMS.iter().any(|a| {
+                        d.get_algorithm(*a).is_some()
+                            && d.get_algorithm(*a) == artifact.digests.get_algorithm(*a)
+                    })
+            })
+            .count();
         if differ > 0 {
             reasons.push(format!(
                 "{differ} subject(s) agree on one digest of this artifact but not on another they list (every accepted digest of a subject must match)"
             ));
         }
-        if !missing.is_empty() {
-            reasons.push(format!(
-                "subject(s) list {} digests this artifact was not hashed with",
-                missing.into_iter().collect::<Vec<_>>().join(", ")
-            ));
+        if artifact.computed {
+            let missing: Vec<&str> = self
+                .algorithms
+                .iter()
+                .filter(|a| artifact.digests.get_algorithm(**a).is_none())
+                .map(|a| a.name())
+                .collect();
+            if !missing.is_empty() {
+                reasons.push(format!(
+                    "subject(s) list {} digests this artifact was not hashed with",
+                    missing.join(", ")
+                ));
+            }
         }
         if !self.unusable.is_empty() {
             reasons.push(format!(
