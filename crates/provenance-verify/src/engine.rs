@@ -661,7 +661,16 @@ impl Verifier {
             return Ok(matched);
         }
         if !self.patterns.is_empty() && !self.allow_unmatched {
-            let patterns: Vec<&str> = self.patterns.iter().map(|p| p.pattern.as_str()).collect();
+            // At most eight patterns are listed: the line stays readable for large policies.
+            let mut patterns: Vec<String> = self
+                .patterns
+                .iter()
+                .take(8)
+                .map(|p| p.pattern.as_str().to_owned())
+                .collect();
+            if self.patterns.len() > 8 {
+                patterns.push(format!("{} more", self.patterns.len() - 8));
+            }
             let found = match name {
                 Some(n) => format!("the name {n} matches none of them"),
                 None => {
