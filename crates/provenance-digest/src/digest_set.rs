@@ -106,6 +106,12 @@ pub enum DigestMatch {
     },
     /// No accepted algorithm is present in both sets: nothing was compared (fail closed).
     NoCommonAlgorithm,
+    /// [`DigestSet::matches_all`] only: the other set names an accepted algorithm this one has
+    /// no value for, so that digest cannot be checked (fail closed).
+    Missing {
+        /// The first accepted algorithm missing from this set.
+        algorithm: Algorithm,
+    },
 }
 
 impl DigestMatch {
@@ -223,6 +229,47 @@ impl DigestSet {
             DigestMatch::NoCommonAlgorithm
         } else {
             DigestMatch::Match { compared }
+        }
+    }
+}
+
+impl DigestSet {
+    /// Compares `self` (the digests computed from an artifact's content) with `subject` (e.g.
+    /// an in-toto subject's digests), strictly: **every** algorithm of `accepted` that `subject`
+    /// names must be present in `self` with the same value. A subject listing
+    /// `{sha256: right, sha512: wrong}` is a [`DigestMatch::Mismatch`]; one listing a `sha512`
+    /// that `self` lacks is [`DigestMatch::Missing`]. Names outside `accepted` are ignored, and
+    /// a subject naming no accepted algorithm is [`DigestMatch::NoCommonAlgorithm`].
+    ///
+    /// Use [`DigestSet::matches`] when `self` is a digest someone gave (it is compared on the
+    /// algorithms it has), this one when `self` was computed with every algorithm the subjects
+    /// name.
+    pub fn matches_all(&self, subject: &Self, accepted: &[Algorithm]) -> DigestMatch {
+        let mut accepted: Vec<Algorithm> = accepted.to_vec();
+        accepted.sort();
+        accepted.dedup();
+        let mut compared = Vec::new();
+        let mut missing = None;
+        for algorithm in accepted {
+            let Some(theirs) = subject.get_algorithm(algorithm) else {
+                continue;
+            };
+            let Some(mine) = self
+                .get_algorithm(algorithm)
+                .filter(|mine| algorithm != Algorithm::GitBlob || mine.len() == theirs.len())
+            else {
+                missing.get_or_insert(algorithm);
+                continue;
+            };
+            if mine != theirs {
+                return DigestMatch::Mismatch { algorithm };
+            }
+            compared.push(algorithm);
+        }
+        match missing {
+            Some(algorithm) => DigestMatch::Missing { algorithm },
+            None if compared.is_empty() => DigestMatch::NoCommonAlgorithm,
+            None => DigestMatch::Match { compared },
         }
     }
 }
@@ -349,6 +396,58 @@ mod tests {
             DigestMatch::Mismatch {
                 algorithm: Algorithm::Sha512
             }
+        );
+    }
+
+    #[test]
+    fn matches_all_needs_every_accepted_subject_digest() {
+        let both = [Algorithm::Sha256, Algorithm::Sha512];
+        let right512 = "a".repeat(128);
+        let mut computed = DigestSet::single(Algorithm::Sha256, E3).unwrap();
+        computed.insert("sha512", &right512).unwrap();
+        // {sha256: right, sha512: wrong}: no match, whatever order the algorithms come in.
+        let mut subject = DigestSet::single(Algorithm::Sha256, E3).unwrap();
+        subject.insert("sha512", &"b".repeat(128)).unwrap();
+        assert_eq!(
+            computed.matches_all(&subject, &both),
+            DigestMatch::Mismatch {
+                algorithm: Algorithm::Sha512
+            }
+        );
+        // {sha256: wrong, sha512: right}: no match either.
+        let mut subject = DigestSet::single(Algorithm::Sha256, &"1".repeat(64)).unwrap();
+        subject.insert("sha512", &right512).unwrap();
+        assert_eq!(
+            computed.matches_all(&subject, &both),
+            DigestMatch::Mismatch {
+                algorithm: Algorithm::Sha256
+            }
+        );
+        // Both right: a match on both.
+        let mut subject = DigestSet::single(Algorithm::Sha256, E3).unwrap();
+        subject.insert("sha512", &right512).unwrap();
+        subject.insert("md5", &"0".repeat(32)).unwrap();
+        assert_eq!(
+            computed.matches_all(&subject, &both),
+            DigestMatch::Match {
+                compared: both.to_vec()
+            }
+        );
+        // The subject names an accepted algorithm we did not compute: fail closed.
+        let sha256_only = DigestSet::single(Algorithm::Sha256, E3).unwrap();
+        assert_eq!(
+            sha256_only.matches_all(&subject, &both),
+            DigestMatch::Missing {
+                algorithm: Algorithm::Sha512
+            }
+        );
+        // The lenient comparison accepts it (a digest given on its own algorithm).
+        assert!(sha256_only.matches(&subject, &both).is_match());
+        // Only unaccepted names in the subject: nothing to compare.
+        let md5_only = DigestSet::single(Algorithm::Sha1, &"0".repeat(40)).unwrap();
+        assert_eq!(
+            computed.matches_all(&md5_only, &both),
+            DigestMatch::NoCommonAlgorithm
         );
     }
 

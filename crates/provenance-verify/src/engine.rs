@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use provenance_digest::{Algorithm, DigestSet};
+use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -88,28 +88,85 @@ impl TrustRoot {
     }
 }
 
-/// An artifact to verify: a name (path as given, or the digest) and its digests.
+/// An artifact to verify: a name to show (the path as given, or the digest), the name policy
+/// patterns see, and its digests.
+///
+/// Digests are either *computed* from the artifact's content ([`Artifact::hashed`]: a subject
+/// then matches only when every accepted algorithm it names was computed and agrees) or
+/// *given* ([`Artifact::new`], a `sha256:HEX` argument: compared on the algorithms given).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Artifact {
     name: String,
     digests: DigestSet,
+    #[serde(skip)]
+    policy_name: Option<String>,
+    #[serde(skip)]
+    computed: bool,
 }
 
 impl Artifact {
-    /// An artifact known by its digests.
+    /// An artifact known by digests someone gave, named `name` (shown as written; policy
+    /// patterns see it normalised, see [`crate::pattern::normalise_name`]).
     pub fn new(name: impl Into<String>, digests: DigestSet) -> Self {
+        let name = name.into();
         Self {
-            name: name.into(),
+            policy_name: crate::pattern::normalise_name(&name),
+            name,
             digests,
+            computed: false,
         }
     }
-    /// Its name.
+
+    /// An artifact whose digests were computed from its content, with every accepted
+    /// algorithm the candidate subjects name (see [`VerifiedSet::subject_algorithms`]).
+    pub fn hashed(name: impl Into<String>, digests: DigestSet) -> Self {
+        Self {
+            computed: true,
+            ..Self::new(name, digests)
+        }
+    }
+
+    /// An artifact with no name for policy patterns (a bare digest): shown as `label`; in a
+    /// policy with `[[artifacts]]` it matches no pattern.
+    pub fn unnamed(label: impl Into<String>, digests: DigestSet) -> Self {
+        Self {
+            policy_name: None,
+            ..Self::new(label, digests)
+        }
+    }
+
+    /// Sets the name policy patterns see (already normalised by the caller, e.g. with
+    /// [`crate::pattern::name_for_path`]).
+    #[must_use]
+    pub fn with_policy_name(mut self, name: Option<String>) -> Self {
+        self.policy_name = name;
+        self
+    }
+
+    /// Its name as shown.
     pub fn name(&self) -> &str {
         &self.name
+    }
+    /// The name policy patterns are matched against, if it has one.
+    pub fn policy_name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
     }
     /// Its digests.
     pub fn digests(&self) -> &DigestSet {
         &self.digests
+    }
+    /// Whether its digests were computed from its content (strict subject matching).
+    pub fn is_hashed(&self) -> bool {
+        self.computed
+    }
+
+    /// How its digests compare with a subject's.
+    fn compare(&self, subject: &DigestSet) -> DigestMatch {
+        if self.computed {
+            self.digests.matches_all(subject, &ACCEPTED_ALGORITHMS)
+        } else {
+            self.digests.matches(subject, &ACCEPTED_ALGORITHMS)
+        }
     }
 }
 
@@ -132,6 +189,11 @@ pub struct VerifiedSet {
     index: HashMap<(Algorithm, String), Vec<usize>>,
     /// Artifact signatures to check per artifact: the attestation and the roots that asked.
     deferred: Vec<(RawAttestation, Vec<usize>)>,
+    /// Accepted algorithms named by verified subjects and by the message digests of the
+    /// deferred artifact signatures.
+    algorithms: std::collections::BTreeSet<Algorithm>,
+    /// Digest names of verified subjects that name no accepted algorithm (they match nothing).
+    unusable: std::collections::BTreeSet<String>,
 }
 
 impl VerifiedSet {
@@ -152,43 +214,115 @@ impl VerifiedSet {
         self.signature_checks
     }
 
-    /// Indices of verified attestations with a subject matching `digests` (accepted
-    /// algorithms only; a subject that disagrees on any common accepted algorithm is no match).
-    pub fn covering(&self, digests: &DigestSet) -> Vec<usize> {
-        let mut candidates: Vec<usize> = ACCEPTED_ALGORITHMS
-            .iter()
-            .filter_map(|alg| {
-                digests
-                    .get_algorithm(*alg)
-                    .map(|hex| (*alg, hex.to_owned()))
+    /// The accepted digest algorithms an artifact must be hashed with to be compared with every
+    /// verified subject (and every artifact signature whose message digest names one), sorted;
+    /// SHA-256 alone when nothing names any. Never SHA-1 or MD5.
+    pub fn subject_algorithms(&self) -> Vec<Algorithm> {
+        if self.algorithms.is_empty() {
+            vec![Algorithm::Sha256]
+        } else {
+            self.algorithms.iter().copied().collect()
+        }
+    }
+
+    /// Indices of verified attestations with a subject matching the artifact: for hashed
+    /// artifacts every accepted algorithm the subject names must agree (a subject
+    /// `{sha256: right, sha512: wrong}` is no match); for given digests, every accepted
+    /// algorithm both name.
+    pub fn covering(&self, artifact: &Artifact) -> Vec<usize> {
+        let mut candidates = self.sharing(&artifact.digests);
+        candidates.retain(|&i| {
+            self.verified.get(i).is_some_and(|att| match &att.body {
+                Body::Statement { subjects, .. } => subjects
+                    .iter()
+                    .any(|s| artifact.compare(&s.digest).is_match()),
+                Body::ArtifactSignature(d) => artifact.compare(d).is_match(),
             })
+        });
+        candidates
+    }
+
+    /// Verified attestations with a subject sharing at least one accepted digest value with
+    /// `digests` (a superset of what [`VerifiedSet::covering`] keeps).
+    fn sharing(&self, digests: &DigestSet) -> Vec<usize> {
+        let mut candidates: Vec<usize> = index_keys(digests)
+            .into_iter()
             .filter_map(|key| self.index.get(&key))
             .flatten()
             .copied()
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        candidates.retain(|&i| {
-            self.verified.get(i).is_some_and(|att| match &att.body {
-                Body::Statement { subjects, .. } => subjects
-                    .iter()
-                    .any(|s| digests.matches(&s.digest, &ACCEPTED_ALGORITHMS).is_match()),
-                Body::ArtifactSignature(d) => digests.matches(d, &ACCEPTED_ALGORITHMS).is_match(),
-            })
-        });
         candidates
+    }
+
+    /// Why nothing covered the artifact, for the failure message. Only the subjects that share
+    /// a digest with the artifact are looked at (found through the index).
+    fn no_match_reasons(&self, artifact: &Artifact) -> Vec<String> {
+        let mut reasons = Vec::new();
+        let differ = self
+            .sharing(&artifact.digests)
+            .into_iter()
+            .filter_map(|i| self.verified.get(i))
+            .flat_map(|att| match &att.body {
+                Body::Statement { subjects, .. } => subjects.iter().map(|s| &s.digest).collect(),
+                Body::ArtifactSignature(d) => vec![d],
+            })
+            .filter(|d| {
+                matches!(artifact.compare(d), DigestMatch::Mismatch { .. })
+                    && ACCEPTED_ALGORITHMS.iter().any(|a| {
+                        d.get_algorithm(*a).is_some()
+                            && d.get_algorithm(*a) == artifact.digests.get_algorithm(*a)
+                    })
+            })
+            .count();
+        if differ > 0 {
+            reasons.push(format!(
+                "{differ} subject(s) agree on one digest of this artifact but not on another they list (every accepted digest of a subject must match)"
+            ));
+        }
+        if artifact.computed {
+            let missing: Vec<&str> = self
+                .algorithms
+                .iter()
+                .filter(|a| artifact.digests.get_algorithm(**a).is_none())
+                .map(|a| a.name())
+                .collect();
+            if !missing.is_empty() {
+                reasons.push(format!(
+                    "subject(s) list {} digests this artifact was not hashed with",
+                    missing.join(", ")
+                ));
+            }
+        }
+        if !self.unusable.is_empty() {
+            reasons.push(format!(
+                "subject(s) name only digest algorithms that are not accepted ({}): they cannot match",
+                self.unusable.iter().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        reasons
     }
 
     fn add(&mut self, att: VerifiedAttestation) {
         let i = self.verified.len();
         let mut keys = Vec::new();
-        match &att.body {
-            Body::Statement { subjects, .. } => {
-                for s in subjects {
-                    keys.extend(index_keys(&s.digest));
+        let sets: Vec<&DigestSet> = match &att.body {
+            Body::Statement { subjects, .. } => subjects.iter().map(|s| &s.digest).collect(),
+            Body::ArtifactSignature(d) => vec![d],
+        };
+        for d in sets {
+            let named = index_keys(d);
+            if named.is_empty() {
+                // Only names we do not accept (sha1, md5, sha3_256...): it can match nothing.
+                for (name, _) in d.iter() {
+                    if self.unusable.len() < 16 {
+                        self.unusable.insert(name.chars().take(32).collect());
+                    }
                 }
             }
-            Body::ArtifactSignature(d) => keys.extend(index_keys(d)),
+            self.algorithms.extend(named.iter().map(|(a, _)| *a));
+            keys.extend(named);
         }
         for key in keys {
             let slot = self.index.entry(key).or_default();
@@ -197,6 +331,24 @@ impl VerifiedSet {
             }
         }
         self.verified.push(att);
+    }
+
+    fn defer(&mut self, raw: RawAttestation, roots: Vec<usize>) {
+        // A message signature is checked against the artifact's digest in the algorithm of
+        // the bundle's `messageDigest` (SHA-256 when it has none).
+        let algorithm = provenance_sigstore::Bundle::from_json(raw.bytes())
+            .ok()
+            .and_then(|b| match b.content() {
+                provenance_sigstore::Content::MessageSignature {
+                    digest: Some((alg, _)),
+                    ..
+                } => alg.name().parse::<Algorithm>().ok(),
+                _ => None,
+            })
+            .filter(|a| ACCEPTED_ALGORITHMS.contains(a))
+            .unwrap_or(Algorithm::Sha256);
+        self.algorithms.insert(algorithm);
+        self.deferred.push((raw, roots));
     }
 }
 
@@ -316,6 +468,7 @@ pub struct Verifier {
     roots: Vec<TrustRoot>,
     defaults: Option<Expectations>,
     patterns: Vec<PatternEntry>,
+    allow_unmatched: bool,
     overrides: Expectations,
     limits: crate::Limits,
     model_limits: provenance_model::Limits,
@@ -335,6 +488,7 @@ impl Verifier {
             roots,
             defaults: None,
             patterns: Vec::new(),
+            allow_unmatched: false,
             overrides: Expectations::default(),
             limits: crate::Limits::DEFAULT,
             model_limits: provenance_model::Limits::default()
@@ -342,17 +496,28 @@ impl Verifier {
         })
     }
 
-    /// Expectations for artifacts no pattern matches.
+    /// Expectations for every artifact when there are no patterns; with patterns, for the
+    /// artifacts none matches, only when [`Verifier::allow_unmatched_artifacts`] is on.
     #[must_use]
     pub fn with_defaults(mut self, defaults: Expectations) -> Self {
         self.defaults = Some(defaults);
         self
     }
 
-    /// Expectations per artifact name pattern (a policy's `[[artifacts]]`).
+    /// Expectations per artifact name pattern (a policy's `[[artifacts]]`). With patterns, an
+    /// artifact whose name matches none of them fails, unless
+    /// [`Verifier::allow_unmatched_artifacts`] says otherwise.
     #[must_use]
     pub fn with_patterns(mut self, patterns: Vec<PatternEntry>) -> Self {
         self.patterns = patterns;
+        self
+    }
+
+    /// Lets artifacts that match no pattern be judged by the defaults (the policy's
+    /// `allow_unmatched_artifacts = true`) instead of failing.
+    #[must_use]
+    pub fn allow_unmatched_artifacts(mut self, allow: bool) -> Self {
+        self.allow_unmatched = allow;
         self
     }
 
@@ -461,7 +626,7 @@ impl Verifier {
         {
             match accepted {
                 Some(att) => out.add(att),
-                None if !per_artifact.is_empty() => out.deferred.push((raw.clone(), per_artifact)),
+                None if !per_artifact.is_empty() => out.defer(raw.clone(), per_artifact),
                 None => out.rejected.push(Rejected {
                     origin: raw.origin().clone(),
                     reason: reasons.join("; "),
@@ -471,11 +636,12 @@ impl Verifier {
         out
     }
 
-    /// The expectation sets that apply to an artifact name (flags laid over each), or a
-    /// policy failure when a policy lists patterns, none matches and there are no defaults.
+    /// The expectation sets that apply to an artifact (flags laid over each), or a policy
+    /// failure when the policy lists patterns and none matches the artifact's name (unless
+    /// unmatched artifacts are allowed), or none matches and there are no defaults.
     fn applicable(
         &self,
-        name: &str,
+        artifact: &Artifact,
         with_overrides: bool,
     ) -> std::result::Result<Vec<Expectations>, RuleFailure> {
         let empty = Expectations::default();
@@ -484,22 +650,49 @@ impl Verifier {
         } else {
             &empty
         };
+        let name = artifact.policy_name();
         let matched: Vec<Expectations> = self
             .patterns
             .iter()
-            .filter(|p| p.pattern.matches(name))
+            .filter(|p| name.is_some_and(|n| p.pattern.matches(n)))
             .map(|p| p.expectations.clone().overlay(overrides))
             .collect();
         if !matched.is_empty() {
             return Ok(matched);
+        }
+        if !self.patterns.is_empty() && !self.allow_unmatched {
+            // At most eight patterns are listed: the line stays readable for large policies.
+            let mut patterns: Vec<String> = self
+                .patterns
+                .iter()
+                .take(8)
+                .map(|p| p.pattern.as_str().to_owned())
+                .collect();
+            if self.patterns.len() > 8 {
+                patterns.push(format!("{} more", self.patterns.len() - 8));
+            }
+            let found = match name {
+                Some(n) => format!("the name {n} matches none of them"),
+                None => {
+                    "an artifact without a name (a bare digest) matches none of them".to_owned()
+                }
+            };
+            return Err(RuleFailure::new(
+                Rule::Policy,
+                format!(
+                    "the policy's [[artifacts]] patterns ({}) to cover this artifact, or allow_unmatched_artifacts = true in the policy",
+                    patterns.join(", ")
+                ),
+                Some(found),
+            ));
         }
         match (&self.defaults, self.patterns.is_empty()) {
             (Some(d), _) => Ok(vec![d.clone().overlay(overrides)]),
             (None, true) => Ok(vec![overrides.clone()]),
             (None, false) => Err(RuleFailure::new(
                 Rule::Policy,
-                "an [[artifacts]] pattern or [defaults] covering this artifact",
-                Some(name.to_owned()),
+                "an [[artifacts]] pattern or [defaults] of the policy covering this artifact",
+                Some(name.map_or_else(|| "an artifact without a name".to_owned(), str::to_owned)),
             )),
         }
     }
@@ -524,7 +717,12 @@ impl Verifier {
         let unmatched_required_patterns = self
             .patterns
             .iter()
-            .filter(|p| p.required && !artifacts.iter().any(|a| p.pattern.matches(a.name())))
+            .filter(|p| {
+                p.required
+                    && !artifacts
+                        .iter()
+                        .any(|a| a.policy_name().is_some_and(|n| p.pattern.matches(n)))
+            })
             .map(|p| p.pattern.as_str().to_owned())
             .collect();
         Ok(Report {
@@ -593,7 +791,7 @@ impl Verifier {
             trace: Vec::new(),
             slsa_level: None,
         };
-        let sets = match self.applicable(&artifact.name, with_overrides) {
+        let sets = match self.applicable(artifact, with_overrides) {
             Ok(sets) => sets,
             Err(f) => {
                 report.failures.push(f);
@@ -601,7 +799,7 @@ impl Verifier {
             }
         };
         let mut covering: Vec<std::borrow::Cow<'_, VerifiedAttestation>> = set
-            .covering(&artifact.digests)
+            .covering(artifact)
             .into_iter()
             .filter_map(|i| set.verified.get(i))
             .map(std::borrow::Cow::Borrowed)
@@ -630,7 +828,7 @@ impl Verifier {
                     .to_owned()
             };
             let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
-            let actual = match (v, d, r) {
+            let mut actual = match (v, d, r) {
                 (0, 0, 0) => "no attestation found".to_owned(),
                 (v, 0, r) => format!(
                     "{v} verified attestation(s) name other subjects; {r} could not be verified"
@@ -639,6 +837,10 @@ impl Verifier {
                     "{v} verified attestation(s) name other subjects; {d} signature(s) over an artifact do not verify for this one; {r} could not be verified"
                 ),
             };
+            for reason in set.no_match_reasons(artifact) {
+                actual.push_str("; ");
+                actual.push_str(&reason);
+            }
             report
                 .failures
                 .push(RuleFailure::new(Rule::Subject, expected, Some(actual)));

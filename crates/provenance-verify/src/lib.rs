@@ -6,6 +6,7 @@ mod expect;
 pub mod facts;
 mod limits;
 pub mod load;
+pub mod pattern;
 pub mod policy;
 pub mod rules;
 pub mod source;

@@ -236,35 +236,193 @@ pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
         .collect()
 }
 
-/// An artifact from a command-line argument: `sha256:HEX` / `sha512:HEX` (no hashing), `-`
-/// (standard input, hashed), or a file path (hashed with SHA-256).
+/// The digest prefixes an artifact argument may carry.
+const DIGEST_PREFIXES: [&str; 3] = ["sha256:", "sha384:", "sha512:"];
+
+/// An artifact named on a command line, not hashed yet: the attestations say which
+/// algorithms to hash it with (see [`crate::VerifiedSet::subject_algorithms`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtifactInput {
+    label: String,
+    policy_name: Option<String>,
+    source: InputSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum InputSource {
+    File(PathBuf),
+    Stdin,
+    Digest(DigestSet),
+}
+
+/// Reads an artifact argument without hashing anything:
+/// - `sha256:HEX`, `sha384:HEX`, `sha512:HEX`: a digest, with no name for policy patterns;
+/// - `NAME=sha256:HEX` (and the other prefixes): a digest named `NAME`, which policy patterns
+///   see as they would see a file at that path;
+/// - `-`: standard input, with no name;
+/// - anything else: a file path, which policy patterns see relative to the working directory
+///   (see [`crate::pattern::name_for_path`]).
 ///
 /// # Errors
-/// [`Error::InvalidSetting`] for a malformed digest or an algorithm we do not accept,
-/// [`Error::Io`] for an unreadable file.
-pub fn artifact(arg: &str) -> Result<Artifact> {
-    for prefix in ["sha256:", "sha384:", "sha512:"] {
-        if arg.starts_with(prefix) {
-            let set = DigestSet::parse_prefixed(arg)
-                .map_err(|e| Error::setting("artifact digest", arg, e.to_string()))?;
-            return Ok(Artifact::new(arg, set));
+/// [`Error::InvalidSetting`] for a malformed digest, an empty name, or an argument that is
+/// neither a file nor a digest with an accepted prefix.
+pub fn artifact_input(arg: &str) -> Result<ArtifactInput> {
+    let is_digest = |s: &str| DIGEST_PREFIXES.iter().any(|p| s.starts_with(p));
+    let digest = |d: &str| {
+        DigestSet::parse_prefixed(d)
+            .map_err(|e| Error::setting("artifact digest", arg, e.to_string()))
+    };
+    if is_digest(arg) {
+        return Ok(ArtifactInput {
+            label: arg.to_owned(),
+            policy_name: None,
+            source: InputSource::Digest(digest(arg)?),
+        });
+    }
+    if let Some((name, value)) = arg.rsplit_once('=')
+        && is_digest(value)
+    {
+        let set = digest(value)?;
+        return ArtifactInput {
+            label: value.to_owned(),
+            policy_name: None,
+            source: InputSource::Digest(set),
         }
+        .with_name(name);
     }
     if arg == "-" {
-        let set = provenance_digest::hash_reader(std::io::stdin().lock(), &[Algorithm::Sha256])
-            .map_err(|e| Error::setting("artifact", arg, e.to_string()))?;
-        return Ok(Artifact::new(arg, set));
+        return Ok(ArtifactInput {
+            label: arg.to_owned(),
+            policy_name: None,
+            source: InputSource::Stdin,
+        });
     }
     if arg.contains(':') && !Path::new(arg).exists() {
         return Err(Error::setting(
             "artifact",
             arg,
-            "not a file, and only sha256:, sha384: and sha512: digests are accepted",
+            "not a file, and only sha256:, sha384: and sha512: digests (optionally NAME=sha256:HEX) are accepted",
         ));
     }
-    let set = provenance_digest::hash_file(arg, &[Algorithm::Sha256]).map_err(|e| match e {
-        provenance_digest::Error::Io { path, source } => Error::Io { path, source },
-        other => Error::setting("artifact", arg, other.to_string()),
-    })?;
-    Ok(Artifact::new(arg, set))
+    let path = PathBuf::from(arg);
+    Ok(ArtifactInput {
+        label: arg.to_owned(),
+        policy_name: Some(crate::pattern::name_for_path(
+            &path,
+            &crate::pattern::working_directories(),
+        )),
+        source: InputSource::File(path),
+    })
+}
+
+impl ArtifactInput {
+    /// Names a digest or standard-input artifact for policy patterns (a file is named by its
+    /// path). The name is read as a path relative to the working directory.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] for a file artifact, or an empty name or one with control
+    /// characters.
+    pub fn with_name(mut self, name: &str) -> Result<Self> {
+        if matches!(self.source, InputSource::File(_)) {
+            return Err(Error::setting(
+                "artifact name",
+                name,
+                "only a digest or standard input takes a name; a file is named by its path",
+            ));
+        }
+        if name
+            .split(['/', '\\'])
+            .all(|s| s.is_empty() || s == "." || s == "..")
+            || name.chars().any(char::is_control)
+        {
+            return Err(Error::setting(
+                "artifact name",
+                name,
+                "names no file (empty, or only `.`, `..` and separators), or contains control characters",
+            ));
+        }
+        self.policy_name = Some(crate::pattern::name_for_path(
+            Path::new(name),
+            &crate::pattern::working_directories(),
+        ));
+        self.label = match &self.source {
+            InputSource::Digest(_) => format!("{name}={}", self.label),
+            _ => name.to_owned(),
+        };
+        Ok(self)
+    }
+
+    /// The file to hash, for a path argument.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.source {
+            InputSource::File(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether the argument is a digest (nothing to hash).
+    pub fn is_digest(&self) -> bool {
+        matches!(self.source, InputSource::Digest(_))
+    }
+
+    /// Whether the argument is standard input.
+    pub fn is_stdin(&self) -> bool {
+        matches!(self.source, InputSource::Stdin)
+    }
+
+    /// The argument as shown in reports.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The name policy patterns see, if it has one.
+    pub fn policy_name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
+    }
+
+    /// Hashes the artifact (once, reading it one time) with `algorithms`, keeping only those
+    /// accepted for matching ([`crate::ACCEPTED_ALGORITHMS`]: never SHA-1 or MD5); SHA-256
+    /// when none is left. A digest argument is used as given.
+    ///
+    /// # Errors
+    /// [`Error::Io`] for an unreadable file, [`Error::InvalidSetting`] for a directory or a
+    /// read failure on standard input.
+    pub fn load(&self, algorithms: &[Algorithm]) -> Result<Artifact> {
+        let mut algorithms: Vec<Algorithm> = algorithms
+            .iter()
+            .copied()
+            .filter(|a| crate::ACCEPTED_ALGORITHMS.contains(a))
+            .collect();
+        if algorithms.is_empty() {
+            algorithms.push(Algorithm::Sha256);
+        }
+        let set = match &self.source {
+            InputSource::Digest(set) => {
+                return Ok(Artifact::new(&self.label, set.clone())
+                    .with_policy_name(self.policy_name.clone()));
+            }
+            InputSource::Stdin => {
+                provenance_digest::hash_reader(std::io::stdin().lock(), &algorithms)
+                    .map_err(|e| Error::setting("artifact", &self.label, e.to_string()))?
+            }
+            InputSource::File(path) => {
+                provenance_digest::hash_file(path, &algorithms).map_err(|e| match e {
+                    provenance_digest::Error::Io { path, source } => Error::Io { path, source },
+                    other => Error::setting("artifact", &self.label, other.to_string()),
+                })?
+            }
+        };
+        Ok(Artifact::hashed(&self.label, set).with_policy_name(self.policy_name.clone()))
+    }
+}
+
+/// An artifact from a command-line argument (see [`artifact_input`]), hashed at once with
+/// every accepted algorithm ([`crate::ACCEPTED_ALGORITHMS`]), for callers that do not know the
+/// subjects yet. Knowing them, use [`artifact_input`] and [`ArtifactInput::load`] with
+/// [`crate::VerifiedSet::subject_algorithms`]: one pass with only the algorithms needed.
+///
+/// # Errors
+/// As [`artifact_input`] and [`ArtifactInput::load`].
+pub fn artifact(arg: &str) -> Result<Artifact> {
+    artifact_input(arg)?.load(&crate::ACCEPTED_ALGORITHMS)
 }

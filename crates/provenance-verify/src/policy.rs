@@ -4,7 +4,14 @@
 //!
 //! Fail-closed rules: `builders = []` is refused (omit it for "any builder"); `[defaults]` or an
 //! `[[artifacts]]` entry that sets no expectation is refused unless the policy says
-//! `allow_no_expectations = true`.
+//! `allow_no_expectations = true`; with `[[artifacts]]`, an artifact whose name matches no
+//! pattern fails unless the policy says `allow_unmatched_artifacts = true` (`[defaults]` then
+//! judges it).
+//!
+//! Patterns are globs (see [`crate::pattern::NamePattern`]) matched against the artifact's
+//! path relative to the working directory, lexically normalised: `dist/app.tar.gz`,
+//! `./dist/app.tar.gz` and `$PWD/dist/app.tar.gz` are one name. A digest argument is named with
+//! `NAME=sha256:HEX`; without a name it matches no pattern.
 //!
 //! ```toml
 //! version = 1
@@ -114,7 +121,8 @@ pub struct PatternEntry {
 pub struct Policy {
     /// Roots of trust.
     pub roots: Vec<RootSpec>,
-    /// Expectations for artifacts no pattern matches (and the base for flags).
+    /// Expectations for every artifact when there is no `[[artifacts]]`; with patterns, for
+    /// the artifacts none matches, only with `allow_unmatched_artifacts = true`.
     pub defaults: Option<Expectations>,
     /// Expectations per artifact name pattern.
     pub artifacts: Vec<PatternEntry>,
@@ -123,6 +131,10 @@ pub struct Policy {
     /// The policy says explicitly that it sets no expectation (`allow_no_expectations = true`):
     /// a signed SLSA provenance covering the artifact is then enough.
     pub allow_no_expectations: bool,
+    /// With `[[artifacts]]`, an artifact whose name matches no pattern (or that has no name,
+    /// such as a bare digest) fails unless the policy says `allow_unmatched_artifacts = true`;
+    /// it is then judged by `[defaults]`.
+    pub allow_unmatched_artifacts: bool,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +145,8 @@ struct PolicyFile {
     verifier_id: Option<String>,
     #[serde(default)]
     allow_no_expectations: bool,
+    #[serde(default)]
+    allow_unmatched_artifacts: bool,
     #[serde(default)]
     roots: Vec<RootFile>,
     #[serde(default)]
@@ -293,6 +307,7 @@ impl Policy {
             artifacts,
             verifier_id: file.verifier_id,
             allow_no_expectations: file.allow_no_expectations,
+            allow_unmatched_artifacts: file.allow_unmatched_artifacts,
         })
     }
 }
@@ -630,6 +645,12 @@ n = 3
         let p =
             Policy::from_toml(&format!("allow_no_expectations = true\n{root}[defaults]")).unwrap();
         assert!(p.allow_no_expectations);
+        assert!(!p.allow_unmatched_artifacts);
+        let p = Policy::from_toml(&format!(
+            "allow_unmatched_artifacts = true\n{root}[defaults]\nmin_slsa_level = 1"
+        ))
+        .unwrap();
+        assert!(p.allow_unmatched_artifacts);
         // Roots only: the expectations come from the command line (checked there).
         assert!(Policy::from_toml(root).is_ok());
     }

@@ -121,7 +121,9 @@ impl Verifier {
             .with_overrides(self.expectations)
             .with_limits(limits);
         if let Some(p) = self.policy {
-            v = v.with_patterns(p.artifacts);
+            v = v
+                .with_patterns(p.artifacts)
+                .allow_unmatched_artifacts(p.allow_unmatched_artifacts);
             if let Some(d) = p.defaults {
                 v = v.with_defaults(d);
             }
@@ -141,23 +143,31 @@ impl Verifier {
         attestations: &[&Path],
     ) -> Result<Report, VerifyError> {
         let (engine, limits) = self.engine()?;
-        let artifacts = artifacts
+        let inputs = artifacts
             .iter()
-            .map(|a| load::artifact(a))
+            .map(|a| load::artifact_input(a))
             .collect::<Result<Vec<_>, _>>()?;
         let mut set = AttestationSet::new();
         for path in attestations {
             set.add_file(path, &limits)?;
         }
         if attestations.is_empty() {
-            for a in &artifacts {
-                let path = Path::new(a.name());
+            for path in inputs.iter().filter_map(load::ArtifactInput::path) {
                 if path.is_file() {
                     set.add_beside(path, &limits)?;
                 }
             }
         }
-        engine.verify(&artifacts, &set, OffsetDateTime::now_utc())
+        // The attestations first: each file is then hashed once, with the algorithms the
+        // verified subjects name.
+        let now = OffsetDateTime::now_utc();
+        let verified = engine.verify_attestations(&set, now);
+        let algorithms = verified.subject_algorithms();
+        let artifacts = inputs
+            .iter()
+            .map(|i| i.load(&algorithms))
+            .collect::<Result<Vec<_>, _>>()?;
+        engine.evaluate(&artifacts, &verified, now)
     }
 
     /// Verifies artifacts known by digest against attestations already read, at time `now`.

@@ -44,13 +44,17 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let (gate, _) = verifier(&args.trust, &args.expect)?;
     let limits = Limits::DEFAULT;
-    let artifact = load::artifact(&args.artifact)
+    let input = load::artifact_input(&args.artifact)
         .with_context(|| format!("cannot use the artifact {}", args.artifact))?;
     let mut set = AttestationSet::new();
     set.add_dir(&args.store, &limits)
         .with_context(|| format!("cannot read the store {}", args.store.display()))?;
     let now = OffsetDateTime::now_utc();
     let store = gate.verify_attestations(&set, now);
+    // Hashed once, with every algorithm the verified subjects use.
+    let artifact = input
+        .load(&store.subject_algorithms())
+        .with_context(|| format!("cannot use the artifact {}", args.artifact))?;
     for r in store.rejected() {
         ui.warn(format!(
             "{}: not accepted by any root of trust: {}",

@@ -127,7 +127,14 @@ pub(crate) struct Args {
     #[arg(long, value_name = "KEY", requires = "vsa_output")]
     vsa_key: Option<KeySource>,
 
-    /// Artifacts: file paths, or sha256:HEX / sha512:HEX digests.
+    /// The name policy patterns see for the one digest (or standard input) given as ARTIFACT,
+    /// as if it were a file at that path (same as NAME=sha256:HEX).
+    #[arg(long, value_name = "NAME")]
+    artifact_name: Option<String>,
+
+    /// Artifacts: file paths (hashed once, with every algorithm the attestations' subjects
+    /// use), sha256:HEX / sha384:HEX / sha512:HEX digests, NAME=sha256:HEX (a digest named for
+    /// policy patterns), or - (standard input).
     #[arg(value_name = "ARTIFACT")]
     artifacts: Vec<String>,
 }
@@ -152,7 +159,9 @@ pub(crate) fn verifier(
     }
     let mut verifier = Verifier::new(roots)?.with_overrides(overrides);
     if let Some(p) = &policy {
-        verifier = verifier.with_patterns(p.policy.artifacts.clone());
+        verifier = verifier
+            .with_patterns(p.policy.artifacts.clone())
+            .allow_unmatched_artifacts(p.policy.allow_unmatched_artifacts);
         if let Some(d) = &p.policy.defaults {
             verifier = verifier.with_defaults(d.clone());
         }
@@ -173,12 +182,8 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     }
     let (verifier, policy) = verifier(&args.trust, &args.expect)?;
     let limits = Limits::DEFAULT;
-    let artifacts = args
-        .artifacts
-        .iter()
-        .map(|a| load::artifact(a).with_context(|| format!("cannot use the artifact {a}")))
-        .collect::<anyhow::Result<Vec<Artifact>>>()?;
-    if args.artifacts.iter().any(|a| a == "-")
+    let inputs = artifact_inputs(&args.artifacts, args.artifact_name.as_deref())?;
+    if inputs.iter().any(load::ArtifactInput::is_stdin)
         && args.attestation.iter().any(|p| p.as_os_str() == "-")
     {
         anyhow::bail!("standard input can hold the artifact or the attestations, not both");
@@ -201,18 +206,23 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot read attestations from {}", path.display()))?;
     }
     if args.attestation.is_empty() {
-        for a in &args.artifacts {
-            if std::path::Path::new(a).is_file() {
-                set.add_beside(std::path::Path::new(a), &limits)
-                    .with_context(|| format!("cannot read the attestations beside {a}"))?;
+        for path in inputs.iter().filter_map(load::ArtifactInput::path) {
+            if path.is_file() {
+                set.add_beside(path, &limits).with_context(|| {
+                    format!("cannot read the attestations beside {}", path.display())
+                })?;
             }
         }
     }
+    let now = OffsetDateTime::now_utc();
+    // The attestations first: their verified subjects say which algorithms to hash with, and
+    // each artifact is then read once.
+    let checked = verifier.verify_attestations(&set, now);
+    let artifacts = hash_artifacts(&inputs, &checked.subject_algorithms())?;
     for s in set.skipped() {
         ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
     }
-    let now = OffsetDateTime::now_utc();
-    let report = verifier.verify(&artifacts, &set, now)?;
+    let report = verifier.evaluate(&artifacts, &checked, now)?;
     for r in &report.rejected {
         ui.warn(format!(
             "{}: not accepted by any root of trust: {}",
@@ -227,6 +237,50 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         write_vsas(&report, policy.as_ref(), &args, out, key, now, ui)?;
     }
     Ok(Outcome::Success)
+}
+
+/// Reads the artifact arguments (nothing hashed yet); `--artifact-name` names the single digest.
+pub(crate) fn artifact_inputs(
+    args: &[String],
+    name: Option<&str>,
+) -> anyhow::Result<Vec<load::ArtifactInput>> {
+    let mut inputs = args
+        .iter()
+        .map(|a| load::artifact_input(a).with_context(|| format!("cannot use the artifact {a}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if let Some(name) = name {
+        let [single] = inputs.as_mut_slice() else {
+            anyhow::bail!(
+                "--artifact-name names one digest argument, and {} artifacts are given (use NAME=sha256:HEX for each)",
+                args.len()
+            );
+        };
+        if single.path().is_some() {
+            anyhow::bail!(
+                "--artifact-name names a digest or standard input; the file {} is named by its path",
+                single.label()
+            );
+        }
+        *single = single
+            .clone()
+            .with_name(name)
+            .context("cannot use --artifact-name")?;
+    }
+    Ok(inputs)
+}
+
+/// Hashes every file artifact once, with `algorithms`.
+pub(crate) fn hash_artifacts(
+    inputs: &[load::ArtifactInput],
+    algorithms: &[provenance::digest::Algorithm],
+) -> anyhow::Result<Vec<Artifact>> {
+    inputs
+        .iter()
+        .map(|i| {
+            i.load(algorithms)
+                .with_context(|| format!("cannot use the artifact {}", i.label()))
+        })
+        .collect()
 }
 
 fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
