@@ -257,6 +257,8 @@ pub struct SignerIdentity {
     pub runner_environment: Option<String>,
     /// Build config URI (`.1.18`).
     pub build_config_uri: Option<String>,
+    /// Source repository owner URI (`.1.16`).
+    pub source_repository_owner_uri: Option<String>,
 }
 
 impl SignerIdentity {
@@ -281,6 +283,7 @@ impl SignerIdentity {
             build_signer_digest: pick(10, None),
             runner_environment: pick(11, None),
             build_config_uri: pick(18, None),
+            source_repository_owner_uri: pick(16, None),
         }
     }
 }

@@ -149,7 +149,7 @@ fn sigstore_matcher(field: &'static str, m: &Matcher) -> Result<provenance_sigst
 }
 
 /// A keyless root: certificates chaining to the trusted root whose identity and issuer match
-/// (regular expressions must match the whole value).
+/// (regular expressions are searched for, as cosign does: anchors are the caller's).
 ///
 /// # Errors
 /// [`Error::TrustMaterial`] for an unreadable root, [`Error::InvalidSetting`] for bad regexps.

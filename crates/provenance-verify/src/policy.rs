@@ -19,7 +19,7 @@
 //!
 //! [[roots]]
 //! name = "slsa-github-generator"
-//! certificate_identity_regexp = "https://github.com/slsa-framework/slsa-github-generator/.*"
+//! certificate_identity_regexp = "^https://github.com/slsa-framework/slsa-github-generator/"
 //! certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
 //! builders = ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@semver"]
 //! slsa_level = 3
@@ -92,7 +92,8 @@ pub enum AnchorSpec {
 pub enum Matcher {
     /// Exactly this string.
     Exact(String),
-    /// A regular expression that must match the whole value (it is anchored).
+    /// A regular expression with cosign's meaning: RE2 syntax (Rust's `regex`), searched for in
+    /// the value, not anchored: write `^` and `$` to anchor it.
     Regexp(String),
 }
 

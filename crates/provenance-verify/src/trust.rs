@@ -393,6 +393,7 @@ fn to_signed(
                 ("buildSignerDigest", &id.build_signer_digest),
                 ("runnerEnvironment", &id.runner_environment),
                 ("buildConfigURI", &id.build_config_uri),
+                ("sourceRepositoryOwnerURI", &id.source_repository_owner_uri),
             ] {
                 if let Some(v) = value {
                     extensions.insert(name.to_owned(), v.clone());
