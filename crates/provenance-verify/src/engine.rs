@@ -643,13 +643,27 @@ impl Verifier {
                     .to_owned()
             };
             let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
+            // Why the unverified ones were refused (the first few): an identity constraint on
+            // a certificate fact, a bad signature... is what the user acts on.
+            let why = set
+                .rejected
+                .iter()
+                .take(3)
+                .map(|x| format!("{}: {}", x.origin, x.reason))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let why = match r {
+                0 => String::new(),
+                1..=3 => format!(" ({why})"),
+                _ => format!(" ({why}; ...)"),
+            };
             let actual = match (v, d, r) {
                 (0, 0, 0) => "no attestation found".to_owned(),
                 (v, 0, r) => format!(
-                    "{v} verified attestation(s) name other subjects; {r} could not be verified"
+                    "{v} verified attestation(s) name other subjects; {r} could not be verified{why}"
                 ),
                 (v, d, r) => format!(
-                    "{v} verified attestation(s) name other subjects; {d} signature(s) over an artifact do not verify for this one; {r} could not be verified"
+                    "{v} verified attestation(s) name other subjects; {d} signature(s) over an artifact do not verify for this one; {r} could not be verified{why}"
                 ),
             };
             report

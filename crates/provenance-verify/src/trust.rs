@@ -429,3 +429,29 @@ fn to_signed(
     };
     Ok(SignedAttestation { content, signer })
 }
+
+/// GitHub's constraints as Fulcio extension constraints of an identity policy (a certificate
+/// without the extension fails).
+///
+/// # Errors
+/// [`crate::Error::InvalidSetting`] if a constraint does not compile (it is built from
+/// validated, escaped names, so this does not happen in practice).
+pub(crate) fn github_constraints(
+    github: &crate::policy::GithubIdentity,
+) -> crate::Result<Vec<provenance_sigstore::IdentityPolicy>> {
+    use crate::policy::GithubFact;
+    use provenance_sigstore::{FulcioField, IdentityPolicy, Matcher};
+    let mut out = Vec::new();
+    for (fact, re) in github.extension_constraints() {
+        let field = match fact {
+            GithubFact::SourceRepositoryUri => FulcioField::SourceRepositoryUri,
+            GithubFact::SourceRepositoryOwnerUri => FulcioField::SourceRepositoryOwnerUri,
+            GithubFact::BuildSignerUri => FulcioField::BuildSignerUri,
+            GithubFact::RunnerEnvironment => FulcioField::RunnerEnvironment,
+        };
+        let matcher = Matcher::regex(&re)
+            .map_err(|e| crate::Error::setting("GitHub identity", &re, e.to_string()))?;
+        out.push(IdentityPolicy::Extension(field, matcher));
+    }
+    Ok(out)
+}

@@ -172,6 +172,9 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         );
     }
     let (verifier, policy) = verifier(&args.trust, &args.expect)?;
+    for w in args.trust.warnings(policy.as_ref()) {
+        ui.warn(w);
+    }
     let limits = Limits::DEFAULT;
     let artifacts = args
         .artifacts
