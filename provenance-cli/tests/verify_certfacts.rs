@@ -685,3 +685,233 @@ fn policy_file_github_keys() {
         assert!(text.contains(says), "{root}: {text}");
     }
 }
+
+/// gh's own test data (`test-vectors/third-party/gh-cli`, see its SOURCE.md) with the flags
+/// and verdicts of gh's `verify_integration_test.go`, plus source expectations the
+/// certificates decide.
+#[test]
+fn gh_cli_vectors_get_ghs_verdicts() {
+    use sha2::Digest as _;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party/gh-cli");
+    let tgz = std::fs::read(dir.join("sigstore-js-2.1.0.tgz")).unwrap();
+    let sigstore_js = format!("sha512:{}", hex::encode(sha2::Sha512::digest(&tgz)));
+    let reusable = dir.join("reusable-workflow-artifact");
+    let custom = dir.join("custom-issuer-artifact");
+    let reusable = reusable.to_str().unwrap();
+    let custom = custom.to_str().unwrap();
+    const JS: &str = "sigstore-js-2.1.0-bundle.json";
+    const RW: &str = "reusable-workflow-attestation.sigstore.json";
+    const CI: &str = "custom-issuer.sigstore.json";
+    const RW_SAN: &str = "https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d";
+    let cases: Vec<(&str, &str, Vec<&str>, i32, &str)> = vec![
+        (
+            JS,
+            &sigstore_js,
+            vec![
+                "--owner",
+                "sigstore",
+                "--certificate-identity-regexp",
+                "^https://github.com/sigstore/",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "sigstore/sigstore-js"],
+            0,
+            "PASS",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "sigstore/fakerepo"],
+            1,
+            "got \"https://github.com/sigstore/sigstore-js\"",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--owner", "fakeowner"],
+            1,
+            "got \"https://github.com/sigstore\"",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "fakeowner/fakerepo"],
+            1,
+            "source repository URI (1.3.6.1.4.1.57264.1.12)",
+        ),
+        (
+            RW,
+            reusable,
+            vec!["--owner", "malancas", "--certificate-identity", RW_SAN],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--owner",
+                "malancas",
+                "--signer-repo",
+                "github/artifact-attestations-workflows",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-workflow",
+                "github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-workflow",
+                "github/artifact-attestations-workflows/.github/workflows/attest.yml",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-workflow",
+                "foo/bar/.github/workflows/attest.yml",
+            ],
+            1,
+            "certificate identity (SAN)",
+        ),
+        (
+            CI,
+            custom,
+            vec![
+                "--owner",
+                "too-legit",
+                "--cert-oidc-issuer",
+                "https://token.actions.githubusercontent.com/hammer-time",
+                "--certificate-identity",
+                "https://github.com/too-legit/attest/.github/workflows/integration.yml@refs/heads/main",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            CI,
+            custom,
+            vec![
+                "--repo",
+                "too-legit/attest",
+                "--cert-oidc-issuer",
+                "https://token.actions.githubusercontent.com/hammer-time",
+                "--certificate-identity-regexp",
+                "^https://github.com/too-legit/attest",
+            ],
+            0,
+            "PASS",
+        ),
+        // gh's default issuer is GitHub Actions': the custom issuer needs --cert-oidc-issuer.
+        (
+            CI,
+            custom,
+            vec!["--owner", "too-legit"],
+            1,
+            "OIDC issuer: expected \"https://token.actions.githubusercontent.com\"",
+        ),
+        // The source as the certificates state it. sigstore-js's own release workflow: no
+        // --builder-id needed for facts its certificate states.
+        (
+            JS,
+            &sigstore_js,
+            vec![
+                "--certificate-identity-regexp",
+                "^https://github.com/sigstore/sigstore-js/",
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+                "--source-uri",
+                "github.com/sigstore/sigstore-js",
+                "--source-commit",
+                "26d16513386ffaa790b1c32f927544f1322e4194",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "sigstore/sigstore-js", "--source-tag", "v2.1.0"],
+            1,
+            "(the certificate sourceRepositoryRef (1.3.6.1.4.1.57264.1.14))",
+        ),
+        // A reusable workflow of another repository: the certificate's source is the
+        // caller's; with gh's flags naming it, no --builder-id.
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--source-uri",
+                "github.com/malancas/attest-demo",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--certificate-identity",
+                RW_SAN,
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+                "--source-uri",
+                "github.com/malancas/attest-demo",
+            ],
+            1,
+            "builder-id: expected a --builder-id",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (bundle, artifact, args, exit, says) in cases {
+        let out = Command::cargo_bin("provenance")
+            .unwrap()
+            .arg("verify")
+            .arg("--trusted-root")
+            .arg(dir.join("trusted_root.json"))
+            .arg("--attestation")
+            .arg(dir.join(bundle))
+            .args(&args)
+            .arg(artifact)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.status.code() != Some(exit) || !text.contains(says) {
+            wrong.push(format!(
+                "{bundle} {args:?}: want exit {exit} and {says:?}\n{text}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
