@@ -692,6 +692,10 @@ fn policy_file_github_keys() {
 #[test]
 fn gh_cli_vectors_get_ghs_verdicts() {
     use sha2::Digest as _;
+    const JS: &str = "sigstore-js-2.1.0-bundle.json";
+    const RW: &str = "reusable-workflow-attestation.sigstore.json";
+    const CI: &str = "custom-issuer.sigstore.json";
+    const RW_SAN: &str = "https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d";
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party/gh-cli");
     let tgz = std::fs::read(dir.join("sigstore-js-2.1.0.tgz")).unwrap();
     let sigstore_js = format!("sha512:{}", hex::encode(sha2::Sha512::digest(&tgz)));
@@ -699,10 +703,6 @@ fn gh_cli_vectors_get_ghs_verdicts() {
     let custom = dir.join("custom-issuer-artifact");
     let reusable = reusable.to_str().unwrap();
     let custom = custom.to_str().unwrap();
-    const JS: &str = "sigstore-js-2.1.0-bundle.json";
-    const RW: &str = "reusable-workflow-attestation.sigstore.json";
-    const CI: &str = "custom-issuer.sigstore.json";
-    const RW_SAN: &str = "https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d";
     let cases: Vec<(&str, &str, Vec<&str>, i32, &str)> = vec![
         (
             JS,
