@@ -24,6 +24,12 @@
 //! builders = ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@semver"]
 //! slsa_level = 3
 //!
+//! [[roots]]                                # gh's keys (see `GithubIdentity`): an identity in
+//! name = "app-attestations"                # themselves; the issuer defaults to GitHub Actions'
+//! repo = "example/app"
+//! signer_workflow = "example/app/.github/workflows/release.yml"
+//! deny_self_hosted_runners = true
+//!
 //! [defaults]
 //! source_uri = "github.com/example/app"
 //!

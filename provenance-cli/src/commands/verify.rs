@@ -308,8 +308,9 @@ fn write_vsas(
         let abs = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
         (format!("file://{}", abs.display()), digest_of(&p.bytes)?)
     } else {
-        // No policy file: the policy is the command line's expectations.
-        let described = format!("{:?}", args.expect);
+        // No policy file: the policy is the command line's trust flags (identity, gh's
+        // constraints) and expectations.
+        let described = format!("{:?} {:?}", args.trust, args.expect);
         (
             "urn:provenance:verify:command-line".to_owned(),
             digest_of(described.as_bytes())?,
