@@ -16,7 +16,8 @@ use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
 use provenance::verify::{
-    Artifact, AttestationSet, Expectations, Limits, OffsetDateTime, Report, Verdict, Verifier, load,
+    Artifact, AttestationSet, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict,
+    Verifier, load,
 };
 
 use crate::Outcome;
@@ -253,11 +254,20 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
             for a in &report.artifacts {
                 match a.verdict {
                     Verdict::Pass => {
+                        // The source as the signing certificate states it when it does
+                        // (verified), else as the statement claims it.
                         let facts = |t: &provenance::verify::TraceEntry| {
-                            (
-                                t.claimed.facts.source_repository.clone(),
-                                t.claimed.facts.source_commit.clone(),
-                            )
+                            let signer = &t.verified.signer;
+                            let repo = signer
+                                .certificate_fact(CertFact::SourceRepositoryUri)
+                                .and_then(|u| SourceRepo::parse(u).ok())
+                                .map(|r| r.as_str().to_owned())
+                                .or_else(|| t.claimed.facts.source_repository.clone());
+                            let commit = signer
+                                .certificate_fact(CertFact::SourceRepositoryDigest)
+                                .map(str::to_owned)
+                                .or_else(|| t.claimed.facts.source_commit.clone());
+                            (repo, commit)
                         };
                         let by = a.trace.first().map(|t| {
                             let (src, commit) = facts(t);
