@@ -599,6 +599,22 @@ fn certificate_facts_cases() {
             says: &["certificate identity (SAN)"],
         },
         Case {
+            name: "no expectation: only the identity is judged; the report shows the certificate's source",
+            cert: github_cert(
+                OWN,
+                "https://github.com/attacker/app",
+                "refs/heads/evil",
+                OTHER_COMMIT,
+            ),
+            statement: good_statement(),
+            args: [&ID[..], &ISS[..]].concat(),
+            exit: 0,
+            says: &[
+                "PASS",
+                "source github.com/attacker/app at 1111111111111111111111111111111111111111",
+            ],
+        },
+        Case {
             name: "keyless still needs an issuer with a cosign identity",
             cert: good(),
             statement: good_statement(),
