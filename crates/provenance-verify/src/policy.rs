@@ -232,8 +232,18 @@ impl GithubIdentity {
                 ))
             })
             .transpose()?;
+        let repo = repo.map(|v| owner_repo("repo", v)).transpose()?;
+        if let (Some((rh, ro, _)), Some((oh, oo))) = (&repo, &owner)
+            && (rh != oh || !ro.eq_ignore_ascii_case(oo))
+        {
+            return Err(Error::setting(
+                "owner",
+                oo,
+                "the repository given belongs to another owner",
+            ));
+        }
         Ok(Self {
-            repo: repo.map(|v| owner_repo("repo", v)).transpose()?,
+            repo,
             owner,
             signer_workflow,
             signer_repo: signer_repo
@@ -990,7 +1000,9 @@ n = 3
         );
         assert!(!re.is_match("https://evil.com/https://github.com/o/r/x"));
         assert_eq!(g.default_issuer().unwrap(), GITHUB_ACTIONS_ISSUER);
+        assert!(GithubIdentity::parse(Some("o/r"), Some("O"), None, None, false).is_ok());
         for (repo, owner, workflow) in [
+            (Some("o/r"), Some("other"), None),
             (Some("o"), None, None),
             (Some("o/r/x"), None, None),
             (Some("o/.."), None, None),
