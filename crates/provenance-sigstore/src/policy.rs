@@ -4,13 +4,16 @@
 use crate::cert::SignerIdentity;
 use crate::error::{Error, Result};
 
-/// A string expectation: exact, or a regular expression matched against the *whole* value
-/// (it is anchored as `^(?:re)$`; accepting anything is spelled `.*`).
+/// A string expectation: exact, or a regular expression with cosign's meaning: RE2 syntax
+/// (Rust's `regex` crate implements the same linear-time dialect; the differences are minor,
+/// such as Unicode classes and `\C`) matched as a **search**, as Go's `regexp.MatchString`
+/// does: `github.com/o/` matches anywhere in the value. Anchors are the caller's: write
+/// `^https://github\.com/o/r/` to pin the start and `$` to pin the end.
 #[derive(Clone, Debug)]
 pub enum Matcher {
     /// Exact string equality.
     Exact(String),
-    /// A whole-string regular expression.
+    /// A regular expression, searched for in the value (unanchored).
     Regex(regex::Regex),
 }
 
@@ -20,12 +23,13 @@ impl Matcher {
         Self::Exact(s.into())
     }
 
-    /// A regexp matcher, anchored to the whole value.
+    /// A regexp matcher, searched for in the value (cosign's and sigstore-go's semantics: not
+    /// anchored; put `^` and `$` in the expression to anchor it).
     ///
     /// # Errors
     /// [`Error::InvalidPolicy`] if the expression does not compile (or is too large).
     pub fn regex(re: &str) -> Result<Self> {
-        regex::RegexBuilder::new(&format!("^(?:{re})$"))
+        regex::RegexBuilder::new(re)
             .size_limit(1 << 20)
             .build()
             .map(Self::Regex)
@@ -68,6 +72,8 @@ pub enum FulcioField {
     BuildSignerDigest,
     /// Runner environment (.1.11).
     RunnerEnvironment,
+    /// Source repository owner URI (.1.16).
+    SourceRepositoryOwnerUri,
 }
 
 impl FulcioField {
@@ -80,6 +86,23 @@ impl FulcioField {
             Self::BuildSignerUri => id.build_signer_uri.as_deref(),
             Self::BuildSignerDigest => id.build_signer_digest.as_deref(),
             Self::RunnerEnvironment => id.runner_environment.as_deref(),
+            Self::SourceRepositoryOwnerUri => id.source_repository_owner_uri.as_deref(),
+        }
+    }
+
+    /// The field's name and OID, for messages: `source repository URI (1.3.6.1.4.1.57264.1.12)`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::SourceRepositoryUri => "source repository URI (1.3.6.1.4.1.57264.1.12)",
+            Self::SourceRepositoryDigest => "source repository digest (1.3.6.1.4.1.57264.1.13)",
+            Self::SourceRepositoryRef => "source repository ref (1.3.6.1.4.1.57264.1.14)",
+            Self::BuildTrigger => "build trigger (1.3.6.1.4.1.57264.1.20)",
+            Self::BuildSignerUri => "build signer URI (1.3.6.1.4.1.57264.1.9)",
+            Self::BuildSignerDigest => "build signer digest (1.3.6.1.4.1.57264.1.10)",
+            Self::RunnerEnvironment => "runner environment (1.3.6.1.4.1.57264.1.11)",
+            Self::SourceRepositoryOwnerUri => {
+                "source repository owner URI (1.3.6.1.4.1.57264.1.16)"
+            }
         }
     }
 }
@@ -159,7 +182,7 @@ impl IdentityPolicy {
             },
             Self::Extension(field, m) => match field.get(id) {
                 Some(v) if m.matches(v) => Ok(()),
-                other => fail(&format!("{field:?}"), m, other),
+                other => fail(&format!("certificate {}", field.describe()), m, other),
             },
             Self::AllOf(v) => {
                 if v.is_empty() {
@@ -194,14 +217,26 @@ mod tests {
     }
 
     #[test]
-    fn regex_is_anchored() {
-        let m = Matcher::regex("https://x/").unwrap();
-        assert!(!m.matches("https://x/y"));
-        assert!(
-            Matcher::regex("https://x/.*")
-                .unwrap()
-                .matches("https://x/y")
-        );
+    fn regex_is_a_search_with_the_callers_anchors() {
+        for (re, value, want) in [
+            ("https://x/", "https://x/y", true),
+            ("x/y", "https://x/y@refs/heads/main", true),
+            ("^https://x/", "https://x/y", true),
+            ("^https://x/", "evil https://x/y", false),
+            ("^https://x/y$", "https://x/y@refs/heads/main", false),
+            ("^https://x/y$", "https://x/y", true),
+            ("https://x/y$", "https://evil/https://x/y", true),
+            (".*", "", true),
+            ("a|b", "xbx", true),
+            ("^a|b$", "xbx", false),
+        ] {
+            assert_eq!(
+                Matcher::regex(re).unwrap().matches(value),
+                want,
+                "{re} {value}"
+            );
+        }
+        assert!(Matcher::regex("(").is_err());
     }
 
     #[test]

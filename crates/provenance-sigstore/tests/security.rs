@@ -368,18 +368,26 @@ fn identity_policy_is_enforced() {
         NOW,
     );
     assert!(matches!(r, Err(Error::PolicyMismatch(_))));
+    // cosign's semantics: a regexp is searched for in the SAN (anchors are the user's).
     let prefix = IdentityPolicy::identity(
-        Matcher::regex("https://github.com/sigstore-conformance/").unwrap(),
+        Matcher::regex("^https://github.com/sigstore-conformance/").unwrap(),
         Matcher::regex(".*").unwrap(),
     );
-    let r = Verifier::new(root.clone(), SignerPolicy::Keyless(prefix)).verify(
+    Verifier::new(root.clone(), SignerPolicy::Keyless(prefix))
+        .verify(&b, Artifact::Bytes(&a_txt()), NOW)
+        .unwrap();
+    let anchored_elsewhere = IdentityPolicy::identity(
+        Matcher::regex("^https://github.com/sigstore-conformance/$").unwrap(),
+        Matcher::regex(".*").unwrap(),
+    );
+    let r = Verifier::new(root.clone(), SignerPolicy::Keyless(anchored_elsewhere)).verify(
         &b,
         Artifact::Bytes(&a_txt()),
         NOW,
     );
     assert!(
         matches!(r, Err(Error::PolicyMismatch(_))),
-        "regexps match the whole SAN"
+        "the user's `$` anchors the end"
     );
     let any =
         IdentityPolicy::identity(Matcher::regex(".*").unwrap(), Matcher::regex(".*").unwrap());

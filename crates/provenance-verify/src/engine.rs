@@ -38,6 +38,7 @@ pub struct TrustRoot {
     builders: Vec<BuilderRule>,
     slsa_level: Option<u8>,
     keyless: bool,
+    names_signer: bool,
 }
 
 impl std::fmt::Debug for TrustRoot {
@@ -47,6 +48,7 @@ impl std::fmt::Debug for TrustRoot {
             .field("builders", &self.builders)
             .field("slsa_level", &self.slsa_level)
             .field("keyless", &self.keyless)
+            .field("names_signer", &self.names_signer)
             .finish_non_exhaustive()
     }
 }
@@ -65,7 +67,18 @@ impl TrustRoot {
             builders: Vec::new(),
             slsa_level: None,
             keyless,
+            names_signer: false,
         }
+    }
+
+    /// Marks a keyless root whose identity policy constrains the certificate's source or
+    /// signer facts (GitHub's `--repo`, `--owner`, `--signer-workflow`, `--signer-repo`): its
+    /// signers need no builder id when every expectation is a source fact their certificate
+    /// states (SLSA Build level 2 at most).
+    #[must_use]
+    pub fn with_named_signer(mut self, names_signer: bool) -> Self {
+        self.names_signer = names_signer;
+        self
     }
 
     /// Restricts the builders this root may sign for.
@@ -828,13 +841,27 @@ impl Verifier {
                     .to_owned()
             };
             let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
+            // Why the unverified ones were refused (the first few): an identity constraint on
+            // a certificate fact, a bad signature... is what the user acts on.
+            let why = set
+                .rejected
+                .iter()
+                .take(3)
+                .map(|x| format!("{}: {}", x.origin, x.reason))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let why = match r {
+                0 => String::new(),
+                1..=3 => format!(" ({why})"),
+                _ => format!(" ({why}; ...)"),
+            };
             let mut actual = match (v, d, r) {
                 (0, 0, 0) => "no attestation found".to_owned(),
                 (v, 0, r) => format!(
-                    "{v} verified attestation(s) name other subjects; {r} could not be verified"
+                    "{v} verified attestation(s) name other subjects; {r} could not be verified{why}"
                 ),
                 (v, d, r) => format!(
-                    "{v} verified attestation(s) name other subjects; {d} signature(s) over an artifact do not verify for this one; {r} could not be verified"
+                    "{v} verified attestation(s) name other subjects; {d} signature(s) over an artifact do not verify for this one; {r} could not be verified{why}"
                 ),
             };
             for reason in set.no_match_reasons(artifact) {
@@ -886,6 +913,7 @@ impl Verifier {
                     builders: &root.builders,
                     slsa_level: root.slsa_level,
                     keyless: root.keyless || expect::is_keyless(&att.signer),
+                    names_signer: root.names_signer,
                 };
                 let checked = expect::check(exp, att, grant, now);
                 levels.push(checked.level);

@@ -7,12 +7,13 @@ use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::facts::Facts;
 use crate::facts::{SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, VSA_V1};
 use crate::rules::{
     BuilderId, BuilderRule, RefExpectation, SourceRepo, is_default_trusted_builder,
     is_trusted_delegator,
 };
-use crate::verified::{Body, Signer, VerifiedAttestation};
+use crate::verified::{Body, CertFact, Signer, VerifiedAttestation};
 
 /// The rule a failure is about (machine-readable in JSON as kebab-case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -35,6 +36,9 @@ pub enum Rule {
     SourceRef,
     /// The source commit must equal the one expected.
     SourceCommit,
+    /// What the statement claims about its source (repository, ref, commit) must agree with
+    /// what the keyless signer's certificate states (Fulcio extensions).
+    CertificateAgreement,
     /// `externalParameters` must hold the values expected.
     ExternalParameters,
     /// The build must be recent enough.
@@ -187,6 +191,10 @@ pub(crate) struct RootGrant<'a> {
     pub slsa_level: Option<u8>,
     /// Whether the root is keyless (certificate identities).
     pub keyless: bool,
+    /// Whether the root's identity constrains the certificate's source or signer facts (GitHub
+    /// `--repo` / `--owner` / `--signer-workflow` / `--signer-repo`): the workflows it accepts
+    /// are named by the user, as `gh attestation verify` takes them.
+    pub names_signer: bool,
 }
 
 /// The outcome of checking one statement.
@@ -247,6 +255,13 @@ pub(crate) fn check(
     };
     let is_provenance =
         predicate_type == SLSA_PROVENANCE_V1 || predicate_type == SLSA_PROVENANCE_V02;
+    // The certificate's source facts describe the build only for provenance: a VSA's signer
+    // is the verifier that wrote it, whose own repository says nothing about the artifact.
+    let cert = if is_provenance {
+        CertSource::of(&att.signer)
+    } else {
+        CertSource::default()
+    };
     let is_vsa = predicate_type == VSA_V1;
 
     // Builder: who the statement says built it (for a VSA: `verifier.id`, the verifier that
@@ -317,17 +332,31 @@ pub(crate) fn check(
                 // A delegator (BYOB) vouches for the builder it names; npm attestation
                 // documents always need --builder-id (as slsa-verifier's verify-npm-package).
                 let from_npm_document = att.origin.entry().is_some();
-                let ok = vouched
+                let trusted_builder = vouched
                     && !from_npm_document
                     && claimed.as_ref().is_some_and(is_default_trusted_builder);
-                if !ok {
+                // GitHub artifact attestations: the user's own workflow (or one the root of
+                // trust names) needs no builder id when every expectation is a source fact
+                // the certificate states. Such a build earns level 2, never 3: the workflow
+                // that signed also ran the build.
+                let certified = !trusted_builder
+                    && cert.backs(exp)
+                    && ((!from_npm_document && cert.own_workflow(&att.signer))
+                        || grant.names_signer);
+                if trusted_builder {
+                    if level.is_none() {
+                        level = Some(3);
+                    }
+                } else if certified {
+                    level = Some(level.map_or(2, |l| l.min(2)));
+                } else {
                     failures.push(RuleFailure::new(
                         Rule::BuilderId,
-                        "a --builder-id (the signer is not a builder trusted by default)",
+                        "a --builder-id (the signer is not a builder trusted by default, nor the \
+                         source repository's own workflow with every expectation stated by its \
+                         certificate)",
                         claimed_text.map(str::to_owned),
                     ));
-                } else if level.is_none() {
-                    level = Some(3);
                 }
             }
             Some(_) | None => {}
@@ -365,30 +394,67 @@ pub(crate) fn check(
             &|a| a == want,
         ));
     }
+    // The source: what the certificate states wins over what the statement claims (and the
+    // two must agree, checked below); the statement's claim is used only where the
+    // certificate is silent (keys, non-CI identities).
+    let cert_field = |fact: CertFact, value: Option<&str>| {
+        value.map(|v| format!("{v} (the {})", fact.describe()))
+    };
     if let Some(want) = &exp.source_repository {
-        let actual = facts.source_uri.as_deref();
-        failures.extend(field(
-            Rule::SourceRepository,
-            want.to_string(),
-            actual,
-            &|a| SourceRepo::split_uri(a).is_ok_and(|(r, _)| &r == want),
-        ));
+        let ok = |a: &str| SourceRepo::split_uri(a).is_ok_and(|(r, _)| &r == want);
+        match cert.repository {
+            Some(c) if !ok(c) => failures.push(RuleFailure::new(
+                Rule::SourceRepository,
+                want.to_string(),
+                cert_field(CertFact::SourceRepositoryUri, Some(c)),
+            )),
+            Some(_) => {}
+            None => failures.extend(field(
+                Rule::SourceRepository,
+                want.to_string(),
+                facts.source_uri.as_deref(),
+                &ok,
+            )),
+        }
     }
     if let Some(want) = &exp.source_ref {
-        failures.extend(field(
-            Rule::SourceRef,
-            want.describe(),
-            facts.source_ref.as_deref(),
-            &|a| want.matches(a),
-        ));
+        match cert.reference {
+            Some(c) if !want.matches(c) => failures.push(RuleFailure::new(
+                Rule::SourceRef,
+                want.describe(),
+                cert_field(CertFact::SourceRepositoryRef, Some(c)),
+            )),
+            Some(_) => {}
+            None => failures.extend(field(
+                Rule::SourceRef,
+                want.describe(),
+                facts.source_ref.as_deref(),
+                &|a| want.matches(a),
+            )),
+        }
     }
     if let Some(want) = &exp.source_commit {
-        failures.extend(field(
-            Rule::SourceCommit,
-            want.clone(),
-            facts.source_commit.as_deref(),
-            &|a| a.eq_ignore_ascii_case(want),
-        ));
+        match cert.commit {
+            Some(c) if !c.eq_ignore_ascii_case(want) => failures.push(RuleFailure::new(
+                Rule::SourceCommit,
+                want.clone(),
+                cert_field(CertFact::SourceRepositoryDigest, Some(c)),
+            )),
+            Some(_) => {}
+            None => failures.extend(field(
+                Rule::SourceCommit,
+                want.clone(),
+                facts.source_commit.as_deref(),
+                &|a| a.eq_ignore_ascii_case(want),
+            )),
+        }
+    }
+    // Whenever the verdict rests on what the statement says (any expectation, or a root that
+    // names the repository or workflow it trusts), its source claims must agree with the
+    // certificate. With no expectation at all the verdict is only "signed by this identity"
+    // (cosign's and sigstore-go's), and the claims are reported, not relied on.
+    if is_provenance && (exp.sets_any_expectation() || grant.names_signer) {
+        check_agreement(facts, &cert, &mut failures);
     }
     if !exp.external_parameters.is_empty() || exp.reject_unknown_external_parameters {
         check_external(exp, facts.external_parameters.as_ref(), &mut failures);
@@ -508,6 +574,94 @@ fn vsa_level(predicate: &Value) -> Option<u8> {
                 .ok()
         })
         .max()
+}
+
+/// What a keyless signer's certificate states about the source (Fulcio extensions).
+#[derive(Default)]
+struct CertSource<'a> {
+    repository: Option<&'a str>,
+    reference: Option<&'a str>,
+    commit: Option<&'a str>,
+}
+
+impl<'a> CertSource<'a> {
+    fn of(signer: &'a Signer) -> Self {
+        Self {
+            repository: signer.certificate_fact(CertFact::SourceRepositoryUri),
+            reference: signer.certificate_fact(CertFact::SourceRepositoryRef),
+            commit: signer.certificate_fact(CertFact::SourceRepositoryDigest),
+        }
+    }
+
+    /// Whether every build expectation is a source fact this certificate states.
+    fn backs(&self, exp: &Expectations) -> bool {
+        exp.build_type.is_none()
+            && exp.external_parameters.is_empty()
+            && !exp.reject_unknown_external_parameters
+            && (exp.source_repository.is_none() || self.repository.is_some())
+            && (exp.source_ref.is_none() || self.reference.is_some())
+            && (exp.source_commit.is_none() || self.commit.is_some())
+    }
+
+    /// Whether the workflow that signed (build signer URI, else the SAN) lives in the source
+    /// repository itself: `https://github.com/o/r/.github/workflows/x.yml@ref` for
+    /// `https://github.com/o/r`, or GitLab's `https://gitlab.com/g/p//.gitlab-ci.yml@ref`. A
+    /// reusable workflow from another repository (a third-party signer) is not.
+    fn own_workflow(&self, signer: &Signer) -> bool {
+        let Some(repo) = self.repository else {
+            return false;
+        };
+        let Some(signer_uri) = signer
+            .certificate_fact(CertFact::BuildSignerUri)
+            .or_else(|| signer.identity())
+        else {
+            return false;
+        };
+        let prefix = format!("{}/", repo.trim_end_matches('/'));
+        signer_uri
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(&prefix))
+            && signer_uri
+                .get(prefix.len()..)
+                .is_some_and(|rest| rest.starts_with(".github/workflows/") || rest.starts_with('/'))
+    }
+}
+
+/// The statement's source claims must agree with the certificate's facts, field by field,
+/// wherever both are present: a workflow that ran on `refs/heads/evil` cannot sign a statement
+/// claiming `refs/tags/v1.2.3`, whatever builder the statement names. Repositories compare
+/// after normalisation, ignoring ASCII case (GitHub and GitLab names are case-insensitive).
+fn check_agreement(facts: &Facts, cert: &CertSource<'_>, failures: &mut Vec<RuleFailure>) {
+    let mut disagree = |what: &str, fact: CertFact, cert_value: &str, claimed: &str| {
+        failures.push(RuleFailure::new(
+            Rule::CertificateAgreement,
+            format!(
+                "the statement's source {what} to be {cert_value}, as the {} states",
+                fact.describe()
+            ),
+            Some(format!("{claimed} (claimed by the statement)")),
+        ));
+    };
+    if let (Some(c), Some(claimed)) = (cert.repository, facts.source_uri.as_deref()) {
+        let cert_repo = SourceRepo::parse(c).ok();
+        let claimed_repo = SourceRepo::split_uri(claimed).ok().map(|(r, _)| r);
+        let agree = cert_repo
+            .zip(claimed_repo)
+            .is_some_and(|(a, b)| a.as_str().eq_ignore_ascii_case(b.as_str()));
+        if !agree {
+            disagree("repository", CertFact::SourceRepositoryUri, c, claimed);
+        }
+    }
+    if let (Some(c), Some(claimed)) = (cert.reference, facts.source_ref.as_deref())
+        && c != claimed
+    {
+        disagree("ref", CertFact::SourceRepositoryRef, c, claimed);
+    }
+    if let (Some(c), Some(claimed)) = (cert.commit, facts.source_commit.as_deref())
+        && !c.eq_ignore_ascii_case(claimed)
+    {
+        disagree("commit", CertFact::SourceRepositoryDigest, c, claimed);
+    }
 }
 
 /// Whether the signer is a keyless certificate.

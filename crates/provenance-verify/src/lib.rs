@@ -28,6 +28,6 @@ pub use source::{AttestationFormat, AttestationSet, Origin, RawAttestation, Skip
 pub use time::OffsetDateTime;
 pub use trust::{KeyVerifier, SharedKey, SigstoreVerifier};
 pub use verified::{
-    AttestationVerifier, Body, Rejection, SignedAttestation, SignedContent, Signer, Subject,
-    VerifiedAttestation, is_in_toto_payload_type,
+    AttestationVerifier, Body, CertFact, Rejection, SignedAttestation, SignedContent, Signer,
+    Subject, VerifiedAttestation, is_in_toto_payload_type,
 };

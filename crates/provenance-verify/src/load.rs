@@ -10,7 +10,7 @@ use provenance_sigstore::{IdentityPolicy, Transparency, TrustedRoot};
 
 use crate::engine::{Artifact, TrustRoot};
 use crate::error::{Error, Result};
-use crate::policy::{AnchorSpec, Matcher, Policy};
+use crate::policy::{AnchorSpec, GithubIdentity, Matcher, Policy};
 use crate::trust::{KeyVerifier, SigstoreVerifier};
 
 /// The largest trusted root file read.
@@ -149,7 +149,7 @@ fn sigstore_matcher(field: &'static str, m: &Matcher) -> Result<provenance_sigst
 }
 
 /// A keyless root: certificates chaining to the trusted root whose identity and issuer match
-/// (regular expressions must match the whole value).
+/// (regular expressions are searched for, as cosign does: anchors are the caller's).
 ///
 /// # Errors
 /// [`Error::TrustMaterial`] for an unreadable root, [`Error::InvalidSetting`] for bad regexps.
@@ -184,19 +184,48 @@ pub fn keyless_root_with(
     insecure_ignore_tlog: bool,
     allow_set_only: bool,
 ) -> Result<TrustRoot> {
-    let policy = IdentityPolicy::identity(
-        sigstore_matcher("certificate identity", identity)?,
-        sigstore_matcher("certificate OIDC issuer", issuer)?,
-    );
+    keyless_root_for(
+        name,
+        trusted_root_path,
+        (identity, issuer),
+        &GithubIdentity::default(),
+        insecure_ignore_tlog,
+        allow_set_only,
+    )
+}
+
+/// As [`keyless_root_with`], with GitHub's constraints on the certificate's facts (see
+/// [`GithubIdentity`]): each becomes a Fulcio extension constraint of the identity policy, and
+/// a root naming the repository, owner or signer is marked so
+/// ([`TrustRoot::with_named_signer`]).
+///
+/// # Errors
+/// As [`keyless_root`].
+pub fn keyless_root_for(
+    name: &str,
+    trusted_root_path: Option<&Path>,
+    (identity, issuer): (&Matcher, &Matcher),
+    github: &GithubIdentity,
+    insecure_ignore_tlog: bool,
+    allow_set_only: bool,
+) -> Result<TrustRoot> {
+    let mut all = vec![
+        IdentityPolicy::San(sigstore_matcher("certificate identity", identity)?),
+        IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer", issuer)?),
+    ];
+    all.extend(crate::trust::github_constraints(github)?);
     let transparency = if insecure_ignore_tlog {
         Transparency::InsecureIgnore
     } else {
         Transparency::Required
     };
-    let verifier =
-        SigstoreVerifier::keyless(trusted_root(trusted_root_path)?, policy, transparency)?
-            .allow_promise_only(allow_set_only);
-    Ok(TrustRoot::new(name, Box::new(verifier), true))
+    let verifier = SigstoreVerifier::keyless(
+        trusted_root(trusted_root_path)?,
+        IdentityPolicy::AllOf(all),
+        transparency,
+    )?
+    .allow_promise_only(allow_set_only);
+    Ok(TrustRoot::new(name, Box::new(verifier), true).with_named_signer(github.names_signer()))
 }
 
 /// The roots of trust a policy lists, with their key files and trusted roots (paths relative
@@ -218,14 +247,16 @@ pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
                     identity,
                     issuer,
                     insecure_ignore_tlog,
+                    github,
                 } => {
                     let path = trusted_root.as_deref().map(|p| base.join(p));
-                    keyless_root(
+                    keyless_root_for(
                         &spec.name,
                         path.as_deref(),
-                        identity,
-                        issuer,
+                        (identity, issuer),
+                        github,
                         *insecure_ignore_tlog,
+                        false,
                     )?
                 }
             };

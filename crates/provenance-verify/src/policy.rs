@@ -26,10 +26,16 @@
 //!
 //! [[roots]]
 //! name = "slsa-github-generator"
-//! certificate_identity_regexp = "https://github.com/slsa-framework/slsa-github-generator/.*"
+//! certificate_identity_regexp = "^https://github.com/slsa-framework/slsa-github-generator/"
 //! certificate_oidc_issuer = "https://token.actions.githubusercontent.com"
 //! builders = ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@semver"]
 //! slsa_level = 3
+//!
+//! [[roots]]                                # gh's keys (see `GithubIdentity`): an identity in
+//! name = "app-attestations"                # themselves; the issuer defaults to GitHub Actions'
+//! repo = "example/app"
+//! signer_workflow = "example/app/.github/workflows/release.yml"
+//! deny_self_hosted_runners = true
 //!
 //! [defaults]
 //! source_uri = "github.com/example/app"
@@ -90,6 +96,9 @@ pub enum AnchorSpec {
         issuer: Matcher,
         /// Accept attestations without a verified transparency-log entry.
         insecure_ignore_tlog: bool,
+        /// GitHub's constraints on the certificate's facts (`repo`, `owner`,
+        /// `signer_workflow`, `signer_repo`, `deny_self_hosted_runners`); empty when unused.
+        github: Box<GithubIdentity>,
     },
 }
 
@@ -99,8 +108,268 @@ pub enum AnchorSpec {
 pub enum Matcher {
     /// Exactly this string.
     Exact(String),
-    /// A regular expression that must match the whole value (it is anchored).
+    /// A regular expression with cosign's meaning: RE2 syntax (Rust's `regex`), searched for in
+    /// the value, not anchored: write `^` and `$` to anchor it.
     Regexp(String),
+}
+
+/// The OIDC issuer of GitHub Actions on github.com, the default issuer with GitHub's
+/// constraints (`gh attestation verify --cert-oidc-issuer`).
+pub const GITHUB_ACTIONS_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+/// GitHub's identity constraints, with the meaning `gh attestation verify` gives its flags;
+/// each is checked against a Fulcio certificate extension, and a certificate without that
+/// extension fails (closed):
+///
+/// - `repo` `[HOST/]OWNER/REPO`: the source repository URI (`.1.12`) is `https://HOST/OWNER/REPO`
+///   and the owner URI (`.1.16`) is `https://HOST/OWNER` (ASCII case ignored, as gh);
+/// - `owner` `[HOST/]OWNER`: the source repository owner URI (`.1.16`) is `https://HOST/OWNER`;
+/// - `signer_workflow` `[HOST/]OWNER/REPO/PATH[@REF]`: the certificate identity and the build
+///   signer URI (`.1.9`) are that workflow (at `REF` when given; host, owner and repository
+///   compared ignoring case). Unlike gh, the value is literal text, not a regular expression,
+///   and the path must end where the `@ref` begins;
+/// - `signer_repo` `[HOST/]OWNER/REPO`: the identity and the build signer URI are a workflow of
+///   that repository;
+/// - `deny_self_hosted_runners`: the runner environment (`.1.11`) is `github-hosted`.
+///
+/// `HOST` defaults to `github.com`; a first segment with a dot is a host, as gh reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GithubIdentity {
+    /// `[HOST/]OWNER/REPO`, as (host, owner, repo).
+    pub repo: Option<(String, String, String)>,
+    /// `[HOST/]OWNER`, as (host, owner).
+    pub owner: Option<(String, String)>,
+    /// The signer workflow as (host, owner, repo, path, ref).
+    pub signer_workflow: Option<(String, String, String, String, Option<String>)>,
+    /// `[HOST/]OWNER/REPO` of the signer workflow, as (host, owner, repo).
+    pub signer_repo: Option<(String, String, String)>,
+    /// Refuse certificates from self-hosted runners.
+    pub deny_self_hosted_runners: bool,
+}
+
+fn github_name(field: &'static str, input: &str, segment: &str) -> Result<String> {
+    if segment.is_empty()
+        || segment == "."
+        || segment == ".."
+        || !segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        return Err(Error::setting(
+            field,
+            input,
+            "owner and repository names are letters, digits, `-`, `_` and `.`",
+        ));
+    }
+    Ok(segment.to_owned())
+}
+
+/// Splits `[HOST/]rest` as gh does: a first segment with a dot is a host.
+fn github_host(input: &str) -> (String, &str) {
+    match input.split_once('/') {
+        Some((first, rest)) if first.contains('.') => (first.to_ascii_lowercase(), rest),
+        _ => ("github.com".to_owned(), input),
+    }
+}
+
+impl GithubIdentity {
+    /// Parses gh's spellings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] naming the field for a malformed value, or when both
+    /// `signer_workflow` and `signer_repo` are given.
+    pub fn parse(
+        repo: Option<&str>,
+        owner: Option<&str>,
+        signer_workflow: Option<&str>,
+        signer_repo: Option<&str>,
+        deny_self_hosted_runners: bool,
+    ) -> Result<Self> {
+        let owner_repo = |field: &'static str, v: &str| -> Result<(String, String, String)> {
+            let (host, rest) = github_host(v);
+            let (o, r) = rest
+                .split_once('/')
+                .ok_or_else(|| Error::setting(field, v, "expected [HOST/]OWNER/REPO"))?;
+            Ok((host, github_name(field, v, o)?, github_name(field, v, r)?))
+        };
+        if signer_workflow.is_some() && signer_repo.is_some() {
+            return Err(Error::setting(
+                "signer_workflow",
+                "",
+                "give signer_workflow or signer_repo, not both",
+            ));
+        }
+        let owner = owner
+            .map(|v| {
+                let (host, o) = github_host(v);
+                Ok::<_, Error>((host, github_name("owner", v, o)?))
+            })
+            .transpose()?;
+        let signer_workflow = signer_workflow
+            .map(|v| {
+                let field = "signer_workflow";
+                let (host, rest) = github_host(v);
+                let (path_part, reference) = match rest.split_once('@') {
+                    Some((p, r)) if !r.is_empty() && !r.contains('@') => (p, Some(r.to_owned())),
+                    Some(_) => return Err(Error::setting(field, v, "empty or repeated `@REF`")),
+                    None => (rest, None),
+                };
+                let mut parts = path_part.splitn(3, '/');
+                let (Some(o), Some(r), Some(path)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(Error::setting(
+                        field,
+                        v,
+                        "expected [HOST/]OWNER/REPO/PATH[@REF]",
+                    ));
+                };
+                if path.is_empty()
+                    || path.split('/').any(|s| s.is_empty() || s == "..")
+                    || path.chars().any(|c| c.is_whitespace() || c == '\\')
+                {
+                    return Err(Error::setting(field, v, "empty or `..` path segment"));
+                }
+                Ok((
+                    host,
+                    github_name(field, v, o)?,
+                    github_name(field, v, r)?,
+                    path.to_owned(),
+                    reference,
+                ))
+            })
+            .transpose()?;
+        let repo = repo.map(|v| owner_repo("repo", v)).transpose()?;
+        if let (Some((rh, ro, _)), Some((oh, oo))) = (&repo, &owner)
+            && (rh != oh || !ro.eq_ignore_ascii_case(oo))
+        {
+            return Err(Error::setting(
+                "owner",
+                oo,
+                "the repository given belongs to another owner",
+            ));
+        }
+        Ok(Self {
+            repo,
+            owner,
+            signer_workflow,
+            signer_repo: signer_repo
+                .map(|v| owner_repo("signer_repo", v))
+                .transpose()?,
+            deny_self_hosted_runners,
+        })
+    }
+
+    /// Whether nothing is constrained.
+    pub fn is_empty(&self) -> bool {
+        !self.names_signer() && !self.deny_self_hosted_runners
+    }
+
+    /// Whether the repository, owner or signer workflow is named: then these constraints are
+    /// an identity in themselves (no `certificate_identity` needed, as with gh).
+    pub fn names_signer(&self) -> bool {
+        self.repo.is_some()
+            || self.owner.is_some()
+            || self.signer_workflow.is_some()
+            || self.signer_repo.is_some()
+    }
+
+    fn host(&self) -> Option<&str> {
+        self.repo
+            .as_ref()
+            .map(|r| r.0.as_str())
+            .or_else(|| self.owner.as_ref().map(|o| o.0.as_str()))
+            .or_else(|| self.signer_workflow.as_ref().map(|w| w.0.as_str()))
+            .or_else(|| self.signer_repo.as_ref().map(|r| r.0.as_str()))
+    }
+
+    /// The OIDC issuer to expect when none is given: GitHub Actions' for github.com, the
+    /// tenant's for `TENANT.ghe.com` (as gh).
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] for another host: the issuer must then be given.
+    pub fn default_issuer(&self) -> Result<String> {
+        match self.host() {
+            None | Some("github.com") => Ok(GITHUB_ACTIONS_ISSUER.to_owned()),
+            Some(h) => match h.strip_suffix(".ghe.com") {
+                Some(tenant) if !tenant.is_empty() && !tenant.contains('.') => {
+                    Ok(format!("https://token.actions.{tenant}.ghe.com"))
+                }
+                _ => Err(Error::setting(
+                    "certificate_oidc_issuer",
+                    h,
+                    "give the OIDC issuer of this GitHub host",
+                )),
+            },
+        }
+    }
+
+    /// The regular expression (search semantics, anchored here) the certificate identity and
+    /// build signer URI must match, from `signer_workflow` or `signer_repo`.
+    pub fn signer_regexp(&self) -> Option<String> {
+        let esc = |s: &str| regex::escape(s);
+        if let Some((host, o, r, path, reference)) = &self.signer_workflow {
+            let end = match reference {
+                Some(reference) => format!("@{}$", esc(reference)),
+                None => "@".to_owned(),
+            };
+            return Some(format!(
+                "^(?i:https://{}/{}/{}/){}{end}",
+                esc(host),
+                esc(o),
+                esc(r),
+                esc(path)
+            ));
+        }
+        self.signer_repo
+            .as_ref()
+            .map(|(host, o, r)| format!("^(?i:https://{}/{}/{}/)", esc(host), esc(o), esc(r)))
+    }
+
+    /// The certificate extensions constrained, each with the regular expression (anchored)
+    /// or exact value it must match.
+    pub fn extension_constraints(&self) -> Vec<(GithubFact, String)> {
+        let esc = |s: &str| regex::escape(s);
+        let mut out = Vec::new();
+        let owner = self
+            .repo
+            .as_ref()
+            .map(|(h, o, _)| (h, o))
+            .or_else(|| self.owner.as_ref().map(|(h, o)| (h, o)));
+        if let Some((host, o, r)) = &self.repo {
+            out.push((
+                GithubFact::SourceRepositoryUri,
+                format!("(?i)^https://{}/{}/{}$", esc(host), esc(o), esc(r)),
+            ));
+        }
+        if let Some((host, o)) = owner {
+            out.push((
+                GithubFact::SourceRepositoryOwnerUri,
+                format!("(?i)^https://{}/{}$", esc(host), esc(o)),
+            ));
+        }
+        if let Some(re) = self.signer_regexp() {
+            out.push((GithubFact::BuildSignerUri, re));
+        }
+        if self.deny_self_hosted_runners {
+            out.push((GithubFact::RunnerEnvironment, "^github-hosted$".to_owned()));
+        }
+        out
+    }
+}
+
+/// A certificate extension GitHub's constraints check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GithubFact {
+    /// Source repository URI (`.1.12`).
+    SourceRepositoryUri,
+    /// Source repository owner URI (`.1.16`).
+    SourceRepositoryOwnerUri,
+    /// Build signer URI (`.1.9`).
+    BuildSignerUri,
+    /// Runner environment (`.1.11`).
+    RunnerEnvironment,
 }
 
 /// Expectations that apply to the artifacts whose name matches a pattern.
@@ -175,6 +444,16 @@ struct RootFile {
     certificate_oidc_issuer_regexp: Option<String>,
     #[serde(default)]
     insecure_ignore_tlog: bool,
+    #[serde(default)]
+    repo: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    signer_workflow: Option<String>,
+    #[serde(default)]
+    signer_repo: Option<String>,
+    #[serde(default)]
+    deny_self_hosted_runners: bool,
     #[serde(default)]
     builders: Option<Vec<String>>,
     #[serde(default)]
@@ -313,7 +592,15 @@ impl Policy {
 }
 
 fn root_spec(r: RootFile) -> Result<RootSpec> {
-    let keyless = r.certificate_identity.is_some()
+    let github = GithubIdentity::parse(
+        r.repo.as_deref(),
+        r.owner.as_deref(),
+        r.signer_workflow.as_deref(),
+        r.signer_repo.as_deref(),
+        r.deny_self_hosted_runners,
+    )?;
+    let keyless = !github.is_empty()
+        || r.certificate_identity.is_some()
         || r.certificate_identity_regexp.is_some()
         || r.certificate_oidc_issuer.is_some()
         || r.certificate_oidc_issuer_regexp.is_some()
@@ -333,20 +620,21 @@ fn root_spec(r: RootFile) -> Result<RootSpec> {
                 threshold,
             }
         }
-        (true, true) => AnchorSpec::Keyless {
-            trusted_root: r.trusted_root,
-            identity: matcher(
-                "certificate_identity",
-                r.certificate_identity,
-                r.certificate_identity_regexp,
-            )?,
-            issuer: matcher(
-                "certificate_oidc_issuer",
-                r.certificate_oidc_issuer,
-                r.certificate_oidc_issuer_regexp,
-            )?,
-            insecure_ignore_tlog: r.insecure_ignore_tlog,
-        },
+        (true, true) => {
+            let (identity, issuer) = keyless_matchers(
+                &github,
+                ("certificate_identity", "certificate_oidc_issuer"),
+                (r.certificate_identity, r.certificate_identity_regexp),
+                (r.certificate_oidc_issuer, r.certificate_oidc_issuer_regexp),
+            )?;
+            AnchorSpec::Keyless {
+                trusted_root: r.trusted_root,
+                identity,
+                issuer,
+                insecure_ignore_tlog: r.insecure_ignore_tlog,
+                github: Box::new(github),
+            }
+        }
         (false, true) => {
             return Err(Error::setting(
                 "roots",
@@ -391,6 +679,41 @@ fn root_spec(r: RootFile) -> Result<RootSpec> {
         builders,
         slsa_level: r.slsa_level,
     })
+}
+
+/// The identity and issuer matchers of a keyless root. With GitHub's constraints naming the
+/// repository, owner or signer, they are the identity (the certificate identity is then the
+/// signer workflow's, or any) and the issuer defaults to GitHub's; otherwise both the identity
+/// and the issuer must be given.
+///
+/// # Errors
+/// [`Error::InvalidSetting`] naming the missing or malformed field, or when an identity is
+/// given together with `signer_workflow` / `signer_repo`.
+pub fn keyless_matchers(
+    github: &GithubIdentity,
+    fields: (&'static str, &'static str),
+    identity: (Option<String>, Option<String>),
+    issuer: (Option<String>, Option<String>),
+) -> Result<(Matcher, Matcher)> {
+    let identity_given = identity.0.is_some() || identity.1.is_some();
+    let identity = match (github.signer_regexp(), identity_given) {
+        (Some(_), true) => {
+            return Err(Error::setting(
+                fields.0,
+                "",
+                "give a certificate identity or signer_workflow / signer_repo, not both",
+            ));
+        }
+        (Some(re), false) => Matcher::Regexp(re),
+        (None, false) if github.names_signer() => Matcher::Regexp(".*".to_owned()),
+        (None, _) => matcher(fields.0, identity.0, identity.1)?,
+    };
+    let issuer = if github.names_signer() && issuer.0.is_none() && issuer.1.is_none() {
+        Matcher::Exact(github.default_issuer()?)
+    } else {
+        matcher(fields.1, issuer.0, issuer.1)?
+    };
+    Ok((identity, issuer))
 }
 
 /// Builds a matcher from an exact and a regexp spelling: exactly one must be given.
@@ -653,6 +976,67 @@ n = 3
         assert!(p.allow_unmatched_artifacts);
         // Roots only: the expectations come from the command line (checked there).
         assert!(Policy::from_toml(root).is_ok());
+    }
+
+    #[test]
+    fn github_identity_spellings() {
+        let g = GithubIdentity::parse(
+            Some("ghe.example.com/o/r"),
+            None,
+            Some("o/r/.github/workflows/release.yml@refs/tags/v1"),
+            None,
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            g.repo,
+            Some(("ghe.example.com".into(), "o".into(), "r".into()))
+        );
+        let re = regex::Regex::new(&g.signer_regexp().unwrap()).unwrap();
+        assert!(re.is_match("https://GitHub.com/O/r/.github/workflows/release.yml@refs/tags/v1"));
+        assert!(!re.is_match("https://github.com/o/r/.github/workflows/release.yml@refs/tags/v10"));
+        assert!(!re.is_match("https://github.com/o/r/.github/workflows/release.yml2@refs/tags/v1"));
+        let facts: Vec<GithubFact> = g.extension_constraints().iter().map(|c| c.0).collect();
+        assert_eq!(
+            facts,
+            [
+                GithubFact::SourceRepositoryUri,
+                GithubFact::SourceRepositoryOwnerUri,
+                GithubFact::BuildSignerUri,
+                GithubFact::RunnerEnvironment
+            ]
+        );
+        // The repository's host decides the default issuer.
+        assert!(g.default_issuer().is_err());
+        let g = GithubIdentity::parse(None, Some("acme.ghe.com/o"), None, None, false).unwrap();
+        assert_eq!(
+            g.default_issuer().unwrap(),
+            "https://token.actions.acme.ghe.com"
+        );
+        let g = GithubIdentity::parse(None, None, None, Some("o/r"), false).unwrap();
+        let re = regex::Regex::new(&g.signer_regexp().unwrap()).unwrap();
+        assert!(re.is_match("https://github.com/o/r/.github/workflows/x.yml@refs/heads/main"));
+        assert!(
+            !re.is_match("https://github.com/o/r-evil/.github/workflows/x.yml@refs/heads/main")
+        );
+        assert!(!re.is_match("https://evil.com/https://github.com/o/r/x"));
+        assert_eq!(g.default_issuer().unwrap(), GITHUB_ACTIONS_ISSUER);
+        assert!(GithubIdentity::parse(Some("o/r"), Some("O"), None, None, false).is_ok());
+        for (repo, owner, workflow) in [
+            (Some("o/r"), Some("other"), None),
+            (Some("o"), None, None),
+            (Some("o/r/x"), None, None),
+            (Some("o/.."), None, None),
+            (None, Some("o r"), None),
+            (None, None, Some("o/r")),
+            (None, None, Some("o/r/w.yml@")),
+            (None, None, Some("o/r/../w.yml")),
+        ] {
+            assert!(
+                GithubIdentity::parse(repo, owner, workflow, None, false).is_err(),
+                "{repo:?} {owner:?} {workflow:?}"
+            );
+        }
     }
 
     #[test]

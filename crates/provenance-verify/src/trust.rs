@@ -393,6 +393,7 @@ fn to_signed(
                 ("buildSignerDigest", &id.build_signer_digest),
                 ("runnerEnvironment", &id.runner_environment),
                 ("buildConfigURI", &id.build_config_uri),
+                ("sourceRepositoryOwnerURI", &id.source_repository_owner_uri),
             ] {
                 if let Some(v) = value {
                     extensions.insert(name.to_owned(), v.clone());
@@ -427,4 +428,30 @@ fn to_signed(
         _ => return Err(Rejection::new("unsupported verified content")),
     };
     Ok(SignedAttestation { content, signer })
+}
+
+/// GitHub's constraints as Fulcio extension constraints of an identity policy (a certificate
+/// without the extension fails).
+///
+/// # Errors
+/// [`crate::Error::InvalidSetting`] if a constraint does not compile (it is built from
+/// validated, escaped names, so this does not happen in practice).
+pub(crate) fn github_constraints(
+    github: &crate::policy::GithubIdentity,
+) -> crate::Result<Vec<provenance_sigstore::IdentityPolicy>> {
+    use crate::policy::GithubFact;
+    use provenance_sigstore::{FulcioField, IdentityPolicy, Matcher};
+    let mut out = Vec::new();
+    for (fact, re) in github.extension_constraints() {
+        let field = match fact {
+            GithubFact::SourceRepositoryUri => FulcioField::SourceRepositoryUri,
+            GithubFact::SourceRepositoryOwnerUri => FulcioField::SourceRepositoryOwnerUri,
+            GithubFact::BuildSignerUri => FulcioField::BuildSignerUri,
+            GithubFact::RunnerEnvironment => FulcioField::RunnerEnvironment,
+        };
+        let matcher = Matcher::regex(&re)
+            .map_err(|e| crate::Error::setting("GitHub identity", &re, e.to_string()))?;
+        out.push(IdentityPolicy::Extension(field, matcher));
+    }
+    Ok(out)
 }

@@ -63,6 +63,18 @@ impl Signer {
         }
     }
 
+    /// A fact the signing certificate states (keyless signers only; `None` when the
+    /// certificate lacks that extension or the signer is a key).
+    pub fn certificate_fact(&self, fact: CertFact) -> Option<&str> {
+        match self {
+            Self::Certificate { extensions, .. } => extensions
+                .get(fact.key())
+                .map(String::as_str)
+                .filter(|v| !v.is_empty()),
+            Self::Keys { .. } => None,
+        }
+    }
+
     /// The verified signing time, when there is one.
     pub fn signed_at(&self) -> Option<OffsetDateTime> {
         match self {
@@ -71,6 +83,58 @@ impl Signer {
             } => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok(),
             _ => None,
         }
+    }
+}
+
+/// A fact a Fulcio certificate states about the CI run that signed: an extension under
+/// `1.3.6.1.4.1.57264.1`, signed by Fulcio from the CI's OIDC token (not by the workflow).
+/// The names are the keys of [`Signer::Certificate`]'s `extensions` map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CertFact {
+    /// `sourceRepositoryURI` (`.1.12`): the repository the run was for (the caller's, for a
+    /// reusable workflow such as slsa-github-generator's).
+    SourceRepositoryUri,
+    /// `sourceRepositoryDigest` (`.1.13`): the commit.
+    SourceRepositoryDigest,
+    /// `sourceRepositoryRef` (`.1.14`): the ref (`refs/heads/main`, `refs/tags/v1.2.3`).
+    SourceRepositoryRef,
+    /// `sourceRepositoryOwnerURI` (`.1.16`): the repository owner.
+    SourceRepositoryOwnerUri,
+    /// `buildSignerURI` (`.1.9`): the workflow that signed (a reusable workflow's own URI).
+    BuildSignerUri,
+    /// `runnerEnvironment` (`.1.11`): `github-hosted` or `self-hosted`.
+    RunnerEnvironment,
+}
+
+impl CertFact {
+    /// The key in [`Signer::Certificate`]'s `extensions`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::SourceRepositoryUri => "sourceRepositoryURI",
+            Self::SourceRepositoryDigest => "sourceRepositoryDigest",
+            Self::SourceRepositoryRef => "sourceRepositoryRef",
+            Self::SourceRepositoryOwnerUri => "sourceRepositoryOwnerURI",
+            Self::BuildSignerUri => "buildSignerURI",
+            Self::RunnerEnvironment => "runnerEnvironment",
+        }
+    }
+
+    /// The extension's OID.
+    pub fn oid(self) -> &'static str {
+        match self {
+            Self::SourceRepositoryUri => "1.3.6.1.4.1.57264.1.12",
+            Self::SourceRepositoryDigest => "1.3.6.1.4.1.57264.1.13",
+            Self::SourceRepositoryRef => "1.3.6.1.4.1.57264.1.14",
+            Self::SourceRepositoryOwnerUri => "1.3.6.1.4.1.57264.1.16",
+            Self::BuildSignerUri => "1.3.6.1.4.1.57264.1.9",
+            Self::RunnerEnvironment => "1.3.6.1.4.1.57264.1.11",
+        }
+    }
+
+    /// `certificate sourceRepositoryRef (1.3.6.1.4.1.57264.1.14)`, for reports.
+    pub fn describe(self) -> String {
+        format!("certificate {} ({})", self.key(), self.oid())
     }
 }
 

@@ -78,6 +78,10 @@ reject_unknown_external_parameters = true
 [artifacts.external_parameters]
 release = true
 "#,
+    "version = 1\n[[roots]]\nname = \"gh\"\nrepo = \"example/app\"\ndeny_self_hosted_runners = true\n[defaults]\nsource_tag = \"v1\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nowner = \"example\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nsigner_workflow = \"example/app/.github/workflows/release.yml@refs/heads/main\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\ncertificate_identity = \"x\"\ncertificate_oidc_issuer = \"y\"\ndeny_self_hosted_runners = true\n",
 ];
 
 const BAD: &[&str] = &[
@@ -91,6 +95,11 @@ const BAD: &[&str] = &[
     "version = 1\n[[artifacts]]\npattern = \"x\"\nsource_commit = \"abc\"\n",
     "version = 1\n[[artifacts]]\npattern = \"x\"\nsurprise = true\n",
     "version = 1\n[defaults]\nsurprise = true\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nsigner_repo = \"o/r\"\ncertificate_identity = \"x\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nsigner_repo = \"o/r\"\nsigner_workflow = \"o/r/w.yml\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\ndeny_self_hosted_runners = true\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nkeys = [\"k.pub\"]\nrepo = \"o/r\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nrepo = \"o/r/x\"\n",
 ];
 
 #[test]

@@ -42,7 +42,10 @@ pub(crate) struct Args {
     reason = "the command signature every subcommand shares"
 )]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    let (gate, _) = verifier(&args.trust, &args.expect)?;
+    let (gate, policy) = verifier(&args.trust, &args.expect)?;
+    for w in args.trust.warnings(policy.as_ref()) {
+        ui.warn(w);
+    }
     let limits = Limits::DEFAULT;
     let input = load::artifact_input(&args.artifact)
         .with_context(|| format!("cannot use the artifact {}", args.artifact))?;

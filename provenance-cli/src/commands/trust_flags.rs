@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use provenance::verify::policy::{Policy, matcher};
+use provenance::verify::policy::{AnchorSpec, GithubIdentity, Matcher, Policy, keyless_matchers};
 use provenance::verify::{TrustRoot, load};
 
 /// The largest policy file read.
@@ -31,25 +31,68 @@ pub(crate) struct TrustFlags {
     pub(crate) trusted_root: Option<PathBuf>,
 
     /// Keyless: the exact certificate identity (SAN: workflow URI or email).
-    #[arg(long, value_name = "S", conflicts_with = "certificate_identity_regexp")]
-    pub(crate) certificate_identity: Option<String>,
-
-    /// Keyless: a regular expression the whole certificate identity must match
-    /// (`.*` accepts any, and must be spelled out).
-    #[arg(long, value_name = "RE")]
-    pub(crate) certificate_identity_regexp: Option<String>,
-
-    /// Keyless: the exact OIDC issuer.
     #[arg(
         long,
+        visible_alias = "cert-identity",
+        value_name = "S",
+        conflicts_with = "certificate_identity_regexp"
+    )]
+    pub(crate) certificate_identity: Option<String>,
+
+    /// Keyless: a regular expression searched for in the certificate identity, as cosign does
+    /// (RE2 syntax; not anchored: write ^ and $ yourself; `.*` accepts any and must be spelled
+    /// out).
+    #[arg(long, visible_alias = "cert-identity-regex", value_name = "RE")]
+    pub(crate) certificate_identity_regexp: Option<String>,
+
+    /// Keyless: the exact OIDC issuer (default with --repo, --owner, --signer-workflow or
+    /// --signer-repo: https://token.actions.githubusercontent.com).
+    #[arg(
+        long,
+        visible_alias = "cert-oidc-issuer",
         value_name = "S",
         conflicts_with = "certificate_oidc_issuer_regexp"
     )]
     pub(crate) certificate_oidc_issuer: Option<String>,
 
-    /// Keyless: a regular expression the whole OIDC issuer must match.
+    /// Keyless: a regular expression searched for in the OIDC issuer, as cosign does (not
+    /// anchored).
     #[arg(long, value_name = "RE")]
     pub(crate) certificate_oidc_issuer_regexp: Option<String>,
+
+    /// Keyless, as gh attestation verify: the certificate's source repository is
+    /// [HOST/]OWNER/REPO (extensions 1.3.6.1.4.1.57264.1.12 and .1.16). Needs no
+    /// --certificate-identity.
+    #[arg(long, value_name = "[HOST/]OWNER/REPO")]
+    pub(crate) repo: Option<String>,
+
+    /// Keyless, as gh attestation verify: the certificate's source repository owner is
+    /// [HOST/]OWNER (extension 1.3.6.1.4.1.57264.1.16).
+    #[arg(long, value_name = "[HOST/]OWNER")]
+    pub(crate) owner: Option<String>,
+
+    /// Keyless, as gh attestation verify: the signing workflow (certificate identity and build
+    /// signer URI, extension .1.9) is [HOST/]OWNER/REPO/PATH, at REF when given (literal
+    /// text, not a regular expression).
+    #[arg(
+        long,
+        value_name = "[HOST/]OWNER/REPO/PATH[@REF]",
+        conflicts_with_all = ["signer_repo", "certificate_identity", "certificate_identity_regexp"]
+    )]
+    pub(crate) signer_workflow: Option<String>,
+
+    /// Keyless, as gh attestation verify: the signing workflow belongs to [HOST/]OWNER/REPO.
+    #[arg(
+        long,
+        value_name = "[HOST/]OWNER/REPO",
+        conflicts_with_all = ["certificate_identity", "certificate_identity_regexp"]
+    )]
+    pub(crate) signer_repo: Option<String>,
+
+    /// Keyless: refuse certificates issued to self-hosted runners (the runner environment,
+    /// extension .1.11, must be github-hosted).
+    #[arg(long)]
+    pub(crate) deny_self_hosted_runners: bool,
 
     /// INSECURE: accept keyless attestations whose transparency-log entry cannot be checked.
     #[arg(long)]
@@ -85,6 +128,45 @@ impl TrustFlags {
             || self.certificate_identity_regexp.is_some()
             || self.certificate_oidc_issuer.is_some()
             || self.certificate_oidc_issuer_regexp.is_some()
+            || self.repo.is_some()
+            || self.owner.is_some()
+            || self.signer_workflow.is_some()
+            || self.signer_repo.is_some()
+            || self.deny_self_hosted_runners
+    }
+
+    /// Warnings about the trust flags and the policy's roots: an identity regexp not anchored
+    /// at the start (`^`) matches anywhere in the identity, as cosign's does.
+    pub(crate) fn warnings(&self, policy: Option<&LoadedPolicy>) -> Vec<String> {
+        let unanchored = |re: &str| !re.starts_with('^') && !re.starts_with("(?i)^");
+        let mut out = Vec::new();
+        if let Some(re) = &self.certificate_identity_regexp
+            && unanchored(re)
+        {
+            out.push(format!(
+                "--certificate-identity-regexp {re:?} is not anchored with `^`: it is searched for \
+                 anywhere in the certificate identity (as cosign does), so other identities \
+                 containing it match too"
+            ));
+        }
+        for root in policy.iter().flat_map(|p| &p.policy.roots) {
+            if let AnchorSpec::Keyless {
+                identity: Matcher::Regexp(re),
+                github,
+                ..
+            } = &root.anchor
+                && github.signer_regexp().is_none()
+                && re != ".*"
+                && unanchored(re)
+            {
+                out.push(format!(
+                    "root {:?}: certificate_identity_regexp {re:?} is not anchored with `^`: it is \
+                     searched for anywhere in the certificate identity (as cosign does)",
+                    root.name
+                ));
+            }
+        }
+        out
     }
 
     /// Reads the policy file, if one was given.
@@ -142,24 +224,37 @@ impl TrustFlags {
             anyhow::bail!("--threshold needs --key");
         }
         if self.keyless_given() {
-            let identity = matcher(
-                "certificate identity",
-                self.certificate_identity.clone(),
-                self.certificate_identity_regexp.clone(),
+            let github = GithubIdentity::parse(
+                self.repo.as_deref(),
+                self.owner.as_deref(),
+                self.signer_workflow.as_deref(),
+                self.signer_repo.as_deref(),
+                self.deny_self_hosted_runners,
             )
-            .context("keyless verification needs --certificate-identity or --certificate-identity-regexp")?;
-            let issuer = matcher(
-                "certificate OIDC issuer",
-                self.certificate_oidc_issuer.clone(),
-                self.certificate_oidc_issuer_regexp.clone(),
+            .context("invalid --repo, --owner, --signer-workflow or --signer-repo")?;
+            let (identity, issuer) = keyless_matchers(
+                &github,
+                ("certificate identity", "certificate OIDC issuer"),
+                (
+                    self.certificate_identity.clone(),
+                    self.certificate_identity_regexp.clone(),
+                ),
+                (
+                    self.certificate_oidc_issuer.clone(),
+                    self.certificate_oidc_issuer_regexp.clone(),
+                ),
             )
-            .context("keyless verification needs --certificate-oidc-issuer or --certificate-oidc-issuer-regexp")?;
+            .context(
+                "keyless verification needs an identity (--certificate-identity[-regexp], or \
+                 gh's --repo, --owner, --signer-workflow, --signer-repo) and an OIDC issuer \
+                 (--certificate-oidc-issuer[-regexp])",
+            )?;
             roots.push(
-                load::keyless_root_with(
+                load::keyless_root_for(
                     "keyless",
                     self.trusted_root.as_deref(),
-                    &identity,
-                    &issuer,
+                    (&identity, &issuer),
+                    &github,
                     self.insecure_ignore_tlog,
                     self.allow_set_only(),
                 )

@@ -16,7 +16,8 @@ use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
 use provenance::verify::{
-    Artifact, AttestationSet, Expectations, Limits, OffsetDateTime, Report, Verdict, Verifier, load,
+    Artifact, AttestationSet, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict,
+    Verifier, load,
 };
 
 use crate::Outcome;
@@ -181,6 +182,9 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         );
     }
     let (verifier, policy) = verifier(&args.trust, &args.expect)?;
+    for w in args.trust.warnings(policy.as_ref()) {
+        ui.warn(w);
+    }
     let limits = Limits::DEFAULT;
     let inputs = artifact_inputs(&args.artifacts, args.artifact_name.as_deref())?;
     if inputs.iter().any(load::ArtifactInput::is_stdin)
@@ -304,11 +308,20 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
             for a in &report.artifacts {
                 match a.verdict {
                     Verdict::Pass => {
+                        // The source as the signing certificate states it when it does
+                        // (verified), else as the statement claims it.
                         let facts = |t: &provenance::verify::TraceEntry| {
-                            (
-                                t.claimed.facts.source_repository.clone(),
-                                t.claimed.facts.source_commit.clone(),
-                            )
+                            let signer = &t.verified.signer;
+                            let repo = signer
+                                .certificate_fact(CertFact::SourceRepositoryUri)
+                                .and_then(|u| SourceRepo::parse(u).ok())
+                                .map(|r| r.as_str().to_owned())
+                                .or_else(|| t.claimed.facts.source_repository.clone());
+                            let commit = signer
+                                .certificate_fact(CertFact::SourceRepositoryDigest)
+                                .map(str::to_owned)
+                                .or_else(|| t.claimed.facts.source_commit.clone());
+                            (repo, commit)
                         };
                         let by = a.trace.first().map(|t| {
                             let (src, commit) = facts(t);
@@ -359,8 +372,9 @@ fn write_vsas(
         let abs = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
         (format!("file://{}", abs.display()), digest_of(&p.bytes)?)
     } else {
-        // No policy file: the policy is the command line's expectations.
-        let described = format!("{:?}", args.expect);
+        // No policy file: the policy is the command line's trust flags (identity, gh's
+        // constraints) and expectations.
+        let described = format!("{:?} {:?}", args.trust, args.expect);
         (
             "urn:provenance:verify:command-line".to_owned(),
             digest_of(described.as_bytes())?,

@@ -1,0 +1,933 @@
+//! `provenance verify` with keyless bundles whose Fulcio certificates carry GitHub's facts
+//! (source repository, ref, commit, owner, signer workflow, runner): source expectations are
+//! checked against the certificate, the statement's claims must agree with it, gh's flags
+//! constrain it, and identity regexps are searched for as cosign does.
+//!
+//! The certificates, log entries and trusted root come from [`fulcio`], a dev-only generator:
+//! a test CA and a test Rekor key (fixed P-256 keys), a leaf with Fulcio extensions, a DSSE
+//! envelope it signs, and an `intoto` 0.0.2 log entry with a signed entry timestamp from 2023
+//! (a v0.1 bundle, verifiable offline without an inclusion proof).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::too_many_lines
+)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+/// A dev-only generator of Fulcio-like certificates and Rekor-like log entries.
+mod fulcio {
+    use base64::Engine as _;
+    use p256::ecdsa::signature::Signer as _;
+    use p256::ecdsa::{Signature, SigningKey};
+    use p256::pkcs8::EncodePublicKey as _;
+    use serde_json::{Value, json};
+    use sha2::Digest as _;
+
+    /// The signed entry timestamp's time: 2023-07-22, inside the leaf's validity and before
+    /// the 2024 cutoff after which a SET alone needs an inclusion proof.
+    pub(crate) const INTEGRATED_TIME: i64 = 1_690_000_000;
+
+    pub(crate) fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let n = content.len();
+        if n < 0x80 {
+            out.push(u8::try_from(n).unwrap());
+        } else {
+            let bytes: Vec<u8> = n
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            out.push(0x80 | u8::try_from(bytes.len()).unwrap());
+            out.extend(bytes);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+        tlv(0x30, &parts.concat())
+    }
+
+    fn oid(dotted: &str) -> Vec<u8> {
+        let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+        let mut body = vec![u8::try_from(arcs[0] * 40 + arcs[1]).unwrap()];
+        for &arc in &arcs[2..] {
+            let mut chunk = vec![u8::try_from(arc & 0x7f).unwrap()];
+            let mut rest = arc >> 7;
+            while rest > 0 {
+                chunk.push(0x80 | u8::try_from(rest & 0x7f).unwrap());
+                rest >>= 7;
+            }
+            chunk.reverse();
+            body.extend(chunk);
+        }
+        tlv(0x06, &body)
+    }
+
+    fn utf8(s: &str) -> Vec<u8> {
+        tlv(0x0c, s.as_bytes())
+    }
+
+    fn name(cn: &str) -> Vec<u8> {
+        seq(&[tlv(0x31, &seq(&[oid("2.5.4.3"), utf8(cn)]))])
+    }
+
+    fn ext(id: &str, critical: bool, value: &[u8]) -> Vec<u8> {
+        let mut parts = vec![oid(id)];
+        if critical {
+            parts.push(tlv(0x01, &[0xff]));
+        }
+        parts.push(tlv(0x04, value));
+        seq(&parts)
+    }
+
+    fn key(seed: u8) -> SigningKey {
+        SigningKey::from_slice(&[seed; 32]).unwrap()
+    }
+
+    fn spki(k: &SigningKey) -> Vec<u8> {
+        k.verifying_key()
+            .to_public_key_der()
+            .unwrap()
+            .as_bytes()
+            .to_vec()
+    }
+
+    fn sign(k: &SigningKey, msg: &[u8]) -> Vec<u8> {
+        let sig: Signature = k.sign(msg);
+        sig.to_der().as_bytes().to_vec()
+    }
+
+    fn certificate(
+        issuer: &SigningKey,
+        issuer_cn: &str,
+        subject: &[u8],
+        subject_key: &SigningKey,
+        validity: (&str, &str),
+        extensions: &[Vec<u8>],
+    ) -> Vec<u8> {
+        let alg = seq(&[oid("1.2.840.10045.4.3.2")]);
+        let tbs = seq(&[
+            tlv(0xa0, &tlv(0x02, &[2])),
+            tlv(0x02, &[0x01, 0x23]),
+            alg.clone(),
+            name(issuer_cn),
+            seq(&[
+                tlv(0x17, validity.0.as_bytes()),
+                tlv(0x17, validity.1.as_bytes()),
+            ]),
+            subject.to_vec(),
+            spki(subject_key),
+            tlv(0xa3, &seq(extensions)),
+        ]);
+        let mut bits = vec![0];
+        bits.extend(sign(issuer, &tbs));
+        seq(&[tbs, alg, tlv(0x03, &bits)])
+    }
+
+    fn ca_key() -> SigningKey {
+        key(7)
+    }
+
+    fn ca_cert() -> Vec<u8> {
+        certificate(
+            &ca_key(),
+            "test-fulcio",
+            &name("test-fulcio"),
+            &ca_key(),
+            ("200101000000Z", "491231235959Z"),
+            &[
+                ext("2.5.29.19", true, &seq(&[tlv(0x01, &[0xff])])),
+                ext("2.5.29.15", true, &tlv(0x03, &[0x02, 0x04])),
+            ],
+        )
+    }
+
+    fn log_key() -> SigningKey {
+        key(9)
+    }
+
+    fn log_id() -> Vec<u8> {
+        sha2::Sha256::digest(spki(&log_key())).to_vec()
+    }
+
+    /// The trusted root: the test CA and the test log, no CT logs (so no SCT is needed).
+    pub(crate) fn trusted_root() -> Value {
+        json!({
+            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            "tlogs": [{
+                "baseUrl": "https://rekor.test.invalid",
+                "hashAlgorithm": "SHA2_256",
+                "publicKey": {
+                    "rawBytes": b64(&spki(&log_key())),
+                    "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+                    "validFor": {"start": "2020-01-01T00:00:00Z"}
+                },
+                "logId": {"keyId": b64(&log_id())}
+            }],
+            "certificateAuthorities": [{
+                "subject": {"organization": "test", "commonName": "test-fulcio"},
+                "uri": "https://fulcio.test.invalid",
+                "certChain": {"certificates": [{"rawBytes": b64(&ca_cert())}]},
+                "validFor": {"start": "2020-01-01T00:00:00Z"}
+            }],
+            "ctlogs": [],
+            "timestampAuthorities": []
+        })
+    }
+
+    /// What the certificate states: the SAN, and the Fulcio extensions by arc number under
+    /// `1.3.6.1.4.1.57264.1` (8 issuer, 9 build signer URI, 11 runner environment,
+    /// 12 source repository URI, 13 digest, 14 ref, 16 owner URI).
+    pub(crate) struct Identity {
+        pub(crate) san: String,
+        pub(crate) extensions: Vec<(u8, String)>,
+    }
+
+    fn leaf_key() -> SigningKey {
+        key(11)
+    }
+
+    fn leaf_cert(id: &Identity) -> Vec<u8> {
+        let mut exts = vec![
+            ext("2.5.29.15", true, &tlv(0x03, &[0x07, 0x80])),
+            ext("2.5.29.37", false, &seq(&[oid("1.3.6.1.5.5.7.3.3")])),
+            ext("2.5.29.17", true, &seq(&[tlv(0x86, id.san.as_bytes())])),
+        ];
+        for (arc, value) in &id.extensions {
+            exts.push(ext(
+                &format!("1.3.6.1.4.1.57264.1.{arc}"),
+                false,
+                &utf8(value),
+            ));
+        }
+        certificate(
+            &ca_key(),
+            "test-fulcio",
+            &seq(&[]),
+            &leaf_key(),
+            ("230701000000Z", "230801000000Z"),
+            &exts,
+        )
+    }
+
+    fn pem(der: &[u8]) -> String {
+        let body = b64(der);
+        let lines: Vec<&str> = body
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            lines.join("\n")
+        )
+    }
+
+    /// A v0.1 bundle: `statement` in a DSSE envelope signed by a leaf certificate stating
+    /// `id`, with an `intoto` 0.0.2 log entry and its signed entry timestamp.
+    pub(crate) fn bundle(id: &Identity, statement: &Value) -> Value {
+        let payload_type = "application/vnd.in-toto+json";
+        let payload = serde_json::to_vec(statement).unwrap();
+        let mut pae = format!(
+            "DSSEv1 {} {payload_type} {} ",
+            payload_type.len(),
+            payload.len()
+        )
+        .into_bytes();
+        pae.extend_from_slice(&payload);
+        let sig = sign(&leaf_key(), &pae);
+        let leaf = leaf_cert(id);
+        let body = json!({
+            "apiVersion": "0.0.2",
+            "kind": "intoto",
+            "spec": {"content": {
+                "envelope": {
+                    "payloadType": payload_type,
+                    "signatures": [{"sig": b64(b64(&sig).as_bytes()), "publicKey": b64(pem(&leaf).as_bytes())}]
+                },
+                "payloadHash": {"algorithm": "sha256", "value": hex::encode(sha2::Sha256::digest(&payload))}
+            }}
+        });
+        let body_b64 = b64(&serde_json::to_vec(&body).unwrap());
+        let canonical = format!(
+            r#"{{"body":"{body_b64}","integratedTime":{INTEGRATED_TIME},"logID":"{}","logIndex":1}}"#,
+            hex::encode(log_id())
+        );
+        let set = sign(&log_key(), canonical.as_bytes());
+        json!({
+            "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
+            "verificationMaterial": {
+                "x509CertificateChain": {"certificates": [{"rawBytes": b64(&leaf)}]},
+                "tlogEntries": [{
+                    "logIndex": "1",
+                    "logId": {"keyId": b64(&log_id())},
+                    "kindVersion": {"kind": "intoto", "version": "0.0.2"},
+                    "integratedTime": INTEGRATED_TIME.to_string(),
+                    "inclusionPromise": {"signedEntryTimestamp": b64(&set)},
+                    "canonicalizedBody": body_b64
+                }]
+            },
+            "dsseEnvelope": {
+                "payload": b64(&payload),
+                "payloadType": payload_type,
+                "signatures": [{"sig": b64(&sig), "keyid": ""}]
+            }
+        })
+    }
+}
+
+const ISSUER: &str = "https://token.actions.githubusercontent.com";
+const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const OTHER_COMMIT: &str = "1111111111111111111111111111111111111111";
+const OWN: &str = "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
+const THIRD_PARTY: &str = "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1";
+const ARTIFACT: &str = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+/// A GitHub Actions certificate: `signer` ran for example/app (or `repo`) at `reference`.
+fn github_cert(signer: &str, repo: &str, reference: &str, commit: &str) -> fulcio::Identity {
+    let owner = repo.rsplit_once('/').map_or(repo, |(o, _)| o);
+    fulcio::Identity {
+        san: signer.to_owned(),
+        extensions: vec![
+            (8, ISSUER.to_owned()),
+            (9, signer.to_owned()),
+            (11, "github-hosted".to_owned()),
+            (12, repo.to_owned()),
+            (13, commit.to_owned()),
+            (14, reference.to_owned()),
+            (16, owner.to_owned()),
+        ],
+    }
+}
+
+/// SLSA v1 provenance in the shape actions/attest-build-provenance writes.
+fn statement(builder: &str, source: &str, commit: &str) -> Value {
+    json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app.tar.gz", "digest": {"sha256": &ARTIFACT["sha256:".len()..]}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
+                "externalParameters": {"workflow": {"ref": "refs/tags/v1.2.3", "repository": "https://github.com/example/app", "path": ".github/workflows/release.yml"}},
+                "resolvedDependencies": [{"uri": source, "digest": {"gitCommit": commit}}]
+            },
+            "runDetails": {"builder": {"id": builder}, "metadata": {"invocationId": "https://github.com/example/app/actions/runs/1/attempts/1"}}
+        }
+    })
+}
+
+const GOOD_SOURCE: &str = "git+https://github.com/example/app@refs/tags/v1.2.3";
+const ID: [&str; 2] = ["--certificate-identity", OWN];
+const ISS: [&str; 2] = ["--certificate-oidc-issuer", ISSUER];
+
+struct Case {
+    name: &'static str,
+    cert: fulcio::Identity,
+    statement: Value,
+    args: Vec<&'static str>,
+    exit: i32,
+    /// Text the output (stdout and stderr) must contain.
+    says: &'static [&'static str],
+}
+
+fn run(dir: &Path, bundle: &Value, args: &[&str]) -> (i32, String) {
+    let path = dir.join("app.sigstore.json");
+    std::fs::write(&path, serde_json::to_vec(bundle).unwrap()).unwrap();
+    let out = Command::cargo_bin("provenance")
+        .unwrap()
+        .arg("verify")
+        .arg("--trusted-root")
+        .arg(dir.join("trusted_root.json"))
+        .arg("--attestation")
+        .arg(&path)
+        .args(args)
+        .arg(ARTIFACT)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn certificate_facts_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trusted_root.json"),
+        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
+    )
+    .unwrap();
+    let good = || {
+        github_cert(
+            OWN,
+            "https://github.com/example/app",
+            "refs/tags/v1.2.3",
+            COMMIT,
+        )
+    };
+    let good_statement = || statement(OWN, GOOD_SOURCE, COMMIT);
+    let cases = vec![
+        Case {
+            name: "own workflow: every expectation a certificate fact, no --builder-id",
+            cert: good(),
+            statement: good_statement(),
+            args: [
+                &ID[..],
+                &ISS[..],
+                &[
+                    "--source-uri",
+                    "github.com/example/app",
+                    "--source-tag",
+                    "v1.2.3",
+                    "--source-commit",
+                    COMMIT,
+                ],
+            ]
+            .concat(),
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
+            name: "statement claims a tag; the workflow ran on refs/heads/evil",
+            cert: github_cert(
+                OWN,
+                "https://github.com/example/app",
+                "refs/heads/evil",
+                COMMIT,
+            ),
+            statement: good_statement(),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &[
+                "certificate-agreement",
+                "sourceRepositoryRef (1.3.6.1.4.1.57264.1.14)",
+                "refs/heads/evil",
+            ],
+        },
+        Case {
+            name: "statement claims another commit",
+            cert: github_cert(
+                OWN,
+                "https://github.com/example/app",
+                "refs/tags/v1.2.3",
+                OTHER_COMMIT,
+            ),
+            statement: good_statement(),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &["certificate-agreement", "sourceRepositoryDigest"],
+        },
+        Case {
+            name: "statement claims another repository",
+            cert: github_cert(
+                OWN,
+                "https://github.com/attacker/app",
+                "refs/tags/v1.2.3",
+                COMMIT,
+            ),
+            statement: good_statement(),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &["certificate-agreement", "sourceRepositoryURI"],
+        },
+        Case {
+            name: "tag expectation against the certificate's ref",
+            cert: github_cert(
+                OWN,
+                "https://github.com/example/app",
+                "refs/heads/main",
+                COMMIT,
+            ),
+            statement: statement(OWN, "git+https://github.com/example/app", COMMIT),
+            args: [&ID[..], &ISS[..], &["--source-tag", "v1.2.3"]].concat(),
+            exit: 1,
+            says: &[
+                "source-ref: expected refs/tags/v1.2.3, found refs/heads/main (the certificate sourceRepositoryRef",
+            ],
+        },
+        Case {
+            name: "a third-party reusable workflow still needs --builder-id",
+            cert: github_cert(
+                THIRD_PARTY,
+                "https://github.com/example/app",
+                "refs/tags/v1.2.3",
+                COMMIT,
+            ),
+            statement: statement(THIRD_PARTY, GOOD_SOURCE, COMMIT),
+            args: [
+                &["--certificate-identity", THIRD_PARTY][..],
+                &ISS[..],
+                &["--source-uri", "github.com/example/app"],
+            ]
+            .concat(),
+            exit: 1,
+            says: &["builder-id: expected a --builder-id"],
+        },
+        Case {
+            name: "gh --repo is an identity; the issuer defaults to GitHub Actions'",
+            cert: good(),
+            statement: good_statement(),
+            args: vec!["--repo", "example/app", "--source-tag", "v1.2.3"],
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
+            name: "gh --repo names a third-party signer's caller: no --builder-id",
+            cert: github_cert(
+                THIRD_PARTY,
+                "https://github.com/example/app",
+                "refs/tags/v1.2.3",
+                COMMIT,
+            ),
+            statement: statement(THIRD_PARTY, GOOD_SOURCE, COMMIT),
+            args: vec!["--repo", "Example/App", "--source-tag", "v1.2.3"],
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
+            name: "gh --repo of another repository",
+            cert: good(),
+            statement: good_statement(),
+            args: vec!["--repo", "example/other"],
+            exit: 1,
+            says: &[
+                "source repository URI (1.3.6.1.4.1.57264.1.12)",
+                "https://github.com/example/app",
+            ],
+        },
+        Case {
+            name: "gh --owner without the owner extension fails closed",
+            cert: {
+                let mut c = good();
+                c.extensions.retain(|(arc, _)| *arc != 16);
+                c
+            },
+            statement: good_statement(),
+            args: vec!["--owner", "example"],
+            exit: 1,
+            says: &[
+                "source repository owner URI (1.3.6.1.4.1.57264.1.16)",
+                "<absent>",
+            ],
+        },
+        Case {
+            name: "gh --deny-self-hosted-runners",
+            cert: {
+                let mut c = good();
+                c.extensions.retain(|(arc, _)| *arc != 11);
+                c.extensions.push((11, "self-hosted".into()));
+                c
+            },
+            statement: good_statement(),
+            args: vec!["--owner", "example", "--deny-self-hosted-runners"],
+            exit: 1,
+            says: &["runner environment (1.3.6.1.4.1.57264.1.11)", "self-hosted"],
+        },
+        Case {
+            name: "gh --signer-workflow at its ref",
+            cert: good(),
+            statement: good_statement(),
+            args: vec![
+                "--signer-workflow",
+                "example/app/.github/workflows/release.yml@refs/tags/v1.2.3",
+                "--source-commit",
+                COMMIT,
+            ],
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
+            name: "gh --signer-workflow is the whole path, not a prefix",
+            cert: good(),
+            statement: good_statement(),
+            args: vec![
+                "--signer-workflow",
+                "example/app/.github/workflows/release.y",
+            ],
+            exit: 1,
+            says: &["certificate identity (SAN)"],
+        },
+        Case {
+            name: "gh --signer-repo of another repository",
+            cert: good(),
+            statement: good_statement(),
+            args: vec!["--signer-repo", "example/tools"],
+            exit: 1,
+            says: &["certificate identity (SAN)"],
+        },
+        Case {
+            name: "cosign's regexp is a search: unanchored matches, with a warning",
+            cert: good(),
+            statement: good_statement(),
+            args: [
+                &["--certificate-identity-regexp", "example/app/"][..],
+                &ISS[..],
+            ]
+            .concat(),
+            exit: 0,
+            says: &["PASS", "is not anchored with `^`"],
+        },
+        Case {
+            name: "the user's anchors hold",
+            cert: good(),
+            statement: good_statement(),
+            args: [
+                &["--certificate-identity-regexp", "^example/app/"][..],
+                &[
+                    "--certificate-oidc-issuer-regexp",
+                    "^https://token\\.actions\\.",
+                ],
+            ]
+            .concat(),
+            exit: 1,
+            says: &["certificate identity (SAN)"],
+        },
+        Case {
+            name: "no expectation: only the identity is judged; the report shows the certificate's source",
+            cert: github_cert(
+                OWN,
+                "https://github.com/attacker/app",
+                "refs/heads/evil",
+                OTHER_COMMIT,
+            ),
+            statement: good_statement(),
+            args: [&ID[..], &ISS[..]].concat(),
+            exit: 0,
+            says: &[
+                "PASS",
+                "source github.com/attacker/app at 1111111111111111111111111111111111111111",
+            ],
+        },
+        Case {
+            name: "keyless still needs an issuer with a cosign identity",
+            cert: good(),
+            statement: good_statement(),
+            args: ID.to_vec(),
+            exit: 2,
+            says: &["OIDC issuer"],
+        },
+    ];
+    let mut wrong = Vec::new();
+    for case in cases {
+        let bundle = fulcio::bundle(&case.cert, &case.statement);
+        let (code, text) = run(dir.path(), &bundle, &case.args);
+        let missing: Vec<&&str> = case.says.iter().filter(|s| !text.contains(**s)).collect();
+        if code != case.exit || !missing.is_empty() {
+            wrong.push(format!(
+                "{}: exit {code} (want {}), missing {missing:?}\n{text}",
+                case.name, case.exit
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The policy file speaks gh's keys too, and its unanchored identity regexps draw a warning.
+#[test]
+fn policy_file_github_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trusted_root.json"),
+        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
+    )
+    .unwrap();
+    let bundle = fulcio::bundle(
+        &github_cert(
+            OWN,
+            "https://github.com/example/app",
+            "refs/tags/v1.2.3",
+            COMMIT,
+        ),
+        &statement(OWN, GOOD_SOURCE, COMMIT),
+    );
+    std::fs::write(
+        dir.path().join("app.sigstore.json"),
+        serde_json::to_vec(&bundle).unwrap(),
+    )
+    .unwrap();
+    for (root, exit, says) in [
+        (
+            "repo = \"example/app\"\ndeny_self_hosted_runners = true",
+            0,
+            "PASS",
+        ),
+        (
+            "owner = \"other\"",
+            1,
+            "source repository owner URI (1.3.6.1.4.1.57264.1.16)",
+        ),
+        (
+            "certificate_identity_regexp = \"example/app\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"",
+            0,
+            "is not anchored",
+        ),
+    ] {
+        let policy = format!(
+            "version = 1\n[[roots]]\nname = \"gh\"\ntrusted_root = \"trusted_root.json\"\n{root}\n[defaults]\nsource_tag = \"v1.2.3\"\n"
+        );
+        std::fs::write(dir.path().join("gate.toml"), policy).unwrap();
+        let out = Command::cargo_bin("provenance")
+            .unwrap()
+            .arg("verify")
+            .arg("--policy")
+            .arg(dir.path().join("gate.toml"))
+            .arg("--attestation")
+            .arg(dir.path().join("app.sigstore.json"))
+            .arg(ARTIFACT)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(exit), "{root}: {text}");
+        assert!(text.contains(says), "{root}: {text}");
+    }
+}
+
+/// gh's own test data (`test-vectors/third-party/gh-cli`, see its SOURCE.md) with the flags
+/// and verdicts of gh's `verify_integration_test.go`, plus source expectations the
+/// certificates decide.
+#[test]
+fn gh_cli_vectors_get_ghs_verdicts() {
+    use sha2::Digest as _;
+    const JS: &str = "sigstore-js-2.1.0-bundle.json";
+    const RW: &str = "reusable-workflow-attestation.sigstore.json";
+    const CI: &str = "custom-issuer.sigstore.json";
+    const RW_SAN: &str = "https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d";
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party/gh-cli/pkg/cmd/attestation/test/data");
+    let tgz = std::fs::read(dir.join("sigstore-js-2.1.0.tgz")).unwrap();
+    let sigstore_js = format!("sha512:{}", hex::encode(sha2::Sha512::digest(&tgz)));
+    let reusable = dir.join("reusable-workflow-artifact");
+    let custom = dir.join("custom-issuer-artifact");
+    let reusable = reusable.to_str().unwrap();
+    let custom = custom.to_str().unwrap();
+    let cases: Vec<(&str, &str, Vec<&str>, i32, &str)> = vec![
+        (
+            JS,
+            &sigstore_js,
+            vec![
+                "--owner",
+                "sigstore",
+                "--certificate-identity-regexp",
+                "^https://github.com/sigstore/",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "sigstore/sigstore-js"],
+            0,
+            "PASS",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "sigstore/fakerepo"],
+            1,
+            "got \"https://github.com/sigstore/sigstore-js\"",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--owner", "fakeowner"],
+            1,
+            "got \"https://github.com/sigstore\"",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "fakeowner/fakerepo"],
+            1,
+            "source repository URI (1.3.6.1.4.1.57264.1.12)",
+        ),
+        (
+            RW,
+            reusable,
+            vec!["--owner", "malancas", "--certificate-identity", RW_SAN],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--owner",
+                "malancas",
+                "--signer-repo",
+                "github/artifact-attestations-workflows",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-workflow",
+                "github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-workflow",
+                "github/artifact-attestations-workflows/.github/workflows/attest.yml",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-workflow",
+                "foo/bar/.github/workflows/attest.yml",
+            ],
+            1,
+            "certificate identity (SAN)",
+        ),
+        (
+            CI,
+            custom,
+            vec![
+                "--owner",
+                "too-legit",
+                "--cert-oidc-issuer",
+                "https://token.actions.githubusercontent.com/hammer-time",
+                "--certificate-identity",
+                "https://github.com/too-legit/attest/.github/workflows/integration.yml@refs/heads/main",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            CI,
+            custom,
+            vec![
+                "--repo",
+                "too-legit/attest",
+                "--cert-oidc-issuer",
+                "https://token.actions.githubusercontent.com/hammer-time",
+                "--certificate-identity-regexp",
+                "^https://github.com/too-legit/attest",
+            ],
+            0,
+            "PASS",
+        ),
+        // gh's default issuer is GitHub Actions': the custom issuer needs --cert-oidc-issuer.
+        (
+            CI,
+            custom,
+            vec!["--owner", "too-legit"],
+            1,
+            "OIDC issuer: expected \"https://token.actions.githubusercontent.com\"",
+        ),
+        // The source as the certificates state it. sigstore-js's own release workflow: no
+        // --builder-id needed for facts its certificate states.
+        (
+            JS,
+            &sigstore_js,
+            vec![
+                "--certificate-identity-regexp",
+                "^https://github.com/sigstore/sigstore-js/",
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+                "--source-uri",
+                "github.com/sigstore/sigstore-js",
+                "--source-commit",
+                "26d16513386ffaa790b1c32f927544f1322e4194",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            JS,
+            &sigstore_js,
+            vec!["--repo", "sigstore/sigstore-js", "--source-tag", "v2.1.0"],
+            1,
+            "(the certificate sourceRepositoryRef (1.3.6.1.4.1.57264.1.14))",
+        ),
+        // A reusable workflow of another repository: the certificate's source is the
+        // caller's; with gh's flags naming it, no --builder-id.
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--source-uri",
+                "github.com/malancas/attest-demo",
+            ],
+            0,
+            "PASS",
+        ),
+        (
+            RW,
+            reusable,
+            vec![
+                "--certificate-identity",
+                RW_SAN,
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+                "--source-uri",
+                "github.com/malancas/attest-demo",
+            ],
+            1,
+            "builder-id: expected a --builder-id",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (bundle, artifact, args, exit, says) in cases {
+        let out = Command::cargo_bin("provenance")
+            .unwrap()
+            .arg("verify")
+            .arg("--trusted-root")
+            .arg(dir.join("trusted_root.json"))
+            .arg("--attestation")
+            .arg(dir.join(bundle))
+            .args(&args)
+            .arg(artifact)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.status.code() != Some(exit) || !text.contains(says) {
+            wrong.push(format!(
+                "{bundle} {args:?}: want exit {exit} and {says:?}\n{text}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
