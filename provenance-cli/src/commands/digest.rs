@@ -465,8 +465,10 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
         };
         good_lines += 1;
         let path = PathBuf::from(OsStr::from_bytes(&entry.name));
-        let (escaped, shown) = escape_bytes(&entry.name, b"\n");
-        if escaped {
+        // As `sha256sum -c`: an escaped name is marked by a leading `\`; beyond coreutils,
+        // every control character is escaped (the name is data, not terminal commands).
+        let shown = crate::ui::escape_bytes(&entry.name);
+        if matches!(shown, std::borrow::Cow::Owned(_)) {
             out.write_all(b"\\")?;
         }
         out.write_all(&shown)?;

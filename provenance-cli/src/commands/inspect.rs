@@ -11,7 +11,7 @@ use provenance::verify::source::read_bounded_line;
 use serde_json::{Value, json};
 
 use crate::Outcome;
-use crate::ui::Ui;
+use crate::ui::{Ui, escape};
 
 /// The bounds `verify` applies to attestation files, applied here too: at most
 /// `max_file_bytes` (256 MiB) in all and `max_line_bytes` (32 MiB) per line; a whole input is
@@ -74,8 +74,8 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
                 })
                 .collect();
             let out = json!({ "trust": NO_TRUST, "documents": docs });
-            let text = serde_json::to_string_pretty(&out).context("cannot encode JSON")?;
-            writeln!(stdout, "{text}").context("cannot write to stdout")?;
+            crate::ui::write_json(&mut stdout, &out).context("cannot write to stdout")?;
+            writeln!(stdout).context("cannot write to stdout")?;
         }
         Format::Text => {
             let mut text = format!("({NO_TRUST})\n");
@@ -360,18 +360,18 @@ fn render_text(value: &Value, out: &mut String, indent: usize) {
                     Value::Object(_)
                         if key == "payload" || key == "statement" || key == "document" =>
                     {
-                        let pretty = serde_json::to_string_pretty(item).unwrap_or_default();
-                        let _ = writeln!(out, "{pad}{key}:");
+                        let pretty = crate::ui::json_string(item);
+                        let _ = writeln!(out, "{pad}{}:", escape(key));
                         for line in pretty.lines() {
                             let _ = writeln!(out, "{pad}  {line}");
                         }
                     }
                     Value::Object(_) | Value::Array(_) => {
-                        let _ = writeln!(out, "{pad}{key}:");
+                        let _ = writeln!(out, "{pad}{}:", escape(key));
                         render_text(item, out, indent + 1);
                     }
                     scalar => {
-                        let _ = writeln!(out, "{pad}{key}: {}", scalar_text(scalar));
+                        let _ = writeln!(out, "{pad}{}: {}", escape(key), scalar_text(scalar));
                     }
                 }
             }
@@ -398,9 +398,10 @@ fn render_text(value: &Value, out: &mut String, indent: usize) {
     }
 }
 
+/// A scalar as text, claimed strings escaped ([`escape`]).
 fn scalar_text(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => escape(s).into_owned(),
         Value::Null => "(none)".to_owned(),
         other => other.to_string(),
     }

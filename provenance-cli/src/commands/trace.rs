@@ -11,7 +11,7 @@ use provenance::verify::{AttestationSet, Limits, OffsetDateTime, Verdict, load};
 use crate::Outcome;
 use crate::commands::trust_flags::TrustFlags;
 use crate::commands::verify::{ExpectFlags, Format, verifier};
-use crate::ui::Ui;
+use crate::ui::{Ui, escape, escaped};
 
 /// Arguments of `provenance trace`.
 #[derive(Debug, clap::Args)]
@@ -66,7 +66,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
                 "signatureChecks": store.signature_checks(),
                 "chain": chain,
             });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            crate::ui::write_json(&mut out, &doc)?;
             writeln!(out)?;
         }
         Format::Text => print_node(&mut out, &chain, 0)?,
@@ -82,6 +82,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
 fn print_node(out: &mut impl std::io::Write, node: &Node, depth: usize) -> std::io::Result<()> {
     let indent = "   ".repeat(depth);
     let arrow = if depth == 0 { "" } else { "<- " };
+    let name = escape(&node.name);
     match &node.kind {
         NodeKind::Artifact { report } => {
             let status = if report.verdict == Verdict::Pass {
@@ -89,49 +90,50 @@ fn print_node(out: &mut impl std::io::Write, node: &Node, depth: usize) -> std::
             } else {
                 "FAIL"
             };
-            write!(out, "{indent}{arrow}{status} {}", node.name)?;
+            write!(out, "{indent}{arrow}{status} {name}")?;
             if let Some(t) = report.trace.first() {
                 let f = &t.claimed.facts;
                 write!(
                     out,
                     " built by {} from {} at {}, signed by {} ({})",
-                    f.builder_id.as_deref().unwrap_or("?"),
-                    f.source_repository.as_deref().unwrap_or("?"),
-                    f.source_commit.as_deref().unwrap_or("?"),
-                    t.verified.signer.describe(),
-                    t.verified.attestation,
+                    escape(f.builder_id.as_deref().unwrap_or("?")),
+                    escape(f.source_repository.as_deref().unwrap_or("?")),
+                    escape(f.source_commit.as_deref().unwrap_or("?")),
+                    escaped(t.verified.signer.describe()),
+                    escaped(&t.verified.attestation),
                 )?;
                 if let Some(run) = &f.invocation {
-                    write!(out, ", run {run}")?;
+                    write!(out, ", run {}", escape(run))?;
                 }
             }
             if report.verdict == Verdict::Fail {
-                write!(out, ": {}", report.reason())?;
+                write!(out, ": {}", escaped(report.reason()))?;
             }
             writeln!(out)?;
         }
         NodeKind::Source { uri, commit } => {
-            writeln!(out, "{indent}{arrow}source {uri} commit {commit}")?;
+            writeln!(
+                out,
+                "{indent}{arrow}source {} commit {}",
+                escape(uri),
+                escape(commit)
+            )?;
         }
-        NodeKind::Seen => writeln!(out, "{indent}{arrow}{} (shown above)", node.name)?,
+        NodeKind::Seen => writeln!(out, "{indent}{arrow}{name} (shown above)")?,
         NodeKind::Cycle => writeln!(
             out,
-            "{indent}{arrow}FAIL {}: cycle (it is its own dependency)",
-            node.name
+            "{indent}{arrow}FAIL {name}: cycle (it is its own dependency)"
         )?,
-        NodeKind::DepthLimit { max } => writeln!(
-            out,
-            "{indent}{arrow}FAIL {}: deeper than {max} hops",
-            node.name
-        )?,
+        NodeKind::DepthLimit { max } => {
+            writeln!(out, "{indent}{arrow}FAIL {name}: deeper than {max} hops")?;
+        }
         NodeKind::Unverifiable => {
             writeln!(
                 out,
-                "{indent}{arrow}FAIL {}: no sha256/sha384/sha512 digest to verify it by",
-                node.name
+                "{indent}{arrow}FAIL {name}: no sha256/sha384/sha512 digest to verify it by"
             )?;
         }
-        _ => writeln!(out, "{indent}{arrow}{}", node.name)?,
+        _ => writeln!(out, "{indent}{arrow}{name}")?,
     }
     for d in &node.dependencies {
         print_node(out, d, depth + 1)?;

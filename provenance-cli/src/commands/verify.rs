@@ -21,7 +21,7 @@ use provenance::verify::{
 
 use crate::Outcome;
 use crate::commands::trust_flags::{LoadedPolicy, TrustFlags};
-use crate::ui::Ui;
+use crate::ui::{Ui, escape, escaped};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -243,7 +243,7 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                 "skippedLines": report.skipped,
                 "signatureChecks": report.signature_checks,
             });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            crate::ui::write_json(&mut out, &doc)?;
             writeln!(out)?;
         }
         Format::Text => {
@@ -269,20 +269,23 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                             };
                             format!(
                                 " (source {} at {}, signed by {}{more})",
-                                src.as_deref().unwrap_or("-"),
-                                commit.as_deref().unwrap_or("-"),
-                                t.verified.signer.describe()
+                                escape(src.as_deref().unwrap_or("-")),
+                                escape(commit.as_deref().unwrap_or("-")),
+                                escaped(t.verified.signer.describe())
                             )
                         });
-                        writeln!(out, "PASS {}{}", a.name, by.unwrap_or_default())?;
+                        writeln!(out, "PASS {}{}", escape(&a.name), by.unwrap_or_default())?;
                     }
-                    Verdict::Fail => writeln!(out, "FAIL {}: {}", a.name, a.reason())?,
+                    Verdict::Fail => {
+                        writeln!(out, "FAIL {}: {}", escape(&a.name), escaped(a.reason()))?;
+                    }
                 }
             }
             for p in &report.unmatched_required_patterns {
                 writeln!(
                     out,
-                    "FAIL policy pattern {p}: required, but no artifact matched it"
+                    "FAIL policy pattern {}: required, but no artifact matched it",
+                    escaped(p)
                 )?;
             }
         }
