@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::digest::DigestSet;
-use provenance::keys::KeySource;
 use provenance::keys::fs::{Mode, Overwrite, write_atomic};
+use provenance::keys::{KeySource, PrivateKey};
 use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
@@ -172,6 +172,13 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         );
     }
     let (verifier, policy) = verifier(&args.trust, &args.expect)?;
+    // Every input is loaded before anything is printed: a bad --vsa-key is an error with no
+    // verdict line above it.
+    let vsa_key = args
+        .vsa_key
+        .as_ref()
+        .map(|key| crate::commands::keys::load_private_key(key, ui))
+        .transpose()?;
     let limits = Limits::DEFAULT;
     let artifacts = args
         .artifacts
@@ -219,14 +226,18 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             r.origin, r.reason
         ));
     }
+    // The VSAs are written before the report is printed: a PASS line means they are there.
+    if report.passed()
+        && let (Some(out), Some(key)) = (&args.vsa_output, &vsa_key)
+    {
+        write_vsas(&report, policy.as_ref(), &args, out, key, now)?;
+    }
     print_report(&report, args.format)?;
-    if !report.passed() {
-        return Ok(Outcome::VerificationFailed);
-    }
-    if let (Some(out), Some(key)) = (&args.vsa_output, &args.vsa_key) {
-        write_vsas(&report, policy.as_ref(), &args, out, key, now, ui)?;
-    }
-    Ok(Outcome::Success)
+    Ok(if report.passed() {
+        Outcome::Success
+    } else {
+        Outcome::VerificationFailed
+    })
 }
 
 fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
@@ -299,11 +310,9 @@ fn write_vsas(
     policy: Option<&LoadedPolicy>,
     args: &Args,
     out: &std::path::Path,
-    key: &KeySource,
+    private: &PrivateKey,
     now: OffsetDateTime,
-    ui: &Ui,
 ) -> anyhow::Result<()> {
-    let private = crate::commands::keys::load_private_key(key, ui)?;
     let (policy_uri, policy_digest) = if let Some(p) = policy {
         let abs = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
         (format!("file://{}", abs.display()), digest_of(&p.bytes)?)
@@ -327,7 +336,7 @@ fn write_vsas(
     let mut lines = String::new();
     for a in &report.artifacts {
         let statement = vsa_statement(a, &ctx)?;
-        lines.push_str(&sign_vsa(statement, &private)?);
+        lines.push_str(&sign_vsa(statement, private)?);
         lines.push('\n');
     }
     write_atomic(out, lines.as_bytes(), Mode::Public, Overwrite::Force)
