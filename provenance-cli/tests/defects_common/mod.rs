@@ -6,17 +6,17 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// The commit the provenance names.
-pub const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+pub(crate) const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
 /// The builder id the provenance names.
-pub const BUILDER: &str = "https://ci.example.com/builders/release@v1";
+pub(crate) const BUILDER: &str = "https://ci.example.com/builders/release@v1";
 
 /// Runs `provenance ARGS` in `dir`, with no CI variables and no password in the environment.
-pub fn provenance(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn provenance(dir: &Path, args: &[&str]) -> Output {
     command(dir).args(args).output().unwrap()
 }
 
 /// The command, ready for more arguments or stdin.
-pub fn command(dir: &Path) -> Command {
+pub(crate) fn command(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_provenance"));
     cmd.current_dir(dir)
         .env_remove("PROVENANCE_PASSWORD")
@@ -26,7 +26,7 @@ pub fn command(dir: &Path) -> Command {
 }
 
 /// Its stdout, asserting it exited `code`.
-pub fn exits(out: &Output, code: i32) -> String {
+pub(crate) fn exits(out: &Output, code: i32) -> String {
     assert_eq!(
         out.status.code(),
         Some(code),
@@ -38,14 +38,14 @@ pub fn exits(out: &Output, code: i32) -> String {
 }
 
 /// Its stderr as text.
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// `key.pem`/`key.pem.pub`, `app.bin` and `app.bin.intoto.jsonl` (signed provenance for it from
 /// github.com/example/app at [`COMMIT`], tag v1.2.3, built by [`BUILDER`]), plus `extra` attest
 /// arguments.
-pub fn setup(extra: &[&str]) -> tempfile::TempDir {
+pub(crate) fn setup(extra: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     exits(&provenance(d, &["keygen", "--output", "key.pem"]), 0);
