@@ -73,6 +73,11 @@ pub(crate) struct ExpectFlags {
     /// Accepted predicate type (default: SLSA Provenance v1, and v0.2); repeatable.
     #[arg(long, value_name = "URI")]
     pub(crate) predicate_type: Vec<String>,
+
+    /// Expected externalParameters.K: K=V the string V, K:=JSON a JSON value (release:=true);
+    /// compared exactly, as the policy's [artifacts.external_parameters]; repeatable.
+    #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
+    pub(crate) external_parameters: Vec<String>,
 }
 
 impl ExpectFlags {
@@ -95,6 +100,10 @@ impl ExpectFlags {
         )?;
         if let Some(c) = &self.source_commit {
             e.source_commit = Some(commit(c)?);
+        }
+        for assignment in &self.external_parameters {
+            let (key, value) = provenance::context::parse_external_parameter(assignment)?;
+            e.external_parameters.insert(key, value);
         }
         Ok(e)
     }
