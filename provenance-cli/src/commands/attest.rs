@@ -35,7 +35,8 @@ pub(crate) struct Args {
     keyid_format: KeyIdFormatArg,
 
     /// Append the signed envelope as one line to this .intoto.jsonl (created if missing;
-    /// rewritten atomically, so a failure never leaves a partial line).
+    /// rewritten atomically, so a failure never leaves a partial line), as verify --vsa-output
+    /// does.
     #[arg(long, short, value_name = "F.intoto.jsonl")]
     output: Option<PathBuf>,
 
@@ -107,9 +108,10 @@ fn write_bundle(
     Ok(())
 }
 
-/// Appends `line` to `path` by writing the old contents plus the line to a temporary file and
-/// renaming it over `path`: readers see the old file or the new one, never a partial line.
-fn append_line(path: &Path, line: &[u8]) -> anyhow::Result<()> {
+/// Appends `line` (one or more whole lines) to `path` by writing the old contents plus the
+/// line to a temporary file and renaming it over `path`: readers see the old file or the new
+/// one, never a partial line. Shared by `attest --output` and `verify --vsa-output`.
+pub(crate) fn append_line(path: &Path, line: &[u8]) -> anyhow::Result<()> {
     let mut contents = Vec::new();
     match std::fs::File::open(path) {
         Ok(file) => {

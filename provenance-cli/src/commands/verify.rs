@@ -10,7 +10,6 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::digest::DigestSet;
-use provenance::keys::fs::{Mode, Overwrite, write_atomic};
 use provenance::keys::{KeySource, PrivateKey};
 use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
@@ -78,6 +77,11 @@ pub(crate) struct ExpectFlags {
     /// compared exactly, as the policy's [artifacts.external_parameters]; repeatable.
     #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
     pub(crate) external_parameters: Vec<String>,
+
+    /// Expected resourceUri of a verification summary (VSA) verified; the VSAs written with
+    /// --vsa-output carry it as theirs.
+    #[arg(long, value_name = "URI")]
+    pub(crate) resource_uri: Option<String>,
 }
 
 impl ExpectFlags {
@@ -101,6 +105,7 @@ impl ExpectFlags {
         if let Some(c) = &self.source_commit {
             e.source_commit = Some(commit(c)?);
         }
+        e.resource_uri.clone_from(&self.resource_uri);
         for assignment in &self.external_parameters {
             let (key, value) = provenance::context::parse_external_parameter(assignment)?;
             e.external_parameters.insert(key, value);
@@ -128,9 +133,15 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// After a pass, write a signed SLSA VSA v1 per artifact (JSON Lines) to this file.
+    /// After a pass, append a signed SLSA VSA v1 per artifact, one JSON line each, to this
+    /// file (created if missing; rewritten atomically, so a failure never leaves a partial
+    /// line), as attest --output does.
     #[arg(long, value_name = "F", requires = "vsa_key")]
     vsa_output: Option<PathBuf>,
+
+    /// The verifier.id the VSAs carry (default: the policy's verifier_id, else this tool's id).
+    #[arg(long, value_name = "URI", requires = "vsa_output")]
+    verifier_id: Option<String>,
 
     /// Private key (PEM file or env://VAR) that signs the VSA.
     #[arg(long, value_name = "KEY", requires = "vsa_output")]
@@ -333,14 +344,17 @@ fn write_vsas(
             digest_of(described.as_bytes())?,
         )
     };
-    let verifier_id = policy
-        .and_then(|p| p.policy.verifier_id.clone())
+    let verifier_id = args
+        .verifier_id
+        .clone()
+        .or_else(|| policy.and_then(|p| p.policy.verifier_id.clone()))
         .unwrap_or_else(|| DEFAULT_VERIFIER_ID.to_owned());
     let ctx = VsaContext {
         verifier_id: &verifier_id,
         time_verified: now,
         policy_uri: &policy_uri,
         policy_digest: &policy_digest,
+        resource_uri: args.expect.resource_uri.as_deref(),
     };
     let mut lines = String::new();
     for a in &report.artifacts {
@@ -348,7 +362,7 @@ fn write_vsas(
         lines.push_str(&sign_vsa(statement, private)?);
         lines.push('\n');
     }
-    write_atomic(out, lines.as_bytes(), Mode::Public, Overwrite::Force)
+    crate::commands::attest::append_line(out, lines.as_bytes())
         .with_context(|| format!("cannot write the VSA to {}", out.display()))?;
     Ok(())
 }
