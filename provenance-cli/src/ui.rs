@@ -61,6 +61,52 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
         .context("cannot write to stdout")
 }
 
+/// Runs `write` on the command's output: stdout (buffered), or with `path` a temporary file
+/// beside it that replaces `path` only once everything was written (a failure leaves `path`
+/// as it was). Output is streamed either way, never held whole in memory.
+///
+/// # Errors
+/// `write`'s error, or the file's.
+pub(crate) fn with_output<T>(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    use anyhow::Context as _;
+    let Some(path) = path else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let value = write(&mut out)?;
+        out.flush().context("cannot write to stdout")?;
+        return Ok(value);
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let value = write(&mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // A report, not a secret: readable as a file `>` would make it (the temporary file is 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(value)
+}
+
 /// Whether an error was caused by the reader of our stdout going away (`| head`).
 pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
