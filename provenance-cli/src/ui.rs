@@ -61,6 +61,64 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
         .context("cannot write to stdout")
 }
 
+/// Version of the `--format json` reports of `verify`, `trace` and `inspect`
+/// (`schemas/{verify,trace,inspect}-report.schema.json`).
+pub(crate) const REPORT_SCHEMA_VERSION: &str = "1";
+
+/// Object keys under which values are data (digest algorithms, claimed parameters, documents
+/// shown as they are): their own keys are kept as they are.
+const DATA_KEYS: &[&str] = &[
+    "digests",
+    "digest",
+    "attestationDigest",
+    "externalParameters",
+    "internalParameters",
+    "annotations",
+    "payload",
+    "statement",
+    "document",
+];
+
+/// The report contract: every object key in camelCase (`attestation_digest` ->
+/// `attestationDigest`), whatever the library's field names, except the keys of data maps
+/// ([`DATA_KEYS`]).
+pub(crate) fn camel_case_keys(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, v)| {
+                    let key = camel_case(&key);
+                    let v = if DATA_KEYS.contains(&key.as_str()) {
+                        v
+                    } else {
+                        camel_case_keys(v)
+                    };
+                    (key, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_case_keys).collect()),
+        other => other,
+    }
+}
+
+fn camel_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for (i, c) in key.chars().enumerate() {
+        if c == '_' && i > 0 {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Runs `write` on the command's output: stdout (buffered), or with `path` a temporary file
 /// beside it that replaces `path` only once everything was written (a failure leaves `path`
 /// as it was). Output is streamed either way, never held whole in memory.
@@ -105,6 +163,19 @@ pub(crate) fn with_output<T>(
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(value)
+}
+
+/// A closed pipe (`| head`) ends the output quietly: the caller then exits with what it had
+/// concluded (a failed verification stays exit 1); any other error is returned.
+///
+/// # Errors
+/// `err`, unless it is a broken pipe.
+pub(crate) fn quiet_if_broken_pipe(err: anyhow::Error) -> anyhow::Result<()> {
+    if is_broken_pipe(&err) {
+        Ok(())
+    } else {
+        Err(err)
+    }
 }
 
 /// Whether an error was caused by the reader of our stdout going away (`| head`).
@@ -241,7 +312,7 @@ impl serde_json::ser::Formatter for SafeFormatter {
 
 /// Writes `value` as pretty JSON with every string passed through [`escape`].
 pub(crate) fn write_json(
-    out: &mut impl std::io::Write,
+    out: &mut dyn std::io::Write,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(
@@ -274,6 +345,23 @@ mod tests {
         assert_eq!(escape("é ü 日本"), "é ü 日本");
         assert_eq!(escape_bytes(b"latin1-\xe9"), &b"latin1-\xe9"[..]);
         assert_eq!(escape_bytes(b"a\x9b\xe9\nb"), &b"a\\x9b\xe9\\nb"[..]);
+    }
+
+    #[test]
+    fn report_keys_are_camel_case_but_data_keys_are_kept() {
+        let report = serde_json::json!({
+            "attestation_digest": {"sha3_256": "ab"},
+            "trace": [{"key_ids": [], "external_parameters": {"my_param": 1}}],
+            "_type": "x",
+        });
+        assert_eq!(
+            camel_case_keys(report),
+            serde_json::json!({
+                "attestationDigest": {"sha3_256": "ab"},
+                "trace": [{"keyIds": [], "externalParameters": {"my_param": 1}}],
+                "_type": "x",
+            })
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ const INPUT_LIMITS: provenance::verify::Limits = provenance::verify::Limits::DEF
 /// The notice every view carries.
 const NO_TRUST: &str = "no trust decision: nothing here has been verified";
 /// Version of the `--format json` report (see `schemas/inspect-report.schema.json`).
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = crate::ui::REPORT_SCHEMA_VERSION;
 /// After this many lines that are not JSON and no line that is, the input is not JSON lines:
 /// one error, not one per line.
 const GIVE_UP_AFTER_BAD_LINES: usize = 10;
@@ -87,6 +87,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         refuse_large_document(&name, &head)?;
         None
     };
+    let mut outcome = Outcome::Success;
     crate::ui::with_output(output_file.as_deref(), |out| {
         let mut sink = Sink::begin(format, out)?;
         let errors = if let Some(value) = single {
@@ -103,13 +104,14 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             let rest = std::io::Cursor::new(head).chain(input);
             describe_lines(&mut std::io::BufReader::new(rest), &name, &mut sink, ui)?
         };
+        if errors > 0 {
+            outcome = Outcome::InputErrors;
+        }
         sink.end()?;
-        Ok(if errors > 0 {
-            Outcome::InputErrors
-        } else {
-            Outcome::Success
-        })
+        Ok(())
     })
+    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    Ok(outcome)
 }
 
 /// Streams the views out: text blocks, or the `documents` array of one JSON object, written as

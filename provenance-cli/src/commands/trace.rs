@@ -1,7 +1,6 @@
 //! `provenance trace`: follow resolvedDependencies through a store of attestations, verifying
 //! every hop under the same trust, down to the source commits.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -31,6 +30,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    output_file: Option<PathBuf>,
+
     /// The artifact: a file path, or sha256:HEX / sha512:HEX.
     #[arg(value_name = "ARTIFACT")]
     artifact: String,
@@ -58,28 +61,32 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         ));
     }
     let chain = trace(&gate, &artifact, &store, now);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => {
-            let doc = serde_json::json!({
-                "verdict": if chain.passed() { "PASS" } else { "FAIL" },
-                "signatureChecks": store.signature_checks(),
-                "chain": chain,
-            });
-            crate::ui::write_json(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Text => print_node(&mut out, &chain, 0)?,
-    }
-    out.flush()?;
-    Ok(if chain.passed() {
+    let outcome = if chain.passed() {
         Outcome::Success
     } else {
         Outcome::VerificationFailed
+    };
+    crate::ui::with_output(args.output_file.as_deref(), |out| {
+        match args.format {
+            Format::Json => {
+                let doc = serde_json::json!({
+                    "schemaVersion": crate::ui::REPORT_SCHEMA_VERSION,
+                    "verdict": if chain.passed() { "PASS" } else { "FAIL" },
+                    "signatureChecks": store.signature_checks(),
+                    "chain": chain,
+                });
+                crate::ui::write_json(out, &crate::ui::camel_case_keys(doc))?;
+                writeln!(out)?;
+            }
+            Format::Text => print_node(out, &chain, 0)?,
+        }
+        Ok(())
     })
+    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    Ok(outcome)
 }
 
-fn print_node(out: &mut impl std::io::Write, node: &Node, depth: usize) -> std::io::Result<()> {
+fn print_node(out: &mut dyn std::io::Write, node: &Node, depth: usize) -> std::io::Result<()> {
     let indent = "   ".repeat(depth);
     let arrow = if depth == 0 { "" } else { "<- " };
     let name = escape(&node.name);

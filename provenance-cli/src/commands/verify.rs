@@ -5,7 +5,7 @@
     reason = "doc comments here are clap help text, shown verbatim"
 )]
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -133,6 +133,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    output_file: Option<PathBuf>,
+
     /// After a pass, append a signed SLSA VSA v1 per artifact, one JSON line each, to this
     /// file (created if missing; rewritten atomically, so a failure never leaves a partial
     /// line), as attest --output does.
@@ -252,20 +256,25 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     {
         write_vsas(&report, policy.as_ref(), &args, out, key, now)?;
     }
-    print_report(&report, args.format)?;
-    Ok(if report.passed() {
+    let outcome = if report.passed() {
         Outcome::Success
     } else {
         Outcome::VerificationFailed
+    };
+    crate::ui::with_output(args.output_file.as_deref(), |out| {
+        print_report(out, &report, args.format)
     })
+    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    Ok(outcome)
 }
 
-fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+/// The report: text lines, or one JSON document (`schemas/verify-report.schema.json`).
+fn print_report(out: &mut dyn Write, report: &Report, format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => {
             let summary = provenance::verify::summary(report);
             let doc = serde_json::json!({
+                "schemaVersion": crate::ui::REPORT_SCHEMA_VERSION,
                 "verdict": if report.passed() { "PASS" } else { "FAIL" },
                 "summary": summary,
                 "artifacts": report.artifacts,
@@ -274,7 +283,7 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                 "skippedLines": report.skipped,
                 "signatureChecks": report.signature_checks,
             });
-            crate::ui::write_json(&mut out, &doc)?;
+            crate::ui::write_json(out, &crate::ui::camel_case_keys(doc))?;
             writeln!(out)?;
         }
         Format::Text => {
@@ -321,7 +330,6 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
             }
         }
     }
-    out.flush()?;
     Ok(())
 }
 
