@@ -3,21 +3,10 @@
 //! gives exactly one verdict line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
-
-fn provenance(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod defects_common;
+use defects_common::{COMMIT, provenance};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()

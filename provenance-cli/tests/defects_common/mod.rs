@@ -15,9 +15,12 @@ pub(crate) fn provenance(dir: &Path, args: &[&str]) -> Output {
     command(dir).args(args).output().unwrap()
 }
 
-/// The command, ready for more arguments or stdin.
+/// The command, ready for more arguments or stdin. `PROVENANCE_BIN` runs another build instead
+/// (to see these tests fail on the code before the fixes).
 pub(crate) fn command(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_provenance"));
+    let bin = std::env::var_os("PROVENANCE_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_provenance").into());
+    let mut cmd = Command::new(bin);
     cmd.current_dir(dir)
         .env_remove("PROVENANCE_PASSWORD")
         .env_remove("GITHUB_ACTIONS")
