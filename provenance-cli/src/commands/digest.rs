@@ -133,7 +133,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             .iter()
             .map(|item| serde_json::json!({ "name": item.name.to_string_lossy(), "digest": item.digests }))
             .collect();
-        serde_json::to_writer_pretty(&mut out, &descriptors)?;
+        crate::ui::write_json(&mut out, &descriptors)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
