@@ -99,3 +99,32 @@ fn bad_lines_among_good_ones_are_reported_up_to_a_bound() {
     assert_eq!(doc["documents"].as_array().unwrap().len(), 501);
     assert_eq!(doc["documents"][500]["kind"], "invalid");
 }
+
+/// A document of more values than inspect shows (a million) is refused before it is built,
+/// whether it is the whole input or one line of several.
+#[test]
+fn a_document_of_too_many_values_is_refused_not_built() {
+    let huge = format!("[{}]", vec!["[]"; 1_100_000].join(","));
+    let out = inspect_stdin(format!("{huge}\n").as_bytes(), &[]);
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("more than 1000000 JSON values"), "{err}");
+
+    let lines = format!("[1]\n{huge}\n{{\"_type\":\"x\"}}\n");
+    let out = inspect_stdin(lines.as_bytes(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 2: more than 1000000 JSON values"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = doc["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["unknown JSON", "invalid", "statement"]);
+}

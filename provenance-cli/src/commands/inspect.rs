@@ -82,7 +82,17 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     refuse_binary(&name, &head)?;
     let whole_input = head.len() <= max_line;
     let single = if whole_input {
-        serde_json::from_slice::<Value>(&head).ok()
+        match parse_bounded(&head) {
+            Ok(value) => Some(value),
+            // One document too large to show, or JSON lines (whose lines are then judged one by
+            // one): a pass that builds nothing tells them apart.
+            Err(Unparsed::TooLarge)
+                if serde_json::from_slice::<serde::de::IgnoredAny>(&head).is_ok() =>
+            {
+                anyhow::bail!("{name}: {}", Unparsed::TooLarge)
+            }
+            Err(_) => None,
+        }
     } else {
         refuse_large_document(&name, &head)?;
         None
@@ -91,7 +101,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     crate::ui::with_output(output_file.as_deref(), |out| {
         let mut sink = Sink::begin(format, out)?;
         let errors = if let Some(value) = single {
-            let (errors, doc) = match describe_document(&head, &value) {
+            let (errors, doc) = match describe_document(&head, value) {
                 Ok(doc) => (0, doc),
                 Err(doc) => {
                     ui.error(format_args!("{name}: the document is malformed"));
@@ -153,14 +163,8 @@ impl<'a> Sink<'a> {
                     obj.insert("line".to_owned(), json!(line));
                 }
                 let sep = if self.documents == 0 { "" } else { "," };
-                let pretty = crate::ui::json_string(&doc);
-                let mut text = String::with_capacity(pretty.len().saturating_add(64));
-                text.push_str(sep);
-                for l in pretty.lines() {
-                    text.push_str("\n    ");
-                    text.push_str(l);
-                }
-                self.out.write_all(text.as_bytes())?;
+                write!(self.out, "{sep}\n    ")?;
+                crate::ui::write_json(&mut Indented(&mut *self.out), &doc)?;
             }
         }
         self.documents += 1;
@@ -173,6 +177,28 @@ impl<'a> Sink<'a> {
             writeln!(self.out, "{close}\n}}")?;
         }
         self.out.flush()
+    }
+}
+
+/// Writes through, indenting every new line by four spaces (a document inside `documents`),
+/// so that a view is streamed out rather than copied into a string first.
+struct Indented<'a>(&'a mut dyn Write);
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|b| *b == b'\n') {
+            let (line, tail) = rest.split_at(at);
+            self.0.write_all(line)?;
+            self.0.write_all(b"\n    ")?;
+            rest = tail.get(1..).unwrap_or_default();
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -245,9 +271,9 @@ fn describe_lines(
             anyhow::bail!("{name} is larger than the limit of {max_file} bytes");
         }
         if !line.iter().all(u8::is_ascii_whitespace) {
-            match serde_json::from_slice::<Value>(&line) {
+            match parse_bounded(&line) {
                 Ok(value) => {
-                    let (ok, doc) = match describe_document(&line, &value) {
+                    let (ok, doc) = match describe_document(&line, value) {
                         Ok(doc) => (true, doc),
                         Err(doc) => (false, doc),
                     };
@@ -259,7 +285,13 @@ fn describe_lines(
                     }
                     sink.document(Some(line_no), doc)?;
                 }
-                Err(err) => {
+                Err(Unparsed::TooLarge) => {
+                    errors += 1;
+                    let what = Unparsed::TooLarge.to_string();
+                    report_bad_line(ui, name, errors, line_no, &what);
+                    sink.document(Some(line_no), json!({ "kind": "invalid", "error": what }))?;
+                }
+                Err(Unparsed::NotJson(err)) => {
                     errors += 1;
                     if good == 0 && errors >= GIVE_UP_AFTER_BAD_LINES {
                         anyhow::bail!(
@@ -300,27 +332,135 @@ fn report_bad_line(ui: &Ui, name: &str, nth: usize, line_no: usize, what: &str) 
     }
 }
 
+/// The most JSON values (objects, arrays, keys, scalars) one document may hold to be shown: a
+/// parsed value takes tens of bytes per node, so this bounds memory whatever the shape (a line of
+/// 30 MiB of `[]` holds ten million).
+const MAX_VALUES: usize = 1_000_000;
+
+/// Why a document is not parsed.
+enum Unparsed {
+    /// Not JSON (or not one JSON value).
+    NotJson(serde_json::Error),
+    /// More than [`MAX_VALUES`] values.
+    TooLarge,
+}
+
+impl std::fmt::Display for Unparsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotJson(err) => write!(f, "not JSON: {err}"),
+            Self::TooLarge => write!(
+                f,
+                "more than {MAX_VALUES} JSON values, more than inspect shows"
+            ),
+        }
+    }
+}
+
+/// Parses one JSON value after counting its values without building them (so that a document
+/// of millions of tiny values is refused, not materialised).
+fn parse_bounded(bytes: &[u8]) -> Result<Value, Unparsed> {
+    use serde::de::DeserializeSeed as _;
+    let count = std::cell::Cell::new(0usize);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let counted = Count(&count).deserialize(&mut de).and_then(|()| de.end());
+    if count.get() > MAX_VALUES {
+        return Err(Unparsed::TooLarge);
+    }
+    counted.map_err(Unparsed::NotJson)?;
+    serde_json::from_slice(bytes).map_err(Unparsed::NotJson)
+}
+
+/// Counts the values of a JSON document as it is read, stopping past [`MAX_VALUES`].
+struct Count<'a>(&'a std::cell::Cell<usize>);
+
+impl Count<'_> {
+    fn bump<E: serde::de::Error>(&self) -> Result<(), E> {
+        let n = self.0.get().saturating_add(1);
+        self.0.set(n);
+        if n > MAX_VALUES {
+            return Err(E::custom("too many values"));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Count<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.bump()?;
+        while seq.next_element_seed(Count(self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.bump()?;
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            self.bump()?;
+            map.next_value_seed(Count(self.0))?;
+        }
+        Ok(())
+    }
+}
+
 /// Refuses documents with repeated JSON keys (a `serde_json::Value` would silently keep the
 /// last one, and we must not show a payload a verifier would never accept), then describes.
-fn describe_document(raw: &[u8], value: &Value) -> Result<Value, Value> {
+fn describe_document(raw: &[u8], value: Value) -> Result<Value, Value> {
     match reject_duplicate_keys(raw) {
         Ok(()) => Ok(describe_value(value)),
         Err(err) => Err(json!({ "kind": "invalid", "error": error_chain(&err) })),
     }
 }
 
-/// Classifies one JSON document and builds its description.
-fn describe_value(value: &Value) -> Value {
+/// Classifies one JSON document and builds its description (the document moves into it).
+fn describe_value(value: Value) -> Value {
     let media_type = value.get("mediaType").and_then(Value::as_str);
     if media_type.is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle")) {
-        describe_bundle(value)
+        describe_bundle(&value)
     } else if value.get("payloadType").is_some() && value.get("signatures").is_some() {
-        describe_envelope(value)
+        describe_envelope(&value)
     } else if value.get("_type").is_some() {
-        json!({ "kind": "statement", "summary": statement_summary(value), "statement": value })
+        let summary = statement_summary(&value);
+        view([
+            ("kind", json!("statement")),
+            ("summary", summary),
+            ("statement", value),
+        ])
     } else {
-        json!({ "kind": "unknown JSON", "document": value })
+        view([("kind", json!("unknown JSON")), ("document", value)])
     }
+}
+
+/// An object of these fields, moved in (`json!` would copy a document it is given).
+fn view<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn describe_envelope(value: &Value) -> Value {
@@ -363,7 +503,13 @@ fn envelope_view(envelope: &Envelope, original: &Value) -> Value {
         "signatures": signatures,
     });
     if let Some(obj) = view.as_object_mut() {
-        match serde_json::from_slice::<Value>(payload) {
+        match parse_bounded(payload) {
+            Err(Unparsed::TooLarge) => {
+                obj.insert(
+                    "error".to_owned(),
+                    json!(format!("payload: {}", Unparsed::TooLarge)),
+                );
+            }
             Ok(json_payload) => {
                 if json_payload.get("_type").is_some() {
                     obj.insert(
