@@ -88,7 +88,11 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome.exit_code(),
         Err(err) if ui::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(std::io::stderr().lock(), "provenance: error: {err:#}");
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "provenance: error: {}",
+                ui::escaped(format_args!("{err:#}"))
+            );
             ExitCode::from(2)
         }
     }

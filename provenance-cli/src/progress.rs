@@ -18,7 +18,7 @@ impl ByteProgress {
         } else {
             ProgressBar::hidden()
         };
-        bar.set_message(label.to_owned());
+        bar.set_message(crate::ui::escape(label).into_owned());
         Self { bar }
     }
 

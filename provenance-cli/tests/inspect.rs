@@ -63,9 +63,9 @@ fn envelope_json_view() {
     let doc = &v["documents"][0];
     assert_eq!(doc["kind"], "DSSE envelope");
     assert_eq!(doc["payloadType"], "http://example.com/HelloWorld");
-    assert_eq!(doc["payload_text"], "hello world");
+    assert_eq!(doc["payloadText"], "hello world");
     assert_eq!(doc["signatures"][0]["keyid"], "66301bbf");
-    assert_eq!(doc["signatures"][0]["sig_bytes"], 64);
+    assert_eq!(doc["signatures"][0]["sigBytes"], 64);
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn bundle_view_shows_media_type_and_inner_envelope() {
         "application/vnd.dev.sigstore.bundle.v0.3+json"
     );
     assert_eq!(doc["verificationMaterial"]["publicKey"]["hint"], "abc");
-    assert_eq!(doc["dsseEnvelope"]["payload_text"], "hello world");
+    assert_eq!(doc["dsseEnvelope"]["payloadText"], "hello world");
 }
 
 #[test]

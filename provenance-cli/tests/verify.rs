@@ -231,8 +231,8 @@ fn json_report_separates_verified_from_claimed() {
     let t = &a["trace"][0];
     assert_eq!(t["verified"]["signer"]["kind"], "keys");
     assert_eq!(t["verified"]["attestation"]["line"], 1);
-    assert_eq!(t["claimed"]["source_commit"], COMMIT);
-    assert_eq!(t["claimed"]["builder_id"], BUILDER);
+    assert_eq!(t["claimed"]["sourceCommit"], COMMIT);
+    assert_eq!(t["claimed"]["builderId"], BUILDER);
     assert!(a["digests"]["sha256"].is_string());
 }
 
@@ -547,7 +547,7 @@ min_slsa_level = 3
         ],
     );
     let v: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
-    assert_eq!(v["artifacts"][0]["slsa_level"], 3);
+    assert_eq!(v["artifacts"][0]["slsaLevel"], 3);
     assert_eq!(
         v["artifacts"][0]["trace"][0]["verified"]["signer"]["kind"],
         "certificate"

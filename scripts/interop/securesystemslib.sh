@@ -2,8 +2,11 @@
 # Interoperability with PyPI securesystemslib (the in-toto/TUF reference DSSE implementation):
 #  - envelopes securesystemslib signs (Ed25519, ECDSA P-256, two signers) verify with our library
 #    (crates/provenance-keys/examples/dsse-verify.rs, since `provenance verify` is a wider tool);
-#  - envelopes `provenance sign` makes with `provenance keygen` keys verify in securesystemslib
-#    with our .pub files;
+#  - envelopes `provenance sign` and `provenance attest` make with `provenance keygen` keys verify
+#    in securesystemslib with our .pub files loaded as `SSlibKey.from_crypto(key)`, with no keyid
+#    override: our signatures carry securesystemslib's own key id by default;
+#    `--keyid-format spki` envelopes verify with our key id given as the override, and not
+#    without it;
 #  - negative cases both ways: wrong key, tampered payload, payloadType changed, empty signature
 #    list, threshold not met;
 #  - encrypted keys from `provenance keygen` open in pyca/cryptography and `openssl pkey`;
@@ -82,6 +85,15 @@ PYEOF
 "$PROVENANCE" sign --key "$O/p256.pem" -o "$O/p256.json" "$O/statement.json"
 "$PROVENANCE" sign --key "$O/p384.pem" -o "$O/p384.json" "$O/statement.json"
 "$PROVENANCE" sign --key "$O/ed.pem" --key "$O/p256.pem" -o "$O/two.json" "$O/statement.json"
+"$PROVENANCE" sign --keyid-format spki --key "$O/p256.pem" -o "$O/p256-spki.json" "$O/statement.json"
+echo hello > "$O/app.bin"
+"$PROVENANCE" attest --key "$O/p384.pem" --builder-id https://ci.example/b -o "$O/app.intoto.jsonl" "$O/app.bin"
+expect PASS "ours attest P-384 (default keyid) -> ssl from_crypto" \
+    "$PY" "$HELPER" verify "$O/app.intoto.jsonl" --key "$O/p384.pem.pub"
+expect PASS "ours --keyid-format spki -> ssl with our keyid as override" \
+    "$PY" "$HELPER" verify "$O/p256-spki.json" --spki-keyid --key "$O/p256.pem.pub"
+expect FAIL "ours --keyid-format spki -> ssl from_crypto, no override" \
+    "$PY" "$HELPER" verify "$O/p256-spki.json" --key "$O/p256.pem.pub"
 expect PASS "ours Ed25519 -> ssl" "$PY" "$HELPER" verify "$O/ed.json" --key "$O/ed.pem.pub"
 expect PASS "ours P-256 -> ssl" "$PY" "$HELPER" verify "$O/p256.json" --key "$O/p256.pem.pub"
 expect PASS "ours P-384 -> ssl" "$PY" "$HELPER" verify "$O/p384.json" --key "$O/p384.pem.pub"

@@ -3,12 +3,15 @@
 
   make DIR                    sign envelopes with securesystemslib (Ed25519, ECDSA P-256, both),
                               write their SPKI PEM public keys and negative-case envelopes
-  verify ENV --key PEM... [--threshold N]
-                              verify an envelope of ours with securesystemslib; exit 0 / 1
+  verify ENV --key PEM... [--threshold N] [--spki-keyid]
+                              verify an envelope of ours with securesystemslib; exit 0 / 1.
+                              Keys are SSlibKey.from_crypto(key) with securesystemslib's own
+                              default key id; --spki-keyid overrides it with ours (for envelopes
+                              made with `--keyid-format spki`)
   open-encrypted PEM PASSWORD open an encrypted PKCS#8 key with pyca/cryptography; exit 0 / 1
 
-Our key id convention (hex SHA-256 of the DER SubjectPublicKeyInfo) is computed here, because
-securesystemslib only tries keys whose keyid equals the signature's keyid.
+securesystemslib only tries keys whose keyid equals the signature's keyid: our envelopes carry
+its default key id (`--keyid-format sslib`, the default), so no override is needed.
 """
 import base64
 import hashlib
@@ -72,23 +75,27 @@ def make(out: Path) -> None:
         (out / f"{name}.json").write_text(json.dumps(doc))
 
 
-def our_key(pem: bytes) -> SSlibKey:
+def our_key(pem: bytes, spki_keyid: bool) -> SSlibKey:
     public = serialization.load_pem_public_key(pem)
+    if not spki_keyid:
+        return SSlibKey.from_crypto(public)
     der = public.public_bytes(serialization.Encoding.DER,
                               serialization.PublicFormat.SubjectPublicKeyInfo)
     return SSlibKey.from_crypto(public, keyid=hashlib.sha256(der).hexdigest())
 
 
 def verify(args: list[str]) -> int:
-    path, keys, threshold = None, [], 1
-    it = iter(args)
+    path, pems, threshold = None, [], 1
+    spki_keyid = "--spki-keyid" in args
+    it = iter(a for a in args if a != "--spki-keyid")
     for arg in it:
         if arg == "--key":
-            keys.append(our_key(Path(next(it)).read_bytes()))
+            pems.append(Path(next(it)).read_bytes())
         elif arg == "--threshold":
             threshold = int(next(it))
         else:
             path = arg
+    keys = [our_key(pem, spki_keyid) for pem in pems]
     doc = json.loads(Path(path).read_text())
     try:
         env = Envelope.from_dict(doc)

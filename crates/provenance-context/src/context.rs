@@ -370,9 +370,9 @@ pub struct Overrides {
     pub source_commit: Option<String>,
     /// `--invocation-id`: `runDetails.metadata.invocationId`.
     pub invocation_id: Option<String>,
-    /// `--external-parameter K=V`: string values set in `externalParameters`; a dotted key
-    /// (`workflow.ref`) addresses a nested object.
-    pub external_parameters: Vec<(String, String)>,
+    /// `--external-parameter K=V` (a string) or `K:=JSON` (any JSON value) set in
+    /// `externalParameters`; a dotted key (`workflow.ref`) addresses a nested object.
+    pub external_parameters: Vec<(String, Value)>,
 }
 
 impl Overrides {
@@ -381,24 +381,48 @@ impl Overrides {
         Self::default()
     }
 
-    /// Parses `K=V` (as given to `--external-parameter`) and adds it.
+    /// Parses `K=V` or `K:=JSON` (as given to `--external-parameter`, see
+    /// [`parse_external_parameter`]) and adds it.
     ///
     /// # Errors
-    /// [`Error::InvalidOverride`] when there is no `=` or the key is empty.
+    /// [`Error::InvalidOverride`] when there is no `=`, the key is empty or the JSON is not.
     pub fn push_external_parameter(&mut self, assignment: &str) -> Result<()> {
-        match assignment.split_once('=') {
-            Some((key, value)) if !key.trim().is_empty() => {
-                self.external_parameters
-                    .push((key.trim().to_owned(), value.to_owned()));
-                Ok(())
-            }
-            _ => Err(Error::InvalidOverride {
-                flag: "--external-parameter",
-                value: assignment.to_owned(),
-                reason: "expected KEY=VALUE with a non-empty key",
-            }),
-        }
+        self.external_parameters
+            .push(parse_external_parameter(assignment)?);
+        Ok(())
     }
+}
+
+/// Parses an external parameter assignment: `K=V` sets the string `V`, `K:=JSON` the JSON
+/// value (`release:=true`, `jobs:=4`, `targets:=["x86_64","aarch64"]`), the syntax of `HTTPie`.
+/// The key is trimmed and must not be empty.
+///
+/// # Errors
+/// [`Error::InvalidOverride`] when there is no `=`, the key is empty or the value after `:=` is
+/// not one JSON value.
+pub fn parse_external_parameter(assignment: &str) -> Result<(String, Value)> {
+    let bad = |reason| Error::InvalidOverride {
+        flag: "--external-parameter",
+        value: assignment.to_owned(),
+        reason,
+    };
+    let (key, value) = assignment
+        .split_once('=')
+        .ok_or_else(|| bad("expected KEY=VALUE (a string) or KEY:=JSON"))?;
+    let (key, value) = match key.strip_suffix(':') {
+        Some(key) => (
+            key,
+            serde_json::from_str::<Value>(value).map_err(|_| {
+                bad("the value after := is not JSON (strings are quoted: k:=\"v\")")
+            })?,
+        ),
+        None => (key, Value::String(value.to_owned())),
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(bad("expected KEY=VALUE or KEY:=JSON with a non-empty key"));
+    }
+    Ok((key.to_owned(), value))
 }
 
 fn require_non_empty(flag: &'static str, value: &str) -> Result<String> {
@@ -467,10 +491,10 @@ fn parse_source_uri(value: &str) -> Result<(String, Option<String>)> {
     Ok((repository, git_ref))
 }
 
-fn set_dotted(params: &mut Map<String, Value>, key: &str, value: &str) -> Result<()> {
+fn set_dotted(params: &mut Map<String, Value>, key: &str, value: &Value) -> Result<()> {
     let bad = |reason| Error::InvalidOverride {
         flag: "--external-parameter",
-        value: format!("{key}={value}"),
+        value: format!("{key}:={value}"),
         reason,
     };
     let parts: Vec<&str> = key.split('.').collect();
@@ -493,7 +517,7 @@ fn set_dotted(params: &mut Map<String, Value>, key: &str, value: &str) -> Result
             _ => return Err(bad("not an object")),
         };
     }
-    current.insert((*last).to_owned(), Value::String(value.to_owned()));
+    current.insert((*last).to_owned(), value.clone());
     Ok(())
 }
 
@@ -516,13 +540,13 @@ mod tests {
     #[test]
     fn dotted_external_parameters_nest() {
         let mut params = Map::new();
-        set_dotted(&mut params, "workflow.ref", "refs/tags/v1").unwrap();
-        set_dotted(&mut params, "flavor", "release").unwrap();
+        set_dotted(&mut params, "workflow.ref", &"refs/tags/v1".into()).unwrap();
+        set_dotted(&mut params, "flavor", &"release".into()).unwrap();
         assert_eq!(
             Value::Object(params),
             serde_json::json!({"workflow": {"ref": "refs/tags/v1"}, "flavor": "release"})
         );
-        assert!(set_dotted(&mut Map::new(), "a..b", "x").is_err());
+        assert!(set_dotted(&mut Map::new(), "a..b", &"x".into()).is_err());
     }
 
     #[test]
@@ -531,10 +555,25 @@ mod tests {
         assert!(o.push_external_parameter("novalue").is_err());
         assert!(o.push_external_parameter("=v").is_err());
         o.push_external_parameter("k=a=b").unwrap();
+        o.push_external_parameter("release:=true").unwrap();
+        o.push_external_parameter("n:=4").unwrap();
+        o.push_external_parameter("s:=\"a=b\"").unwrap();
+        o.push_external_parameter("url=https://x/?a:=1").unwrap();
         assert_eq!(
             o.external_parameters,
-            vec![("k".to_owned(), "a=b".to_owned())]
+            vec![
+                ("k".to_owned(), Value::from("a=b")),
+                ("release".to_owned(), Value::Bool(true)),
+                ("n".to_owned(), Value::from(4)),
+                ("s".to_owned(), Value::from("a=b")),
+                ("url".to_owned(), Value::from("https://x/?a:=1")),
+            ]
         );
+        assert!(matches!(
+            o.push_external_parameter("release:=yes"),
+            Err(Error::InvalidOverride { reason, .. }) if reason.contains("not JSON")
+        ));
+        assert!(o.push_external_parameter(":=1").is_err());
     }
 
     #[test]

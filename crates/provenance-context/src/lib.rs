@@ -12,7 +12,9 @@ mod time_util;
 
 pub use builder::StatementBuilder;
 pub use checksums::{ChecksumEntry, DEFAULT_MAX_CHECKSUM_BYTES, parse_checksums};
-pub use context::{BuildContext, DetectOptions, Overrides, Platform, Source};
+pub use context::{
+    BuildContext, DetectOptions, Overrides, Platform, Source, parse_external_parameter,
+};
 pub use env::{EnvSource, MapEnv, ProcessEnv};
 pub use error::{Error, Result};
 pub use git::{GitBinary, GitInfo, normalize_repo_url};

@@ -15,20 +15,27 @@ use std::path::Path;
 
 use ed25519_dalek::pkcs8::EncodePrivateKey as _;
 use provenance_dsse::{DsseSigner, Envelope, PayloadType, pae};
-use provenance_keys::PrivateKey;
+use provenance_keys::{KeyIdFormat, PrivateKey};
 use serde_json::{Value, json};
+
+/// The vectors' `keyid` hints are our SPKI key ids (verification never trusts them; pinned so
+/// that the vectors stay byte-identical whatever the signing default).
+const VECTOR_KEY_IDS: KeyIdFormat = KeyIdFormat::Spki;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn ed25519(seed: u8) -> Result<PrivateKey> {
     let der = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]).to_pkcs8_der()?;
-    Ok(PrivateKey::from_pkcs8_der(der.as_bytes())?)
+    Ok(PrivateKey::from_pkcs8_der(der.as_bytes())?.with_key_id_format(VECTOR_KEY_IDS))
 }
 
 fn p256(seed: u8) -> Result<(PrivateKey, p256::ecdsa::SigningKey)> {
     let sk = p256::ecdsa::SigningKey::from_slice(&[seed; 32])?;
     let der = pkcs8::EncodePrivateKey::to_pkcs8_der(&sk)?;
-    Ok((PrivateKey::from_pkcs8_der(der.as_bytes())?, sk))
+    Ok((
+        PrivateKey::from_pkcs8_der(der.as_bytes())?.with_key_id_format(VECTOR_KEY_IDS),
+        sk,
+    ))
 }
 
 const STATEMENT: &str = r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app.bin","digest":{"sha256":"a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{"buildType":"https://example.com/build/v1","externalParameters":{}},"runDetails":{"builder":{"id":"https://example.com/builder"}}}}"#;

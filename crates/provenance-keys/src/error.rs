@@ -23,6 +23,13 @@ pub enum Error {
         algorithm: String,
     },
 
+    /// A key id format other than `sslib`, `spki` or `none`.
+    #[error("unknown key id format {format:?}: expected sslib, spki or none")]
+    UnsupportedKeyIdFormat {
+        /// What was given.
+        format: String,
+    },
+
     /// The key can verify but not sign here (RSA, ECDSA P-521).
     #[error("{algorithm} keys are supported for verification only")]
     VerifyOnly {

@@ -7,6 +7,7 @@ use pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use provenance_dsse::{DsseSigner, KeyId};
 use zeroize::Zeroizing;
 
+use crate::KeyIdFormat;
 use crate::public::{Inner, KeyAlgorithm, PublicKey};
 use crate::{Error, KdfLimits, Password, oids};
 
@@ -31,6 +32,8 @@ enum Secret {
 pub struct PrivateKey {
     secret: Secret,
     public: PublicKey,
+    /// The `keyid` its signatures carry (securesystemslib's by default).
+    hint: Option<KeyId>,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -60,7 +63,12 @@ impl PrivateKey {
             }
         };
         let public = PublicKey::from_inner(inner)?;
-        Ok(Self { secret, public })
+        let hint = public.key_id_as(KeyIdFormat::default());
+        Ok(Self {
+            secret,
+            public,
+            hint,
+        })
     }
 
     /// Generates a new key with the operating system's random number generator.
@@ -252,9 +260,22 @@ impl PrivateKey {
         &self.public
     }
 
-    /// The key id of the public half.
+    /// The key id of the public half (ours, [`crate::key_id_for_spki_der`]).
     pub fn key_id(&self) -> &KeyId {
         self.public.key_id()
+    }
+
+    /// The same key, its signatures carrying the key id in `format` as their `keyid` hint
+    /// (securesystemslib's unless changed).
+    #[must_use]
+    pub fn with_key_id_format(mut self, format: KeyIdFormat) -> Self {
+        self.hint = self.public.key_id_as(format);
+        self
+    }
+
+    /// The `keyid` its DSSE signatures carry, if any.
+    pub fn key_id_hint(&self) -> Option<&KeyId> {
+        self.hint.as_ref()
     }
 
     /// DER PKCS#8 **v1** (RFC 5208, no embedded public key): OpenSSL 3.0 cannot read the v2
@@ -340,7 +361,7 @@ impl PrivateKey {
 
 impl DsseSigner for PrivateKey {
     fn key_id(&self) -> Option<&KeyId> {
-        Some(self.public.key_id())
+        self.hint.as_ref()
     }
 
     fn sign_pae(&self, pae: &[u8]) -> Result<Vec<u8>, signature::Error> {

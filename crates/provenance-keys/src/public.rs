@@ -5,10 +5,10 @@ use std::fmt;
 use der::{Decode as _, Encode as _};
 use provenance_dsse::{InvalidSignature, KeyId, VerificationKey};
 use ring::signature as rs;
-use sha2::Digest as _;
 use spki::{DecodePublicKey as _, EncodePublicKey as _, SubjectPublicKeyInfoRef};
 
 use crate::Error;
+use crate::key_id::{KeyIdFormat, key_id_for_spki_der, sslib_key_id};
 use crate::oids;
 
 /// The algorithm of a key.
@@ -66,25 +66,6 @@ impl std::str::FromStr for KeyAlgorithm {
             }),
         }
     }
-}
-
-/// Computes our key id: lowercase hex SHA-256 of the DER `SubjectPublicKeyInfo`.
-///
-/// Why this convention: it depends only on the public key (not on a file's PEM line breaks or
-/// a JSON serialisation), anyone can compute it with standard tools
-/// (`openssl pkey -pubin -outform DER | sha256sum`), and it is the convention Sigstore and
-/// Certificate Transparency use for key/log ids (RFC 6962 `LogID`). Other producers differ —
-/// securesystemslib hashes its canonical-JSON key form, witness the PEM file bytes, cosign
-/// leaves `keyid` empty — which is why DSSE verification treats `keyid` as a hint only.
-pub fn key_id_for_spki_der(spki_der: &[u8]) -> KeyId {
-    let hex = hex::encode(sha2::Sha256::digest(spki_der));
-    // 64 lowercase hex characters are always a valid key id.
-    KeyId::try_from(hex).unwrap_or_else(|_| unreachable_key_id())
-}
-
-#[expect(clippy::panic, reason = "64 hex characters always form a valid KeyId")]
-fn unreachable_key_id() -> KeyId {
-    panic!("hex SHA-256 is a valid key id")
 }
 
 #[derive(Clone)]
@@ -270,6 +251,20 @@ impl PublicKey {
     /// The key id: hex SHA-256 of the DER SPKI, see [`key_id_for_spki_der`].
     pub fn key_id(&self) -> &KeyId {
         &self.key_id
+    }
+
+    /// The key id in `format`: ours ([`key_id_for_spki_der`]), securesystemslib's
+    /// ([`sslib_key_id`]) or none.
+    pub fn key_id_as(&self, format: KeyIdFormat) -> Option<KeyId> {
+        match format {
+            KeyIdFormat::Spki => Some(self.key_id.clone()),
+            KeyIdFormat::Sslib => Some(sslib_key_id(self)),
+            KeyIdFormat::None => None,
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
     }
 
     /// The DER `SubjectPublicKeyInfo` (uncompressed points for EC keys).

@@ -90,12 +90,46 @@ fn keys() -> Vec<PrivateKey> {
     .collect()
 }
 
+/// `--keyid-format`: the hint is ours, securesystemslib's or absent, and verifies either way.
+#[test]
+fn the_key_id_hint_follows_the_format_and_never_decides() {
+    use provenance_keys::KeyIdFormat;
+    for key in keys() {
+        let public = key.public_key().clone();
+        for (format, want) in [
+            (KeyIdFormat::Spki, Some(public.key_id().clone())),
+            (
+                KeyIdFormat::Sslib,
+                Some(provenance_keys::sslib_key_id(&public)),
+            ),
+            (KeyIdFormat::None, None),
+        ] {
+            let key = PrivateKey::from_pem(&key.to_pkcs8_pem().unwrap(), None)
+                .unwrap()
+                .with_key_id_format(format);
+            let env = Envelope::sign(PayloadType::in_toto(), b"{}".to_vec(), &[&key]).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&env.to_json()).unwrap();
+            assert_eq!(
+                json["signatures"][0].get("keyid").and_then(|k| k.as_str()),
+                want.as_ref().map(provenance_keys::KeyId::as_str),
+                "{format}"
+            );
+            let env = Envelope::from_slice(env.to_json().as_bytes(), &Limits::default()).unwrap();
+            env.verify(&PayloadTypePolicy::InToto, &[&public], Threshold::ONE)
+                .unwrap();
+        }
+    }
+}
+
 #[test]
 fn every_key_type_signs_and_verifies() {
     for key in keys() {
         let env = Envelope::sign(PayloadType::in_toto(), b"{\"a\":1}".to_vec(), &[&key]).unwrap();
         let env = Envelope::from_slice(env.to_json().as_bytes(), &Limits::default()).unwrap();
-        assert_eq!(env.signatures()[0].key_id(), Some(key.key_id()));
+        // The hint is securesystemslib's key id by default, not ours.
+        let sslib = provenance_keys::sslib_key_id(key.public_key());
+        assert_eq!(env.signatures()[0].key_id(), Some(&sslib));
+        assert_ne!(&sslib, key.key_id());
         let v = env
             .verify(
                 &PayloadTypePolicy::InToto,

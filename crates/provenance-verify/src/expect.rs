@@ -47,6 +47,8 @@ pub enum Rule {
     SlsaLevel,
     /// A verification summary must say `PASSED`.
     VerificationResult,
+    /// A verification summary's `resourceUri` must be the one expected.
+    ResourceUri,
     /// The policy must cover the artifact.
     Policy,
 }
@@ -118,6 +120,9 @@ pub struct Expectations {
     /// The minimum SLSA build level: the root of trust's level; for a VSA the lower of its
     /// `verifiedLevels` and its root's level (a root with no level earns none).
     pub min_slsa_level: Option<u8>,
+    /// For a VSA: its `resourceUri`, exactly (provenance and artifact signatures have no such
+    /// field and are not checked against it, so it alone does not count as an expectation).
+    pub resource_uri: Option<String>,
 }
 
 impl Expectations {
@@ -138,7 +143,8 @@ impl Expectations {
             source_ref,
             source_commit,
             max_age,
-            min_slsa_level
+            min_slsa_level,
+            resource_uri
         );
         for (k, v) in &other.external_parameters {
             self.external_parameters.insert(k.clone(), v.clone());
@@ -491,6 +497,16 @@ pub(crate) fn check(
                 "PASSED",
                 result.map(str::to_owned),
             ));
+        }
+        if let Some(want) = &exp.resource_uri {
+            let got = predicate.get("resourceUri").and_then(Value::as_str);
+            if got != Some(want.as_str()) {
+                failures.push(RuleFailure::new(
+                    Rule::ResourceUri,
+                    want.clone(),
+                    got.map(str::to_owned),
+                ));
+            }
         }
         // A VSA earns at most the level its root of trust is granted (none when the root
         // names no level): a low-trust key cannot upgrade itself by claiming level 3.

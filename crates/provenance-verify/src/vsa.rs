@@ -1,14 +1,17 @@
 //! Issuing SLSA Verification Summary Attestations (VSA v1) after a pass, so later gates can
-//! trust the summary instead of verifying again.
+//! trust the summary instead of verifying again. The statement is built with provenance-model's
+//! [`VerificationSummary`] and [`Statement`] types.
 
 use provenance_digest::DigestSet;
 use provenance_dsse::{DsseSigner, Envelope, PayloadType};
-use serde_json::{Value, json};
+use provenance_model::{
+    ResourceDescriptor, Statement, Timestamp, TypeUri, VerificationResult, VerificationSummary,
+    Verifier,
+};
 use time::OffsetDateTime;
 
 use crate::engine::{ArtifactReport, Verdict};
 use crate::error::{Error, Result};
-use crate::facts::VSA_V1;
 
 /// The verifier id written when the policy names none.
 pub const DEFAULT_VERIFIER_ID: &str = concat!(
@@ -28,54 +31,79 @@ pub struct VsaContext<'a> {
     pub policy_uri: &'a str,
     /// `policy.digest`.
     pub policy_digest: &'a DigestSet,
+    /// `resourceUri`: where the artifact lives (a package URL, an image reference); the
+    /// artifact's name when `None`.
+    pub resource_uri: Option<&'a str>,
+}
+
+/// The SLSA build level a pass earned, as `verifiedLevels` states it: the level of the
+/// provenance verified (level 1 when the roots of trust name no level: signed provenance was
+/// verified), and **none** when any statement judged was a bare artifact signature: a signature
+/// over the artifact says who signed it, nothing about how it was built.
+pub fn earned_build_level(artifact: &ArtifactReport) -> Option<u8> {
+    if artifact
+        .trace
+        .iter()
+        .any(|t| t.claimed.predicate_type.is_none())
+    {
+        return None;
+    }
+    Some(artifact.slsa_level.unwrap_or(1))
 }
 
 /// The VSA statement (JSON bytes) for one artifact that passed.
 ///
-/// `verifiedLevels` holds `SLSA_BUILD_LEVEL_n` for the level earned (level 1 when the roots of
-/// trust name no level: signed provenance was verified).
+/// `verifiedLevels` holds `SLSA_BUILD_LEVEL_n` for the level earned ([`earned_build_level`]),
+/// or nothing.
 ///
 /// # Errors
-/// [`Error::Vsa`] when the artifact did not pass.
+/// [`Error::Vsa`] when the artifact did not pass, or a field cannot be written (a verifier id
+/// that is not a URI, a time outside RFC 3339's years).
 pub fn vsa_statement(artifact: &ArtifactReport, ctx: &VsaContext<'_>) -> Result<Vec<u8>> {
+    let vsa_error = |reason: String| Error::Vsa { reason };
     if artifact.verdict != Verdict::Pass {
-        return Err(Error::Vsa {
-            reason: format!("{} did not pass verification", artifact.name),
-        });
+        return Err(vsa_error(format!(
+            "{} did not pass verification",
+            artifact.name
+        )));
     }
-    let time = ctx
-        .time_verified
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| Error::Vsa {
-            reason: e.to_string(),
-        })?;
-    let inputs: Vec<Value> = artifact
+    let verifier_id = TypeUri::try_from(ctx.verifier_id)
+        .map_err(|e| vsa_error(format!("verifier.id {:?}: {e}", ctx.verifier_id)))?;
+    let time = Timestamp::from_datetime(ctx.time_verified)
+        .map_err(|e| vsa_error(format!("timeVerified: {e}")))?;
+    let inputs: Vec<ResourceDescriptor> = artifact
         .trace
         .iter()
         .map(|t| {
-            json!({
-                "uri": format!("{}#L{}", t.verified.attestation.path().display(), t.verified.attestation.line()),
-                "digest": t.verified.attestation_digest,
-            })
+            ResourceDescriptor::from_digest(t.verified.attestation_digest.clone()).with_uri(
+                format!(
+                    "{}#L{}",
+                    t.verified.attestation.path().display(),
+                    t.verified.attestation.line()
+                ),
+            )
         })
         .collect();
-    let level = artifact.slsa_level.unwrap_or(1);
-    let statement = json!({
-        "_type": "https://in-toto.io/Statement/v1",
-        "subject": [{"name": artifact.name, "digest": artifact.digests}],
-        "predicateType": VSA_V1,
-        "predicate": {
-            "verifier": {"id": ctx.verifier_id},
-            "timeVerified": time,
-            "resourceUri": artifact.name,
-            "policy": {"uri": ctx.policy_uri, "digest": ctx.policy_digest},
-            "inputAttestations": inputs,
-            "verificationResult": "PASSED",
-            "verifiedLevels": [format!("SLSA_BUILD_LEVEL_{level}")],
-            "slsaVersion": "1.0"
-        }
-    });
-    Ok(serde_json::to_vec(&statement)?)
+    let levels = earned_build_level(artifact)
+        .map(|level| vec![format!("SLSA_BUILD_LEVEL_{level}")])
+        .unwrap_or_default();
+    let summary = VerificationSummary::new(
+        Verifier::new(verifier_id),
+        ctx.resource_uri.unwrap_or(&artifact.name),
+        ResourceDescriptor::from_digest(ctx.policy_digest.clone()).with_uri(ctx.policy_uri),
+        VerificationResult::Passed,
+        levels,
+    )
+    .with_time_verified(time)
+    .with_input_attestations(inputs)
+    .with_slsa_version("1.0");
+    let subject =
+        ResourceDescriptor::from_digest(artifact.digests.clone()).with_name(artifact.name.clone());
+    let statement = Statement::new(vec![subject], &summary)
+        .map_err(|e| vsa_error(format!("the VSA statement: {e}")))?;
+    statement
+        .to_json_bytes()
+        .map_err(|e| vsa_error(format!("the VSA statement: {e}")))
 }
 
 /// Signs a VSA statement into a DSSE envelope (one JSON line, without the newline).

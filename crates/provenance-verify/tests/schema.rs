@@ -141,6 +141,7 @@ fn issued_vsa_matches_the_schema() {
         time_verified: time::macros::datetime!(2026-01-01 00:00 UTC),
         policy_uri: "file:///etc/policy.toml",
         policy_digest: &digest,
+        resource_uri: None,
     };
     let statement: Value = serde_json::from_slice(&vsa_statement(&report, &ctx).unwrap()).unwrap();
     let v = schema("slsa-verification-summary-v1.schema.json");

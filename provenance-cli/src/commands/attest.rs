@@ -14,6 +14,7 @@ use provenance::{Attestation, Attestor};
 
 use crate::Outcome;
 use crate::commands::context_flags::{ContextFlags, DETECTION_HELP};
+use crate::commands::keys::{KeyIdFormatArg, load_signing_keys};
 use crate::ui::Ui;
 
 /// The largest `.intoto.jsonl` that `attest` appends to (it is rewritten atomically).
@@ -28,8 +29,14 @@ pub(crate) struct Args {
     #[arg(long, value_name = "KEY", required = true)]
     key: Vec<KeySource>,
 
+    /// The key id each signature carries as its keyid hint (verifiers never trust it; they
+    /// try every key they were given).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeyIdFormatArg::Sslib)]
+    keyid_format: KeyIdFormatArg,
+
     /// Append the signed envelope as one line to this .intoto.jsonl (created if missing;
-    /// rewritten atomically, so a failure never leaves a partial line).
+    /// rewritten atomically, so a failure never leaves a partial line), as verify --vsa-output
+    /// does.
     #[arg(long, short, value_name = "F.intoto.jsonl")]
     output: Option<PathBuf>,
 
@@ -55,11 +62,7 @@ pub(crate) struct Args {
     reason = "every command's run takes its Args by value, as main dispatches them"
 )]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    let keys = args
-        .key
-        .iter()
-        .map(|source| crate::commands::keys::load_private_key(source, ui))
-        .collect::<anyhow::Result<Vec<PrivateKey>>>()?;
+    let keys = load_signing_keys(&args.key, args.keyid_format, ui)?;
     if args.bundle.is_some() && keys.len() != 1 {
         anyhow::bail!("--bundle takes exactly one --key (a Sigstore bundle holds one signature)");
     }
@@ -105,9 +108,10 @@ fn write_bundle(
     Ok(())
 }
 
-/// Appends `line` to `path` by writing the old contents plus the line to a temporary file and
-/// renaming it over `path`: readers see the old file or the new one, never a partial line.
-fn append_line(path: &Path, line: &[u8]) -> anyhow::Result<()> {
+/// Appends `line` (one or more whole lines) to `path` by writing the old contents plus the
+/// line to a temporary file and renaming it over `path`: readers see the old file or the new
+/// one, never a partial line. Shared by `attest --output` and `verify --vsa-output`.
+pub(crate) fn append_line(path: &Path, line: &[u8]) -> anyhow::Result<()> {
     let mut contents = Vec::new();
     match std::fs::File::open(path) {
         Ok(file) => {

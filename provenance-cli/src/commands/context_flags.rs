@@ -52,8 +52,9 @@ pub(crate) struct ContextFlags {
     /// runDetails.metadata.invocationId.
     #[arg(long, value_name = "URI")]
     pub(crate) invocation_id: Option<String>,
-    /// Sets externalParameters.K to the string V (a dotted K such as workflow.ref nests); repeatable.
-    #[arg(long = "external-parameter", value_name = "K=V")]
+    /// Sets externalParameters.K: K=V to the string V, K:=JSON to a JSON value (release:=true,
+    /// jobs:=4); a dotted K such as workflow.ref nests; repeatable.
+    #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
     pub(crate) external_parameters: Vec<String>,
     /// Subjects from a checksum list (sha256sum/sha512sum format, or its base64 form as
     /// slsa-github-generator takes it); `-` reads stdin; repeatable.

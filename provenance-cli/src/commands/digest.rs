@@ -133,7 +133,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             .iter()
             .map(|item| serde_json::json!({ "name": item.name.to_string_lossy(), "digest": item.digests }))
             .collect();
-        serde_json::to_writer_pretty(&mut out, &descriptors)?;
+        crate::ui::write_json(&mut out, &descriptors)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
@@ -465,8 +465,10 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
         };
         good_lines += 1;
         let path = PathBuf::from(OsStr::from_bytes(&entry.name));
-        let (escaped, shown) = escape_bytes(&entry.name, b"\n");
-        if escaped {
+        // As `sha256sum -c`: an escaped name is marked by a leading `\`; beyond coreutils,
+        // every control character is escaped (the name is data, not terminal commands).
+        let shown = crate::ui::escape_bytes(&entry.name);
+        if matches!(shown, std::borrow::Cow::Owned(_)) {
             out.write_all(b"\\")?;
         }
         out.write_all(&shown)?;

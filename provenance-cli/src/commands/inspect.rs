@@ -2,7 +2,7 @@
 //! Sigstore bundle or a statement. Nothing is verified: the output says so.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, Write as _};
+use std::io::{BufRead, Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -11,21 +11,29 @@ use provenance::verify::source::read_bounded_line;
 use serde_json::{Value, json};
 
 use crate::Outcome;
-use crate::ui::Ui;
+use crate::ui::{Ui, escape};
 
 /// The bounds `verify` applies to attestation files, applied here too: at most
-/// `max_file_bytes` (256 MiB) in all and `max_line_bytes` (32 MiB) per line; a whole input is
-/// parsed as one JSON document only if it fits in one line's bound.
+/// `max_line_bytes` (32 MiB) per line and `max_file_bytes` (256 MiB) in all; a whole input is
+/// parsed as one JSON document only if it fits in one line's bound. Input is streamed: one line
+/// (and its description) is held at a time, whatever the number of lines.
 const INPUT_LIMITS: provenance::verify::Limits = provenance::verify::Limits::DEFAULT;
 /// The notice every view carries.
 const NO_TRUST: &str = "no trust decision: nothing here has been verified";
+/// Version of the `--format json` report (see `schemas/inspect-report.schema.json`).
+const SCHEMA_VERSION: &str = crate::ui::REPORT_SCHEMA_VERSION;
+/// After this many lines that are not JSON and no line that is, the input is not JSON lines:
+/// one error, not one per line.
+const GIVE_UP_AFTER_BAD_LINES: usize = 10;
+/// How many bad lines are reported one by one; the rest are counted.
+const REPORTED_BAD_LINES: usize = 10;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
     /// Readable text.
     Text,
-    /// One JSON document.
+    /// One JSON document (schemas/inspect-report.schema.json).
     Json,
 }
 
@@ -36,6 +44,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    output_file: Option<PathBuf>,
+
     /// A DSSE envelope, a .intoto.jsonl, a Sigstore bundle or a statement; - for stdin.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
@@ -43,59 +55,151 @@ pub(crate) struct Args {
 
 /// Runs `provenance inspect`.
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    let Args { format, file } = args;
-    let bytes = read_input(&file)?;
-    let whole = if bytes.len() <= INPUT_LIMITS.max_line_bytes() {
-        serde_json::from_slice::<Value>(&bytes).ok()
+    let Args {
+        format,
+        output_file,
+        file,
+    } = args;
+    let name = input_name(&file);
+    let mut input: Box<dyn BufRead> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
     } else {
-        refuse_large_document(&file, &bytes)?;
+        let opened = std::fs::File::open(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        Box::new(std::io::BufReader::new(opened))
+    };
+    // The head: as much as one line may hold, plus one byte to tell whether there is more.
+    let max_line = INPUT_LIMITS.max_line_bytes();
+    let mut head = Vec::new();
+    (&mut input)
+        .take(
+            u64::try_from(max_line)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1),
+        )
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {name}"))?;
+    refuse_binary(&name, &head)?;
+    let whole_input = head.len() <= max_line;
+    let single = if whole_input {
+        match parse_bounded(&head) {
+            Ok(value) => Some(value),
+            // One document too large to show, or JSON lines (whose lines are then judged one by
+            // one): a pass that builds nothing tells them apart.
+            Err(Unparsed::TooLarge)
+                if serde_json::from_slice::<serde::de::IgnoredAny>(&head).is_ok() =>
+            {
+                anyhow::bail!("{name}: {}", Unparsed::TooLarge)
+            }
+            Err(_) => None,
+        }
+    } else {
+        refuse_large_document(&name, &head)?;
         None
     };
-    let (documents, errors) = match whole {
-        Some(value) => match describe_document(&bytes, &value) {
-            Ok(doc) => (vec![(None, doc)], 0),
-            Err(doc) => {
-                ui.error("the document is malformed");
-                (vec![(None, doc)], 1)
-            }
-        },
-        None => describe_lines(&bytes, ui),
-    };
-    let mut stdout = std::io::stdout().lock();
-    match format {
-        Format::Json => {
-            let docs: Vec<Value> = documents
-                .into_iter()
-                .map(|(line, mut doc)| {
-                    if let (Some(line), Some(obj)) = (line, doc.as_object_mut()) {
-                        obj.insert("line".to_owned(), json!(line));
-                    }
-                    doc
-                })
-                .collect();
-            let out = json!({ "trust": NO_TRUST, "documents": docs });
-            let text = serde_json::to_string_pretty(&out).context("cannot encode JSON")?;
-            writeln!(stdout, "{text}").context("cannot write to stdout")?;
+    let mut outcome = Outcome::Success;
+    crate::ui::with_output(output_file.as_deref(), |out| {
+        let mut sink = Sink::begin(format, out)?;
+        let errors = if let Some(value) = single {
+            let (errors, doc) = match describe_document(&head, value) {
+                Ok(doc) => (0, doc),
+                Err(doc) => {
+                    ui.error(format_args!("{name}: the document is malformed"));
+                    (1, doc)
+                }
+            };
+            sink.document(None, doc)?;
+            errors
+        } else {
+            let rest = std::io::Cursor::new(head).chain(input);
+            describe_lines(&mut std::io::BufReader::new(rest), &name, &mut sink, ui)?
+        };
+        if errors > 0 {
+            outcome = Outcome::InputErrors;
         }
-        Format::Text => {
-            let mut text = format!("({NO_TRUST})\n");
-            for (line, doc) in &documents {
+        sink.end()?;
+        Ok(())
+    })
+    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    Ok(outcome)
+}
+
+/// Streams the views out: text blocks, or the `documents` array of one JSON object, written as
+/// each document is described.
+struct Sink<'a> {
+    format: Format,
+    out: &'a mut dyn Write,
+    documents: usize,
+}
+
+impl<'a> Sink<'a> {
+    fn begin(format: Format, out: &'a mut dyn Write) -> std::io::Result<Self> {
+        match format {
+            Format::Text => writeln!(out, "({NO_TRUST})")?,
+            Format::Json => write!(
+                out,
+                "{{\n  \"schemaVersion\": \"{SCHEMA_VERSION}\",\n  \"trust\": \"{NO_TRUST}\",\n  \"documents\": ["
+            )?,
+        }
+        Ok(Self {
+            format,
+            out,
+            documents: 0,
+        })
+    }
+
+    fn document(&mut self, line: Option<usize>, mut doc: Value) -> std::io::Result<()> {
+        match self.format {
+            Format::Text => {
+                let mut text = String::new();
                 if let Some(line) = line {
                     let _ = writeln!(text, "\n== line {line}");
                 }
-                render_text(doc, &mut text, 0);
+                render_text(&doc, &mut text, 0);
+                self.out.write_all(text.as_bytes())?;
             }
-            stdout
-                .write_all(text.as_bytes())
-                .context("cannot write to stdout")?;
+            Format::Json => {
+                if let (Some(line), Some(obj)) = (line, doc.as_object_mut()) {
+                    obj.insert("line".to_owned(), json!(line));
+                }
+                let sep = if self.documents == 0 { "" } else { "," };
+                write!(self.out, "{sep}\n    ")?;
+                crate::ui::write_json(&mut Indented(&mut *self.out), &doc)?;
+            }
         }
+        self.documents += 1;
+        Ok(())
     }
-    stdout.flush().context("cannot write to stdout")?;
-    Ok(if errors > 0 {
-        Outcome::InputErrors
-    } else {
-        Outcome::Success
-    })
+
+    fn end(self) -> std::io::Result<()> {
+        if self.format == Format::Json {
+            let close = if self.documents == 0 { "]" } else { "\n  ]" };
+            writeln!(self.out, "{close}\n}}")?;
+        }
+        self.out.flush()
+    }
+}
+
+/// Writes through, indenting every new line by four spaces (a document inside `documents`),
+/// so that a view is streamed out rather than copied into a string first.
+struct Indented<'a>(&'a mut dyn Write);
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|b| *b == b'\n') {
+            let (line, tail) = rest.split_at(at);
+            self.0.write_all(line)?;
+            self.0.write_all(b"\n    ")?;
+            rest = tail.get(1..).unwrap_or_default();
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 fn input_name(path: &Path) -> String {
@@ -106,55 +210,24 @@ fn input_name(path: &Path) -> String {
     }
 }
 
-fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let name = input_name(path);
-    let max_line = INPUT_LIMITS.max_line_bytes();
-    let max_file = usize::try_from(INPUT_LIMITS.max_file_bytes()).unwrap_or(usize::MAX);
-    if path.as_os_str() == "-" {
-        read_bounded(std::io::stdin().lock(), &name, max_line, max_file)
-    } else {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        read_bounded(std::io::BufReader::new(file), &name, max_line, max_file)
+/// JSON is text: a NUL byte or bytes that are not UTF-8 in the head mean a binary file, which
+/// gets one error rather than one per "line".
+fn refuse_binary(name: &str, head: &[u8]) -> anyhow::Result<()> {
+    let not_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => false,
+        // A character cut at the end of the head is not evidence of binary data.
+        Err(e) => e.error_len().is_some(),
+    };
+    if not_utf8 || head.contains(&0) {
+        anyhow::bail!("{name} is binary data, not JSON or JSON lines");
     }
-}
-
-/// Reads everything, refusing a line longer than `max_line_bytes` as soon as it gets there and
-/// an input over `max_file_bytes`: memory stays within those bounds whatever the input.
-/// Lines are read with the verifier's own bounded reader.
-fn read_bounded(
-    mut reader: impl BufRead,
-    name: &str,
-    max_line: usize,
-    max_file: usize,
-) -> anyhow::Result<Vec<u8>> {
-    let mut all = Vec::new();
-    let mut line = Vec::new();
-    let mut line_no = 1usize;
-    loop {
-        line.clear();
-        let ended = read_bounded_line(&mut reader, &mut line, max_line)
-            .with_context(|| format!("cannot read {name}"))?
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{name}: line {line_no} is longer than the limit of {max_line} bytes"
-                )
-            })?;
-        if all.len().saturating_add(line.len()) > max_file {
-            anyhow::bail!("{name} is larger than the limit of {max_file} bytes");
-        }
-        all.extend_from_slice(&line);
-        if !ended {
-            return Ok(all);
-        }
-        line_no += 1;
-    }
+    Ok(())
 }
 
 /// An input larger than one line's bound is read as JSON lines; if it is instead one
 /// pretty-printed document, say so rather than report every line as "not JSON".
-fn refuse_large_document(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let first = bytes
+fn refuse_large_document(name: &str, head: &[u8]) -> anyhow::Result<()> {
+    let first = head
         .split(|b| *b == b'\n')
         .map(<[u8]>::trim_ascii)
         .find(|line| !line.is_empty());
@@ -163,71 +236,231 @@ fn refuse_large_document(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err_and(|e| e.is_eof())
     {
         anyhow::bail!(
-            "{} is one JSON document of {} bytes, more than the limit of {} bytes",
-            input_name(path),
-            bytes.len(),
+            "{name} is one JSON document of more than {} bytes, the limit",
             INPUT_LIMITS.max_line_bytes()
         );
     }
     Ok(())
 }
 
-/// Each non-empty line on its own (a `.intoto.jsonl`); a bad line is reported and skipped.
-fn describe_lines(bytes: &[u8], ui: &Ui) -> (Vec<(Option<usize>, Value)>, usize) {
-    let mut docs = Vec::new();
-    let mut errors = 0;
-    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
-        let line_no = index + 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
+/// Each non-empty line on its own (a `.intoto.jsonl`), described and written out before the
+/// next is read; a bad line is reported and shown as `invalid`. Returns the number of errors.
+fn describe_lines(
+    reader: &mut impl BufRead,
+    name: &str,
+    sink: &mut Sink<'_>,
+    ui: &Ui,
+) -> anyhow::Result<usize> {
+    let max_line = INPUT_LIMITS.max_line_bytes();
+    let max_file = INPUT_LIMITS.max_file_bytes();
+    let (mut errors, mut good, mut total) = (0usize, 0usize, 0u64);
+    let mut line = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        line.clear();
+        line_no += 1;
+        let ended = read_bounded_line(reader, &mut line, max_line)
+            .with_context(|| format!("cannot read {name}"))?
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{name}: line {line_no} is longer than the limit of {max_line} bytes"
+                )
+            })?;
+        total = total.saturating_add(line.len() as u64);
+        if total > max_file {
+            anyhow::bail!("{name} is larger than the limit of {max_file} bytes");
         }
-        match serde_json::from_slice::<Value>(line) {
-            Ok(value) => match describe_document(line, &value) {
-                Ok(doc) => docs.push((Some(line_no), doc)),
-                Err(doc) => {
-                    errors += 1;
-                    ui.error(format_args!("line {line_no}: malformed"));
-                    docs.push((Some(line_no), doc));
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            match parse_bounded(&line) {
+                Ok(value) => {
+                    let (ok, doc) = match describe_document(&line, value) {
+                        Ok(doc) => (true, doc),
+                        Err(doc) => (false, doc),
+                    };
+                    if ok {
+                        good += 1;
+                    } else {
+                        errors += 1;
+                        report_bad_line(ui, name, errors, line_no, "malformed");
+                    }
+                    sink.document(Some(line_no), doc)?;
                 }
-            },
-            Err(err) => {
-                errors += 1;
-                ui.error(format_args!("line {line_no}: not JSON: {err}"));
-                docs.push((
-                    Some(line_no),
-                    json!({ "kind": "invalid", "error": err.to_string() }),
-                ));
+                Err(Unparsed::TooLarge) => {
+                    errors += 1;
+                    let what = Unparsed::TooLarge.to_string();
+                    report_bad_line(ui, name, errors, line_no, &what);
+                    sink.document(Some(line_no), json!({ "kind": "invalid", "error": what }))?;
+                }
+                Err(Unparsed::NotJson(err)) => {
+                    errors += 1;
+                    if good == 0 && errors >= GIVE_UP_AFTER_BAD_LINES {
+                        anyhow::bail!(
+                            "{name} is neither a JSON document nor JSON lines (its first \
+                             {errors} non-empty lines are not JSON)"
+                        );
+                    }
+                    report_bad_line(ui, name, errors, line_no, &format!("not JSON: {err}"));
+                    sink.document(
+                        Some(line_no),
+                        json!({ "kind": "invalid", "error": err.to_string() }),
+                    )?;
+                }
             }
         }
+        if !ended {
+            break;
+        }
     }
-    if docs.is_empty() {
+    if errors > REPORTED_BAD_LINES {
+        ui.error(format_args!(
+            "{name}: {} more bad lines not shown",
+            errors - REPORTED_BAD_LINES
+        ));
+    }
+    if good == 0 && errors == 0 {
         errors += 1;
-        ui.error("the input is neither a JSON document nor JSON lines");
+        ui.error(format_args!(
+            "{name} is neither a JSON document nor JSON lines"
+        ));
     }
-    (docs, errors)
+    Ok(errors)
+}
+
+fn report_bad_line(ui: &Ui, name: &str, nth: usize, line_no: usize, what: &str) {
+    if nth <= REPORTED_BAD_LINES {
+        ui.error(format_args!("{name}: line {line_no}: {what}"));
+    }
+}
+
+/// The most JSON values (objects, arrays, keys, scalars) one document may hold to be shown: a
+/// parsed value takes tens of bytes per node, so this bounds memory whatever the shape (a line of
+/// 30 MiB of `[]` holds ten million).
+const MAX_VALUES: usize = 1_000_000;
+
+/// Why a document is not parsed.
+enum Unparsed {
+    /// Not JSON (or not one JSON value).
+    NotJson(serde_json::Error),
+    /// More than [`MAX_VALUES`] values.
+    TooLarge,
+}
+
+impl std::fmt::Display for Unparsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotJson(err) => write!(f, "not JSON: {err}"),
+            Self::TooLarge => write!(
+                f,
+                "more than {MAX_VALUES} JSON values, more than inspect shows"
+            ),
+        }
+    }
+}
+
+/// Parses one JSON value after counting its values without building them (so that a document
+/// of millions of tiny values is refused, not materialised).
+fn parse_bounded(bytes: &[u8]) -> Result<Value, Unparsed> {
+    use serde::de::DeserializeSeed as _;
+    let count = std::cell::Cell::new(0usize);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let counted = Count(&count).deserialize(&mut de).and_then(|()| de.end());
+    if count.get() > MAX_VALUES {
+        return Err(Unparsed::TooLarge);
+    }
+    counted.map_err(Unparsed::NotJson)?;
+    serde_json::from_slice(bytes).map_err(Unparsed::NotJson)
+}
+
+/// Counts the values of a JSON document as it is read, stopping past [`MAX_VALUES`].
+struct Count<'a>(&'a std::cell::Cell<usize>);
+
+impl Count<'_> {
+    fn bump<E: serde::de::Error>(&self) -> Result<(), E> {
+        let n = self.0.get().saturating_add(1);
+        self.0.set(n);
+        if n > MAX_VALUES {
+            return Err(E::custom("too many values"));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Count<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.bump()
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.bump()?;
+        while seq.next_element_seed(Count(self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.bump()?;
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            self.bump()?;
+            map.next_value_seed(Count(self.0))?;
+        }
+        Ok(())
+    }
 }
 
 /// Refuses documents with repeated JSON keys (a `serde_json::Value` would silently keep the
 /// last one, and we must not show a payload a verifier would never accept), then describes.
-fn describe_document(raw: &[u8], value: &Value) -> Result<Value, Value> {
+fn describe_document(raw: &[u8], value: Value) -> Result<Value, Value> {
     match reject_duplicate_keys(raw) {
         Ok(()) => Ok(describe_value(value)),
         Err(err) => Err(json!({ "kind": "invalid", "error": error_chain(&err) })),
     }
 }
 
-/// Classifies one JSON document and builds its description.
-fn describe_value(value: &Value) -> Value {
+/// Classifies one JSON document and builds its description (the document moves into it).
+fn describe_value(value: Value) -> Value {
     let media_type = value.get("mediaType").and_then(Value::as_str);
     if media_type.is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle")) {
-        describe_bundle(value)
+        describe_bundle(&value)
     } else if value.get("payloadType").is_some() && value.get("signatures").is_some() {
-        describe_envelope(value)
+        describe_envelope(&value)
     } else if value.get("_type").is_some() {
-        json!({ "kind": "statement", "summary": statement_summary(value), "statement": value })
+        let summary = statement_summary(&value);
+        view([
+            ("kind", json!("statement")),
+            ("summary", summary),
+            ("statement", value),
+        ])
     } else {
-        json!({ "kind": "unknown JSON", "document": value })
+        view([("kind", json!("unknown JSON")), ("document", value)])
     }
+}
+
+/// An object of these fields, moved in (`json!` would copy a document it is given).
+fn view<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn describe_envelope(value: &Value) -> Value {
@@ -258,7 +491,7 @@ fn envelope_view(envelope: &Envelope, original: &Value) -> Value {
         .map(|(i, s)| {
             json!({
                 "keyid": s.key_id().map(|k| k.as_str().to_owned()),
-                "sig_bytes": s.sig().len(),
+                "sigBytes": s.sig().len(),
                 "sig": original.pointer(&format!("/signatures/{i}/sig")),
             })
         })
@@ -266,15 +499,21 @@ fn envelope_view(envelope: &Envelope, original: &Value) -> Value {
     let mut view = json!({
         "kind": "DSSE envelope",
         "payloadType": envelope.payload_type().as_str(),
-        "payload_bytes": payload.len(),
+        "payloadBytes": payload.len(),
         "signatures": signatures,
     });
     if let Some(obj) = view.as_object_mut() {
-        match serde_json::from_slice::<Value>(payload) {
+        match parse_bounded(payload) {
+            Err(Unparsed::TooLarge) => {
+                obj.insert(
+                    "error".to_owned(),
+                    json!(format!("payload: {}", Unparsed::TooLarge)),
+                );
+            }
             Ok(json_payload) => {
                 if json_payload.get("_type").is_some() {
                     obj.insert(
-                        "statement_summary".to_owned(),
+                        "statementSummary".to_owned(),
                         statement_summary(&json_payload),
                     );
                 }
@@ -282,10 +521,10 @@ fn envelope_view(envelope: &Envelope, original: &Value) -> Value {
             }
             Err(_) => match std::str::from_utf8(payload) {
                 Ok(text) => {
-                    obj.insert("payload_text".to_owned(), json!(text));
+                    obj.insert("payloadText".to_owned(), json!(text));
                 }
                 Err(_) => {
-                    obj.insert("payload_base64".to_owned(), json!(original.get("payload")));
+                    obj.insert("payloadBase64".to_owned(), json!(original.get("payload")));
                 }
             },
         }
@@ -308,7 +547,7 @@ fn statement_summary(statement: &Value) -> Value {
         .pointer("/predicate/runDetails/builder/id")
         .or_else(|| statement.pointer("/predicate/builder/id"));
     json!({
-        "_type": statement.get("_type"),
+        "statementType": statement.get("_type"),
         "predicateType": statement.get("predicateType"),
         "builder": builder,
         "subjects": subjects,
@@ -360,18 +599,18 @@ fn render_text(value: &Value, out: &mut String, indent: usize) {
                     Value::Object(_)
                         if key == "payload" || key == "statement" || key == "document" =>
                     {
-                        let pretty = serde_json::to_string_pretty(item).unwrap_or_default();
-                        let _ = writeln!(out, "{pad}{key}:");
+                        let pretty = crate::ui::json_string(item);
+                        let _ = writeln!(out, "{pad}{}:", escape(key));
                         for line in pretty.lines() {
                             let _ = writeln!(out, "{pad}  {line}");
                         }
                     }
                     Value::Object(_) | Value::Array(_) => {
-                        let _ = writeln!(out, "{pad}{key}:");
+                        let _ = writeln!(out, "{pad}{}:", escape(key));
                         render_text(item, out, indent + 1);
                     }
                     scalar => {
-                        let _ = writeln!(out, "{pad}{key}: {}", scalar_text(scalar));
+                        let _ = writeln!(out, "{pad}{}: {}", escape(key), scalar_text(scalar));
                     }
                 }
             }
@@ -398,81 +637,11 @@ fn render_text(value: &Value, out: &mut String, indent: usize) {
     }
 }
 
+/// A scalar as text, claimed strings escaped ([`escape`]).
 fn scalar_text(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => escape(s).into_owned(),
         Value::Null => "(none)".to_owned(),
         other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::io::BufReader;
-
-    use super::read_bounded;
-
-    /// A reader handing out `chunk`-byte pieces, so that lines straddle buffer boundaries.
-    fn read(
-        input: &[u8],
-        chunk: usize,
-        max_line: usize,
-        max_file: usize,
-    ) -> Result<Vec<u8>, String> {
-        read_bounded(
-            BufReader::with_capacity(chunk, input),
-            "in.jsonl",
-            max_line,
-            max_file,
-        )
-        .map_err(|e| e.to_string())
-    }
-
-    #[test]
-    fn lines_at_the_limit_are_read_and_one_past_is_refused_with_its_number() {
-        for chunk in [1, 3, 8, 1024] {
-            let at = b"abcd\n1234\n\nxyzw";
-            assert_eq!(read(at, chunk, 4, 100).unwrap(), at);
-            let past = b"abcd\n1234\n12345\nxy";
-            assert_eq!(
-                read(past, chunk, 4, 100).unwrap_err(),
-                "in.jsonl: line 3 is longer than the limit of 4 bytes"
-            );
-            // The last line without a newline counts too.
-            assert!(
-                read(b"ab\nabcde", chunk, 4, 100)
-                    .unwrap_err()
-                    .contains("line 2")
-            );
-        }
-    }
-
-    #[test]
-    fn the_whole_input_is_bounded() {
-        let input = b"ab\ncd\nef\n";
-        assert_eq!(read(input, 4, 8, 9).unwrap(), input);
-        assert_eq!(
-            read(input, 4, 8, 8).unwrap_err(),
-            "in.jsonl is larger than the limit of 8 bytes"
-        );
-    }
-
-    /// A long line is refused once the bound is passed, without reading the rest.
-    #[test]
-    fn a_long_line_is_refused_without_reading_it_all() {
-        struct Endless(usize);
-        impl std::io::Read for Endless {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                self.0 += buf.len();
-                assert!(self.0 < 1 << 20, "read past the bound");
-                buf.fill(b'A');
-                Ok(buf.len())
-            }
-        }
-        let err = read_bounded(BufReader::new(Endless(0)), "-", 64 * 1024, usize::MAX).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("line 1 is longer than the limit of 65536 bytes")
-        );
     }
 }

@@ -110,16 +110,18 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "private key: {}{}\npublic key:  {}\nalgorithm:   {}\nkey id:      {}",
-        private_path.display(),
+        "private key: {}{}\npublic key:  {}\nalgorithm:   {}\nkey id:      {}\nsslib keyid: {} \
+         (securesystemslib's: the keyid signatures carry by default)",
+        crate::ui::escaped(private_path.display()),
         if password.is_some() {
             " (encrypted)"
         } else {
             ""
         },
-        public_path.display(),
+        crate::ui::escaped(public_path.display()),
         key.algorithm(),
         key.key_id(),
+        provenance::keys::sslib_key_id(key.public_key()),
     )
     .and_then(|()| stdout.flush())
     .context("cannot write to stdout")?;

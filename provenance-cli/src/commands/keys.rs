@@ -4,9 +4,45 @@
 use std::io::IsTerminal as _;
 
 use anyhow::Context as _;
-use provenance::keys::{KeySource, PASSWORD_ENV, Password, PrivateKey};
+use provenance::keys::{KeyIdFormat, KeySource, PASSWORD_ENV, Password, PrivateKey};
 
 use crate::ui::Ui;
+
+/// `--keyid-format`: which key id the envelope's signatures carry as their `keyid` hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub(crate) enum KeyIdFormatArg {
+    /// securesystemslib's (`SSlibKey.from_crypto(key).keyid`): in-toto and TUF tools find the
+    /// key with no override.
+    #[default]
+    Sslib,
+    /// SHA-256 of the DER public key (`openssl pkey -pubin -outform DER | sha256sum`),
+    /// the id `provenance` prints and reports.
+    Spki,
+    /// No keyid (as cosign writes).
+    None,
+}
+
+impl From<KeyIdFormatArg> for KeyIdFormat {
+    fn from(arg: KeyIdFormatArg) -> Self {
+        match arg {
+            KeyIdFormatArg::Sslib => Self::Sslib,
+            KeyIdFormatArg::Spki => Self::Spki,
+            KeyIdFormatArg::None => Self::None,
+        }
+    }
+}
+
+/// Loads every signing key, their signatures carrying key ids in `format`.
+pub(crate) fn load_signing_keys(
+    sources: &[KeySource],
+    format: KeyIdFormatArg,
+    ui: &Ui,
+) -> anyhow::Result<Vec<PrivateKey>> {
+    sources
+        .iter()
+        .map(|source| Ok(load_private_key(source, ui)?.with_key_id_format(format.into())))
+        .collect()
+}
 
 /// Loads the private key at `source`, asking for its password when it is encrypted.
 pub(crate) fn load_private_key(source: &KeySource, ui: &Ui) -> anyhow::Result<PrivateKey> {

@@ -9,10 +9,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::dsse::{DsseSigner, Envelope, PayloadType};
+use provenance::keys::KeySource;
 use provenance::keys::fs::{Mode, Overwrite, write_atomic};
-use provenance::keys::{KeySource, PrivateKey};
 
 use crate::Outcome;
+use crate::commands::keys::{KeyIdFormatArg, load_signing_keys};
 use crate::ui::Ui;
 
 /// Largest payload signed: 256 MiB.
@@ -25,6 +26,11 @@ pub(crate) struct Args {
     /// is opened with PROVENANCE_PASSWORD or a terminal prompt.
     #[arg(long, value_name = "KEY", required = true)]
     key: Vec<KeySource>,
+
+    /// The key id each signature carries as its keyid hint (verifiers never trust it; they
+    /// try every key they were given).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeyIdFormatArg::Sslib)]
+    keyid_format: KeyIdFormatArg,
 
     /// The DSSE payloadType (authenticated together with the payload).
     #[arg(
@@ -88,11 +94,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             "the payload is not JSON, but payloadType {payload_type} announces an in-toto statement"
         ));
     }
-    let keys = args
-        .key
-        .iter()
-        .map(|source| crate::commands::keys::load_private_key(source, ui))
-        .collect::<anyhow::Result<Vec<PrivateKey>>>()?;
+    let keys = load_signing_keys(&args.key, args.keyid_format, ui)?;
     let signers: Vec<&dyn DsseSigner> = keys.iter().map(|k| k as &dyn DsseSigner).collect();
     let envelope =
         Envelope::sign(payload_type, payload, &signers).context("cannot sign the payload")?;

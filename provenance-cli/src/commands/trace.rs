@@ -1,7 +1,6 @@
 //! `provenance trace`: follow resolvedDependencies through a store of attestations, verifying
 //! every hop under the same trust, down to the source commits.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -11,7 +10,7 @@ use provenance::verify::{AttestationSet, Limits, OffsetDateTime, Verdict, load};
 use crate::Outcome;
 use crate::commands::trust_flags::TrustFlags;
 use crate::commands::verify::{ExpectFlags, Format, verifier};
-use crate::ui::Ui;
+use crate::ui::{Ui, escape, escaped};
 
 /// Arguments of `provenance trace`.
 #[derive(Debug, clap::Args)]
@@ -30,6 +29,10 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    output_file: Option<PathBuf>,
 
     /// The artifact: a file path, or sha256:HEX / sha512:HEX.
     #[arg(value_name = "ARTIFACT")]
@@ -65,30 +68,35 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         ));
     }
     let chain = trace(&gate, &artifact, &store, now);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => {
-            let doc = serde_json::json!({
-                "verdict": if chain.passed() { "PASS" } else { "FAIL" },
-                "signatureChecks": store.signature_checks(),
-                "chain": chain,
-            });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Text => print_node(&mut out, &chain, 0)?,
-    }
-    out.flush()?;
-    Ok(if chain.passed() {
+    let outcome = if chain.passed() {
         Outcome::Success
     } else {
         Outcome::VerificationFailed
+    };
+    crate::ui::with_output(args.output_file.as_deref(), |out| {
+        match args.format {
+            Format::Json => {
+                let doc = serde_json::json!({
+                    "schemaVersion": crate::ui::REPORT_SCHEMA_VERSION,
+                    "verdict": if chain.passed() { "PASS" } else { "FAIL" },
+                    "signatureChecks": store.signature_checks(),
+                    "chain": chain,
+                });
+                crate::ui::write_json(out, &crate::ui::camel_case_keys(doc))?;
+                writeln!(out)?;
+            }
+            Format::Text => print_node(out, &chain, 0)?,
+        }
+        Ok(())
     })
+    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    Ok(outcome)
 }
 
-fn print_node(out: &mut impl std::io::Write, node: &Node, depth: usize) -> std::io::Result<()> {
+fn print_node(out: &mut dyn std::io::Write, node: &Node, depth: usize) -> std::io::Result<()> {
     let indent = "   ".repeat(depth);
     let arrow = if depth == 0 { "" } else { "<- " };
+    let name = escape(&node.name);
     match &node.kind {
         NodeKind::Artifact { report } => {
             let status = if report.verdict == Verdict::Pass {
@@ -96,49 +104,50 @@ fn print_node(out: &mut impl std::io::Write, node: &Node, depth: usize) -> std::
             } else {
                 "FAIL"
             };
-            write!(out, "{indent}{arrow}{status} {}", node.name)?;
+            write!(out, "{indent}{arrow}{status} {name}")?;
             if let Some(t) = report.trace.first() {
                 let f = &t.claimed.facts;
                 write!(
                     out,
                     " built by {} from {} at {}, signed by {} ({})",
-                    f.builder_id.as_deref().unwrap_or("?"),
-                    f.source_repository.as_deref().unwrap_or("?"),
-                    f.source_commit.as_deref().unwrap_or("?"),
-                    t.verified.signer.describe(),
-                    t.verified.attestation,
+                    escape(f.builder_id.as_deref().unwrap_or("?")),
+                    escape(f.source_repository.as_deref().unwrap_or("?")),
+                    escape(f.source_commit.as_deref().unwrap_or("?")),
+                    escaped(t.verified.signer.describe()),
+                    escaped(&t.verified.attestation),
                 )?;
                 if let Some(run) = &f.invocation {
-                    write!(out, ", run {run}")?;
+                    write!(out, ", run {}", escape(run))?;
                 }
             }
             if report.verdict == Verdict::Fail {
-                write!(out, ": {}", report.reason())?;
+                write!(out, ": {}", escaped(report.reason()))?;
             }
             writeln!(out)?;
         }
         NodeKind::Source { uri, commit } => {
-            writeln!(out, "{indent}{arrow}source {uri} commit {commit}")?;
+            writeln!(
+                out,
+                "{indent}{arrow}source {} commit {}",
+                escape(uri),
+                escape(commit)
+            )?;
         }
-        NodeKind::Seen => writeln!(out, "{indent}{arrow}{} (shown above)", node.name)?,
+        NodeKind::Seen => writeln!(out, "{indent}{arrow}{name} (shown above)")?,
         NodeKind::Cycle => writeln!(
             out,
-            "{indent}{arrow}FAIL {}: cycle (it is its own dependency)",
-            node.name
+            "{indent}{arrow}FAIL {name}: cycle (it is its own dependency)"
         )?,
-        NodeKind::DepthLimit { max } => writeln!(
-            out,
-            "{indent}{arrow}FAIL {}: deeper than {max} hops",
-            node.name
-        )?,
+        NodeKind::DepthLimit { max } => {
+            writeln!(out, "{indent}{arrow}FAIL {name}: deeper than {max} hops")?;
+        }
         NodeKind::Unverifiable => {
             writeln!(
                 out,
-                "{indent}{arrow}FAIL {}: no sha256/sha384/sha512 digest to verify it by",
-                node.name
+                "{indent}{arrow}FAIL {name}: no sha256/sha384/sha512 digest to verify it by"
             )?;
         }
-        _ => writeln!(out, "{indent}{arrow}{}", node.name)?,
+        _ => writeln!(out, "{indent}{arrow}{name}")?,
     }
     for d in &node.dependencies {
         print_node(out, d, depth + 1)?;

@@ -5,13 +5,12 @@
     reason = "doc comments here are clap help text, shown verbatim"
 )]
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::digest::DigestSet;
-use provenance::keys::KeySource;
-use provenance::keys::fs::{Mode, Overwrite, write_atomic};
+use provenance::keys::{KeySource, PrivateKey};
 use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
@@ -22,7 +21,7 @@ use provenance::verify::{
 
 use crate::Outcome;
 use crate::commands::trust_flags::{LoadedPolicy, TrustFlags};
-use crate::ui::Ui;
+use crate::ui::{Ui, escape, escaped};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -74,6 +73,16 @@ pub(crate) struct ExpectFlags {
     /// Accepted predicate type (default: SLSA Provenance v1, and v0.2); repeatable.
     #[arg(long, value_name = "URI")]
     pub(crate) predicate_type: Vec<String>,
+
+    /// Expected externalParameters.K: K=V the string V, K:=JSON a JSON value (release:=true);
+    /// compared exactly, as the policy's [artifacts.external_parameters]; repeatable.
+    #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
+    pub(crate) external_parameters: Vec<String>,
+
+    /// Expected resourceUri of a verification summary (VSA) verified; the VSAs written with
+    /// --vsa-output carry it as theirs.
+    #[arg(long, value_name = "URI")]
+    pub(crate) resource_uri: Option<String>,
 }
 
 impl ExpectFlags {
@@ -96,6 +105,11 @@ impl ExpectFlags {
         )?;
         if let Some(c) = &self.source_commit {
             e.source_commit = Some(commit(c)?);
+        }
+        e.resource_uri.clone_from(&self.resource_uri);
+        for assignment in &self.external_parameters {
+            let (key, value) = provenance::context::parse_external_parameter(assignment)?;
+            e.external_parameters.insert(key, value);
         }
         Ok(e)
     }
@@ -120,9 +134,19 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// After a pass, write a signed SLSA VSA v1 per artifact (JSON Lines) to this file.
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    output_file: Option<PathBuf>,
+
+    /// After a pass, append a signed SLSA VSA v1 per artifact, one JSON line each, to this
+    /// file (created if missing; rewritten atomically, so a failure never leaves a partial
+    /// line), as attest --output does.
     #[arg(long, value_name = "F", requires = "vsa_key")]
     vsa_output: Option<PathBuf>,
+
+    /// The verifier.id the VSAs carry (default: the policy's verifier_id, else this tool's id).
+    #[arg(long, value_name = "URI", requires = "vsa_output")]
+    verifier_id: Option<String>,
 
     /// Private key (PEM file or env://VAR) that signs the VSA.
     #[arg(long, value_name = "KEY", requires = "vsa_output")]
@@ -185,6 +209,13 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     for w in args.trust.warnings(policy.as_ref()) {
         ui.warn(w);
     }
+    // Every input is loaded before anything is printed: a bad --vsa-key is an error with no
+    // verdict line above it.
+    let vsa_key = args
+        .vsa_key
+        .as_ref()
+        .map(|key| crate::commands::keys::load_private_key(key, ui))
+        .transpose()?;
     let limits = Limits::DEFAULT;
     let inputs = artifact_inputs(&args.artifacts, args.artifact_name.as_deref())?;
     if inputs.iter().any(load::ArtifactInput::is_stdin)
@@ -233,14 +264,22 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             r.origin, r.reason
         ));
     }
-    print_report(&report, args.format)?;
-    if !report.passed() {
-        return Ok(Outcome::VerificationFailed);
+    // The VSAs are written before the report is printed: a PASS line means they are there.
+    if report.passed()
+        && let (Some(out), Some(key)) = (&args.vsa_output, &vsa_key)
+    {
+        write_vsas(&report, policy.as_ref(), &args, out, key, now)?;
     }
-    if let (Some(out), Some(key)) = (&args.vsa_output, &args.vsa_key) {
-        write_vsas(&report, policy.as_ref(), &args, out, key, now, ui)?;
-    }
-    Ok(Outcome::Success)
+    let outcome = if report.passed() {
+        Outcome::Success
+    } else {
+        Outcome::VerificationFailed
+    };
+    crate::ui::with_output(args.output_file.as_deref(), |out| {
+        print_report(out, &report, args.format)
+    })
+    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    Ok(outcome)
 }
 
 /// Reads the artifact arguments (nothing hashed yet); `--artifact-name` names the single digest.
@@ -287,12 +326,13 @@ pub(crate) fn hash_artifacts(
         .collect()
 }
 
-fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+/// The report: text lines, or one JSON document (`schemas/verify-report.schema.json`).
+fn print_report(out: &mut dyn Write, report: &Report, format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => {
             let summary = provenance::verify::summary(report);
             let doc = serde_json::json!({
+                "schemaVersion": crate::ui::REPORT_SCHEMA_VERSION,
                 "verdict": if report.passed() { "PASS" } else { "FAIL" },
                 "summary": summary,
                 "artifacts": report.artifacts,
@@ -301,7 +341,7 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                 "skippedLines": report.skipped,
                 "signatureChecks": report.signature_checks,
             });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            crate::ui::write_json(out, &crate::ui::camel_case_keys(doc))?;
             writeln!(out)?;
         }
         Format::Text => {
@@ -336,25 +376,27 @@ fn print_report(report: &Report, format: Format) -> anyhow::Result<()> {
                             };
                             format!(
                                 " (source {} at {}, signed by {}{more})",
-                                src.as_deref().unwrap_or("-"),
-                                commit.as_deref().unwrap_or("-"),
-                                t.verified.signer.describe()
+                                escape(src.as_deref().unwrap_or("-")),
+                                escape(commit.as_deref().unwrap_or("-")),
+                                escaped(t.verified.signer.describe())
                             )
                         });
-                        writeln!(out, "PASS {}{}", a.name, by.unwrap_or_default())?;
+                        writeln!(out, "PASS {}{}", escape(&a.name), by.unwrap_or_default())?;
                     }
-                    Verdict::Fail => writeln!(out, "FAIL {}: {}", a.name, a.reason())?,
+                    Verdict::Fail => {
+                        writeln!(out, "FAIL {}: {}", escape(&a.name), escaped(a.reason()))?;
+                    }
                 }
             }
             for p in &report.unmatched_required_patterns {
                 writeln!(
                     out,
-                    "FAIL policy pattern {p}: required, but no artifact matched it"
+                    "FAIL policy pattern {}: required, but no artifact matched it",
+                    escaped(p)
                 )?;
             }
         }
     }
-    out.flush()?;
     Ok(())
 }
 
@@ -363,11 +405,9 @@ fn write_vsas(
     policy: Option<&LoadedPolicy>,
     args: &Args,
     out: &std::path::Path,
-    key: &KeySource,
+    private: &PrivateKey,
     now: OffsetDateTime,
-    ui: &Ui,
 ) -> anyhow::Result<()> {
-    let private = crate::commands::keys::load_private_key(key, ui)?;
     let (policy_uri, policy_digest) = if let Some(p) = policy {
         let abs = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
         (format!("file://{}", abs.display()), digest_of(&p.bytes)?)
@@ -380,22 +420,25 @@ fn write_vsas(
             digest_of(described.as_bytes())?,
         )
     };
-    let verifier_id = policy
-        .and_then(|p| p.policy.verifier_id.clone())
+    let verifier_id = args
+        .verifier_id
+        .clone()
+        .or_else(|| policy.and_then(|p| p.policy.verifier_id.clone()))
         .unwrap_or_else(|| DEFAULT_VERIFIER_ID.to_owned());
     let ctx = VsaContext {
         verifier_id: &verifier_id,
         time_verified: now,
         policy_uri: &policy_uri,
         policy_digest: &policy_digest,
+        resource_uri: args.expect.resource_uri.as_deref(),
     };
     let mut lines = String::new();
     for a in &report.artifacts {
         let statement = vsa_statement(a, &ctx)?;
-        lines.push_str(&sign_vsa(statement, &private)?);
+        lines.push_str(&sign_vsa(statement, private)?);
         lines.push('\n');
     }
-    write_atomic(out, lines.as_bytes(), Mode::Public, Overwrite::Force)
+    crate::commands::attest::append_line(out, lines.as_bytes())
         .with_context(|| format!("cannot write the VSA to {}", out.display()))?;
     Ok(())
 }

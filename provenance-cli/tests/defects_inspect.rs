@@ -1,0 +1,130 @@
+//! `inspect` is bounded: it streams, one line at a time, whatever the number of lines (a
+//! million `[]` lines used to be held as parsed values: 600 MB), and a binary file or text that
+//! is not JSON gives one error, not one per line.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod defects_common;
+use std::io::Write as _;
+use std::process::Stdio;
+
+use defects_common::{command, exits, stderr};
+
+fn inspect_stdin(input: &[u8], args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(dir.path())
+        .arg("inspect")
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The reader may stop early (an error): a broken pipe here is fine.
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn many_lines_are_each_shown_once() {
+    let lines = 200_000;
+    let input = "[]\n".repeat(lines);
+    let text = exits(&inspect_stdin(input.as_bytes(), &[]), 0);
+    assert_eq!(text.matches("\n== line ").count(), lines);
+    assert!(text.contains(&format!("== line {lines}\n")));
+    let json = exits(&inspect_stdin(input.as_bytes(), &["--format", "json"]), 0);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let docs = doc["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), lines);
+    assert_eq!(docs[lines - 1]["line"], lines);
+    assert_eq!(docs[0]["kind"], "unknown JSON");
+}
+
+#[test]
+fn a_binary_file_is_one_error() {
+    // Deterministic noise with NUL bytes and invalid UTF-8, and many newlines.
+    let mut x: u32 = 0x1234_5678;
+    let input: Vec<u8> = (0..3_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x.to_le_bytes()[0]
+        })
+        .collect();
+    let out = inspect_stdin(&input, &[]);
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("standard input is binary data, not JSON or JSON lines"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_that_is_not_json_is_one_error() {
+    let input = "hello world\n".repeat(17_000);
+    let out = inspect_stdin(input.as_bytes(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .contains("neither a JSON document nor JSON lines"),
+        "{err}"
+    );
+    assert!(err.lines().count() <= 11, "{err}");
+}
+
+#[test]
+fn bad_lines_among_good_ones_are_reported_up_to_a_bound() {
+    let mut input = String::from("{\"_type\":\"https://in-toto.io/Statement/v1\"}\n");
+    input.push_str(&"not json\n".repeat(500));
+    let out = inspect_stdin(input.as_bytes(), &["--format", "json"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 11, "{err}");
+    assert!(err.contains("line 2: not JSON"), "{err}");
+    assert!(err.contains("490 more bad lines not shown"), "{err}");
+    // every line is still in the report, as invalid
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["documents"].as_array().unwrap().len(), 501);
+    assert_eq!(doc["documents"][500]["kind"], "invalid");
+}
+
+/// A document of more values than inspect shows (a million) is refused before it is built,
+/// whether it is the whole input or one line of several.
+#[test]
+fn a_document_of_too_many_values_is_refused_not_built() {
+    let huge = format!("[{}]", vec!["[]"; 1_100_000].join(","));
+    let out = inspect_stdin(format!("{huge}\n").as_bytes(), &[]);
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("more than 1000000 JSON values"), "{err}");
+
+    let lines = format!("[1]\n{huge}\n{{\"_type\":\"x\"}}\n");
+    let out = inspect_stdin(lines.as_bytes(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 2: more than 1000000 JSON values"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = doc["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["unknown JSON", "invalid", "statement"]);
+}

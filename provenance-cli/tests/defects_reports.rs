@@ -1,0 +1,330 @@
+//! Reports have a contract: `--format json` of `verify`, `trace` and `inspect` is camelCase
+//! throughout with a `schemaVersion`, and validates against `schemas/*-report.schema.json`;
+//! `--output-file` writes it to a file; a closed pipe ends the command quietly with the exit
+//! code of its verdict.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod defects_common;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use defects_common::{BUILDER, command, exits, provenance, setup, stderr};
+use serde_json::Value;
+
+const SAN: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+fn schemas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+}
+
+/// Resolves the schemas' own `$id`s to the files of `schemas/` (offline).
+struct Local;
+
+impl jsonschema::Retrieve for Local {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri
+            .as_str()
+            .strip_prefix("https://example.invalid/provenance-toolkit/schemas/")
+            .ok_or("not a local schema")?;
+        let name = name.split('#').next().unwrap_or(name);
+        Ok(serde_json::from_slice(&std::fs::read(
+            schemas_dir().join(name),
+        )?)?)
+    }
+}
+
+fn validator(report: &str) -> jsonschema::Validator {
+    let doc: Value = serde_json::from_slice(
+        &std::fs::read(schemas_dir().join(format!("{report}-report.schema.json"))).unwrap(),
+    )
+    .unwrap();
+    jsonschema::options()
+        .with_retriever(Local)
+        .build(&doc)
+        .unwrap()
+}
+
+/// Parses a report and checks it against its schema.
+fn valid(report: &str, text: &str) -> Value {
+    let value: Value = serde_json::from_str(text).unwrap();
+    let errors: Vec<String> = validator(report)
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{report} report: {errors:#?}\n{text}");
+    assert_eq!(value["schemaVersion"], "1");
+    value
+}
+
+fn conformance() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/third-party/sigstore-conformance/assets/bundle-verify")
+}
+
+#[test]
+fn verify_reports_validate_pass_fail_rejected_skipped_and_keyless() {
+    let dir = setup(&["--external-parameter", "my_param:=1"]);
+    let d = dir.path();
+    // a second attestation by another key (rejected) and a line that is not JSON (skipped)
+    exits(&provenance(d, &["keygen", "--output", "other.pem"]), 0);
+    let other = exits(
+        &provenance(
+            d,
+            &[
+                "attest",
+                "--key",
+                "other.pem",
+                "--builder-id",
+                BUILDER,
+                "app.bin",
+            ],
+        ),
+        0,
+    );
+    let mut jsonl = std::fs::read_to_string(d.join("app.bin.intoto.jsonl")).unwrap();
+    jsonl.push_str(&other);
+    jsonl.push_str("not json\n");
+    std::fs::write(d.join("app.bin.intoto.jsonl"), jsonl).unwrap();
+    std::fs::write(d.join("other.bin"), b"no provenance\n").unwrap();
+
+    let base = ["verify", "--format", "json", "--key", "key.pem.pub"];
+    let pass = valid(
+        "verify",
+        &exits(&provenance(d, &[&base[..], &["app.bin"]].concat()), 0),
+    );
+    assert_eq!(pass["verdict"], "PASS");
+    let trace = &pass["artifacts"][0]["trace"][0];
+    assert!(trace["verified"]["attestationDigest"]["sha256"].is_string());
+    assert_eq!(trace["claimed"]["builderId"], BUILDER);
+    assert_eq!(pass["rejectedAttestations"][0]["origin"]["line"], 2);
+    assert_eq!(pass["skippedLines"][0]["origin"]["line"], 3);
+
+    let fail = valid(
+        "verify",
+        &exits(
+            &provenance(
+                d,
+                &[
+                    &base[..],
+                    &["--source-branch", "main", "app.bin", "other.bin"],
+                ]
+                .concat(),
+            ),
+            1,
+        ),
+    );
+    assert_eq!(fail["summary"]["failed"], 2);
+    assert_eq!(fail["artifacts"][0]["failures"][0]["rule"], "source-ref");
+
+    // keyless: a Sigstore bundle's message signature
+    std::fs::copy(conformance().join("a.txt"), d.join("a.txt")).unwrap();
+    let bundle = conformance().join("happy-path-v0.3/bundle.sigstore.json");
+    let keyless = provenance(
+        d,
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--attestation",
+            bundle.to_str().unwrap(),
+            "--certificate-identity",
+            SAN,
+            "--certificate-oidc-issuer",
+            ISSUER,
+            "a.txt",
+        ],
+    );
+    let keyless = valid("verify", &exits(&keyless, 0));
+    assert_eq!(keyless["verdict"], "PASS");
+}
+
+#[test]
+fn a_snake_case_key_breaks_the_contract() {
+    let dir = setup(&[]);
+    let text = exits(
+        &provenance(
+            dir.path(),
+            &[
+                "verify",
+                "--format",
+                "json",
+                "--key",
+                "key.pem.pub",
+                "app.bin",
+            ],
+        ),
+        0,
+    );
+    let mut report: Value = serde_json::from_str(&text).unwrap();
+    let verified = report["artifacts"][0]["trace"][0]["verified"]
+        .as_object_mut()
+        .unwrap();
+    let digest = verified.remove("attestationDigest").unwrap();
+    verified.insert("attestation_digest".to_owned(), digest);
+    assert!(!validator("verify").is_valid(&report));
+    let mut report: Value = serde_json::from_str(&text).unwrap();
+    report["schemaVersion"] = "2".into();
+    assert!(!validator("verify").is_valid(&report));
+}
+
+#[test]
+fn trace_reports_validate() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    std::fs::write(d.join("other.bin"), b"no provenance\n").unwrap();
+    let base = [
+        "trace",
+        "--format",
+        "json",
+        "--store",
+        ".",
+        "--key",
+        "key.pem.pub",
+    ];
+    let pass = valid(
+        "trace",
+        &exits(&provenance(d, &[&base[..], &["app.bin"]].concat()), 0),
+    );
+    assert_eq!(pass["chain"]["kind"], "artifact");
+    assert_eq!(pass["chain"]["dependencies"][0]["kind"], "source");
+    let fail = valid(
+        "trace",
+        &exits(&provenance(d, &[&base[..], &["other.bin"]].concat()), 1),
+    );
+    assert_eq!(fail["verdict"], "FAIL");
+}
+
+#[test]
+fn inspect_reports_validate() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    let third = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party");
+    let mut inputs: Vec<PathBuf> = vec![
+        d.join("app.bin.intoto.jsonl"),
+        conformance().join("happy-path-v0.3/bundle.sigstore.json"),
+        third.join("dsse-spec/signing_spec_doctest.envelope.json"),
+        third.join("witness/test/cdx-att.json"),
+    ];
+    // a statement, JSON that is none of ours, and a JSON lines file with a bad line
+    std::fs::write(d.join("st.json"), r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"ab"}}],"predicateType":"p","predicate":{"k_k":1}}"#).unwrap();
+    std::fs::write(d.join("mixed.jsonl"), "{\"a_b\":1}\nnot json\n[1]\n").unwrap();
+    inputs.extend([d.join("st.json"), d.join("mixed.jsonl")]);
+    for input in &inputs {
+        let out = provenance(d, &["inspect", "--format", "json", input.to_str().unwrap()]);
+        let code = if input.ends_with("mixed.jsonl") { 2 } else { 0 };
+        let view = valid("inspect", &exits(&out, code));
+        assert!(
+            !view["documents"].as_array().unwrap().is_empty(),
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn output_file_holds_the_report_and_stdout_stays_empty() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    for (report, args, code) in [
+        (
+            "verify",
+            &["verify", "--key", "key.pem.pub", "app.bin"][..],
+            0,
+        ),
+        (
+            "trace",
+            &["trace", "--store", ".", "--key", "key.pem.pub", "app.bin"][..],
+            0,
+        ),
+        ("inspect", &["inspect", "app.bin.intoto.jsonl"][..], 0),
+    ] {
+        let file = format!("{report}.json");
+        let mut with_file = args.to_vec();
+        with_file.splice(1..1, ["--format", "json", "--output-file", &file]);
+        assert_eq!(exits(&provenance(d, &with_file), code), "", "{report}");
+        valid(report, &std::fs::read_to_string(d.join(&file)).unwrap());
+        // text too; an existing file is replaced
+        let mut text = args.to_vec();
+        text.splice(1..1, ["--output-file", &file]);
+        assert_eq!(exits(&provenance(d, &text), code), "");
+        let written = std::fs::read_to_string(d.join(&file)).unwrap();
+        assert!(
+            serde_json::from_str::<Value>(&written).is_err(),
+            "{report}: {written}"
+        );
+    }
+    // a report that cannot be written is an error, exit 2
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--output-file",
+            "no/such/dir/r.json",
+            "app.bin",
+        ],
+    );
+    assert_eq!(exits(&out, 2), "");
+}
+
+/// Runs with stdout a pipe whose reader is gone before anything is written.
+fn closed_stdout(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = command(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_verdicts_exit_code() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    std::fs::write(d.join("big.jsonl"), "[]\n".repeat(100_000)).unwrap();
+    let inspect = closed_stdout(d, &["inspect", "big.jsonl"]);
+    assert_eq!(inspect.status.code(), Some(0), "{}", stderr(&inspect));
+    assert_eq!(stderr(&inspect), "");
+    let json = closed_stdout(d, &["inspect", "--format", "json", "big.jsonl"]);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    assert_eq!(stderr(&json), "");
+
+    let pass = closed_stdout(d, &["verify", "--key", "key.pem.pub", "app.bin"]);
+    assert_eq!(pass.status.code(), Some(0), "{}", stderr(&pass));
+    assert!(!stderr(&pass).contains("error"), "{}", stderr(&pass));
+    let fail = closed_stdout(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--source-branch",
+            "main",
+            "app.bin",
+        ],
+    );
+    assert_eq!(fail.status.code(), Some(1), "{}", stderr(&fail));
+    assert!(!stderr(&fail).contains("error"), "{}", stderr(&fail));
+    let trace = closed_stdout(
+        d,
+        &[
+            "trace",
+            "--store",
+            ".",
+            "--key",
+            "key.pem.pub",
+            "--source-branch",
+            "main",
+            "app.bin",
+        ],
+    );
+    assert_eq!(trace.status.code(), Some(1), "{}", stderr(&trace));
+    assert!(!stderr(&trace).contains("error"), "{}", stderr(&trace));
+}
