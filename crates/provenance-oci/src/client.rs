@@ -341,12 +341,13 @@ impl RegistryClient {
             Err(tls_err) if self.plain_allowed => {
                 let http_url = format!("http://{}/v2/", self.registry);
                 match self.raw(&http::Method::GET, &http_url, &[], None) {
-                    Ok(r) => {
+                    // only a registry-like answer counts: a TLS server answers plain HTTP with 400
+                    Ok(r) if matches!(r.status().as_u16(), 200 | 401) => {
                         self.scheme = Some(Scheme::Http);
                         r
                     }
                     // report the HTTPS failure: it is the one a user should fix
-                    Err(_) => return Err(tls_err),
+                    Ok(_) | Err(_) => return Err(tls_err),
                 }
             }
             Err(e) => return Err(e),

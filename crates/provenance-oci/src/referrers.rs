@@ -16,7 +16,6 @@ use crate::{Error, ImageReference, OciDigest, Repository, Tag};
 
 /// Bounds on discovery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct DiscoveryLimits {
     /// Most referrer descriptors read (all types, before filtering). Default 10,000.
     pub max_entries: usize,
