@@ -127,7 +127,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "KEY", requires = "vsa_output")]
     vsa_key: Option<KeySource>,
 
-    /// Artifacts: file paths, or sha256:HEX / sha512:HEX digests.
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
+
+    /// Artifacts: file paths, sha256:HEX / sha512:HEX digests, or oci://REGISTRY/REPO@sha256:HEX
+    /// (or :TAG) images, whose attestations are discovered in the registry.
     #[arg(value_name = "ARTIFACT")]
     artifacts: Vec<String>,
 }
@@ -173,10 +178,21 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     }
     let (verifier, policy) = verifier(&args.trust, &args.expect)?;
     let limits = Limits::DEFAULT;
+    #[cfg(feature = "oci")]
+    let mut images = crate::commands::oci::Images::resolve(
+        args.artifacts.iter().map(String::as_str),
+        &args.registry,
+    )?;
     let artifacts = args
         .artifacts
         .iter()
-        .map(|a| load::artifact(a).with_context(|| format!("cannot use the artifact {a}")))
+        .map(|a| {
+            #[cfg(feature = "oci")]
+            if let Some(image) = images.artifact(a) {
+                return image;
+            }
+            load::artifact(a).with_context(|| format!("cannot use the artifact {a}"))
+        })
         .collect::<anyhow::Result<Vec<Artifact>>>()?;
     if args.artifacts.iter().any(|a| a == "-")
         && args.attestation.iter().any(|p| p.as_os_str() == "-")
@@ -207,6 +223,8 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
                     .with_context(|| format!("cannot read the attestations beside {a}"))?;
             }
         }
+        #[cfg(feature = "oci")]
+        images.add_attestations(&mut set, &limits, ui)?;
     }
     for s in set.skipped() {
         ui.warn(format!("{}: skipped: {}", s.origin, s.reason));

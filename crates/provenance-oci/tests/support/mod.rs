@@ -23,10 +23,16 @@ use provenance_oci::{ManifestRef, OciDigest, RegistryClient, Repository};
 pub(crate) const USER: &str = "tester";
 pub(crate) const PASSWORD: &str = "s3cret-pass";
 
+/// A file of `crates/provenance-oci/tests/data` (this module is also used by provenance-cli).
 pub(crate) fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let own = here.join("tests/data");
+    let dir = if own.join("gen-tls.sh").is_file() {
+        own
+    } else {
+        here.join("../crates/provenance-oci/tests/data")
+    };
+    dir.join(name)
 }
 
 /// The `docker-registry` binary: `$DOCKER_REGISTRY_BIN`, else on `PATH`.

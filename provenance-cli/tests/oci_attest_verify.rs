@@ -1,0 +1,222 @@
+//! `attest --push` and `verify` with `oci://` images against a real registry (Debian's
+//! `docker-registry`, distribution 2.8.2: attestations go through the referrers tag schema).
+#![cfg(feature = "oci")]
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+#[path = "../../crates/provenance-oci/tests/support/mod.rs"]
+mod support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use provenance_oci::{ClientConfig, CredentialSource, RegistryClient, Repository};
+use support::{Mode, TestRegistry};
+
+/// A fixed Ed25519 test key pair (the one provenance-cli/tests/attest.rs uses).
+const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
+-----END PRIVATE KEY-----
+";
+const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
+-----END PUBLIC KEY-----
+";
+const SOURCE: &str = "https://github.com/example/app";
+const BUILDER: &str = "https://ci.example.com/builder@v1";
+
+fn provenance(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("provenance").unwrap();
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DOCKER_CONFIG", dir.join("no-docker-config"))
+        .env("SOURCE_DATE_EPOCH", "1700000000");
+    cmd
+}
+
+fn keys(dir: &Path) {
+    std::fs::write(dir.join("key.pem"), PRIVATE_PEM).unwrap();
+    std::fs::write(dir.join("key.pem.pub"), PUBLIC_PEM).unwrap();
+    let other = std::process::Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .current_dir(dir)
+        .args(["keygen", "--output", "other.pem"])
+        .status()
+        .unwrap();
+    assert!(other.success());
+}
+
+fn client(reg: &TestRegistry) -> RegistryClient {
+    let config = ClientConfig::new()
+        .with_credentials(CredentialSource::Anonymous)
+        .with_system_roots(false);
+    RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap()
+}
+
+fn attest_push(dir: &Path, image: &str) -> assert_cmd::assert::Assert {
+    provenance(dir)
+        .args([
+            "attest",
+            "--key",
+            "key.pem",
+            "--push",
+            "--output",
+            "out.intoto.jsonl",
+        ])
+        .args(["--builder-id", BUILDER, "--source-uri", SOURCE])
+        .args([
+            "--source-commit",
+            "0123456789abcdef0123456789abcdef01234567",
+        ])
+        .arg(image)
+        .assert()
+}
+
+fn code(a: &assert_cmd::assert::Assert) -> i32 {
+    a.get_output().status.code().unwrap_or(-1)
+}
+
+fn out(a: &assert_cmd::assert::Assert) -> String {
+    let o = a.get_output();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn attach_with_our_cli_then_verify_with_our_cli() {
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "example/app".parse().unwrap();
+    let mut c = client(&reg);
+    let app = support::push_image(&mut c, &repo, "v1", "app layer");
+    let other = support::push_image(&mut c, &repo, "v2", "another image");
+    let image = format!("oci://{}/example/app@{}", reg.addr, app.digest);
+    let other_image = format!("oci://{}/example/app@{}", reg.addr, other.digest);
+
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    assert!(out(&a).contains(&format!(
+        "attached to {}/example/app@{}",
+        reg.addr, app.digest
+    )));
+    // the subject is the image: name REGISTRY/REPO, digest = the manifest digest
+    let jsonl = std::fs::read_to_string(d.join("out.intoto.jsonl")).unwrap();
+    assert!(jsonl.lines().count() == 1);
+
+    let verify = |args: &[&str]| {
+        provenance(d)
+            .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+            .args(["--builder-id", BUILDER])
+            .args(args)
+            .assert()
+    };
+    let pass = verify(&[&image]);
+    assert_eq!(code(&pass), 0, "{}", out(&pass));
+    let stdout = String::from_utf8_lossy(&pass.get_output().stdout).into_owned();
+    assert!(
+        stdout.starts_with(&format!(
+            "PASS {}/example/app (source github.com/example/app at 0123456789abcdef",
+            reg.addr
+        )),
+        "{stdout}"
+    );
+
+    // by tag: resolved once to the same digest
+    let by_tag = verify(&[&format!("oci://{}/example/app:v1", reg.addr)]);
+    assert_eq!(code(&by_tag), 0, "{}", out(&by_tag));
+
+    // wrong source: verification fails (exit 1)
+    let wrong = provenance(d)
+        .args([
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--source-uri",
+            "github.com/example/other",
+        ])
+        .arg(&image)
+        .assert();
+    assert_eq!(code(&wrong), 1, "{}", out(&wrong));
+
+    // wrong key: exit 1
+    let wrong_key = provenance(d)
+        .args([
+            "verify",
+            "--key",
+            "other.pem.pub",
+            "--source-uri",
+            SOURCE,
+            &image,
+        ])
+        .assert();
+    assert_eq!(code(&wrong_key), 1, "{}", out(&wrong_key));
+
+    // a second image without attestations fails, even next to one that passes
+    let mixed = verify(&[&image, &other_image]);
+    assert_eq!(code(&mixed), 1, "{}", out(&mixed));
+    let text = out(&mixed);
+    assert!(
+        text.contains(&format!("PASS {}/example/app", reg.addr)),
+        "{text}"
+    );
+    assert!(text.contains("FAIL "), "{text}");
+    assert!(text.contains("no Sigstore bundle attached"), "{text}");
+}
+
+#[test]
+fn registry_faults_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let port = support::free_port();
+    let digest = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    let down = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .arg(format!("oci://127.0.0.1:{port}/app@{digest}"))
+        .assert();
+    assert_eq!(code(&down), 2, "{}", out(&down));
+    assert!(
+        out(&down).contains("cannot resolve the image"),
+        "{}",
+        out(&down)
+    );
+
+    let bad = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .arg("oci://127.0.0.1/App@sha256:00")
+        .assert();
+    assert_eq!(code(&bad), 2, "{}", out(&bad));
+
+    let Some(reg) = TestRegistry::start(Mode::HtpasswdTls) else {
+        return;
+    };
+    let unauthorized = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .arg("--registry-cacert")
+        .arg(support::data("ca.pem"))
+        .arg(format!("oci://{}/app@{digest}", reg.addr))
+        .assert();
+    assert_eq!(code(&unauthorized), 2, "{}", out(&unauthorized));
+    assert!(
+        out(&unauthorized).contains("no credentials configured"),
+        "{}",
+        out(&unauthorized)
+    );
+
+    // with credentials (password from the environment) the image is simply not there: exit 2
+    let missing = provenance(d)
+        .env("PROVENANCE_REGISTRY_PASSWORD", support::PASSWORD)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .args(["--registry-username", support::USER, "--registry-cacert"])
+        .arg(support::data("ca.pem"))
+        .arg(format!("oci://{}/app@{digest}", reg.addr))
+        .assert();
+    assert_eq!(code(&missing), 2, "{}", out(&missing));
+    assert!(out(&missing).contains("not found"), "{}", out(&missing));
+}
