@@ -1,0 +1,171 @@
+//! The referrers API path (a registry that indexes referrers itself), against a fake registry:
+//! pagination through `Link`, the `artifactType` filter, the bounds, and a blob larger than its
+//! descriptor claims.
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use provenance_oci::manifest::{Descriptor, OCI_MANIFEST, SIGSTORE_BUNDLE_V03};
+use provenance_oci::referrers::{self, DiscoveryLimits, DiscoveryPath};
+use provenance_oci::{
+    ClientConfig, CredentialSource, Error, OciDigest, RegistryClient, Repository,
+};
+use support::FakeRegistry;
+
+fn client(addr: &str) -> RegistryClient {
+    let config = ClientConfig::new()
+        .with_credentials(CredentialSource::Anonymous)
+        .with_system_roots(false);
+    RegistryClient::new(addr.parse().unwrap(), &config).unwrap()
+}
+
+fn referrer(i: usize, artifact_type: &str) -> Descriptor {
+    Descriptor::of(OCI_MANIFEST, format!("referrer {i}").as_bytes())
+        .with_artifact_type(artifact_type)
+}
+
+/// A fake with a referrers API serving `pages` (each a list of descriptors), linked by `Link`.
+fn fake_referrers(pages: Vec<Vec<Descriptor>>, seen: Arc<Mutex<Vec<String>>>) -> FakeRegistry {
+    FakeRegistry::start(Box::new(move |_, path, _| {
+        seen.lock().unwrap().push(path.to_owned());
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        if path.starts_with("/v2/app/referrers/") {
+            let page: usize = path
+                .split("page=")
+                .nth(1)
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let body = serde_json::to_vec(&serde_json::json!({
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.oci.image.index.v1+json",
+                "manifests": pages.get(page).cloned().unwrap_or_default(),
+            }))
+            .unwrap();
+            let mut headers = vec![(
+                "Content-Type".to_owned(),
+                "application/vnd.oci.image.index.v1+json".to_owned(),
+            )];
+            if page + 1 < pages.len() {
+                let subject = path.split('?').next().unwrap_or(path);
+                headers.push((
+                    "Link".to_owned(),
+                    format!("<{subject}?page={}>; rel=\"next\"", page + 1),
+                ));
+            }
+            return (200, headers, body);
+        }
+        (404, vec![], vec![])
+    }))
+}
+
+#[test]
+fn referrers_api_is_paginated_and_filtered_by_artifact_type() {
+    let seen = Arc::default();
+    let pages = vec![
+        vec![
+            referrer(0, SIGSTORE_BUNDLE_V03),
+            referrer(1, "application/vnd.example.sbom"),
+        ],
+        vec![referrer(2, SIGSTORE_BUNDLE_V03)],
+    ];
+    let fake = fake_referrers(pages, Arc::clone(&seen));
+    let mut c = client(&fake.addr);
+    let repo: Repository = "app".parse().unwrap();
+    let subject = OciDigest::sha256_of(b"image");
+    let found = referrers::discover(
+        &mut c,
+        &repo,
+        &subject,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(found.path, DiscoveryPath::ReferrersApi);
+    assert_eq!(
+        found.descriptors,
+        vec![
+            referrer(0, SIGSTORE_BUNDLE_V03),
+            referrer(2, SIGSTORE_BUNDLE_V03)
+        ]
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.iter().filter(|p| p.contains("/referrers/")).count(),
+        2,
+        "two pages, nothing else fetched: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|p| p.ends_with(
+            "?artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson"
+        )),
+        "the filter is passed to the registry: {seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|p| p.contains("/blobs/")),
+        "no layer fetched: {seen:?}"
+    );
+}
+
+#[test]
+fn ten_thousand_referrers_are_bounded() {
+    let page: Vec<Descriptor> = (0..2_500)
+        .map(|i| referrer(i, SIGSTORE_BUNDLE_V03))
+        .collect();
+    let fake = fake_referrers(vec![page; 5], Arc::default());
+    let mut c = client(&fake.addr);
+    let repo: Repository = "app".parse().unwrap();
+    let subject = OciDigest::sha256_of(b"image");
+    let err = referrers::discover(
+        &mut c,
+        &repo,
+        &subject,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::TooMany { limit: 10_000, .. }), "{err}");
+
+    // within the entry bound but past the pages bound
+    let fake = fake_referrers(vec![vec![referrer(0, "x")]; 150], Arc::default());
+    let mut c = client(&fake.addr);
+    let err = referrers::discover(
+        &mut c,
+        &repo,
+        &subject,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::TooMany { limit: 100, .. }), "{err}");
+}
+
+#[test]
+fn a_blob_larger_than_the_limit_is_cut_off() {
+    // 8 MiB body without trusting Content-Length (the fake sends it; the cap applies anyway)
+    let big = vec![b'a'; 8 * 1024 * 1024];
+    let digest = OciDigest::sha256_of(&big);
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        (200, vec![], big.clone())
+    }));
+    let mut c = client(&fake.addr);
+    let err = c
+        .get_blob(&"app".parse().unwrap(), &digest, 1024 * 1024)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
