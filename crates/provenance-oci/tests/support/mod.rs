@@ -52,6 +52,8 @@ pub(crate) enum Mode {
     AnonymousHttp,
     /// htpasswd Basic auth over TLS with the test CA (`tests/data/ca.pem`).
     HtpasswdTls,
+    /// htpasswd Basic auth over plain HTTP (what `@sigstore/oci` speaks to 127.0.0.1).
+    HtpasswdHttp,
 }
 
 /// A running `docker-registry serve`; killed on drop.
@@ -96,9 +98,16 @@ impl TestRegistry {
         if mode == Mode::HtpasswdTls {
             write!(
                 config,
-                "  tls:\n    certificate: {}\n    key: {}\nauth:\n  htpasswd:\n    realm: provenance-test\n    path: {}\n",
+                "  tls:\n    certificate: {}\n    key: {}\n",
                 data("registry.pem").display(),
                 data("registry.key").display(),
+            )
+            .unwrap();
+        }
+        if mode != Mode::AnonymousHttp {
+            write!(
+                config,
+                "auth:\n  htpasswd:\n    realm: provenance-test\n    path: {}\n",
                 data("htpasswd").display()
             )
             .unwrap();
