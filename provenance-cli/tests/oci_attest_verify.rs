@@ -40,9 +40,9 @@ fn keys(dir: &Path) {
     let other = std::process::Command::new(env!("CARGO_BIN_EXE_provenance"))
         .current_dir(dir)
         .args(["keygen", "--output", "other.pem"])
-        .status()
+        .output()
         .unwrap();
-    assert!(other.success());
+    assert!(other.status.success());
 }
 
 fn client(reg: &TestRegistry) -> RegistryClient {
@@ -219,4 +219,81 @@ fn registry_faults_exit_2() {
         .assert();
     assert_eq!(code(&missing), 2, "{}", out(&missing));
     assert!(out(&missing).contains("not found"), "{}", out(&missing));
+}
+
+/// Credentials from a `credHelpers` entry of the docker config (a `docker-credential-*`
+/// program on PATH), over TLS with `--registry-cacert`: attach and verify.
+#[cfg(unix)]
+#[test]
+fn docker_credential_helper_over_tls() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Some(reg) = TestRegistry::start(Mode::HtpasswdTls) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let bin = d.join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let helper = bin.join("docker-credential-test");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = get ] || exit 1\necho '{{\"Username\":\"{}\",\"Secret\":\"{}\"}}'\n",
+            support::USER,
+            support::PASSWORD
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let docker = d.join("docker");
+    std::fs::create_dir(&docker).unwrap();
+    std::fs::write(
+        docker.join("config.json"),
+        format!(r#"{{"credHelpers":{{"{}":"test"}}}}"#, reg.addr),
+    )
+    .unwrap();
+
+    let creds = CredentialSource::Given(provenance_oci::Credentials::new(
+        support::USER,
+        support::PASSWORD,
+    ));
+    let config = ClientConfig::new()
+        .with_credentials(creds)
+        .with_system_roots(false)
+        .with_ca_file(&support::data("ca.pem"))
+        .unwrap();
+    let mut c = RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap();
+    let repo: Repository = "secure/app".parse().unwrap();
+    let app = support::push_image(&mut c, &repo, "v1", "secure app");
+    let image = format!("oci://{}/secure/app@{}", reg.addr, app.digest);
+
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        provenance(d)
+            .env("PATH", &path)
+            .env("DOCKER_CONFIG", &docker)
+            .args(args)
+            .arg("--registry-cacert")
+            .arg(support::data("ca.pem"))
+            .arg(&image)
+            .assert()
+    };
+    let a = run(&[
+        "attest",
+        "--key",
+        "key.pem",
+        "--push",
+        "--builder-id",
+        BUILDER,
+        "--source-uri",
+        SOURCE,
+    ]);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    let v = run(&["verify", "--key", "key.pem.pub", "--source-uri", SOURCE]);
+    assert_eq!(code(&v), 0, "{}", out(&v));
 }

@@ -62,8 +62,9 @@ impl fmt::Debug for Credentials {
 pub enum CredentialSource {
     /// No credentials: anonymous access (tokens are still fetched anonymously when asked).
     Anonymous,
-    /// Docker's `config.json` (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`),
-    /// `auths` entries; anonymous when the file or the entry is absent.
+    /// Docker's `config.json` (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`):
+    /// `credHelpers` for the registry, else its `auths` entry, else `credsStore` (helpers run
+    /// as `docker-credential-<name> get` from `PATH`); anonymous when nothing applies.
     #[default]
     DockerConfig,
     /// A docker `config.json` at this path.
@@ -73,9 +74,14 @@ pub enum CredentialSource {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct DockerConfig {
     #[serde(default)]
     auths: BTreeMap<String, DockerAuth>,
+    #[serde(default)]
+    cred_helpers: BTreeMap<String, String>,
+    #[serde(default)]
+    creds_store: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -148,12 +154,23 @@ fn from_docker_config(path: &Path, registry: &Registry) -> Result<Option<Credent
     let config: DockerConfig =
         serde_json::from_slice(&text).map_err(|e| bad(format!("not a docker config: {e}")))?;
     let target = canonical_key(registry.as_str());
+    if let Some((_, helper)) = config
+        .cred_helpers
+        .iter()
+        .find(|(k, _)| canonical_key(k) == target)
+    {
+        return run_helper(&helper_program(path, helper)?, registry).map_err(bad);
+    }
     let Some((key, entry)) = config
         .auths
         .iter()
         .find(|(k, _)| canonical_key(k) == target)
+        .filter(|(_, e)| e.auth.as_deref().is_some_and(|a| !a.is_empty()) || e.username.is_some())
     else {
-        return Ok(None);
+        return match config.creds_store.as_deref().filter(|s| !s.is_empty()) {
+            Some(store) => run_helper(&helper_program(path, store)?, registry).map_err(bad),
+            None => Ok(None),
+        };
     };
     let (user, pass) = if let Some(auth) = entry.auth.as_deref().filter(|a| !a.is_empty()) {
         let raw = base64::engine::general_purpose::STANDARD
@@ -178,6 +195,72 @@ fn from_docker_config(path: &Path, registry: &Registry) -> Result<Option<Credent
         .filter(|t| !t.is_empty())
         .unwrap_or(pass);
     Ok(Some(Credentials::new(user, pass)))
+}
+
+/// Largest credential-helper answer read, in bytes.
+const MAX_HELPER_OUTPUT: u64 = 64 * 1024;
+
+/// `docker-credential-<name>`, the name checked so that a config cannot name a path.
+fn helper_program(config: &Path, name: &str) -> Result<PathBuf, Error> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !name.starts_with('.');
+    if ok {
+        Ok(PathBuf::from(format!("docker-credential-{name}")))
+    } else {
+        Err(Error::Credentials {
+            path: config.to_owned(),
+            reason: "credential helper name is not [A-Za-z0-9_.-]".to_owned(),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HelperAnswer {
+    username: String,
+    secret: String,
+}
+
+/// Runs `program get` with the registry on stdin, as docker does; `Ok(None)` when the helper
+/// has no credentials for it (non-zero exit).
+fn run_helper(program: &Path, registry: &Registry) -> Result<Option<Credentials>, String> {
+    use std::io::{Read as _, Write as _};
+    use std::process::{Command, Stdio};
+    let name = program.display();
+    let mut child = Command::new(program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {name}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // docker sends the server URL as stored (host[:port]); a write error shows in the answer
+        let _ = stdin.write_all(registry.as_str().as_bytes());
+    }
+    let mut out = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        stdout
+            .take(MAX_HELPER_OUTPUT + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("cannot read from {name}: {e}"))?;
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("cannot run {name}: {e}"))?;
+    if !status.success() {
+        return Ok(None);
+    }
+    if u64::try_from(out.len()).unwrap_or(u64::MAX) > MAX_HELPER_OUTPUT {
+        return Err(format!("{name}: answer larger than 64 KiB"));
+    }
+    let answer: HelperAnswer = serde_json::from_slice(&out)
+        .map_err(|_| format!("{name}: answer is not {{\"Username\", \"Secret\"}} JSON"))?;
+    Ok(Some(Credentials::new(answer.username, answer.secret)))
 }
 
 /// A parsed `WWW-Authenticate` challenge.
@@ -268,6 +351,48 @@ fn parse_params(s: &str) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn credential_helper_answers_and_refusals() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let script = |name: &str, body: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+            p
+        };
+        let registry: Registry = "127.0.0.1:5000".parse().unwrap();
+        let good = script(
+            "good",
+            r#"read server; [ "$1" = get ] && [ "$server" = "127.0.0.1:5000" ] || exit 3
+echo '{"ServerURL":"127.0.0.1:5000","Username":"robot","Secret":"s3"}'"#,
+        );
+        assert_eq!(
+            run_helper(&good, &registry).unwrap(),
+            Some(Credentials::new("robot", "s3"))
+        );
+        let none = script(
+            "none",
+            "echo 'credentials not found in native keychain'; exit 1",
+        );
+        assert_eq!(run_helper(&none, &registry).unwrap(), None);
+        let garbage = script("garbage", "echo not-json");
+        assert!(
+            run_helper(&garbage, &registry)
+                .unwrap_err()
+                .contains("not {\"Username\"")
+        );
+        let missing = dir.path().join("absent");
+        assert!(
+            run_helper(&missing, &registry)
+                .unwrap_err()
+                .contains("cannot run")
+        );
+        assert!(helper_program(Path::new("c"), "../../bin/sh").is_err());
+        assert!(helper_program(Path::new("c"), "osxkeychain").is_ok());
+    }
 
     #[test]
     fn parses_bearer_challenge_with_commas_in_scope() {
