@@ -785,6 +785,28 @@ impl RegistryClient {
         Ok(Some(out))
     }
 
+    /// Whether the registry serves the referrers API: `GET /v2/<repo>/referrers/<zero digest>`
+    /// answers 200 (what `@sigstore/oci` asks too).
+    ///
+    /// # Errors
+    /// Transport and auth errors.
+    pub fn has_referrers_api(&mut self, repo: &Repository) -> Result<bool, Error> {
+        let url = format!(
+            "{}/v2/{repo}/referrers/sha256:{}",
+            self.base()?,
+            "0".repeat(64)
+        );
+        let res = self.send(&Req {
+            method: http::Method::GET,
+            url,
+            repo,
+            access: Access::Pull,
+            headers: vec![("Accept", crate::manifest::OCI_INDEX.to_owned())],
+            body: None,
+        })?;
+        Ok(res.status() == http::StatusCode::OK)
+    }
+
     /// The client configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config

@@ -261,18 +261,17 @@ pub struct Attached {
     pub tag_schema_updated: bool,
 }
 
-/// Attach an attestation to the image `subject` (a manifest fetched by digest): upload the
-/// bundle and the empty `{}` config, push an OCI 1.1 artifact manifest with `subject`, and
-/// update the referrers tag-schema index unless the registry indexes referrers itself.
+/// The OCI 1.1 artifact manifest for `attachment` on `subject`, as `@sigstore/oci` writes it:
+/// `artifactType` = the bundle media type, the empty `{}` config, one layer (the bundle),
+/// `subject`, and the bundle annotations. Returns the manifest bytes and the descriptor that
+/// lists it among the referrers (with `artifactType` and the annotations).
 ///
 /// # Errors
-/// Registry errors.
-pub fn attach(
-    client: &mut RegistryClient,
-    repo: &Repository,
-    subject: &FetchedManifest,
+/// [`Error::Malformed`] if serialisation fails.
+pub fn artifact_manifest(
+    subject: &Descriptor,
     attachment: &Attachment<'_>,
-) -> Result<Attached, Error> {
+) -> Result<(Vec<u8>, Descriptor), Error> {
     let mut annotations = BTreeMap::new();
     if let Some(c) = attachment.created {
         annotations.insert(ANNOTATION_CREATED.to_owned(), c.to_owned());
@@ -285,57 +284,80 @@ pub fn attach(
         ANNOTATION_PREDICATE_TYPE.to_owned(),
         attachment.predicate_type.to_owned(),
     );
-
-    client.push_blob(repo, attachment.bundle)?;
-    client.push_blob(repo, b"{}")?;
     let manifest = ImageManifest {
         schema_version: 2,
         media_type: Some(OCI_MANIFEST.to_owned()),
         artifact_type: Some(attachment.media_type.to_owned()),
         config: Descriptor::of(OCI_EMPTY, b"{}"),
         layers: vec![Descriptor::of(attachment.media_type, attachment.bundle)],
-        subject: Some(subject.descriptor()),
+        subject: Some(subject.clone()),
         annotations: annotations.clone(),
     };
     let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Malformed {
         what: "artifact manifest".to_owned(),
-        url: repo.to_string(),
+        url: String::new(),
         reason: e.to_string(),
     })?;
-    let digest = OciDigest::sha256_of(&bytes);
-    let pushed = client.push_manifest(repo, &ManifestRef::Digest(digest), OCI_MANIFEST, &bytes)?;
-    let descriptor = pushed
-        .descriptor
+    let descriptor = Descriptor::of(OCI_MANIFEST, &bytes)
         .with_artifact_type(attachment.media_type)
         .with_annotations(annotations);
+    Ok((bytes, descriptor))
+}
+
+/// The referrers tag-schema index after adding `referrer` (unchanged if already listed).
+///
+/// # Errors
+/// [`Error::Malformed`] if serialisation fails.
+pub fn index_with(mut index: ImageIndex, referrer: &Descriptor) -> Result<(Vec<u8>, bool), Error> {
+    if index.manifests.iter().any(|m| m.digest == referrer.digest) {
+        return Ok((Vec::new(), false));
+    }
+    index.manifests.push(referrer.clone());
+    if index.media_type.is_none() {
+        index.media_type = Some(OCI_INDEX.to_owned());
+    }
+    let bytes = serde_json::to_vec(&index).map_err(|e| Error::Malformed {
+        what: "referrers index".to_owned(),
+        url: String::new(),
+        reason: e.to_string(),
+    })?;
+    Ok((bytes, true))
+}
+
+/// Attach an attestation to the image `subject` (a manifest fetched by digest): upload the
+/// bundle and the empty `{}` config, push the [`artifact_manifest`], and update the referrers
+/// tag-schema index unless the registry indexes referrers itself.
+///
+/// # Errors
+/// Registry errors.
+pub fn attach(
+    client: &mut RegistryClient,
+    repo: &Repository,
+    subject: &FetchedManifest,
+    attachment: &Attachment<'_>,
+) -> Result<Attached, Error> {
+    client.push_blob(repo, attachment.bundle)?;
+    client.push_blob(repo, b"{}")?;
+    let (bytes, descriptor) = artifact_manifest(&subject.descriptor(), attachment)?;
+    let pushed = client.push_manifest(
+        repo,
+        &ManifestRef::Digest(descriptor.digest.clone()),
+        OCI_MANIFEST,
+        &bytes,
+    )?;
 
     // A registry that indexes referrers answers with OCI-Subject; trust it only if its
     // referrers API answers too (ECR sends the header without the API).
-    let indexed = pushed.oci_subject.is_some()
-        && client
-            .referrers_api(repo, &subject.digest, None, 1, 1)
-            .is_ok_and(|r| r.is_some());
+    let indexed = pushed.oci_subject.is_some() && client.has_referrers_api(repo).unwrap_or(false);
     if indexed {
         return Ok(Attached {
             descriptor,
             tag_schema_updated: false,
         });
     }
-    let mut index = tag_schema_index(client, repo, &subject.digest)?;
-    if !index
-        .manifests
-        .iter()
-        .any(|m| m.digest == descriptor.digest)
-    {
-        index.manifests.push(descriptor.clone());
-        if index.media_type.is_none() {
-            index.media_type = Some(OCI_INDEX.to_owned());
-        }
-        let bytes = serde_json::to_vec(&index).map_err(|e| Error::Malformed {
-            what: "referrers index".to_owned(),
-            url: repo.to_string(),
-            reason: e.to_string(),
-        })?;
+    let index = tag_schema_index(client, repo, &subject.digest)?;
+    let (bytes, changed) = index_with(index, &descriptor)?;
+    if changed {
         client.push_manifest(
             repo,
             &ManifestRef::Tag(referrers_tag(&subject.digest)?),
