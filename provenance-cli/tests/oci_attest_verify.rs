@@ -297,3 +297,68 @@ fn docker_credential_helper_over_tls() {
     let v = run(&["verify", "--key", "key.pem.pub", "--source-uri", SOURCE]);
     assert_eq!(code(&v), 0, "{}", out(&v));
 }
+
+/// A multi-platform index is verified as the index unless `--platform` picks a child.
+#[test]
+fn platform_selects_a_child_of_an_index() {
+    use provenance_oci::manifest::{OCI_INDEX, OCI_MANIFEST};
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "multi/app".parse().unwrap();
+    let mut c = client(&reg);
+    let amd = support::push_image(&mut c, &repo, "amd64", "amd64 layer");
+    let arm = support::push_image(&mut c, &repo, "arm64", "arm64 layer");
+    let entry = |img: &support::PushedImage, arch: &str| {
+        serde_json::json!({
+            "mediaType": OCI_MANIFEST,
+            "digest": img.digest.to_string(),
+            "size": img.manifest.len(),
+            "platform": {"os": "linux", "architecture": arch},
+        })
+    };
+    let index = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_INDEX,
+        "manifests": [entry(&amd, "amd64"), entry(&arm, "arm64")],
+    }))
+    .unwrap();
+    c.push_manifest(
+        &repo,
+        &provenance_oci::ManifestRef::Tag("multi".parse().unwrap()),
+        OCI_INDEX,
+        &index,
+    )
+    .unwrap();
+
+    let arm_image = format!("oci://{}/multi/app@{}", reg.addr, arm.digest);
+    let a = attest_push(d, &arm_image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+
+    let multi = format!("oci://{}/multi/app:multi", reg.addr);
+    let verify = |platform: Option<&str>| {
+        let mut cmd = provenance(d);
+        cmd.args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE]);
+        if let Some(p) = platform {
+            cmd.args(["--platform", p]);
+        }
+        cmd.arg(&multi).assert()
+    };
+    let child = verify(Some("linux/arm64"));
+    assert_eq!(code(&child), 0, "{}", out(&child));
+    // the index itself has no attestation
+    let whole = verify(None);
+    assert_eq!(code(&whole), 1, "{}", out(&whole));
+    let other = verify(Some("linux/amd64"));
+    assert_eq!(code(&other), 1, "{}", out(&other));
+    let none = verify(Some("linux/s390x"));
+    assert_eq!(code(&none), 2, "{}", out(&none));
+    assert!(
+        out(&none).contains("not exactly one child manifest for platform linux/s390x"),
+        "{}",
+        out(&none)
+    );
+}

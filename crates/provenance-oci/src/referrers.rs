@@ -76,6 +76,98 @@ pub fn resolve(
     client.get_manifest(image.repository(), &reference)
 }
 
+/// A platform as `--platform` names it: `os/arch` or `os/arch/variant`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    os: String,
+    architecture: String,
+    variant: Option<String>,
+}
+
+impl std::str::FromStr for Platform {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let parts: Vec<&str> = s.split('/').collect();
+        let word = |p: &&str| {
+            !p.is_empty()
+                && p.len() <= 64
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        };
+        if !(2..=3).contains(&parts.len()) || !parts.iter().all(word) {
+            return Err(Error::InvalidReference {
+                input: s.chars().take(200).collect(),
+                reason: "platform: expected os/arch or os/arch/variant".to_owned(),
+            });
+        }
+        Ok(Self {
+            os: parts.first().map_or_else(String::new, |p| (*p).to_owned()),
+            architecture: parts.get(1).map_or_else(String::new, |p| (*p).to_owned()),
+            variant: parts.get(2).map(|p| (*p).to_owned()),
+        })
+    }
+}
+
+impl std::fmt::Display for Platform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.os, self.architecture)?;
+        if let Some(v) = &self.variant {
+            write!(f, "/{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Platform {
+    fn matches(&self, platform: Option<&serde_json::Value>) -> bool {
+        let Some(p) = platform else { return false };
+        let field = |k: &str| p.get(k).and_then(serde_json::Value::as_str);
+        field("os") == Some(self.os.as_str())
+            && field("architecture") == Some(self.architecture.as_str())
+            && self
+                .variant
+                .as_deref()
+                .is_none_or(|v| field("variant") == Some(v))
+    }
+}
+
+/// Pick the child of an index (`manifest`, already checked) for `platform`, and fetch it by
+/// its digest. Exactly one child must match.
+///
+/// # Errors
+/// [`Error::Malformed`] when `manifest` is not an index, no child or several children match.
+pub fn select_platform(
+    client: &mut RegistryClient,
+    repo: &Repository,
+    manifest: &FetchedManifest,
+    platform: &Platform,
+) -> Result<FetchedManifest, Error> {
+    let bad = |reason: String| Error::Malformed {
+        what: format!("image index {repo}@{}", manifest.digest),
+        url: repo.to_string(),
+        reason,
+    };
+    if !is_index(&manifest.media_type) {
+        return Err(bad(format!(
+            "--platform {platform} needs an image index, this is `{}`",
+            manifest.media_type
+        )));
+    }
+    let index: ImageIndex = serde_json::from_slice(&manifest.bytes)
+        .map_err(|e| bad(format!("not an image index: {e}")))?;
+    let mut children = index
+        .manifests
+        .iter()
+        .filter(|d| platform.matches(d.platform.as_ref()));
+    let (Some(child), None) = (children.next(), children.next()) else {
+        return Err(bad(format!(
+            "not exactly one child manifest for platform {platform}"
+        )));
+    };
+    client.get_manifest(repo, &ManifestRef::Digest(child.digest.clone()))
+}
+
 /// Find the referrers of `subject` whose `artifactType` is `artifact_type`: the referrers API
 /// first, the tag schema index when the registry answers 404. No layer is fetched.
 ///
@@ -369,4 +461,26 @@ pub fn attach(
         descriptor,
         tag_schema_updated: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_parses_and_matches() {
+        let p: Platform = "linux/arm64/v8".parse().unwrap();
+        assert_eq!(p.to_string(), "linux/arm64/v8");
+        let json = serde_json::json!({"os": "linux", "architecture": "arm64", "variant": "v8"});
+        assert!(p.matches(Some(&json)));
+        let p: Platform = "linux/arm64".parse().unwrap();
+        assert!(p.matches(Some(&json)), "no variant asked: any variant");
+        assert!(!p.matches(None));
+        let amd = serde_json::json!({"os": "linux", "architecture": "amd64"});
+        assert!(!p.matches(Some(&amd)));
+        for bad in ["linux", "linux/", "a/b/c/d", "linux/arm 64"] {
+            let err = bad.parse::<Platform>().unwrap_err().to_string();
+            assert!(err.contains("platform: expected os/arch"), "{bad}: {err}");
+        }
+    }
 }

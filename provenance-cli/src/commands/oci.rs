@@ -46,6 +46,11 @@ pub(crate) struct RegistryFlags {
     /// Allow plain HTTP to registries that do not speak TLS (always allowed for loopback).
     #[arg(long)]
     allow_insecure_registry: bool,
+
+    /// For an oci:// image that is a multi-platform index: verify the child manifest for this
+    /// platform (os/arch[/variant]) instead of the index itself.
+    #[arg(long, value_name = "OS/ARCH")]
+    platform: Option<String>,
 }
 
 impl RegistryFlags {
@@ -127,13 +132,24 @@ impl Images {
             return Ok(out);
         }
         let config = flags.client_config()?;
+        let platform = flags
+            .platform
+            .as_deref()
+            .map(str::parse::<referrers::Platform>)
+            .transpose()
+            .context("--platform")?;
         for arg in args {
             let reference: ImageReference = arg
                 .parse()
                 .with_context(|| format!("cannot use the artifact {arg}"))?;
             let client = out.client(reference.registry(), &config)?;
-            let manifest = referrers::resolve(client, &reference)
+            let mut manifest = referrers::resolve(client, &reference)
                 .with_context(|| format!("cannot resolve the image {arg}"))?;
+            if let Some(platform) = &platform {
+                manifest =
+                    referrers::select_platform(client, reference.repository(), &manifest, platform)
+                        .with_context(|| format!("cannot select {platform} in {arg}"))?;
+            }
             out.images.push(Image {
                 arg: arg.to_owned(),
                 reference,
