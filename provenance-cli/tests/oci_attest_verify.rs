@@ -166,7 +166,10 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
         "{text}"
     );
     assert!(text.contains("FAIL "), "{text}");
-    assert!(text.contains("no Sigstore bundle attached"), "{text}");
+    assert!(
+        text.contains("no Sigstore bundle or cosign attestation attached"),
+        "{text}"
+    );
 }
 
 #[test]

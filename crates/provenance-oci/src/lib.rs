@@ -2,6 +2,7 @@
 
 mod auth;
 mod client;
+pub mod cosign;
 mod digest;
 pub mod manifest;
 mod reference;

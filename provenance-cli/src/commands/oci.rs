@@ -209,12 +209,6 @@ impl Images {
                 DiscoveryLimits::default(),
             )
             .with_context(|| format!("cannot list the attestations of {}", image.arg))?;
-            if found.descriptors.is_empty() {
-                ui.warn(format!(
-                    "{}: no Sigstore bundle attached in the registry",
-                    image.arg
-                ));
-            }
             for referrer in &found.descriptors {
                 let origin = format!("oci://{}@{}", image.reference.name(), referrer.digest);
                 let bytes = referrers::fetch_bundle(
@@ -228,6 +222,29 @@ impl Images {
                 .with_context(|| format!("cannot fetch the attestation {origin}"))?;
                 set.add_bytes(Path::new(&origin), &bytes, limits)
                     .with_context(|| format!("cannot read the attestation {origin}"))?;
+            }
+            // cosign 2's `sha256-<hex>.att` image (DSSE layers, certificate + Rekor annotations)
+            let att = provenance::oci::cosign::discover_att(client, repo, subject, max_bundle)
+                .with_context(|| format!("cannot read cosign's attestations of {}", image.arg))?;
+            for layer in &att {
+                let origin = format!(
+                    "oci://{}:{}#{}",
+                    image.reference.name(),
+                    provenance::oci::cosign::att_tag(subject),
+                    layer.layer.digest
+                );
+                match layer.to_verifiable() {
+                    Ok(bytes) => set
+                        .add_bytes(Path::new(&origin), &bytes, limits)
+                        .with_context(|| format!("cannot read the attestation {origin}"))?,
+                    Err(e) => ui.warn(format!("{origin}: skipped: {e}")),
+                }
+            }
+            if found.descriptors.is_empty() && att.is_empty() {
+                ui.warn(format!(
+                    "{}: no Sigstore bundle or cosign attestation attached in the registry",
+                    image.arg
+                ));
             }
         }
         Ok(())
