@@ -169,3 +169,48 @@ fn a_blob_larger_than_the_limit_is_cut_off() {
         "{err}"
     );
 }
+
+#[test]
+fn a_truncated_blob_is_an_error_not_a_short_read() {
+    let body = b"only part of the blob".to_vec();
+    let digest = OciDigest::sha256_of(b"only part of the blob, and the rest");
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        (
+            200,
+            vec![("X-Declared-Length".to_owned(), "35".to_owned())],
+            body.clone(),
+        )
+    }));
+    let mut c = client(&fake.addr);
+    let err = c
+        .get_blob(&"app".parse().unwrap(), &digest, 1 << 20)
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err}");
+}
+
+#[test]
+fn a_hundred_mib_layer_is_refused_before_download() {
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        // claims 100 MiB; the client must refuse on the header, not read it
+        (
+            200,
+            vec![("X-Declared-Length".to_owned(), (100 << 20).to_string())],
+            vec![b'a'; 1024],
+        )
+    }));
+    let mut c = client(&fake.addr);
+    let digest = OciDigest::sha256_of(b"x");
+    let err = c
+        .get_blob(&"app".parse().unwrap(), &digest, 16 << 20)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TooLarge { limit, .. } if limit == 16 << 20),
+        "{err}"
+    );
+}

@@ -267,10 +267,15 @@ impl FakeRegistry {
                 let mut parts = first.split_whitespace();
                 let method = parts.next().unwrap_or("").to_owned();
                 let path = parts.next().unwrap_or("").to_owned();
-                let (status, headers, body) = respond(&method, &path, &headers);
+                let (status, mut headers, body) = respond(&method, &path, &headers);
+                // `X-Declared-Length: N` makes the fake claim N bytes (a truncated body)
+                let declared = headers
+                    .iter()
+                    .position(|(k, _)| k == "X-Declared-Length")
+                    .map(|i| headers.remove(i).1)
+                    .unwrap_or_else(|| body.len().to_string());
                 let mut head = format!(
-                    "HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n",
-                    body.len()
+                    "HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {declared}\r\n"
                 );
                 for (k, v) in headers {
                     write!(head, "{k}: {v}\r\n").unwrap();
