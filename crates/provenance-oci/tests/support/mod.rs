@@ -272,8 +272,7 @@ impl FakeRegistry {
                 let declared = headers
                     .iter()
                     .position(|(k, _)| k == "X-Declared-Length")
-                    .map(|i| headers.remove(i).1)
-                    .unwrap_or_else(|| body.len().to_string());
+                    .map_or_else(|| body.len().to_string(), |i| headers.remove(i).1);
                 let mut head = format!(
                     "HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {declared}\r\n"
                 );
