@@ -365,3 +365,77 @@ fn platform_selects_a_child_of_an_index() {
         out(&none)
     );
 }
+
+/// A bundle blob replaced in the registry's storage no longer hashes to its digest: it is
+/// skipped with a warning (so one bad referrer cannot block the others) and the image fails,
+/// never a pass.
+#[test]
+fn a_blob_swapped_in_the_registry_fails() {
+    use provenance_oci::manifest::SIGSTORE_BUNDLE_V03;
+    use provenance_oci::referrers::{self, DiscoveryLimits};
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "swap/app".parse().unwrap();
+    let mut c = client(&reg);
+    let app = support::push_image(&mut c, &repo, "v1", "swap layer");
+    let image = format!("oci://{}/swap/app@{}", reg.addr, app.digest);
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    let verify = || {
+        provenance(d)
+            .args([
+                "verify",
+                "--key",
+                "key.pem.pub",
+                "--source-uri",
+                SOURCE,
+                &image,
+            ])
+            .assert()
+    };
+    let before = verify();
+    assert_eq!(code(&before), 0, "{}", out(&before));
+
+    // the layer of the one referrer, replaced on disk
+    let found = referrers::discover(
+        &mut c,
+        &repo,
+        &app.digest,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap();
+    let m = c
+        .get_manifest(
+            &repo,
+            &provenance_oci::ManifestRef::Digest(found.descriptors[0].digest.clone()),
+        )
+        .unwrap();
+    let manifest: provenance_oci::manifest::ImageManifest =
+        serde_json::from_slice(&m.bytes).unwrap();
+    let hex = manifest.layers[0].digest.hex().to_owned();
+    let data = reg
+        .dir
+        .path()
+        .join("storage/docker/registry/v2/blobs/sha256")
+        .join(&hex[..2])
+        .join(&hex)
+        .join("data");
+    let original = std::fs::read(&data).unwrap();
+    let mut swapped = original.clone();
+    swapped[original.len() / 2] ^= 1;
+    std::fs::write(&data, &swapped).unwrap();
+
+    let after = verify();
+    assert_eq!(code(&after), 1, "{}", out(&after));
+    assert!(out(&after).contains("skipped: blob"), "{}", out(&after));
+    assert!(
+        out(&after).contains(&format!("expected sha256:{hex}")),
+        "{}",
+        out(&after)
+    );
+}

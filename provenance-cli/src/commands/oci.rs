@@ -15,8 +15,8 @@ use provenance::digest::DigestSet;
 use provenance::oci::manifest::SIGSTORE_BUNDLE_V03;
 use provenance::oci::referrers::{self, Attachment, DiscoveryLimits};
 use provenance::oci::{
-    ClientConfig, CredentialSource, Credentials, FetchedManifest, ImageReference, PlainHttp,
-    Registry, RegistryClient,
+    ClientConfig, CredentialSource, Credentials, Error as OciError, FetchedManifest,
+    ImageReference, PlainHttp, Registry, RegistryClient,
 };
 use provenance::verify::{Artifact, AttestationSet, Limits};
 
@@ -211,15 +211,32 @@ impl Images {
             .with_context(|| format!("cannot list the attestations of {}", image.arg))?;
             for referrer in &found.descriptors {
                 let origin = format!("oci://{}@{}", image.reference.name(), referrer.digest);
-                let bytes = referrers::fetch_bundle(
+                let bytes = match referrers::fetch_bundle(
                     client,
                     repo,
                     subject,
                     referrer,
                     SIGSTORE_BUNDLE_V03,
                     max_bundle,
-                )
-                .with_context(|| format!("cannot fetch the attestation {origin}"))?;
+                ) {
+                    Ok(bytes) => bytes,
+                    // content that is not what its digest or its referrer entry says is
+                    // skipped (it can never count), so that one bad referrer pushed beside
+                    // the image does not block the others; the verdict decides
+                    Err(
+                        e @ (OciError::DigestMismatch { .. }
+                        | OciError::Referrer { .. }
+                        | OciError::TooLarge { .. }
+                        | OciError::NotFound { .. }),
+                    ) => {
+                        ui.warn(format!("{origin}: skipped: {e}"));
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("cannot fetch the attestation {origin}"));
+                    }
+                };
                 set.add_bytes(Path::new(&origin), &bytes, limits)
                     .with_context(|| format!("cannot read the attestation {origin}"))?;
             }
