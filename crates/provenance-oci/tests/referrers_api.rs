@@ -214,3 +214,42 @@ fn a_hundred_mib_layer_is_refused_before_download() {
         "{err}"
     );
 }
+
+#[test]
+fn idempotent_requests_are_retried_after_5xx_with_backoff() {
+    let served = br#"{"schemaVersion":2,"config":{"mediaType":"x","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}"#.to_vec();
+    let digest = OciDigest::sha256_of(&served);
+    let hits = Arc::new(Mutex::new(0u32));
+    let h = Arc::clone(&hits);
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        let mut n = h.lock().unwrap();
+        *n += 1;
+        if *n <= 2 {
+            return (503, vec![], vec![]);
+        }
+        (200, vec![], served.clone())
+    }));
+    let mut c = client(&fake.addr);
+    let repo: Repository = "app".parse().unwrap();
+    let got = c
+        .get_manifest(&repo, &provenance_oci::ManifestRef::Digest(digest.clone()))
+        .unwrap();
+    assert_eq!(got.digest, digest);
+    assert_eq!(*hits.lock().unwrap(), 3, "two 503s, then the answer");
+
+    // without retries the first 503 is the answer
+    *hits.lock().unwrap() = 0;
+    let config = ClientConfig::new()
+        .with_credentials(CredentialSource::Anonymous)
+        .with_system_roots(false)
+        .with_retries(0);
+    let mut c = RegistryClient::new(fake.addr.parse().unwrap(), &config).unwrap();
+    let err = c
+        .get_manifest(&repo, &provenance_oci::ManifestRef::Digest(digest))
+        .unwrap_err();
+    assert!(matches!(err, Error::Status { status: 503, .. }), "{err}");
+    assert_eq!(*hits.lock().unwrap(), 1);
+}
