@@ -196,9 +196,21 @@ pub struct FetchedManifest {
     pub digest: OciDigest,
     /// The manifest bytes, exactly as served.
     pub bytes: Vec<u8>,
+    /// The `ETag` the registry sent, for a conditional update (`If-Match`).
+    pub etag: Option<String>,
 }
 
 impl FetchedManifest {
+    /// A manifest known from its bytes (digest computed), e.g. one read from an OCI layout.
+    pub fn new(media_type: &str, bytes: Vec<u8>) -> Self {
+        Self {
+            media_type: media_type.to_owned(),
+            digest: OciDigest::sha256_of(&bytes),
+            bytes,
+            etag: None,
+        }
+    }
+
     /// A descriptor of this manifest.
     pub fn descriptor(&self) -> Descriptor {
         let mut d = Descriptor::of(&self.media_type, &self.bytes);
@@ -579,6 +591,7 @@ impl RegistryClient {
         expect_status(&mut res, &url, &[200])?;
         let header_digest = header(&res, "docker-content-digest");
         let content_type = header(&res, "content-type");
+        let etag = header(&res, "etag");
         let bytes = read_bounded(&mut res, MAX_MANIFEST_BYTES, "manifest", &url)?;
         let digest = match reference {
             ManifestRef::Digest(d) => {
@@ -614,6 +627,7 @@ impl RegistryClient {
             media_type,
             digest,
             bytes,
+            etag,
         })
     }
 
@@ -734,6 +748,22 @@ impl RegistryClient {
         media_type: &str,
         bytes: &[u8],
     ) -> Result<PushedManifest, Error> {
+        self.push_manifest_if_match(repo, reference, media_type, bytes, None)
+    }
+
+    /// [`Self::push_manifest`], conditional on `If-Match: etag` when given (a registry that
+    /// honours it answers 412 when the manifest changed since it was read).
+    ///
+    /// # Errors
+    /// As [`Self::push_manifest`]; [`Error::Status`] 412 when the condition failed.
+    pub fn push_manifest_if_match(
+        &mut self,
+        repo: &Repository,
+        reference: &ManifestRef,
+        media_type: &str,
+        bytes: &[u8],
+        etag: Option<&str>,
+    ) -> Result<PushedManifest, Error> {
         let descriptor = Descriptor::of(media_type, bytes);
         if let ManifestRef::Digest(d) = reference {
             d.verify("manifest to push", bytes)?;
@@ -748,7 +778,9 @@ impl RegistryClient {
             url: url.clone(),
             repo,
             access: Access::Push,
-            headers: vec![("Content-Type", media_type.to_owned())],
+            headers: std::iter::once(("Content-Type", media_type.to_owned()))
+                .chain(etag.map(|e| ("If-Match", e.to_owned())))
+                .collect(),
             body: Some(bytes),
         })?;
         expect_status(&mut res, &url, &[201])?;

@@ -223,6 +223,15 @@ fn tag_schema_index(
     repo: &Repository,
     subject: &OciDigest,
 ) -> Result<ImageIndex, Error> {
+    tag_schema_index_with_etag(client, repo, subject).map(|(index, _)| index)
+}
+
+/// The tag-schema index and its `ETag` (empty index, no `ETag`, when the tag does not exist).
+fn tag_schema_index_with_etag(
+    client: &mut RegistryClient,
+    repo: &Repository,
+    subject: &OciDigest,
+) -> Result<(ImageIndex, Option<String>), Error> {
     let tag = referrers_tag(subject)?;
     match client.get_manifest(repo, &ManifestRef::Tag(tag)) {
         Ok(m) => {
@@ -233,13 +242,14 @@ fn tag_schema_index(
                     reason: format!("expected an image index, got media type `{}`", m.media_type),
                 });
             }
-            serde_json::from_slice(&m.bytes).map_err(|e| Error::Malformed {
+            let index = serde_json::from_slice(&m.bytes).map_err(|e| Error::Malformed {
                 what: format!("referrers tag {}", subject.referrers_tag()),
                 url: format!("{repo}"),
                 reason: e.to_string(),
-            })
+            })?;
+            Ok((index, m.etag))
         }
-        Err(Error::NotFound { .. }) => Ok(ImageIndex::empty()),
+        Err(Error::NotFound { .. }) => Ok((ImageIndex::empty(), None)),
         Err(e) => Err(e),
     }
 }
@@ -447,15 +457,26 @@ pub fn attach(
             tag_schema_updated: false,
         });
     }
-    let index = tag_schema_index(client, repo, &subject.digest)?;
-    let (bytes, changed) = index_with(index, &descriptor)?;
-    if changed {
-        client.push_manifest(
+    // read-modify-write of the shared index, conditional on its ETag where the registry
+    // honours If-Match (412: someone else updated it; read again, at most 3 times)
+    let mut attempts = 0;
+    loop {
+        let (index, etag) = tag_schema_index_with_etag(client, repo, &subject.digest)?;
+        let (bytes, changed) = index_with(index, &descriptor)?;
+        if !changed {
+            break;
+        }
+        match client.push_manifest_if_match(
             repo,
             &ManifestRef::Tag(referrers_tag(&subject.digest)?),
             OCI_INDEX,
             &bytes,
-        )?;
+            etag.as_deref(),
+        ) {
+            Ok(_) => break,
+            Err(Error::Status { status: 412, .. }) if attempts < 2 => attempts += 1,
+            Err(e) => return Err(e),
+        }
     }
     Ok(Attached {
         descriptor,

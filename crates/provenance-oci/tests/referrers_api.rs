@@ -253,3 +253,79 @@ fn idempotent_requests_are_retried_after_5xx_with_backoff() {
     assert!(matches!(err, Error::Status { status: 503, .. }), "{err}");
     assert_eq!(*hits.lock().unwrap(), 1);
 }
+
+/// The tag-schema index is updated conditionally: a 412 (someone else wrote it since we read
+/// it) makes the client read it again and merge, so neither attestation is lost.
+#[test]
+fn tag_schema_update_is_conditional_and_merges_after_412() {
+    use provenance_oci::FetchedManifest;
+    use provenance_oci::manifest::{ImageIndex, OCI_INDEX};
+    use provenance_oci::referrers::Attachment;
+
+    let other = referrer(9, SIGSTORE_BUNDLE_V03);
+    let index_v2 = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [other.clone()],
+    }))
+    .unwrap();
+    let puts: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let log = Arc::clone(&puts);
+    let fake = FakeRegistry::start(Box::new(move |method, path, headers| {
+        let header = |name: &str| {
+            headers.iter().find_map(|h| {
+                let (k, v) = h.split_once(':')?;
+                k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            })
+        };
+        let index_put = method == "PUT" && path.contains("/manifests/sha256-");
+        match (method, path) {
+            (_, "/v2/") => (200, vec![], vec![]),
+            ("HEAD", p) if p.contains("/blobs/") => (200, vec![], vec![]),
+            ("GET", p) if p.contains("/referrers/") => (404, vec![], vec![]),
+            ("GET", p) if p.contains("/manifests/sha256-") => {
+                // v1 (empty) until the first conditional PUT, then v2 with another referrer
+                let v2 = !log.lock().unwrap().is_empty();
+                let (etag, body) = if v2 {
+                    ("\"v2\"", index_v2.clone())
+                } else {
+                    ("\"v1\"", serde_json::to_vec(&ImageIndex::empty()).unwrap())
+                };
+                let h = vec![
+                    ("Content-Type".to_owned(), OCI_INDEX.to_owned()),
+                    ("ETag".to_owned(), etag.to_owned()),
+                ];
+                (200, h, body)
+            }
+            ("PUT", _) if index_put => {
+                let if_match = header("if-match").unwrap_or_default();
+                log.lock()
+                    .unwrap()
+                    .push((if_match.clone(), header("x-body").unwrap_or_default()));
+                if if_match == "\"v1\"" {
+                    return (412, vec![], vec![]);
+                }
+                (201, vec![], vec![])
+            }
+            ("PUT", _) => (201, vec![], vec![]),
+            _ => (404, vec![], vec![]),
+        }
+    }));
+    let mut c = client(&fake.addr);
+    let repo: Repository = "app".parse().unwrap();
+    let image_bytes = br#"{"schemaVersion":2}"#.to_vec();
+    let subject = FetchedManifest::new(OCI_MANIFEST, image_bytes);
+    let attached = referrers::attach(
+        &mut c,
+        &repo,
+        &subject,
+        &Attachment::dsse_bundle(b"{}", "https://slsa.dev/provenance/v1"),
+    )
+    .unwrap();
+    assert!(attached.tag_schema_updated);
+    let puts = puts.lock().unwrap();
+    assert_eq!(puts.len(), 2, "{puts:?}");
+    assert_eq!(puts[0].0, "\"v1\"");
+    assert_eq!(puts[1].0, "\"v2\"");
+    let last: ImageIndex = serde_json::from_str(&puts[1].1).unwrap();
+    let digests: Vec<_> = last.manifests.iter().map(|m| m.digest.clone()).collect();
+    assert_eq!(digests, vec![other.digest, attached.descriptor.digest]);
+}

@@ -264,6 +264,23 @@ impl FakeRegistry {
                     }
                     headers.push(line.trim_end().to_owned());
                 }
+                // the request body (at most 1 MiB), handed over as a last `x-body:` line
+                let length = headers
+                    .iter()
+                    .find_map(|h| {
+                        let (k, v) = h.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0)
+                    .min(1 << 20);
+                let mut request_body = vec![0; length];
+                if std::io::Read::read_exact(&mut reader, &mut request_body).is_ok() && length > 0 {
+                    headers.push(format!(
+                        "x-body: {}",
+                        String::from_utf8_lossy(&request_body)
+                    ));
+                }
                 let mut parts = first.split_whitespace();
                 let method = parts.next().unwrap_or("").to_owned();
                 let path = parts.next().unwrap_or("").to_owned();
