@@ -109,6 +109,16 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
     let jsonl = std::fs::read_to_string(d.join("out.intoto.jsonl")).unwrap();
     assert!(jsonl.lines().count() == 1);
 
+    let listed = provenance(d).args(["inspect", &image]).assert();
+    assert_eq!(code(&listed), 0, "{}", out(&listed));
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
+    assert!(
+        text.contains("1 Sigstore bundle(s) via the referrers tag schema:")
+            && text.contains("https://slsa.dev/provenance/v1")
+            && text.contains("0 cosign attestation(s)"),
+        "{text}"
+    );
+
     let verify = |args: &[&str]| {
         provenance(d)
             .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])

@@ -68,6 +68,37 @@ fn slsa_github_generator_container_attestation_is_read_from_the_att_tag() {
     let mut client = RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap();
     push_layout(&mut client, &repo, &layout);
 
+    // inspect lists the cosign layer (no trust decision)
+    let inspect = Command::cargo_bin("provenance")
+        .unwrap()
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(["inspect", "--format", "json"])
+        .arg(format!(
+            "oci://{}/slsa-framework/example-package@{IMAGE}",
+            reg.addr
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        inspect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    assert_eq!(doc["image"]["digest"], IMAGE);
+    assert_eq!(doc["discovery"], "referrers tag schema");
+    assert_eq!(doc["referrers"], serde_json::json!([]));
+    assert_eq!(
+        doc["cosignAttestations"][0]["digest"],
+        format!("sha256:{LAYER}")
+    );
+    assert_eq!(
+        doc["cosignAttestations"][0]["predicateType"],
+        "https://slsa.dev/provenance/v0.2"
+    );
+    assert_eq!(doc["cosignAttestations"][0]["keyless"], true);
+
     let root = vectors().join("sigstore-python/_store/production/trusted_root.json");
     let dir = tempfile::tempdir().unwrap();
     let verify = |extra: &[&str]| {

@@ -36,14 +36,27 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 
-    /// A DSSE envelope, a .intoto.jsonl, a Sigstore bundle or a statement; - for stdin.
+    /// A DSSE envelope, a .intoto.jsonl, a Sigstore bundle or a statement; - for stdin; or an
+    /// image as `oci://REGISTRY/REPO@sha256:HEX` (or `:TAG`), to list what is attached to it.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
+
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
 }
 
 /// Runs `provenance inspect`.
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    let Args { format, file } = args;
+    #[cfg(feature = "oci")]
+    if let Some(image) = args
+        .file
+        .to_str()
+        .filter(|f| crate::commands::oci::is_image(f))
+    {
+        return crate::commands::oci::inspect(image, &args.registry, args.format == Format::Json);
+    }
+    let Args { format, file, .. } = args;
     let bytes = read_input(&file)?;
     let whole = if bytes.len() <= INPUT_LIMITS.max_line_bytes() {
         serde_json::from_slice::<Value>(&bytes).ok()

@@ -358,3 +358,120 @@ pub(crate) fn push(
 
 /// The predicate type `attest` writes.
 const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
+
+/// `inspect oci://...`: what is attached to the image (no trust decision; nothing is verified
+/// beyond the digests of what was downloaded).
+pub(crate) fn inspect(
+    arg: &str,
+    flags: &RegistryFlags,
+    json: bool,
+) -> anyhow::Result<crate::Outcome> {
+    use std::io::Write as _;
+    let mut images = Images::resolve([arg], flags)?;
+    let Some(image) = images.images.first() else {
+        anyhow::bail!("{arg} is not an oci:// image");
+    };
+    let (name, digest, media_type) = (
+        image.reference.name(),
+        image.manifest.digest.clone(),
+        image.manifest.media_type.clone(),
+    );
+    let repo = image.reference.repository().clone();
+    let registry = image.reference.registry().clone();
+    let client = images
+        .clients
+        .get_mut(&registry)
+        .context("registry client missing")?;
+    let found = referrers::discover(
+        client,
+        &repo,
+        &digest,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .with_context(|| format!("cannot list the attestations of {arg}"))?;
+    let att = provenance::oci::cosign::discover_att(client, &repo, &digest, 16 << 20)
+        .with_context(|| format!("cannot read cosign's attestations of {arg}"))?;
+    let annotation = |d: &provenance::oci::manifest::Descriptor, k: &str| {
+        d.annotations.get(k).cloned().unwrap_or_default()
+    };
+    let referrers: Vec<serde_json::Value> = found
+        .descriptors
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "digest": d.digest.to_string(),
+                "artifactType": d.artifact_type,
+                "predicateType": annotation(d, provenance::oci::manifest::ANNOTATION_PREDICATE_TYPE),
+                "content": annotation(d, provenance::oci::manifest::ANNOTATION_BUNDLE_CONTENT),
+                "created": annotation(d, provenance::oci::manifest::ANNOTATION_CREATED),
+            })
+        })
+        .collect();
+    let cosign: Vec<serde_json::Value> = att
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "digest": a.layer.digest.to_string(),
+                "predicateType": annotation(&a.layer, "predicateType"),
+                "keyless": a.layer.annotations.contains_key(provenance::oci::cosign::ANNOTATION_CERTIFICATE),
+            })
+        })
+        .collect();
+    let path = match found.path {
+        referrers::DiscoveryPath::ReferrersApi => "referrers API",
+        _ => "referrers tag schema",
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        let doc = serde_json::json!({
+            "trust": "no trust decision: nothing here has been verified",
+            "image": {"name": name, "digest": digest.to_string(), "mediaType": media_type},
+            "discovery": path,
+            "referrers": referrers,
+            "cosignAttestations": cosign,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        let head = format!("image {name}@{digest} ({media_type})");
+        let att_tag = provenance::oci::cosign::att_tag(&digest);
+        print_attached(&mut out, &head, path, &referrers, &cosign, &att_tag)?;
+    }
+    out.flush()?;
+    Ok(crate::Outcome::Success)
+}
+
+fn print_attached(
+    out: &mut impl std::io::Write,
+    head: &str,
+    path: &str,
+    referrers: &[serde_json::Value],
+    cosign: &[serde_json::Value],
+    att_tag: &str,
+) -> std::io::Result<()> {
+    let s = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
+    writeln!(out, "{head}")?;
+    writeln!(
+        out,
+        "{} Sigstore bundle(s) via the {path}:",
+        referrers.len()
+    )?;
+    for r in referrers {
+        writeln!(out, "  {}  {}", s(r, "digest"), s(r, "predicateType"))?;
+    }
+    writeln!(out, "{} cosign attestation(s) ({att_tag}):", cosign.len())?;
+    for c in cosign {
+        let keyless = if c["keyless"].as_bool().unwrap_or(false) {
+            "  (keyless)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {}  {}{keyless}",
+            s(c, "digest"),
+            s(c, "predicateType")
+        )?;
+    }
+    writeln!(out, "no trust decision: nothing here has been verified")
+}
