@@ -28,6 +28,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
 fi
 
+# @sigstore/oci 0.6 needs Node >= 20.17; Debian bookworm's own nodejs is 18.19, which 0.4 supports
+# (same attachArtifactToImage API, same manifest layout; both checked against this test)
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then SIGSTORE_OCI_VERSION=0.4.0; fi
 installed=$(node -p "require('./$node_dir/node_modules/@sigstore/oci/package.json').version" 2>/dev/null || true)
 if [ "$installed" != "$SIGSTORE_OCI_VERSION" ] || [ ! -d "$node_dir/node_modules/promise-retry" ]; then
     echo "ci-deps: npm install @sigstore/oci@$SIGSTORE_OCI_VERSION into $node_dir"
