@@ -232,6 +232,27 @@ fn registry_faults_exit_2() {
         .assert();
     assert_eq!(code(&missing), 2, "{}", out(&missing));
     assert!(out(&missing).contains("not found"), "{}", out(&missing));
+
+    // the password from standard input works the same; a wrong one is refused (exit 2)
+    for (password, expect) in [
+        (support::PASSWORD, "not found"),
+        ("wrong", "refused the credentials"),
+    ] {
+        let run = provenance(d)
+            .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+            .args([
+                "--registry-username",
+                support::USER,
+                "--registry-secret-stdin",
+            ])
+            .arg("--registry-cacert")
+            .arg(support::data("ca.pem"))
+            .arg(format!("oci://{}/app@{digest}", reg.addr))
+            .write_stdin(format!("{password}\n"))
+            .assert();
+        assert_eq!(code(&run), 2, "{}", out(&run));
+        assert!(out(&run).contains(expect), "{}", out(&run));
+    }
 }
 
 /// Credentials from a `credHelpers` entry of the docker config (a `docker-credential-*`
