@@ -137,6 +137,18 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
         "{stdout}"
     );
 
+    // trace follows the image's own attestation (from the registry) down to its source
+    std::fs::create_dir(d.join("store")).unwrap();
+    let traced = provenance(d)
+        .args(["trace", "--store", "store", "--key", "key.pem.pub", &image])
+        .assert();
+    assert_eq!(code(&traced), 0, "{}", out(&traced));
+    let text = String::from_utf8_lossy(&traced.get_output().stdout).into_owned();
+    assert!(
+        text.contains("from github.com/example/app at 0123456789abcdef0123456789abcdef01234567"),
+        "{text}"
+    );
+
     // by tag: resolved once to the same digest
     let by_tag = verify(&[&format!("oci://{}/example/app:v1", reg.addr)]);
     assert_eq!(code(&by_tag), 0, "{}", out(&by_tag));

@@ -31,9 +31,14 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// The artifact: a file path, or sha256:HEX / sha512:HEX.
+    /// The artifact: a file path, sha256:HEX / sha512:HEX, or an image as
+    /// `oci://REGISTRY/REPO@sha256:HEX` (its attestations in the registry join the store).
     #[arg(value_name = "ARTIFACT")]
     artifact: String,
+
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
 }
 
 /// Runs `provenance trace`.
@@ -44,11 +49,24 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let (gate, _) = verifier(&args.trust, &args.expect)?;
     let limits = Limits::DEFAULT;
-    let artifact = load::artifact(&args.artifact)
-        .with_context(|| format!("cannot use the artifact {}", args.artifact))?;
+    #[cfg(feature = "oci")]
+    let mut images =
+        crate::commands::oci::Images::resolve([args.artifact.as_str()], &args.registry)?;
+    #[cfg(feature = "oci")]
+    let image = images.artifact(&args.artifact).transpose()?;
+    #[cfg(not(feature = "oci"))]
+    let image = None;
+    let artifact = match image {
+        Some(image) => image,
+        None => load::artifact(&args.artifact)
+            .with_context(|| format!("cannot use the artifact {}", args.artifact))?,
+    };
     let mut set = AttestationSet::new();
     set.add_dir(&args.store, &limits)
         .with_context(|| format!("cannot read the store {}", args.store.display()))?;
+    // an oci:// image's own attestations, from its registry, join the store
+    #[cfg(feature = "oci")]
+    images.add_attestations(&mut set, &limits, ui)?;
     let now = OffsetDateTime::now_utc();
     let store = gate.verify_attestations(&set, now);
     for r in store.rejected() {
