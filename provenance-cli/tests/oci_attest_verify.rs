@@ -152,6 +152,14 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
     // by tag: resolved once to the same digest
     let by_tag = verify(&[&format!("oci://{}/example/app:v1", reg.addr)]);
     assert_eq!(code(&by_tag), 0, "{}", out(&by_tag));
+    assert!(
+        out(&by_tag).contains(&format!(
+            "oci://{0}/example/app:v1 is {0}/example/app@{1}",
+            reg.addr, app.digest
+        )),
+        "the digest verified is named: {}",
+        out(&by_tag)
+    );
 
     // wrong source: verification fails (exit 1)
     let wrong = provenance(d)

@@ -79,6 +79,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let mut images = crate::commands::oci::Images::resolve(
         args.subjects.iter().filter_map(|p| p.to_str()),
         &args.registry,
+        ui,
     )?;
     #[cfg(feature = "oci")]
     let builder = crate::commands::oci::statement_builder(&args.context, &args.subjects, &images)?;

@@ -54,7 +54,12 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .to_str()
         .filter(|f| crate::commands::oci::is_image(f))
     {
-        return crate::commands::oci::inspect(image, &args.registry, args.format == Format::Json);
+        return crate::commands::oci::inspect(
+            image,
+            &args.registry,
+            args.format == Format::Json,
+            ui,
+        );
     }
     let Args { format, file, .. } = args;
     let bytes = read_input(&file)?;

@@ -122,6 +122,7 @@ impl Images {
     pub(crate) fn resolve<'a>(
         args: impl IntoIterator<Item = &'a str>,
         flags: &RegistryFlags,
+        ui: &Ui,
     ) -> anyhow::Result<Self> {
         let mut out = Self {
             clients: HashMap::new(),
@@ -149,6 +150,10 @@ impl Images {
                 manifest =
                     referrers::select_platform(client, reference.repository(), &manifest, platform)
                         .with_context(|| format!("cannot select {platform} in {arg}"))?;
+            }
+            if reference.digest() != Some(&manifest.digest) {
+                // a tag (or --platform) was resolved: say once which digest is verified
+                ui.note(format!("{arg} is {}@{}", reference.name(), manifest.digest));
             }
             out.images.push(Image {
                 arg: arg.to_owned(),
@@ -365,9 +370,10 @@ pub(crate) fn inspect(
     arg: &str,
     flags: &RegistryFlags,
     json: bool,
+    ui: &Ui,
 ) -> anyhow::Result<crate::Outcome> {
     use std::io::Write as _;
-    let mut images = Images::resolve([arg], flags)?;
+    let mut images = Images::resolve([arg], flags, ui)?;
     let Some(image) = images.images.first() else {
         anyhow::bail!("{arg} is not an oci:// image");
     };

@@ -51,7 +51,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let limits = Limits::DEFAULT;
     #[cfg(feature = "oci")]
     let mut images =
-        crate::commands::oci::Images::resolve([args.artifact.as_str()], &args.registry)?;
+        crate::commands::oci::Images::resolve([args.artifact.as_str()], &args.registry, ui)?;
     #[cfg(feature = "oci")]
     let image = images.artifact(&args.artifact).transpose()?;
     #[cfg(not(feature = "oci"))]

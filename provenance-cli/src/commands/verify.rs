@@ -182,6 +182,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     let mut images = crate::commands::oci::Images::resolve(
         args.artifacts.iter().map(String::as_str),
         &args.registry,
+        ui,
     )?;
     let artifacts = args
         .artifacts
