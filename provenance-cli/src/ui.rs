@@ -36,6 +36,16 @@ impl Ui {
         );
     }
 
+    /// A note on stderr (what a command did besides its output), prefixed with the program name.
+    #[cfg(feature = "oci")]
+    #[expect(
+        clippy::unused_self,
+        reason = "all terminal output goes through Ui, so that it stays the one place to change"
+    )]
+    pub(crate) fn note(&self, message: impl std::fmt::Display) {
+        let _ = writeln!(std::io::stderr().lock(), "provenance: {message}");
+    }
+
     /// A non-fatal error on stderr (the command goes on and exits 2 at the end).
     #[expect(
         clippy::unused_self,

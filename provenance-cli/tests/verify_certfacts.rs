@@ -712,7 +712,8 @@ fn gh_cli_vectors_get_ghs_verdicts() {
     const RW: &str = "reusable-workflow-attestation.sigstore.json";
     const CI: &str = "custom-issuer.sigstore.json";
     const RW_SAN: &str = "https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d";
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party/gh-cli/pkg/cmd/attestation/test/data");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/third-party/gh-cli/pkg/cmd/attestation/test/data");
     let tgz = std::fs::read(dir.join("sigstore-js-2.1.0.tgz")).unwrap();
     let sigstore_js = format!("sha512:{}", hex::encode(sha2::Sha512::digest(&tgz)));
     let reusable = dir.join("reusable-workflow-artifact");

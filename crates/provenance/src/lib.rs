@@ -9,6 +9,8 @@ pub use provenance_digest as digest;
 pub use provenance_dsse as dsse;
 pub use provenance_keys as keys;
 pub use provenance_model as model;
+#[cfg(feature = "oci")]
+pub use provenance_oci as oci;
 pub use provenance_sigstore as sigstore;
 pub use provenance_verify as verify;
 pub use verifier::{Verdict, Verifier, VerifyError};

@@ -51,7 +51,19 @@ pub(crate) struct Args {
     #[command(flatten)]
     context: ContextFlags,
 
-    /// Files or directories (every file below a directory is a subject), hashed with SHA-256.
+    /// Attach the signed attestation (as a Sigstore bundle, OCI 1.1 referrer) to every
+    /// oci://REGISTRY/REPO@sha256:HEX subject in its registry (needs exactly one --key).
+    #[cfg(feature = "oci")]
+    #[arg(long)]
+    push: bool,
+
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
+
+    /// Files or directories (every file below a directory is a subject), hashed with SHA-256;
+    /// or oci://REGISTRY/REPO@sha256:HEX (or :TAG) images (name REGISTRY/REPO, digest = the
+    /// manifest digest).
     #[arg(value_name = "SUBJECT")]
     subjects: Vec<PathBuf>,
 }
@@ -66,6 +78,15 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     if args.bundle.is_some() && keys.len() != 1 {
         anyhow::bail!("--bundle takes exactly one --key (a Sigstore bundle holds one signature)");
     }
+    #[cfg(feature = "oci")]
+    let mut images = crate::commands::oci::Images::resolve(
+        args.subjects.iter().filter_map(|p| p.to_str()),
+        &args.registry,
+        ui,
+    )?;
+    #[cfg(feature = "oci")]
+    let builder = crate::commands::oci::statement_builder(&args.context, &args.subjects, &images)?;
+    #[cfg(not(feature = "oci"))]
     let builder = args.context.statement_builder(&args.subjects)?;
     let mut attestor = Attestor::new(builder);
     for key in &keys {
@@ -73,6 +94,10 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     }
     let attestation = attestor.attest()?;
 
+    #[cfg(feature = "oci")]
+    if args.push {
+        crate::commands::oci::push(&mut images, &attestation, &keys, ui)?;
+    }
     if let Some(bundle_path) = &args.bundle {
         write_bundle(&attestation, &keys, bundle_path, args.force)?;
     }

@@ -48,17 +48,37 @@ pub(crate) struct Args {
     #[arg(long, value_name = "F")]
     output_file: Option<PathBuf>,
 
-    /// A DSSE envelope, a .intoto.jsonl, a Sigstore bundle or a statement; - for stdin.
+    /// A DSSE envelope, a .intoto.jsonl, a Sigstore bundle or a statement; - for stdin; or an
+    /// image as `oci://REGISTRY/REPO@sha256:HEX` (or `:TAG`), to list what is attached to it.
     #[arg(value_name = "FILE|-")]
     file: PathBuf,
+
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
 }
 
 /// Runs `provenance inspect`.
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
+    #[cfg(feature = "oci")]
+    if let Some(image) = args
+        .file
+        .to_str()
+        .filter(|f| crate::commands::oci::is_image(f))
+    {
+        return crate::commands::oci::inspect(
+            image,
+            &args.registry,
+            args.format == Format::Json,
+            args.output_file.as_deref(),
+            ui,
+        );
+    }
     let Args {
         format,
         output_file,
         file,
+        ..
     } = args;
     let name = input_name(&file);
     let mut input: Box<dyn BufRead> = if file.as_os_str() == "-" {

@@ -6,6 +6,8 @@ pub(crate) mod digest;
 pub(crate) mod inspect;
 pub(crate) mod keygen;
 pub(crate) mod keys;
+#[cfg(feature = "oci")]
+pub(crate) mod oci;
 pub(crate) mod sign;
 pub(crate) mod statement;
 pub(crate) mod trace;

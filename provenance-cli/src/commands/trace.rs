@@ -34,9 +34,14 @@ pub(crate) struct Args {
     #[arg(long, value_name = "F")]
     output_file: Option<PathBuf>,
 
-    /// The artifact: a file path, or sha256:HEX / sha512:HEX.
+    /// The artifact: a file path, sha256:HEX / sha512:HEX, or an image as
+    /// `oci://REGISTRY/REPO@sha256:HEX` (its attestations in the registry join the store).
     #[arg(value_name = "ARTIFACT")]
     artifact: String,
+
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
 }
 
 /// Runs `provenance trace`.
@@ -50,17 +55,34 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         ui.warn(w);
     }
     let limits = Limits::DEFAULT;
-    let input = load::artifact_input(&args.artifact)
-        .with_context(|| format!("cannot use the artifact {}", args.artifact))?;
+    #[cfg(feature = "oci")]
+    let mut images =
+        crate::commands::oci::Images::resolve([args.artifact.as_str()], &args.registry, ui)?;
+    #[cfg(feature = "oci")]
+    let image = images.artifact(&args.artifact).transpose()?;
+    #[cfg(not(feature = "oci"))]
+    let image: Option<provenance::verify::Artifact> = None;
+    // A file is read now and hashed below, once the verified subjects name their algorithms.
+    let target = match image {
+        Some(image) => Ok(image),
+        None => Err(load::artifact_input(&args.artifact)
+            .with_context(|| format!("cannot use the artifact {}", args.artifact))?),
+    };
     let mut set = AttestationSet::new();
     set.add_dir(&args.store, &limits)
         .with_context(|| format!("cannot read the store {}", args.store.display()))?;
+    // an oci:// image's own attestations, from its registry, join the store
+    #[cfg(feature = "oci")]
+    images.add_attestations(&mut set, &limits, ui)?;
     let now = OffsetDateTime::now_utc();
     let store = gate.verify_attestations(&set, now);
     // Hashed once, with every algorithm the verified subjects use.
-    let artifact = input
-        .load(&store.subject_algorithms())
-        .with_context(|| format!("cannot use the artifact {}", args.artifact))?;
+    let artifact = match target {
+        Ok(image) => image,
+        Err(input) => input
+            .load(&store.subject_algorithms())
+            .with_context(|| format!("cannot use the artifact {}", args.artifact))?,
+    };
     for r in store.rejected() {
         ui.warn(format!(
             "{}: not accepted by any root of trust: {}",

@@ -157,9 +157,14 @@ pub(crate) struct Args {
     #[arg(long, value_name = "NAME")]
     artifact_name: Option<String>,
 
+    #[cfg(feature = "oci")]
+    #[command(flatten)]
+    registry: crate::commands::oci::RegistryFlags,
+
     /// Artifacts: file paths (hashed once, with every algorithm the attestations' subjects
     /// use), sha256:HEX / sha384:HEX / sha512:HEX digests, NAME=sha256:HEX (a digest named for
-    /// policy patterns), or - (standard input).
+    /// policy patterns), - (standard input), or oci://REGISTRY/REPO@sha256:HEX (or :TAG)
+    /// images, whose attestations are discovered in the registry.
     #[arg(value_name = "ARTIFACT")]
     artifacts: Vec<String>,
 }
@@ -217,29 +222,27 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .map(|key| crate::commands::keys::load_private_key(key, ui))
         .transpose()?;
     let limits = Limits::DEFAULT;
-    let inputs = artifact_inputs(&args.artifacts, args.artifact_name.as_deref())?;
+    #[cfg(feature = "oci")]
+    let mut images = crate::commands::oci::Images::resolve(
+        args.artifacts.iter().map(String::as_str),
+        &args.registry,
+        ui,
+    )?;
+    // Registry images are artifacts by digest already; the others are read (hashed later).
+    let local: Vec<String> = args
+        .artifacts
+        .iter()
+        .filter(|a| !is_image(a))
+        .cloned()
+        .collect();
+    let inputs = artifact_inputs(&local, args.artifact_name.as_deref())?;
     if inputs.iter().any(load::ArtifactInput::is_stdin)
         && args.attestation.iter().any(|p| p.as_os_str() == "-")
     {
         anyhow::bail!("standard input can hold the artifact or the attestations, not both");
     }
     let mut set = AttestationSet::new();
-    for path in &args.attestation {
-        if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            let stdin = std::io::stdin().lock();
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(stdin, limits.max_file_bytes() + 1),
-                &mut bytes,
-            )
-            .context("cannot read attestations from standard input")?;
-            set.add_bytes(path, &bytes, &limits)
-                .context("cannot read attestations from standard input")?;
-            continue;
-        }
-        set.add_file(path, &limits)
-            .with_context(|| format!("cannot read attestations from {}", path.display()))?;
-    }
+    add_attestation_files(&mut set, &args.attestation, &limits)?;
     if args.attestation.is_empty() {
         for path in inputs.iter().filter_map(load::ArtifactInput::path) {
             if path.is_file() {
@@ -248,12 +251,27 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
                 })?;
             }
         }
+        #[cfg(feature = "oci")]
+        images.add_attestations(&mut set, &limits, ui)?;
     }
     let now = OffsetDateTime::now_utc();
     // The attestations first: their verified subjects say which algorithms to hash with, and
     // each artifact is then read once.
     let checked = verifier.verify_attestations(&set, now);
-    let artifacts = hash_artifacts(&inputs, &checked.subject_algorithms())?;
+    let mut hashed = hash_artifacts(&inputs, &checked.subject_algorithms())?.into_iter();
+    // In the order given: images from the registry, the others hashed above.
+    let artifacts = args
+        .artifacts
+        .iter()
+        .filter_map(|a| {
+            #[cfg(feature = "oci")]
+            if let Some(image) = images.artifact(a) {
+                return Some(image);
+            }
+            let _ = a;
+            hashed.next().map(Ok)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     for s in set.skipped() {
         ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
     }
@@ -280,6 +298,42 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     })
     .or_else(crate::ui::quiet_if_broken_pipe)?;
     Ok(outcome)
+}
+
+/// Reads the `--attestation` files (`-` = standard input) into `set`.
+fn add_attestation_files(
+    set: &mut AttestationSet,
+    paths: &[PathBuf],
+    limits: &Limits,
+) -> anyhow::Result<()> {
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            let stdin = std::io::stdin().lock();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(stdin, limits.max_file_bytes() + 1),
+                &mut bytes,
+            )
+            .context("cannot read attestations from standard input")?;
+            set.add_bytes(path, &bytes, limits)
+                .context("cannot read attestations from standard input")?;
+            continue;
+        }
+        set.add_file(path, limits)
+            .with_context(|| format!("cannot read attestations from {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Whether an artifact argument names a registry image (`oci://`).
+pub(crate) fn is_image(arg: &str) -> bool {
+    #[cfg(feature = "oci")]
+    return crate::commands::oci::is_image(arg);
+    #[cfg(not(feature = "oci"))]
+    {
+        let _ = arg;
+        false
+    }
 }
 
 /// Reads the artifact arguments (nothing hashed yet); `--artifact-name` names the single digest.

@@ -1,0 +1,492 @@
+//! `attest --push` and `verify` with `oci://` images against a real registry (Debian's
+//! `docker-registry`, distribution 2.8.2: attestations go through the referrers tag schema).
+#![cfg(feature = "oci")]
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+#[path = "../../crates/provenance-oci/tests/support/mod.rs"]
+mod support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use provenance_oci::{ClientConfig, CredentialSource, RegistryClient, Repository};
+use support::{Mode, TestRegistry};
+
+/// A fixed Ed25519 test key pair (the one provenance-cli/tests/attest.rs uses).
+const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
+-----END PRIVATE KEY-----
+";
+const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
+-----END PUBLIC KEY-----
+";
+const SOURCE: &str = "https://github.com/example/app";
+const BUILDER: &str = "https://ci.example.com/builder@v1";
+
+fn provenance(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("provenance").unwrap();
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DOCKER_CONFIG", dir.join("no-docker-config"))
+        .env("SOURCE_DATE_EPOCH", "1700000000");
+    cmd
+}
+
+fn keys(dir: &Path) {
+    std::fs::write(dir.join("key.pem"), PRIVATE_PEM).unwrap();
+    std::fs::write(dir.join("key.pem.pub"), PUBLIC_PEM).unwrap();
+    let other = std::process::Command::new(env!("CARGO_BIN_EXE_provenance"))
+        .current_dir(dir)
+        .args(["keygen", "--output", "other.pem"])
+        .output()
+        .unwrap();
+    assert!(other.status.success());
+}
+
+fn client(reg: &TestRegistry) -> RegistryClient {
+    let config = ClientConfig::new()
+        .with_credentials(CredentialSource::Anonymous)
+        .with_system_roots(false);
+    RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap()
+}
+
+fn attest_push(dir: &Path, image: &str) -> assert_cmd::assert::Assert {
+    provenance(dir)
+        .args([
+            "attest",
+            "--key",
+            "key.pem",
+            "--push",
+            "--output",
+            "out.intoto.jsonl",
+        ])
+        .args(["--builder-id", BUILDER, "--source-uri", SOURCE])
+        .args([
+            "--source-commit",
+            "0123456789abcdef0123456789abcdef01234567",
+        ])
+        .arg(image)
+        .assert()
+}
+
+fn code(a: &assert_cmd::assert::Assert) -> i32 {
+    a.get_output().status.code().unwrap_or(-1)
+}
+
+fn out(a: &assert_cmd::assert::Assert) -> String {
+    let o = a.get_output();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn attach_with_our_cli_then_verify_with_our_cli() {
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "example/app".parse().unwrap();
+    let mut c = client(&reg);
+    let app = support::push_image(&mut c, &repo, "v1", "app layer");
+    let other = support::push_image(&mut c, &repo, "v2", "another image");
+    let image = format!("oci://{}/example/app@{}", reg.addr, app.digest);
+    let other_image = format!("oci://{}/example/app@{}", reg.addr, other.digest);
+
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    assert!(out(&a).contains(&format!(
+        "attached to {}/example/app@{}",
+        reg.addr, app.digest
+    )));
+    // the subject is the image: name REGISTRY/REPO, digest = the manifest digest
+    let jsonl = std::fs::read_to_string(d.join("out.intoto.jsonl")).unwrap();
+    assert!(jsonl.lines().count() == 1);
+
+    let listed = provenance(d).args(["inspect", &image]).assert();
+    assert_eq!(code(&listed), 0, "{}", out(&listed));
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
+    assert!(
+        text.contains("1 Sigstore bundle(s) via the referrers tag schema:")
+            && text.contains("https://slsa.dev/provenance/v1")
+            && text.contains("0 cosign attestation(s)"),
+        "{text}"
+    );
+
+    let verify = |args: &[&str]| {
+        provenance(d)
+            .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+            .args(["--builder-id", BUILDER])
+            .args(args)
+            .assert()
+    };
+    let pass = verify(&[&image]);
+    assert_eq!(code(&pass), 0, "{}", out(&pass));
+    let stdout = String::from_utf8_lossy(&pass.get_output().stdout).into_owned();
+    assert!(
+        stdout.starts_with(&format!(
+            "PASS {}/example/app (source github.com/example/app at 0123456789abcdef",
+            reg.addr
+        )),
+        "{stdout}"
+    );
+
+    // trace follows the image's own attestation (from the registry) down to its source
+    std::fs::create_dir(d.join("store")).unwrap();
+    let traced = provenance(d)
+        .args(["trace", "--store", "store", "--key", "key.pem.pub", &image])
+        .assert();
+    assert_eq!(code(&traced), 0, "{}", out(&traced));
+    let text = String::from_utf8_lossy(&traced.get_output().stdout).into_owned();
+    assert!(
+        text.contains("from github.com/example/app at 0123456789abcdef0123456789abcdef01234567"),
+        "{text}"
+    );
+
+    // by tag: resolved once to the same digest
+    let by_tag = verify(&[&format!("oci://{}/example/app:v1", reg.addr)]);
+    assert_eq!(code(&by_tag), 0, "{}", out(&by_tag));
+    assert!(
+        out(&by_tag).contains(&format!(
+            "oci://{0}/example/app:v1 is {0}/example/app@{1}",
+            reg.addr, app.digest
+        )),
+        "the digest verified is named: {}",
+        out(&by_tag)
+    );
+
+    // wrong source: verification fails (exit 1)
+    let wrong = provenance(d)
+        .args([
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--source-uri",
+            "github.com/example/other",
+        ])
+        .arg(&image)
+        .assert();
+    assert_eq!(code(&wrong), 1, "{}", out(&wrong));
+
+    // wrong key: exit 1
+    let wrong_key = provenance(d)
+        .args([
+            "verify",
+            "--key",
+            "other.pem.pub",
+            "--source-uri",
+            SOURCE,
+            &image,
+        ])
+        .assert();
+    assert_eq!(code(&wrong_key), 1, "{}", out(&wrong_key));
+
+    // a second image without attestations fails, even next to one that passes
+    let mixed = verify(&[&image, &other_image]);
+    assert_eq!(code(&mixed), 1, "{}", out(&mixed));
+    let text = out(&mixed);
+    assert!(
+        text.contains(&format!("PASS {}/example/app", reg.addr)),
+        "{text}"
+    );
+    assert!(text.contains("FAIL "), "{text}");
+    assert!(
+        text.contains("no Sigstore bundle or cosign attestation attached"),
+        "{text}"
+    );
+}
+
+#[test]
+fn registry_faults_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let port = support::free_port();
+    let digest = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    let down = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .arg(format!("oci://127.0.0.1:{port}/app@{digest}"))
+        .assert();
+    assert_eq!(code(&down), 2, "{}", out(&down));
+    assert!(
+        out(&down).contains("cannot resolve the image"),
+        "{}",
+        out(&down)
+    );
+
+    let bad = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .arg("oci://127.0.0.1/App@sha256:00")
+        .assert();
+    assert_eq!(code(&bad), 2, "{}", out(&bad));
+
+    let Some(reg) = TestRegistry::start(Mode::HtpasswdTls) else {
+        return;
+    };
+    let unauthorized = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .arg("--registry-cacert")
+        .arg(support::data("ca.pem"))
+        .arg(format!("oci://{}/app@{digest}", reg.addr))
+        .assert();
+    assert_eq!(code(&unauthorized), 2, "{}", out(&unauthorized));
+    assert!(
+        out(&unauthorized).contains("no credentials configured"),
+        "{}",
+        out(&unauthorized)
+    );
+
+    // with credentials (password from the environment) the image is simply not there: exit 2
+    let missing = provenance(d)
+        .env("PROVENANCE_REGISTRY_PASSWORD", support::PASSWORD)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .args(["--registry-username", support::USER, "--registry-cacert"])
+        .arg(support::data("ca.pem"))
+        .arg(format!("oci://{}/app@{digest}", reg.addr))
+        .assert();
+    assert_eq!(code(&missing), 2, "{}", out(&missing));
+    assert!(out(&missing).contains("not found"), "{}", out(&missing));
+
+    // the password from standard input works the same; a wrong one is refused (exit 2)
+    for (password, expect) in [
+        (support::PASSWORD, "not found"),
+        ("wrong", "refused the credentials"),
+    ] {
+        let run = provenance(d)
+            .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+            .args([
+                "--registry-username",
+                support::USER,
+                "--registry-secret-stdin",
+            ])
+            .arg("--registry-cacert")
+            .arg(support::data("ca.pem"))
+            .arg(format!("oci://{}/app@{digest}", reg.addr))
+            .write_stdin(format!("{password}\n"))
+            .assert();
+        assert_eq!(code(&run), 2, "{}", out(&run));
+        assert!(out(&run).contains(expect), "{}", out(&run));
+    }
+}
+
+/// Credentials from a `credHelpers` entry of the docker config (a `docker-credential-*`
+/// program on PATH), over TLS with `--registry-cacert`: attach and verify.
+#[cfg(unix)]
+#[test]
+fn docker_credential_helper_over_tls() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Some(reg) = TestRegistry::start(Mode::HtpasswdTls) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let bin = d.join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let helper = bin.join("docker-credential-test");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = get ] || exit 1\necho '{{\"Username\":\"{}\",\"Secret\":\"{}\"}}'\n",
+            support::USER,
+            support::PASSWORD
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let docker = d.join("docker");
+    std::fs::create_dir(&docker).unwrap();
+    std::fs::write(
+        docker.join("config.json"),
+        format!(r#"{{"credHelpers":{{"{}":"test"}}}}"#, reg.addr),
+    )
+    .unwrap();
+
+    let creds = CredentialSource::Given(provenance_oci::Credentials::new(
+        support::USER,
+        support::PASSWORD,
+    ));
+    let config = ClientConfig::new()
+        .with_credentials(creds)
+        .with_system_roots(false)
+        .with_ca_file(&support::data("ca.pem"))
+        .unwrap();
+    let mut c = RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap();
+    let repo: Repository = "secure/app".parse().unwrap();
+    let app = support::push_image(&mut c, &repo, "v1", "secure app");
+    let image = format!("oci://{}/secure/app@{}", reg.addr, app.digest);
+
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        provenance(d)
+            .env("PATH", &path)
+            .env("DOCKER_CONFIG", &docker)
+            .args(args)
+            .arg("--registry-cacert")
+            .arg(support::data("ca.pem"))
+            .arg(&image)
+            .assert()
+    };
+    let a = run(&[
+        "attest",
+        "--key",
+        "key.pem",
+        "--push",
+        "--builder-id",
+        BUILDER,
+        "--source-uri",
+        SOURCE,
+    ]);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    let v = run(&["verify", "--key", "key.pem.pub", "--source-uri", SOURCE]);
+    assert_eq!(code(&v), 0, "{}", out(&v));
+}
+
+/// A multi-platform index is verified as the index unless `--platform` picks a child.
+#[test]
+fn platform_selects_a_child_of_an_index() {
+    use provenance_oci::manifest::{OCI_INDEX, OCI_MANIFEST};
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "multi/app".parse().unwrap();
+    let mut c = client(&reg);
+    let amd = support::push_image(&mut c, &repo, "amd64", "amd64 layer");
+    let arm = support::push_image(&mut c, &repo, "arm64", "arm64 layer");
+    let entry = |img: &support::PushedImage, arch: &str| {
+        serde_json::json!({
+            "mediaType": OCI_MANIFEST,
+            "digest": img.digest.to_string(),
+            "size": img.manifest.len(),
+            "platform": {"os": "linux", "architecture": arch},
+        })
+    };
+    let index = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_INDEX,
+        "manifests": [entry(&amd, "amd64"), entry(&arm, "arm64")],
+    }))
+    .unwrap();
+    c.push_manifest(
+        &repo,
+        &provenance_oci::ManifestRef::Tag("multi".parse().unwrap()),
+        OCI_INDEX,
+        &index,
+    )
+    .unwrap();
+
+    let arm_image = format!("oci://{}/multi/app@{}", reg.addr, arm.digest);
+    let a = attest_push(d, &arm_image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+
+    let multi = format!("oci://{}/multi/app:multi", reg.addr);
+    let verify = |platform: Option<&str>| {
+        let mut cmd = provenance(d);
+        cmd.args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE]);
+        if let Some(p) = platform {
+            cmd.args(["--platform", p]);
+        }
+        cmd.arg(&multi).assert()
+    };
+    let child = verify(Some("linux/arm64"));
+    assert_eq!(code(&child), 0, "{}", out(&child));
+    // the index itself has no attestation
+    let whole = verify(None);
+    assert_eq!(code(&whole), 1, "{}", out(&whole));
+    let other = verify(Some("linux/amd64"));
+    assert_eq!(code(&other), 1, "{}", out(&other));
+    let none = verify(Some("linux/s390x"));
+    assert_eq!(code(&none), 2, "{}", out(&none));
+    assert!(
+        out(&none).contains("not exactly one child manifest for platform linux/s390x"),
+        "{}",
+        out(&none)
+    );
+}
+
+/// A bundle blob replaced in the registry's storage no longer hashes to its digest: it is
+/// skipped with a warning (so one bad referrer cannot block the others) and the image fails,
+/// never a pass.
+#[test]
+fn a_blob_swapped_in_the_registry_fails() {
+    use provenance_oci::manifest::SIGSTORE_BUNDLE_V03;
+    use provenance_oci::referrers::{self, DiscoveryLimits};
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "swap/app".parse().unwrap();
+    let mut c = client(&reg);
+    let app = support::push_image(&mut c, &repo, "v1", "swap layer");
+    let image = format!("oci://{}/swap/app@{}", reg.addr, app.digest);
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    let verify = || {
+        provenance(d)
+            .args([
+                "verify",
+                "--key",
+                "key.pem.pub",
+                "--source-uri",
+                SOURCE,
+                &image,
+            ])
+            .assert()
+    };
+    let before = verify();
+    assert_eq!(code(&before), 0, "{}", out(&before));
+
+    // the layer of the one referrer, replaced on disk
+    let found = referrers::discover(
+        &mut c,
+        &repo,
+        &app.digest,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap();
+    let m = c
+        .get_manifest(
+            &repo,
+            &provenance_oci::ManifestRef::Digest(found.descriptors[0].digest.clone()),
+        )
+        .unwrap();
+    let manifest: provenance_oci::manifest::ImageManifest =
+        serde_json::from_slice(&m.bytes).unwrap();
+    let hex = manifest.layers[0].digest.hex().to_owned();
+    let data = reg
+        .dir
+        .path()
+        .join("storage/docker/registry/v2/blobs/sha256")
+        .join(&hex[..2])
+        .join(&hex)
+        .join("data");
+    let original = std::fs::read(&data).unwrap();
+    let mut swapped = original.clone();
+    swapped[original.len() / 2] ^= 1;
+    std::fs::write(&data, &swapped).unwrap();
+
+    let after = verify();
+    assert_eq!(code(&after), 1, "{}", out(&after));
+    assert!(out(&after).contains("skipped: blob"), "{}", out(&after));
+    assert!(
+        out(&after).contains(&format!("expected sha256:{hex}")),
+        "{}",
+        out(&after)
+    );
+}

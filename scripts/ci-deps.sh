@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond cargo on a clean Debian/Ubuntu machine; idempotent (does
+# nothing when everything is present). Called from .ci/run before the tests.
+#   docker-registry   distribution 2.8 registry that the provenance-oci / oci_* tests run on 127.0.0.1
+#   nodejs, npm       for the @sigstore/oci interop test (provenance-cli/tests/oci_interop_sigstore_js.rs)
+#   @sigstore/oci     npm package, pinned, into target/interop-node (what actions/attest pushes with)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIGSTORE_OCI_VERSION=0.6.0
+node_dir=target/interop-node
+
+missing=()
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "ci-deps: missing ${missing[*]} and no apt-get; install them by hand" >&2
+        exit 1
+    fi
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "ci-deps: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # the package enables a system service; the tests start their own instances
+    $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+
+# @sigstore/oci 0.6 needs Node >= 20.17; Debian bookworm's own nodejs is 18.19, which 0.4 supports
+# (same attachArtifactToImage API, same manifest layout; both checked against this test)
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then SIGSTORE_OCI_VERSION=0.4.0; fi
+installed=$(node -p "require('./$node_dir/node_modules/@sigstore/oci/package.json').version" 2>/dev/null || true)
+if [ "$installed" != "$SIGSTORE_OCI_VERSION" ] || [ ! -d "$node_dir/node_modules/promise-retry" ]; then
+    echo "ci-deps: npm install @sigstore/oci@$SIGSTORE_OCI_VERSION into $node_dir"
+    mkdir -p "$node_dir"
+    # promise-retry: @sigstore/oci 0.6.0's dist/fetch.js requires it without declaring it
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent \
+        "@sigstore/oci@$SIGSTORE_OCI_VERSION" "promise-retry@2"
+fi
+echo "ci-deps: docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), node $(node --version), @sigstore/oci $SIGSTORE_OCI_VERSION"
