@@ -135,14 +135,11 @@ fn slsa_github_generator_container_attestation_is_read_from_the_att_tag() {
         )
     };
     // The layer is found under the `.att` tag, downloaded (digest checked), converted to a
-    // bundle and verified up to the transparency step: the certificate material, the DSSE
-    // signature, the entry body's binding to the envelope and the SET under the production
-    // Rekor key all pass, and the verifier then refuses a `dsse` 0.0.1 entry that has a SET
-    // but no inclusion proof — which is all cosign's annotation ever carries. Known gap in
-    // provenance-sigstore's promise-only rule (it admits only hashedrekord 0.0.1 / intoto
-    // 0.0.2); when it admits cosign's dsse entries (opt-in), this becomes a PASS with
-    // `--allow-set-only` and the upstream FAIL cases below it.
-    let out = verify(&["--allow-set-only"]);
+    // bundle and verified: certificate, DSSE signature, the entry body's binding to the
+    // envelope and the SET under the production Rekor key. Cosign's annotation carries a SET
+    // and no inclusion proof, and this entry was integrated after PROMISE_ONLY_CUTOFF
+    // (2024-01-01), so it needs the opt-in, as a cosign `--bundle` file does.
+    let out = verify(&[]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
@@ -150,9 +147,28 @@ fn slsa_github_generator_container_attestation_is_read_from_the_att_tag() {
         "the cosign layer was read: {t}"
     );
     assert!(
-        t.contains(
-            "missing inclusion proof: this log entry kind never shipped without an inclusion proof"
-        ),
-        "only the inclusion-proof rule refuses it: {t}"
+        t.contains("missing inclusion proof: a log entry integrated since 2024-01-01 needs an inclusion proof"),
+        "refused for being promise-only: {t}"
+    );
+    let out = verify(&["--allow-set-only"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("PASS ")
+            && t.contains("4d329c75e7ec1725f7c9ce917a8799d408d06be3")
+            && t.contains("generator_container_slsa3.yml@refs/tags/v2.1.0"),
+        "{t}"
+    );
+    // The same attestation for another commit: refused, naming the commit it has.
+    let out = verify(&[
+        "--allow-set-only",
+        "--source-commit",
+        "0000000000000000000000000000000000000000",
+    ]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("4d329c75e7ec1725f7c9ce917a8799d408d06be3"),
+        "{t}"
     );
 }
