@@ -55,6 +55,10 @@ fn push_layout(client: &mut RegistryClient, repo: &Repository, layout: &Path) {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one registry scenario: inspect, then the three verdicts on the same image"
+)]
 fn slsa_github_generator_container_attestation_is_read_from_the_att_tag() {
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
