@@ -817,18 +817,29 @@ impl Verifier {
             .filter_map(|i| set.verified.get(i))
             .map(std::borrow::Cow::Borrowed)
             .collect();
+        // Why each signature over an artifact did not verify for this one (the last root's
+        // reason): a wrong identity reads as such, not as "does not verify".
+        let mut deferred_why = Vec::new();
         for (raw, roots) in &set.deferred {
+            let mut why = None;
             for &i in roots {
                 let Some(root) = self.roots.get(i) else {
                     continue;
                 };
-                if let Ok(signed) = root.verifier.verify_artifact(raw, &artifact.digests, now)
-                    && let Ok(att) = interpret(raw, (i, &root.name), signed, &self.model_limits)
-                {
-                    covering.push(std::borrow::Cow::Owned(att));
-                    break;
+                match root.verifier.verify_artifact(raw, &artifact.digests, now) {
+                    Ok(signed) => match interpret(raw, (i, &root.name), signed, &self.model_limits)
+                    {
+                        Ok(att) => {
+                            covering.push(std::borrow::Cow::Owned(att));
+                            why = None;
+                            break;
+                        }
+                        Err(e) => why = Some(format!("{}: {}: {e}", raw.origin(), root.name)),
+                    },
+                    Err(e) => why = Some(format!("{}: {}: {e}", raw.origin(), root.name)),
                 }
             }
+            deferred_why.extend(why);
         }
         if covering.is_empty() {
             let usable = ACCEPTED_ALGORITHMS
@@ -843,17 +854,19 @@ impl Verifier {
             let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
             // Why the unverified ones were refused (the first few): an identity constraint on
             // a certificate fact, a bad signature... is what the user acts on.
-            let why = set
-                .rejected
-                .iter()
-                .take(3)
-                .map(|x| format!("{}: {}", x.origin, x.reason))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let why = match r {
+            let reasons: Vec<String> = deferred_why
+                .into_iter()
+                .chain(
+                    set.rejected
+                        .iter()
+                        .map(|x| format!("{}: {}", x.origin, x.reason)),
+                )
+                .collect();
+            let first: Vec<&str> = reasons.iter().take(3).map(String::as_str).collect();
+            let why = match reasons.len() {
                 0 => String::new(),
-                1..=3 => format!(" ({why})"),
-                _ => format!(" ({why}; ...)"),
+                1..=3 => format!(" ({})", first.join("; ")),
+                _ => format!(" ({}; ...)", first.join("; ")),
             };
             let mut actual = match (v, d, r) {
                 (0, 0, 0) => "no attestation found".to_owned(),
