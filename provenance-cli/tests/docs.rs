@@ -89,7 +89,6 @@ fn man_page_has_a_title_and_the_subcommands() {
 #[test]
 fn man_dir_writes_one_page_per_subcommand() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("man1")).unwrap();
     stdout_of(&provenance(dir.path(), &["man", "--dir", "man1"]));
     for name in [
         "provenance",
@@ -101,6 +100,15 @@ fn man_dir_writes_one_page_per_subcommand() {
             .unwrap_or_else(|e| panic!("{name}.1: {e}"));
         assert!(page.contains(&format!(".TH {name} 1")), "{name}");
     }
-    let out = provenance(dir.path(), &["man", "--dir", "missing"]);
+    // Created when missing; a path under a file is an error.
+    stdout_of(&provenance(dir.path(), &["man", "--dir", "new/man1"]));
+    assert!(dir.path().join("new/man1/provenance-verify.1").is_file());
+    std::fs::write(dir.path().join("file"), b"").unwrap();
+    let out = provenance(dir.path(), &["man", "--dir", "file/man1"]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot create the directory"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap_complete::Shell;
 
 use crate::Outcome;
@@ -34,8 +34,8 @@ pub(crate) struct ManArgs {
     #[arg(conflicts_with = "dir")]
     command: Option<String>,
 
-    /// Write every page (`provenance.1`, `provenance-verify.1`, ...) into this directory,
-    /// which must exist, instead of one page to stdout.
+    /// Write every page (`provenance.1`, `provenance-verify.1`, ...) into this directory
+    /// (created if missing) instead of one page to stdout.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
 }
@@ -62,9 +62,8 @@ pub(crate) fn man(args: &ManArgs, cmd: clap::Command) -> Result<Outcome> {
     let mut cmd = cmd.disable_help_subcommand(true);
     cmd.build();
     if let Some(dir) = &args.dir {
-        if !dir.is_dir() {
-            bail!("--dir {}: not a directory", dir.display());
-        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--dir {}: cannot create the directory", dir.display()))?;
         clap_mangen::generate_to(cmd, dir)
             .with_context(|| format!("writing manual pages to {}", dir.display()))?;
         return Ok(Outcome::Success);
