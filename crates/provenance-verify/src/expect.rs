@@ -535,33 +535,52 @@ fn skew() -> time::Duration {
     time::Duration::try_from(CLOCK_SKEW).unwrap_or(time::Duration::ZERO)
 }
 
-/// The statement's claimed build times, parsed (an unparsable time is no claim).
-fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
-    let parse = |t: Option<&str>| {
-        t.and_then(|t| {
-            OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-        })
-    };
+/// A claimed build time: absent, an RFC 3339 time, or text that is not one.
+type Claimed<'a> = Option<Result<OffsetDateTime, &'a str>>;
+
+/// The statement's claimed build times (`startedOn`, `finishedOn`).
+fn claimed_times(facts: &Facts) -> [(&'static str, Claimed<'_>); 2] {
     [
-        ("startedOn", parse(facts.started_on.as_deref())),
-        ("finishedOn", parse(facts.finished_on.as_deref())),
+        ("startedOn", parse_claimed(facts.started_on.as_deref())),
+        ("finishedOn", parse_claimed(facts.finished_on.as_deref())),
     ]
+}
+
+fn parse_claimed(text: Option<&str>) -> Claimed<'_> {
+    text.map(|t| {
+        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map_err(|_| t)
+    })
 }
 
 /// [`Rule::BuildTime`]: a claimed `startedOn` / `finishedOn` after the verification time, or
 /// after the verified signing time, beyond [`CLOCK_SKEW`], is refused: a build cannot end
-/// after it was signed, and a future date would stretch any age limit.
+/// after it was signed, and a future date would stretch any age limit. A claimed time that is
+/// not RFC 3339 is refused too (it could hide either).
 fn check_build_times(
     facts: &Facts,
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
     failures: &mut Vec<RuleFailure>,
 ) {
-    let skew = skew();
+    // Past the end of time's range, nothing is later.
+    let after = |t: OffsetDateTime, limit: OffsetDateTime| {
+        limit.checked_add(skew()).is_some_and(|limit| t > limit)
+    };
     for (field, claimed) in claimed_times(facts) {
-        let Some(t) = claimed else { continue };
+        let t = match claimed {
+            None => continue,
+            Some(Ok(t)) => t,
+            Some(Err(text)) => {
+                failures.push(RuleFailure::new(
+                    Rule::BuildTime,
+                    format!("{field} as an RFC 3339 time"),
+                    Some(format!("{field} {text:?}")),
+                ));
+                continue;
+            }
+        };
         if let Some(signed) = signed_at
-            && t > signed + skew
+            && after(t, signed)
         {
             failures.push(RuleFailure::new(
                 Rule::BuildTime,
@@ -572,7 +591,7 @@ fn check_build_times(
                 ),
                 Some(format!("{field} {}", rfc3339(t))),
             ));
-        } else if t > now + skew {
+        } else if after(t, now) {
             failures.push(RuleFailure::new(
                 Rule::BuildTime,
                 format!(
@@ -594,7 +613,8 @@ fn check_age(
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Option<RuleFailure> {
-    let [(_, started), (_, finished)] = claimed_times(facts);
+    let [(_, started), (_, finished)] =
+        claimed_times(facts).map(|(f, c)| (f, c.and_then(Result::ok)));
     let when = signed_at
         .map(|t| (t, "verified signing time"))
         .or_else(|| finished.map(|t| (t, "claimed finishedOn")))

@@ -162,6 +162,14 @@ fn build_times_and_age_against_the_verified_signing_time() {
             fails: None,
         },
         Case {
+            name: "a signing time at the end of the range does not overflow",
+            signed_at: Some("9999-12-31T23:59:59Z"),
+            started: Some("2026-01-01T00:00:00Z"),
+            finished: Some("2026-01-01T00:10:00Z"),
+            max_age: None,
+            fails: None,
+        },
+        Case {
             name: "no claimed times: the signing time alone",
             signed_at: Some("2026-01-01T23:00:00Z"),
             started: None,
@@ -226,6 +234,26 @@ fn future_claims_without_a_signing_time() {
             max_age: Some(DAY),
             fails: Some(&[
                 "age: expected made at most 86400s before verification, found 172800s ago (claimed finishedOn 2025-12-31T00:00:00Z)",
+            ]),
+        },
+        Case {
+            name: "a claimed time that is not RFC 3339 is refused, not ignored",
+            signed_at: None,
+            started: Some("2026-01-01T00:00:00Z"),
+            finished: Some("2100-01-01 00:00:00"),
+            max_age: None,
+            fails: Some(&[
+                "build-time: expected finishedOn as an RFC 3339 time, found finishedOn \"2100-01-01 00:00:00\"",
+            ]),
+        },
+        Case {
+            name: "the last representable instant does not overflow",
+            signed_at: None,
+            started: Some("9999-12-31T23:59:59Z"),
+            finished: None,
+            max_age: None,
+            fails: Some(&[
+                "build-time: expected startedOn no later than the verification time 2026-01-02T00:00:00Z (+300s), found startedOn 9999-12-31T23:59:59Z",
             ]),
         },
         Case {
