@@ -133,3 +133,48 @@ fn max_age_from_the_claimed_finish_time_of_a_key_signed_statement() {
     let out = provenance(d, &[], &["verify", "--policy", "gate.toml", "app.bin"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// slsa-verifier's published slsa-github-generator provenance (a Sigstore bundle, logged in
+/// Rekor): `max_age` is measured from the log's verified integration time, named in the reason.
+#[test]
+fn max_age_from_the_verified_signing_time_of_a_real_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "../test-vectors/third-party/slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+        ),
+        d.join("b.intoto.jsonl"),
+    )
+    .unwrap();
+    let policy = |max_age: &str| {
+        format!(
+            "version = 1\n[[roots]]\nname = \"gen\"\n\
+             certificate_identity_regexp = \"^https://github.com/slsa-framework/slsa-github-generator/\\\\.github/workflows/generator_generic_slsa3\\\\.yml@refs/tags/v\"\n\
+             certificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"\n\
+             [defaults]\nsource_uri = \"github.com/slsa-framework/example-package\"\nmax_age = \"{max_age}\"\n"
+        )
+    };
+    let args = [
+        "verify",
+        "--policy",
+        "gate.toml",
+        "--attestation",
+        "b.intoto.jsonl",
+        "binary-linux-amd64=sha256:376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa",
+    ];
+    std::fs::write(d.join("gate.toml"), policy("1d")).unwrap();
+    let out = provenance(d, &[], &args);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("age: expected made at most 86400s before verification, found ")
+            && all.contains("s ago (verified signing time 2025-02-25T21:58:50Z)"),
+        "{all}"
+    );
+    assert!(!all.contains("build-time"), "{all}");
+
+    std::fs::write(d.join("gate.toml"), policy("100y")).unwrap();
+    let out = provenance(d, &[], &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
