@@ -20,7 +20,7 @@ pub use engine::{
     TrustRoot, Verdict, VerifiedPart, VerifiedSet, Verifier, summary,
 };
 pub use error::{Error, Result};
-pub use expect::{Expectations, Rule, RuleFailure};
+pub use expect::{CLOCK_SKEW, Expectations, Rule, RuleFailure};
 pub use facts::Facts;
 pub use limits::Limits;
 pub use policy::Policy;
