@@ -333,6 +333,15 @@ const GOOD_SOURCE: &str = "git+https://github.com/example/app@refs/tags/v1.2.3";
 const ID: [&str; 2] = ["--certificate-identity", OWN];
 const ISS: [&str; 2] = ["--certificate-oidc-issuer", ISSUER];
 
+/// `statement` with one more resolved dependency.
+fn with_dependency(mut statement: Value, uri: &str, commit: &str) -> Value {
+    statement["predicate"]["buildDefinition"]["resolvedDependencies"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"uri": uri, "digest": {"gitCommit": commit}}));
+    statement
+}
+
 struct Case {
     name: &'static str,
     cert: fulcio::Identity,
@@ -421,6 +430,54 @@ fn certificate_facts_cases() {
             ],
         },
         Case {
+            name: "the first dependency agrees, the workflow parameters claim the tag: every claim is judged",
+            cert: github_cert(
+                OWN,
+                "https://github.com/example/app",
+                "refs/heads/evil",
+                COMMIT,
+            ),
+            // externalParameters.workflow.ref is refs/tags/v1.2.3 in every statement here
+            statement: statement(
+                OWN,
+                "git+https://github.com/example/app@refs/heads/evil",
+                COMMIT,
+            ),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &[
+                "certificate-agreement",
+                "found refs/tags/v1.2.3 in externalParameters.workflow",
+            ],
+        },
+        Case {
+            name: "a second dependency on the certificate's repository claims another tag and commit",
+            cert: good(),
+            statement: with_dependency(
+                good_statement(),
+                "git+https://github.com/example/app@refs/tags/v9.9.9",
+                OTHER_COMMIT,
+            ),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &[
+                "found refs/tags/v9.9.9 in resolvedDependencies[1]",
+                "found 1111111111111111111111111111111111111111 in resolvedDependencies[1]",
+            ],
+        },
+        Case {
+            name: "a dependency on another repository is an input, not the source",
+            cert: good(),
+            statement: with_dependency(
+                good_statement(),
+                "git+https://github.com/example/library@refs/heads/main",
+                OTHER_COMMIT,
+            ),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
             name: "statement claims another commit",
             cert: github_cert(
                 OWN,
@@ -488,7 +545,27 @@ fn certificate_facts_cases() {
             says: &["PASS"],
         },
         Case {
-            name: "gh --repo names a third-party signer's caller: no --builder-id",
+            name: "gh --repo + --signer-repo name a third-party signer's caller: no --builder-id",
+            cert: github_cert(
+                THIRD_PARTY,
+                "https://github.com/example/app",
+                "refs/tags/v1.2.3",
+                COMMIT,
+            ),
+            statement: statement(THIRD_PARTY, GOOD_SOURCE, COMMIT),
+            args: vec![
+                "--repo",
+                "Example/App",
+                "--signer-repo",
+                "bazel-contrib/publish-to-bcr",
+                "--source-tag",
+                "v1.2.3",
+            ],
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
+            name: "gh --repo alone: the signer must be the repository's own workflow (gh's default SAN)",
             cert: github_cert(
                 THIRD_PARTY,
                 "https://github.com/example/app",
@@ -497,8 +574,19 @@ fn certificate_facts_cases() {
             ),
             statement: statement(THIRD_PARTY, GOOD_SOURCE, COMMIT),
             args: vec!["--repo", "Example/App", "--source-tag", "v1.2.3"],
-            exit: 0,
-            says: &["PASS"],
+            exit: 1,
+            says: &[
+                "certificate identity (SAN)",
+                "got \"https://github.com/bazel-contrib/publish-to-bcr/",
+            ],
+        },
+        Case {
+            name: "gh --signer-repo without --repo or --owner is refused (as gh requires one)",
+            cert: good(),
+            statement: good_statement(),
+            args: vec!["--signer-repo", "example/app"],
+            exit: 2,
+            says: &["give the repository or owner the artifact comes from too"],
         },
         Case {
             name: "gh --repo of another repository",
@@ -507,8 +595,8 @@ fn certificate_facts_cases() {
             args: vec!["--repo", "example/other"],
             exit: 1,
             says: &[
-                "source repository URI (1.3.6.1.4.1.57264.1.12)",
-                "https://github.com/example/app",
+                "certificate identity (SAN)",
+                "got \"https://github.com/example/app/",
             ],
         },
         Case {
@@ -544,6 +632,8 @@ fn certificate_facts_cases() {
             cert: good(),
             statement: good_statement(),
             args: vec![
+                "--repo",
+                "example/app",
                 "--signer-workflow",
                 "example/app/.github/workflows/release.yml@refs/tags/v1.2.3",
                 "--source-commit",
@@ -557,6 +647,8 @@ fn certificate_facts_cases() {
             cert: good(),
             statement: good_statement(),
             args: vec![
+                "--repo",
+                "example/app",
                 "--signer-workflow",
                 "example/app/.github/workflows/release.y",
             ],
@@ -567,7 +659,7 @@ fn certificate_facts_cases() {
             name: "gh --signer-repo of another repository",
             cert: good(),
             statement: good_statement(),
-            args: vec!["--signer-repo", "example/tools"],
+            args: vec!["--owner", "example", "--signer-repo", "example/tools"],
             exit: 1,
             says: &["certificate identity (SAN)"],
         },
@@ -667,11 +759,7 @@ fn policy_file_github_keys() {
             0,
             "PASS",
         ),
-        (
-            "owner = \"other\"",
-            1,
-            "source repository owner URI (1.3.6.1.4.1.57264.1.16)",
-        ),
+        ("owner = \"other\"", 1, "certificate identity (SAN)"),
         (
             "certificate_identity_regexp = \"example/app\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"",
             0,
@@ -745,21 +833,21 @@ fn gh_cli_vectors_get_ghs_verdicts() {
             &sigstore_js,
             vec!["--repo", "sigstore/fakerepo"],
             1,
-            "got \"https://github.com/sigstore/sigstore-js\"",
+            "got \"https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main\"",
         ),
         (
             JS,
             &sigstore_js,
             vec!["--owner", "fakeowner"],
             1,
-            "got \"https://github.com/sigstore\"",
+            "got \"https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main\"",
         ),
         (
             JS,
             &sigstore_js,
             vec!["--repo", "fakeowner/fakerepo"],
             1,
-            "source repository URI (1.3.6.1.4.1.57264.1.12)",
+            "got \"https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main\"",
         ),
         (
             RW,
@@ -878,7 +966,22 @@ fn gh_cli_vectors_get_ghs_verdicts() {
             "(the certificate sourceRepositoryRef (1.3.6.1.4.1.57264.1.14))",
         ),
         // A reusable workflow of another repository: the certificate's source is the
-        // caller's; with gh's flags naming it, no --builder-id.
+        // caller's; with gh's flags naming the signer, no --builder-id. `--repo` alone means
+        // the repository's own workflows (gh's default SAN), which this signer is not.
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-repo",
+                "github/artifact-attestations-workflows",
+                "--source-uri",
+                "github.com/malancas/attest-demo",
+            ],
+            0,
+            "PASS",
+        ),
         (
             RW,
             reusable,
@@ -888,8 +991,8 @@ fn gh_cli_vectors_get_ghs_verdicts() {
                 "--source-uri",
                 "github.com/malancas/attest-demo",
             ],
-            0,
-            "PASS",
+            1,
+            "got \"https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d\"",
         ),
         (
             RW,

@@ -401,6 +401,35 @@ fn every_spelling_of_a_name_gets_the_patterns_expectations() {
     }
 }
 
+/// `trace` gives the artifact asked about the same pattern expectations as `verify`, whatever
+/// its spelling (red-team finding: it rebuilt the artifact from its display name, so `$PWD/…`
+/// and `../…` got `[defaults]` only and passed).
+#[test]
+fn trace_applies_the_patterns_expectations_to_every_spelling() {
+    let dir = setup();
+    let d = dir.path();
+    let sha256 = digest(d, ARTIFACT, "sha256");
+    let att = attest(d, "app.json", &[("app", json!({"sha256": sha256}))]);
+    let store = d.join("store");
+    std::fs::create_dir(&store).unwrap();
+    std::fs::copy(d.join(&att), store.join("app.intoto.jsonl")).unwrap();
+    let policy = naming_policy(d, "allow_unmatched_artifacts = true");
+    let absolute = d.join(ARTIFACT);
+    for spelling in [ARTIFACT, "./dist/app.tar.gz", absolute.to_str().unwrap()] {
+        let out = provenance(
+            d,
+            &["trace", "--policy", &policy, "--store", "store", spelling],
+        );
+        assert_eq!(out.status.code(), Some(1), "{spelling}: {}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .contains("source-repository: expected github.com/example/elsewhere"),
+            "{spelling}: {}",
+            show(&out)
+        );
+    }
+}
+
 /// In a policy with `[[artifacts]]`, an artifact that matches no pattern (another file, a bare
 /// digest) fails, and the reason names the policy and its patterns; the opt-in hands it to
 /// `[defaults]`.

@@ -234,8 +234,10 @@ pub(crate) fn check(
         ..
     } = &att.body
     else {
-        // A bare artifact signature: acceptable only when nothing else was asked.
-        if !exp.accepts_artifact_signature() {
+        // A bare artifact signature: acceptable only when nothing else was asked. GitHub's
+        // constraints (repo, owner, signer) ask for provenance, as gh's default predicate type
+        // does: a blob signature from the repository's workflow says nothing of its source.
+        if !exp.accepts_artifact_signature() || grant.names_signer {
             failures.push(RuleFailure::new(
                 Rule::PredicateType,
                 exp.accepted_predicate_types().join(" or "),
@@ -776,6 +778,44 @@ fn check_agreement(facts: &Facts, cert: &CertSource<'_>, failures: &mut Vec<Rule
         && !c.eq_ignore_ascii_case(claimed)
     {
         disagree("commit", CertFact::SourceRepositoryDigest, c, claimed);
+    }
+    // Every other place the statement names a ref or commit of the certificate's repository
+    // (a second git dependency, the GitHub workflow parameters, v0.2's environment) must agree
+    // too: an expectation pinned on one of them must not be met by a claim the certificate
+    // contradicts. Dependencies on other repositories are the build's inputs, not its source.
+    let cert_repo = cert.repository.and_then(|c| SourceRepo::parse(c).ok());
+    for claim in &facts.source_claims {
+        let same_repo = match (&claim.repository, &cert_repo) {
+            (None, _) => true,
+            (Some(r), Some(c)) => r.eq_ignore_ascii_case(c.as_str()),
+            (Some(_), None) => false,
+        };
+        if !same_repo {
+            continue;
+        }
+        // (the claim taken as the source was judged above)
+        if let (Some(c), Some(claimed)) = (cert.reference, claim.reference.as_deref())
+            && c != claimed
+            && facts.source_ref.as_deref() != Some(claimed)
+        {
+            disagree(
+                "ref",
+                CertFact::SourceRepositoryRef,
+                c,
+                &format!("{claimed} in {}", claim.field),
+            );
+        }
+        if let (Some(c), Some(claimed)) = (cert.commit, claim.commit.as_deref())
+            && !c.eq_ignore_ascii_case(claimed)
+            && facts.source_commit.as_deref() != Some(claimed)
+        {
+            disagree(
+                "commit",
+                CertFact::SourceRepositoryDigest,
+                c,
+                &format!("{claimed} in {}", claim.field),
+            );
+        }
     }
 }
 

@@ -326,6 +326,31 @@ impl GithubIdentity {
             .map(|(host, o, r)| format!("^(?i:https://{}/{}/{}/)", esc(host), esc(o), esc(r)))
     }
 
+    /// The identity regular expression when no signer is named: a workflow of the repository,
+    /// else of the owner (`^(?i:https://HOST/OWNER/REPO/)`), as gh defaults it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] when neither the repository nor the owner is given.
+    pub fn own_signer_regexp(&self) -> Result<String> {
+        let esc = |s: &str| regex::escape(s);
+        if let Some((host, o, r)) = &self.repo {
+            return Ok(format!(
+                "^(?i:https://{}/{}/{}/)",
+                esc(host),
+                esc(o),
+                esc(r)
+            ));
+        }
+        if let Some((host, o)) = &self.owner {
+            return Ok(format!("^(?i:https://{}/{}/)", esc(host), esc(o)));
+        }
+        Err(Error::setting(
+            "repo",
+            "",
+            "give the repository or owner the artifact comes from",
+        ))
+    }
+
     /// The certificate extensions constrained, each with the regular expression (anchored)
     /// or exact value it must match.
     pub fn extension_constraints(&self) -> Vec<(GithubFact, String)> {
@@ -705,9 +730,21 @@ pub fn keyless_matchers(
             ));
         }
         (Some(re), false) => Matcher::Regexp(re),
-        (None, false) if github.names_signer() => Matcher::Regexp(".*".to_owned()),
+        // gh's default: the signer is a workflow of the repository (or owner) named, i.e. the
+        // user's own workflow, not any workflow that ran for it (gh `newEnforcementCriteria`).
+        (None, false) if github.names_signer() => Matcher::Regexp(github.own_signer_regexp()?),
         (None, _) => matcher(fields.0, identity.0, identity.1)?,
     };
+    if (github.signer_workflow.is_some() || github.signer_repo.is_some())
+        && github.repo.is_none()
+        && github.owner.is_none()
+    {
+        return Err(Error::setting(
+            "signer_workflow",
+            "",
+            "signer_workflow / signer_repo constrain who signed; give the repository or owner the artifact comes from too (repo or owner, as gh requires)",
+        ));
+    }
     let issuer = if github.names_signer() && issuer.0.is_none() && issuer.1.is_none() {
         Matcher::Exact(github.default_issuer()?)
     } else {

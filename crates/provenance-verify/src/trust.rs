@@ -134,7 +134,10 @@ impl KeyVerifier {
                 payload_type,
                 payload: verified.into_payload(),
             },
-            signer: Signer::Keys { key_ids },
+            signer: Signer::Keys {
+                key_ids,
+                signed_at: None,
+            },
         })
     }
 
@@ -153,8 +156,14 @@ impl KeyVerifier {
         for (key_id, verifier) in &self.bundles {
             match verify_bundle(verifier, raw, artifact, now) {
                 Ok(mut signed) => {
+                    // the bundle's verified log or timestamp time, if it had one
+                    let signed_at = signed.signer.signed_at().and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    });
                     signed.signer = Signer::Keys {
                         key_ids: vec![key_id.clone()],
+                        signed_at,
                     };
                     return Ok(signed);
                 }
@@ -179,7 +188,10 @@ impl KeyVerifier {
                 payload_type,
                 payload: verified.into_payload(),
             },
-            signer: Signer::Keys { key_ids },
+            signer: Signer::Keys {
+                key_ids,
+                signed_at: None,
+            },
         }
     }
 }
@@ -375,8 +387,10 @@ fn verify_bundle(
 fn to_signed(
     verified: provenance_sigstore::VerifiedBundle,
 ) -> Result<SignedAttestation, Rejection> {
-    let signed_at = OffsetDateTime::from_unix_timestamp(verified.signing_time)
-        .ok()
+    // 0: no verified time (a key-only bundle without log entry or timestamp)
+    let signed_at = Some(verified.signing_time)
+        .filter(|t| *t != 0)
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)
                 .ok()
@@ -409,6 +423,7 @@ fn to_signed(
         }
         None => Signer::Keys {
             key_ids: Vec::new(),
+            signed_at,
         },
     };
     let content = match verified.content {

@@ -651,6 +651,7 @@ impl provenance_verify::AttestationVerifier for MessageSignatureRoot {
             content: provenance_verify::SignedContent::ArtifactDigest(artifact.clone()),
             signer: provenance_verify::Signer::Keys {
                 key_ids: vec!["key-1".into()],
+                signed_at: None,
             },
         })
     }
@@ -684,4 +685,24 @@ fn bare_artifact_signature_is_not_provenance() {
     builder.builder = Some(BuilderRule::parse("https://ci.example.com/builder").unwrap());
     let r = run(vec![], builder);
     assert_eq!(rules_failed(&r), [Rule::PredicateType]);
+}
+
+/// Red-team finding: with GitHub's constraints (`--repo`, `--owner`, `--signer-*`) the root
+/// names whose provenance it wants, as gh's default predicate type does: a bare blob signature
+/// from the repository's workflow says nothing of the source and is not accepted.
+#[test]
+fn bare_artifact_signature_is_refused_when_the_root_names_the_signer() {
+    let root = provenance_verify::TrustRoot::new("gh", Box::new(MessageSignatureRoot), true)
+        .with_named_signer(true);
+    let v = Verifier::new(vec![root]).unwrap();
+    let r = v
+        .verify(&[artifact("app", &sha(1))], &set_of(&[b"{}".to_vec()]), NOW)
+        .unwrap()
+        .artifacts
+        .remove(0);
+    assert_eq!(rules_failed(&r), [Rule::PredicateType]);
+    assert_eq!(
+        r.failures[0].actual.as_deref(),
+        Some("a signature over the artifact, with no statement")
+    );
 }
