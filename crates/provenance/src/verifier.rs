@@ -320,56 +320,56 @@ impl VerifierBuilder {
 ///
 /// Made once by [`Verifier::builder`], then called as often as needed: it holds no state that
 /// a call changes, and is `Send + Sync`. Every attestation is verified once, however many
-/// artifacts it covers.
-///
-/// ```
-/// use provenance::digest::{Algorithm, DigestSet};
-/// use provenance::keys::{KeyAlgorithm, PrivateKey};
-/// use provenance::verify::rules::SourceRepo;
-/// use provenance::verify::{Artifact, AttestationSet, Expectations, OffsetDateTime};
-/// use provenance::{KeyRoot, Verdict, Verifier};
-///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let release = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
-/// let backup = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
-/// let mut expect = Expectations::default();
-/// expect.source_repository = Some(SourceRepo::parse("github.com/example/app")?);
-///
-/// // Both keys must have signed; the source repository must be github.com/example/app.
-/// let verifier = Verifier::builder()
-///     .key_root(
-///         KeyRoot::new(vec![release.public_key().clone(), backup.public_key().clone()])
-///             .threshold(2),
-///     )
-///     .expectations(expect)
-///     .build()?;
-///
-/// // No attestation covers this artifact: it fails, closed, and names why.
-/// let hex = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
-/// let artifact = Artifact::new("app", DigestSet::single(Algorithm::Sha256, hex)?);
-/// let now = OffsetDateTime::now_utc();
-/// for _ in 0..2 {
-///     let report = verifier.verify(&[artifact.clone()], &AttestationSet::new(), now)?;
-///     assert_eq!(report.artifacts[0].verdict, Verdict::Fail);
-///     assert!(report.artifacts[0].reason().contains("no attestation"), "{}", report.artifacts[0].reason());
-/// }
-///
-/// // A threshold above the number of keys is refused when building.
-/// let err = Verifier::builder()
-///     .key_root(KeyRoot::new(vec![release.public_key().clone()]).threshold(2))
-///     .build()
-///     .unwrap_err();
-/// assert!(err.to_string().contains("threshold"), "{err}");
-/// # Ok(())
-/// # }
-/// ```
+/// artifacts it covers. See [`Verifier::builder`] for an example.
 #[derive(Debug)]
 pub struct Verifier {
     engine: Engine,
 }
 
 impl Verifier {
-    /// Starts putting a verifier together.
+    /// Starts putting a verifier together: roots of trust, a policy, expectations, limits.
+    ///
+    /// ```
+    /// use provenance::digest::{Algorithm, DigestSet};
+    /// use provenance::keys::{KeyAlgorithm, PrivateKey};
+    /// use provenance::verify::rules::SourceRepo;
+    /// use provenance::verify::{Artifact, AttestationSet, Expectations, OffsetDateTime};
+    /// use provenance::{KeyRoot, Verdict, Verifier};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let release = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
+    /// let backup = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
+    /// let mut expect = Expectations::default();
+    /// expect.source_repository = Some(SourceRepo::parse("github.com/example/app")?);
+    ///
+    /// // Both keys must have signed; the source repository must be github.com/example/app.
+    /// let verifier = Verifier::builder()
+    ///     .key_root(
+    ///         KeyRoot::new(vec![release.public_key().clone(), backup.public_key().clone()])
+    ///             .threshold(2),
+    ///     )
+    ///     .expectations(expect)
+    ///     .build()?;
+    ///
+    /// // No attestation covers this artifact: it fails, closed, and names why.
+    /// let hex = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+    /// let artifact = Artifact::new("app", DigestSet::single(Algorithm::Sha256, hex)?);
+    /// let now = OffsetDateTime::now_utc();
+    /// for _ in 0..2 {
+    ///     let report = verifier.verify(&[artifact.clone()], &AttestationSet::new(), now)?;
+    ///     assert_eq!(report.artifacts[0].verdict, Verdict::Fail);
+    ///     assert!(report.artifacts[0].reason().contains("no attestation"), "{}", report.artifacts[0].reason());
+    /// }
+    ///
+    /// // A threshold above the number of keys is refused when building.
+    /// let err = Verifier::builder()
+    ///     .key_root(KeyRoot::new(vec![release.public_key().clone()]).threshold(2))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("threshold"), "{err}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> VerifierBuilder {
         VerifierBuilder::default()
     }
