@@ -21,11 +21,12 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use provenance_testkit::{BUILDER, COMMIT};
 use serde_json::Value;
 
 /// Fixed seed: the mutation set is the same on every run.
@@ -38,8 +39,6 @@ const INTEGRITY_ROUNDS: usize = 3;
 const INSPECT_EVERY: usize = 2;
 /// Hard limit per invocation (debug build, shared machine); the test reports the slowest run.
 const TIMEOUT: Duration = Duration::from_secs(20);
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
-const BUILDER: &str = "https://ci.example.com/builders/release@v1";
 
 /// `SplitMix64`: tiny, deterministic, good enough to pick offsets.
 struct Rng(u64);
@@ -181,44 +180,13 @@ fn third_party_originals() -> Vec<Original> {
     out
 }
 
-fn provenance(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// Our own `attest` output: a `.intoto.jsonl` line and a v0.3 bundle, signed with a fresh key.
 fn own_originals(dir: &Path) -> Vec<Original> {
-    let key_out = provenance(dir, &["keygen", "--output", "key.pem"]);
-    assert!(key_out.status.success(), "{key_out:?}");
-    std::fs::write(dir.join("app.bin"), b"the artifact\n").unwrap();
-    let out = provenance(
+    provenance_testkit::signed_app_in(
+        &provenance_testkit::cli!(),
         dir,
-        &[
-            "attest",
-            "--key",
-            "key.pem",
-            "--output",
-            "app.bin.intoto.jsonl",
-            "--bundle",
-            "app.bin.sigstore.json",
-            "--builder-id",
-            BUILDER,
-            "--source-uri",
-            "https://github.com/example/app",
-            "--source-ref",
-            "refs/tags/v1.2.3",
-            "--source-commit",
-            COMMIT,
-            "app.bin",
-        ],
+        &["--bundle", "app.bin.sigstore.json"],
     );
-    assert!(out.status.success(), "{out:?}");
     let args: Vec<String> = [
         "--key",
         "key.pem.pub",
@@ -808,11 +776,8 @@ struct Run {
 
 fn run_with_timeout(args: &[String], dir: &Path, envs: &[(&str, &str)]) -> Run {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
+    let mut child = provenance_testkit::cli!()
+        .command(dir)
         .env("RUST_BACKTRACE", "0")
         .envs(envs.iter().copied())
         .args(args)
@@ -1093,7 +1058,7 @@ fn mutations_are_deterministic() {
 fn mutated_keys_never_panic_or_hang() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
-    let out = provenance(dir, &["keygen", "--output", "own.pem"]);
+    let out = provenance_testkit::cli!().run(dir, &["keygen", "--output", "own.pem"]);
     assert!(out.status.success(), "{out:?}");
     std::fs::write(dir.join("payload.json"), b"{\"a\":1}").unwrap();
     std::fs::write(dir.join("app.bin"), b"the artifact\n").unwrap();
@@ -1164,7 +1129,7 @@ fn regressions_replay() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/regressions");
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
-    let out = provenance(dir, &["keygen", "--output", "key.pem"]);
+    let out = provenance_testkit::cli!().run(dir, &["keygen", "--output", "key.pem"]);
     assert!(out.status.success(), "{out:?}");
     let mut inputs = Vec::new();
     for target in std::fs::read_dir(&base).unwrap() {
