@@ -29,8 +29,18 @@ impl jsonschema::Retrieve for Local {
     }
 }
 
-/// A validator for `schemas/NAME` (e.g. `verify-report.schema.json`).
+/// A validator for `schemas/NAME` (e.g. `verify-report.schema.json`); `format`s are
+/// annotations only, as the draft says by default.
 pub fn validator(name: &str) -> jsonschema::Validator {
+    build(name, false)
+}
+
+/// As [`validator`], with `format`s (`uri`, `date-time`, ...) checked too.
+pub fn validator_checking_formats(name: &str) -> jsonschema::Validator {
+    build(name, true)
+}
+
+fn build(name: &str, formats: bool) -> jsonschema::Validator {
     let path = schemas_dir().join(name);
     let doc: Value = serde_json::from_slice(
         &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
@@ -38,6 +48,7 @@ pub fn validator(name: &str) -> jsonschema::Validator {
     .unwrap();
     jsonschema::options()
         .with_retriever(Local)
+        .should_validate_formats(formats)
         .build(&doc)
         .unwrap()
 }
