@@ -10,7 +10,7 @@ use provenance::keys::{KeyAlgorithm, PrivateKey};
 use provenance::verify::policy::Matcher;
 use provenance::verify::rules::SourceRepo;
 use provenance::verify::{
-    AttestationFormat, Expectations, Limits, OffsetDateTime, Origin, RawAttestation,
+    AttestationFormat, Expectations, Limits, OffsetDateTime, Origin, Policy, RawAttestation,
 };
 use provenance::{
     Artifact, AttestationSet, Attestor, KeyRoot, KeylessRoot, Report, Transparency, Verdict,
@@ -290,4 +290,86 @@ fn keyless_root_identity_mismatch_is_the_reason() {
         .unwrap();
     let report = verifier.verify(&[artifact], &set, now()).unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+}
+
+/// A policy (`top` keys, one root whose key file sits beside it, then `tables`).
+fn policy_dir(key: &PrivateKey, top: &str, tables: &str) -> (tempfile::TempDir, Policy) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("release.pub"), key.public_key().to_pem()).unwrap();
+    let text = format!(
+        "version = 1\n{top}[[roots]]\nname = \"release\"\nkeys = [\"release.pub\"]\n{tables}"
+    );
+    (dir, Policy::from_toml(&text).unwrap())
+}
+
+#[test]
+fn policy_roots_and_patterns_through_the_builder() {
+    let [a, b, _] = keys();
+    let (dir, policy) = policy_dir(
+        &a,
+        "",
+        "[[artifacts]]\npattern = \"app\"\nsource_uri = \"github.com/example/app\"\n",
+    );
+    let verifier = Verifier::builder()
+        .policy(policy, dir.path())
+        .build()
+        .unwrap();
+    let signed = attestations(&[&a]);
+    for _ in 0..2 {
+        let report = verifier.verify(&[app()], &signed, now()).unwrap();
+        let (verdict, reason, _) = outcome(&report);
+        assert_eq!(verdict, Verdict::Pass, "{reason}");
+        assert_eq!(report.artifacts[0].trace[0].verified.root, "release");
+    }
+    // Signed by a key the policy does not list: rejected, named.
+    let report = verifier
+        .verify(&[app()], &attestations(&[&b]), now())
+        .unwrap();
+    let (verdict, _, rejected) = outcome(&report);
+    assert_eq!(verdict, Verdict::Fail);
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(
+        rejected[0],
+        "release: signature threshold not met: 0 of 1 required keys verified"
+    );
+    // An artifact no pattern names fails closed, whatever its signatures.
+    let other = Artifact::new("other", DigestSet::single(Algorithm::Sha256, HEX).unwrap());
+    let report = verifier.verify(&[other], &signed, now()).unwrap();
+    let (verdict, reason, _) = outcome(&report);
+    assert_eq!(verdict, Verdict::Fail);
+    assert!(reason.contains("[[artifacts]] pattern"), "{reason}");
+}
+
+#[test]
+fn a_policy_without_expectations_is_refused_unless_it_says_so() {
+    let [a, _, _] = keys();
+    let (dir, policy) = policy_dir(&a, "", "");
+    let err = Verifier::builder()
+        .policy(policy.clone(), dir.path())
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, VerifyError::NoExpectations), "{err}");
+    // Expectations given beside the policy make it usable.
+    let verifier = Verifier::builder()
+        .policy(policy, dir.path())
+        .expectations(expect_source())
+        .build()
+        .unwrap();
+    assert!(
+        verifier
+            .verify(&[app()], &attestations(&[&a]), now())
+            .unwrap()
+            .passed()
+    );
+    let (dir, policy) = policy_dir(&a, "allow_no_expectations = true\n", "");
+    let verifier = Verifier::builder()
+        .policy(policy, dir.path())
+        .build()
+        .unwrap();
+    assert!(
+        verifier
+            .verify(&[app()], &attestations(&[&a]), now())
+            .unwrap()
+            .passed()
+    );
 }
