@@ -31,19 +31,7 @@ const ARTIFACT: &str = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e7
 
 /// A GitHub Actions certificate: `signer` ran for example/app (or `repo`) at `reference`.
 fn github_cert(signer: &str, repo: &str, reference: &str, commit: &str) -> fulcio::Identity {
-    let owner = repo.rsplit_once('/').map_or(repo, |(o, _)| o);
-    fulcio::Identity {
-        san: signer.to_owned(),
-        extensions: vec![
-            (8, ISSUER.to_owned()),
-            (9, signer.to_owned()),
-            (11, "github-hosted".to_owned()),
-            (12, repo.to_owned()),
-            (13, commit.to_owned()),
-            (14, reference.to_owned()),
-            (16, owner.to_owned()),
-        ],
-    }
+    fulcio::Identity::github(signer, repo, reference, commit)
 }
 
 /// SLSA v1 provenance in the shape actions/attest-build-provenance writes.

@@ -132,6 +132,29 @@ pub struct Identity {
     pub extensions: Vec<(u8, String)>,
 }
 
+impl Identity {
+    /// A GitHub Actions certificate: the workflow `signer` ran for the repository `repo` (a
+    /// URL) at `reference` and `commit`, on a GitHub-hosted runner, with a token from GitHub.
+    pub fn github(signer: &str, repo: &str, reference: &str, commit: &str) -> Self {
+        let owner = repo.rsplit_once('/').map_or(repo, |(o, _)| o);
+        Self {
+            san: signer.to_owned(),
+            extensions: vec![
+                (8, GITHUB_ISSUER.to_owned()),
+                (9, signer.to_owned()),
+                (11, "github-hosted".to_owned()),
+                (12, repo.to_owned()),
+                (13, commit.to_owned()),
+                (14, reference.to_owned()),
+                (16, owner.to_owned()),
+            ],
+        }
+    }
+}
+
+/// GitHub Actions' OIDC issuer.
+pub const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
 fn leaf_key() -> SigningKey {
     key(11)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use provenance::context::{BuildContext, MapEnv, Overrides, StatementBuilder};
 use provenance::digest::{Algorithm, DigestSet};
 use provenance::keys::{KeyAlgorithm, PrivateKey};
-use provenance::verify::policy::Matcher;
+use provenance::verify::policy::{GithubIdentity, Matcher};
 use provenance::verify::rules::SourceRepo;
 use provenance::verify::{
     AttestationFormat, Expectations, Limits, OffsetDateTime, Origin, Policy, RawAttestation,
@@ -371,5 +371,94 @@ fn a_policy_without_expectations_is_refused_unless_it_says_so() {
             .verify(&[app()], &attestations(&[&a]), now())
             .unwrap()
             .passed()
+    );
+}
+
+const OWN: &str = "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
+
+/// A keyless bundle for `app` from the testkit's Fulcio/Rekor generator: a certificate of
+/// example/app's release workflow at [`COMMIT`], over SLSA provenance claiming the same.
+fn generated_keyless() -> (provenance::sigstore::TrustedRoot, AttestationSet) {
+    use provenance_testkit::fulcio;
+    let root = provenance::sigstore::TrustedRoot::from_json(
+        &serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
+    )
+    .unwrap();
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app", "digest": {"sha256": HEX}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
+                "externalParameters": {"workflow": {"ref": "refs/tags/v1.2.3", "repository": "https://github.com/example/app", "path": ".github/workflows/release.yml"}},
+                "resolvedDependencies": [{"uri": "git+https://github.com/example/app@refs/tags/v1.2.3", "digest": {"gitCommit": COMMIT}}]
+            },
+            "runDetails": {"builder": {"id": OWN}}
+        }
+    });
+    let identity = fulcio::Identity::github(
+        OWN,
+        "https://github.com/example/app",
+        "refs/tags/v1.2.3",
+        COMMIT,
+    );
+    let bundle = serde_json::to_vec(&fulcio::bundle(&identity, &statement)).unwrap();
+    let mut set = AttestationSet::new();
+    set.push(
+        RawAttestation::new(
+            Origin::new("app.sigstore.json", 1, None),
+            AttestationFormat::SigstoreBundle,
+            bundle,
+        ),
+        &Limits::DEFAULT,
+    )
+    .unwrap();
+    (root, set)
+}
+
+#[test]
+fn keyless_root_github_constraints_on_generated_certificates() {
+    let (root, set) = generated_keyless();
+    let issuer = || Matcher::Exact(provenance_testkit::fulcio::GITHUB_ISSUER.to_owned());
+    let gh = |repo: &str| GithubIdentity::parse(Some(repo), None, None, None, false).unwrap();
+    let mut expect = Expectations::default();
+    expect.source_repository = Some(SourceRepo::parse("github.com/example/app").unwrap());
+    let verifier = Verifier::builder()
+        .keyless_root(
+            KeylessRoot::new(Matcher::Exact(OWN.to_owned()), issuer())
+                .trusted_root(root.clone())
+                .github(gh("example/app")),
+        )
+        .expectations(expect)
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let report = verifier.verify(&[app()], &set, now()).unwrap();
+        let (verdict, reason, rejected) = outcome(&report);
+        assert_eq!(verdict, Verdict::Pass, "{reason} {rejected:?}");
+        assert_eq!(report.artifacts[0].trace[0].verified.root, "keyless");
+    }
+
+    // The certificate names another repository than the one required: its rejection says so.
+    let verifier = Verifier::builder()
+        .keyless_root(
+            KeylessRoot::new(Matcher::Exact(OWN.to_owned()), issuer())
+                .trusted_root(root)
+                .github(gh("example/other")),
+        )
+        .build()
+        .unwrap();
+    let report = verifier.verify(&[app()], &set, now()).unwrap();
+    let (verdict, _, rejected) = outcome(&report);
+    assert_eq!(verdict, Verdict::Fail);
+    assert_eq!(
+        rejected,
+        vec![
+            "keyless: identity policy not satisfied: certificate source repository URI \
+             (1.3.6.1.4.1.57264.1.12): expected /(?i)^https://github\\.com/example/other$/, \
+             got \"https://github.com/example/app\""
+                .to_owned()
+        ]
     );
 }
