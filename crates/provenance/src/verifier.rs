@@ -18,26 +18,22 @@ use provenance_verify::{
 pub use provenance_sigstore::Transparency;
 pub use provenance_verify::{Error as VerifyError, Verdict};
 
-/// A root of trust made of public keys: statements signed by `threshold` distinct keys among
-/// them are trusted (DSSE envelopes; with a threshold of 1, key-based Sigstore bundles too).
+/// What key and keyless roots share: a name, the Sigstore trusted root, whether log entries
+/// with only a signed entry timestamp are accepted, the builders it may sign for, the SLSA
+/// build level its statements earn.
 #[derive(Debug, Clone)]
-pub struct KeyRoot {
+struct Common {
     name: String,
-    keys: Vec<PublicKey>,
-    threshold: usize,
     trusted_root: Option<TrustedRoot>,
     allow_set_only: bool,
     builders: Vec<BuilderRule>,
     slsa_level: Option<u8>,
 }
 
-impl KeyRoot {
-    /// Trusts `keys`, one signature being enough (see [`KeyRoot::threshold`]).
-    pub fn new(keys: Vec<PublicKey>) -> Self {
+impl Common {
+    fn new(name: &str) -> Self {
         Self {
-            name: "keys".to_owned(),
-            keys,
-            threshold: 1,
+            name: name.to_owned(),
             trusted_root: None,
             allow_set_only: false,
             builders: Vec::new(),
@@ -45,12 +41,67 @@ impl KeyRoot {
         }
     }
 
-    /// The root's name in reports (default `keys`).
-    #[must_use]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    fn finish(self, root: TrustRoot) -> TrustRoot {
+        root.with_builders(self.builders)
+            .with_slsa_level(self.slsa_level)
     }
+}
+
+/// The setters of [`Common`], on a root type with a `common` field.
+macro_rules! common_setters {
+    ($default_name:literal) => {
+        #[doc = concat!("The root's name in reports (default `", $default_name, "`).")]
+        #[must_use]
+        pub fn name(mut self, name: impl Into<String>) -> Self {
+            self.common.name = name.into();
+            self
+        }
+
+        /// Accepts Sigstore log entries that carry only a signed entry timestamp and no
+        /// inclusion proof, even after [`provenance_sigstore::PROMISE_ONLY_CUTOFF`] (off by
+        /// default).
+        #[must_use]
+        pub fn allow_set_only(mut self, allow: bool) -> Self {
+            self.common.allow_set_only = allow;
+            self
+        }
+
+        /// Restricts the builders this root may sign for.
+        #[must_use]
+        pub fn builders(mut self, builders: Vec<BuilderRule>) -> Self {
+            self.common.builders = builders;
+            self
+        }
+
+        /// The SLSA build level this root's statements earn.
+        #[must_use]
+        pub fn slsa_level(mut self, level: Option<u8>) -> Self {
+            self.common.slsa_level = level;
+            self
+        }
+    };
+}
+
+/// A root of trust made of public keys: statements signed by `threshold` distinct keys among
+/// them are trusted (DSSE envelopes; with a threshold of 1, key-based Sigstore bundles too).
+#[derive(Debug, Clone)]
+pub struct KeyRoot {
+    keys: Vec<PublicKey>,
+    threshold: usize,
+    common: Common,
+}
+
+impl KeyRoot {
+    /// Trusts `keys`, one signature being enough (see [`KeyRoot::threshold`]).
+    pub fn new(keys: Vec<PublicKey>) -> Self {
+        Self {
+            keys,
+            threshold: 1,
+            common: Common::new("keys"),
+        }
+    }
+
+    common_setters!("keys");
 
     /// How many distinct keys must have signed (1 to the number of keys, checked by
     /// [`VerifierBuilder::build`]).
@@ -64,42 +115,19 @@ impl KeyRoot {
     /// checked against (default: the embedded public-good root).
     #[must_use]
     pub fn trusted_root(mut self, root: TrustedRoot) -> Self {
-        self.trusted_root = Some(root);
+        self.common.trusted_root = Some(root);
         self
     }
 
-    /// Accepts key-based bundles whose log entry carries only a signed entry timestamp, even
-    /// after [`provenance_sigstore::PROMISE_ONLY_CUTOFF`] (off by default).
-    #[must_use]
-    pub fn allow_set_only(mut self, allow: bool) -> Self {
-        self.allow_set_only = allow;
-        self
-    }
-
-    /// Restricts the builders this root may sign for.
-    #[must_use]
-    pub fn builders(mut self, builders: Vec<BuilderRule>) -> Self {
-        self.builders = builders;
-        self
-    }
-
-    /// The SLSA build level this root's statements earn.
-    #[must_use]
-    pub fn slsa_level(mut self, level: Option<u8>) -> Self {
-        self.slsa_level = level;
-        self
-    }
-
-    fn into_root(self) -> Result<TrustRoot, VerifyError> {
-        Ok(load::key_root_from(
-            &self.name,
+    fn into_root(mut self) -> Result<TrustRoot, VerifyError> {
+        let root = load::key_root_from(
+            &self.common.name,
             self.keys,
             self.threshold,
-            self.trusted_root,
-            self.allow_set_only,
-        )?
-        .with_builders(self.builders)
-        .with_slsa_level(self.slsa_level))
+            self.common.trusted_root.take(),
+            self.common.allow_set_only,
+        )?;
+        Ok(self.common.finish(root))
     }
 }
 
@@ -107,15 +135,11 @@ impl KeyRoot {
 /// (SAN) and OIDC issuer match.
 #[derive(Debug, Clone)]
 pub struct KeylessRoot {
-    name: String,
     identity: Matcher,
     issuer: Matcher,
     github: GithubIdentity,
-    trusted_root: Option<TrustedRoot>,
     transparency: Transparency,
-    allow_set_only: bool,
-    builders: Vec<BuilderRule>,
-    slsa_level: Option<u8>,
+    common: Common,
 }
 
 impl KeylessRoot {
@@ -125,30 +149,21 @@ impl KeylessRoot {
     /// signature proven in a transparency log ([`Transparency::Required`]).
     pub fn new(identity: Matcher, issuer: Matcher) -> Self {
         Self {
-            name: "keyless".to_owned(),
             identity,
             issuer,
             github: GithubIdentity::default(),
-            trusted_root: None,
             transparency: Transparency::Required,
-            allow_set_only: false,
-            builders: Vec::new(),
-            slsa_level: None,
+            common: Common::new("keyless"),
         }
     }
 
-    /// The root's name in reports (default `keyless`).
-    #[must_use]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
-    }
+    common_setters!("keyless");
 
     /// The trusted root (Fulcio CAs, Rekor logs, timestamp authorities) certificates must
     /// chain to.
     #[must_use]
     pub fn trusted_root(mut self, root: TrustedRoot) -> Self {
-        self.trusted_root = Some(root);
+        self.common.trusted_root = Some(root);
         self
     }
 
@@ -167,43 +182,20 @@ impl KeylessRoot {
         self
     }
 
-    /// Accepts log entries that carry only a signed entry timestamp and no inclusion proof,
-    /// even after [`provenance_sigstore::PROMISE_ONLY_CUTOFF`] (off by default).
-    #[must_use]
-    pub fn allow_set_only(mut self, allow: bool) -> Self {
-        self.allow_set_only = allow;
-        self
-    }
-
-    /// Restricts the builders this root may sign for.
-    #[must_use]
-    pub fn builders(mut self, builders: Vec<BuilderRule>) -> Self {
-        self.builders = builders;
-        self
-    }
-
-    /// The SLSA build level this root's statements earn.
-    #[must_use]
-    pub fn slsa_level(mut self, level: Option<u8>) -> Self {
-        self.slsa_level = level;
-        self
-    }
-
-    fn into_root(self) -> Result<TrustRoot, VerifyError> {
-        let trusted_root = match self.trusted_root {
+    fn into_root(mut self) -> Result<TrustRoot, VerifyError> {
+        let trusted_root = match self.common.trusted_root.take() {
             Some(root) => root,
             None => load::trusted_root(None)?,
         };
-        Ok(load::keyless_root_from(
-            &self.name,
+        let root = load::keyless_root_from(
+            &self.common.name,
             trusted_root,
             (&self.identity, &self.issuer),
             &self.github,
             self.transparency,
-            self.allow_set_only,
-        )?
-        .with_builders(self.builders)
-        .with_slsa_level(self.slsa_level))
+            self.common.allow_set_only,
+        )?;
+        Ok(self.common.finish(root))
     }
 }
 

@@ -349,29 +349,22 @@ fn a_policy_without_expectations_is_refused_unless_it_says_so() {
         .build()
         .unwrap_err();
     assert!(matches!(err, VerifyError::NoExpectations), "{err}");
-    // Expectations given beside the policy make it usable.
-    let verifier = Verifier::builder()
-        .policy(policy, dir.path())
-        .expectations(expect_source())
-        .build()
-        .unwrap();
-    assert!(
-        verifier
-            .verify(&[app()], &attestations(&[&a]), now())
+    // Expectations given beside the policy, or the policy saying it needs none, make it usable.
+    let (allowing_dir, allowing) = policy_dir(&a, "allow_no_expectations = true\n", "");
+    let signed = attestations(&[&a]);
+    for builder in [
+        Verifier::builder()
+            .policy(policy, dir.path())
+            .expectations(expect_source()),
+        Verifier::builder().policy(allowing, allowing_dir.path()),
+    ] {
+        let report = builder
+            .build()
             .unwrap()
-            .passed()
-    );
-    let (dir, policy) = policy_dir(&a, "allow_no_expectations = true\n", "");
-    let verifier = Verifier::builder()
-        .policy(policy, dir.path())
-        .build()
-        .unwrap();
-    assert!(
-        verifier
-            .verify(&[app()], &attestations(&[&a]), now())
-            .unwrap()
-            .passed()
-    );
+            .verify(&[app()], &signed, now())
+            .unwrap();
+        assert!(report.passed(), "{}", report.artifacts[0].reason());
+    }
 }
 
 const OWN: &str = "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
