@@ -10,7 +10,7 @@ use provenance::digest::{Algorithm, DigestSet};
 use provenance::dsse::Threshold;
 use provenance::keys::PrivateKey;
 use provenance::verify::{
-    Artifact, AttestationSet, KeyVerifier, Limits, OffsetDateTime, TrustRoot, Verdict, Engine,
+    Artifact, AttestationSet, Engine, KeyVerifier, Limits, OffsetDateTime, TrustRoot, Verdict,
 };
 
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P\n-----END PRIVATE KEY-----\n";

@@ -14,8 +14,8 @@ use provenance::dsse::{Envelope, PayloadType};
 use provenance::keys::PrivateKey;
 use provenance::verify::rules::{BuilderRule, RefExpectation, SourceRepo};
 use provenance::verify::{
-    Artifact, AttestationFormat, AttestationSet, Expectations, KeyVerifier, Limits, OffsetDateTime,
-    Origin, RawAttestation, TrustRoot, Verdict, Engine,
+    Artifact, AttestationFormat, AttestationSet, Engine, Expectations, KeyVerifier, Limits,
+    OffsetDateTime, Origin, RawAttestation, TrustRoot, Verdict,
 };
 
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P\n-----END PRIVATE KEY-----\n";

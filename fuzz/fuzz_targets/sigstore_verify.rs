@@ -7,7 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use provenance_sigstore::{
-    Artifact, Bundle, IdentityPolicy, Matcher, SignerPolicy, Transparency, TrustedRoot, BundleVerifier,
+    Artifact, Bundle, BundleVerifier, IdentityPolicy, Matcher, SignerPolicy, Transparency,
+    TrustedRoot,
 };
 
 thread_local! {
