@@ -83,10 +83,6 @@ struct Mutant {
     must_fail: bool,
 }
 
-fn third_party() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party")
-}
-
 /// The `CASES.tsv` rows used as originals: one of each shape (bundle v0.1/v0.2/v0.3, DSSE and
 /// message signatures, keyless and key-based, Rekor v1 and v2, TSA, slsa-github-generator,
 /// GitHub attestations, `PyPI`, cosign v3, witness DSSE with Ed25519).
@@ -104,80 +100,24 @@ const CASE_IDS: &[&str] = &[
     "witness/cdx-att",
 ];
 
-fn predicate_types(note: &str) -> Vec<String> {
-    let Some(start) = note.find("[predicateType ") else {
-        return Vec::new();
-    };
-    let rest = &note[start + "[predicateType ".len()..];
-    let Some(end) = rest.find(']') else {
-        return Vec::new();
-    };
-    rest[..end]
-        .split(", ")
-        .map(|s| s.trim().trim_matches('"').to_owned())
-        .collect()
-}
-
-/// Reads the chosen `CASES.tsv` rows into originals, flags mapped as `vectors_cases.rs` does.
+/// Reads the chosen `CASES.tsv` rows into originals, flags mapped by `provenance_testkit::cases`
+/// (as `vectors_cases.rs` runs them).
 fn third_party_originals() -> Vec<Original> {
-    let base = third_party();
-    let table = std::fs::read_to_string(base.join("CASES.tsv")).unwrap();
-    let mut out = Vec::new();
-    for line in table.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        let col = |i: usize| f.get(i).copied().unwrap_or_default();
-        if !CASE_IDS.contains(&col(0)) || col(13) != "PASS" {
-            continue;
-        }
-        let file = |rel: &str| base.join(rel).to_string_lossy().into_owned();
-        let mut args = Vec::new();
-        if !col(4).is_empty() {
-            args.extend(["--trusted-root".to_owned(), file(col(4))]);
-        }
-        if !col(5).is_empty() {
-            args.extend(["--key".to_owned(), file(col(5))]);
-        }
-        if col(1) == "bundle-keyless" {
-            match (col(6), col(7)) {
-                ("", "") => args.extend(["--certificate-identity-regexp".into(), ".*".into()]),
-                ("", re) => args.extend(["--certificate-identity-regexp".into(), re.into()]),
-                (exact, _) => args.extend(["--certificate-identity".into(), exact.into()]),
+    provenance_testkit::cases::cases()
+        .into_iter()
+        .filter(|case| CASE_IDS.contains(&case.id()) && case.expected() == "PASS")
+        .map(|case| {
+            let path = case.attestation();
+            Original {
+                name: case.id().to_owned(),
+                bytes: std::fs::read(&path).unwrap(),
+                file_name: path.file_name().unwrap().to_string_lossy().into_owned(),
+                args: case.verify_flags(),
+                artifact: case.artifact(),
+                passes: false,
             }
-            match col(8) {
-                "" => args.extend(["--certificate-oidc-issuer-regexp".into(), ".*".into()]),
-                issuer => args.extend(["--certificate-oidc-issuer".into(), issuer.into()]),
-            }
-        }
-        for (flag, i) in [
-            ("--source-uri", 9),
-            ("--source-tag", 10),
-            ("--source-branch", 11),
-            ("--builder-id", 12),
-        ] {
-            if !col(i).is_empty() {
-                args.extend([flag.to_owned(), col(i).to_owned()]);
-            }
-        }
-        for t in predicate_types(col(14)) {
-            args.extend(["--predicate-type".to_owned(), t]);
-        }
-        let artifact = if col(3).starts_with("sha256:") || col(3).starts_with("sha512:") {
-            col(3).to_owned()
-        } else {
-            file(col(3))
-        };
-        let path = base.join(col(2));
-        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
-        out.push(Original {
-            name: col(0).to_owned(),
-            bytes: std::fs::read(&path).unwrap(),
-            file_name,
-            args,
-            artifact,
-            passes: false,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// Our own `attest` output: a `.intoto.jsonl` line and a v0.3 bundle, signed with a fresh key.

@@ -14,6 +14,7 @@
     reason = "test helpers: a failure is a failed test and says why"
 )]
 
+pub mod cases;
 mod cli;
 pub mod der;
 pub mod fulcio;
