@@ -726,26 +726,14 @@ fn run_with_timeout(args: &[String], dir: &Path, envs: &[(&str, &str)]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    // Read stderr on a thread so a chatty child cannot block on a full pipe.
-    let reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stderr, &mut s);
-        s
-    });
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            timed_out = true;
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let reader = provenance_testkit::drain(child.stderr.take().unwrap());
+    let status = provenance_testkit::wait_timeout(
+        &mut child,
+        start,
+        (TIMEOUT, Duration::from_millis(5)),
+        || {},
+    );
+    let timed_out = status.is_none();
     let elapsed = start.elapsed();
     let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
     Run {

@@ -87,7 +87,7 @@ fn run_measured(
     cmd.current_dir(dir)
         .arg("-c")
         .arg(script)
-        .arg(env!("CARGO_BIN_EXE_provenance"))
+        .arg(provenance_testkit::cli!().bin())
         .args(args)
         .env_remove("PROVENANCE_PASSWORD")
         .env_remove("GITHUB_ACTIONS")
@@ -110,35 +110,20 @@ fn run_measured(
         let mut pipe = child.stdin.take().unwrap();
         std::thread::spawn(move || feed(&mut pipe))
     });
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut out, &mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut err, &mut s);
-        s
-    });
+    let out_reader = provenance_testkit::drain(child.stdout.take().unwrap());
+    let err_reader = provenance_testkit::drain(child.stderr.take().unwrap());
     let mut peak = 0;
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(kib) = vm_hwm_kib(pid) {
-            peak = peak.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            timed_out = true;
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
+    let status = provenance_testkit::wait_timeout(
+        &mut child,
+        start,
+        (timeout, Duration::from_millis(2)),
+        || {
+            if let Some(kib) = vm_hwm_kib(pid) {
+                peak = peak.max(kib);
+            }
+        },
+    );
+    let timed_out = status.is_none();
     let elapsed = start.elapsed();
     if let Some(w) = writer {
         let _ = w.join();

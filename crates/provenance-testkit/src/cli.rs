@@ -1,8 +1,10 @@
 //! Running the `provenance` binary from a test.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// The `provenance` binary of the test's package, run with no CI variables and no password in
 /// its environment. `PROVENANCE_BIN` runs another build instead (to see a test fail on the code
@@ -38,6 +40,11 @@ impl Cli {
             .env_remove("GITHUB_ACTIONS")
             .env_remove("GITLAB_CI");
         cmd
+    }
+
+    /// The binary's path (to run it through a shell, under `ulimit`).
+    pub fn bin(&self) -> &OsStr {
+        &self.bin
     }
 
     /// Runs `provenance ARGS` in `dir` and waits for it.
@@ -76,4 +83,36 @@ pub fn stdout(out: &Output) -> String {
 /// Its stderr as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Reads `source` to its end on a thread (so that a chatty child cannot block on a full pipe).
+pub fn drain(mut source: impl std::io::Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = source.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// Waits for `child` at most `timeout` after `start`, calling `tick` every `poll` (to sample
+/// the child while it runs); past the timeout it is killed. Its exit status, or `None` when it
+/// was killed.
+pub fn wait_timeout(
+    child: &mut Child,
+    start: Instant,
+    (timeout, poll): (Duration, Duration),
+    mut tick: impl FnMut(),
+) -> Option<ExitStatus> {
+    loop {
+        tick();
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(poll);
+    }
 }

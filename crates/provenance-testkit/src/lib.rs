@@ -22,7 +22,7 @@ pub mod schema;
 
 use std::path::{Path, PathBuf};
 
-pub use cli::{Cli, code, exits, ok, stderr, stdout};
+pub use cli::{Cli, code, drain, exits, ok, stderr, stdout, wait_timeout};
 
 /// The commit the provenance of [`signed_app`] names.
 pub const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
