@@ -419,7 +419,7 @@ fn key_files_are_written_0600_whatever_the_umask() {
             .env_remove("PROVENANCE_PASSWORD")
             .arg("-c")
             .arg(format!("umask 000; exec \"$0\" {args}"))
-            .arg(env!("CARGO_BIN_EXE_provenance"))
+            .arg(provenance_testkit::cli!().bin())
             .output()
             .unwrap();
         assert!(out.status.success(), "{args}: {}", text(&out));
@@ -437,7 +437,7 @@ fn key_files_are_written_0600_whatever_the_umask() {
         .env("PROVENANCE_PASSWORD", PASSWORD)
         .arg("-c")
         .arg("umask 000; exec \"$0\" keygen --output enc.pem")
-        .arg(env!("CARGO_BIN_EXE_provenance"))
+        .arg(provenance_testkit::cli!().bin())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
