@@ -12,22 +12,20 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+use provenance_testkit::COMMIT;
+
 const BUILDER: &str = "https://ci.example.com/builder@v1";
 const BUILDER_RULE: &str = "https://ci.example.com/builder";
 const ARTIFACT: &str = "dist/app.tar.gz";
 
 fn provenance(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
+    provenance_testkit::cli!()
+        .command(dir)
         .env("PWD", dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
         .args(args)
         .output()
         .unwrap()

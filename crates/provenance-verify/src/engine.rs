@@ -475,9 +475,11 @@ impl Report {
     }
 }
 
-/// The deploy gate: roots of trust plus expectations, giving per-artifact verdicts.
+/// The verification engine: roots of trust plus expectations, giving per-artifact verdicts.
+/// Embedders and the CLI use it through the `provenance` crate's `Verifier`, which puts it
+/// together from trust roots given as values.
 #[derive(Debug)]
-pub struct Verifier {
+pub struct Engine {
     roots: Vec<TrustRoot>,
     defaults: Option<Expectations>,
     patterns: Vec<PatternEntry>,
@@ -487,7 +489,7 @@ pub struct Verifier {
     model_limits: provenance_model::Limits,
 }
 
-impl Verifier {
+impl Engine {
     /// A verifier with these roots of trust and no expectations beyond the defaults
     /// (SLSA provenance covering the artifact, signed under one of the roots).
     ///
@@ -510,7 +512,7 @@ impl Verifier {
     }
 
     /// Expectations for every artifact when there are no patterns; with patterns, for the
-    /// artifacts none matches, only when [`Verifier::allow_unmatched_artifacts`] is on.
+    /// artifacts none matches, only when [`Engine::allow_unmatched_artifacts`] is on.
     #[must_use]
     pub fn with_defaults(mut self, defaults: Expectations) -> Self {
         self.defaults = Some(defaults);
@@ -519,7 +521,7 @@ impl Verifier {
 
     /// Expectations per artifact name pattern (a policy's `[[artifacts]]`). With patterns, an
     /// artifact whose name matches none of them fails, unless
-    /// [`Verifier::allow_unmatched_artifacts`] says otherwise.
+    /// [`Engine::allow_unmatched_artifacts`] says otherwise.
     #[must_use]
     pub fn with_patterns(mut self, patterns: Vec<PatternEntry>) -> Self {
         self.patterns = patterns;

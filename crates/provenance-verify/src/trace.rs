@@ -10,9 +10,7 @@ use provenance_digest::DigestSet;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::engine::{
-    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, Verdict, VerifiedSet, Verifier,
-};
+use crate::engine::{ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, Engine, Verdict, VerifiedSet};
 use crate::facts::Dependency;
 
 /// What a node of the chain is.
@@ -74,7 +72,7 @@ impl Node {
 
 /// Walks the chain from `artifact` through the attestations in `store`.
 pub fn trace(
-    verifier: &Verifier,
+    verifier: &Engine,
     artifact: &Artifact,
     store: &VerifiedSet,
     now: OffsetDateTime,
@@ -90,7 +88,7 @@ pub fn trace(
 }
 
 struct Walker<'a> {
-    verifier: &'a Verifier,
+    verifier: &'a Engine,
     store: &'a VerifiedSet,
     now: OffsetDateTime,
     seen: BTreeSet<String>,

@@ -20,7 +20,7 @@ pub struct KeyVerifier {
     keys: Vec<SharedKey>,
     threshold: Threshold,
     limits: provenance_dsse::Limits,
-    bundles: Vec<(String, provenance_sigstore::Verifier)>,
+    bundles: Vec<(String, provenance_sigstore::BundleVerifier)>,
 }
 
 impl std::fmt::Debug for KeyVerifier {
@@ -93,8 +93,11 @@ impl KeyVerifier {
                         key.key_id().as_str().to_owned(),
                         // The key alone is trusted, as for a bare DSSE envelope: log entries that
                         // are present are verified, but offline bundles (`attest --bundle`) need none.
-                        provenance_sigstore::Verifier::new(root.clone(), SignerPolicy::Key(sk))
-                            .with_transparency(provenance_sigstore::Transparency::OptionalForKeys),
+                        provenance_sigstore::BundleVerifier::new(
+                            root.clone(),
+                            SignerPolicy::Key(sk),
+                        )
+                        .with_transparency(provenance_sigstore::Transparency::OptionalForKeys),
                     ));
                 }
             }
@@ -275,7 +278,7 @@ impl AttestationVerifier for KeyVerifier {
 /// Verifies Sigstore bundles offline against a trusted root and a keyless identity policy.
 #[derive(Debug)]
 pub struct SigstoreVerifier {
-    inner: provenance_sigstore::Verifier,
+    inner: provenance_sigstore::BundleVerifier,
 }
 
 impl SigstoreVerifier {
@@ -293,14 +296,14 @@ impl SigstoreVerifier {
             .check_complete()
             .map_err(|e| crate::Error::setting("certificate identity", "", e.to_string()))?;
         Ok(Self {
-            inner: provenance_sigstore::Verifier::new(root, SignerPolicy::Keyless(identity))
+            inner: provenance_sigstore::BundleVerifier::new(root, SignerPolicy::Keyless(identity))
                 .with_transparency(transparency),
         })
     }
 
     /// Also accepts log entries that carry only a signed entry timestamp and no inclusion
     /// proof when integrated after [`provenance_sigstore::PROMISE_ONLY_CUTOFF`] (see
-    /// [`provenance_sigstore::Verifier::allow_promise_only`]). Off by default.
+    /// [`provenance_sigstore::BundleVerifier::allow_promise_only`]). Off by default.
     #[must_use]
     pub fn allow_promise_only(mut self, allow: bool) -> Self {
         self.inner = self.inner.allow_promise_only(allow);
@@ -345,7 +348,7 @@ impl AttestationVerifier for SigstoreVerifier {
 }
 
 fn verify_bundle(
-    sigstore: &provenance_sigstore::Verifier,
+    sigstore: &provenance_sigstore::BundleVerifier,
     raw: &RawAttestation,
     artifact: Option<&DigestSet>,
     now: OffsetDateTime,

@@ -7,43 +7,13 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
-
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::vsa::{VsaContext, vsa_statement};
 use provenance_verify::{Artifact, Policy, Verdict};
 use serde_json::Value;
 
-fn schemas_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
-}
-
-/// Resolves the schemas' own `$id`s to the files of `schemas/` (offline).
-struct Local;
-
-impl jsonschema::Retrieve for Local {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri
-            .as_str()
-            .strip_prefix("https://example.invalid/provenance-toolkit/schemas/")
-            .ok_or("not a local schema")?;
-        let name = name.split('#').next().unwrap_or(name);
-        Ok(serde_json::from_slice(&std::fs::read(
-            schemas_dir().join(name),
-        )?)?)
-    }
-}
-
 fn schema(name: &str) -> jsonschema::Validator {
-    let doc: Value =
-        serde_json::from_slice(&std::fs::read(schemas_dir().join(name)).unwrap()).unwrap();
-    jsonschema::options()
-        .with_retriever(Local)
-        .build(&doc)
-        .unwrap()
+    provenance_testkit::schema::validator(name)
 }
 
 fn as_json(toml_text: &str) -> Value {
