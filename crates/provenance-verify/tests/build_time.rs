@@ -12,7 +12,7 @@ use common::*;
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::rules::SourceRepo;
 use provenance_verify::{
-    Artifact, CLOCK_SKEW, Expectations, Rule, RuleFailure, TrustRoot, Verdict, Verifier,
+    Artifact, CLOCK_SKEW, Engine, Expectations, Rule, RuleFailure, TrustRoot, Verdict,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -182,7 +182,7 @@ fn build_times_and_age_against_the_verified_signing_time() {
         let mut e = Expectations::default();
         e.source_repository = Some(SourceRepo::parse("github.com/example/app").unwrap());
         e.max_age = case.max_age;
-        let v = Verifier::new(vec![keyless_root(case.signed_at)])
+        let v = Engine::new(vec![keyless_root(case.signed_at)])
             .unwrap()
             .with_defaults(e);
         check(
@@ -271,7 +271,7 @@ fn future_claims_without_a_signing_time() {
         let mut e = Expectations::default();
         e.max_age = case.max_age;
         e.source_repository = Some(SourceRepo::parse("github.com/example/app").unwrap());
-        let v = Verifier::new(vec![key_root("release", 1)])
+        let v = Engine::new(vec![key_root("release", 1)])
             .unwrap()
             .with_defaults(e);
         check(
@@ -283,7 +283,7 @@ fn future_claims_without_a_signing_time() {
     }
 }
 
-fn check(v: &Verifier, envelope: &[u8], name: &str, fails: Option<&[&str]>) {
+fn check(v: &Engine, envelope: &[u8], name: &str, fails: Option<&[&str]>) {
     let r = v
         .verify(
             &[Artifact::new(

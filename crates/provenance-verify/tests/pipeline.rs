@@ -692,7 +692,7 @@ fn bare_artifact_signature_is_not_provenance() {
 fn bare_artifact_signature_is_refused_when_the_root_names_the_signer() {
     let root = provenance_verify::TrustRoot::new("gh", Box::new(MessageSignatureRoot), true)
         .with_named_signer(true);
-    let v = Verifier::new(vec![root]).unwrap();
+    let v = Engine::new(vec![root]).unwrap();
     let r = v
         .verify(&[artifact("app", &sha(1))], &set_of(&[b"{}".to_vec()]), NOW)
         .unwrap()
