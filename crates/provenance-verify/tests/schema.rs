@@ -50,7 +50,7 @@ release = true
 "#,
     "version = 1\n[[roots]]\nname = \"gh\"\nrepo = \"example/app\"\ndeny_self_hosted_runners = true\n[defaults]\nsource_tag = \"v1\"\n",
     "version = 1\n[[roots]]\nname = \"gh\"\nowner = \"example\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"\n",
-    "version = 1\n[[roots]]\nname = \"gh\"\nsigner_workflow = \"example/app/.github/workflows/release.yml@refs/heads/main\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nowner = \"example\"\nsigner_workflow = \"example/app/.github/workflows/release.yml@refs/heads/main\"\n",
     "version = 1\n[[roots]]\nname = \"gh\"\ncertificate_identity = \"x\"\ncertificate_oidc_issuer = \"y\"\ndeny_self_hosted_runners = true\n",
     "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"1h 30m\"\n",
     "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"3600\"\n",
@@ -72,6 +72,8 @@ const BAD: &[&str] = &[
     "version = 1\n[[roots]]\nname = \"gh\"\ndeny_self_hosted_runners = true\n",
     "version = 1\n[[roots]]\nname = \"gh\"\nkeys = [\"k.pub\"]\nrepo = \"o/r\"\n",
     "version = 1\n[[roots]]\nname = \"gh\"\nrepo = \"o/r/x\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nsigner_workflow = \"o/r/.github/workflows/w.yml\"\n",
+    "version = 1\n[[roots]]\nname = \"gh\"\nsigner_repo = \"o/r\"\n",
     "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"30 d!\"\n",
     "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"-1d\"\n",
 ];

@@ -63,18 +63,20 @@ pub(crate) struct TrustFlags {
 
     /// Keyless, as gh attestation verify: the certificate's source repository is
     /// [HOST/]OWNER/REPO (extensions 1.3.6.1.4.1.57264.1.12 and .1.16). Needs no
-    /// --certificate-identity.
+    /// --certificate-identity: without a signer flag the signer must be a workflow of this
+    /// repository (gh's default); name another with --signer-workflow / --signer-repo.
     #[arg(long, value_name = "[HOST/]OWNER/REPO")]
     pub(crate) repo: Option<String>,
 
     /// Keyless, as gh attestation verify: the certificate's source repository owner is
-    /// [HOST/]OWNER (extension 1.3.6.1.4.1.57264.1.16).
+    /// [HOST/]OWNER (extension 1.3.6.1.4.1.57264.1.16); without a signer flag the signer must
+    /// be a workflow of this owner (gh's default).
     #[arg(long, value_name = "[HOST/]OWNER")]
     pub(crate) owner: Option<String>,
 
     /// Keyless, as gh attestation verify: the signing workflow (certificate identity and build
     /// signer URI, extension .1.9) is [HOST/]OWNER/REPO/PATH, at REF when given (literal
-    /// text, not a regular expression).
+    /// text, not a regular expression). Needs --repo or --owner, as gh.
     #[arg(
         long,
         value_name = "[HOST/]OWNER/REPO/PATH[@REF]",
@@ -83,6 +85,7 @@ pub(crate) struct TrustFlags {
     pub(crate) signer_workflow: Option<String>,
 
     /// Keyless, as gh attestation verify: the signing workflow belongs to [HOST/]OWNER/REPO.
+    /// Needs --repo or --owner, as gh.
     #[arg(
         long,
         value_name = "[HOST/]OWNER/REPO",
