@@ -15,7 +15,7 @@
 //
 // Routes: POST /api/v2/signingCert (Fulcio), POST /api/v1/log/entries (Rekor v1),
 // POST /api/v1/timestamp (TSA), GET /actions-token?audience=A (a GitHub Actions OIDC token
-// endpoint: needs "Authorization: bearer test-actions-request-token").
+// endpoint: needs "Authorization: Bearer test-actions-request-token").
 //
 // Bridges for the mock's known gaps (measured against sigstore-python and the Fulcio v2 API):
 // - Fulcio: the token may arrive as an "Authorization: Bearer" header (the mock reads only
@@ -24,6 +24,7 @@
 // - CT log: the mock's SCTs come out with an empty signature and without the per-SCT length
 //   prefix of RFC 6962 §3.3; the server signs them itself (same log key and signed structure)
 //   and hands the mock's CA SCTs that carry the prefix.
+// - Rekor v1: a `dsse` 0.0.1 entry is logged in Rekor's canonical form, not as proposed.
 // - TSA: an RFC 3161 DER TimeStampReq (application/timestamp-query) is translated into the
 //   mock's JSON request form.
 //
@@ -138,6 +139,26 @@ function bridgeTsa(body, headers) {
   }));
 }
 
+// Rekor bridge: the mock logs a proposed entry verbatim; real Rekor v1 stores a `dsse` 0.0.1
+// entry in its canonical form (envelope and payload hashes, signatures with their verifiers),
+// which is what verifiers compare with the bundle.
+function canonicalDsse(entry) {
+  if (entry.kind !== 'dsse' || !entry.spec || !entry.spec.proposedContent) return entry;
+  const { envelope, verifiers } = entry.spec.proposedContent;
+  const env = JSON.parse(envelope);
+  if (!Array.isArray(verifiers) || verifiers.length !== 1) throw new Error('one verifier expected');
+  const hex = (buf) => sha256(buf).toString('hex');
+  return {
+    apiVersion: entry.apiVersion,
+    kind: 'dsse',
+    spec: {
+      envelopeHash: { algorithm: 'sha256', value: hex(Buffer.from(envelope)) },
+      payloadHash: { algorithm: 'sha256', value: hex(Buffer.from(env.payload, 'base64')) },
+      signatures: env.signatures.map((s) => ({ signature: s.sig, verifier: verifiers[0] })),
+    },
+  };
+}
+
 // Rekor fault: log the proposed entry with another (valid-looking) signature.
 function otherSignature(entry) {
   const bogus = b64(crypto.randomBytes(71));
@@ -169,7 +190,7 @@ async function main() {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
       if (req.method === 'GET' && url.pathname === '/actions-token') {
-        if ((req.headers.authorization || '') !== `bearer ${ACTIONS_REQUEST_TOKEN}`) {
+        if ((req.headers.authorization || '').toLowerCase() !== `bearer ${ACTIONS_REQUEST_TOKEN}`) {
           return send(401, '{"message":"bad request token"}');
         }
         const token = await mintToken(url.searchParams.get('audience') || 'unset');
@@ -192,9 +213,9 @@ async function main() {
       } else if (url.pathname === '/api/v1/log/entries') {
         if (mode === 'rekor-500') return send(500, '{"code":500,"message":"error"}');
         if (mode === 'rekor-garbage') return send(201, 'not json at all');
-        if (mode === 'rekor-other-signature') {
-          body = Buffer.from(JSON.stringify(otherSignature(JSON.parse(body.toString()))));
-        }
+        let entry = JSON.parse(body.toString());
+        if (mode === 'rekor-other-signature') entry = otherSignature(entry);
+        body = Buffer.from(JSON.stringify(canonicalDsse(entry)));
       } else if (url.pathname === '/api/v1/timestamp') {
         body = bridgeTsa(body, req.headers);
       }

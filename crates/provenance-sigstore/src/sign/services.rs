@@ -1,0 +1,229 @@
+//! Which Fulcio and Rekor to use: Sigstore's public-good instance, a `signing_config.json`
+//! (`SigningConfig` v0.2, or a `ClientTrustConfig` holding one), or explicit URLs.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Sigstore's public-good Fulcio.
+pub const PUBLIC_GOOD_FULCIO_URL: &str = "https://fulcio.sigstore.dev";
+/// Sigstore's public-good Rekor (v1 API).
+pub const PUBLIC_GOOD_REKOR_URL: &str = "https://rekor.sigstore.dev";
+
+/// Largest signing config read.
+const MAX_CONFIG_BYTES: usize = 1 << 20;
+
+/// The services a keyless signature needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Services {
+    fulcio_url: String,
+    rekor_url: String,
+}
+
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::InvalidSigningConfig(reason.into())
+}
+
+fn check_url(what: &str, url: &str) -> Result<String> {
+    let url = url.trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| invalid(format!("{what} URL {url:?} is not http(s)")))?;
+    if rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(format!(
+            "{what} URL {url:?} has no host or bad characters"
+        )));
+    }
+    Ok(url.to_owned())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireService {
+    url: String,
+    #[serde(default)]
+    major_api_version: u32,
+    #[serde(default)]
+    valid_for: Option<WireValidity>,
+}
+
+#[derive(Deserialize)]
+struct WireValidity {
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    end: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSigningConfig {
+    media_type: String,
+    #[serde(default)]
+    ca_urls: Vec<WireService>,
+    #[serde(default)]
+    rekor_tlog_urls: Vec<WireService>,
+}
+
+impl Services {
+    /// Sigstore's public-good Fulcio and Rekor.
+    pub fn public_good() -> Self {
+        Self {
+            fulcio_url: PUBLIC_GOOD_FULCIO_URL.to_owned(),
+            rekor_url: PUBLIC_GOOD_REKOR_URL.to_owned(),
+        }
+    }
+
+    /// Explicit service URLs.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSigningConfig`] for a URL that is not http(s).
+    pub fn new(fulcio_url: &str, rekor_url: &str) -> Result<Self> {
+        Ok(Self {
+            fulcio_url: check_url("Fulcio", fulcio_url)?,
+            rekor_url: check_url("Rekor", rekor_url)?,
+        })
+    }
+
+    /// Reads a `SigningConfig` v0.2 (`application/vnd.dev.sigstore.signingconfig.v0.2+json`)
+    /// or a `ClientTrustConfig` holding one, and picks the Fulcio (`caUrls`) and the Rekor v1
+    /// (`rekorTlogUrls` with `majorApiVersion` 1) valid at `now` (Unix seconds) that started
+    /// most recently, as sigstore-go's `SigningConfig` selection does.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSigningConfig`] naming the field: unknown media type, no valid service.
+    pub fn from_signing_config_json(bytes: &[u8], now: i64) -> Result<Self> {
+        if bytes.len() > MAX_CONFIG_BYTES {
+            return Err(invalid(format!("larger than {MAX_CONFIG_BYTES} bytes")));
+        }
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| invalid(format!("not JSON: {e}")))?;
+        let config = match value.get("signingConfig") {
+            Some(inner) => inner.clone(),
+            None => value,
+        };
+        let config: WireSigningConfig = serde_json::from_value(config)
+            .map_err(|e| invalid(format!("not a SigningConfig: {e}")))?;
+        if config.media_type != "application/vnd.dev.sigstore.signingconfig.v0.2+json" {
+            return Err(invalid(format!(
+                "mediaType {:?} (only SigningConfig v0.2 is read)",
+                config.media_type
+            )));
+        }
+        let fulcio = pick("caUrls", &config.ca_urls, 1, now)?;
+        let rekor = pick("rekorTlogUrls", &config.rekor_tlog_urls, 1, now)?;
+        Self::new(&fulcio, &rekor)
+    }
+
+    /// Replaces the Fulcio URL.
+    ///
+    /// # Errors
+    /// As for [`Services::new`].
+    pub fn with_fulcio_url(mut self, url: &str) -> Result<Self> {
+        self.fulcio_url = check_url("Fulcio", url)?;
+        Ok(self)
+    }
+
+    /// Replaces the Rekor URL.
+    ///
+    /// # Errors
+    /// As for [`Services::new`].
+    pub fn with_rekor_url(mut self, url: &str) -> Result<Self> {
+        self.rekor_url = check_url("Rekor", url)?;
+        Ok(self)
+    }
+
+    /// The Fulcio base URL.
+    pub fn fulcio_url(&self) -> &str {
+        &self.fulcio_url
+    }
+
+    /// The Rekor base URL.
+    pub fn rekor_url(&self) -> &str {
+        &self.rekor_url
+    }
+}
+
+fn pick(field: &str, services: &[WireService], major: u32, now: i64) -> Result<String> {
+    let mut best: Option<(i64, &str)> = None;
+    for s in services.iter().filter(|s| s.major_api_version == major) {
+        let start = match s.valid_for.as_ref().and_then(|v| v.start.as_deref()) {
+            Some(t) => {
+                crate::trust::parse_rfc3339(t).map_err(|e| invalid(format!("{field}: {e}")))?
+            }
+            None => i64::MIN,
+        };
+        let end = match s.valid_for.as_ref().and_then(|v| v.end.as_deref()) {
+            Some(t) => {
+                crate::trust::parse_rfc3339(t).map_err(|e| invalid(format!("{field}: {e}")))?
+            }
+            None => i64::MAX,
+        };
+        if start <= now && now < end && best.is_none_or(|(b, _)| start > b) {
+            best = Some((start, &s.url));
+        }
+    }
+    best.map(|(_, url)| url.to_owned()).ok_or_else(|| {
+        invalid(format!(
+            "{field} has no service with majorApiVersion {major} valid now"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = r#"{
+      "mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json",
+      "caUrls": [
+        {"url": "https://old-ca.example", "majorApiVersion": 1, "validFor": {"start": "2020-01-01T00:00:00Z"}},
+        {"url": "https://ca.example/", "majorApiVersion": 1, "validFor": {"start": "2023-01-01T00:00:00Z"}},
+        {"url": "https://future-ca.example", "majorApiVersion": 1, "validFor": {"start": "2099-01-01T00:00:00Z"}}
+      ],
+      "rekorTlogUrls": [
+        {"url": "https://rekor-v2.example", "majorApiVersion": 2, "validFor": {"start": "2024-01-01T00:00:00Z"}},
+        {"url": "https://rekor.example", "majorApiVersion": 1,
+         "validFor": {"start": "2021-01-01T00:00:00Z", "end": "2099-01-01T00:00:00Z"}},
+        {"url": "https://ended.example", "majorApiVersion": 1,
+         "validFor": {"start": "2022-01-01T00:00:00Z", "end": "2023-01-01T00:00:00Z"}}
+      ],
+      "tsaUrls": [], "oidcUrls": []
+    }"#;
+
+    #[test]
+    fn picks_the_newest_valid_v1_services() {
+        let now = 1_800_000_000;
+        let s = Services::from_signing_config_json(CONFIG.as_bytes(), now).unwrap();
+        assert_eq!(s.fulcio_url(), "https://ca.example");
+        assert_eq!(s.rekor_url(), "https://rekor.example");
+        let wrapped = format!(
+            r#"{{"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json", "trustedRoot": {{}}, "signingConfig": {CONFIG}}}"#
+        );
+        assert_eq!(
+            Services::from_signing_config_json(wrapped.as_bytes(), now).unwrap(),
+            s
+        );
+    }
+
+    #[test]
+    fn unusable_configs_name_the_field() {
+        let old = CONFIG.replace("v0.2+json", "v0.1+json");
+        let err = Services::from_signing_config_json(old.as_bytes(), 0).unwrap_err();
+        assert!(err.to_string().contains("only SigningConfig v0.2"), "{err}");
+        // before every service's start
+        let err = Services::from_signing_config_json(CONFIG.as_bytes(), 0).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("caUrls has no service with majorApiVersion 1"),
+            "{err}"
+        );
+        let err = Services::new("ftp://x", "https://r").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("Fulcio URL \"ftp://x\" is not http(s)"),
+            "{err}"
+        );
+    }
+}
