@@ -182,7 +182,7 @@ pub enum Error {
     /// The bundle assembled from the services' answers does not verify against the trusted
     /// root with the token's identity, so it was not returned (feature `sign`).
     #[cfg(feature = "sign")]
-    #[error("the signed bundle does not verify against the trusted root: {0}")]
+    #[error("the signed bundle does not verify against the trusted root")]
     SelfVerification(#[source] Box<Error>),
     /// The operating system's random number generator failed (feature `sign`).
     #[cfg(feature = "sign")]
