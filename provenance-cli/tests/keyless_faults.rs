@@ -180,3 +180,41 @@ fn a_trusted_root_without_the_services_ca_refuses_the_bundle() {
     );
     assert_eq!(files(mock.dir.path()), before);
 }
+
+#[test]
+fn tsa_500_is_unavailable_and_writes_no_bundle() {
+    let Some(mock) = MockSigstore::start("tsa-500") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let token = format!("@{}", mock.path("token").display());
+    let root = mock.path("trusted_root.json");
+    let tsa = format!("{}/api/v1/timestamp", mock.url);
+    let out = run(
+        mock.dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            &mock.url,
+            "--rekor-url",
+            &mock.url,
+            "--timestamp-server-url",
+            &tsa,
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains(&format!("TSA at {tsa} is unavailable: HTTP 500: TSA down")),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before);
+}

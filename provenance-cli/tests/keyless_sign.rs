@@ -74,6 +74,70 @@ fn attest_keyless_writes_a_v03_bundle_with_a_dsse_rekor_entry_that_verifies() {
 }
 
 #[test]
+fn a_signing_config_naming_a_tsa_adds_an_rfc3161_timestamp() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let token = format!("@{}", mock.path("token").display());
+    let config = mock.path("signing_config.json");
+    let root = mock.path("trusted_root.json");
+    let attest_with_tsa = |bundle: &str| {
+        let out = run(
+            mock.dir.path(),
+            &[
+                "attest",
+                "--keyless",
+                "--identity-token",
+                &token,
+                "--signing-config",
+                config.to_str().unwrap(),
+                "--trusted-root",
+                root.to_str().unwrap(),
+                "--bundle",
+                bundle,
+                "app.bin",
+            ],
+        );
+        let stderr = exits(&out, 0);
+        assert!(stderr.contains("and TSA http://"), "{stderr}");
+        read_json(&mock.path(bundle))
+    };
+    let first = attest_with_tsa("app.sigstore.json");
+    let second = attest_with_tsa("again.sigstore.json");
+    let stamps = "/verificationMaterial/timestampVerificationData/rfc3161Timestamps";
+    assert_eq!(
+        first
+            .pointer(stamps)
+            .and_then(Value::as_array)
+            .map(Vec::len),
+        Some(1),
+        "{first}"
+    );
+    exits(
+        &verify(
+            &mock,
+            &mock.path("app.sigstore.json"),
+            "app.bin",
+            SUBJECT,
+            ISSUER,
+        ),
+        0,
+    );
+
+    // the second signature's timestamp does not cover the first signature
+    let mut swapped = first.clone();
+    *swapped.pointer_mut(stamps).unwrap() = second.pointer(stamps).unwrap().clone();
+    let path = mock.path("swapped.sigstore.json");
+    std::fs::write(&path, serde_json::to_vec(&swapped).unwrap()).unwrap();
+    let stderr = exits(&verify(&mock, &path, "app.bin", SUBJECT, ISSUER), 1);
+    assert!(
+        stderr.contains("timestamp does not cover this signature"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn attest_keyless_output_appends_the_bundle_as_a_jsonl_line() {
     let Some(mock) = MockSigstore::start("ok") else {
         return;
@@ -223,9 +287,10 @@ fn tampered_bundles_fail_verification() {
     // the statement names another artifact digest
     let mut payload_changed = original.clone();
     let statement = base64_decode(payload_changed["dsseEnvelope"]["payload"].as_str().unwrap());
-    let statement = String::from_utf8(statement)
-        .unwrap()
-        .replacen("\"sha256\":\"", "\"sha256\":\"0", 1);
+    let statement =
+        String::from_utf8(statement)
+            .unwrap()
+            .replacen("\"sha256\":\"", "\"sha256\":\"0", 1);
     payload_changed["dsseEnvelope"]["payload"] = base64_encode(statement.as_bytes()).into();
     // the log entry's integrated time moved (the SET covers it)
     let mut time_changed = original.clone();

@@ -38,6 +38,7 @@
 //   rekor-other-signature  Rekor logs the entry with another signature than the one proposed
 //   rekor-bad-proof        Rekor's inclusion proof names another root hash
 //   fulcio-hang            Fulcio never answers (client timeouts)
+//   tsa-500                the TSA answers 500
 'use strict';
 
 const http = require('http');
@@ -134,7 +135,10 @@ function bridgeTsa(body, headers) {
   return Buffer.from(JSON.stringify({
     artifactHash: b64(req.messageImprint.hashedMessage.valueBlock.valueHexView),
     hashAlgorithm: names[oid] || 'sha256',
-    nonce: req.nonce ? req.nonce.valueBlock.valueDec : undefined,
+    // exact below 2^53, which is what the mock's TSTInfo can echo
+    nonce: req.nonce
+      ? Number(BigInt(`0x${Buffer.from(req.nonce.valueBlock.valueHexView).toString('hex') || '0'}`))
+      : undefined,
     certificates: req.certReq || false,
   }));
 }
@@ -217,6 +221,7 @@ async function main() {
         if (mode === 'rekor-other-signature') entry = otherSignature(entry);
         body = Buffer.from(JSON.stringify(canonicalDsse(entry)));
       } else if (url.pathname === '/api/v1/timestamp') {
+        if (mode === 'tsa-500') return send(500, '{"message":"TSA down"}');
         body = bridgeTsa(body, req.headers);
       }
       const out = await route(body);

@@ -45,6 +45,11 @@ pub(crate) struct KeylessFlags {
     #[arg(long, value_name = "URL", requires = "keyless")]
     rekor_url: Option<String>,
 
+    /// Also timestamp the signature with this RFC 3161 TSA (its full URL; overrides
+    /// --signing-config).
+    #[arg(long, value_name = "URL", requires = "keyless")]
+    timestamp_server_url: Option<String>,
+
     /// The trusted_root.json the new bundle must verify against before it is written.
     /// Default: the one in a ClientTrustConfig --signing-config, else the embedded public-good
     /// root.
@@ -119,6 +124,11 @@ impl KeylessFlags {
                 .with_rekor_url(url)
                 .context("invalid --rekor-url")?;
         }
+        if let Some(url) = &self.timestamp_server_url {
+            services = services
+                .with_tsa_url(url)
+                .context("invalid --timestamp-server-url")?;
+        }
         let root = if let Some(path) = &self.trusted_root {
             TrustedRoot::from_json(&read_bounded(path, "trusted root")?)
                 .with_context(|| format!("cannot use the trusted root {}", path.display()))?
@@ -161,8 +171,12 @@ impl KeylessFlags {
     fn prepare(&self, ui: &Ui) -> anyhow::Result<(IdentityToken, KeylessSigner)> {
         let signer = self.signer()?;
         let token = self.token()?;
+        let tsa = signer
+            .services()
+            .tsa_url()
+            .map_or_else(String::new, |u| format!(" and TSA {}", escaped(u)));
         ui.note(format_args!(
-            "signing as {} (issuer {}) with Fulcio {} and Rekor {}",
+            "signing as {} (issuer {}) with Fulcio {}, Rekor {}{tsa}",
             escaped(token.subject()),
             escaped(token.issuer()),
             escaped(signer.services().fulcio_url()),
@@ -185,7 +199,7 @@ fn report(signed: &KeylessBundle, start: Instant, ui: &Ui) {
         .as_ref()
         .map_or_else(String::new, |id| format!(" as {}", escaped(&id.san)));
     ui.note(format_args!(
-        "signed and verified{identity}: {} ms in total, {} ms waiting for Fulcio and Rekor",
+        "signed and verified{identity}: {} ms in total, {} ms waiting for the services",
         total.as_millis(),
         signed.network_time.as_millis(),
     ));

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 const MAX_ANSWER_BYTES: u64 = 1 << 20;
 /// The largest error body quoted in a message.
 const MAX_ERROR_BYTES: u64 = 4096;
+/// The JSON content type.
+const JSON: &str = "application/json";
 /// Characters of a service's error message kept.
 const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -65,12 +67,23 @@ impl Http {
             what: "service request",
             source,
         })?;
-        let answer = self.send(service, url, bearer, Some(&bytes))?;
+        let answer = self.send(service, url, bearer, Some((JSON, &bytes)))?;
         serde_json::from_slice(&answer).map_err(|e| Error::BadServiceAnswer {
             service,
             url: url.to_owned(),
             reason: format!("not JSON ({e})"),
         })
+    }
+
+    /// POSTs `body` with this content type and returns the bytes of a 2xx response.
+    pub(crate) fn post_bytes(
+        &self,
+        service: &'static str,
+        url: &str,
+        content_type: &'static str,
+        body: &[u8],
+    ) -> Result<Vec<u8>> {
+        self.send(service, url, None, Some((content_type, body)))
     }
 
     /// GETs `url` and returns the JSON answer of a 2xx response.
@@ -93,7 +106,7 @@ impl Http {
         service: &'static str,
         url: &str,
         bearer: Option<&str>,
-        body: Option<&[u8]>,
+        body: Option<(&'static str, &[u8])>,
     ) -> Result<Vec<u8>> {
         let unavailable = |reason: String| Error::ServiceUnavailable {
             service,
@@ -142,15 +155,15 @@ impl Http {
         &self,
         url: &str,
         bearer: Option<&str>,
-        body: Option<&[u8]>,
+        body: Option<(&'static str, &[u8])>,
     ) -> std::result::Result<Response<ureq::Body>, ureq::Error> {
         let auth = bearer.map(|t| format!("Bearer {t}"));
-        if let Some(bytes) = body {
+        if let Some((content_type, bytes)) = body {
             let mut req = self
                 .agent
                 .post(url)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json");
+                .header("Content-Type", content_type)
+                .header("Accept", "application/json, application/timestamp-reply");
             if let Some(a) = &auth {
                 req = req.header("Authorization", a.as_str());
             }

@@ -7,7 +7,8 @@
 //! Protocols: Fulcio `POST /api/v2/signingCert` with a public key and a proof of possession
 //! (a signature over the token's subject); Rekor v1 `POST /api/v1/log/entries` with a `dsse`
 //! 0.0.1 entry (DSSE envelopes) or a `hashedrekord` 0.0.1 entry (message signatures), whose
-//! answer carries the signed entry timestamp, inclusion proof and checkpoint.
+//! answer carries the signed entry timestamp, inclusion proof and checkpoint; and, when the
+//! services name a TSA, an RFC 3161 timestamp over the signature.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), provenance_sigstore::Error> {
@@ -26,6 +27,7 @@ mod http;
 mod rekor;
 mod services;
 mod token;
+mod tsa;
 
 use std::time::{Duration, Instant};
 
@@ -34,7 +36,7 @@ use zeroize::Zeroizing;
 
 use crate::bundle::{
     Bundle, WireBundle, WireDsseSignature, WireEnvelope, WireHashOutput, WireMaterial,
-    WireMessageSignature, WireRawBytes,
+    WireMessageSignature, WireRawBytes, WireSignedTimestamp, WireTimestampData,
 };
 use crate::crypto::HashAlgorithm;
 use crate::error::{Error, Result};
@@ -246,6 +248,10 @@ impl KeylessSigner {
         drop(key);
 
         let t = Instant::now();
+        let timestamp = match self.services.tsa_url() {
+            Some(url) => Some(tsa::timestamp(&http, url, &content_sig)?),
+            None => None,
+        };
         let entry = rekor::create_entry(&http, self.services.rekor_url(), &entry_request)?;
         network += t.elapsed();
 
@@ -258,7 +264,11 @@ impl KeylessSigner {
                 }),
                 public_key: None,
                 tlog_entries: vec![entry],
-                timestamp_verification_data: None,
+                timestamp_verification_data: timestamp.map(|t| WireTimestampData {
+                    rfc3161_timestamps: vec![WireSignedTimestamp {
+                        signed_timestamp: crate::b64::encode(&t),
+                    }],
+                }),
             },
             message_signature: match what {
                 Payload::Digest(digest) => Some(WireMessageSignature {

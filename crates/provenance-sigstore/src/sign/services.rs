@@ -15,9 +15,14 @@ const MAX_CONFIG_BYTES: usize = 1 << 20;
 
 /// The services a keyless signature needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "each field is a URL, named as SigningConfig and cosign's flags name them"
+)]
 pub struct Services {
     fulcio_url: String,
     rekor_url: String,
+    tsa_url: Option<String>,
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -64,6 +69,8 @@ struct WireSigningConfig {
     ca_urls: Vec<WireService>,
     #[serde(default)]
     rekor_tlog_urls: Vec<WireService>,
+    #[serde(default)]
+    tsa_urls: Vec<WireService>,
 }
 
 impl Services {
@@ -72,6 +79,7 @@ impl Services {
         Self {
             fulcio_url: PUBLIC_GOOD_FULCIO_URL.to_owned(),
             rekor_url: PUBLIC_GOOD_REKOR_URL.to_owned(),
+            tsa_url: None,
         }
     }
 
@@ -83,13 +91,15 @@ impl Services {
         Ok(Self {
             fulcio_url: check_url("Fulcio", fulcio_url)?,
             rekor_url: check_url("Rekor", rekor_url)?,
+            tsa_url: None,
         })
     }
 
     /// Reads a `SigningConfig` v0.2 (`application/vnd.dev.sigstore.signingconfig.v0.2+json`)
     /// or a `ClientTrustConfig` holding one, and picks the Fulcio (`caUrls`) and the Rekor v1
     /// (`rekorTlogUrls` with `majorApiVersion` 1) valid at `now` (Unix seconds) that started
-    /// most recently, as sigstore-go's `SigningConfig` selection does.
+    /// most recently, as sigstore-go's `SigningConfig` selection does; likewise a TSA
+    /// (`tsaUrls`, `majorApiVersion` 1) when the config lists one.
     ///
     /// # Errors
     /// [`Error::InvalidSigningConfig`] naming the field: unknown media type, no valid service.
@@ -113,7 +123,26 @@ impl Services {
         }
         let fulcio = pick("caUrls", &config.ca_urls, 1, now)?;
         let rekor = pick("rekorTlogUrls", &config.rekor_tlog_urls, 1, now)?;
-        Self::new(&fulcio, &rekor)
+        let services = Self::new(&fulcio, &rekor)?;
+        if config.tsa_urls.is_empty() {
+            return Ok(services);
+        }
+        services.with_tsa_url(&pick("tsaUrls", &config.tsa_urls, 1, now)?)
+    }
+
+    /// Also timestamps every signature with this RFC 3161 TSA (its full URL, such as
+    /// `https://timestamp.sigstore.dev/api/v1/timestamp`).
+    ///
+    /// # Errors
+    /// As for [`Services::new`].
+    pub fn with_tsa_url(mut self, url: &str) -> Result<Self> {
+        self.tsa_url = Some(check_url("TSA", url)?);
+        Ok(self)
+    }
+
+    /// The TSA URL, if any.
+    pub fn tsa_url(&self) -> Option<&str> {
+        self.tsa_url.as_deref()
     }
 
     /// Replaces the Fulcio URL.
@@ -189,7 +218,8 @@ mod tests {
         {"url": "https://ended.example", "majorApiVersion": 1,
          "validFor": {"start": "2022-01-01T00:00:00Z", "end": "2023-01-01T00:00:00Z"}}
       ],
-      "tsaUrls": [], "oidcUrls": []
+      "tsaUrls": [{"url": "https://tsa.example/api/v1/timestamp", "majorApiVersion": 1}],
+      "oidcUrls": []
     }"#;
 
     #[test]
@@ -198,6 +228,7 @@ mod tests {
         let s = Services::from_signing_config_json(CONFIG.as_bytes(), now).unwrap();
         assert_eq!(s.fulcio_url(), "https://ca.example");
         assert_eq!(s.rekor_url(), "https://rekor.example");
+        assert_eq!(s.tsa_url(), Some("https://tsa.example/api/v1/timestamp"));
         let wrapped = format!(
             r#"{{"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json", "trustedRoot": {{}}, "signingConfig": {CONFIG}}}"#
         );
