@@ -218,3 +218,76 @@ fn tsa_500_is_unavailable_and_writes_no_bundle() {
     );
     assert_eq!(files(mock.dir.path()), before);
 }
+
+#[test]
+fn rekor_v2_without_a_tsa_is_refused_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    // a token that parses; no service is ever asked (the URLs lead nowhere)
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    let out = run(
+        dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            "http://127.0.0.1:9",
+            "--rekor-url",
+            "http://127.0.0.1:9",
+            "--rekor-version",
+            "2",
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("a Rekor v2 log records no signing time: a TSA is needed too"),
+        "{stderr}"
+    );
+    assert_eq!(files(dir.path()), ["app.bin"]);
+}
+
+#[test]
+fn rekor_v2_entry_for_another_signature_fails_self_verification() {
+    let Some(mock) = MockSigstore::start_with("rekor-other-signature", &["--rekor-v2", "yes"])
+    else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let token = format!("@{}", mock.path("token").display());
+    let config = mock.path("signing_config.json");
+    let root = mock.path("trusted_root.json");
+    let out = run(
+        mock.dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--signing-config",
+            config.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("does not verify against the trusted root: transparency log entry does not match the bundle: signature differs"),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before);
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

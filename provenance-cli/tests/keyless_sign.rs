@@ -138,6 +138,68 @@ fn a_signing_config_naming_a_tsa_adds_an_rfc3161_timestamp() {
 }
 
 #[test]
+fn rekor_v2_with_a_tsa_logs_hashedrekord_0_0_2_entries_that_verify() {
+    let Some(mock) = MockSigstore::start_with("ok", &["--rekor-v2", "yes"]) else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let token = format!("@{}", mock.path("token").display());
+    let config = mock.path("signing_config.json");
+    let root = mock.path("trusted_root.json");
+    for (command, bundle) in [
+        ("attest", "app.sigstore.json"),
+        ("sign", "app.bin.blob.sigstore.json"),
+    ] {
+        let out = run(
+            mock.dir.path(),
+            &[
+                command,
+                "--keyless",
+                "--identity-token",
+                &token,
+                "--signing-config",
+                config.to_str().unwrap(),
+                "--trusted-root",
+                root.to_str().unwrap(),
+                "--bundle",
+                bundle,
+                "app.bin",
+            ],
+        );
+        let stderr = exits(&out, 0);
+        assert!(stderr.contains("Rekor (v2) http://"), "{stderr}");
+        let json = read_json(&mock.path(bundle));
+        let entry = &json["verificationMaterial"]["tlogEntries"][0];
+        assert_eq!(entry["kindVersion"]["kind"], "hashedrekord", "{json}");
+        assert_eq!(entry["kindVersion"]["version"], "0.0.2", "{json}");
+        assert!(entry.get("inclusionPromise").is_none(), "{json}");
+        assert!(
+            json["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]
+                .is_object(),
+            "{json}"
+        );
+        exits(
+            &verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
+            0,
+        );
+    }
+
+    // without its timestamp, a Rekor v2 bundle has no signing time
+    let mut bare = read_json(&mock.path("app.sigstore.json"));
+    bare["verificationMaterial"]
+        .as_object_mut()
+        .unwrap()
+        .remove("timestampVerificationData");
+    let path = mock.path("bare.sigstore.json");
+    std::fs::write(&path, serde_json::to_vec(&bare).unwrap()).unwrap();
+    let stderr = exits(&verify(&mock, &path, "app.bin", SUBJECT, ISSUER), 1);
+    assert!(
+        stderr.contains("a Rekor v2 entry needs an RFC 3161 timestamp"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn attest_keyless_output_appends_the_bundle_as_a_jsonl_line() {
     let Some(mock) = MockSigstore::start("ok") else {
         return;

@@ -8,6 +8,9 @@
 #   - @sigstore/verify (npm; scripts/interop/keyless_verify.js).
 # The good bundles must pass in all three; another identity, a tampered bundle and a bundle
 # from a different CA (another mock instance) must fail in all three.
+# Also for Rekor v2 with a TSA (a second mock listing it in its signing config); there
+# @sigstore/verify 3.1.1 refuses DSSE bundles logged as rekor-v2-spec §6.1.4 says (a recorded,
+# named difference: the run still fails if anything else differs).
 # Uses target/differential-venv and target/differential-node as sigstore-differential.sh sets
 # them up (created here on first use), and target/sigstore-mock-node (scripts/ci-deps.sh).
 # The last line is "N passed, M failed"; the exit code is 1 when something failed.
@@ -53,22 +56,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_mock() { # DIR
-    mkdir -p "$1"
+start_mock() { # DIR [SERVER ARGS]
+    local dir=$1
+    shift
+    mkdir -p "$dir"
     SIGSTORE_MOCK_NODE_MODULES=$MOCK_MODULES node "$ROOT/scripts/sigstore-mock/server.js" \
-        --dir "$1" >"$1/server.out" 2>"$1/server.err" &
+        --dir "$dir" "$@" >"$dir/server.out" 2>"$dir/server.err" &
     pids+=($!)
-    for _ in $(seq 100); do [ -s "$1/server.out" ] && break; sleep 0.1; done
-    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['url'])" "$1/server.out"
+    for _ in $(seq 100); do [ -s "$dir/server.out" ] && break; sleep 0.1; done
+    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['url'])" "$dir/server.out"
 }
 
 A=$WORK/a
 B=$WORK/b
+C=$WORK/c
 URL_A=$(start_mock "$A")
 start_mock "$B" >/dev/null
+start_mock "$C" --rekor-v2 yes >/dev/null
 ID="https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main"
 ISS="https://token.actions.mock.example"
-python3 - "$A" <<'PYEOF'
+for d in "$A" "$C"; do
+    python3 - "$d" <<'PYEOF'
 import json, sys
 d = sys.argv[1]
 json.dump({"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
@@ -76,6 +84,7 @@ json.dump({"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+jso
            "signingConfig": json.load(open(f"{d}/signing_config.json"))},
           open(f"{d}/trust_config.json", "w"))
 PYEOF
+done
 cp "$A/trust_config.json" "$WORK/trust_config_a.json"
 python3 - "$A" "$B" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json" <<'PYEOF'
 import json, sys
@@ -96,6 +105,11 @@ printf 'release artifact\n' >app.bin
     --bundle app.bin.sigstore.json app.bin 2>"$WORK/attest.err"
 "$P" sign --keyless --identity-token @"$A/token" --fulcio-url "$URL_A" --rekor-url "$URL_A" \
     --trusted-root "$A/trusted_root.json" --bundle app.bin.blob.sigstore.json app.bin 2>"$WORK/sign.err"
+# Rekor v2 (C lists it, with a TSA, in its signing config)
+"$P" attest --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
+    --bundle app.bin.v2.sigstore.json app.bin 2>>"$WORK/attest.err"
+"$P" sign --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
+    --bundle app.bin.v2-blob.sigstore.json app.bin 2>>"$WORK/sign.err"
 grep -h "signed and verified" "$WORK/attest.err" "$WORK/sign.err" | sed 's/^/  /'
 python3 - <<'PYEOF'
 import base64, json
@@ -112,9 +126,10 @@ PYEOF
 
 passed=0
 failed=0
-# case: name, expected PASS|FAIL, bundle, identity, trust config (root = same name .root)
+# case: name, expected PASS|FAIL, bundle, identity, trust config, trusted root[, a known
+# difference of @sigstore/verify, with its reason]
 check() {
-    local name=$1 want=$2 bundle=$3 identity=$4 config=$5 root=$6
+    local name=$1 want=$2 bundle=$3 identity=$4 config=$5 root=$6 js_known=${7:-}
     local ours py js
     if "$P" verify --attestation "$bundle" --trusted-root "$root" --certificate-identity "$identity" \
         --certificate-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then ours=PASS; else ours=FAIL; fi
@@ -122,7 +137,10 @@ check() {
         --cert-identity "$identity" --cert-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then py=PASS; else py=FAIL; fi
     if NODE_PATH=$NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_verify.js" "$root" \
         "$bundle" app.bin "$identity" "$ISS" >/dev/null 2>&1; then js=PASS; else js=FAIL; fi
-    if [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" = "$want" ]; then
+    if [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" != "$want" ] && [ -n "$js_known" ]; then
+        passed=$((passed + 1))
+        echo "ok   $name: provenance and sigstore-python $want; @sigstore/verify $js (known: $js_known)"
+    elif [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" = "$want" ]; then
         passed=$((passed + 1))
         echo "ok   $name: all three $want"
     else
@@ -139,6 +157,12 @@ check "sign: another identity" FAIL app.bin.blob.sigstore.json "https://github.c
 check "attest: tampered statement" FAIL tampered.sigstore.json "$ID" "$CA" "$RA"
 check "sign: tampered signature" FAIL tampered-blob.sigstore.json "$ID" "$CA" "$RA"
 check "attest: another CA" FAIL app.bin.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
+CC=$C/trust_config.json
+RC=$C/trusted_root.json
+check "attest --keyless, Rekor v2 + TSA (hashedrekord 0.0.2 over the PAE)" PASS app.bin.v2.sigstore.json "$ID" "$CC" "$RC" \
+    "@sigstore/verify 3.1.1 compares a DSSE bundle's hashedrekord 0.0.2 digest with SHA-256(payload); rekor-v2-spec 6.1.4, sigstore-python 4.5 and our verifier use SHA-256(PAE)"
+check "sign --keyless, Rekor v2 + TSA" PASS app.bin.v2-blob.sigstore.json "$ID" "$CC" "$RC"
+check "sign, Rekor v2: another identity" FAIL app.bin.v2-blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CC" "$RC"
 check "sign: another CA" FAIL app.bin.blob.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

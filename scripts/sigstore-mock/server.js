@@ -4,6 +4,7 @@
 // 127.0.0.1 with an ephemeral port, plus the files a client needs to use and trust it.
 //
 //   node scripts/sigstore-mock/server.js --dir DIR [--mode MODE] [--subject S] [--issuer I]
+//                                        [--rekor-v2 yes] [--exit-with-stdin yes]
 //
 // Writes, once listening:
 //   DIR/trusted_root.json    the mock's CA root, CT log key, Rekor key and TSA chain
@@ -14,6 +15,8 @@
 // dying test takes it along).
 //
 // Routes: POST /api/v2/signingCert (Fulcio), POST /api/v1/log/entries (Rekor v1),
+// POST /api/v2/log/entries (Rekor v2, hashedrekord; listed in signing_config.json with
+// --rekor-v2 yes),
 // POST /api/v1/timestamp (TSA), GET /actions-token?audience=A (a GitHub Actions OIDC token
 // endpoint: needs "Authorization: Bearer test-actions-request-token").
 //
@@ -53,6 +56,7 @@ function parseArgs(argv) {
     subject: 'https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main',
     issuer: 'https://token.actions.mock.example',
     'exit-with-stdin': 'no',
+    'rekor-v2': 'no',
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -163,6 +167,40 @@ function canonicalDsse(entry) {
   };
 }
 
+// Rekor v2 (`POST /api/v2/log/entries`), written here: @sigstore/mock 0.11 has no v2 handler,
+// and 0.12's logs the request form itself as the entry body and proves a random index in a
+// tree of one. This one stores the canonical `hashedrekord` 0.0.2 body, proves index 0 of a
+// one-leaf tree, and signs a C2SP checkpoint note named after the host (rekor-tiles' form).
+function rekorV2Entry(request, host, keys) {
+  const req = request.hashedRekordRequestV002;
+  if (!req || !req.signature || !req.signature.verifier) {
+    throw new Error('only hashedRekordRequestV002 is supported');
+  }
+  const body = Buffer.from(JSON.stringify({
+    apiVersion: '0.0.2',
+    kind: 'hashedrekord',
+    spec: {
+      hashedRekordV002: {
+        data: { algorithm: 'SHA2_256', digest: req.digest },
+        signature: { content: req.signature.content, verifier: req.signature.verifier },
+      },
+    },
+  }));
+  const root = sha256(Buffer.concat([Buffer.from([0]), body]));
+  const note = `${host}\n1\n${b64(root)}\n`;
+  const sig = crypto.sign('sha256', Buffer.from(note), keys.privateKey);
+  const hint = sha256(spki(keys.publicKey)).subarray(0, 4);
+  const checkpoint = `${note}\n\u2014 ${host} ${b64(Buffer.concat([hint, sig]))}\n`;
+  return {
+    logIndex: '0',
+    logId: { keyId: b64(sha256(spki(keys.publicKey))) },
+    kindVersion: { kind: 'hashedrekord', version: '0.0.2' },
+    integratedTime: '0',
+    inclusionProof: { logIndex: '0', rootHash: b64(root), treeSize: '1', hashes: [], checkpoint: { envelope: checkpoint } },
+    canonicalizedBody: b64(body),
+  };
+}
+
 // Rekor fault: log the proposed entry with another (valid-looking) signature.
 function otherSignature(entry) {
   const bogus = b64(crypto.randomBytes(71));
@@ -183,6 +221,7 @@ async function main() {
   const ctKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tlogKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tsaKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tlogV2Keys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const oidcKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
   const routes = {};
@@ -199,6 +238,14 @@ async function main() {
         }
         const token = await mintToken(url.searchParams.get('audience') || 'unset');
         return send(200, JSON.stringify({ count: 1, value: token }));
+      }
+      if (req.method === 'POST' && url.pathname === '/api/v2/log/entries') {
+        const request = JSON.parse((await readBody(req)).toString());
+        if (args.mode === 'rekor-500') return send(500, '{"message":"error"}');
+        if (args.mode === 'rekor-other-signature' && request.hashedRekordRequestV002) {
+          request.hashedRekordRequestV002.signature.content = b64(crypto.randomBytes(71));
+        }
+        return send(201, JSON.stringify(rekorV2Entry(request, new URL(base).host, tlogV2Keys)));
       }
       const route = routes[url.pathname];
       if (req.method !== 'POST' || !route) return send(404, '{"message":"not found"}');
@@ -252,8 +299,9 @@ async function main() {
       .sign(oidcKeys.privateKey);
   }
 
+  let base;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  base = `http://127.0.0.1:${server.address().port}`;
 
   const ctlog = await mock.initializeCTLog(ctKeys);
   // SCT bridge: with the pkijs that @sigstore/mock 0.11 resolves, its CT log serialises an
@@ -291,7 +339,7 @@ async function main() {
   });
   const trustedRoot = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [logEntry(tlogKeys)],
+    tlogs: [logEntry(tlogKeys), logEntry(tlogV2Keys)],
     certificateAuthorities: [{
       subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
       uri: base,
@@ -311,7 +359,9 @@ async function main() {
     mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
     caUrls: [service(base)],
     oidcUrls: [],
-    rekorTlogUrls: [service(base)],
+    rekorTlogUrls: args['rekor-v2'] === 'yes'
+      ? [service(base), { ...service(base), majorApiVersion: 2 }]
+      : [service(base)],
     tsaUrls: [service(`${base}/api/v1/timestamp`)],
     rekorTlogConfig: { selector: 'ANY' },
     tsaConfig: { selector: 'ANY' },

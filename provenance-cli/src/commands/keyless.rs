@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use provenance::keys::fs::{Mode, Overwrite, write_atomic};
 use provenance::sigstore::TrustedRoot;
-use provenance::sigstore::sign::{IdentityToken, KeylessBundle, KeylessSigner, Services};
+use provenance::sigstore::sign::{
+    IdentityToken, KeylessBundle, KeylessSigner, RekorVersion, Services,
+};
 
 use crate::ui::{Ui, escaped};
 
@@ -41,9 +43,16 @@ pub(crate) struct KeylessFlags {
     #[arg(long, value_name = "URL", requires = "keyless")]
     fulcio_url: Option<String>,
 
-    /// Rekor (v1 API) to log the signature in (overrides --signing-config).
+    /// Rekor to log the signature in (overrides --signing-config); its API is
+    /// --rekor-version.
     #[arg(long, value_name = "URL", requires = "keyless")]
     rekor_url: Option<String>,
+
+    /// The API of --rekor-url: 1, or 2 (rekor-tiles; needs --timestamp-server-url or a TSA in
+    /// --signing-config, as a v2 entry records no signing time).
+    #[arg(long, value_name = "1|2", default_value_t = 1, requires = "rekor_url",
+          value_parser = clap::value_parser!(u8).range(1..=2))]
+    rekor_version: u8,
 
     /// Also timestamp the signature with this RFC 3161 TSA (its full URL; overrides
     /// --signing-config).
@@ -120,9 +129,12 @@ impl KeylessFlags {
                 .context("invalid --fulcio-url")?;
         }
         if let Some(url) = &self.rekor_url {
-            services = services
-                .with_rekor_url(url)
-                .context("invalid --rekor-url")?;
+            services = if self.rekor_version == 2 {
+                services.with_rekor_v2_url(url)
+            } else {
+                services.with_rekor_url(url)
+            }
+            .context("invalid --rekor-url")?;
         }
         if let Some(url) = &self.timestamp_server_url {
             services = services
@@ -175,8 +187,13 @@ impl KeylessFlags {
             .services()
             .tsa_url()
             .map_or_else(String::new, |u| format!(" and TSA {}", escaped(u)));
+        let v2 = if signer.services().rekor_version() == RekorVersion::V2 {
+            " (v2)"
+        } else {
+            ""
+        };
         ui.note(format_args!(
-            "signing as {} (issuer {}) with Fulcio {}, Rekor {}{tsa}",
+            "signing as {} (issuer {}) with Fulcio {}, Rekor{v2} {}{tsa}",
             escaped(token.subject()),
             escaped(token.issuer()),
             escaped(signer.services().fulcio_url()),

@@ -59,6 +59,11 @@ impl MockSigstore {
     /// Starts one in `mode` (see the server's header: `ok`, `fulcio-500`, ...), or `None`
     /// with a SKIPPED message when node or the npm package is absent outside CI.
     pub(crate) fn start(mode: &str) -> Option<Self> {
+        Self::start_with(mode, &[])
+    }
+
+    /// As [`MockSigstore::start`], with more server arguments (`--rekor-v2 yes`).
+    pub(crate) fn start_with(mode: &str, extra: &[&str]) -> Option<Self> {
         let mock = node_modules().join("@sigstore/mock/package.json");
         if !node_present() || !mock.is_file() {
             assert!(
@@ -78,6 +83,7 @@ impl MockSigstore {
             .arg(workspace().join("scripts/sigstore-mock/server.js"))
             .args(["--dir", dir.path().to_str().unwrap(), "--mode", mode])
             .args(["--exit-with-stdin", "yes"])
+            .args(extra)
             .env("SIGSTORE_MOCK_NODE_MODULES", node_modules())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -45,7 +45,7 @@ use crate::policy::{IdentityPolicy, Matcher};
 use crate::trust::TrustedRoot;
 use crate::verify::{Artifact, SignerPolicy, VerifiedBundle, Verifier};
 
-pub use services::{PUBLIC_GOOD_FULCIO_URL, PUBLIC_GOOD_REKOR_URL, Services};
+pub use services::{PUBLIC_GOOD_FULCIO_URL, PUBLIC_GOOD_REKOR_URL, RekorVersion, Services};
 pub use token::IdentityToken;
 
 /// The default timeout of each HTTP request.
@@ -215,6 +215,12 @@ impl KeylessSigner {
 
     fn sign(&self, token: &IdentityToken, what: &Payload<'_>) -> Result<KeylessBundle> {
         token.check_not_expired(unix_now())?;
+        let rekor_v2 = self.services.rekor_version() == RekorVersion::V2;
+        if rekor_v2 && self.services.tsa_url().is_none() {
+            return Err(Error::InvalidSigningConfig(
+                "a Rekor v2 log records no signing time: a TSA is needed too".into(),
+            ));
+        }
         let http = http::Http::new(self.timeout, self.retries);
         let key = EphemeralKey::generate()?;
         let spki = key.spki_der()?;
@@ -231,18 +237,24 @@ impl KeylessSigner {
                 payload_type,
                 payload,
             } => {
-                let sig = key.sign(&crate::bundle::pae(payload_type, payload))?;
-                (
-                    sig.clone(),
-                    rekor::dsse_entry(payload_type, payload, &sig, &cert_pem),
-                )
+                let pae = crate::bundle::pae(payload_type, payload);
+                let sig = key.sign(&pae)?;
+                let request = if rekor_v2 {
+                    // Rekor v2 logs a DSSE signature as hashedrekord 0.0.2 over the PAE
+                    rekor::hashedrekord_v2_request(&crate::crypto::sha256(&pae), &sig, leaf.der())
+                } else {
+                    rekor::dsse_entry(payload_type, payload, &sig, &cert_pem)
+                };
+                (sig, request)
             }
             Payload::Digest(digest) => {
                 let sig = key.sign_digest(digest)?;
-                (
-                    sig.clone(),
-                    rekor::hashedrekord_entry(digest, &sig, &cert_pem),
-                )
+                let request = if rekor_v2 {
+                    rekor::hashedrekord_v2_request(digest, &sig, leaf.der())
+                } else {
+                    rekor::hashedrekord_entry(digest, &sig, &cert_pem)
+                };
+                (sig, request)
             }
         };
         drop(key);
@@ -252,50 +264,14 @@ impl KeylessSigner {
             Some(url) => Some(tsa::timestamp(&http, url, &content_sig)?),
             None => None,
         };
-        let entry = rekor::create_entry(&http, self.services.rekor_url(), &entry_request)?;
+        let entry = if rekor_v2 {
+            rekor::create_entry_v2(&http, self.services.rekor_url(), &entry_request)?
+        } else {
+            rekor::create_entry(&http, self.services.rekor_url(), &entry_request)?
+        };
         network += t.elapsed();
 
-        let wire = WireBundle {
-            media_type: "application/vnd.dev.sigstore.bundle.v0.3+json".into(),
-            verification_material: WireMaterial {
-                x509_certificate_chain: None,
-                certificate: Some(WireRawBytes {
-                    raw_bytes: crate::b64::encode(leaf.der()),
-                }),
-                public_key: None,
-                tlog_entries: vec![entry],
-                timestamp_verification_data: timestamp.map(|t| WireTimestampData {
-                    rfc3161_timestamps: vec![WireSignedTimestamp {
-                        signed_timestamp: crate::b64::encode(&t),
-                    }],
-                }),
-            },
-            message_signature: match what {
-                Payload::Digest(digest) => Some(WireMessageSignature {
-                    message_digest: Some(WireHashOutput {
-                        algorithm: HashAlgorithm::Sha256.protobuf_name().into(),
-                        digest: crate::b64::encode(digest.as_slice()),
-                    }),
-                    signature: crate::b64::encode(&content_sig),
-                }),
-                Payload::Dsse { .. } => None,
-            },
-            dsse_envelope: match what {
-                Payload::Dsse {
-                    payload_type,
-                    payload,
-                } => Some(WireEnvelope {
-                    payload: crate::b64::encode(payload),
-                    payload_type: (*payload_type).to_owned(),
-                    signatures: vec![WireDsseSignature {
-                        sig: crate::b64::encode(&content_sig),
-                        keyid: None,
-                        cert: None,
-                    }],
-                }),
-                Payload::Digest(_) => None,
-            },
-        };
+        let wire = assemble(what, leaf.der(), &content_sig, entry, timestamp);
         let bundle = Bundle::from_wire(wire, &Limits::DEFAULT)
             .map_err(|e| Error::SelfVerification(Box::new(e)))?;
         let verified = self
@@ -331,6 +307,58 @@ impl KeylessSigner {
         };
         // allow for a service clock slightly ahead of ours
         verifier.verify(bundle, artifact, unix_now() + 300)
+    }
+}
+
+/// The bundle v0.3 of a keyless signature: the leaf certificate, the log entry, the optional
+/// RFC 3161 timestamp and the signed content.
+fn assemble(
+    what: &Payload<'_>,
+    leaf_der: &[u8],
+    content_sig: &[u8],
+    entry: crate::bundle::WireTlogEntry,
+    timestamp: Option<Vec<u8>>,
+) -> WireBundle {
+    WireBundle {
+        media_type: "application/vnd.dev.sigstore.bundle.v0.3+json".into(),
+        verification_material: WireMaterial {
+            x509_certificate_chain: None,
+            certificate: Some(WireRawBytes {
+                raw_bytes: crate::b64::encode(leaf_der),
+            }),
+            public_key: None,
+            tlog_entries: vec![entry],
+            timestamp_verification_data: timestamp.map(|t| WireTimestampData {
+                rfc3161_timestamps: vec![WireSignedTimestamp {
+                    signed_timestamp: crate::b64::encode(&t),
+                }],
+            }),
+        },
+        message_signature: match what {
+            Payload::Digest(digest) => Some(WireMessageSignature {
+                message_digest: Some(WireHashOutput {
+                    algorithm: HashAlgorithm::Sha256.protobuf_name().into(),
+                    digest: crate::b64::encode(digest.as_slice()),
+                }),
+                signature: crate::b64::encode(content_sig),
+            }),
+            Payload::Dsse { .. } => None,
+        },
+        dsse_envelope: match what {
+            Payload::Dsse {
+                payload_type,
+                payload,
+            } => Some(WireEnvelope {
+                payload: crate::b64::encode(payload),
+                payload_type: (*payload_type).to_owned(),
+                signatures: vec![WireDsseSignature {
+                    sig: crate::b64::encode(content_sig),
+                    keyid: None,
+                    cert: None,
+                }],
+            }),
+            Payload::Digest(_) => None,
+        },
     }
 }
 

@@ -47,6 +47,40 @@ pub(crate) fn hashedrekord_entry(digest: &[u8; 32], sig: &[u8], cert_pem: &str) 
     })
 }
 
+/// A Rekor v2 `CreateEntryRequest` for a `hashedrekord` 0.0.2 entry over a SHA-256 digest,
+/// with the certificate as verifier.
+pub(crate) fn hashedrekord_v2_request(digest: &[u8; 32], sig: &[u8], cert_der: &[u8]) -> Value {
+    json!({
+        "hashedRekordRequestV002": {
+            "digest": crate::b64::encode(digest),
+            "signature": {
+                "content": crate::b64::encode(sig),
+                "verifier": {
+                    "x509Certificate": { "rawBytes": crate::b64::encode(cert_der) },
+                    "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+                },
+            },
+        },
+    })
+}
+
+/// Creates a Rekor v2 entry; the answer is a `TransparencyLogEntry` in protobuf JSON, the
+/// very form a bundle carries.
+pub(crate) fn create_entry_v2(
+    http: &Http,
+    base_url: &str,
+    request: &Value,
+) -> Result<WireTlogEntry> {
+    let url = format!("{}/api/v2/log/entries", base_url.trim_end_matches('/'));
+    let answer = http.post_json(SERVICE, &url, None, request)?;
+    let entry: WireTlogEntry = serde_json::from_value(answer)
+        .map_err(|e| bad(&url, format!("not a TransparencyLogEntry ({e})")))?;
+    if entry.kind_version.version != "0.0.2" || entry.inclusion_proof.is_none() {
+        return Err(bad(&url, "not a Rekor v2 entry with an inclusion proof"));
+    }
+    Ok(entry)
+}
+
 /// Creates the entry and converts Rekor's answer.
 pub(crate) fn create_entry(http: &Http, base_url: &str, proposed: &Value) -> Result<WireTlogEntry> {
     let url = format!("{}/api/v1/log/entries", base_url.trim_end_matches('/'));

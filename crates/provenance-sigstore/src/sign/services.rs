@@ -13,15 +13,24 @@ pub const PUBLIC_GOOD_REKOR_URL: &str = "https://rekor.sigstore.dev";
 /// Largest signing config read.
 const MAX_CONFIG_BYTES: usize = 1 << 20;
 
+/// Which Rekor API a log speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RekorVersion {
+    /// Rekor v1 (`/api/v1/log/entries`): entries with an integrated time and a SET.
+    #[default]
+    V1,
+    /// Rekor v2 (`/api/v2/log/entries`, rekor-tiles): `hashedrekord` 0.0.2 entries with an
+    /// inclusion proof only; the signing time comes from a TSA, which is then required.
+    V2,
+}
+
 /// The services a keyless signature needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::struct_field_names,
-    reason = "each field is a URL, named as SigningConfig and cosign's flags name them"
-)]
 pub struct Services {
     fulcio_url: String,
     rekor_url: String,
+    rekor_version: RekorVersion,
     tsa_url: Option<String>,
 }
 
@@ -79,6 +88,7 @@ impl Services {
         Self {
             fulcio_url: PUBLIC_GOOD_FULCIO_URL.to_owned(),
             rekor_url: PUBLIC_GOOD_REKOR_URL.to_owned(),
+            rekor_version: RekorVersion::V1,
             tsa_url: None,
         }
     }
@@ -91,15 +101,18 @@ impl Services {
         Ok(Self {
             fulcio_url: check_url("Fulcio", fulcio_url)?,
             rekor_url: check_url("Rekor", rekor_url)?,
+            rekor_version: RekorVersion::V1,
             tsa_url: None,
         })
     }
 
     /// Reads a `SigningConfig` v0.2 (`application/vnd.dev.sigstore.signingconfig.v0.2+json`)
-    /// or a `ClientTrustConfig` holding one, and picks the Fulcio (`caUrls`) and the Rekor v1
-    /// (`rekorTlogUrls` with `majorApiVersion` 1) valid at `now` (Unix seconds) that started
-    /// most recently, as sigstore-go's `SigningConfig` selection does; likewise a TSA
-    /// (`tsaUrls`, `majorApiVersion` 1) when the config lists one.
+    /// or a `ClientTrustConfig` holding one, and picks the Fulcio (`caUrls`) and the Rekor
+    /// (`rekorTlogUrls`) valid at `now` (Unix seconds) that started most recently, as
+    /// sigstore-go's `SigningConfig` selection does; likewise a TSA (`tsaUrls`,
+    /// `majorApiVersion` 1) when the config lists one. A Rekor v2 (`majorApiVersion` 2) is
+    /// preferred, as sigstore-python prefers the newest API it speaks, when a TSA is listed
+    /// too (a v2 entry carries no signing time); else a Rekor v1.
     ///
     /// # Errors
     /// [`Error::InvalidSigningConfig`] naming the field: unknown media type, no valid service.
@@ -122,12 +135,41 @@ impl Services {
             )));
         }
         let fulcio = pick("caUrls", &config.ca_urls, 1, now)?;
-        let rekor = pick("rekorTlogUrls", &config.rekor_tlog_urls, 1, now)?;
-        let services = Self::new(&fulcio, &rekor)?;
-        if config.tsa_urls.is_empty() {
-            return Ok(services);
+        let tsa = if config.tsa_urls.is_empty() {
+            None
+        } else {
+            Some(pick("tsaUrls", &config.tsa_urls, 1, now)?)
+        };
+        let v2 = match tsa {
+            Some(_) => pick("rekorTlogUrls", &config.rekor_tlog_urls, 2, now).ok(),
+            None => None,
+        };
+        let mut services = match v2 {
+            Some(url) => Self::new(&fulcio, PUBLIC_GOOD_REKOR_URL)?.with_rekor_v2_url(&url)?,
+            None => Self::new(
+                &fulcio,
+                &pick("rekorTlogUrls", &config.rekor_tlog_urls, 1, now)?,
+            )?,
+        };
+        if let Some(url) = tsa {
+            services = services.with_tsa_url(&url)?;
         }
-        services.with_tsa_url(&pick("tsaUrls", &config.tsa_urls, 1, now)?)
+        Ok(services)
+    }
+
+    /// Logs in this Rekor v2 instead (its base URL); signing then needs a TSA.
+    ///
+    /// # Errors
+    /// As for [`Services::new`].
+    pub fn with_rekor_v2_url(mut self, url: &str) -> Result<Self> {
+        self.rekor_url = check_url("Rekor", url)?;
+        self.rekor_version = RekorVersion::V2;
+        Ok(self)
+    }
+
+    /// The Rekor API version of [`Services::rekor_url`].
+    pub fn rekor_version(&self) -> RekorVersion {
+        self.rekor_version
     }
 
     /// Also timestamps every signature with this RFC 3161 TSA (its full URL, such as
@@ -154,12 +196,13 @@ impl Services {
         Ok(self)
     }
 
-    /// Replaces the Rekor URL.
+    /// Replaces the Rekor with this Rekor v1.
     ///
     /// # Errors
     /// As for [`Services::new`].
     pub fn with_rekor_url(mut self, url: &str) -> Result<Self> {
         self.rekor_url = check_url("Rekor", url)?;
+        self.rekor_version = RekorVersion::V1;
         Ok(self)
     }
 
@@ -227,8 +270,19 @@ mod tests {
         let now = 1_800_000_000;
         let s = Services::from_signing_config_json(CONFIG.as_bytes(), now).unwrap();
         assert_eq!(s.fulcio_url(), "https://ca.example");
-        assert_eq!(s.rekor_url(), "https://rekor.example");
+        // a TSA is listed: the Rekor v2 is preferred
+        assert_eq!(s.rekor_url(), "https://rekor-v2.example");
+        assert_eq!(s.rekor_version(), RekorVersion::V2);
         assert_eq!(s.tsa_url(), Some("https://tsa.example/api/v1/timestamp"));
+        // without a TSA, the newest valid Rekor v1
+        let no_tsa = CONFIG.replace(
+            r#"[{"url": "https://tsa.example/api/v1/timestamp", "majorApiVersion": 1}]"#,
+            "[]",
+        );
+        let s1 = Services::from_signing_config_json(no_tsa.as_bytes(), now).unwrap();
+        assert_eq!(s1.rekor_url(), "https://rekor.example");
+        assert_eq!(s1.rekor_version(), RekorVersion::V1);
+        assert_eq!(s1.tsa_url(), None);
         let wrapped = format!(
             r#"{{"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json", "trustedRoot": {{}}, "signingConfig": {CONFIG}}}"#
         );
