@@ -291,3 +291,64 @@ fn b64url(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+#[test]
+fn an_existing_bundle_is_refused_before_anything_is_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    std::fs::write(dir.path().join("out.sigstore.json"), b"keep me").unwrap();
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    // nothing listens on port 9: reaching the network would fail differently
+    let out = run(
+        dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            "http://127.0.0.1:9",
+            "--rekor-url",
+            "http://127.0.0.1:9",
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("out.sigstore.json exists; pass --force to replace it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out.sigstore.json")).unwrap(),
+        b"keep me"
+    );
+}
+
+#[test]
+fn plain_http_to_a_remote_service_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            "unused",
+            "--fulcio-url",
+            "http://fulcio.example",
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("invalid --fulcio-url")
+            && stderr.contains("plain http to a host that is not loopback; use https"),
+        "{stderr}"
+    );
+}

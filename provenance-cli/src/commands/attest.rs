@@ -144,6 +144,14 @@ fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
             "oci:// subjects and --push do not work with --keyless yet; attest the image with --key"
         );
     }
+    // refuse before anything is signed and logged, not after
+    let existing = args
+        .bundle
+        .as_ref()
+        .filter(|p| !args.force && p.symlink_metadata().is_ok());
+    if let Some(path) = existing {
+        anyhow::bail!("{} exists; pass --force to replace it", path.display());
+    }
     let statement = args
         .context
         .statement_builder(&args.subjects)?

@@ -40,16 +40,41 @@ fn invalid(reason: impl Into<String>) -> Error {
 
 fn check_url(what: &str, url: &str) -> Result<String> {
     let url = url.trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| invalid(format!("{what} URL {url:?} is not http(s)")))?;
+    let (plain, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (false, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (true, rest)
+    } else {
+        return Err(invalid(format!("{what} URL {url:?} is not http(s)")));
+    };
     if rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(invalid(format!(
             "{what} URL {url:?} has no host or bad characters"
         )));
     }
+    // the identity token and the signature would travel in clear text: loopback only
+    if plain && !is_loopback(rest) {
+        return Err(invalid(format!(
+            "{what} URL {url:?} is plain http to a host that is not loopback; use https"
+        )));
+    }
     Ok(url.to_owned())
+}
+
+/// Whether the authority of `rest` (`host[:port]/...`) is 127.0.0.0/8, `localhost` or `[::1]`.
+pub(crate) fn is_loopback(rest: &str) -> bool {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[derive(Deserialize)]

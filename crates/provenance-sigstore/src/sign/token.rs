@@ -129,6 +129,16 @@ impl IdentityToken {
         timeout: std::time::Duration,
     ) -> Result<Self> {
         const SERVICE: &str = "GitHub Actions OIDC endpoint";
+        let plain_remote = request_url
+            .strip_prefix("http://")
+            .is_some_and(|rest| !crate::sign::services::is_loopback(rest));
+        if !request_url.starts_with("https://") && !request_url.starts_with("http://")
+            || plain_remote
+        {
+            return Err(bad(
+                "ACTIONS_ID_TOKEN_REQUEST_URL is not https (nor http to loopback)",
+            ));
+        }
         let sep = if request_url.contains('?') { '&' } else { '?' };
         let url = format!("{request_url}{sep}audience=sigstore");
         let http = Http::new(timeout, 2);
