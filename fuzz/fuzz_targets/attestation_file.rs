@@ -10,16 +10,16 @@ use provenance::digest::{Algorithm, DigestSet};
 use provenance::dsse::Threshold;
 use provenance::keys::PrivateKey;
 use provenance::verify::{
-    Artifact, AttestationSet, KeyVerifier, Limits, OffsetDateTime, TrustRoot, Verdict, Verifier,
+    Artifact, AttestationSet, Engine, KeyVerifier, Limits, OffsetDateTime, TrustRoot, Verdict,
 };
 
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P\n-----END PRIVATE KEY-----\n";
 
 thread_local! {
     /// The verifier, built once (it loads the embedded trusted root).
-    static VERIFIER: Verifier = {
+    static VERIFIER: Engine = {
         let key = PrivateKey::from_pem(KEY, None).expect("fixed key");
-        Verifier::new(vec![TrustRoot::new(
+        Engine::new(vec![TrustRoot::new(
             "fuzz",
             Box::new(
                 KeyVerifier::from_public_keys(vec![key.public_key().clone()], Threshold::ONE, None)

@@ -14,8 +14,8 @@ use provenance::dsse::{Envelope, PayloadType};
 use provenance::keys::PrivateKey;
 use provenance::verify::rules::{BuilderRule, RefExpectation, SourceRepo};
 use provenance::verify::{
-    Artifact, AttestationFormat, AttestationSet, Expectations, KeyVerifier, Limits, OffsetDateTime,
-    Origin, RawAttestation, TrustRoot, Verdict, Verifier,
+    Artifact, AttestationFormat, AttestationSet, Engine, Expectations, KeyVerifier, Limits,
+    OffsetDateTime, Origin, RawAttestation, TrustRoot, Verdict,
 };
 
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P\n-----END PRIVATE KEY-----\n";
@@ -23,14 +23,14 @@ const HEX: &str = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6b
 
 thread_local! {
     /// Key and verifier are built once (the verifier loads the embedded trusted root).
-    static SETUP: (PrivateKey, Verifier) = {
+    static SETUP: (PrivateKey, Engine) = {
         let key = PrivateKey::from_pem(KEY, None).expect("fixed key");
         let mut expect = Expectations::default();
         expect.builder = BuilderRule::parse("https://ci.example.com/builders/release").ok();
         expect.source_repository = SourceRepo::parse("github.com/example/app").ok();
         expect.source_ref = Some(RefExpectation::Tag("v1.2.3".into()));
         expect.source_commit = Some("4d329c75e7ec2d4d1a4fa12d2d1a2f5e5b7f6a10".into());
-        let verifier = Verifier::new(vec![TrustRoot::new(
+        let verifier = Engine::new(vec![TrustRoot::new(
             "fuzz",
             Box::new(
                 KeyVerifier::from_public_keys(vec![key.public_key().clone()], Threshold::ONE, None)
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     SETUP.with(|(key, verifier)| check(key, verifier, data));
 });
 
-fn check(key: &PrivateKey, verifier: &Verifier, data: &[u8]) {
+fn check(key: &PrivateKey, verifier: &Engine, data: &[u8]) {
     let Ok(envelope) = Envelope::sign(PayloadType::in_toto(), data.to_vec(), &[key]) else {
         return;
     };

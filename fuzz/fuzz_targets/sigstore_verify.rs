@@ -7,7 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use provenance_sigstore::{
-    Artifact, Bundle, IdentityPolicy, Matcher, SignerPolicy, Transparency, TrustedRoot, Verifier,
+    Artifact, Bundle, BundleVerifier, IdentityPolicy, Matcher, SignerPolicy, Transparency,
+    TrustedRoot,
 };
 
 thread_local! {
@@ -25,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         Matcher::regex(".*").expect("regex"),
     );
     for transparency in [Transparency::Required, Transparency::InsecureIgnore] {
-        let verifier = Verifier::new(root.clone(), SignerPolicy::Keyless(policy.clone()))
+        let verifier = BundleVerifier::new(root.clone(), SignerPolicy::Keyless(policy.clone()))
             .with_transparency(transparency);
         let result = verifier.verify(
             &bundle,

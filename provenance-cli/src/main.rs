@@ -16,7 +16,7 @@ mod ui;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 /// Generate, sign and verify SLSA build provenance, offline, from files.
 #[derive(Debug, Parser)]
@@ -48,6 +48,10 @@ enum Command {
     Inspect(commands::inspect::Args),
     /// Follow resolvedDependencies through a store of attestations down to source commits.
     Trace(commands::trace::Args),
+    /// Write a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(commands::docs::CompletionsArgs),
+    /// Write the manual page (roff) to stdout, or every page into a directory.
+    Man(commands::docs::ManArgs),
 }
 
 /// What a command concluded, when it ran to the end.
@@ -83,6 +87,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args, &ui),
         Command::Inspect(args) => commands::inspect::run(args, &ui),
         Command::Trace(args) => commands::trace::run(args, &ui),
+        Command::Completions(args) => commands::docs::completions(&args, Cli::command()),
+        Command::Man(args) => commands::docs::man(&args, Cli::command()),
     };
     match result {
         Ok(outcome) => outcome.exit_code(),

@@ -14,47 +14,14 @@ use serde_json::Value;
 const SAN: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
 
-fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
-}
-
-/// Resolves the schemas' own `$id`s to the files of `schemas/` (offline).
-struct Local;
-
-impl jsonschema::Retrieve for Local {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri
-            .as_str()
-            .strip_prefix("https://example.invalid/provenance-toolkit/schemas/")
-            .ok_or("not a local schema")?;
-        let name = name.split('#').next().unwrap_or(name);
-        Ok(serde_json::from_slice(&std::fs::read(
-            schemas_dir().join(name),
-        )?)?)
-    }
-}
-
 fn validator(report: &str) -> jsonschema::Validator {
-    let doc: Value = serde_json::from_slice(
-        &std::fs::read(schemas_dir().join(format!("{report}-report.schema.json"))).unwrap(),
-    )
-    .unwrap();
-    jsonschema::options()
-        .with_retriever(Local)
-        .build(&doc)
-        .unwrap()
+    provenance_testkit::schema::validator(&format!("{report}-report.schema.json"))
 }
 
 /// Parses a report and checks it against its schema.
 fn valid(report: &str, text: &str) -> Value {
     let value: Value = serde_json::from_str(text).unwrap();
-    let errors: Vec<String> = validator(report)
-        .iter_errors(&value)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let errors = provenance_testkit::schema::errors(&validator(report), &value);
     assert!(errors.is_empty(), "{report} report: {errors:#?}\n{text}");
     assert_eq!(value["schemaVersion"], "1");
     value

@@ -21,11 +21,12 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use provenance_testkit::{BUILDER, COMMIT};
 use serde_json::Value;
 
 /// Fixed seed: the mutation set is the same on every run.
@@ -38,8 +39,6 @@ const INTEGRITY_ROUNDS: usize = 3;
 const INSPECT_EVERY: usize = 2;
 /// Hard limit per invocation (debug build, shared machine); the test reports the slowest run.
 const TIMEOUT: Duration = Duration::from_secs(20);
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
-const BUILDER: &str = "https://ci.example.com/builders/release@v1";
 
 /// `SplitMix64`: tiny, deterministic, good enough to pick offsets.
 struct Rng(u64);
@@ -84,10 +83,6 @@ struct Mutant {
     must_fail: bool,
 }
 
-fn third_party() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/third-party")
-}
-
 /// The `CASES.tsv` rows used as originals: one of each shape (bundle v0.1/v0.2/v0.3, DSSE and
 /// message signatures, keyless and key-based, Rekor v1 and v2, TSA, slsa-github-generator,
 /// GitHub attestations, `PyPI`, cosign v3, witness DSSE with Ed25519).
@@ -105,120 +100,33 @@ const CASE_IDS: &[&str] = &[
     "witness/cdx-att",
 ];
 
-fn predicate_types(note: &str) -> Vec<String> {
-    let Some(start) = note.find("[predicateType ") else {
-        return Vec::new();
-    };
-    let rest = &note[start + "[predicateType ".len()..];
-    let Some(end) = rest.find(']') else {
-        return Vec::new();
-    };
-    rest[..end]
-        .split(", ")
-        .map(|s| s.trim().trim_matches('"').to_owned())
-        .collect()
-}
-
-/// Reads the chosen `CASES.tsv` rows into originals, flags mapped as `vectors_cases.rs` does.
+/// Reads the chosen `CASES.tsv` rows into originals, flags mapped by `provenance_testkit::cases`
+/// (as `vectors_cases.rs` runs them).
 fn third_party_originals() -> Vec<Original> {
-    let base = third_party();
-    let table = std::fs::read_to_string(base.join("CASES.tsv")).unwrap();
-    let mut out = Vec::new();
-    for line in table.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        let col = |i: usize| f.get(i).copied().unwrap_or_default();
-        if !CASE_IDS.contains(&col(0)) || col(13) != "PASS" {
-            continue;
-        }
-        let file = |rel: &str| base.join(rel).to_string_lossy().into_owned();
-        let mut args = Vec::new();
-        if !col(4).is_empty() {
-            args.extend(["--trusted-root".to_owned(), file(col(4))]);
-        }
-        if !col(5).is_empty() {
-            args.extend(["--key".to_owned(), file(col(5))]);
-        }
-        if col(1) == "bundle-keyless" {
-            match (col(6), col(7)) {
-                ("", "") => args.extend(["--certificate-identity-regexp".into(), ".*".into()]),
-                ("", re) => args.extend(["--certificate-identity-regexp".into(), re.into()]),
-                (exact, _) => args.extend(["--certificate-identity".into(), exact.into()]),
+    provenance_testkit::cases::cases()
+        .into_iter()
+        .filter(|case| CASE_IDS.contains(&case.id()) && case.expected() == "PASS")
+        .map(|case| {
+            let path = case.attestation();
+            Original {
+                name: case.id().to_owned(),
+                bytes: std::fs::read(&path).unwrap(),
+                file_name: path.file_name().unwrap().to_string_lossy().into_owned(),
+                args: case.verify_flags(),
+                artifact: case.artifact(),
+                passes: false,
             }
-            match col(8) {
-                "" => args.extend(["--certificate-oidc-issuer-regexp".into(), ".*".into()]),
-                issuer => args.extend(["--certificate-oidc-issuer".into(), issuer.into()]),
-            }
-        }
-        for (flag, i) in [
-            ("--source-uri", 9),
-            ("--source-tag", 10),
-            ("--source-branch", 11),
-            ("--builder-id", 12),
-        ] {
-            if !col(i).is_empty() {
-                args.extend([flag.to_owned(), col(i).to_owned()]);
-            }
-        }
-        for t in predicate_types(col(14)) {
-            args.extend(["--predicate-type".to_owned(), t]);
-        }
-        let artifact = if col(3).starts_with("sha256:") || col(3).starts_with("sha512:") {
-            col(3).to_owned()
-        } else {
-            file(col(3))
-        };
-        let path = base.join(col(2));
-        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
-        out.push(Original {
-            name: col(0).to_owned(),
-            bytes: std::fs::read(&path).unwrap(),
-            file_name,
-            args,
-            artifact,
-            passes: false,
-        });
-    }
-    out
-}
-
-fn provenance(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .args(args)
-        .output()
-        .unwrap()
+        })
+        .collect()
 }
 
 /// Our own `attest` output: a `.intoto.jsonl` line and a v0.3 bundle, signed with a fresh key.
 fn own_originals(dir: &Path) -> Vec<Original> {
-    let key_out = provenance(dir, &["keygen", "--output", "key.pem"]);
-    assert!(key_out.status.success(), "{key_out:?}");
-    std::fs::write(dir.join("app.bin"), b"the artifact\n").unwrap();
-    let out = provenance(
+    provenance_testkit::signed_app_in(
+        &provenance_testkit::cli!(),
         dir,
-        &[
-            "attest",
-            "--key",
-            "key.pem",
-            "--output",
-            "app.bin.intoto.jsonl",
-            "--bundle",
-            "app.bin.sigstore.json",
-            "--builder-id",
-            BUILDER,
-            "--source-uri",
-            "https://github.com/example/app",
-            "--source-ref",
-            "refs/tags/v1.2.3",
-            "--source-commit",
-            COMMIT,
-            "app.bin",
-        ],
+        &["--bundle", "app.bin.sigstore.json"],
     );
-    assert!(out.status.success(), "{out:?}");
     let args: Vec<String> = [
         "--key",
         "key.pem.pub",
@@ -808,11 +716,8 @@ struct Run {
 
 fn run_with_timeout(args: &[String], dir: &Path, envs: &[(&str, &str)]) -> Run {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
+    let mut child = provenance_testkit::cli!()
+        .command(dir)
         .env("RUST_BACKTRACE", "0")
         .envs(envs.iter().copied())
         .args(args)
@@ -821,26 +726,14 @@ fn run_with_timeout(args: &[String], dir: &Path, envs: &[(&str, &str)]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    // Read stderr on a thread so a chatty child cannot block on a full pipe.
-    let reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stderr, &mut s);
-        s
-    });
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            timed_out = true;
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let reader = provenance_testkit::drain(child.stderr.take().unwrap());
+    let status = provenance_testkit::wait_timeout(
+        &mut child,
+        start,
+        (TIMEOUT, Duration::from_millis(5)),
+        || {},
+    );
+    let timed_out = status.is_none();
     let elapsed = start.elapsed();
     let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
     Run {
@@ -1093,7 +986,7 @@ fn mutations_are_deterministic() {
 fn mutated_keys_never_panic_or_hang() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
-    let out = provenance(dir, &["keygen", "--output", "own.pem"]);
+    let out = provenance_testkit::cli!().run(dir, &["keygen", "--output", "own.pem"]);
     assert!(out.status.success(), "{out:?}");
     std::fs::write(dir.join("payload.json"), b"{\"a\":1}").unwrap();
     std::fs::write(dir.join("app.bin"), b"the artifact\n").unwrap();
@@ -1164,7 +1057,7 @@ fn regressions_replay() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/regressions");
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
-    let out = provenance(dir, &["keygen", "--output", "key.pem"]);
+    let out = provenance_testkit::cli!().run(dir, &["keygen", "--output", "key.pem"]);
     assert!(out.status.success(), "{out:?}");
     let mut inputs = Vec::new();
     for target in std::fs::read_dir(&base).unwrap() {

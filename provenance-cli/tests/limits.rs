@@ -36,6 +36,7 @@ use provenance::sigstore::{
     MAX_TLOG_ENTRIES, TrustedRoot,
 };
 use provenance::verify::{AttestationSet, Error as VerifyError, Limits as VerifyLimits};
+use provenance_testkit::der::{b64, int, octets, seq};
 use serde_json::{Value, json};
 
 const MIB: usize = 1 << 20;
@@ -86,7 +87,7 @@ fn run_measured(
     cmd.current_dir(dir)
         .arg("-c")
         .arg(script)
-        .arg(env!("CARGO_BIN_EXE_provenance"))
+        .arg(provenance_testkit::cli!().bin())
         .args(args)
         .env_remove("PROVENANCE_PASSWORD")
         .env_remove("GITHUB_ACTIONS")
@@ -109,35 +110,20 @@ fn run_measured(
         let mut pipe = child.stdin.take().unwrap();
         std::thread::spawn(move || feed(&mut pipe))
     });
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut out, &mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut err, &mut s);
-        s
-    });
+    let out_reader = provenance_testkit::drain(child.stdout.take().unwrap());
+    let err_reader = provenance_testkit::drain(child.stderr.take().unwrap());
     let mut peak = 0;
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(kib) = vm_hwm_kib(pid) {
-            peak = peak.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            timed_out = true;
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
+    let status = provenance_testkit::wait_timeout(
+        &mut child,
+        start,
+        (timeout, Duration::from_millis(2)),
+        || {
+            if let Some(kib) = vm_hwm_kib(pid) {
+                peak = peak.max(kib);
+            }
+        },
+    );
+    let timed_out = status.is_none();
     let elapsed = start.elapsed();
     if let Some(w) = writer {
         let _ = w.join();
@@ -165,13 +151,9 @@ fn describe(m: &Measured) -> String {
 }
 
 fn keypair(dir: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .args(["keygen", "--output", "key.pem"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    provenance_testkit::ok(
+        &provenance_testkit::cli!().run(dir, &["keygen", "--output", "key.pem"]),
+    );
 }
 
 /// Streams `{"payloadType":"x","payload":"AAAA…` of `total` bytes (no newline).
@@ -724,9 +706,8 @@ fn verify_refuses_a_signed_statement_past_the_subject_limit() {
     }))
     .unwrap();
     std::fs::write(dir.path().join("statement.json"), &doc).unwrap();
-    let sign = Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir.path())
-        .env_remove("PROVENANCE_PASSWORD")
+    let sign = provenance_testkit::cli!()
+        .command(dir.path())
         .args([
             "sign",
             "--key",
@@ -919,43 +900,7 @@ fn key_file_size_at_and_past_the_limit() {
     assert!(past.stderr.contains("1048576"), "{}", describe(&past));
 }
 
-// A minimal DER writer for hostile encrypted PKCS#8 keys.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .iter()
-            .copied()
-            .skip_while(|b| *b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
-fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
-    tlv(0x30, &parts.concat())
-}
-fn int(v: u64) -> Vec<u8> {
-    let mut bytes: Vec<u8> = v
-        .to_be_bytes()
-        .iter()
-        .copied()
-        .skip_while(|b| *b == 0)
-        .collect();
-    if bytes.first().is_none_or(|b| b & 0x80 != 0) {
-        bytes.insert(0, 0);
-    }
-    tlv(0x02, &bytes)
-}
-fn octets(b: &[u8]) -> Vec<u8> {
-    tlv(0x04, b)
-}
+// Hostile encrypted PKCS#8 keys, written with the testkit's DER writer.
 const OID_PBES2: &[u8] = &[
     0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d,
 ];
@@ -995,22 +940,6 @@ fn pbkdf2_key(iterations: u64) -> String {
             seq(&[OID_HMAC_SHA256.to_vec(), vec![0x05, 0x00]]),
         ]),
     ]))
-}
-fn b64(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n =
-            chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 fn pem(label: &str, der: &[u8]) -> String {
     let b64 = b64(der);

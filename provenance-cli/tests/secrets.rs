@@ -20,9 +20,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use provenance::keys::{KeyAlgorithm, Password, PrivateKey};
+use provenance_testkit::{BUILDER, COMMIT};
 
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
-const BUILDER: &str = "https://ci.example.com/builders/release@v1";
 const PASSWORD: &str = "correct-horse-battery-staple-77";
 
 fn b64_decode(text: &str) -> Vec<u8> {
@@ -125,12 +124,8 @@ impl Needles {
 }
 
 fn provenance(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_provenance"));
-    cmd.current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .env("RUST_BACKTRACE", "1")
+    let mut cmd = provenance_testkit::cli!().command(dir);
+    cmd.env("RUST_BACKTRACE", "1")
         // Whatever logging a dependency might do, at its most verbose.
         .env("RUST_LOG", "trace")
         .stdin(Stdio::null())
@@ -424,7 +419,7 @@ fn key_files_are_written_0600_whatever_the_umask() {
             .env_remove("PROVENANCE_PASSWORD")
             .arg("-c")
             .arg(format!("umask 000; exec \"$0\" {args}"))
-            .arg(env!("CARGO_BIN_EXE_provenance"))
+            .arg(provenance_testkit::cli!().bin())
             .output()
             .unwrap();
         assert!(out.status.success(), "{args}: {}", text(&out));
@@ -442,7 +437,7 @@ fn key_files_are_written_0600_whatever_the_umask() {
         .env("PROVENANCE_PASSWORD", PASSWORD)
         .arg("-c")
         .arg("umask 000; exec \"$0\" keygen --output enc.pem")
-        .arg(env!("CARGO_BIN_EXE_provenance"))
+        .arg(provenance_testkit::cli!().bin())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));

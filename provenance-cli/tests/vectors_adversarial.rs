@@ -10,7 +10,6 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -71,8 +70,8 @@ fn adversarial_cases_are_refused() {
             .iter()
             .map(|a| a.as_str().unwrap().to_owned())
             .collect();
-        let out = Command::new(env!("CARGO_BIN_EXE_provenance"))
-            .current_dir(work.path())
+        let out = provenance_testkit::cli!()
+            .command(work.path())
             .args(&args)
             .output()
             .unwrap();

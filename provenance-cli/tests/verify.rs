@@ -9,62 +9,23 @@
 )]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
-const BUILDER: &str = "https://ci.example.com/builders/release@v1";
+use provenance_testkit::{BUILDER, COMMIT, code, ok, signed_app};
 
 fn provenance(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .args(args)
-        .output()
-        .unwrap()
+    provenance_testkit::cli!().run(dir, args)
 }
 
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap()
-}
-
-/// A key pair and `app.bin` with its provenance beside it.
+/// A key pair and `app.bin` with its provenance beside it, and `other.bin` with none.
 fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    ok(&provenance(dir.path(), &["keygen", "--output", "key.pem"]));
-    std::fs::write(dir.path().join("app.bin"), b"the artifact\n").unwrap();
-    std::fs::write(dir.path().join("other.bin"), b"another artifact\n").unwrap();
-    ok(&provenance(
-        dir.path(),
-        &[
-            "attest",
-            "--key",
-            "key.pem",
-            "--output",
-            "app.bin.intoto.jsonl",
-            "--builder-id",
-            BUILDER,
-            "--source-uri",
-            "https://github.com/example/app",
-            "--source-ref",
-            "refs/tags/v1.2.3",
-            "--source-commit",
-            COMMIT,
-            "app.bin",
-        ],
-    ));
+    let dir = signed_app(&provenance_testkit::cli!(), &[]);
+    std::fs::write(
+        dir.path().join("other.bin"),
+        b"another artifact
+",
+    )
+    .unwrap();
     dir
 }
 
@@ -454,8 +415,8 @@ fn attestations_or_artifact_from_stdin() {
     let dir = setup();
     let d = dir.path();
     let run = |args: &[&str], input: &[u8]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_provenance"))
-            .current_dir(d)
+        let mut child = provenance_testkit::cli!()
+            .command(d)
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -3,7 +3,8 @@
 //! checked against the certificate, the statement's claims must agree with it, gh's flags
 //! constrain it, and identity regexps are searched for as cosign does.
 //!
-//! The certificates, log entries and trusted root come from [`fulcio`], a dev-only generator:
+//! The certificates, log entries and trusted root come from `provenance_testkit::fulcio`, a
+//! dev-only generator:
 //! a test CA and a test Rekor key (fixed P-256 keys), a leaf with Fulcio extensions, a DSSE
 //! envelope it signs, and an `intoto` 0.0.2 log entry with a signed entry timestamp from 2023
 //! (a v0.1 bundle, verifiable offline without an inclusion proof).
@@ -18,275 +19,8 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use provenance_testkit::fulcio;
 use serde_json::{Value, json};
-
-/// A dev-only generator of Fulcio-like certificates and Rekor-like log entries.
-mod fulcio {
-    use base64::Engine as _;
-    use p256::ecdsa::signature::Signer as _;
-    use p256::ecdsa::{Signature, SigningKey};
-    use p256::pkcs8::EncodePublicKey as _;
-    use serde_json::{Value, json};
-    use sha2::Digest as _;
-
-    /// The signed entry timestamp's time: 2023-07-22, inside the leaf's validity and before
-    /// the 2024 cutoff after which a SET alone needs an inclusion proof.
-    pub(crate) const INTEGRATED_TIME: i64 = 1_690_000_000;
-
-    pub(crate) fn b64(bytes: &[u8]) -> String {
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    }
-
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let n = content.len();
-        if n < 0x80 {
-            out.push(u8::try_from(n).unwrap());
-        } else {
-            let bytes: Vec<u8> = n
-                .to_be_bytes()
-                .into_iter()
-                .skip_while(|b| *b == 0)
-                .collect();
-            out.push(0x80 | u8::try_from(bytes.len()).unwrap());
-            out.extend(bytes);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-
-    fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
-        tlv(0x30, &parts.concat())
-    }
-
-    fn oid(dotted: &str) -> Vec<u8> {
-        let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
-        let mut body = vec![u8::try_from(arcs[0] * 40 + arcs[1]).unwrap()];
-        for &arc in &arcs[2..] {
-            let mut chunk = vec![u8::try_from(arc & 0x7f).unwrap()];
-            let mut rest = arc >> 7;
-            while rest > 0 {
-                chunk.push(0x80 | u8::try_from(rest & 0x7f).unwrap());
-                rest >>= 7;
-            }
-            chunk.reverse();
-            body.extend(chunk);
-        }
-        tlv(0x06, &body)
-    }
-
-    fn utf8(s: &str) -> Vec<u8> {
-        tlv(0x0c, s.as_bytes())
-    }
-
-    fn name(cn: &str) -> Vec<u8> {
-        seq(&[tlv(0x31, &seq(&[oid("2.5.4.3"), utf8(cn)]))])
-    }
-
-    fn ext(id: &str, critical: bool, value: &[u8]) -> Vec<u8> {
-        let mut parts = vec![oid(id)];
-        if critical {
-            parts.push(tlv(0x01, &[0xff]));
-        }
-        parts.push(tlv(0x04, value));
-        seq(&parts)
-    }
-
-    fn key(seed: u8) -> SigningKey {
-        SigningKey::from_slice(&[seed; 32]).unwrap()
-    }
-
-    fn spki(k: &SigningKey) -> Vec<u8> {
-        k.verifying_key()
-            .to_public_key_der()
-            .unwrap()
-            .as_bytes()
-            .to_vec()
-    }
-
-    fn sign(k: &SigningKey, msg: &[u8]) -> Vec<u8> {
-        let sig: Signature = k.sign(msg);
-        sig.to_der().as_bytes().to_vec()
-    }
-
-    fn certificate(
-        issuer: &SigningKey,
-        issuer_cn: &str,
-        subject: &[u8],
-        subject_key: &SigningKey,
-        validity: (&str, &str),
-        extensions: &[Vec<u8>],
-    ) -> Vec<u8> {
-        let alg = seq(&[oid("1.2.840.10045.4.3.2")]);
-        let tbs = seq(&[
-            tlv(0xa0, &tlv(0x02, &[2])),
-            tlv(0x02, &[0x01, 0x23]),
-            alg.clone(),
-            name(issuer_cn),
-            seq(&[
-                tlv(0x17, validity.0.as_bytes()),
-                tlv(0x17, validity.1.as_bytes()),
-            ]),
-            subject.to_vec(),
-            spki(subject_key),
-            tlv(0xa3, &seq(extensions)),
-        ]);
-        let mut bits = vec![0];
-        bits.extend(sign(issuer, &tbs));
-        seq(&[tbs, alg, tlv(0x03, &bits)])
-    }
-
-    fn ca_key() -> SigningKey {
-        key(7)
-    }
-
-    fn ca_cert() -> Vec<u8> {
-        certificate(
-            &ca_key(),
-            "test-fulcio",
-            &name("test-fulcio"),
-            &ca_key(),
-            ("200101000000Z", "491231235959Z"),
-            &[
-                ext("2.5.29.19", true, &seq(&[tlv(0x01, &[0xff])])),
-                ext("2.5.29.15", true, &tlv(0x03, &[0x02, 0x04])),
-            ],
-        )
-    }
-
-    fn log_key() -> SigningKey {
-        key(9)
-    }
-
-    fn log_id() -> Vec<u8> {
-        sha2::Sha256::digest(spki(&log_key())).to_vec()
-    }
-
-    /// The trusted root: the test CA and the test log, no CT logs (so no SCT is needed).
-    pub(crate) fn trusted_root() -> Value {
-        json!({
-            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
-            "tlogs": [{
-                "baseUrl": "https://rekor.test.invalid",
-                "hashAlgorithm": "SHA2_256",
-                "publicKey": {
-                    "rawBytes": b64(&spki(&log_key())),
-                    "keyDetails": "PKIX_ECDSA_P256_SHA_256",
-                    "validFor": {"start": "2020-01-01T00:00:00Z"}
-                },
-                "logId": {"keyId": b64(&log_id())}
-            }],
-            "certificateAuthorities": [{
-                "subject": {"organization": "test", "commonName": "test-fulcio"},
-                "uri": "https://fulcio.test.invalid",
-                "certChain": {"certificates": [{"rawBytes": b64(&ca_cert())}]},
-                "validFor": {"start": "2020-01-01T00:00:00Z"}
-            }],
-            "ctlogs": [],
-            "timestampAuthorities": []
-        })
-    }
-
-    /// What the certificate states: the SAN, and the Fulcio extensions by arc number under
-    /// `1.3.6.1.4.1.57264.1` (8 issuer, 9 build signer URI, 11 runner environment,
-    /// 12 source repository URI, 13 digest, 14 ref, 16 owner URI).
-    pub(crate) struct Identity {
-        pub(crate) san: String,
-        pub(crate) extensions: Vec<(u8, String)>,
-    }
-
-    fn leaf_key() -> SigningKey {
-        key(11)
-    }
-
-    fn leaf_cert(id: &Identity) -> Vec<u8> {
-        let mut exts = vec![
-            ext("2.5.29.15", true, &tlv(0x03, &[0x07, 0x80])),
-            ext("2.5.29.37", false, &seq(&[oid("1.3.6.1.5.5.7.3.3")])),
-            ext("2.5.29.17", true, &seq(&[tlv(0x86, id.san.as_bytes())])),
-        ];
-        for (arc, value) in &id.extensions {
-            exts.push(ext(
-                &format!("1.3.6.1.4.1.57264.1.{arc}"),
-                false,
-                &utf8(value),
-            ));
-        }
-        certificate(
-            &ca_key(),
-            "test-fulcio",
-            &seq(&[]),
-            &leaf_key(),
-            ("230701000000Z", "230801000000Z"),
-            &exts,
-        )
-    }
-
-    fn pem(der: &[u8]) -> String {
-        let body = b64(der);
-        let lines: Vec<&str> = body
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect();
-        format!(
-            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-            lines.join("\n")
-        )
-    }
-
-    /// A v0.1 bundle: `statement` in a DSSE envelope signed by a leaf certificate stating
-    /// `id`, with an `intoto` 0.0.2 log entry and its signed entry timestamp.
-    pub(crate) fn bundle(id: &Identity, statement: &Value) -> Value {
-        let payload_type = "application/vnd.in-toto+json";
-        let payload = serde_json::to_vec(statement).unwrap();
-        let mut pae = format!(
-            "DSSEv1 {} {payload_type} {} ",
-            payload_type.len(),
-            payload.len()
-        )
-        .into_bytes();
-        pae.extend_from_slice(&payload);
-        let sig = sign(&leaf_key(), &pae);
-        let leaf = leaf_cert(id);
-        let body = json!({
-            "apiVersion": "0.0.2",
-            "kind": "intoto",
-            "spec": {"content": {
-                "envelope": {
-                    "payloadType": payload_type,
-                    "signatures": [{"sig": b64(b64(&sig).as_bytes()), "publicKey": b64(pem(&leaf).as_bytes())}]
-                },
-                "payloadHash": {"algorithm": "sha256", "value": hex::encode(sha2::Sha256::digest(&payload))}
-            }}
-        });
-        let body_b64 = b64(&serde_json::to_vec(&body).unwrap());
-        let canonical = format!(
-            r#"{{"body":"{body_b64}","integratedTime":{INTEGRATED_TIME},"logID":"{}","logIndex":1}}"#,
-            hex::encode(log_id())
-        );
-        let set = sign(&log_key(), canonical.as_bytes());
-        json!({
-            "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
-            "verificationMaterial": {
-                "x509CertificateChain": {"certificates": [{"rawBytes": b64(&leaf)}]},
-                "tlogEntries": [{
-                    "logIndex": "1",
-                    "logId": {"keyId": b64(&log_id())},
-                    "kindVersion": {"kind": "intoto", "version": "0.0.2"},
-                    "integratedTime": INTEGRATED_TIME.to_string(),
-                    "inclusionPromise": {"signedEntryTimestamp": b64(&set)},
-                    "canonicalizedBody": body_b64
-                }]
-            },
-            "dsseEnvelope": {
-                "payload": b64(&payload),
-                "payloadType": payload_type,
-                "signatures": [{"sig": b64(&sig), "keyid": ""}]
-            }
-        })
-    }
-}
 
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
 const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
@@ -297,19 +31,7 @@ const ARTIFACT: &str = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e7
 
 /// A GitHub Actions certificate: `signer` ran for example/app (or `repo`) at `reference`.
 fn github_cert(signer: &str, repo: &str, reference: &str, commit: &str) -> fulcio::Identity {
-    let owner = repo.rsplit_once('/').map_or(repo, |(o, _)| o);
-    fulcio::Identity {
-        san: signer.to_owned(),
-        extensions: vec![
-            (8, ISSUER.to_owned()),
-            (9, signer.to_owned()),
-            (11, "github-hosted".to_owned()),
-            (12, repo.to_owned()),
-            (13, commit.to_owned()),
-            (14, reference.to_owned()),
-            (16, owner.to_owned()),
-        ],
-    }
+    fulcio::Identity::github(signer, repo, reference, commit)
 }
 
 /// SLSA v1 provenance in the shape actions/attest-build-provenance writes.
@@ -332,6 +54,15 @@ fn statement(builder: &str, source: &str, commit: &str) -> Value {
 const GOOD_SOURCE: &str = "git+https://github.com/example/app@refs/tags/v1.2.3";
 const ID: [&str; 2] = ["--certificate-identity", OWN];
 const ISS: [&str; 2] = ["--certificate-oidc-issuer", ISSUER];
+
+/// `statement` with one more resolved dependency.
+fn with_dependency(mut statement: Value, uri: &str, commit: &str) -> Value {
+    statement["predicate"]["buildDefinition"]["resolvedDependencies"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"uri": uri, "digest": {"gitCommit": commit}}));
+    statement
+}
 
 struct Case {
     name: &'static str,
@@ -421,6 +152,54 @@ fn certificate_facts_cases() {
             ],
         },
         Case {
+            name: "the first dependency agrees, the workflow parameters claim the tag: every claim is judged",
+            cert: github_cert(
+                OWN,
+                "https://github.com/example/app",
+                "refs/heads/evil",
+                COMMIT,
+            ),
+            // externalParameters.workflow.ref is refs/tags/v1.2.3 in every statement here
+            statement: statement(
+                OWN,
+                "git+https://github.com/example/app@refs/heads/evil",
+                COMMIT,
+            ),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &[
+                "certificate-agreement",
+                "found refs/tags/v1.2.3 in externalParameters.workflow",
+            ],
+        },
+        Case {
+            name: "a second dependency on the certificate's repository claims another tag and commit",
+            cert: good(),
+            statement: with_dependency(
+                good_statement(),
+                "git+https://github.com/example/app@refs/tags/v9.9.9",
+                OTHER_COMMIT,
+            ),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 1,
+            says: &[
+                "found refs/tags/v9.9.9 in resolvedDependencies[1]",
+                "found 1111111111111111111111111111111111111111 in resolvedDependencies[1]",
+            ],
+        },
+        Case {
+            name: "a dependency on another repository is an input, not the source",
+            cert: good(),
+            statement: with_dependency(
+                good_statement(),
+                "git+https://github.com/example/library@refs/heads/main",
+                OTHER_COMMIT,
+            ),
+            args: [&ID[..], &ISS[..], &["--builder-id", OWN]].concat(),
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
             name: "statement claims another commit",
             cert: github_cert(
                 OWN,
@@ -488,7 +267,27 @@ fn certificate_facts_cases() {
             says: &["PASS"],
         },
         Case {
-            name: "gh --repo names a third-party signer's caller: no --builder-id",
+            name: "gh --repo + --signer-repo name a third-party signer's caller: no --builder-id",
+            cert: github_cert(
+                THIRD_PARTY,
+                "https://github.com/example/app",
+                "refs/tags/v1.2.3",
+                COMMIT,
+            ),
+            statement: statement(THIRD_PARTY, GOOD_SOURCE, COMMIT),
+            args: vec![
+                "--repo",
+                "Example/App",
+                "--signer-repo",
+                "bazel-contrib/publish-to-bcr",
+                "--source-tag",
+                "v1.2.3",
+            ],
+            exit: 0,
+            says: &["PASS"],
+        },
+        Case {
+            name: "gh --repo alone: the signer must be the repository's own workflow (gh's default SAN)",
             cert: github_cert(
                 THIRD_PARTY,
                 "https://github.com/example/app",
@@ -497,8 +296,19 @@ fn certificate_facts_cases() {
             ),
             statement: statement(THIRD_PARTY, GOOD_SOURCE, COMMIT),
             args: vec!["--repo", "Example/App", "--source-tag", "v1.2.3"],
-            exit: 0,
-            says: &["PASS"],
+            exit: 1,
+            says: &[
+                "certificate identity (SAN)",
+                "got \"https://github.com/bazel-contrib/publish-to-bcr/",
+            ],
+        },
+        Case {
+            name: "gh --signer-repo without --repo or --owner is refused (as gh requires one)",
+            cert: good(),
+            statement: good_statement(),
+            args: vec!["--signer-repo", "example/app"],
+            exit: 2,
+            says: &["give the repository or owner the artifact comes from too"],
         },
         Case {
             name: "gh --repo of another repository",
@@ -507,8 +317,8 @@ fn certificate_facts_cases() {
             args: vec!["--repo", "example/other"],
             exit: 1,
             says: &[
-                "source repository URI (1.3.6.1.4.1.57264.1.12)",
-                "https://github.com/example/app",
+                "certificate identity (SAN)",
+                "got \"https://github.com/example/app/",
             ],
         },
         Case {
@@ -544,6 +354,8 @@ fn certificate_facts_cases() {
             cert: good(),
             statement: good_statement(),
             args: vec![
+                "--repo",
+                "example/app",
                 "--signer-workflow",
                 "example/app/.github/workflows/release.yml@refs/tags/v1.2.3",
                 "--source-commit",
@@ -557,6 +369,8 @@ fn certificate_facts_cases() {
             cert: good(),
             statement: good_statement(),
             args: vec![
+                "--repo",
+                "example/app",
                 "--signer-workflow",
                 "example/app/.github/workflows/release.y",
             ],
@@ -567,7 +381,7 @@ fn certificate_facts_cases() {
             name: "gh --signer-repo of another repository",
             cert: good(),
             statement: good_statement(),
-            args: vec!["--signer-repo", "example/tools"],
+            args: vec!["--owner", "example", "--signer-repo", "example/tools"],
             exit: 1,
             says: &["certificate identity (SAN)"],
         },
@@ -667,11 +481,7 @@ fn policy_file_github_keys() {
             0,
             "PASS",
         ),
-        (
-            "owner = \"other\"",
-            1,
-            "source repository owner URI (1.3.6.1.4.1.57264.1.16)",
-        ),
+        ("owner = \"other\"", 1, "certificate identity (SAN)"),
         (
             "certificate_identity_regexp = \"example/app\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"",
             0,
@@ -745,21 +555,21 @@ fn gh_cli_vectors_get_ghs_verdicts() {
             &sigstore_js,
             vec!["--repo", "sigstore/fakerepo"],
             1,
-            "got \"https://github.com/sigstore/sigstore-js\"",
+            "got \"https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main\"",
         ),
         (
             JS,
             &sigstore_js,
             vec!["--owner", "fakeowner"],
             1,
-            "got \"https://github.com/sigstore\"",
+            "got \"https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main\"",
         ),
         (
             JS,
             &sigstore_js,
             vec!["--repo", "fakeowner/fakerepo"],
             1,
-            "source repository URI (1.3.6.1.4.1.57264.1.12)",
+            "got \"https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main\"",
         ),
         (
             RW,
@@ -878,7 +688,22 @@ fn gh_cli_vectors_get_ghs_verdicts() {
             "(the certificate sourceRepositoryRef (1.3.6.1.4.1.57264.1.14))",
         ),
         // A reusable workflow of another repository: the certificate's source is the
-        // caller's; with gh's flags naming it, no --builder-id.
+        // caller's; with gh's flags naming the signer, no --builder-id. `--repo` alone means
+        // the repository's own workflows (gh's default SAN), which this signer is not.
+        (
+            RW,
+            reusable,
+            vec![
+                "--repo",
+                "malancas/attest-demo",
+                "--signer-repo",
+                "github/artifact-attestations-workflows",
+                "--source-uri",
+                "github.com/malancas/attest-demo",
+            ],
+            0,
+            "PASS",
+        ),
         (
             RW,
             reusable,
@@ -888,8 +713,8 @@ fn gh_cli_vectors_get_ghs_verdicts() {
                 "--source-uri",
                 "github.com/malancas/attest-demo",
             ],
-            0,
-            "PASS",
+            1,
+            "got \"https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d\"",
         ),
         (
             RW,

@@ -12,22 +12,20 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+use provenance_testkit::COMMIT;
+
 const BUILDER: &str = "https://ci.example.com/builder@v1";
 const BUILDER_RULE: &str = "https://ci.example.com/builder";
 const ARTIFACT: &str = "dist/app.tar.gz";
 
 fn provenance(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
+    provenance_testkit::cli!()
+        .command(dir)
         .env("PWD", dir)
-        .env_remove("PROVENANCE_PASSWORD")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
         .args(args)
         .output()
         .unwrap()
@@ -398,6 +396,35 @@ fn every_spelling_of_a_name_gets_the_patterns_expectations() {
             .concat(),
         );
         assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    }
+}
+
+/// `trace` gives the artifact asked about the same pattern expectations as `verify`, whatever
+/// its spelling (red-team finding: it rebuilt the artifact from its display name, so `$PWD/…`
+/// and `../…` got `[defaults]` only and passed).
+#[test]
+fn trace_applies_the_patterns_expectations_to_every_spelling() {
+    let dir = setup();
+    let d = dir.path();
+    let sha256 = digest(d, ARTIFACT, "sha256");
+    let att = attest(d, "app.json", &[("app", json!({"sha256": sha256}))]);
+    let store = d.join("store");
+    std::fs::create_dir(&store).unwrap();
+    std::fs::copy(d.join(&att), store.join("app.intoto.jsonl")).unwrap();
+    let policy = naming_policy(d, "allow_unmatched_artifacts = true");
+    let absolute = d.join(ARTIFACT);
+    for spelling in [ARTIFACT, "./dist/app.tar.gz", absolute.to_str().unwrap()] {
+        let out = provenance(
+            d,
+            &["trace", "--policy", &policy, "--store", "store", spelling],
+        );
+        assert_eq!(out.status.code(), Some(1), "{spelling}: {}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .contains("source-repository: expected github.com/example/elsewhere"),
+            "{spelling}: {}",
+            show(&out)
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SAN: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
@@ -15,11 +15,7 @@ fn assets() -> PathBuf {
 }
 
 fn provenance(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_provenance"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
+    provenance_testkit::cli!().run(dir, args)
 }
 
 /// The conformance suite's `hashedrekord` 0.0.1 bundle (integrated 2024-03-19) relabelled

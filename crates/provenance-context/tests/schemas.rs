@@ -7,47 +7,16 @@
     reason = "tests"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use provenance_context::{BuildContext, DetectOptions, GitBinary, MapEnv, StatementBuilder};
 use provenance_digest::{Algorithm, DigestSet};
-use serde_json::Value;
 use time::OffsetDateTime;
 
-const SCHEMA_BASE: &str = "https://example.invalid/provenance-toolkit/schemas/";
 const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 
-fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
-}
-
-/// Resolves the schemas' `$id`s to the files of `schemas/` (offline).
-struct LocalSchemas;
-
-impl jsonschema::Retrieve for LocalSchemas {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri
-            .as_str()
-            .strip_prefix(SCHEMA_BASE)
-            .ok_or("not a local schema")?;
-        let name = name.split('#').next().unwrap_or(name);
-        Ok(serde_json::from_slice(&std::fs::read(
-            schemas_dir().join(name),
-        )?)?)
-    }
-}
-
 fn validator(name: &str) -> jsonschema::Validator {
-    let doc: Value =
-        serde_json::from_slice(&std::fs::read(schemas_dir().join(name)).unwrap()).unwrap();
-    jsonschema::options()
-        .with_retriever(LocalSchemas)
-        .should_validate_formats(true)
-        .build(&doc)
-        .unwrap()
+    provenance_testkit::schema::validator_checking_formats(name)
 }
 
 fn envs() -> Vec<(&'static str, MapEnv)> {

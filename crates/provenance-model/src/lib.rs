@@ -25,7 +25,7 @@ pub use slsa_v02::{
 pub use statement::{PredicateKind, Statement, StatementType};
 pub use timestamp::Timestamp;
 pub use type_uri::TypeUri;
-pub use vsa::{VerificationResult, VerificationSummary, Verifier};
+pub use vsa::{VerificationResult, VerificationSummary, VsaVerifier};
 
 /// `_type` of an in-toto Statement v1 (what this crate writes).
 pub const STATEMENT_V1: &str = "https://in-toto.io/Statement/v1";

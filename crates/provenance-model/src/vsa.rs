@@ -64,7 +64,7 @@ impl Serialize for VerificationResult {
 /// `verifier`: who verified.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct Verifier {
+pub struct VsaVerifier {
     id: TypeUri,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     version: BTreeMap<String, String>,
@@ -72,7 +72,7 @@ pub struct Verifier {
     extensions: Extensions,
 }
 
-impl Verifier {
+impl VsaVerifier {
     /// A verifier identified by `id`.
     pub fn new(id: TypeUri) -> Self {
         Self {
@@ -105,9 +105,9 @@ impl Verifier {
 /// signed verdict about an artifact, so downstream consumers need not repeat verification.
 ///
 /// ```
-/// use provenance_model::{ResourceDescriptor, Timestamp, VerificationResult, VerificationSummary, Verifier};
+/// use provenance_model::{ResourceDescriptor, Timestamp, VerificationResult, VerificationSummary, VsaVerifier};
 /// let vsa = VerificationSummary::new(
-///     Verifier::new("https://example.com/provenance-verify".parse()?),
+///     VsaVerifier::new("https://example.com/provenance-verify".parse()?),
 ///     "https://example.com/app@v1",
 ///     ResourceDescriptor::from_uri("https://example.com/policy.toml"),
 ///     VerificationResult::Passed,
@@ -122,7 +122,7 @@ impl Verifier {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VerificationSummary {
-    verifier: Verifier,
+    verifier: VsaVerifier,
     #[serde(skip_serializing_if = "Option::is_none")]
     time_verified: Option<Timestamp>,
     resource_uri: String,
@@ -142,7 +142,7 @@ pub struct VerificationSummary {
 impl VerificationSummary {
     /// A summary with the required fields.
     pub fn new(
-        verifier: Verifier,
+        verifier: VsaVerifier,
         resource_uri: impl Into<String>,
         policy: ResourceDescriptor,
         verification_result: VerificationResult,
@@ -187,7 +187,7 @@ impl VerificationSummary {
     }
 
     /// `verifier`.
-    pub fn verifier(&self) -> &Verifier {
+    pub fn verifier(&self) -> &VsaVerifier {
         &self.verifier
     }
     /// `timeVerified`.
@@ -253,7 +253,7 @@ impl VerificationSummary {
             None => return Err(Error::MissingField { path: id_path }),
             Some(s) => TypeUri::new_at(s, &id_path)?,
         };
-        let verifier = Verifier {
+        let verifier = VsaVerifier {
             id,
             version: verifier_obj.opt_string_map("version")?.unwrap_or_default(),
             extensions: verifier_obj.rest(),

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use provenance_model::{
     BuildDefinition, BuildMetadata, Builder, DigestSet, Limits, Provenance, ProvenanceV02,
     ResourceDescriptor, RunDetails, Statement, Timestamp, TypeUri, VerificationResult,
-    VerificationSummary, Verifier,
+    VerificationSummary, VsaVerifier,
 };
 use serde_json::{Map, Value};
 
@@ -160,7 +160,7 @@ fn vsa() -> impl Strategy<Value = VerificationSummary> {
                 VerificationResult::Failed
             };
             let mut v =
-                VerificationSummary::new(Verifier::new(id), resource, policy, result, levels);
+                VerificationSummary::new(VsaVerifier::new(id), resource, policy, result, levels);
             if let Some(t) = time {
                 v = v.with_time_verified(t);
             }

@@ -12,7 +12,7 @@ mod common;
 use provenance_model::{
     BuildDefinition, BuildMetadata, Builder, DigestSet, Limits, Provenance, ProvenanceV02,
     ResourceDescriptor, RunDetails, Statement, Timestamp, TypeUri, VerificationResult,
-    VerificationSummary, Verifier,
+    VerificationSummary, VsaVerifier,
 };
 use serde_json::{Map, Value, json};
 
@@ -81,7 +81,7 @@ fn github_like() -> Statement {
 
 fn vsa() -> Statement {
     let summary = VerificationSummary::new(
-        Verifier::new(uri("https://example.com/provenance-verify"))
+        VsaVerifier::new(uri("https://example.com/provenance-verify"))
             .with_version("provenance", "0.1.0"),
         "https://example.com/app.tar.gz",
         ResourceDescriptor::from_uri("https://example.com/policy.toml")

@@ -15,8 +15,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, PublicKey, SignerPolicy,
-    TrustedRoot, Verifier,
+    Artifact, Bundle, BundleVerifier, Error, HashAlgorithm, IdentityPolicy, Matcher, PublicKey,
+    SignerPolicy, TrustedRoot,
 };
 use std::path::{Path, PathBuf};
 
@@ -108,7 +108,7 @@ fn run(dir: &Path, case: &Case, now: i64) -> Result<(), Error> {
         reason: e,
     })?;
     let bundle = Bundle::from_json(&json)?;
-    Verifier::new(root, signer).verify(&bundle, artifact, now)?;
+    BundleVerifier::new(root, signer).verify(&bundle, artifact, now)?;
     Ok(())
 }
 

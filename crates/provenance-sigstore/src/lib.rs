@@ -27,6 +27,6 @@ pub use limits::Limits;
 pub use policy::{FulcioField, IdentityPolicy, Matcher};
 pub use trust::{PUBLIC_GOOD_TRUSTED_ROOT, TrustedAuthority, TrustedLog, TrustedRoot, Validity};
 pub use verify::{
-    Artifact, Check, PROMISE_ONLY_CUTOFF, SignerPolicy, Transparency, VerifiedBundle,
-    VerifiedContent, Verifier,
+    Artifact, BundleVerifier, Check, PROMISE_ONLY_CUTOFF, SignerPolicy, Transparency,
+    VerifiedBundle, VerifiedContent,
 };

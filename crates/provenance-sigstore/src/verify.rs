@@ -22,7 +22,7 @@ const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03
 /// proofs from `@sigstore/bundle` 2.1.0 on (sigstore 2.x, npm 10), npm's own 2024 attestations carry
 /// proofs and checkpoints, and sigstore-python, sigstore-go, cosign's protobuf bundles and
 /// GitHub's attestations always wrote proofs. A later SET-only entry is therefore most likely
-/// a v0.2/v0.3 bundle relabelled v0.1 with its proof removed; [`Verifier::allow_promise_only`]
+/// a v0.2/v0.3 bundle relabelled v0.1 with its proof removed; [`BundleVerifier::allow_promise_only`]
 /// accepts it anyway.
 pub const PROMISE_ONLY_CUTOFF: i64 = 1_704_067_200;
 
@@ -147,18 +147,18 @@ pub struct VerifiedBundle {
 /// let root = TrustedRoot::public_good()?;
 /// let policy = IdentityPolicy::identity(Matcher::exact("me@example.com"), Matcher::exact("https://accounts.google.com"));
 /// let bundle = Bundle::from_json(&std::fs::read("a.sigstore.json").unwrap())?;
-/// let v = Verifier::new(root, SignerPolicy::Keyless(policy)).verify(&bundle, Artifact::Bytes(b"hello"), 1_800_000_000)?;
+/// let v = BundleVerifier::new(root, SignerPolicy::Keyless(policy)).verify(&bundle, Artifact::Bytes(b"hello"), 1_800_000_000)?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
-pub struct Verifier {
+pub struct BundleVerifier {
     root: TrustedRoot,
     signer: SignerPolicy,
     transparency: Transparency,
     allow_promise_only: bool,
 }
 
-impl Verifier {
+impl BundleVerifier {
     /// A verifier; transparency is [`Transparency::Required`].
     pub fn new(root: TrustedRoot, signer: SignerPolicy) -> Self {
         Self {
@@ -550,7 +550,7 @@ impl Verifier {
     ///
     /// # Errors
     /// [`Error::Json`] / [`Error::Malformed`] for a bad envelope, [`Error::KeyMismatch`] with a
-    /// key policy, then as [`Verifier::verify`], and [`Error::TlogNotChecked`].
+    /// key policy, then as [`BundleVerifier::verify`], and [`Error::TlogNotChecked`].
     pub fn verify_legacy_envelope(
         &self,
         json: &[u8],

@@ -10,8 +10,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot,
-    Verifier,
+    Artifact, Bundle, BundleVerifier, Error, HashAlgorithm, IdentityPolicy, Matcher, SignerPolicy,
+    TrustedRoot,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,7 @@ fn verify(bundle: &Value) -> Result<(), Error> {
             .unwrap();
     let b = Bundle::from_json(&serde_json::to_vec(bundle).unwrap())?;
     let digest = hex::decode(DIGEST).unwrap();
-    Verifier::new(
+    BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact("foo!oidc.local"),

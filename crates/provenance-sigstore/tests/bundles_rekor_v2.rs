@@ -9,7 +9,7 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot, Verifier,
+    Artifact, Bundle, BundleVerifier, Error, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot,
 };
 use std::path::{Path, PathBuf};
 
@@ -37,7 +37,7 @@ fn root(name: &str) -> TrustedRoot {
 
 fn verify(path: &Path, root_name: &str, san: &str, issuer: &str) -> Result<(), Error> {
     let b = Bundle::from_json(&std::fs::read(path).unwrap())?;
-    Verifier::new(
+    BundleVerifier::new(
         root(root_name),
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact(san),

@@ -8,7 +8,7 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot, Verifier,
+    Artifact, Bundle, BundleVerifier, Error, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ fn verify(
     artifact: Artifact<'_>,
 ) -> Result<(), Error> {
     let b = Bundle::from_json(&serde_json::to_vec(bundle).unwrap())?;
-    Verifier::new(
+    BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact(san),

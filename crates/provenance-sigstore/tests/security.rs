@@ -7,8 +7,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, IdentityPolicy, Matcher, SignerPolicy, Transparency, TrustedRoot,
-    VerifiedContent, Verifier,
+    Artifact, Bundle, BundleVerifier, Error, IdentityPolicy, Matcher, SignerPolicy, Transparency,
+    TrustedRoot, VerifiedContent,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -37,9 +37,9 @@ fn prod() -> Value {
     serde_json::from_str(provenance_sigstore::PUBLIC_GOOD_TRUSTED_ROOT).unwrap()
 }
 
-fn keyless(root: &Value) -> Verifier {
+fn keyless(root: &Value) -> BundleVerifier {
     let root = TrustedRoot::from_json(&serde_json::to_vec(root).unwrap()).unwrap();
-    Verifier::new(
+    BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact(SAN),
@@ -146,7 +146,7 @@ fn slsa_verifier_v03_bundle() -> Value {
 fn verify_generator(bundle: &Value, allow_promise_only: bool) -> Result<(), Error> {
     let b = Bundle::from_json(&serde_json::to_vec(bundle).unwrap())?;
     let root = TrustedRoot::from_json(&serde_json::to_vec(&prod()).unwrap()).unwrap();
-    Verifier::new(
+    BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact(GENERATOR),
@@ -253,7 +253,7 @@ fn genuine_v01_promise_only_npm_bundle_verifies() {
             .unwrap();
     let bundles = Bundle::from_npm_attestations(&doc).unwrap();
     let root = TrustedRoot::from_json(&serde_json::to_vec(&prod()).unwrap()).unwrap();
-    let verifier = Verifier::new(
+    let verifier = BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::regex(".*").unwrap(),
@@ -350,7 +350,7 @@ fn identity_policy_is_enforced() {
     let b =
         Bundle::from_json(&serde_json::to_vec(&conformance("happy-path-v0.3")).unwrap()).unwrap();
     let root = TrustedRoot::public_good().unwrap();
-    let only_san = Verifier::new(
+    let only_san = BundleVerifier::new(
         root.clone(),
         SignerPolicy::Keyless(IdentityPolicy::San(Matcher::regex(".*").unwrap())),
     );
@@ -362,7 +362,7 @@ fn identity_policy_is_enforced() {
         Matcher::exact(SAN),
         Matcher::exact("https://accounts.google.com"),
     );
-    let r = Verifier::new(root.clone(), SignerPolicy::Keyless(wrong)).verify(
+    let r = BundleVerifier::new(root.clone(), SignerPolicy::Keyless(wrong)).verify(
         &b,
         Artifact::Bytes(&a_txt()),
         NOW,
@@ -373,14 +373,14 @@ fn identity_policy_is_enforced() {
         Matcher::regex("^https://github.com/sigstore-conformance/").unwrap(),
         Matcher::regex(".*").unwrap(),
     );
-    Verifier::new(root.clone(), SignerPolicy::Keyless(prefix))
+    BundleVerifier::new(root.clone(), SignerPolicy::Keyless(prefix))
         .verify(&b, Artifact::Bytes(&a_txt()), NOW)
         .unwrap();
     let anchored_elsewhere = IdentityPolicy::identity(
         Matcher::regex("^https://github.com/sigstore-conformance/$").unwrap(),
         Matcher::regex(".*").unwrap(),
     );
-    let r = Verifier::new(root.clone(), SignerPolicy::Keyless(anchored_elsewhere)).verify(
+    let r = BundleVerifier::new(root.clone(), SignerPolicy::Keyless(anchored_elsewhere)).verify(
         &b,
         Artifact::Bytes(&a_txt()),
         NOW,
@@ -391,7 +391,7 @@ fn identity_policy_is_enforced() {
     );
     let any =
         IdentityPolicy::identity(Matcher::regex(".*").unwrap(), Matcher::regex(".*").unwrap());
-    Verifier::new(root, SignerPolicy::Keyless(any))
+    BundleVerifier::new(root, SignerPolicy::Keyless(any))
         .verify(&b, Artifact::Bytes(&a_txt()), NOW)
         .unwrap();
 }
@@ -420,7 +420,7 @@ fn legacy_envelope_requires_explicit_insecure_ignore_tlog() {
     let digest =
         hex::decode("2892146b063a94cb4a4318c0e98d38af12dcf2b1e29237486b58463b59607bbd").unwrap();
     let artifact = Artifact::Digest(provenance_sigstore::HashAlgorithm::Sha256, &digest);
-    let strict = Verifier::new(
+    let strict = BundleVerifier::new(
         TrustedRoot::public_good().unwrap(),
         SignerPolicy::Keyless(policy.clone()),
     );
@@ -499,7 +499,7 @@ fn timestamp_only_bundles_depend_on_the_instance() {
     );
     let merged = TrustedRoot::from_json(lines.as_bytes()).unwrap();
     let policy = IdentityPolicy::identity(Matcher::exact(SAN), Matcher::exact(ISSUER));
-    let r = Verifier::new(merged, SignerPolicy::Keyless(policy)).verify(
+    let r = BundleVerifier::new(merged, SignerPolicy::Keyless(policy)).verify(
         &b,
         Artifact::Bytes(&a_txt()),
         NOW,
@@ -671,7 +671,7 @@ fn key_bundle_without_log_entries() {
     .unwrap();
     let again = Bundle::from_json(&bundle.to_json().unwrap()).unwrap();
     let root = TrustedRoot::public_good().unwrap();
-    let strict = Verifier::new(root.clone(), SignerPolicy::Key(key.clone()));
+    let strict = BundleVerifier::new(root.clone(), SignerPolicy::Key(key.clone()));
     assert!(matches!(
         strict.verify(&again, Artifact::None, NOW),
         Err(Error::MissingInclusionProof(_))
@@ -687,13 +687,13 @@ fn key_bundle_without_log_entries() {
     let mut spki2 = hex::decode("3059301306072a8648ce3d020106082a8648ce3d030107034200").unwrap();
     spki2.extend_from_slice(other.public_key().as_ref());
     let key2 = provenance_sigstore::PublicKey::from_spki_der(&spki2).unwrap();
-    let wrong = Verifier::new(root.clone(), SignerPolicy::Key(key2))
+    let wrong = BundleVerifier::new(root.clone(), SignerPolicy::Key(key2))
         .with_transparency(Transparency::OptionalForKeys);
     assert!(matches!(
         wrong.verify(&again, Artifact::None, NOW),
         Err(Error::InvalidSignature(_))
     ));
-    let keyless = Verifier::new(
+    let keyless = BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::regex(".*").unwrap(),

@@ -9,8 +9,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, Material, PublicKey,
-    SignerPolicy, TrustedRoot, Verifier,
+    Artifact, Bundle, BundleVerifier, Error, HashAlgorithm, IdentityPolicy, Matcher, Material,
+    PublicKey, SignerPolicy, TrustedRoot,
 };
 use std::path::{Path, PathBuf};
 
@@ -120,7 +120,7 @@ fn run(case: &Case) -> Result<usize, Error> {
         artifact_bytes = std::fs::read(tp.join(&case.artifact)).unwrap();
         Artifact::Bytes(&artifact_bytes)
     };
-    let verifier = Verifier::new(root, signer);
+    let verifier = BundleVerifier::new(root, signer);
     let bytes = std::fs::read(tp.join(&case.attestation)).unwrap();
     // A file is one bundle, or JSON Lines of bundles (slsa-github-generator v2.1+).
     let docs: Vec<&[u8]> = if serde_json::from_slice::<serde_json::Value>(&bytes).is_ok() {

@@ -1,5 +1,5 @@
 //! Leaf certificates with every key algorithm sigstore-go verifies, the EKU rule, SAN and
-//! issuer reading, end to end through `Verifier::verify` against a test Sigstore instance
+//! issuer reading, end to end through `BundleVerifier::verify` against a test Sigstore instance
 //! (root CA + RFC 3161 TSA, no logs). Fixtures: `tests/x509_fixtures/gen.sh`.
 #![allow(
     clippy::unwrap_used,
@@ -10,8 +10,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Check, Error, HashAlgorithm, IdentityPolicy, Matcher, SignerPolicy,
-    TrustedRoot, VerifiedBundle, VerifiedContent, Verifier,
+    Artifact, Bundle, BundleVerifier, Check, Error, HashAlgorithm, IdentityPolicy, Matcher,
+    SignerPolicy, TrustedRoot, VerifiedBundle, VerifiedContent,
 };
 use std::path::PathBuf;
 
@@ -33,10 +33,10 @@ fn bundle(name: &str, kind: &str) -> Bundle {
     Bundle::from_json(&std::fs::read(&path).unwrap()).unwrap()
 }
 
-fn verifier(san: &str, issuer: &str) -> Verifier {
+fn verifier(san: &str, issuer: &str) -> BundleVerifier {
     let root =
         TrustedRoot::from_json(&std::fs::read(dir().join("trusted_root.json")).unwrap()).unwrap();
-    Verifier::new(
+    BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact(san),
@@ -319,7 +319,7 @@ fn identity_is_the_first_uri_san_then_email_and_every_san_is_reported() {
 fn leaf_without_uri_email_or_username_san_has_no_identity() {
     let root =
         TrustedRoot::from_json(&std::fs::read(dir().join("trusted_root.json")).unwrap()).unwrap();
-    let any = Verifier::new(
+    let any = BundleVerifier::new(
         root,
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::regex(".*").unwrap(),
@@ -411,14 +411,14 @@ fn every_algorithm_as_a_public_key() {
             );
             let b = Bundle::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
             let art = artifact();
-            let v = Verifier::new(root.clone(), SignerPolicy::Key(key_of(name)))
+            let v = BundleVerifier::new(root.clone(), SignerPolicy::Key(key_of(name)))
                 .with_transparency(provenance_sigstore::Transparency::OptionalForKeys)
                 .verify(&b, Artifact::Bytes(&art), NOW)
                 .unwrap_or_else(|e| panic!("{name} {kind}: {e}"));
             assert!(v.identity.is_none());
             assert!(v.checks.contains(&Check::Rfc3161Timestamp), "{name} {kind}");
             let other = if *name == "p256" { "p384" } else { "p256" };
-            let err = Verifier::new(root.clone(), SignerPolicy::Key(key_of(other)))
+            let err = BundleVerifier::new(root.clone(), SignerPolicy::Key(key_of(other)))
                 .with_transparency(provenance_sigstore::Transparency::OptionalForKeys)
                 .verify(&b, Artifact::Bytes(&art), NOW)
                 .unwrap_err();

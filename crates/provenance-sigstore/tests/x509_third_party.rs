@@ -9,8 +9,8 @@
 )]
 
 use provenance_sigstore::{
-    Artifact, Bundle, Error, HashAlgorithm, IdentityPolicy, Matcher, SignerPolicy, TrustedRoot,
-    VerifiedContent, Verifier,
+    Artifact, Bundle, BundleVerifier, Error, HashAlgorithm, IdentityPolicy, Matcher, SignerPolicy,
+    TrustedRoot, VerifiedContent,
 };
 use std::path::PathBuf;
 
@@ -29,8 +29,8 @@ fn bundle(details: &str) -> Bundle {
         .unwrap()
 }
 
-fn verifier() -> Verifier {
-    Verifier::new(
+fn verifier() -> BundleVerifier {
+    BundleVerifier::new(
         TrustedRoot::public_good().unwrap(),
         SignerPolicy::Keyless(IdentityPolicy::identity(
             Matcher::exact(SAN),
@@ -148,7 +148,7 @@ fn github_private_instance_bundle_verifies_with_its_timestamp() {
     let root = TrustedRoot::from_json(&github_private("trusted_root.jsonl")).unwrap();
     let b = Bundle::from_json(&github_private("attestation.sigstore.json")).unwrap();
     let verifier = |san: &str| {
-        Verifier::new(
+        BundleVerifier::new(
             root.clone(),
             SignerPolicy::Keyless(IdentityPolicy::identity(
                 Matcher::exact(san),

@@ -475,9 +475,11 @@ impl Report {
     }
 }
 
-/// The deploy gate: roots of trust plus expectations, giving per-artifact verdicts.
+/// The verification engine: roots of trust plus expectations, giving per-artifact verdicts.
+/// Embedders and the CLI use it through the `provenance` crate's `Verifier`, which puts it
+/// together from trust roots given as values.
 #[derive(Debug)]
-pub struct Verifier {
+pub struct Engine {
     roots: Vec<TrustRoot>,
     defaults: Option<Expectations>,
     patterns: Vec<PatternEntry>,
@@ -487,7 +489,7 @@ pub struct Verifier {
     model_limits: provenance_model::Limits,
 }
 
-impl Verifier {
+impl Engine {
     /// A verifier with these roots of trust and no expectations beyond the defaults
     /// (SLSA provenance covering the artifact, signed under one of the roots).
     ///
@@ -510,7 +512,7 @@ impl Verifier {
     }
 
     /// Expectations for every artifact when there are no patterns; with patterns, for the
-    /// artifacts none matches, only when [`Verifier::allow_unmatched_artifacts`] is on.
+    /// artifacts none matches, only when [`Engine::allow_unmatched_artifacts`] is on.
     #[must_use]
     pub fn with_defaults(mut self, defaults: Expectations) -> Self {
         self.defaults = Some(defaults);
@@ -519,7 +521,7 @@ impl Verifier {
 
     /// Expectations per artifact name pattern (a policy's `[[artifacts]]`). With patterns, an
     /// artifact whose name matches none of them fails, unless
-    /// [`Verifier::allow_unmatched_artifacts`] says otherwise.
+    /// [`Engine::allow_unmatched_artifacts`] says otherwise.
     #[must_use]
     pub fn with_patterns(mut self, patterns: Vec<PatternEntry>) -> Self {
         self.patterns = patterns;
@@ -817,18 +819,29 @@ impl Verifier {
             .filter_map(|i| set.verified.get(i))
             .map(std::borrow::Cow::Borrowed)
             .collect();
+        // Why each signature over an artifact did not verify for this one (the last root's
+        // reason): a wrong identity reads as such, not as "does not verify".
+        let mut deferred_why = Vec::new();
         for (raw, roots) in &set.deferred {
+            let mut why = None;
             for &i in roots {
                 let Some(root) = self.roots.get(i) else {
                     continue;
                 };
-                if let Ok(signed) = root.verifier.verify_artifact(raw, &artifact.digests, now)
-                    && let Ok(att) = interpret(raw, (i, &root.name), signed, &self.model_limits)
-                {
-                    covering.push(std::borrow::Cow::Owned(att));
-                    break;
+                match root.verifier.verify_artifact(raw, &artifact.digests, now) {
+                    Ok(signed) => match interpret(raw, (i, &root.name), signed, &self.model_limits)
+                    {
+                        Ok(att) => {
+                            covering.push(std::borrow::Cow::Owned(att));
+                            why = None;
+                            break;
+                        }
+                        Err(e) => why = Some(format!("{}: {}: {e}", raw.origin(), root.name)),
+                    },
+                    Err(e) => why = Some(format!("{}: {}: {e}", raw.origin(), root.name)),
                 }
             }
+            deferred_why.extend(why);
         }
         if covering.is_empty() {
             let usable = ACCEPTED_ALGORITHMS
@@ -843,17 +856,19 @@ impl Verifier {
             let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
             // Why the unverified ones were refused (the first few): an identity constraint on
             // a certificate fact, a bad signature... is what the user acts on.
-            let why = set
-                .rejected
-                .iter()
-                .take(3)
-                .map(|x| format!("{}: {}", x.origin, x.reason))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let why = match r {
+            let reasons: Vec<String> = deferred_why
+                .into_iter()
+                .chain(
+                    set.rejected
+                        .iter()
+                        .map(|x| format!("{}: {}", x.origin, x.reason)),
+                )
+                .collect();
+            let first: Vec<&str> = reasons.iter().take(3).map(String::as_str).collect();
+            let why = match reasons.len() {
                 0 => String::new(),
-                1..=3 => format!(" ({why})"),
-                _ => format!(" ({why}; ...)"),
+                1..=3 => format!(" ({})", first.join("; ")),
+                _ => format!(" ({}; ...)", first.join("; ")),
             };
             let mut actual = match (v, d, r) {
                 (0, 0, 0) => "no attestation found".to_owned(),

@@ -83,8 +83,16 @@ pub enum Error {
     #[error("no artifact to verify")]
     NoArtifacts,
     /// No root of trust was configured (no key, no keyless identity, no policy root).
-    #[error("no root of trust: give --key, a keyless identity, or a policy with roots")]
+    #[error("no root of trust: give public keys, a keyless identity, or a policy with roots")]
     NoTrust,
+    /// A policy that sets no expectation (no `[defaults]`, no `[[artifacts]]`, and not
+    /// `allow_no_expectations = true`), with no other expectation given: refused rather than
+    /// passing whatever a trusted key signed.
+    #[error(
+        "the policy sets no expectations (no [defaults] or [[artifacts]]) and none are given besides: \
+         add some, or say `allow_no_expectations = true` in the policy"
+    )]
+    NoExpectations,
     /// A key or trusted root could not be loaded.
     #[error("cannot load {what} from {}", path.display())]
     TrustMaterial {

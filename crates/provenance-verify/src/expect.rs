@@ -43,6 +43,9 @@ pub enum Rule {
     ExternalParameters,
     /// The build must be recent enough.
     Age,
+    /// The claimed build times (`startedOn`, `finishedOn`) must not lie in the future nor
+    /// after the verified signing time (each beyond [`CLOCK_SKEW`]).
+    BuildTime,
     /// The SLSA build level earned must be high enough.
     SlsaLevel,
     /// A verification summary must say `PASSED`.
@@ -114,8 +117,9 @@ pub struct Expectations {
     pub external_parameters: BTreeMap<String, Value>,
     /// Refuse `externalParameters` keys not listed in `external_parameters`.
     pub reject_unknown_external_parameters: bool,
-    /// The build must have finished (or, failing that, started or been signed) at most this long
-    /// before verification.
+    /// The attestation must have been made at most this long before verification: measured
+    /// from the verified signing time (transparency log integration or RFC 3161 timestamp)
+    /// when there is one, else from the claimed `finishedOn` (or `startedOn`).
     pub max_age: Option<Duration>,
     /// The minimum SLSA build level: the root of trust's level; for a VSA the lower of its
     /// `verifiedLevels` and its root's level (a root with no level earns none).
@@ -230,8 +234,10 @@ pub(crate) fn check(
         ..
     } = &att.body
     else {
-        // A bare artifact signature: acceptable only when nothing else was asked.
-        if !exp.accepts_artifact_signature() {
+        // A bare artifact signature: acceptable only when nothing else was asked. GitHub's
+        // constraints (repo, owner, signer) ask for provenance, as gh's default predicate type
+        // does: a blob signature from the repository's workflow says nothing of its source.
+        if !exp.accepts_artifact_signature() || grant.names_signer {
             failures.push(RuleFailure::new(
                 Rule::PredicateType,
                 exp.accepted_predicate_types().join(" or "),
@@ -465,29 +471,9 @@ pub(crate) fn check(
     if !exp.external_parameters.is_empty() || exp.reject_unknown_external_parameters {
         check_external(exp, facts.external_parameters.as_ref(), &mut failures);
     }
+    check_build_times(facts, att.signer.signed_at(), now, &mut failures);
     if let Some(max) = exp.max_age {
-        let when = facts
-            .finished_on
-            .as_deref()
-            .or(facts.started_on.as_deref())
-            .and_then(|t| {
-                OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-            })
-            .or_else(|| att.signer.signed_at());
-        let expected = format!("built at most {}s before verification", max.as_secs());
-        match when {
-            Some(t) => {
-                let age = now - t;
-                if age > time::Duration::try_from(max).unwrap_or(time::Duration::MAX) {
-                    failures.push(RuleFailure::new(
-                        Rule::Age,
-                        expected,
-                        Some(format!("built {}s ago", age.whole_seconds())),
-                    ));
-                }
-            }
-            None => failures.push(RuleFailure::new(Rule::Age, expected, None)),
-        }
+        failures.extend(check_age(max, facts, att.signer.signed_at(), now));
     }
     if is_vsa {
         let result = predicate.get("verificationResult").and_then(Value::as_str);
@@ -536,6 +522,121 @@ pub(crate) fn check(
         level,
         builder: effective_builder.map(|b| b.to_string()),
     }
+}
+
+/// How far a claimed build time may lie after the verification time or the verified signing
+/// time (clocks of CI runners, logs and gates differ a little).
+pub const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+fn skew() -> time::Duration {
+    time::Duration::try_from(CLOCK_SKEW).unwrap_or(time::Duration::ZERO)
+}
+
+/// A claimed build time: absent, an RFC 3339 time, or text that is not one.
+type Claimed<'a> = Option<Result<OffsetDateTime, &'a str>>;
+
+/// The statement's claimed build times (`startedOn`, `finishedOn`).
+fn claimed_times(facts: &Facts) -> [(&'static str, Claimed<'_>); 2] {
+    [
+        ("startedOn", parse_claimed(facts.started_on.as_deref())),
+        ("finishedOn", parse_claimed(facts.finished_on.as_deref())),
+    ]
+}
+
+fn parse_claimed(text: Option<&str>) -> Claimed<'_> {
+    text.map(|t| {
+        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map_err(|_| t)
+    })
+}
+
+/// [`Rule::BuildTime`]: a claimed `startedOn` / `finishedOn` after the verification time, or
+/// after the verified signing time, beyond [`CLOCK_SKEW`], is refused: a build cannot end
+/// after it was signed, and a future date would stretch any age limit. A claimed time that is
+/// not RFC 3339 is refused too (it could hide either).
+fn check_build_times(
+    facts: &Facts,
+    signed_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+    failures: &mut Vec<RuleFailure>,
+) {
+    // Past the end of time's range, nothing is later.
+    let after = |t: OffsetDateTime, limit: OffsetDateTime| {
+        limit.checked_add(skew()).is_some_and(|limit| t > limit)
+    };
+    for (field, claimed) in claimed_times(facts) {
+        let t = match claimed {
+            None => continue,
+            Some(Ok(t)) => t,
+            Some(Err(text)) => {
+                failures.push(RuleFailure::new(
+                    Rule::BuildTime,
+                    format!("{field} as an RFC 3339 time"),
+                    Some(format!("{field} {text:?}")),
+                ));
+                continue;
+            }
+        };
+        if let Some(signed) = signed_at
+            && after(t, signed)
+        {
+            failures.push(RuleFailure::new(
+                Rule::BuildTime,
+                format!(
+                    "{field} no later than the verified signing time {} (+{}s)",
+                    rfc3339(signed),
+                    CLOCK_SKEW.as_secs()
+                ),
+                Some(format!("{field} {}", rfc3339(t))),
+            ));
+        } else if after(t, now) {
+            failures.push(RuleFailure::new(
+                Rule::BuildTime,
+                format!(
+                    "{field} no later than the verification time {} (+{}s)",
+                    rfc3339(now),
+                    CLOCK_SKEW.as_secs()
+                ),
+                Some(format!("{field} {}", rfc3339(t))),
+            ));
+        }
+    }
+}
+
+/// [`Rule::Age`]: measured from the verified signing time when there is one, else from the
+/// claimed `finishedOn` (or `startedOn`).
+fn check_age(
+    max: Duration,
+    facts: &Facts,
+    signed_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Option<RuleFailure> {
+    let [(_, started), (_, finished)] =
+        claimed_times(facts).map(|(f, c)| (f, c.and_then(Result::ok)));
+    let when = signed_at
+        .map(|t| (t, "verified signing time"))
+        .or_else(|| finished.map(|t| (t, "claimed finishedOn")))
+        .or_else(|| started.map(|t| (t, "claimed startedOn")));
+    let expected = format!("made at most {}s before verification", max.as_secs());
+    let Some((t, source)) = when else {
+        return Some(RuleFailure::new(Rule::Age, expected, None));
+    };
+    let age = now - t;
+    (age > time::Duration::try_from(max).unwrap_or(time::Duration::MAX)).then(|| {
+        RuleFailure::new(
+            Rule::Age,
+            expected,
+            Some(format!(
+                "{}s ago ({source} {})",
+                age.whole_seconds(),
+                rfc3339(t)
+            )),
+        )
+    })
 }
 
 fn check_external(
@@ -678,9 +779,123 @@ fn check_agreement(facts: &Facts, cert: &CertSource<'_>, failures: &mut Vec<Rule
     {
         disagree("commit", CertFact::SourceRepositoryDigest, c, claimed);
     }
+    // Every other place the statement names a ref or commit of the certificate's repository
+    // (a second git dependency, the GitHub workflow parameters, v0.2's environment) must agree
+    // too: an expectation pinned on one of them must not be met by a claim the certificate
+    // contradicts. Dependencies on other repositories are the build's inputs, not its source.
+    let cert_repo = cert.repository.and_then(|c| SourceRepo::parse(c).ok());
+    for claim in &facts.source_claims {
+        let same_repo = match (&claim.repository, &cert_repo) {
+            (None, _) => true,
+            (Some(r), Some(c)) => r.eq_ignore_ascii_case(c.as_str()),
+            (Some(_), None) => false,
+        };
+        if !same_repo {
+            continue;
+        }
+        // (the claim taken as the source was judged above)
+        if let (Some(c), Some(claimed)) = (cert.reference, claim.reference.as_deref())
+            && c != claimed
+            && facts.source_ref.as_deref() != Some(claimed)
+        {
+            disagree(
+                "ref",
+                CertFact::SourceRepositoryRef,
+                c,
+                &format!("{claimed} in {}", claim.field),
+            );
+        }
+        if let (Some(c), Some(claimed)) = (cert.commit, claim.commit.as_deref())
+            && !c.eq_ignore_ascii_case(claimed)
+            && facts.source_commit.as_deref() != Some(claimed)
+        {
+            disagree(
+                "commit",
+                CertFact::SourceRepositoryDigest,
+                c,
+                &format!("{claimed} in {}", claim.field),
+            );
+        }
+    }
 }
 
 /// Whether the signer is a keyless certificate.
 pub(crate) fn is_keyless(signer: &Signer) -> bool {
     matches!(signer, Signer::Certificate { .. })
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::Rule;
+
+    /// Every rule, by an exhaustive match: a new variant fails to compile here until listed.
+    fn all_rules() -> Vec<Rule> {
+        let every = [
+            Rule::Subject,
+            Rule::PredicateType,
+            Rule::BuilderId,
+            Rule::TrustedBuilder,
+            Rule::BuildType,
+            Rule::SourceRepository,
+            Rule::SourceRef,
+            Rule::SourceCommit,
+            Rule::CertificateAgreement,
+            Rule::ExternalParameters,
+            Rule::Age,
+            Rule::BuildTime,
+            Rule::SlsaLevel,
+            Rule::VerificationResult,
+            Rule::ResourceUri,
+            Rule::Policy,
+        ];
+        for r in every {
+            match r {
+                Rule::Subject
+                | Rule::PredicateType
+                | Rule::BuilderId
+                | Rule::TrustedBuilder
+                | Rule::BuildType
+                | Rule::SourceRepository
+                | Rule::SourceRef
+                | Rule::SourceCommit
+                | Rule::CertificateAgreement
+                | Rule::ExternalParameters
+                | Rule::Age
+                | Rule::BuildTime
+                | Rule::SlsaLevel
+                | Rule::VerificationResult
+                | Rule::ResourceUri
+                | Rule::Policy => {}
+            }
+        }
+        every.to_vec()
+    }
+
+    /// The report schema's `rule` enum names exactly the rules there are.
+    #[test]
+    fn report_schema_lists_every_rule() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../schemas/verify-report.schema.json"
+        );
+        let schema: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let listed: Vec<&str> = schema["$defs"]["failure"]["properties"]["rule"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let ours: Vec<String> = all_rules()
+            .into_iter()
+            .map(|r| {
+                serde_json::to_value(r)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(listed, ours);
+    }
 }

@@ -27,6 +27,21 @@ pub struct Dependency {
     pub digest: std::collections::BTreeMap<String, String>,
 }
 
+/// One place where a statement states its source (a git dependency, the GitHub workflow
+/// parameters, v0.2's config source or GitHub environment): each must agree with a keyless
+/// signer's certificate, not only the one taken as *the* source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceClaim {
+    /// Where the claim is (`resolvedDependencies[1].uri`, `externalParameters.workflow`, ...).
+    pub field: String,
+    /// The repository, normalised (`host/path`), when the claim names one.
+    pub repository: Option<String>,
+    /// The ref, when the claim names one.
+    pub reference: Option<String>,
+    /// The commit, when the claim names one.
+    pub commit: Option<String>,
+}
+
 /// The build facts a provenance statement claims.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -64,6 +79,9 @@ pub struct Facts {
     /// The resolved dependencies.
     #[serde(skip)]
     pub dependencies: Vec<Dependency>,
+    /// Every source claim the statement makes (see [`SourceClaim`]).
+    #[serde(skip)]
+    pub source_claims: Vec<SourceClaim>,
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -107,6 +125,21 @@ fn commit_of(digest: &std::collections::BTreeMap<String, String>) -> Option<Stri
         .get("gitCommit")
         .or_else(|| digest.get("sha1"))
         .cloned()
+}
+
+impl SourceClaim {
+    fn from_uri(field: String, uri: &str, commit: Option<String>) -> Self {
+        let (repository, reference) = match SourceRepo::split_uri(uri) {
+            Ok((repo, reference)) => (Some(repo.as_str().to_owned()), reference),
+            Err(_) => (None, None),
+        };
+        Self {
+            field,
+            repository,
+            reference,
+            commit,
+        }
+    }
 }
 
 impl Facts {
@@ -163,6 +196,27 @@ impl Facts {
             facts.source_ref = str_at(ext_value, &["workflow", "ref"])
                 .or_else(|| str_at(ext_value, &["source", "ref"]))
                 .map(str::to_owned);
+        }
+        for (i, dep) in deps.iter().enumerate() {
+            if let Some(uri) = dep.uri.as_deref().filter(|u| u.starts_with("git+")) {
+                facts.source_claims.push(SourceClaim::from_uri(
+                    format!("resolvedDependencies[{i}]"),
+                    uri,
+                    commit_of(&dep.digest),
+                ));
+            }
+        }
+        let workflow_repo = str_at(ext_value, &["workflow", "repository"]);
+        let workflow_ref = str_at(ext_value, &["workflow", "ref"]);
+        if workflow_repo.is_some() || workflow_ref.is_some() {
+            facts.source_claims.push(SourceClaim {
+                field: "externalParameters.workflow".to_owned(),
+                repository: workflow_repo
+                    .and_then(|r| SourceRepo::parse(r).ok())
+                    .map(|r| r.as_str().to_owned()),
+                reference: workflow_ref.map(str::to_owned),
+                commit: None,
+            });
         }
         facts.external_parameters = ext;
         facts.dependencies = deps;
@@ -222,6 +276,37 @@ impl Facts {
                         digest,
                     },
                 );
+            }
+        }
+        if let Some(uri) = config_uri {
+            facts.source_claims.push(SourceClaim::from_uri(
+                "invocation.configSource".to_owned(),
+                uri,
+                facts.source_commit.clone(),
+            ));
+        }
+        let env = p.get("invocation").and_then(|i| i.get("environment"));
+        let env_ref = env.and_then(|e| str_at(e, &["github_ref"]));
+        let env_sha = env.and_then(|e| str_at(e, &["github_sha1"]));
+        if env_ref.is_some() || env_sha.is_some() {
+            facts.source_claims.push(SourceClaim {
+                field: "invocation.environment".to_owned(),
+                // github_repository is OWNER/REPO on the configSource's host: the claim is
+                // about the config source's repository
+                repository: None,
+                reference: env_ref.map(str::to_owned),
+                commit: env_sha.map(str::to_owned),
+            });
+        }
+        for (i, dep) in deps.iter().enumerate() {
+            if let Some(uri) = dep.uri.as_deref().filter(|u| u.starts_with("git+"))
+                && Some(uri) != config_uri
+            {
+                facts.source_claims.push(SourceClaim::from_uri(
+                    format!("materials[{i}]"),
+                    uri,
+                    commit_of(&dep.digest),
+                ));
             }
         }
         facts.dependencies = deps;

@@ -16,11 +16,11 @@ mod verified;
 pub mod vsa;
 
 pub use engine::{
-    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Rejected, Report, TraceEntry,
-    TrustRoot, Verdict, VerifiedPart, VerifiedSet, Verifier, summary,
+    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Engine, Rejected, Report,
+    TraceEntry, TrustRoot, Verdict, VerifiedPart, VerifiedSet, summary,
 };
 pub use error::{Error, Result};
-pub use expect::{Expectations, Rule, RuleFailure};
+pub use expect::{CLOCK_SKEW, Expectations, Rule, RuleFailure};
 pub use facts::Facts;
 pub use limits::Limits;
 pub use policy::Policy;

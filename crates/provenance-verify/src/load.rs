@@ -86,16 +86,38 @@ pub fn key_root_with(
     base: Option<&Path>,
     allow_set_only: bool,
 ) -> Result<TrustRoot> {
-    let threshold = Threshold::new(threshold)
-        .filter(|t| t.get() <= sources.len())
+    check_threshold(threshold, sources.len())?;
+    let keys = public_keys(sources, base)?;
+    let root = if threshold == 1 {
+        Some(trusted_root(trusted_root_path)?)
+    } else {
+        None
+    };
+    key_root_from(name, keys, threshold, root, allow_set_only)
+}
+
+fn check_threshold(threshold: usize, keys: usize) -> Result<Threshold> {
+    Threshold::new(threshold)
+        .filter(|t| t.get() <= keys)
         .ok_or_else(|| {
             Error::setting(
                 "threshold",
                 &threshold.to_string(),
-                format!("must be between 1 and the {} keys given", sources.len()),
+                format!("must be between 1 and the {keys} keys given"),
             )
-        })?;
-    let mut keys = Vec::new();
+        })
+}
+
+/// Loads public keys from `sources` (`path` or `env://VAR`, relative paths resolved against
+/// `base`), refusing the same key given twice.
+///
+/// # Errors
+/// [`Error::TrustMaterial`] for unreadable keys, [`Error::InvalidSetting`] for a repeated key.
+pub fn public_keys(
+    sources: &[String],
+    base: Option<&Path>,
+) -> Result<Vec<provenance_keys::PublicKey>> {
+    let mut keys: Vec<provenance_keys::PublicKey> = Vec::new();
     for s in sources {
         let source: provenance_keys::KeySource =
             resolve(base, s).parse().map_err(|e| Error::TrustMaterial {
@@ -110,30 +132,56 @@ pub fn key_root_with(
         })?;
         // The same key twice (also in another encoding) would make every envelope fail at
         // verification; refuse it here, as a usage error.
-        if keys
-            .iter()
-            .any(|k: &provenance_keys::PublicKey| k.key_id() == key.key_id())
-        {
-            return Err(Error::setting(
-                "keys",
-                s,
-                format!(
-                    "the same key (id {}) is given twice: a threshold counts distinct keys",
-                    key.key_id().as_str()
-                ),
-            ));
+        if keys.iter().any(|k| k.key_id() == key.key_id()) {
+            return Err(repeated_key(s, &key));
         }
         keys.push(key);
     }
-    let root = if threshold.get() == 1 {
-        Some(trusted_root(trusted_root_path)?)
+    Ok(keys)
+}
+
+fn repeated_key(value: &str, key: &provenance_keys::PublicKey) -> Error {
+    Error::setting(
+        "keys",
+        value,
+        format!(
+            "the same key (id {}) is given twice: a threshold counts distinct keys",
+            key.key_id().as_str()
+        ),
+    )
+}
+
+/// A root of trust from public key values needing `threshold` distinct keys among them; with
+/// threshold 1, key-based Sigstore bundles are accepted too, their log entries checked against
+/// `trusted_root` (the embedded public-good root when `None`), and with `allow_set_only` a log
+/// entry carrying only a signed entry timestamp is accepted even after
+/// [`provenance_sigstore::PROMISE_ONLY_CUTOFF`].
+///
+/// # Errors
+/// [`Error::InvalidSetting`] for a bad threshold or a key given twice,
+/// [`Error::TrustMaterial`] when the embedded root cannot be read.
+pub fn key_root_from(
+    name: &str,
+    keys: Vec<provenance_keys::PublicKey>,
+    threshold: usize,
+    trusted_root: Option<TrustedRoot>,
+    allow_set_only: bool,
+) -> Result<TrustRoot> {
+    let threshold = check_threshold(threshold, keys.len())?;
+    for (i, key) in keys.iter().enumerate() {
+        if keys.iter().take(i).any(|k| k.key_id() == key.key_id()) {
+            return Err(repeated_key(key.key_id().as_str(), key));
+        }
+    }
+    let trusted_root = if threshold.get() == 1 {
+        trusted_root
     } else {
         None
     };
     Ok(TrustRoot::new(
         name,
         Box::new(
-            KeyVerifier::from_public_keys(keys, threshold, root)?
+            KeyVerifier::from_public_keys(keys, threshold, trusted_root)?
                 .allow_promise_only(allow_set_only),
         ),
         false,
@@ -209,22 +257,45 @@ pub fn keyless_root_for(
     insecure_ignore_tlog: bool,
     allow_set_only: bool,
 ) -> Result<TrustRoot> {
-    let mut all = vec![
-        IdentityPolicy::San(sigstore_matcher("certificate identity", identity)?),
-        IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer", issuer)?),
-    ];
-    all.extend(crate::trust::github_constraints(github)?);
     let transparency = if insecure_ignore_tlog {
         Transparency::InsecureIgnore
     } else {
         Transparency::Required
     };
-    let verifier = SigstoreVerifier::keyless(
+    keyless_root_from(
+        name,
         trusted_root(trusted_root_path)?,
-        IdentityPolicy::AllOf(all),
+        (identity, issuer),
+        github,
         transparency,
-    )?
-    .allow_promise_only(allow_set_only);
+        allow_set_only,
+    )
+}
+
+/// A keyless root from a trusted root value: certificates chaining to it whose identity and
+/// issuer match, with GitHub's constraints on the certificate's facts (see
+/// [`GithubIdentity`]); `transparency` says whether log entries must be proven, and with
+/// `allow_set_only` a log entry carrying only a signed entry timestamp is accepted even after
+/// [`provenance_sigstore::PROMISE_ONLY_CUTOFF`].
+///
+/// # Errors
+/// [`Error::InvalidSetting`] for bad regexps or an incomplete identity.
+pub fn keyless_root_from(
+    name: &str,
+    trusted_root: TrustedRoot,
+    (identity, issuer): (&Matcher, &Matcher),
+    github: &GithubIdentity,
+    transparency: Transparency,
+    allow_set_only: bool,
+) -> Result<TrustRoot> {
+    let mut all = vec![
+        IdentityPolicy::San(sigstore_matcher("certificate identity", identity)?),
+        IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer", issuer)?),
+    ];
+    all.extend(crate::trust::github_constraints(github)?);
+    let verifier =
+        SigstoreVerifier::keyless(trusted_root, IdentityPolicy::AllOf(all), transparency)?
+            .allow_promise_only(allow_set_only);
     Ok(TrustRoot::new(name, Box::new(verifier), true).with_named_signer(github.names_signer()))
 }
 

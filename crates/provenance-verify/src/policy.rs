@@ -326,6 +326,31 @@ impl GithubIdentity {
             .map(|(host, o, r)| format!("^(?i:https://{}/{}/{}/)", esc(host), esc(o), esc(r)))
     }
 
+    /// The identity regular expression when no signer is named: a workflow of the repository,
+    /// else of the owner (`^(?i:https://HOST/OWNER/REPO/)`), as gh defaults it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] when neither the repository nor the owner is given.
+    pub fn own_signer_regexp(&self) -> Result<String> {
+        let esc = |s: &str| regex::escape(s);
+        if let Some((host, o, r)) = &self.repo {
+            return Ok(format!(
+                "^(?i:https://{}/{}/{}/)",
+                esc(host),
+                esc(o),
+                esc(r)
+            ));
+        }
+        if let Some((host, o)) = &self.owner {
+            return Ok(format!("^(?i:https://{}/{}/)", esc(host), esc(o)));
+        }
+        Err(Error::setting(
+            "repo",
+            "",
+            "give the repository or owner the artifact comes from",
+        ))
+    }
+
     /// The certificate extensions constrained, each with the regular expression (anchored)
     /// or exact value it must match.
     pub fn extension_constraints(&self) -> Vec<(GithubFact, String)> {
@@ -705,9 +730,21 @@ pub fn keyless_matchers(
             ));
         }
         (Some(re), false) => Matcher::Regexp(re),
-        (None, false) if github.names_signer() => Matcher::Regexp(".*".to_owned()),
+        // gh's default: the signer is a workflow of the repository (or owner) named, i.e. the
+        // user's own workflow, not any workflow that ran for it (gh `newEnforcementCriteria`).
+        (None, false) if github.names_signer() => Matcher::Regexp(github.own_signer_regexp()?),
         (None, _) => matcher(fields.0, identity.0, identity.1)?,
     };
+    if (github.signer_workflow.is_some() || github.signer_repo.is_some())
+        && github.repo.is_none()
+        && github.owner.is_none()
+    {
+        return Err(Error::setting(
+            "signer_workflow",
+            "",
+            "signer_workflow / signer_repo constrain who signed; give the repository or owner the artifact comes from too (repo or owner, as gh requires)",
+        ));
+    }
     let issuer = if github.names_signer() && issuer.0.is_none() && issuer.1.is_none() {
         Matcher::Exact(github.default_issuer()?)
     } else {
@@ -835,26 +872,27 @@ pub fn commit(value: &str) -> Result<String> {
     }
 }
 
-/// Parses `90s`, `15m`, `12h`, `30d`, `2w` (or a bare number of seconds).
+/// Parses a duration with `humantime`: `90s`, `15m`, `12h`, `30d`, `2w`, `1h 30m`, `1y`
+/// (365.25 days), ...; a bare number is seconds.
 ///
 /// # Errors
 /// [`Error::InvalidSetting`] otherwise.
 pub fn parse_duration(text: &str) -> Result<Duration> {
-    let bad = || Error::setting("max_age", text, "a number followed by s, m, h, d or w");
-    let (num, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => text.split_at(i),
-        None => (text, "s"),
+    let bad = || {
+        Error::setting(
+            "max_age",
+            text,
+            "a duration such as 30d, 12h, 2w or 1h 30m (humantime syntax; a bare number is seconds)",
+        )
     };
-    let n: u64 = num.parse().map_err(|_| bad())?;
-    let mult = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => return Err(bad()),
-    };
-    Ok(Duration::from_secs(n.checked_mul(mult).ok_or_else(bad)?))
+    if text.len() > 64 {
+        return Err(bad());
+    }
+    // A bare number has always meant seconds; humantime wants a unit.
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().map(Duration::from_secs).map_err(|_| bad());
+    }
+    humantime::parse_duration(text).map_err(|_| bad())
 }
 
 #[cfg(test)]
@@ -1046,7 +1084,29 @@ n = 3
             parse_duration("2w").unwrap(),
             Duration::from_secs(1_209_600)
         );
-        assert!(parse_duration("5y").is_err());
-        assert!(parse_duration("").is_err());
+        let cases = [
+            ("90s", 90),
+            ("15m", 900),
+            ("12h", 43_200),
+            ("30d", 2_592_000),
+            ("2w", 1_209_600),
+            ("1h 30m", 5_400),
+            ("1day", 86_400),
+            ("1.5h", 5_400),
+            ("1y", 31_557_600),
+            ("0", 0),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(
+                parse_duration(text).unwrap(),
+                Duration::from_secs(secs),
+                "{text}"
+            );
+        }
+        for text in ["", "d", "-1d", "30 parsecs", "99999999999999999999", "30d!"] {
+            let err = parse_duration(text).unwrap_err().to_string();
+            assert!(err.contains("max_age"), "{text}: {err}");
+        }
+        assert!(parse_duration(&"1".repeat(65)).is_err());
     }
 }

@@ -145,15 +145,16 @@ impl RefExpectation {
 }
 
 /// A semantic version tag in Go's `x/mod/semver` syntax: `vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]]`
-/// (the shorthands `v1` and `v1.2` carry no pre-release or build).
+/// (the shorthands `v1` and `v1.2` carry no pre-release or build). Parsed and compared with the
+/// `semver` crate: an expected `v1` / `v1.2` is semver's exact comparator `=1` / `=1.2`
+/// (any `1.x.y` / `1.2.y` with no pre-release), a full version is `=1.2.3[-PRE]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SemVer {
     text: String,
-    major: u64,
-    minor: Option<u64>,
-    patch: Option<u64>,
-    pre: String,
-    build: String,
+    /// The version, with the shorthand's missing parts as 0 (`v1` is `1.0.0`).
+    version: semver::Version,
+    /// How many of MAJOR.MINOR.PATCH were written (1 to 3).
+    parts: u8,
 }
 
 impl SemVer {
@@ -170,66 +171,47 @@ impl SemVer {
             )
         };
         let rest = tag.strip_prefix('v').ok_or_else(bad)?;
-        let (rest, build) = match rest.split_once('+') {
-            Some((r, b)) => (r, Some(b)),
-            None => (rest, None),
+        let core_len = rest.find(['-', '+']).unwrap_or(rest.len());
+        let dots = rest
+            .get(..core_len)
+            .map_or(0, |core| core.matches('.').count());
+        let (full, parts) = match dots {
+            // The shorthands carry no pre-release or build metadata.
+            0 if core_len == rest.len() => (format!("{rest}.0.0"), 1),
+            1 if core_len == rest.len() => (format!("{rest}.0"), 2),
+            2 => (rest.to_owned(), 3),
+            _ => return Err(bad()),
         };
-        let (core, pre) = match rest.split_once('-') {
-            Some((c, p)) => (c, Some(p)),
-            None => (rest, None),
-        };
-        let nums: Vec<&str> = core.split('.').collect();
-        if nums.len() > 3 || (nums.len() < 3 && (pre.is_some() || build.is_some())) {
-            return Err(bad());
-        }
-        let num = |s: &str| -> Result<u64> {
-            if s.is_empty()
-                || !s.bytes().all(|b| b.is_ascii_digit())
-                || (s.len() > 1 && s.starts_with('0'))
-            {
-                return Err(bad());
-            }
-            s.parse().map_err(|_| bad())
-        };
-        let ident_ok = |s: &str, numeric_rule: bool| {
-            !s.is_empty()
-                && s.split('.').all(|id| {
-                    !id.is_empty()
-                        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                        && !(numeric_rule
-                            && id.len() > 1
-                            && id.starts_with('0')
-                            && id.bytes().all(|b| b.is_ascii_digit()))
-                })
-        };
-        if pre.is_some_and(|p| !ident_ok(p, true)) || build.is_some_and(|b| !ident_ok(b, false)) {
-            return Err(bad());
-        }
-        let major = num(nums.first().copied().unwrap_or_default())?;
-        let minor = nums.get(1).map(|s| num(s)).transpose()?;
-        let patch = nums.get(2).map(|s| num(s)).transpose()?;
+        let version = semver::Version::parse(&full).map_err(|_| bad())?;
         Ok(Self {
             text: tag.to_owned(),
-            major,
-            minor,
-            patch,
-            pre: pre.unwrap_or_default().to_owned(),
-            build: build.unwrap_or_default().to_owned(),
+            version,
+            parts,
         })
     }
 
-    /// Whether this expected version accepts `got` (see [`RefExpectation::VersionedTag`]).
+    /// semver's exact comparator for this expected version.
+    fn comparator(&self) -> semver::Comparator {
+        let v = &self.version;
+        semver::Comparator {
+            op: semver::Op::Exact,
+            major: v.major,
+            minor: (self.parts >= 2).then_some(v.minor),
+            patch: (self.parts >= 3).then_some(v.patch),
+            pre: v.pre.clone(),
+        }
+    }
+
+    /// Whether this expected version accepts `got` (see [`RefExpectation::VersionedTag`]):
+    /// semver's exact comparator, and the build metadata when this one names it.
     pub fn accepts(&self, got: &Self) -> bool {
-        self.major == got.major
-            && self.minor.is_none_or(|m| got.minor.unwrap_or(0) == m)
-            && self.patch.is_none_or(|p| got.patch.unwrap_or(0) == p)
-            && self.pre == got.pre
-            && (self.build.is_empty() || self.build == got.build)
+        self.comparator().matches(&got.version)
+            && (self.version.build.is_empty() || self.version.build == got.version.build)
     }
 
     /// Whether it is a full `vMAJOR.MINOR.PATCH` version (with or without pre-release).
     pub fn is_full(&self) -> bool {
-        self.patch.is_some()
+        self.parts == 3
     }
 
     /// The tag as written.
@@ -500,6 +482,18 @@ mod tests {
         assert!(SemVer::parse("v01.2.3").is_err());
         assert!(SemVer::parse("1.2.3").is_err());
         assert!(SemVer::parse("v1.2-rc").is_err());
+        assert!(SemVer::parse("v1+b").is_err());
+        assert!(SemVer::parse("v1.2.3.4").is_err());
+        assert!(SemVer::parse("v1.2.3-01").is_err());
+        assert!(SemVer::parse("v").is_err());
+        assert!(SemVer::parse("v1.").is_err());
+        assert!(accepts("v1.5.0-rc.1", "v1.5.0-rc.1"));
+        assert!(!accepts("v1.5.0-rc.1", "v1.5.0-rc.2"));
+        assert!(!accepts("v1.5.0+b1", "v1.5.0+b2"));
+        assert!(accepts("v1.5.0+b1", "v1.5.0+b1"));
+        assert!(!accepts("v1.5", "v1.5.3-rc.1"));
+        assert!(SemVer::parse("v1.2.3").unwrap().is_full());
+        assert!(!SemVer::parse("v1.2").unwrap().is_full());
     }
 
     #[test]

@@ -10,9 +10,7 @@ use provenance_digest::DigestSet;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::engine::{
-    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, Verdict, VerifiedSet, Verifier,
-};
+use crate::engine::{ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, Engine, Verdict, VerifiedSet};
 use crate::facts::Dependency;
 
 /// What a node of the chain is.
@@ -74,7 +72,7 @@ impl Node {
 
 /// Walks the chain from `artifact` through the attestations in `store`.
 pub fn trace(
-    verifier: &Verifier,
+    verifier: &Engine,
     artifact: &Artifact,
     store: &VerifiedSet,
     now: OffsetDateTime,
@@ -86,11 +84,11 @@ pub fn trace(
         seen: BTreeSet::new(),
         path: Vec::new(),
     };
-    walker.visit(artifact.name(), artifact.digests(), 0, true)
+    walker.visit(artifact.name(), artifact.digests(), 0, Some(artifact))
 }
 
 struct Walker<'a> {
-    verifier: &'a Verifier,
+    verifier: &'a Engine,
     store: &'a VerifiedSet,
     now: OffsetDateTime,
     seen: BTreeSet<String>,
@@ -115,7 +113,15 @@ fn is_source(dep: &Dependency) -> Option<String> {
 }
 
 impl Walker<'_> {
-    fn visit(&mut self, name: &str, digests: &DigestSet, depth: usize, top: bool) -> Node {
+    /// `top` is the artifact asked about (with its policy name and whether it was hashed); the
+    /// dependencies below it are named by the statements.
+    fn visit(
+        &mut self,
+        name: &str,
+        digests: &DigestSet,
+        depth: usize,
+        top: Option<&Artifact>,
+    ) -> Node {
         let node = |kind| Node {
             name: name.to_owned(),
             digests: digests.clone(),
@@ -136,13 +142,13 @@ impl Walker<'_> {
             return node(NodeKind::DepthLimit { max });
         }
         self.seen.insert(key.clone());
-        let artifact = Artifact::new(name, digests.clone());
-        let report = if top {
-            self.verifier
-                .judge_artifact(&artifact, self.store, self.now)
-        } else {
-            self.verifier
-                .judge_dependency(&artifact, self.store, self.now)
+        let report = match top {
+            Some(artifact) => self.verifier.judge_artifact(artifact, self.store, self.now),
+            None => self.verifier.judge_dependency(
+                &Artifact::new(name, digests.clone()),
+                self.store,
+                self.now,
+            ),
         };
         let mut deps: Vec<Dependency> = Vec::new();
         if report.verdict == Verdict::Pass {
@@ -175,7 +181,7 @@ impl Walker<'_> {
                 });
                 continue;
             }
-            children.push(self.visit(&dep_name, &dep_digests, depth + 1, false));
+            children.push(self.visit(&dep_name, &dep_digests, depth + 1, None));
         }
         self.path.pop();
         Node {

@@ -20,7 +20,7 @@ pub struct KeyVerifier {
     keys: Vec<SharedKey>,
     threshold: Threshold,
     limits: provenance_dsse::Limits,
-    bundles: Vec<(String, provenance_sigstore::Verifier)>,
+    bundles: Vec<(String, provenance_sigstore::BundleVerifier)>,
 }
 
 impl std::fmt::Debug for KeyVerifier {
@@ -93,8 +93,11 @@ impl KeyVerifier {
                         key.key_id().as_str().to_owned(),
                         // The key alone is trusted, as for a bare DSSE envelope: log entries that
                         // are present are verified, but offline bundles (`attest --bundle`) need none.
-                        provenance_sigstore::Verifier::new(root.clone(), SignerPolicy::Key(sk))
-                            .with_transparency(provenance_sigstore::Transparency::OptionalForKeys),
+                        provenance_sigstore::BundleVerifier::new(
+                            root.clone(),
+                            SignerPolicy::Key(sk),
+                        )
+                        .with_transparency(provenance_sigstore::Transparency::OptionalForKeys),
                     ));
                 }
             }
@@ -134,7 +137,10 @@ impl KeyVerifier {
                 payload_type,
                 payload: verified.into_payload(),
             },
-            signer: Signer::Keys { key_ids },
+            signer: Signer::Keys {
+                key_ids,
+                signed_at: None,
+            },
         })
     }
 
@@ -153,8 +159,14 @@ impl KeyVerifier {
         for (key_id, verifier) in &self.bundles {
             match verify_bundle(verifier, raw, artifact, now) {
                 Ok(mut signed) => {
+                    // the bundle's verified log or timestamp time, if it had one
+                    let signed_at = signed.signer.signed_at().and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    });
                     signed.signer = Signer::Keys {
                         key_ids: vec![key_id.clone()],
+                        signed_at,
                     };
                     return Ok(signed);
                 }
@@ -179,7 +191,10 @@ impl KeyVerifier {
                 payload_type,
                 payload: verified.into_payload(),
             },
-            signer: Signer::Keys { key_ids },
+            signer: Signer::Keys {
+                key_ids,
+                signed_at: None,
+            },
         }
     }
 }
@@ -263,7 +278,7 @@ impl AttestationVerifier for KeyVerifier {
 /// Verifies Sigstore bundles offline against a trusted root and a keyless identity policy.
 #[derive(Debug)]
 pub struct SigstoreVerifier {
-    inner: provenance_sigstore::Verifier,
+    inner: provenance_sigstore::BundleVerifier,
 }
 
 impl SigstoreVerifier {
@@ -281,14 +296,14 @@ impl SigstoreVerifier {
             .check_complete()
             .map_err(|e| crate::Error::setting("certificate identity", "", e.to_string()))?;
         Ok(Self {
-            inner: provenance_sigstore::Verifier::new(root, SignerPolicy::Keyless(identity))
+            inner: provenance_sigstore::BundleVerifier::new(root, SignerPolicy::Keyless(identity))
                 .with_transparency(transparency),
         })
     }
 
     /// Also accepts log entries that carry only a signed entry timestamp and no inclusion
     /// proof when integrated after [`provenance_sigstore::PROMISE_ONLY_CUTOFF`] (see
-    /// [`provenance_sigstore::Verifier::allow_promise_only`]). Off by default.
+    /// [`provenance_sigstore::BundleVerifier::allow_promise_only`]). Off by default.
     #[must_use]
     pub fn allow_promise_only(mut self, allow: bool) -> Self {
         self.inner = self.inner.allow_promise_only(allow);
@@ -333,7 +348,7 @@ impl AttestationVerifier for SigstoreVerifier {
 }
 
 fn verify_bundle(
-    sigstore: &provenance_sigstore::Verifier,
+    sigstore: &provenance_sigstore::BundleVerifier,
     raw: &RawAttestation,
     artifact: Option<&DigestSet>,
     now: OffsetDateTime,
@@ -375,8 +390,10 @@ fn verify_bundle(
 fn to_signed(
     verified: provenance_sigstore::VerifiedBundle,
 ) -> Result<SignedAttestation, Rejection> {
-    let signed_at = OffsetDateTime::from_unix_timestamp(verified.signing_time)
-        .ok()
+    // 0: no verified time (a key-only bundle without log entry or timestamp)
+    let signed_at = Some(verified.signing_time)
+        .filter(|t| *t != 0)
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)
                 .ok()
@@ -409,6 +426,7 @@ fn to_signed(
         }
         None => Signer::Keys {
             key_ids: Vec::new(),
+            signed_at,
         },
     };
     let content = match verified.content {

@@ -22,6 +22,10 @@ pub enum Signer {
     Keys {
         /// The key ids that verified.
         key_ids: Vec<String>,
+        /// The verified signing time of a key-signed Sigstore bundle (its transparency log
+        /// entry or timestamp), RFC 3339; none for DSSE envelopes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signed_at: Option<String>,
     },
     /// A Fulcio certificate that chained to the trusted root and passed the identity policy.
     Certificate {
@@ -45,7 +49,7 @@ impl Signer {
     /// A short description for text reports.
     pub fn describe(&self) -> String {
         match self {
-            Self::Keys { key_ids } => format!("key {}", key_ids.join(", ")),
+            Self::Keys { key_ids, .. } => format!("key {}", key_ids.join(", ")),
             Self::Certificate {
                 identity, issuer, ..
             } => match issuer {
@@ -79,6 +83,9 @@ impl Signer {
     pub fn signed_at(&self) -> Option<OffsetDateTime> {
         match self {
             Self::Certificate {
+                signed_at: Some(t), ..
+            }
+            | Self::Keys {
                 signed_at: Some(t), ..
             } => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok(),
             _ => None,

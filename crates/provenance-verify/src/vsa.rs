@@ -6,7 +6,7 @@ use provenance_digest::DigestSet;
 use provenance_dsse::{DsseSigner, Envelope, PayloadType};
 use provenance_model::{
     ResourceDescriptor, Statement, Timestamp, TypeUri, VerificationResult, VerificationSummary,
-    Verifier,
+    VsaVerifier,
 };
 use time::OffsetDateTime;
 
@@ -88,7 +88,7 @@ pub fn vsa_statement(artifact: &ArtifactReport, ctx: &VsaContext<'_>) -> Result<
         .map(|level| vec![format!("SLSA_BUILD_LEVEL_{level}")])
         .unwrap_or_default();
     let summary = VerificationSummary::new(
-        Verifier::new(verifier_id),
+        VsaVerifier::new(verifier_id),
         ctx.resource_uri.unwrap_or(&artifact.name),
         ResourceDescriptor::from_digest(ctx.policy_digest.clone()).with_uri(ctx.policy_uri),
         VerificationResult::Passed,

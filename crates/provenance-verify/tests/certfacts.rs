@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use common::*;
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::rules::{BuilderRule, RefExpectation, SourceRepo};
-use provenance_verify::{Artifact, Expectations, Rule, TrustRoot, Verdict, Verifier};
+use provenance_verify::{Artifact, Engine, Expectations, Rule, TrustRoot, Verdict};
 use time::macros::datetime;
 
 const NOW: time::OffsetDateTime = datetime!(2026-01-02 00:00 UTC);
@@ -306,7 +306,7 @@ fn certificate_facts_decide_the_source() {
         let (builder, uri, commit) = case.claims;
         let st = provenance(&[("app", &sha(1))], builder, uri, commit);
         let (signer, repo, reference, digest) = case.cert;
-        let v = Verifier::new(vec![root(signer, cert(signer, repo, reference, digest))])
+        let v = Engine::new(vec![root(signer, cert(signer, repo, reference, digest))])
             .unwrap()
             .with_defaults(case.exp.clone());
         let r = v
@@ -365,7 +365,7 @@ fn agreement_is_judged_when_the_verdict_rests_on_the_statement() {
         "app",
         DigestSet::single(Algorithm::Sha256, &sha(1)).unwrap(),
     );
-    let v = Verifier::new(vec![root(OWN, c.clone())]).unwrap();
+    let v = Engine::new(vec![root(OWN, c.clone())]).unwrap();
     let r = v
         .verify(
             std::slice::from_ref(&artifact),
@@ -375,7 +375,7 @@ fn agreement_is_judged_when_the_verdict_rests_on_the_statement() {
         .unwrap();
     assert_eq!(r.artifacts[0].verdict, Verdict::Pass);
     // A root that names the signer (gh's --repo and friends) judges it.
-    let v = Verifier::new(vec![root(OWN, c).with_named_signer(true)]).unwrap();
+    let v = Engine::new(vec![root(OWN, c).with_named_signer(true)]).unwrap();
     let r = v
         .verify(&[artifact], &set_of(&[envelope(&st, 1)]), NOW)
         .unwrap();
@@ -399,7 +399,7 @@ fn named_signer_root_needs_no_builder_id_and_caps_at_level_2() {
         "refs/tags/v1.2.3",
         COMMIT,
     );
-    let v = Verifier::new(vec![
+    let v = Engine::new(vec![
         root(THIRD_PARTY, c)
             .with_named_signer(true)
             .with_slsa_level(Some(3)),

@@ -8,7 +8,7 @@ use common::*;
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::policy::Policy;
 use provenance_verify::rules::BuilderRule;
-use provenance_verify::{Artifact, Expectations, Rule, Verdict, Verifier, load};
+use provenance_verify::{Artifact, Engine, Expectations, Rule, Verdict, load};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -25,10 +25,10 @@ fn statement(digests: &[Value]) -> Value {
     st
 }
 
-fn verifier() -> Verifier {
+fn verifier() -> Engine {
     let mut e = Expectations::default();
     e.builder = Some(BuilderRule::parse("https://ci.example.com/builder").unwrap());
-    Verifier::new(vec![key_root("release", 1)])
+    Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(e)
 }
@@ -125,7 +125,7 @@ fn unmatched_and_unnamed_artifacts_fail_in_a_policy_with_patterns() {
     let attestations = set_of(&[envelope(&st, 1)]);
     let digests = DigestSet::single(Algorithm::Sha256, &sha(1)).unwrap();
     let engine = |allow: bool| {
-        Verifier::new(vec![key_root("release", 1)])
+        Engine::new(vec![key_root("release", 1)])
             .unwrap()
             .with_patterns(policy.artifacts.clone())
             .with_defaults(policy.defaults.clone().unwrap())
@@ -167,7 +167,7 @@ fn message_signatures_ask_for_their_message_digest_algorithm() {
         false,
     )
     .unwrap();
-    let v = Verifier::new(vec![root]).unwrap();
+    let v = Engine::new(vec![root]).unwrap();
     let algorithms = |bytes: &[u8]| {
         let mut set = provenance_verify::AttestationSet::new();
         set.add_bytes(

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::rules::{BuilderRule, RefExpectation, SourceRepo};
-use provenance_verify::{Artifact, Expectations, Rule, Verdict, Verifier};
+use provenance_verify::{Artifact, Engine, Expectations, Rule, Verdict};
 use time::macros::datetime;
 
 const BUILDER: &str = "https://ci.example.com/builder@v1";
@@ -35,7 +35,7 @@ fn rules_failed(report: &provenance_verify::ArtifactReport) -> Vec<Rule> {
 #[test]
 fn matching_statement_passes_with_trace() {
     let st = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(expectations());
     let report = v
@@ -66,7 +66,7 @@ fn thousand_artifacts_one_signature_check() {
         .map(|(n, d)| (n.as_str(), d.as_str()))
         .collect();
     let st = provenance(&subjects, BUILDER, REPO, COMMIT);
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(expectations());
     let artifacts: Vec<Artifact> = names.iter().map(|(n, d)| artifact(n, d)).collect();
@@ -88,7 +88,7 @@ fn thousand_artifacts_one_signature_check() {
 
 #[test]
 fn fail_closed_cases() {
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(expectations());
     let good = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
@@ -208,7 +208,7 @@ fn fail_closed_cases() {
 
 #[test]
 fn conflicting_statements_fail_in_any_order() {
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(expectations());
     let good = envelope(&provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT), 1);
@@ -235,7 +235,7 @@ fn external_parameters_and_age() {
     let mut e = Expectations::default();
     e.external_parameters
         .insert("release".into(), serde_json::json!(true));
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(e.clone());
     assert!(
@@ -249,7 +249,7 @@ fn external_parameters_and_age() {
     );
 
     e.reject_unknown_external_parameters = true;
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(e.clone());
     let r = v
@@ -264,7 +264,7 @@ fn external_parameters_and_age() {
     e.external_parameters
         .insert("release".into(), serde_json::json!("true"));
     e.reject_unknown_external_parameters = false;
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(e);
     let r = v
@@ -282,7 +282,7 @@ fn external_parameters_and_age() {
 
     let mut e = Expectations::default();
     e.max_age = Some(std::time::Duration::from_secs(3600));
-    let v = Verifier::new(vec![key_root("release", 1)])
+    let v = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_overrides(e);
     let r = v
@@ -308,7 +308,7 @@ fn root_builder_grant() {
             BuilderRule::parse("https://ci.example.com/builder").unwrap(),
         ])
         .with_slsa_level(Some(2));
-    let v = Verifier::new(vec![root]).unwrap();
+    let v = Engine::new(vec![root]).unwrap();
     let r = v
         .verify(
             &[artifact("app", &sha(1))],
@@ -324,7 +324,7 @@ fn root_builder_grant() {
             BuilderRule::parse("https://ci.example.com/builder").unwrap(),
         ])
         .with_slsa_level(Some(2));
-    let v = Verifier::new(vec![root]).unwrap();
+    let v = Engine::new(vec![root]).unwrap();
     let r = v
         .verify(
             &[artifact("app", &sha(1))],
@@ -365,7 +365,7 @@ fn trace_depth_cycles_and_shared_dependencies() {
         envelope(&built_from("b", &b, &[("c", &c)]), 1),
         envelope(&c_st, 1),
     ];
-    let v = Verifier::new(vec![key_root("release", 1)]).unwrap();
+    let v = Engine::new(vec![key_root("release", 1)]).unwrap();
     let store = v.verify_attestations(&set_of(&envs), NOW);
     let chain = trace(&v, &artifact("a", &a), &store, NOW);
     assert!(chain.passed());
@@ -383,7 +383,7 @@ fn trace_depth_cycles_and_shared_dependencies() {
     assert!(matches!(&source.kind, NodeKind::Source { commit, .. } if commit == COMMIT));
 
     // Depth bound.
-    let shallow = Verifier::new(vec![key_root("release", 1)])
+    let shallow = Engine::new(vec![key_root("release", 1)])
         .unwrap()
         .with_limits(provenance_verify::Limits::DEFAULT.with_max_trace_depth(1));
     let chain = trace(&shallow, &artifact("a", &a), &store, NOW);
@@ -476,9 +476,7 @@ fn keyless_identity_that_is_not_a_builder_id_vouches_for_nothing() {
             let root = keyless_root(identity, 1)
                 .with_builders(builders.clone())
                 .with_slsa_level(Some(3));
-            let v = Verifier::new(vec![root])
-                .unwrap()
-                .with_defaults(exp.clone());
+            let v = Engine::new(vec![root]).unwrap().with_defaults(exp.clone());
             let r = v
                 .verify(
                     &[artifact("app", &sha(1))],
@@ -499,7 +497,7 @@ fn keyless_identity_that_is_not_a_builder_id_vouches_for_nothing() {
         }
     }
     // Control: the generator's own identity passes.
-    let v = Verifier::new(vec![keyless_root(GENERATOR, 1)])
+    let v = Engine::new(vec![keyless_root(GENERATOR, 1)])
         .unwrap()
         .with_defaults(source_only);
     let r = v
@@ -539,7 +537,7 @@ fn vsa(subject: &str, hex: &str, verifier: &str, level: u8) -> serde_json::Value
 fn vsa_level_and_verifier_come_from_the_root_grant() {
     const GATE: &str = "https://deploy.example.com/gate";
     let run = |root: provenance_verify::TrustRoot, st: &serde_json::Value, exp: Expectations| {
-        let v = Verifier::new(vec![root]).unwrap().with_overrides(exp);
+        let v = Engine::new(vec![root]).unwrap().with_overrides(exp);
         v.verify(
             &[artifact("app", &sha(1))],
             &set_of(&[envelope(st, 1)]),
@@ -651,6 +649,7 @@ impl provenance_verify::AttestationVerifier for MessageSignatureRoot {
             content: provenance_verify::SignedContent::ArtifactDigest(artifact.clone()),
             signer: provenance_verify::Signer::Keys {
                 key_ids: vec!["key-1".into()],
+                signed_at: None,
             },
         })
     }
@@ -663,7 +662,7 @@ fn bare_artifact_signature_is_not_provenance() {
     let run = |builders: Vec<BuilderRule>, exp: Expectations| {
         let root = provenance_verify::TrustRoot::new("blob", Box::new(MessageSignatureRoot), false)
             .with_builders(builders);
-        let v = Verifier::new(vec![root]).unwrap().with_overrides(exp);
+        let v = Engine::new(vec![root]).unwrap().with_overrides(exp);
         v.verify(&[artifact("app", &sha(1))], &set_of(&[b"{}".to_vec()]), NOW)
             .unwrap()
             .artifacts
@@ -684,4 +683,24 @@ fn bare_artifact_signature_is_not_provenance() {
     builder.builder = Some(BuilderRule::parse("https://ci.example.com/builder").unwrap());
     let r = run(vec![], builder);
     assert_eq!(rules_failed(&r), [Rule::PredicateType]);
+}
+
+/// Red-team finding: with GitHub's constraints (`--repo`, `--owner`, `--signer-*`) the root
+/// names whose provenance it wants, as gh's default predicate type does: a bare blob signature
+/// from the repository's workflow says nothing of the source and is not accepted.
+#[test]
+fn bare_artifact_signature_is_refused_when_the_root_names_the_signer() {
+    let root = provenance_verify::TrustRoot::new("gh", Box::new(MessageSignatureRoot), true)
+        .with_named_signer(true);
+    let v = Engine::new(vec![root]).unwrap();
+    let r = v
+        .verify(&[artifact("app", &sha(1))], &set_of(&[b"{}".to_vec()]), NOW)
+        .unwrap()
+        .artifacts
+        .remove(0);
+    assert_eq!(rules_failed(&r), [Rule::PredicateType]);
+    assert_eq!(
+        r.failures[0].actual.as_deref(),
+        Some("a signature over the artifact, with no statement")
+    );
 }

@@ -7,43 +7,13 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
-
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::vsa::{VsaContext, vsa_statement};
 use provenance_verify::{Artifact, Policy, Verdict};
 use serde_json::Value;
 
-fn schemas_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
-}
-
-/// Resolves the schemas' own `$id`s to the files of `schemas/` (offline).
-struct Local;
-
-impl jsonschema::Retrieve for Local {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let name = uri
-            .as_str()
-            .strip_prefix("https://example.invalid/provenance-toolkit/schemas/")
-            .ok_or("not a local schema")?;
-        let name = name.split('#').next().unwrap_or(name);
-        Ok(serde_json::from_slice(&std::fs::read(
-            schemas_dir().join(name),
-        )?)?)
-    }
-}
-
 fn schema(name: &str) -> jsonschema::Validator {
-    let doc: Value =
-        serde_json::from_slice(&std::fs::read(schemas_dir().join(name)).unwrap()).unwrap();
-    jsonschema::options()
-        .with_retriever(Local)
-        .build(&doc)
-        .unwrap()
+    provenance_testkit::schema::validator(name)
 }
 
 fn as_json(toml_text: &str) -> Value {
@@ -82,6 +52,8 @@ release = true
     "version = 1\n[[roots]]\nname = \"gh\"\nowner = \"example\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"\n",
     "version = 1\n[[roots]]\nname = \"gh\"\nsigner_workflow = \"example/app/.github/workflows/release.yml@refs/heads/main\"\n",
     "version = 1\n[[roots]]\nname = \"gh\"\ncertificate_identity = \"x\"\ncertificate_oidc_issuer = \"y\"\ndeny_self_hosted_runners = true\n",
+    "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"1h 30m\"\n",
+    "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"3600\"\n",
 ];
 
 const BAD: &[&str] = &[
@@ -100,6 +72,8 @@ const BAD: &[&str] = &[
     "version = 1\n[[roots]]\nname = \"gh\"\ndeny_self_hosted_runners = true\n",
     "version = 1\n[[roots]]\nname = \"gh\"\nkeys = [\"k.pub\"]\nrepo = \"o/r\"\n",
     "version = 1\n[[roots]]\nname = \"gh\"\nrepo = \"o/r/x\"\n",
+    "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"30 d!\"\n",
+    "version = 1\n[[roots]]\nname = \"k\"\nkeys = [\"k.pub\"]\n[defaults]\nmax_age = \"-1d\"\n",
 ];
 
 #[test]

@@ -13,4 +13,8 @@ pub use provenance_model as model;
 pub use provenance_oci as oci;
 pub use provenance_sigstore as sigstore;
 pub use provenance_verify as verify;
-pub use verifier::{Verdict, Verifier, VerifyError};
+pub use provenance_verify::trace::Node as TraceNode;
+pub use provenance_verify::{Artifact, AttestationSet, Report, VerifiedSet};
+pub use verifier::{
+    KeyRoot, KeylessRoot, Transparency, Verdict, Verifier, VerifierBuilder, VerifyError,
+};

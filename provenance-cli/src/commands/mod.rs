@@ -3,6 +3,7 @@
 pub(crate) mod attest;
 pub(crate) mod context_flags;
 pub(crate) mod digest;
+pub(crate) mod docs;
 pub(crate) mod inspect;
 pub(crate) mod keygen;
 #[cfg(feature = "sign")]

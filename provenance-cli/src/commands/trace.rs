@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use provenance::verify::trace::{Node, NodeKind, trace};
-use provenance::verify::{AttestationSet, Limits, OffsetDateTime, Verdict, load};
+use provenance::verify::trace::{Node, NodeKind};
+use provenance::verify::{AttestationSet, OffsetDateTime, Verdict, load};
 
 use crate::Outcome;
 use crate::commands::trust_flags::TrustFlags;
@@ -54,7 +54,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     for w in args.trust.warnings(policy.as_ref()) {
         ui.warn(w);
     }
-    let limits = Limits::DEFAULT;
+    let limits = *gate.limits();
     #[cfg(feature = "oci")]
     let mut images =
         crate::commands::oci::Images::resolve([args.artifact.as_str()], &args.registry, ui)?;
@@ -89,7 +89,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             r.origin, r.reason
         ));
     }
-    let chain = trace(&gate, &artifact, &store, now);
+    let chain = gate.trace(&artifact, &store, now);
     let outcome = if chain.passed() {
         Outcome::Success
     } else {

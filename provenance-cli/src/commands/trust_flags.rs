@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use provenance::verify::load;
 use provenance::verify::policy::{AnchorSpec, GithubIdentity, Matcher, Policy, keyless_matchers};
-use provenance::verify::{TrustRoot, load};
+use provenance::{KeyRoot, KeylessRoot, Transparency, VerifierBuilder};
 
 /// The largest policy file read.
 const MAX_POLICY_BYTES: u64 = 4 << 20;
@@ -195,31 +196,36 @@ impl TrustFlags {
         }))
     }
 
-    /// The roots of trust: those of the policy, then `--key`, then the keyless identity.
-    pub(crate) fn roots(&self, policy: Option<&LoadedPolicy>) -> anyhow::Result<Vec<TrustRoot>> {
-        let mut roots = Vec::new();
+    /// The roots of trust, added to `builder`: those of the policy, then `--key`, then the
+    /// keyless identity.
+    pub(crate) fn add_roots(
+        &self,
+        mut builder: VerifierBuilder,
+        policy: Option<&LoadedPolicy>,
+    ) -> anyhow::Result<VerifierBuilder> {
+        let policy_roots = policy.is_some_and(|p| !p.policy.roots.is_empty());
         if let Some(p) = policy {
             let base = p
                 .path
                 .parent()
                 .map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
-            roots.extend(
-                load::policy_roots(&p.policy, &base)
-                    .context("cannot load the policy's roots of trust")?,
-            );
+            builder = builder.policy(p.policy.clone(), base);
         }
         if !self.key.is_empty() {
-            roots.push(
-                load::key_root_with(
-                    "--key",
-                    &self.key,
-                    self.threshold,
-                    self.trusted_root.as_deref(),
-                    None,
-                    self.allow_set_only(),
-                )
-                .context("cannot load --key")?,
-            );
+            let keys = load::public_keys(&self.key, None).context("cannot load --key")?;
+            let mut root = KeyRoot::new(keys)
+                .name("--key")
+                .threshold(self.threshold)
+                .allow_set_only(self.allow_set_only());
+            // Only a single-key root verifies key-based Sigstore bundles (their log entries
+            // against the trusted root).
+            if self.threshold == 1 {
+                root = root.trusted_root(
+                    load::trusted_root(self.trusted_root.as_deref())
+                        .context("cannot load --key")?,
+                );
+            }
+            builder = builder.key_root(root);
         } else if self.threshold != 1 {
             anyhow::bail!("--threshold needs --key");
         }
@@ -249,16 +255,20 @@ impl TrustFlags {
                  gh's --repo, --owner, --signer-workflow, --signer-repo) and an OIDC issuer \
                  (--certificate-oidc-issuer[-regexp])",
             )?;
-            roots.push(
-                load::keyless_root_for(
-                    "keyless",
-                    self.trusted_root.as_deref(),
-                    (&identity, &issuer),
-                    &github,
-                    self.insecure_ignore_tlog,
-                    self.allow_set_only(),
-                )
-                .context("cannot set up keyless verification")?,
+            let trusted_root = load::trusted_root(self.trusted_root.as_deref())
+                .context("cannot set up keyless verification")?;
+            let transparency = if self.insecure_ignore_tlog {
+                Transparency::InsecureIgnore
+            } else {
+                Transparency::Required
+            };
+            builder = builder.keyless_root(
+                KeylessRoot::new(identity, issuer)
+                    .name("keyless")
+                    .github(github)
+                    .trusted_root(trusted_root)
+                    .transparency(transparency)
+                    .allow_set_only(self.allow_set_only()),
             );
         } else if self.trusted_root.is_some() && self.key.is_empty() {
             anyhow::bail!(
@@ -266,12 +276,12 @@ impl TrustFlags {
                  (to accept any identity, spell it out: --certificate-identity-regexp '.*')"
             );
         }
-        if roots.is_empty() {
+        if !policy_roots && self.key.is_empty() && !self.keyless_given() {
             anyhow::bail!(
                 "no root of trust: give --key PUB, or --certificate-identity[-regexp] with \
                  --certificate-oidc-issuer[-regexp], or a --policy with [[roots]]"
             );
         }
-        Ok(roots)
+        Ok(builder)
     }
 }

@@ -9,14 +9,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use provenance::Verifier;
 use provenance::digest::DigestSet;
 use provenance::keys::{KeySource, PrivateKey};
 use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
 use provenance::verify::{
-    Artifact, AttestationSet, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict,
-    Verifier, load,
+    Artifact, AttestationSet, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict, load,
 };
 
 use crate::Outcome;
@@ -175,28 +175,10 @@ pub(crate) fn verifier(
     expect: &ExpectFlags,
 ) -> anyhow::Result<(Verifier, Option<LoadedPolicy>)> {
     let policy = trust.load_policy()?;
-    let roots = trust.roots(policy.as_ref())?;
-    let overrides = expect.expectations()?;
-    if let Some(p) = &policy
-        && !p.policy.allow_no_expectations
-        && p.policy.defaults.is_none()
-        && p.policy.artifacts.is_empty()
-        && !overrides.sets_any_expectation()
-    {
-        anyhow::bail!(
-            "the policy sets no expectations (no [defaults] or [[artifacts]]) and no expectation flag was given: add some or say `allow_no_expectations = true` in the policy"
-        );
-    }
-    let mut verifier = Verifier::new(roots)?.with_overrides(overrides);
-    if let Some(p) = &policy {
-        verifier = verifier
-            .with_patterns(p.policy.artifacts.clone())
-            .allow_unmatched_artifacts(p.policy.allow_unmatched_artifacts);
-        if let Some(d) = &p.policy.defaults {
-            verifier = verifier.with_defaults(d.clone());
-        }
-    }
-    Ok((verifier, policy))
+    let builder = trust
+        .add_roots(Verifier::builder(), policy.as_ref())?
+        .expectations(expect.expectations()?);
+    Ok((builder.build()?, policy))
 }
 
 /// Runs `provenance verify`.
@@ -221,7 +203,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .as_ref()
         .map(|key| crate::commands::keys::load_private_key(key, ui))
         .transpose()?;
-    let limits = Limits::DEFAULT;
+    let limits = *verifier.limits();
     #[cfg(feature = "oci")]
     let mut images = crate::commands::oci::Images::resolve(
         args.artifacts.iter().map(String::as_str),

@@ -1,0 +1,74 @@
+//! Fixtures shared by the toolkit's tests, so that each lives in one place: running the
+//! `provenance` binary ([`Cli`], [`cli!`]), a key with signed provenance for an artifact
+//! ([`signed_app`]), a generator of Fulcio-like certificates and Rekor-like log entries
+//! ([`fulcio`]), and the JSON Schemas of `schemas/` resolved offline ([`schema`]).
+//!
+//! Dev-only: listed under `[dev-dependencies]` only, never published. A failure here is a
+//! failed test, so helpers panic with the output that explains it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::missing_panics_doc,
+    clippy::indexing_slicing,
+    reason = "test helpers: a failure is a failed test and says why"
+)]
+
+pub mod cases;
+mod cli;
+pub mod der;
+pub mod fulcio;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+pub use cli::{Cli, code, drain, exits, ok, stderr, stdout, wait_timeout};
+
+/// The commit the provenance of [`signed_app`] names.
+pub const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+/// The builder id the provenance of [`signed_app`] names.
+pub const BUILDER: &str = "https://ci.example.com/builders/release@v1";
+
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `test-vectors/` of the workspace.
+pub fn test_vectors() -> PathBuf {
+    workspace_root().join("test-vectors")
+}
+
+/// A temporary directory with `key.pem`/`key.pem.pub` (from `keygen`), `app.bin` and
+/// `app.bin.intoto.jsonl`: provenance signed by `attest` for it, from
+/// github.com/example/app at [`COMMIT`], tag v1.2.3, built by [`BUILDER`], with `extra`
+/// attest arguments.
+pub fn signed_app(cli: &Cli, extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    signed_app_in(cli, dir.path(), extra);
+    dir
+}
+
+/// As [`signed_app`], in the directory `d`.
+pub fn signed_app_in(cli: &Cli, d: &Path, extra: &[&str]) {
+    ok(&cli.run(d, &["keygen", "--output", "key.pem"]));
+    std::fs::write(d.join("app.bin"), b"the artifact\n").unwrap();
+    let mut args = vec![
+        "attest",
+        "--key",
+        "key.pem",
+        "--output",
+        "app.bin.intoto.jsonl",
+        "--builder-id",
+        BUILDER,
+        "--source-uri",
+        "https://github.com/example/app",
+        "--source-ref",
+        "refs/tags/v1.2.3",
+        "--source-commit",
+        COMMIT,
+    ];
+    args.extend_from_slice(extra);
+    args.push("app.bin");
+    ok(&cli.run(d, &args));
+}
