@@ -1,7 +1,7 @@
 //! Keyless signing (feature `sign`): an OIDC identity token is exchanged with Fulcio for a
 //! short-lived certificate over an ephemeral P-256 key, the signature is logged in Rekor v1,
 //! and the answers are assembled into a Sigstore bundle v0.3 — which is then verified with
-//! this crate's [`Verifier`] against the trusted root and the token's identity before it is
+//! this crate's [`BundleVerifier`] against the trusted root and the token's identity before it is
 //! returned, so that a wrong service answer never yields a bundle.
 //!
 //! Protocols: Fulcio `POST /api/v2/signingCert` with a public key and a proof of possession
@@ -43,7 +43,7 @@ use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::policy::{IdentityPolicy, Matcher};
 use crate::trust::TrustedRoot;
-use crate::verify::{Artifact, SignerPolicy, VerifiedBundle, Verifier};
+use crate::verify::{Artifact, BundleVerifier, SignerPolicy, VerifiedBundle};
 
 pub use services::{PUBLIC_GOOD_FULCIO_URL, PUBLIC_GOOD_REKOR_URL, RekorVersion, Services};
 pub use token::IdentityToken;
@@ -300,7 +300,7 @@ impl KeylessSigner {
             .collect();
         let san = Matcher::regex(&format!("^(?:{})$", alternatives.join("|")))?;
         let policy = IdentityPolicy::identity(san, Matcher::exact(token.issuer()));
-        let verifier = Verifier::new(self.root.clone(), SignerPolicy::Keyless(policy));
+        let verifier = BundleVerifier::new(self.root.clone(), SignerPolicy::Keyless(policy));
         let artifact = match what {
             Payload::Dsse { .. } => Artifact::None,
             Payload::Digest(d) => Artifact::Digest(HashAlgorithm::Sha256, d.as_slice()),
