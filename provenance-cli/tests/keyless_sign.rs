@@ -494,6 +494,71 @@ fn the_token_comes_from_sigstore_id_token_or_github_actions() {
     assert!(!mock.path("refused.sigstore.json").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn buildkite_and_circleci_tokens_come_from_their_helpers() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let bin = mock.path("bin");
+    std::fs::create_dir(&bin).unwrap();
+    // each helper prints the token only when asked as the real one is asked
+    let helpers = [
+        ("buildkite-agent", "oidc request-token --audience sigstore"),
+        ("circleci", r#"run oidc get --claims {"aud":"sigstore"}"#),
+    ];
+    for (name, args) in helpers {
+        let script = format!(
+            "#!/bin/sh\n[ \"$*\" = '{args}' ] || {{ echo \"bad args: $*\" >&2; exit 3; }}\n\
+             [ -n \"$FAIL\" ] && exit 1\ncat \"$TOKEN_FILE\"\n"
+        );
+        let path = bin.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path_var = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let flags = mock.flags();
+    for (ci, bundle) in [
+        ("BUILDKITE", "bk.sigstore.json"),
+        ("CIRCLECI", "cc.sigstore.json"),
+    ] {
+        let mut args = vec!["attest".to_owned(), flags[0].clone()];
+        args.extend(flags.iter().skip(3).cloned());
+        args.extend(["--bundle".into(), bundle.into(), "app.bin".into()]);
+        let out = keyless_common::command(mock.dir.path())
+            .args(&args)
+            .env(ci, "true")
+            .env("PATH", &path_var)
+            .env("TOKEN_FILE", mock.path("token"))
+            .output()
+            .unwrap();
+        exits(&out, 0);
+        exits(
+            &verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
+            0,
+        );
+
+        // the helper fails: exit 2, named, no bundle
+        let out = keyless_common::command(mock.dir.path())
+            .args(&args[..args.len() - 3])
+            .args(["--bundle", "failed.sigstore.json", "app.bin"])
+            .env(ci, "true")
+            .env("PATH", &path_var)
+            .env("FAIL", "1")
+            .output()
+            .unwrap();
+        let stderr = exits(&out, 2);
+        assert!(stderr.contains("failed (exit status: 1)"), "{ci}: {stderr}");
+        assert!(!mock.path("failed.sigstore.json").exists());
+    }
+}
+
 #[test]
 fn no_token_is_a_usage_error_that_says_where_tokens_come_from() {
     let dir = tempfile::tempdir().unwrap();

@@ -30,7 +30,8 @@ pub(crate) struct KeylessFlags {
     pub(crate) keyless: bool,
 
     /// The OIDC identity token, or @FILE holding it. Default: SIGSTORE_ID_TOKEN, then GitHub
-    /// Actions' ambient token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN, audience sigstore).
+    /// Actions' ambient token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN, audience sigstore), then
+    /// Buildkite's (buildkite-agent oidc request-token) or CircleCI's (circleci run oidc get).
     #[arg(long, value_name = "TOKEN|@FILE", requires = "keyless")]
     identity_token: Option<String>,
 
@@ -107,7 +108,8 @@ impl KeylessFlags {
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "keyless signing needs an OIDC identity token: pass --identity-token, set \
-                     SIGSTORE_ID_TOKEN, or run in GitHub Actions with `permissions: id-token: write`"
+                     SIGSTORE_ID_TOKEN, or run in GitHub Actions with `permissions: id-token: write`, \
+                     Buildkite or CircleCI"
                 )
             })
     }

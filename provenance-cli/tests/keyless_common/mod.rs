@@ -135,6 +135,8 @@ pub(crate) fn command(dir: &Path) -> Command {
         .env_remove("SIGSTORE_ID_TOKEN")
         .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
         .env_remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+        .env_remove("BUILDKITE")
+        .env_remove("CIRCLECI")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITLAB_CI")
         .env_remove("PROVENANCE_PASSWORD");

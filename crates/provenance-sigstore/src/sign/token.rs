@@ -93,10 +93,13 @@ impl IdentityToken {
         }
     }
 
-    /// Finds a token in the environment, in the order sigstore-python and cosign use:
+    /// Finds a token in the environment, as sigstore-python and cosign detect them:
     /// `SIGSTORE_ID_TOKEN` (also GitLab CI's `id_tokens` convention), then GitHub Actions'
     /// ambient credentials (`ACTIONS_ID_TOKEN_REQUEST_URL` + `ACTIONS_ID_TOKEN_REQUEST_TOKEN`,
-    /// asked for the audience `sigstore`). `Ok(None)` when none is there.
+    /// asked for the audience `sigstore`), then Buildkite (`BUILDKITE=true`:
+    /// `buildkite-agent oidc request-token --audience sigstore`) and `CircleCI`
+    /// (`CIRCLECI=true`: `circleci run oidc get --claims '{"aud":"sigstore"}'`), each helper
+    /// bounded by `timeout`. `Ok(None)` when none is there.
     ///
     /// # Errors
     /// [`Error::IdentityToken`] for a token that does not parse,
@@ -113,10 +116,28 @@ impl IdentityToken {
         let request_token = std::env::var("ACTIONS_ID_TOKEN_REQUEST_TOKEN").ok();
         match (url, request_token) {
             (Some(url), Some(rt)) if !url.is_empty() && !rt.is_empty() => {
-                Self::from_github_actions(&url, &rt, timeout).map(Some)
+                return Self::from_github_actions(&url, &rt, timeout).map(Some);
             }
-            _ => Ok(None),
+            _ => {}
         }
+        let set = |name: &str| std::env::var(name).is_ok_and(|v| v == "true");
+        if set("BUILDKITE") {
+            return from_helper(
+                "buildkite-agent",
+                &["oidc", "request-token", "--audience", "sigstore"],
+                timeout,
+            )
+            .map(Some);
+        }
+        if set("CIRCLECI") {
+            return from_helper(
+                "circleci",
+                &["run", "oidc", "get", "--claims", r#"{"aud":"sigstore"}"#],
+                timeout,
+            )
+            .map(Some);
+        }
+        Ok(None)
     }
 
     /// Asks GitHub Actions' OIDC endpoint for a token with the audience `sigstore`.
@@ -226,6 +247,59 @@ impl IdentityToken {
         }
         out
     }
+}
+
+/// Runs a CI's token helper and parses what it prints (bounded, within `timeout`).
+fn from_helper(
+    program: &str,
+    args: &[&str],
+    timeout: std::time::Duration,
+) -> Result<IdentityToken> {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let failed = |reason: String| bad(format!("`{program}` {reason}"));
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| failed(format!("could not run: {e}")))?;
+    let reader = child.stdout.take().map(|stdout| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = stdout
+                .take(MAX_TOKEN_BYTES as u64 + 1)
+                .read_to_end(&mut buf);
+            buf
+        })
+    });
+    let deadline = std::time::Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(format!(
+                    "gave no token within {} s",
+                    timeout.as_secs()
+                )));
+            }
+            Err(e) => return Err(failed(format!("failed: {e}"))),
+        }
+    };
+    let out = reader
+        .and_then(|handle| handle.join().ok())
+        .unwrap_or_default();
+    if !status.success() {
+        return Err(failed(format!("failed ({status})")));
+    }
+    let text = String::from_utf8(out).map_err(|_| failed("printed no UTF-8".into()))?;
+    IdentityToken::parse(&text)
 }
 
 fn read_small(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
