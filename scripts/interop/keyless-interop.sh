@@ -56,6 +56,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Starts a mock in the background (in this shell, so that cleanup knows its pid) and waits
+# for its first line.
 start_mock() { # DIR [SERVER ARGS]
     local dir=$1
     shift
@@ -64,15 +66,18 @@ start_mock() { # DIR [SERVER ARGS]
         --dir "$dir" "$@" >"$dir/server.out" 2>"$dir/server.err" &
     pids+=($!)
     for _ in $(seq 100); do [ -s "$dir/server.out" ] && break; sleep 0.1; done
-    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['url'])" "$dir/server.out"
+}
+mock_url() { # DIR
+    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['url'])" "$1/server.out"
 }
 
 A=$WORK/a
 B=$WORK/b
 C=$WORK/c
-URL_A=$(start_mock "$A")
-start_mock "$B" >/dev/null
-start_mock "$C" --rekor-v2 yes >/dev/null
+start_mock "$A"
+start_mock "$B"
+start_mock "$C" --rekor-v2 yes
+URL_A=$(mock_url "$A")
 ID="https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main"
 ISS="https://token.actions.mock.example"
 for d in "$A" "$C"; do
