@@ -4,11 +4,15 @@
 #   docker-registry   distribution 2.8 registry that the provenance-oci / oci_* tests run on 127.0.0.1
 #   nodejs, npm       for the @sigstore/oci interop test (provenance-cli/tests/oci_interop_sigstore_js.rs)
 #   @sigstore/oci     npm package, pinned, into target/interop-node (what actions/attest pushes with)
+#   @sigstore/mock    npm package, pinned, into target/sigstore-mock-node: the local Fulcio/Rekor/TSA
+#                     that scripts/sigstore-mock/server.js serves to the keyless_* tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIGSTORE_OCI_VERSION=0.6.0
 node_dir=target/interop-node
+SIGSTORE_MOCK_VERSION=0.11.0
+mock_dir=target/sigstore-mock-node
 
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
@@ -32,6 +36,8 @@ fi
 # (same attachArtifactToImage API, same manifest layout; both checked against this test)
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then SIGSTORE_OCI_VERSION=0.4.0; fi
+# @sigstore/mock 0.11 needs Node >= 20.17; 0.10 (Node 18) has the same handlers and initialisers
+if [ "$node_major" -lt 20 ]; then SIGSTORE_MOCK_VERSION=0.10.0; fi
 installed=$(node -p "require('./$node_dir/node_modules/@sigstore/oci/package.json').version" 2>/dev/null || true)
 if [ "$installed" != "$SIGSTORE_OCI_VERSION" ] || [ ! -d "$node_dir/node_modules/promise-retry" ]; then
     echo "ci-deps: npm install @sigstore/oci@$SIGSTORE_OCI_VERSION into $node_dir"
@@ -40,4 +46,10 @@ if [ "$installed" != "$SIGSTORE_OCI_VERSION" ] || [ ! -d "$node_dir/node_modules
     npm install --prefix "$node_dir" --no-audit --no-fund --silent \
         "@sigstore/oci@$SIGSTORE_OCI_VERSION" "promise-retry@2"
 fi
-echo "ci-deps: docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), node $(node --version), @sigstore/oci $SIGSTORE_OCI_VERSION"
+installed=$(node -p "require('./$mock_dir/node_modules/@sigstore/mock/package.json').version" 2>/dev/null || true)
+if [ "$installed" != "$SIGSTORE_MOCK_VERSION" ]; then
+    echo "ci-deps: npm install @sigstore/mock@$SIGSTORE_MOCK_VERSION into $mock_dir"
+    mkdir -p "$mock_dir"
+    npm install --prefix "$mock_dir" --no-audit --no-fund --silent "@sigstore/mock@$SIGSTORE_MOCK_VERSION"
+fi
+echo "ci-deps: docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), node $(node --version), @sigstore/oci $SIGSTORE_OCI_VERSION, @sigstore/mock $SIGSTORE_MOCK_VERSION"

@@ -132,6 +132,62 @@ pub enum Error {
     /// The transparency log was not checked (legacy envelope with an embedded certificate).
     #[error("the transparency log could not be checked offline for this input")]
     TlogNotChecked,
+    /// The OIDC identity token is missing, unreadable, not a JWT, lacks a claim signing
+    /// needs, or has expired (feature `sign`). The token itself is never part of the message.
+    #[cfg(feature = "sign")]
+    #[error("identity token: {0}")]
+    IdentityToken(String),
+    /// The signing configuration (`signing_config.json` or a service URL) is unusable
+    /// (feature `sign`).
+    #[cfg(feature = "sign")]
+    #[error("invalid signing config: {0}")]
+    InvalidSigningConfig(String),
+    /// A service (Fulcio, Rekor, the CI's OIDC endpoint) could not be reached, timed out, or
+    /// kept failing (HTTP 5xx) after the retries (feature `sign`).
+    #[cfg(feature = "sign")]
+    #[error("{service} at {url} is unavailable: {reason}")]
+    ServiceUnavailable {
+        /// Which service.
+        service: &'static str,
+        /// The URL asked.
+        url: String,
+        /// The last failure.
+        reason: String,
+    },
+    /// A service refused the request (HTTP 4xx; feature `sign`).
+    #[cfg(feature = "sign")]
+    #[error("{service} at {url} refused the request (HTTP {status}): {message}")]
+    ServiceRefused {
+        /// Which service.
+        service: &'static str,
+        /// The URL asked.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The service's message (bounded, control characters removed).
+        message: String,
+    },
+    /// A service answered, but not with what was asked for: not JSON, missing fields, a
+    /// certificate for another key, a log entry for another signature (feature `sign`).
+    #[cfg(feature = "sign")]
+    #[error("{service} at {url} gave an invalid answer: {reason}")]
+    BadServiceAnswer {
+        /// Which service.
+        service: &'static str,
+        /// The URL asked.
+        url: String,
+        /// What is wrong with the answer.
+        reason: String,
+    },
+    /// The bundle assembled from the services' answers does not verify against the trusted
+    /// root with the token's identity, so it was not returned (feature `sign`).
+    #[cfg(feature = "sign")]
+    #[error("the signed bundle does not verify against the trusted root")]
+    SelfVerification(#[source] Box<Error>),
+    /// The operating system's random number generator failed (feature `sign`).
+    #[cfg(feature = "sign")]
+    #[error("the system random number generator failed")]
+    Random,
 }
 
 /// Shorthand.

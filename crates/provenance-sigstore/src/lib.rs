@@ -9,6 +9,8 @@ mod formats;
 mod limits;
 mod policy;
 mod sct;
+#[cfg(feature = "sign")]
+pub mod sign;
 mod tlog;
 mod trust;
 mod tsa;

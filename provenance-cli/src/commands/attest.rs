@@ -26,7 +26,16 @@ const MAX_EXISTING_JSONL_BYTES: u64 = 256 * 1024 * 1024;
 pub(crate) struct Args {
     /// Private key to sign with: a PEM file or env://VAR; repeat for several signatures.
     /// An encrypted key is opened with PROVENANCE_PASSWORD or a terminal prompt.
-    #[arg(long, value_name = "KEY", required = true)]
+    #[cfg_attr(
+        feature = "sign",
+        arg(
+            long,
+            value_name = "KEY",
+            required_unless_present = "keyless",
+            conflicts_with = "keyless"
+        )
+    )]
+    #[cfg_attr(not(feature = "sign"), arg(long, value_name = "KEY", required = true))]
     key: Vec<KeySource>,
 
     /// The key id each signature carries as its keyid hint (verifiers never trust it; they
@@ -40,7 +49,8 @@ pub(crate) struct Args {
     #[arg(long, short, value_name = "F.intoto.jsonl")]
     output: Option<PathBuf>,
 
-    /// Also write a Sigstore bundle v0.3 (publicKey material, one signature) to this file.
+    /// Also write a Sigstore bundle v0.3 (publicKey material, one signature) to this file;
+    /// with --keyless, the keyless bundle (certificate and Rekor entry).
     #[arg(long, value_name = "F.sigstore.json")]
     bundle: Option<PathBuf>,
 
@@ -50,6 +60,10 @@ pub(crate) struct Args {
 
     #[command(flatten)]
     context: ContextFlags,
+
+    #[cfg(feature = "sign")]
+    #[command(flatten)]
+    keyless: crate::commands::keyless::KeylessFlags,
 
     /// Attach the signed attestation (as a Sigstore bundle, OCI 1.1 referrer) to every
     /// oci://REGISTRY/REPO@sha256:HEX subject in its registry (needs exactly one --key).
@@ -74,6 +88,10 @@ pub(crate) struct Args {
     reason = "every command's run takes its Args by value, as main dispatches them"
 )]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
+    #[cfg(feature = "sign")]
+    if args.keyless.keyless {
+        return run_keyless(&args, ui);
+    }
     let keys = load_signing_keys(&args.key, args.keyid_format, ui)?;
     if args.bundle.is_some() && keys.len() != 1 {
         anyhow::bail!("--bundle takes exactly one --key (a Sigstore bundle holds one signature)");
@@ -106,6 +124,56 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         None if args.bundle.is_none() => {
             crate::ui::write_stdout(attestation.to_jsonl_line().as_bytes())?;
         }
+        None => {}
+    }
+    Ok(Outcome::Success)
+}
+
+/// `attest --keyless`: the statement signed through Fulcio and Rekor, as a bundle v0.3 written
+/// to --bundle, appended as a line to --output, or printed.
+#[cfg(feature = "sign")]
+fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
+    #[cfg(feature = "oci")]
+    if args.push
+        || args
+            .subjects
+            .iter()
+            .any(|s| s.to_str().is_some_and(|s| s.starts_with("oci://")))
+    {
+        anyhow::bail!(
+            "oci:// subjects and --push do not work with --keyless yet; attest the image with --key"
+        );
+    }
+    // refuse before anything is signed and logged, not after
+    let existing = args
+        .bundle
+        .as_ref()
+        .filter(|p| !args.force && p.symlink_metadata().is_ok());
+    if let Some(path) = existing {
+        anyhow::bail!("{} exists; pass --force to replace it", path.display());
+    }
+    let statement = args
+        .context
+        .statement_builder(&args.subjects)?
+        .build()
+        .context("cannot build the statement")?;
+    let payload = statement
+        .to_json_bytes()
+        .context("cannot serialise the statement")?;
+    let signed = args
+        .keyless
+        .sign_dsse("application/vnd.in-toto+json", &payload, ui)?;
+    if let Some(path) = &args.bundle {
+        crate::commands::keyless::write_bundle(&signed, path, args.force)?;
+    }
+    let mut line = signed
+        .bundle
+        .to_json()
+        .context("cannot serialise the Sigstore bundle")?;
+    line.push(b'\n');
+    match &args.output {
+        Some(path) => append_line(path, &line)?,
+        None if args.bundle.is_none() => crate::ui::write_stdout(&line)?,
         None => {}
     }
     Ok(Outcome::Success)

@@ -6,6 +6,8 @@ pub(crate) mod digest;
 pub(crate) mod docs;
 pub(crate) mod inspect;
 pub(crate) mod keygen;
+#[cfg(feature = "sign")]
+pub(crate) mod keyless;
 pub(crate) mod keys;
 #[cfg(feature = "oci")]
 pub(crate) mod oci;

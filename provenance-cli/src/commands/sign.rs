@@ -24,7 +24,16 @@ const MAX_PAYLOAD_BYTES: u64 = 256 * 1024 * 1024;
 pub(crate) struct Args {
     /// Private key: a PEM file or env://VAR; repeat for several signatures. An encrypted key
     /// is opened with PROVENANCE_PASSWORD or a terminal prompt.
-    #[arg(long, value_name = "KEY", required = true)]
+    #[cfg_attr(
+        feature = "sign",
+        arg(
+            long,
+            value_name = "KEY",
+            required_unless_present = "keyless",
+            conflicts_with = "keyless"
+        )
+    )]
+    #[cfg_attr(not(feature = "sign"), arg(long, value_name = "KEY", required = true))]
     key: Vec<KeySource>,
 
     /// The key id each signature carries as its keyid hint (verifiers never trust it; they
@@ -41,9 +50,25 @@ pub(crate) struct Args {
     payload_type: String,
 
     /// Write the envelope JSON here (atomically; an existing file is replaced) instead of
-    /// stdout.
+    /// stdout. With --keyless: the DSSE envelope as a Sigstore bundle v0.3.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// With --keyless: sign FILE itself (a message signature over its SHA-256 digest, as
+    /// cosign sign-blob --bundle writes, which verify FILE accepts) and write the Sigstore
+    /// bundle v0.3 here (atomically; an existing file is replaced).
+    #[cfg(feature = "sign")]
+    #[arg(
+        long,
+        value_name = "F.sigstore.json",
+        requires = "keyless",
+        conflicts_with = "output"
+    )]
+    bundle: Option<PathBuf>,
+
+    #[cfg(feature = "sign")]
+    #[command(flatten)]
+    keyless: crate::commands::keyless::KeylessFlags,
 
     /// The payload file, or - for stdin.
     #[arg(value_name = "FILE|-")]
@@ -89,6 +114,10 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         ));
     }
     let payload = read_payload(&args.payload)?;
+    #[cfg(feature = "sign")]
+    if args.keyless.keyless {
+        return run_keyless(&args, payload_type.as_str(), &payload, ui);
+    }
     if payload_type.is_in_toto() && serde_json::from_slice::<serde_json::Value>(&payload).is_err() {
         ui.warn(format_args!(
             "the payload is not JSON, but payloadType {payload_type} announces an in-toto statement"
@@ -106,6 +135,40 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot write the envelope {}", path.display()))?;
     } else {
         crate::ui::write_stdout(json.as_bytes())?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// `sign --keyless`: with --bundle a message signature over the payload file, else the DSSE
+/// envelope as a bundle v0.3 (to --output or stdout).
+#[cfg(feature = "sign")]
+fn run_keyless(
+    args: &Args,
+    payload_type: &str,
+    payload: &[u8],
+    ui: &Ui,
+) -> anyhow::Result<Outcome> {
+    let (signed, path) = if let Some(path) = &args.bundle {
+        let digest = provenance::sigstore::HashAlgorithm::Sha256.hash(payload);
+        let digest: [u8; 32] = digest
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("SHA-256 gave a digest that is not 32 bytes"))?;
+        (args.keyless.sign_digest(&digest, ui)?, Some(path))
+    } else {
+        (
+            args.keyless.sign_dsse(payload_type, payload, ui)?,
+            args.output.as_ref(),
+        )
+    };
+    if let Some(path) = path {
+        crate::commands::keyless::write_bundle(&signed, path, true)?;
+    } else {
+        let mut line = signed
+            .bundle
+            .to_json()
+            .context("cannot serialise the Sigstore bundle")?;
+        line.push(b'\n');
+        crate::ui::write_stdout(&line)?;
     }
     Ok(Outcome::Success)
 }

@@ -1,0 +1,354 @@
+//! Service faults during `attest --keyless` / `sign --keyless`: Fulcio or Rekor answering 500,
+//! garbage, a certificate for another key, a log entry for another signature, a proof that
+//! does not verify, or nothing within the timeout. Each gives exit 2, a message naming the
+//! service and the fault, and no bundle file (nor a temporary one).
+#![cfg(feature = "sign")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] fns"
+)]
+
+mod keyless_common;
+
+use keyless_common::{MockSigstore, exits, files, run};
+
+/// Runs `attest --keyless --bundle out.sigstore.json` against a mock in `mode`; returns
+/// stderr after checking exit 2 and that no file was added.
+fn attest_fails(mode: &str, extra: &[&str]) -> Option<String> {
+    let mock = MockSigstore::start(mode)?;
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args.extend([
+        "--bundle".into(),
+        "out.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    assert!(
+        stderr.contains("keyless signing failed; no bundle was written"),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before, "{mode}: files changed");
+    Some(stderr)
+}
+
+#[test]
+fn fulcio_500_is_unavailable_after_retries() {
+    let Some(stderr) = attest_fails("fulcio-500", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains(
+            "/api/v2/signingCert is unavailable: HTTP 500: internal error (after 3 attempts)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fulcio_garbage_is_an_invalid_answer() {
+    let Some(stderr) = attest_fails("fulcio-garbage", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("Fulcio at") && stderr.contains("gave an invalid answer: not JSON"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fulcio_certificate_for_another_key_is_refused() {
+    let Some(stderr) = attest_fails("fulcio-other-key", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("the certificate is for another key than the one sent"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fulcio_silence_times_out() {
+    let Some(stderr) = attest_fails("fulcio-hang", &["--timeout", "1"]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("/api/v2/signingCert is unavailable: timeout"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rekor_500_is_unavailable_after_retries() {
+    let Some(stderr) = attest_fails("rekor-500", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("/api/v1/log/entries is unavailable: HTTP 500"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rekor_garbage_is_an_invalid_answer() {
+    let Some(stderr) = attest_fails("rekor-garbage", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("Rekor at") && stderr.contains("gave an invalid answer: not JSON"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rekor_entry_for_another_signature_fails_self_verification() {
+    let Some(stderr) = attest_fails("rekor-other-signature", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains(
+            "the signed bundle does not verify against the trusted root: transparency log \
+             entry does not match the bundle: signature differs"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rekor_proof_that_does_not_verify_fails_self_verification() {
+    let Some(stderr) = attest_fails("rekor-bad-proof", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("does not verify against the trusted root: invalid inclusion proof"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sign_blob_faults_write_no_bundle_either() {
+    let Some(mock) = MockSigstore::start("rekor-other-signature") else {
+        return;
+    };
+    std::fs::write(mock.path("blob"), b"bytes").unwrap();
+    let before = files(mock.dir.path());
+    let mut args = vec!["sign".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "blob.sigstore.json".into(),
+        "blob".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    assert!(stderr.contains("signature differs"), "{stderr}");
+    assert_eq!(files(mock.dir.path()), before);
+}
+
+#[test]
+fn a_trusted_root_without_the_services_ca_refuses_the_bundle() {
+    // signing works, but the bundle does not verify against the public-good root: no bundle
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let token = format!("@{}", mock.path("token").display());
+    let out = run(
+        mock.dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            &mock.url,
+            "--rekor-url",
+            &mock.url,
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("does not verify against the trusted root"),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before);
+}
+
+#[test]
+fn tsa_500_is_unavailable_and_writes_no_bundle() {
+    let Some(mock) = MockSigstore::start("tsa-500") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let token = format!("@{}", mock.path("token").display());
+    let root = mock.path("trusted_root.json");
+    let tsa = format!("{}/api/v1/timestamp", mock.url);
+    let out = run(
+        mock.dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            &mock.url,
+            "--rekor-url",
+            &mock.url,
+            "--timestamp-server-url",
+            &tsa,
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains(&format!("TSA at {tsa} is unavailable: HTTP 500: TSA down")),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before);
+}
+
+#[test]
+fn rekor_v2_without_a_tsa_is_refused_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    // a token that parses; no service is ever asked (the URLs lead nowhere)
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    let out = run(
+        dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            "http://127.0.0.1:9",
+            "--rekor-url",
+            "http://127.0.0.1:9",
+            "--rekor-version",
+            "2",
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("a Rekor v2 log records no signing time: a TSA is needed too"),
+        "{stderr}"
+    );
+    assert_eq!(files(dir.path()), ["app.bin"]);
+}
+
+#[test]
+fn rekor_v2_entry_for_another_signature_fails_self_verification() {
+    let Some(mock) = MockSigstore::start_with("rekor-other-signature", &["--rekor-v2", "yes"])
+    else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let token = format!("@{}", mock.path("token").display());
+    let config = mock.path("signing_config.json");
+    let root = mock.path("trusted_root.json");
+    let out = run(
+        mock.dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--signing-config",
+            config.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("does not verify against the trusted root: transparency log entry does not match the bundle: signature differs"),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before);
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[test]
+fn an_existing_bundle_is_refused_before_anything_is_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    std::fs::write(dir.path().join("out.sigstore.json"), b"keep me").unwrap();
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    // nothing listens on port 9: reaching the network would fail differently
+    let out = run(
+        dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            "http://127.0.0.1:9",
+            "--rekor-url",
+            "http://127.0.0.1:9",
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("out.sigstore.json exists; pass --force to replace it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out.sigstore.json")).unwrap(),
+        b"keep me"
+    );
+}
+
+#[test]
+fn plain_http_to_a_remote_service_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            "unused",
+            "--fulcio-url",
+            "http://fulcio.example",
+            "--bundle",
+            "out.sigstore.json",
+            "app.bin",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("invalid --fulcio-url")
+            && stderr.contains("plain http to a host that is not loopback; use https"),
+        "{stderr}"
+    );
+}

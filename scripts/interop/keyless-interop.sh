@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Interop of keyless signing: `provenance attest --keyless` and `provenance sign --keyless`
+# against a local Sigstore (scripts/sigstore-mock/server.js: npm @sigstore/mock on 127.0.0.1),
+# then every bundle is verified, with the mock's trusted root and the token's identity and
+# issuer, by
+#   - provenance verify,
+#   - sigstore-python (PyPI `sigstore`, `sigstore --trust-config verify identity`),
+#   - @sigstore/verify (npm; scripts/interop/keyless_verify.js).
+# The good bundles must pass in all three; another identity, a tampered bundle and a bundle
+# from a different CA (another mock instance) must fail in all three.
+# Also for Rekor v2 with a TSA (a second mock listing it in its signing config); there
+# @sigstore/verify 3.1.1 refuses DSSE bundles logged as rekor-v2-spec §6.1.4 says (a recorded,
+# named difference: the run still fails if anything else differs).
+# Uses target/differential-venv and target/differential-node as sigstore-differential.sh sets
+# them up (created here on first use), and target/sigstore-mock-node (scripts/ci-deps.sh).
+# The last line is "N passed, M failed"; the exit code is 1 when something failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+SIGSTORE_PY_VERSION=4.5.1
+SIGSTORE_JS_VERIFY_VERSION=3.1.1
+SIGSTORE_JS_BUNDLE_VERSION=4.0.0
+SIGSTORE_JS_PROTOBUF_SPECS_VERSION=0.5.2
+VENV=$ROOT/target/differential-venv
+NODE_DIR=$ROOT/target/differential-node
+MOCK_MODULES=${SIGSTORE_MOCK_NODE_MODULES:-$ROOT/target/sigstore-mock-node/node_modules}
+
+if [ ! -f "$MOCK_MODULES/@sigstore/mock/package.json" ]; then
+    if [ "${CI:-}" = true ]; then
+        echo "keyless-interop: @sigstore/mock missing in $MOCK_MODULES (run scripts/ci-deps.sh)" >&2
+        exit 1
+    fi
+    echo "SKIPPED: keyless-interop needs @sigstore/mock (scripts/ci-deps.sh)"
+    exit 0
+fi
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import sigstore, sys; sys.exit(sigstore.__version__ != '$SIGSTORE_PY_VERSION')" 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "sigstore==$SIGSTORE_PY_VERSION"
+fi
+if [ ! -f "$NODE_DIR/node_modules/@sigstore/verify/package.json" ] ||
+    ! grep -q "\"version\": \"$SIGSTORE_JS_VERIFY_VERSION\"" "$NODE_DIR/node_modules/@sigstore/verify/package.json"; then
+    mkdir -p "$NODE_DIR"
+    (cd "$NODE_DIR" && { [ -f package.json ] || echo '{"private":true}' >package.json; } &&
+        npm install --silent --no-audit --no-fund "@sigstore/verify@$SIGSTORE_JS_VERIFY_VERSION" \
+            "@sigstore/bundle@$SIGSTORE_JS_BUNDLE_VERSION" \
+            "@sigstore/protobuf-specs@$SIGSTORE_JS_PROTOBUF_SPECS_VERSION" >/dev/null)
+fi
+
+cargo build --quiet --locked -p provenance-cli
+P=$ROOT/target/debug/provenance
+WORK=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Starts a mock in the background (in this shell, so that cleanup knows its pid) and waits
+# for its first line.
+start_mock() { # DIR [SERVER ARGS]
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    SIGSTORE_MOCK_NODE_MODULES=$MOCK_MODULES node "$ROOT/scripts/sigstore-mock/server.js" \
+        --dir "$dir" "$@" >"$dir/server.out" 2>"$dir/server.err" &
+    pids+=($!)
+    for _ in $(seq 100); do [ -s "$dir/server.out" ] && break; sleep 0.1; done
+}
+mock_url() { # DIR
+    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['url'])" "$1/server.out"
+}
+
+A=$WORK/a
+B=$WORK/b
+C=$WORK/c
+start_mock "$A"
+start_mock "$B"
+start_mock "$C" --rekor-v2 yes
+URL_A=$(mock_url "$A")
+ID="https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main"
+ISS="https://token.actions.mock.example"
+for d in "$A" "$C"; do
+    python3 - "$d" <<'PYEOF'
+import json, sys
+d = sys.argv[1]
+json.dump({"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
+           "trustedRoot": json.load(open(f"{d}/trusted_root.json")),
+           "signingConfig": json.load(open(f"{d}/signing_config.json"))},
+          open(f"{d}/trust_config.json", "w"))
+PYEOF
+done
+cp "$A/trust_config.json" "$WORK/trust_config_a.json"
+python3 - "$A" "$B" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json" <<'PYEOF'
+import json, sys
+a, b, out, root_out = sys.argv[1:]
+root = json.load(open(f"{a}/trusted_root.json"))
+other = json.load(open(f"{b}/trusted_root.json"))
+root["certificateAuthorities"] = other["certificateAuthorities"]
+root["ctlogs"] = other["ctlogs"]
+json.dump(root, open(root_out, "w"))
+json.dump({"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
+           "trustedRoot": root, "signingConfig": json.load(open(f"{a}/signing_config.json"))},
+          open(out, "w"))
+PYEOF
+
+cd "$WORK"
+printf 'release artifact\n' >app.bin
+"$P" attest --keyless --identity-token @"$A/token" --signing-config "$A/trust_config.json" \
+    --bundle app.bin.sigstore.json app.bin 2>"$WORK/attest.err"
+"$P" sign --keyless --identity-token @"$A/token" --fulcio-url "$URL_A" --rekor-url "$URL_A" \
+    --trusted-root "$A/trusted_root.json" --bundle app.bin.blob.sigstore.json app.bin 2>"$WORK/sign.err"
+# Rekor v2 (C lists it, with a TSA, in its signing config)
+"$P" attest --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
+    --bundle app.bin.v2.sigstore.json app.bin 2>>"$WORK/attest.err"
+"$P" sign --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
+    --bundle app.bin.v2-blob.sigstore.json app.bin 2>>"$WORK/sign.err"
+grep -h "signed and verified" "$WORK/attest.err" "$WORK/sign.err" | sed 's/^/  /'
+python3 - <<'PYEOF'
+import base64, json
+b = json.load(open("app.bin.sigstore.json"))
+st = base64.b64decode(b["dsseEnvelope"]["payload"]).replace(b'"name":"app.bin"', b'"name":"app.bim"')
+b["dsseEnvelope"]["payload"] = base64.b64encode(st).decode()
+json.dump(b, open("tampered.sigstore.json", "w"))
+b = json.load(open("app.bin.blob.sigstore.json"))
+sig = bytearray(base64.b64decode(b["messageSignature"]["signature"]))
+sig[-1] ^= 1
+b["messageSignature"]["signature"] = base64.b64encode(bytes(sig)).decode()
+json.dump(b, open("tampered-blob.sigstore.json", "w"))
+PYEOF
+
+passed=0
+failed=0
+# case: name, expected PASS|FAIL, bundle, identity, trust config, trusted root[, a known
+# difference of @sigstore/verify, with its reason]
+check() {
+    local name=$1 want=$2 bundle=$3 identity=$4 config=$5 root=$6 js_known=${7:-}
+    local ours py js
+    if "$P" verify --attestation "$bundle" --trusted-root "$root" --certificate-identity "$identity" \
+        --certificate-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then ours=PASS; else ours=FAIL; fi
+    if "$VENV/bin/sigstore" --trust-config "$config" verify identity --bundle "$bundle" \
+        --cert-identity "$identity" --cert-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then py=PASS; else py=FAIL; fi
+    if NODE_PATH=$NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_verify.js" "$root" \
+        "$bundle" app.bin "$identity" "$ISS" >/dev/null 2>&1; then js=PASS; else js=FAIL; fi
+    if [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" != "$want" ] && [ -n "$js_known" ]; then
+        passed=$((passed + 1))
+        echo "ok   $name: provenance and sigstore-python $want; @sigstore/verify $js (known: $js_known)"
+    elif [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" = "$want" ]; then
+        passed=$((passed + 1))
+        echo "ok   $name: all three $want"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: expected $want; provenance $ours, sigstore-python $py, @sigstore/verify $js"
+    fi
+}
+CA=$WORK/trust_config_a.json
+RA=$A/trusted_root.json
+check "attest --keyless (dsse)" PASS app.bin.sigstore.json "$ID" "$CA" "$RA"
+check "sign --keyless --bundle (message signature)" PASS app.bin.blob.sigstore.json "$ID" "$CA" "$RA"
+check "attest: another identity" FAIL app.bin.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CA" "$RA"
+check "sign: another identity" FAIL app.bin.blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CA" "$RA"
+check "attest: tampered statement" FAIL tampered.sigstore.json "$ID" "$CA" "$RA"
+check "sign: tampered signature" FAIL tampered-blob.sigstore.json "$ID" "$CA" "$RA"
+check "attest: another CA" FAIL app.bin.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
+CC=$C/trust_config.json
+RC=$C/trusted_root.json
+check "attest --keyless, Rekor v2 + TSA (hashedrekord 0.0.2 over the PAE)" PASS app.bin.v2.sigstore.json "$ID" "$CC" "$RC" \
+    "@sigstore/verify 3.1.1 compares a DSSE bundle's hashedrekord 0.0.2 digest with SHA-256(payload); rekor-v2-spec 6.1.4, sigstore-python 4.5 and our verifier use SHA-256(PAE)"
+check "sign --keyless, Rekor v2 + TSA" PASS app.bin.v2-blob.sigstore.json "$ID" "$CC" "$RC"
+check "sign, Rekor v2: another identity" FAIL app.bin.v2-blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CC" "$RC"
+check "sign: another CA" FAIL app.bin.blob.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
