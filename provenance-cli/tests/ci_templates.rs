@@ -1239,3 +1239,42 @@ fn the_gitlab_template_fails_clearly_and_never_runs_variable_text() {
         assert!(!dir.join("provenance.sigstore.json").exists());
     }
 }
+
+#[test]
+fn shellcheck_finds_nothing_in_the_action_and_template_scripts() {
+    let action = read_yaml("action.yml");
+    let template = read_yaml("ci/gitlab/provenance.gitlab-ci.yml");
+    let mut scripts: Vec<String> = action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["run"].as_str().unwrap().to_owned())
+        .collect();
+    scripts.extend(
+        template[".provenance-attest"]["script"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned()),
+    );
+    for script in scripts {
+        let child = Command::new("shellcheck")
+            .args(["--shell=bash", "--severity=info", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("SKIPPED: shellcheck not found; the scripts were not linted");
+            return;
+        };
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "shellcheck:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
