@@ -991,6 +991,16 @@ struct JobRun {
 /// Runs `.provenance-attest`'s script entries in `project_dir`, with the template's variables
 /// overridden by `variables` (as a job's own `variables:` do) and GitLab's environment.
 fn run_gitlab_job(project_dir: &Path, token: Option<&str>, variables: &[(&str, &str)]) -> JobRun {
+    run_gitlab_job_with_path(project_dir, token, variables, None)
+}
+
+/// As [`run_gitlab_job`], with `path` as `PATH` (stand-in tools).
+fn run_gitlab_job_with_path(
+    project_dir: &Path,
+    token: Option<&str>,
+    variables: &[(&str, &str)],
+    path: Option<&std::ffi::OsStr>,
+) -> JobRun {
     let template = read_yaml("ci/gitlab/provenance.gitlab-ci.yml");
     let job = &template[".provenance-attest"];
     let mut vars: BTreeMap<String, String> = job["variables"]
@@ -1013,7 +1023,10 @@ fn run_gitlab_job(project_dir: &Path, token: Option<&str>, variables: &[(&str, &
         cmd.arg(&file)
             .current_dir(project_dir)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap())
+            .env(
+                "PATH",
+                path.map_or_else(|| std::env::var_os("PATH").unwrap(), ToOwned::to_owned),
+            )
             .env("HOME", home.path())
             .envs(gitlab_env(project_dir, token.unwrap_or("")))
             .envs(&vars);
@@ -1277,4 +1290,144 @@ fn shellcheck_finds_nothing_in_the_action_and_template_scripts() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// A directory with a stand-in `cargo` that logs its arguments (one a line) to `cargo.log`
+/// beside it and "installs" the test's binary under `--root`, and the PATH that puts it first.
+fn cargo_stub() -> (tempfile::TempDir, std::ffi::OsString) {
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!(
+        "#!/bin/bash\nset -eu\nprintf '%s\\n' \"$@\" >'{log}'\nwhile [ $# -gt 0 ]; do\n  \
+         if [ \"$1\" = --root ]; then root=$2; fi\n  shift\ndone\nmkdir -p \"$root/bin\"\n\
+         ln -s '{bin}' \"$root/bin/provenance\"\n",
+        log = dir.path().join("cargo.log").display(),
+        bin = bin()
+    );
+    let cargo = dir.path().join("cargo");
+    std::fs::write(&cargo, script).unwrap();
+    let mut perms = std::fs::metadata(&cargo).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&cargo, perms).unwrap();
+    let mut path = dir.path().as_os_str().to_owned();
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap());
+    (dir, path)
+}
+
+/// A PATH holding bash only (no cargo).
+fn bash_only_path() -> (tempfile::TempDir, std::ffi::OsString) {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|p| p.join("bash"))
+        .find(|p| p.is_file())
+        .unwrap();
+    std::os::unix::fs::symlink(bash, dir.path().join("bash")).unwrap();
+    let path = dir.path().as_os_str().to_owned();
+    (dir, path)
+}
+
+#[test]
+fn without_binary_path_the_action_builds_provenance_from_its_own_checkout() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("app.bin"), b"app\n").unwrap();
+    let (stub, path) = cargo_stub();
+    let root = mock.path("trusted_root.json");
+    let config = signing_config(&mock);
+    let inputs = [
+        ("subject-path", "app.bin"),
+        ("version", env!("CARGO_PKG_VERSION")),
+        ("trusted-root", root.to_str().unwrap()),
+        ("signing-config", config.to_str().unwrap()),
+    ];
+    let run = run_action(&mock, work.path(), &inputs, &[("PATH", path.to_str())]);
+    assert!(run.ok, "{}", run.log);
+    let args = std::fs::read_to_string(stub.path().join("cargo.log")).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    let temp = Path::new(&run.outputs["bundle-path"])
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .to_owned();
+    let action_path = repo_root().canonicalize().unwrap();
+    assert_eq!(
+        args,
+        [
+            "install",
+            "--locked",
+            "--quiet",
+            "--root",
+            temp.join("provenance-install").to_str().unwrap(),
+            "--path",
+            action_path.join("provenance-cli").to_str().unwrap(),
+        ]
+    );
+
+    // no cargo on the runner: a clear error
+    let (_dir, path) = bash_only_path();
+    let run = run_action(&mock, work.path(), &inputs, &[("PATH", path.to_str())]);
+    assert!(!run.ok);
+    assert!(
+        run.log
+            .contains("no cargo on this runner: install Rust or set binary-path"),
+        "{}",
+        run.log
+    );
+}
+
+#[test]
+fn without_provenance_bin_the_gitlab_template_installs_the_pinned_git_revision() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let token = std::fs::read_to_string(mock.path("token")).unwrap();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("app.bin"), b"app\n").unwrap();
+    let (stub, path) = cargo_stub();
+    let root = mock.path("trusted_root.json");
+    let config = signing_config(&mock);
+    let vars = [
+        ("PROVENANCE_SUBJECTS", "app.bin"),
+        (
+            "PROVENANCE_GIT_URL",
+            "https://git.example.com/provenance-toolkit.git",
+        ),
+        (
+            "PROVENANCE_GIT_REV",
+            "0123456789abcdef0123456789abcdef01234567",
+        ),
+        ("PROVENANCE_SIGNING_CONFIG", config.to_str().unwrap()),
+        ("PROVENANCE_TRUSTED_ROOT", root.to_str().unwrap()),
+    ];
+    let run = run_gitlab_job_with_path(project.path(), Some(token.trim()), &vars, Some(&path));
+    assert!(run.ok, "{}", run.log);
+    let args = std::fs::read_to_string(stub.path().join("cargo.log")).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(
+        [args[0], args[1], args[2], args[3]],
+        ["install", "--locked", "--quiet", "--root"]
+    );
+    assert_eq!(
+        args[5..],
+        [
+            "--git",
+            "https://git.example.com/provenance-toolkit.git",
+            "--rev",
+            "0123456789abcdef0123456789abcdef01234567",
+            "provenance-cli"
+        ]
+    );
+    assert!(project.path().join("provenance.sigstore.json").is_file());
+
+    let (_dir, path) = bash_only_path();
+    let run = run_gitlab_job_with_path(project.path(), Some(token.trim()), &vars, Some(&path));
+    assert!(!run.ok);
+    assert!(
+        run.log
+            .contains("no cargo in this image: use a Rust image or set PROVENANCE_BIN"),
+        "{}",
+        run.log
+    );
 }
