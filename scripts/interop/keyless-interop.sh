@@ -140,8 +140,9 @@ check() {
         --certificate-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then ours=PASS; else ours=FAIL; fi
     if "$VENV/bin/sigstore" --trust-config "$config" verify identity --bundle "$bundle" \
         --cert-identity "$identity" --cert-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then py=PASS; else py=FAIL; fi
-    if NODE_PATH=$NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_verify.js" "$root" \
-        "$bundle" app.bin "$identity" "$ISS" >/dev/null 2>&1; then js=PASS; else js=FAIL; fi
+    local js_out
+    if js_out=$(NODE_PATH=$NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_verify.js" "$root" \
+        "$bundle" app.bin "$identity" "$ISS" 2>&1); then js=PASS; else js=FAIL; fi
     if [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" != "$want" ] && [ -n "$js_known" ]; then
         passed=$((passed + 1))
         echo "ok   $name: provenance and sigstore-python $want; @sigstore/verify $js (known: $js_known)"
@@ -151,6 +152,7 @@ check() {
     else
         failed=$((failed + 1))
         echo "FAIL $name: expected $want; provenance $ours, sigstore-python $py, @sigstore/verify $js"
+        echo "     @sigstore/verify said: $(printf '%s' "$js_out" | tail -3)"
     fi
 }
 CA=$WORK/trust_config_a.json
