@@ -448,3 +448,101 @@ fn keyless_push_refusals_exit_2_before_signing() {
     assert!(!stderr.contains("signing as"), "{stderr}");
     assert!(!mock.path("x.sigstore.json").exists());
 }
+
+/// Rekor v2 with a TSA (from the mock's signing config), and a file and an image in one
+/// statement: the bundle attached to the image is the one written to --bundle, and it
+/// verifies for both (the image by discovery, the file given as --attestation).
+#[test]
+fn keyless_rekor_v2_push_with_a_file_and_an_image_in_one_statement() {
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let Some(mock) = MockSigstore::start_with("ok", &["--rekor-v2", "yes"]) else {
+        return;
+    };
+    let repo: Repository = "v2/app".parse().unwrap();
+    let mut c = client(&reg);
+    let app = support::push_image(&mut c, &repo, "v1", "rekor v2 layer");
+    let image = image_arg(&reg, "v2/app", &app.digest);
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let token = format!("@{}", mock.path("token").display());
+    let config = mock.path("signing_config.json");
+    let root = mock.path("trusted_root.json");
+    let out = run(
+        mock.dir.path(),
+        &[
+            "attest",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--signing-config",
+            config.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--builder-id",
+            BUILDER,
+            "--source-uri",
+            SOURCE,
+            "--push",
+            "--bundle",
+            "both.sigstore.json",
+            "app.bin",
+            &image,
+        ],
+    );
+    let stderr = exits(&out, 0);
+    assert!(stderr.contains("Rekor (v2) http://"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("attached to {}/v2/app@{}", reg.addr, app.digest)),
+        "{stderr}"
+    );
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(mock.path("both.sigstore.json")).unwrap()).unwrap();
+    let (_, attached) = the_referrer(&mut c, &repo, &app.digest);
+    assert_eq!(attached, written);
+    let entry = &attached["verificationMaterial"]["tlogEntries"][0];
+    assert_eq!(entry["kindVersion"]["kind"], "hashedrekord", "{attached}");
+    assert_eq!(entry["kindVersion"]["version"], "0.0.2", "{attached}");
+    let st = statement(&attached);
+    let names: Vec<&str> = st["subject"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    let image_name = format!("{}/v2/app", reg.addr);
+    assert_eq!(names, ["app.bin", image_name.as_str()]);
+
+    let by_discovery = verify_image(&mock, SUBJECT, &image);
+    exits(&by_discovery, 0);
+    assert!(
+        stdout(&by_discovery).starts_with(&format!("PASS {image_name} (source")),
+        "{}",
+        stdout(&by_discovery)
+    );
+    let file = run(
+        mock.dir.path(),
+        &[
+            "verify",
+            "--attestation",
+            "both.sigstore.json",
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--certificate-identity",
+            SUBJECT,
+            "--certificate-oidc-issuer",
+            ISSUER,
+            "--builder-id",
+            BUILDER,
+            "--source-uri",
+            SOURCE,
+            "app.bin",
+        ],
+    );
+    exits(&file, 0);
+    assert!(
+        stdout(&file).starts_with("PASS app.bin (source"),
+        "{}",
+        stdout(&file)
+    );
+}
