@@ -105,11 +105,22 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The one Sigstore-bundle referrer of `subject`: its artifact manifest and the bundle.
+/// The one Sigstore-bundle referrer of `subject`, found through the referrers tag schema (the
+/// registry has no referrers API): its artifact manifest and the bundle.
 fn the_referrer(
     c: &mut RegistryClient,
     repo: &Repository,
     subject: &OciDigest,
+) -> (ImageManifest, Value) {
+    the_referrer_via(c, repo, subject, referrers::DiscoveryPath::TagSchema)
+}
+
+/// The one Sigstore-bundle referrer of `subject`, found through `path`.
+fn the_referrer_via(
+    c: &mut RegistryClient,
+    repo: &Repository,
+    subject: &OciDigest,
+    path: referrers::DiscoveryPath,
 ) -> (ImageManifest, Value) {
     let found = referrers::discover(
         c,
@@ -120,7 +131,7 @@ fn the_referrer(
     )
     .unwrap();
     assert_eq!(found.descriptors.len(), 1, "{:?}", found.descriptors);
-    assert_eq!(found.path, referrers::DiscoveryPath::TagSchema);
+    assert_eq!(found.path, path);
     let descriptor = &found.descriptors[0];
     assert_eq!(
         descriptor.annotations.get(ANNOTATION_PREDICATE_TYPE),
@@ -544,5 +555,86 @@ fn keyless_rekor_v2_push_with_a_file_and_an_image_in_one_statement() {
         stdout(&file).starts_with("PASS app.bin (source"),
         "{}",
         stdout(&file)
+    );
+}
+
+/// The same round trip on a registry that has the OCI 1.1 referrers API (`ferro-oci-server`):
+/// the registry indexes the referrer itself, so no `sha256-HEX` tag-schema index is written,
+/// and verify discovers the bundle through `GET /v2/<name>/referrers/<digest>`.
+#[test]
+fn keyless_push_and_verify_through_the_referrers_api() {
+    let Some(reg) = TestRegistry::start_with_referrers_api() else {
+        return;
+    };
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let repo: Repository = "api/app".parse().unwrap();
+    let mut c = client(&reg);
+    assert!(c.has_referrers_api(&repo).unwrap());
+    let app = support::push_image(&mut c, &repo, "v1", "referrers api layer");
+    let second = support::push_image(&mut c, &repo, "v2", "second image");
+    let image = image_arg(&reg, "api/app", &app.digest);
+    let second_image = image_arg(&reg, "api/app", &second.digest);
+
+    let stderr = exits(&attest_keyless(&mock, &["--push"], &image), 0);
+    assert!(
+        stderr.contains(&format!("attached to {}/api/app@{}", reg.addr, app.digest)),
+        "{stderr}"
+    );
+    let (manifest, bundle) = the_referrer_via(
+        &mut c,
+        &repo,
+        &app.digest,
+        referrers::DiscoveryPath::ReferrersApi,
+    );
+    assert_eq!(manifest.artifact_type.as_deref(), Some(SIGSTORE_BUNDLE_V03));
+    assert_eq!(manifest.subject.as_ref().unwrap().digest, app.digest);
+    assert!(bundle["verificationMaterial"]["certificate"]["rawBytes"].is_string());
+    // no fallback index under the tag schema's tag
+    let tag = app.digest.referrers_tag().parse().unwrap();
+    let err = c
+        .get_manifest(&repo, &ManifestRef::Tag(tag))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not found"), "{err}");
+
+    let pass = verify_image(&mock, SUBJECT, &image);
+    exits(&pass, 0);
+    assert!(
+        stdout(&pass).starts_with(&format!("PASS {}/api/app (source", reg.addr)),
+        "{}",
+        stdout(&pass)
+    );
+
+    let other = "https://github.com/octo-org/other/.github/workflows/release.yml@refs/heads/main";
+    let stderr = exits(&verify_image(&mock, other, &image), 1);
+    assert!(
+        stderr.contains(&format!(
+            "certificate identity (SAN): expected \"{other}\", got \"{SUBJECT}\""
+        )),
+        "{stderr}"
+    );
+
+    // the first image's attestation attached to the second image does not count for it
+    let subject = FetchedManifest::new(OCI_MANIFEST, second.manifest.clone());
+    let bytes = serde_json::to_vec(&bundle).unwrap();
+    referrers::attach(
+        &mut c,
+        &repo,
+        &subject,
+        &Attachment::dsse_bundle(&bytes, SLSA_V1),
+    )
+    .unwrap();
+    let out = verify_image(&mock, SUBJECT, &second_image);
+    exits(&out, 1);
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "FAIL {}/api/app: subject: expected a verified attestation whose subject has this \
+             artifact's digest, found 1 verified attestation(s) name other subjects",
+            reg.addr
+        )),
+        "{}",
+        stdout(&out)
     );
 }
