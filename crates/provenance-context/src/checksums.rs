@@ -110,86 +110,18 @@ fn parse_text(bytes: &[u8], source_name: &str) -> Result<Vec<ChecksumEntry>> {
 }
 
 fn parse_line(line: &[u8]) -> Result<ChecksumEntry, &'static str> {
-    let (escaped, line) = match line.strip_prefix(b"\\") {
-        Some(rest) => (true, rest),
-        None => (false, line),
-    };
-    let gnu_hex = line
-        .iter()
-        .position(|b| *b == b' ')
-        .and_then(|space| line.get(..space))
-        .filter(|hex| !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit));
-    let (algorithm, hex, raw_name) = if let Some(hex) = gnu_hex {
-        let [b' ', b' ' | b'*', name @ ..] = line.get(hex.len()..).unwrap_or_default() else {
-            return Err("expected two spaces (text mode) or ' *' (binary mode) after the digest");
-        };
-        let algorithm = match hex.len() {
-            56 => Algorithm::Sha224,
-            64 => Algorithm::Sha256,
-            96 => Algorithm::Sha384,
-            128 => Algorithm::Sha512,
-            40 => return Err("40-digit (SHA-1) digests are not accepted for subjects"),
-            _ => return Err("digest length does not match sha224/sha256/sha384/sha512"),
-        };
-        (algorithm, hex, name)
-    } else {
-        parse_bsd(line)?
-    };
-    if raw_name.is_empty() {
-        return Err("missing file name");
-    }
-    let hex = std::str::from_utf8(hex)
-        .map_err(|_| "digest is not hexadecimal")?
-        .to_ascii_lowercase();
-    let name = if escaped {
-        unescape(raw_name)?
-    } else {
-        raw_name.to_vec()
-    };
-    let name = String::from_utf8(name).map_err(|_| "file name is not valid UTF-8")?;
-    let digest = DigestSet::single(algorithm, &hex)
-        .map_err(|_| "digest is not valid hexadecimal of the expected length")?;
-    Ok(ChecksumEntry { name, digest })
-}
-
-/// `SHA256 (NAME) = HEX`.
-fn parse_bsd(line: &[u8]) -> Result<(Algorithm, &[u8], &[u8]), &'static str> {
-    const NOT: &str =
-        "not a checksum line (expected `HEX  NAME`, `HEX *NAME` or `SHA256 (NAME) = HEX`)";
-    let open = line.windows(2).position(|w| w == b" (").ok_or(NOT)?;
-    let close = line.windows(4).rposition(|w| w == b") = ").ok_or(NOT)?;
-    let tag = line.get(..open).ok_or(NOT)?;
-    let name = line.get(open + 2..close).ok_or(NOT)?;
-    let hex = line.get(close + 4..).ok_or(NOT)?;
-    let algorithm = match tag {
-        b"SHA224" => Algorithm::Sha224,
-        b"SHA256" => Algorithm::Sha256,
-        b"SHA384" => Algorithm::Sha384,
-        b"SHA512" => Algorithm::Sha512,
-        _ => return Err("unsupported BSD-style algorithm tag (SHA224, SHA256, SHA384, SHA512)"),
-    };
-    if hex.len() != algorithm.hex_len() || !hex.iter().all(u8::is_ascii_hexdigit) {
-        return Err("digest length does not match its algorithm tag");
-    }
-    Ok((algorithm, hex, name))
-}
-
-fn unescape(name: &[u8]) -> Result<Vec<u8>, &'static str> {
-    let mut out = Vec::with_capacity(name.len());
-    let mut bytes = name.iter();
-    while let Some(&b) = bytes.next() {
-        if b == b'\\' {
-            match bytes.next() {
-                Some(b'\\') => out.push(b'\\'),
-                Some(b'n') => out.push(b'\n'),
-                Some(b'r') => out.push(b'\r'),
-                _ => return Err("invalid escape in file name (only \\\\, \\n and \\r)"),
-            }
-        } else {
-            out.push(b);
+    let parsed = provenance_digest::checksum_line::parse_line(line, None)?;
+    match parsed.algorithm {
+        Algorithm::Sha224 | Algorithm::Sha256 | Algorithm::Sha384 | Algorithm::Sha512 => {}
+        Algorithm::Sha1 => return Err("40-digit (SHA-1) digests are not accepted for subjects"),
+        _ => {
+            return Err("only sha224, sha256, sha384 and sha512 digests are accepted for subjects");
         }
     }
-    Ok(out)
+    let name = String::from_utf8(parsed.name).map_err(|_| "file name is not valid UTF-8")?;
+    let digest = DigestSet::single(parsed.algorithm, &parsed.hex)
+        .map_err(|_| "digest is not valid hexadecimal of the expected length")?;
+    Ok(ChecksumEntry { name, digest })
 }
 
 #[cfg(test)]

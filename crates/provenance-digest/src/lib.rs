@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod algorithm;
+pub mod checksum_line;
 mod digest_set;
 mod engine;
 mod error;

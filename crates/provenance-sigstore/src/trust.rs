@@ -133,12 +133,13 @@ struct WireLogId {
     key_id: String,
 }
 
+/// A `validFor` window as the trusted root and the signing config spell it.
 #[derive(Deserialize)]
-struct WireValidity {
+pub(crate) struct WireValidity {
     #[serde(default)]
-    start: Option<String>,
+    pub(crate) start: Option<String>,
     #[serde(default)]
-    end: Option<String>,
+    pub(crate) end: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::trust::WireValidity;
 
 /// Sigstore's public-good Fulcio.
 pub const PUBLIC_GOOD_FULCIO_URL: &str = "https://fulcio.sigstore.dev";
@@ -85,14 +86,6 @@ struct WireService {
     major_api_version: u32,
     #[serde(default)]
     valid_for: Option<WireValidity>,
-}
-
-#[derive(Deserialize)]
-struct WireValidity {
-    #[serde(default)]
-    start: Option<String>,
-    #[serde(default)]
-    end: Option<String>,
 }
 
 #[derive(Deserialize)]
