@@ -6,6 +6,9 @@
 #   @sigstore/oci     npm package, pinned, into target/interop-node (what actions/attest pushes with)
 #   @sigstore/mock    npm package, pinned, into target/sigstore-mock-node: the local Fulcio/Rekor/TSA
 #                     that scripts/sigstore-mock/server.js serves to the keyless_* tests
+#   ferro-oci-server  crates.io binary, pinned (--locked), into target/ferro-oci-server: a registry
+#                     with the OCI 1.1 referrers API (Debian's docker-registry 2.8 has none), for
+#                     provenance-cli/tests/oci_keyless.rs; about 3 minutes of build on 2 cores
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,4 +55,15 @@ if [ "$installed" != "$SIGSTORE_MOCK_VERSION" ]; then
     mkdir -p "$mock_dir"
     npm install --prefix "$mock_dir" --no-audit --no-fund --silent "@sigstore/mock@$SIGSTORE_MOCK_VERSION"
 fi
-echo "ci-deps: docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), node $(node --version), @sigstore/oci $SIGSTORE_OCI_VERSION, @sigstore/mock $SIGSTORE_MOCK_VERSION"
+FERRO_OCI_SERVER_VERSION=1.0.0
+ferro_root=target/ferro-oci-server
+if [ "$(cat "$ferro_root/VERSION" 2>/dev/null || true)" != "$FERRO_OCI_SERVER_VERSION" ] \
+    || [ ! -x "$ferro_root/bin/ferro-oci-server" ]; then
+    echo "ci-deps: cargo install ferro-oci-server@$FERRO_OCI_SERVER_VERSION into $ferro_root"
+    # its own build directory (not the workspace's target dir), removed afterwards
+    CARGO_TARGET_DIR=target/ferro-oci-build CARGO_INCREMENTAL=0 cargo install --quiet --locked \
+        --root "$ferro_root" "ferro-oci-server@$FERRO_OCI_SERVER_VERSION"
+    rm -rf target/ferro-oci-build
+    echo "$FERRO_OCI_SERVER_VERSION" > "$ferro_root/VERSION"
+fi
+echo "ci-deps: docker-registry $(docker-registry --version 2>/dev/null | awk '{print $3}'), node $(node --version), @sigstore/oci $SIGSTORE_OCI_VERSION, @sigstore/mock $SIGSTORE_MOCK_VERSION, ferro-oci-server $FERRO_OCI_SERVER_VERSION"

@@ -490,3 +490,76 @@ fn a_blob_swapped_in_the_registry_fails() {
         out(&after)
     );
 }
+
+/// On a registry with the OCI 1.1 referrers API (`ferro-oci-server`) the key-signed bundle is
+/// indexed by the registry (no `sha256-HEX` tag-schema index is written) and discovered
+/// through the API.
+#[test]
+fn attach_and_verify_through_the_referrers_api() {
+    use provenance_oci::manifest::SIGSTORE_BUNDLE_V03;
+    use provenance_oci::referrers::{self, DiscoveryLimits, DiscoveryPath};
+    let Some(reg) = TestRegistry::start_with_referrers_api() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keys(d);
+    let repo: Repository = "api/app".parse().unwrap();
+    let mut c = client(&reg);
+    let app = support::push_image(&mut c, &repo, "v1", "referrers api layer");
+    let image = format!("oci://{}/api/app@{}", reg.addr, app.digest);
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+
+    let found = referrers::discover(
+        &mut c,
+        &repo,
+        &app.digest,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(found.path, DiscoveryPath::ReferrersApi);
+    assert_eq!(found.descriptors.len(), 1);
+    let tag = app.digest.referrers_tag().parse().unwrap();
+    let err = c
+        .get_manifest(&repo, &provenance_oci::ManifestRef::Tag(tag))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not found"), "{err}");
+
+    let listed = provenance(d).args(["inspect", &image]).assert();
+    assert_eq!(code(&listed), 0, "{}", out(&listed));
+    assert!(
+        out(&listed).contains("1 Sigstore bundle(s) via the referrers API:"),
+        "{}",
+        out(&listed)
+    );
+    let pass = provenance(d)
+        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
+        .args(["--builder-id", BUILDER, &image])
+        .assert();
+    assert_eq!(code(&pass), 0, "{}", out(&pass));
+    assert!(
+        out(&pass).starts_with(&format!("PASS {}/api/app (source", reg.addr)),
+        "{}",
+        out(&pass)
+    );
+    let wrong_key = provenance(d)
+        .args([
+            "verify",
+            "--key",
+            "other.pem.pub",
+            "--source-uri",
+            SOURCE,
+            &image,
+        ])
+        .assert();
+    assert_eq!(code(&wrong_key), 1, "{}", out(&wrong_key));
+    assert!(
+        out(&wrong_key).contains("1 could not be verified")
+            && out(&wrong_key).contains("--key: invalid signature: DSSE envelope"),
+        "{}",
+        out(&wrong_key)
+    );
+}

@@ -66,7 +66,8 @@ pub(crate) struct Args {
     keyless: crate::commands::keyless::KeylessFlags,
 
     /// Attach the signed attestation (as a Sigstore bundle, OCI 1.1 referrer) to every
-    /// oci://REGISTRY/REPO@sha256:HEX subject in its registry (needs exactly one --key).
+    /// oci://REGISTRY/REPO@sha256:HEX subject in its registry (needs exactly one --key, or
+    /// --keyless).
     #[cfg(feature = "oci")]
     #[arg(long)]
     push: bool,
@@ -133,17 +134,6 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
 /// to --bundle, appended as a line to --output, or printed.
 #[cfg(feature = "sign")]
 fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    #[cfg(feature = "oci")]
-    if args.push
-        || args
-            .subjects
-            .iter()
-            .any(|s| s.to_str().is_some_and(|s| s.starts_with("oci://")))
-    {
-        anyhow::bail!(
-            "oci:// subjects and --push do not work with --keyless yet; attest the image with --key"
-        );
-    }
     // refuse before anything is signed and logged, not after
     let existing = args
         .bundle
@@ -152,24 +142,39 @@ fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
     if let Some(path) = existing {
         anyhow::bail!("{} exists; pass --force to replace it", path.display());
     }
-    let statement = args
-        .context
-        .statement_builder(&args.subjects)?
-        .build()
-        .context("cannot build the statement")?;
+    // images are resolved (and --push checked) before the signature is logged in Rekor
+    #[cfg(feature = "oci")]
+    let mut images = crate::commands::oci::Images::resolve(
+        args.subjects.iter().filter_map(|p| p.to_str()),
+        &args.registry,
+        ui,
+    )?;
+    #[cfg(feature = "oci")]
+    if args.push && images.is_empty() {
+        anyhow::bail!("--push needs an oci://REGISTRY/REPO@sha256:HEX subject");
+    }
+    #[cfg(feature = "oci")]
+    let builder = crate::commands::oci::statement_builder(&args.context, &args.subjects, &images)?;
+    #[cfg(not(feature = "oci"))]
+    let builder = args.context.statement_builder(&args.subjects)?;
+    let statement = builder.build().context("cannot build the statement")?;
     let payload = statement
         .to_json_bytes()
         .context("cannot serialise the statement")?;
     let signed = args
         .keyless
         .sign_dsse("application/vnd.in-toto+json", &payload, ui)?;
-    if let Some(path) = &args.bundle {
-        crate::commands::keyless::write_bundle(&signed, path, args.force)?;
-    }
     let mut line = signed
         .bundle
         .to_json()
         .context("cannot serialise the Sigstore bundle")?;
+    #[cfg(feature = "oci")]
+    if args.push {
+        crate::commands::oci::push_bundle(&mut images, &line, ui)?;
+    }
+    if let Some(path) = &args.bundle {
+        crate::commands::keyless::write_bundle(&signed, path, args.force)?;
+    }
     line.push(b'\n');
     match &args.output {
         Some(path) => append_line(path, &line)?,

@@ -179,6 +179,12 @@ impl Images {
             .context("registry client missing")
     }
 
+    /// Whether no argument named an image.
+    #[cfg(feature = "sign")]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.images.is_empty()
+    }
+
     /// The artifact for an `oci://` argument: named `REGISTRY/REPO`, digest = manifest digest.
     pub(crate) fn artifact(&self, arg: &str) -> Option<anyhow::Result<Artifact>> {
         let image = self.images.iter().find(|i| i.arg == arg)?;
@@ -358,7 +364,15 @@ pub(crate) fn push(
         .to_bundle(Some(key.key_id().as_str()))?
         .to_json()
         .context("cannot serialise the Sigstore bundle")?;
-    images.push_bundle(&bundle, SLSA_PROVENANCE_V1, ui)
+    push_bundle(images, &bundle, ui)
+}
+
+/// `attest --push` of a bundle already signed (with `--keyless`): attaches it to every image.
+pub(crate) fn push_bundle(images: &mut Images, bundle: &[u8], ui: &Ui) -> anyhow::Result<()> {
+    if images.images.is_empty() {
+        anyhow::bail!("--push needs an oci://REGISTRY/REPO@sha256:HEX subject");
+    }
+    images.push_bundle(bundle, SLSA_PROVENANCE_V1, ui)
 }
 
 /// The predicate type `attest` writes.

@@ -152,6 +152,65 @@ impl TestRegistry {
     }
 }
 
+/// The `ferro-oci-server` binary (crates.io `ferro-oci-server`, an OCI distribution-spec 1.1
+/// registry with the referrers API): `$FERRO_OCI_SERVER_BIN`, else the one
+/// `scripts/ci-deps.sh` installs into `target/ferro-oci-server/bin`, else on `PATH`.
+fn referrers_registry_bin() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("FERRO_OCI_SERVER_BIN") {
+        return Some(PathBuf::from(p));
+    }
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [
+        here.join("target/ferro-oci-server/bin/ferro-oci-server"),
+        here.join("../target/ferro-oci-server/bin/ferro-oci-server"),
+        here.join("../../target/ferro-oci-server/bin/ferro-oci-server"),
+    ]
+    .into_iter()
+    .chain(
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.join("ferro-oci-server")),
+    )
+    .find(|p| p.is_file())
+}
+
+impl TestRegistry {
+    /// Start a registry that has the OCI 1.1 referrers API (`ferro-oci-server`, anonymous,
+    /// plain HTTP, blobs under `dir`), or `None` (with a message) when the binary is absent
+    /// outside CI. In CI (`CI=true`) a missing binary fails the test.
+    pub(crate) fn start_with_referrers_api() -> Option<Self> {
+        let Some(bin) = referrers_registry_bin() else {
+            assert!(
+                std::env::var("CI").ok().is_none_or(|v| v != "true"),
+                "ferro-oci-server is not installed but CI=true: install it with scripts/ci-deps.sh"
+            );
+            eprintln!(
+                "SKIPPED: ferro-oci-server not found (scripts/ci-deps.sh installs it, or set \
+                 FERRO_OCI_SERVER_BIN); referrers API tests did not run"
+            );
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let addr = format!("127.0.0.1:{}", free_port());
+        let log = std::fs::File::create(dir.path().join("registry.log")).unwrap();
+        let child = Command::new(&bin)
+            .env_clear()
+            .env("FERRO_OCI_LISTEN", &addr)
+            .env("FERRO_OCI_STORAGE_DIR", dir.path().join("storage"))
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let mut reg = Self { child, addr, dir };
+        reg.wait_ready();
+        Some(reg)
+    }
+}
+
 impl Drop for TestRegistry {
     fn drop(&mut self) {
         let _ = self.child.kill();
