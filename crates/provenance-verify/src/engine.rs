@@ -372,6 +372,80 @@ fn index_keys(d: &DigestSet) -> Vec<(Algorithm, String)> {
         .collect()
 }
 
+/// Where one attestation stands while the roots of trust are tried in turn.
+#[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per attestation in one Vec, as the Option<VerifiedAttestation> slots it replaced; boxing would add an allocation per attestation"
+)]
+enum AttestationState {
+    /// No root has verified its signature yet: the next root tries it.
+    Open(Refusals),
+    /// A root verified its signature but refused what was signed (not an in-toto statement,
+    /// a label that disagrees...): no later root tries it.
+    Unusable(Refusals),
+    /// A root accepted it.
+    Verified(VerifiedAttestation),
+}
+
+/// Why the roots tried so far refused an attestation, and which of them can only check it
+/// against each artifact's digest (a signature over an artifact).
+#[derive(Debug, Default)]
+struct Refusals {
+    reasons: Vec<String>,
+    artifact_roots: Vec<usize>,
+}
+
+/// What became of an attestation once the roots were tried.
+#[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "moved out at once, never stored")]
+enum Settled {
+    /// A root accepted it.
+    Verified(VerifiedAttestation),
+    /// A signature over an artifact: checked per artifact by these roots.
+    NeedsArtifact(Vec<usize>),
+    /// No root accepted it: why each refused (`root: reason; ...`).
+    Rejected(String),
+}
+
+impl AttestationState {
+    fn open() -> Self {
+        Self::Open(Refusals::default())
+    }
+
+    /// Whether a later root should try it.
+    fn is_open(&self) -> bool {
+        matches!(self, Self::Open(_))
+    }
+
+    /// Records what root `index` (named `name`) answered.
+    fn record(&mut self, index: usize, name: &str, outcome: Interpreted) {
+        let Self::Open(refusals) = self else {
+            return;
+        };
+        match outcome {
+            Ok(Ok(att)) => *self = Self::Verified(att),
+            Ok(Err(r)) => {
+                refusals.reasons.push(format!("{name}: {r}"));
+                *self = Self::Unusable(std::mem::take(refusals));
+            }
+            Err(r) if r.is_needs_artifact() => refusals.artifact_roots.push(index),
+            Err(r) => refusals.reasons.push(format!("{name}: {r}")),
+        }
+    }
+
+    /// Its outcome once every root was tried.
+    fn finish(self) -> Settled {
+        match self {
+            Self::Verified(att) => Settled::Verified(att),
+            Self::Open(r) | Self::Unusable(r) if !r.artifact_roots.is_empty() => {
+                Settled::NeedsArtifact(r.artifact_roots)
+            }
+            Self::Open(r) | Self::Unusable(r) => Settled::Rejected(r.reasons.join("; ")),
+        }
+    }
+}
+
 /// Pass or fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -573,16 +647,18 @@ impl Engine {
             skipped: set.skipped().to_vec(),
             ..VerifiedSet::default()
         };
-        // Each root checks, in one batch, the attestations no earlier root accepted (batches
+        // Each root checks, in one batch, the attestations no earlier root settled (batches
         // let Ed25519 keys use batch verification); the first root that accepts one wins.
         let all = set.attestations();
-        let mut reasons: Vec<Vec<String>> = vec![Vec::new(); all.len()];
-        let mut per_artifact: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
-        let mut done: Vec<Option<VerifiedAttestation>> = vec![None; all.len()];
-        let mut settled = vec![false; all.len()];
+        let mut states: Vec<AttestationState> = std::iter::repeat_with(AttestationState::open)
+            .take(all.len())
+            .collect();
         for (i, root) in self.roots.iter().enumerate() {
-            let pending: Vec<usize> = (0..all.len())
-                .filter(|&k| !settled.get(k).copied().unwrap_or(true))
+            let pending: Vec<usize> = states
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_open())
+                .map(|(k, _)| k)
                 .collect();
             if pending.is_empty() {
                 break;
@@ -605,46 +681,18 @@ impl Engine {
                 })
                 .collect();
             for (k, outcome) in interpreted {
-                match outcome {
-                    Ok(parsed) => {
-                        if let Some(flag) = settled.get_mut(k) {
-                            *flag = true;
-                        }
-                        match parsed {
-                            Ok(att) => {
-                                if let Some(slot) = done.get_mut(k) {
-                                    *slot = Some(att);
-                                }
-                            }
-                            Err(r) => {
-                                if let Some(list) = reasons.get_mut(k) {
-                                    list.push(format!("{}: {r}", root.name));
-                                }
-                            }
-                        }
-                    }
-                    Err(r) if r.is_needs_artifact() => {
-                        if let Some(list) = per_artifact.get_mut(k) {
-                            list.push(i);
-                        }
-                    }
-                    Err(r) => {
-                        if let Some(list) = reasons.get_mut(k) {
-                            list.push(format!("{}: {r}", root.name));
-                        }
-                    }
+                if let Some(state) = states.get_mut(k) {
+                    state.record(i, &root.name, outcome);
                 }
             }
         }
-        for (((raw, accepted), reasons), per_artifact) in
-            all.iter().zip(done).zip(reasons).zip(per_artifact)
-        {
-            match accepted {
-                Some(att) => out.add(att),
-                None if !per_artifact.is_empty() => out.defer(raw.clone(), per_artifact),
-                None => out.rejected.push(Rejected {
+        for (raw, state) in all.iter().zip(states) {
+            match state.finish() {
+                Settled::Verified(att) => out.add(att),
+                Settled::NeedsArtifact(roots) => out.defer(raw.clone(), roots),
+                Settled::Rejected(reason) => out.rejected.push(Rejected {
                     origin: raw.origin().clone(),
-                    reason: reasons.join("; "),
+                    reason,
                 }),
             }
         }
