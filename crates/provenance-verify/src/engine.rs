@@ -429,7 +429,7 @@ impl AttestationState {
                 refusals.reasons.push(format!("{name}: {r}"));
                 *self = Self::Unusable(std::mem::take(refusals));
             }
-            Err(r) if r.is_needs_artifact() => refusals.artifact_roots.push(index),
+            Err(Rejection::NeedsArtifact) => refusals.artifact_roots.push(index),
             Err(r) => refusals.reasons.push(format!("{name}: {r}")),
         }
     }
