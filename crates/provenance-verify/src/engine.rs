@@ -188,8 +188,20 @@ impl Artifact {
 pub struct Rejected {
     /// Where it was read.
     pub origin: Origin,
-    /// Why each root refused it.
+    /// Why each root refused it (`root: reason; ...`).
     pub reason: String,
+    /// The same, typed: each root that refused it, in the order tried, and why.
+    #[serde(skip)]
+    pub refusals: Vec<Refusal>,
+}
+
+/// One root of trust's refusal of an attestation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The root's name.
+    pub root: String,
+    /// Why it refused.
+    pub rejection: Rejection,
 }
 
 /// The result of verifying attestations once: what verified and what did not.
@@ -392,7 +404,7 @@ enum AttestationState {
 /// against each artifact's digest (a signature over an artifact).
 #[derive(Debug, Default)]
 struct Refusals {
-    reasons: Vec<String>,
+    refusals: Vec<Refusal>,
     artifact_roots: Vec<usize>,
 }
 
@@ -404,8 +416,8 @@ enum Settled {
     Verified(VerifiedAttestation),
     /// A signature over an artifact: checked per artifact by these roots.
     NeedsArtifact(Vec<usize>),
-    /// No root accepted it: why each refused (`root: reason; ...`).
-    Rejected(String),
+    /// No root accepted it: why each refused.
+    Rejected(Vec<Refusal>),
 }
 
 impl AttestationState {
@@ -425,12 +437,18 @@ impl AttestationState {
         };
         match outcome {
             Ok(Ok(att)) => *self = Self::Verified(att),
-            Ok(Err(r)) => {
-                refusals.reasons.push(format!("{name}: {r}"));
+            Ok(Err(rejection)) => {
+                refusals.refusals.push(Refusal {
+                    root: name.to_owned(),
+                    rejection,
+                });
                 *self = Self::Unusable(std::mem::take(refusals));
             }
             Err(Rejection::NeedsArtifact) => refusals.artifact_roots.push(index),
-            Err(r) => refusals.reasons.push(format!("{name}: {r}")),
+            Err(rejection) => refusals.refusals.push(Refusal {
+                root: name.to_owned(),
+                rejection,
+            }),
         }
     }
 
@@ -441,7 +459,7 @@ impl AttestationState {
             Self::Open(r) | Self::Unusable(r) if !r.artifact_roots.is_empty() => {
                 Settled::NeedsArtifact(r.artifact_roots)
             }
-            Self::Open(r) | Self::Unusable(r) => Settled::Rejected(r.reasons.join("; ")),
+            Self::Open(r) | Self::Unusable(r) => Settled::Rejected(r.refusals),
         }
     }
 }
@@ -690,9 +708,14 @@ impl Engine {
             match state.finish() {
                 Settled::Verified(att) => out.add(att),
                 Settled::NeedsArtifact(roots) => out.defer(raw.clone(), roots),
-                Settled::Rejected(reason) => out.rejected.push(Rejected {
+                Settled::Rejected(refusals) => out.rejected.push(Rejected {
                     origin: raw.origin().clone(),
-                    reason,
+                    reason: refusals
+                        .iter()
+                        .map(|r| format!("{}: {}", r.root, r.rejection))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    refusals,
                 }),
             }
         }
