@@ -1046,3 +1046,78 @@ pub fn summary(report: &Report) -> BTreeMap<&'static str, usize> {
         ("failed", report.artifacts.len() - passed),
     ])
 }
+
+#[cfg(test)]
+mod state_tests {
+    #![allow(clippy::panic)]
+
+    use super::{AttestationState, Refusal, Rejection, Settled};
+
+    fn refusal(root: &str, rejection: Rejection) -> Refusal {
+        Refusal {
+            root: root.to_owned(),
+            rejection,
+        }
+    }
+
+    #[test]
+    fn refused_by_one_root_and_deferred_by_another_is_checked_per_artifact() {
+        let mut state = AttestationState::open();
+        state.record(0, "a", Err(Rejection::Unsupported("x".to_owned())));
+        assert!(state.is_open());
+        state.record(1, "b", Err(Rejection::NeedsArtifact));
+        assert!(state.is_open());
+        match state.finish() {
+            Settled::NeedsArtifact(roots) => assert_eq!(roots, [1]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn refused_by_every_root_is_rejected_with_each_reason_in_order() {
+        let mut state = AttestationState::open();
+        state.record(0, "a", Err(Rejection::Unsupported("x".to_owned())));
+        state.record(
+            1,
+            "b",
+            Err(Rejection::ThresholdNotMet {
+                required: 1,
+                verified: 0,
+            }),
+        );
+        match state.finish() {
+            Settled::Rejected(all) => assert_eq!(
+                all,
+                [
+                    refusal("a", Rejection::Unsupported("x".to_owned())),
+                    refusal(
+                        "b",
+                        Rejection::ThresholdNotMet {
+                            required: 1,
+                            verified: 0
+                        }
+                    )
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn verified_signature_over_no_statement_settles_it() {
+        let mut state = AttestationState::open();
+        state.record(0, "a", Ok(Err(Rejection::NotAStatement("y".to_owned()))));
+        assert!(!state.is_open(), "a later root must not try it");
+        // (a later answer is ignored)
+        state.record(1, "b", Err(Rejection::NeedsArtifact));
+        match state.finish() {
+            Settled::Rejected(all) => {
+                assert_eq!(
+                    all,
+                    [refusal("a", Rejection::NotAStatement("y".to_owned()))]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -692,6 +692,18 @@ mod tests {
     }
 
     #[test]
+    fn signature_over_another_payload_is_bad_signature() {
+        let other = bundle(|b| {
+            b["dsseEnvelope"]["payload"] = json!("e30=");
+        });
+        let r = keyless(OWN).verify(&other, now()).unwrap_err();
+        assert_eq!(
+            r,
+            Rejection::BadSignature("invalid signature: DSSE envelope".to_owned())
+        );
+    }
+
+    #[test]
     fn key_signed_envelope_under_keyless_root_is_wrong_root() {
         let bytes = case("corrupted-signature_fail", "attestation.intoto.jsonl");
         let raw = RawAttestation::new(
