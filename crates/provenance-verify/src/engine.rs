@@ -188,8 +188,20 @@ impl Artifact {
 pub struct Rejected {
     /// Where it was read.
     pub origin: Origin,
-    /// Why each root refused it.
+    /// Why each root refused it (`root: reason; ...`).
     pub reason: String,
+    /// The same, typed: each root that refused it, in the order tried, and why.
+    #[serde(skip)]
+    pub refusals: Vec<Refusal>,
+}
+
+/// One root of trust's refusal of an attestation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The root's name.
+    pub root: String,
+    /// Why it refused.
+    pub rejection: Rejection,
 }
 
 /// The result of verifying attestations once: what verified and what did not.
@@ -370,6 +382,86 @@ fn index_keys(d: &DigestSet) -> Vec<(Algorithm, String)> {
         .iter()
         .filter_map(|alg| d.get_algorithm(*alg).map(|hex| (*alg, hex.to_owned())))
         .collect()
+}
+
+/// Where one attestation stands while the roots of trust are tried in turn.
+#[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per attestation in one Vec, as the Option<VerifiedAttestation> slots it replaced; boxing would add an allocation per attestation"
+)]
+enum AttestationState {
+    /// No root has verified its signature yet: the next root tries it.
+    Open(Refusals),
+    /// A root verified its signature but refused what was signed (not an in-toto statement,
+    /// a label that disagrees...): no later root tries it.
+    Unusable(Refusals),
+    /// A root accepted it.
+    Verified(VerifiedAttestation),
+}
+
+/// Why the roots tried so far refused an attestation, and which of them can only check it
+/// against each artifact's digest (a signature over an artifact).
+#[derive(Debug, Default)]
+struct Refusals {
+    refusals: Vec<Refusal>,
+    artifact_roots: Vec<usize>,
+}
+
+/// What became of an attestation once the roots were tried.
+#[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "moved out at once, never stored")]
+enum Settled {
+    /// A root accepted it.
+    Verified(VerifiedAttestation),
+    /// A signature over an artifact: checked per artifact by these roots.
+    NeedsArtifact(Vec<usize>),
+    /// No root accepted it: why each refused.
+    Rejected(Vec<Refusal>),
+}
+
+impl AttestationState {
+    fn open() -> Self {
+        Self::Open(Refusals::default())
+    }
+
+    /// Whether a later root should try it.
+    fn is_open(&self) -> bool {
+        matches!(self, Self::Open(_))
+    }
+
+    /// Records what root `index` (named `name`) answered.
+    fn record(&mut self, index: usize, name: &str, outcome: Interpreted) {
+        let Self::Open(refusals) = self else {
+            return;
+        };
+        match outcome {
+            Ok(Ok(att)) => *self = Self::Verified(att),
+            Ok(Err(rejection)) => {
+                refusals.refusals.push(Refusal {
+                    root: name.to_owned(),
+                    rejection,
+                });
+                *self = Self::Unusable(std::mem::take(refusals));
+            }
+            Err(Rejection::NeedsArtifact) => refusals.artifact_roots.push(index),
+            Err(rejection) => refusals.refusals.push(Refusal {
+                root: name.to_owned(),
+                rejection,
+            }),
+        }
+    }
+
+    /// Its outcome once every root was tried.
+    fn finish(self) -> Settled {
+        match self {
+            Self::Verified(att) => Settled::Verified(att),
+            Self::Open(r) | Self::Unusable(r) if !r.artifact_roots.is_empty() => {
+                Settled::NeedsArtifact(r.artifact_roots)
+            }
+            Self::Open(r) | Self::Unusable(r) => Settled::Rejected(r.refusals),
+        }
+    }
 }
 
 /// Pass or fail.
@@ -573,16 +665,18 @@ impl Engine {
             skipped: set.skipped().to_vec(),
             ..VerifiedSet::default()
         };
-        // Each root checks, in one batch, the attestations no earlier root accepted (batches
+        // Each root checks, in one batch, the attestations no earlier root settled (batches
         // let Ed25519 keys use batch verification); the first root that accepts one wins.
         let all = set.attestations();
-        let mut reasons: Vec<Vec<String>> = vec![Vec::new(); all.len()];
-        let mut per_artifact: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
-        let mut done: Vec<Option<VerifiedAttestation>> = vec![None; all.len()];
-        let mut settled = vec![false; all.len()];
+        let mut states: Vec<AttestationState> = std::iter::repeat_with(AttestationState::open)
+            .take(all.len())
+            .collect();
         for (i, root) in self.roots.iter().enumerate() {
-            let pending: Vec<usize> = (0..all.len())
-                .filter(|&k| !settled.get(k).copied().unwrap_or(true))
+            let pending: Vec<usize> = states
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_open())
+                .map(|(k, _)| k)
                 .collect();
             if pending.is_empty() {
                 break;
@@ -605,46 +699,23 @@ impl Engine {
                 })
                 .collect();
             for (k, outcome) in interpreted {
-                match outcome {
-                    Ok(parsed) => {
-                        if let Some(flag) = settled.get_mut(k) {
-                            *flag = true;
-                        }
-                        match parsed {
-                            Ok(att) => {
-                                if let Some(slot) = done.get_mut(k) {
-                                    *slot = Some(att);
-                                }
-                            }
-                            Err(r) => {
-                                if let Some(list) = reasons.get_mut(k) {
-                                    list.push(format!("{}: {r}", root.name));
-                                }
-                            }
-                        }
-                    }
-                    Err(r) if r.is_needs_artifact() => {
-                        if let Some(list) = per_artifact.get_mut(k) {
-                            list.push(i);
-                        }
-                    }
-                    Err(r) => {
-                        if let Some(list) = reasons.get_mut(k) {
-                            list.push(format!("{}: {r}", root.name));
-                        }
-                    }
+                if let Some(state) = states.get_mut(k) {
+                    state.record(i, &root.name, outcome);
                 }
             }
         }
-        for (((raw, accepted), reasons), per_artifact) in
-            all.iter().zip(done).zip(reasons).zip(per_artifact)
-        {
-            match accepted {
-                Some(att) => out.add(att),
-                None if !per_artifact.is_empty() => out.defer(raw.clone(), per_artifact),
-                None => out.rejected.push(Rejected {
+        for (raw, state) in all.iter().zip(states) {
+            match state.finish() {
+                Settled::Verified(att) => out.add(att),
+                Settled::NeedsArtifact(roots) => out.defer(raw.clone(), roots),
+                Settled::Rejected(refusals) => out.rejected.push(Rejected {
                     origin: raw.origin().clone(),
-                    reason: reasons.join("; "),
+                    reason: refusals
+                        .iter()
+                        .map(|r| format!("{}: {}", r.root, r.rejection))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    refusals,
                 }),
             }
         }
@@ -974,4 +1045,79 @@ pub fn summary(report: &Report) -> BTreeMap<&'static str, usize> {
         ("passed", passed),
         ("failed", report.artifacts.len() - passed),
     ])
+}
+
+#[cfg(test)]
+mod state_tests {
+    #![allow(clippy::panic)]
+
+    use super::{AttestationState, Refusal, Rejection, Settled};
+
+    fn refusal(root: &str, rejection: Rejection) -> Refusal {
+        Refusal {
+            root: root.to_owned(),
+            rejection,
+        }
+    }
+
+    #[test]
+    fn refused_by_one_root_and_deferred_by_another_is_checked_per_artifact() {
+        let mut state = AttestationState::open();
+        state.record(0, "a", Err(Rejection::Unsupported("x".to_owned())));
+        assert!(state.is_open());
+        state.record(1, "b", Err(Rejection::NeedsArtifact));
+        assert!(state.is_open());
+        match state.finish() {
+            Settled::NeedsArtifact(roots) => assert_eq!(roots, [1]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn refused_by_every_root_is_rejected_with_each_reason_in_order() {
+        let mut state = AttestationState::open();
+        state.record(0, "a", Err(Rejection::Unsupported("x".to_owned())));
+        state.record(
+            1,
+            "b",
+            Err(Rejection::ThresholdNotMet {
+                required: 1,
+                verified: 0,
+            }),
+        );
+        match state.finish() {
+            Settled::Rejected(all) => assert_eq!(
+                all,
+                [
+                    refusal("a", Rejection::Unsupported("x".to_owned())),
+                    refusal(
+                        "b",
+                        Rejection::ThresholdNotMet {
+                            required: 1,
+                            verified: 0
+                        }
+                    )
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn verified_signature_over_no_statement_settles_it() {
+        let mut state = AttestationState::open();
+        state.record(0, "a", Ok(Err(Rejection::NotAStatement("y".to_owned()))));
+        assert!(!state.is_open(), "a later root must not try it");
+        // (a later answer is ignored)
+        state.record(1, "b", Err(Rejection::NeedsArtifact));
+        match state.finish() {
+            Settled::Rejected(all) => {
+                assert_eq!(
+                    all,
+                    [refusal("a", Rejection::NotAStatement("y".to_owned()))]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

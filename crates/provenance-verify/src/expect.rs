@@ -214,11 +214,35 @@ pub(crate) struct Checked {
     pub builder: Option<String>,
 }
 
-/// Checks every expectation on one verified statement (its predicate type already accepted).
-#[expect(
-    clippy::too_many_lines,
-    reason = "every rule in one place, in report order"
-)]
+/// One rule checked on one statement: pushes a failure per broken expectation.
+type Check = fn(&Context<'_>, &mut Vec<RuleFailure>);
+
+/// The rules of a statement, all of which must hold, in the order reports list them.
+const STATEMENT_RULES: [Check; 13] = [
+    trusted_builder,
+    builder_id,
+    build_type,
+    source_repository,
+    source_ref,
+    source_commit,
+    certificate_agreement,
+    external_parameters,
+    build_time,
+    age,
+    verification_result,
+    resource_uri,
+    slsa_level,
+];
+
+/// One rule checked on a bare artifact signature (no statement).
+type SignatureCheck = fn(&SignatureContext<'_>, &mut Vec<RuleFailure>);
+
+/// The rules of a bare artifact signature, all of which must hold, in report order.
+const SIGNATURE_RULES: [SignatureCheck; 2] = [signature_predicate_type, signature_trusted_builder];
+
+/// Checks every expectation on one verified attestation (its predicate type already
+/// accepted): the rules of [`STATEMENT_RULES`] for a statement, of [`SIGNATURE_RULES`] for a
+/// bare artifact signature.
 pub(crate) fn check(
     exp: &Expectations,
     att: &VerifiedAttestation,
@@ -226,67 +250,239 @@ pub(crate) fn check(
     now: OffsetDateTime,
 ) -> Checked {
     let mut failures = Vec::new();
-    let mut level = grant.slsa_level;
-    let Body::Statement {
-        predicate_type,
-        predicate,
-        facts,
-        ..
-    } = &att.body
-    else {
-        // A bare artifact signature: acceptable only when nothing else was asked. GitHub's
-        // constraints (repo, owner, signer) ask for provenance, as gh's default predicate type
-        // does: a blob signature from the repository's workflow says nothing of its source.
-        if !exp.accepts_artifact_signature() || grant.names_signer {
-            failures.push(RuleFailure::new(
-                Rule::PredicateType,
-                exp.accepted_predicate_types().join(" or "),
-                Some("a signature over the artifact, with no statement".to_owned()),
-            ));
+    let (level, builder) = if let Some(ctx) = Context::new(exp, att, grant, now) {
+        for rule in STATEMENT_RULES {
+            rule(&ctx, &mut failures);
         }
-        // It names no builder, so it cannot satisfy a root confined to some builders.
-        if !grant.builders.is_empty() {
-            failures.push(RuleFailure::new(
-                Rule::TrustedBuilder,
-                format!(
-                    "SLSA provenance from a builder root {:?} may sign for",
-                    att.root
-                ),
-                Some("a signature over the artifact, with no statement".to_owned()),
-            ));
-            level = None;
-        }
-        for f in &mut failures {
-            f.attestation = Some(att.origin.clone());
-        }
-        return Checked {
-            failures,
-            level,
-            builder: None,
-        };
-    };
-    let is_provenance =
-        predicate_type == SLSA_PROVENANCE_V1 || predicate_type == SLSA_PROVENANCE_V02;
-    // The certificate's source facts describe the build only for provenance: a VSA's signer
-    // is the verifier that wrote it, whose own repository says nothing about the artifact.
-    let cert = if is_provenance {
-        CertSource::of(&att.signer)
+        (ctx.level, ctx.builder.effective.map(|b| b.to_string()))
     } else {
-        CertSource::default()
+        let ctx = SignatureContext { exp, att, grant };
+        for rule in SIGNATURE_RULES {
+            rule(&ctx, &mut failures);
+        }
+        (ctx.level(), None)
     };
-    let is_vsa = predicate_type == VSA_V1;
+    for f in &mut failures {
+        f.attestation = Some(att.origin.clone());
+    }
+    Checked {
+        failures,
+        level,
+        builder,
+    }
+}
 
-    // Builder: who the statement says built it (for a VSA: `verifier.id`, the verifier that
-    // wrote it, held to the same rules), and whether the signer vouches for that.
-    let mut effective_builder = None;
-    if is_provenance || is_vsa {
-        let claimed_text = if is_vsa {
-            predicate
+/// What a bare artifact signature's rules look at.
+struct SignatureContext<'a> {
+    exp: &'a Expectations,
+    att: &'a VerifiedAttestation,
+    grant: RootGrant<'a>,
+}
+
+impl SignatureContext<'_> {
+    /// The root's level, unless the root is confined to builders (a signature names none).
+    fn level(&self) -> Option<u8> {
+        self.grant
+            .slsa_level
+            .filter(|_| self.grant.builders.is_empty())
+    }
+}
+
+const NO_STATEMENT: &str = "a signature over the artifact, with no statement";
+
+/// [`Rule::PredicateType`]: a bare artifact signature is acceptable only when nothing else
+/// was asked. GitHub's constraints (repo, owner, signer) ask for provenance, as gh's default
+/// predicate type does: a blob signature from the repository's workflow says nothing of its
+/// source.
+fn signature_predicate_type(ctx: &SignatureContext<'_>, failures: &mut Vec<RuleFailure>) {
+    if !ctx.exp.accepts_artifact_signature() || ctx.grant.names_signer {
+        failures.push(RuleFailure::new(
+            Rule::PredicateType,
+            ctx.exp.accepted_predicate_types().join(" or "),
+            Some(NO_STATEMENT.to_owned()),
+        ));
+    }
+}
+
+/// [`Rule::TrustedBuilder`]: a bare artifact signature names no builder, so it cannot satisfy
+/// a root confined to some builders.
+fn signature_trusted_builder(ctx: &SignatureContext<'_>, failures: &mut Vec<RuleFailure>) {
+    if !ctx.grant.builders.is_empty() {
+        failures.push(RuleFailure::new(
+            Rule::TrustedBuilder,
+            format!(
+                "SLSA provenance from a builder root {:?} may sign for",
+                ctx.att.root
+            ),
+            Some(NO_STATEMENT.to_owned()),
+        ));
+    }
+}
+
+/// The kind of statement, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StatementKind {
+    /// SLSA provenance (v1 or v0.2).
+    Provenance,
+    /// A verification summary.
+    Vsa,
+    /// Any other predicate.
+    Other,
+}
+
+/// How a statement's build claims are backed when no builder is expected and a keyless root
+/// confined to no builder signed it (slsa-verifier's rule: what a statement says about its
+/// source is only as good as the builder that wrote it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DefaultTrust {
+    /// The rule does not apply (a builder is expected, a key or confined root signed, or no
+    /// build expectation is set).
+    NotApplicable,
+    /// Signed by a builder trusted by default, as itself: SLSA Build level 3.
+    TrustedBuilder,
+    /// The source repository's own workflow (or one the root names), with every expectation
+    /// a source fact its certificate states: level 2 at most.
+    CertifiedSource,
+    /// Neither: a builder id must be expected.
+    Unbacked,
+}
+
+/// The builder a statement names and what its signer vouches for.
+struct BuilderView<'a> {
+    /// As the statement writes it (`builder.id`; for a VSA `verifier.id`).
+    claimed_text: Option<&'a str>,
+    /// Parsed.
+    claimed: Option<BuilderId>,
+    /// The builder the signer vouches for (after the delegation rules).
+    effective: Option<BuilderId>,
+    /// Whether the root of trust may sign for it (always, for a root confined to none).
+    allowed_by_root: bool,
+    /// How build claims are backed without an expected builder.
+    default_trust: DefaultTrust,
+}
+
+/// Everything the rules of one statement look at, worked out once.
+struct Context<'a> {
+    exp: &'a Expectations,
+    att: &'a VerifiedAttestation,
+    grant: RootGrant<'a>,
+    now: OffsetDateTime,
+    kind: StatementKind,
+    predicate_type: &'a str,
+    predicate: &'a Value,
+    facts: &'a Facts,
+    /// The certificate's source facts (empty unless provenance: a VSA's signer is the verifier
+    /// that wrote it, whose own repository says nothing about the artifact).
+    cert: CertSource<'a>,
+    builder: BuilderView<'a>,
+    /// The SLSA build level earned.
+    level: Option<u8>,
+}
+
+impl<'a> Context<'a> {
+    /// The context of a statement; `None` for a bare artifact signature.
+    fn new(
+        exp: &'a Expectations,
+        att: &'a VerifiedAttestation,
+        grant: RootGrant<'a>,
+        now: OffsetDateTime,
+    ) -> Option<Self> {
+        let Body::Statement {
+            predicate_type,
+            predicate,
+            facts,
+            ..
+        } = &att.body
+        else {
+            return None;
+        };
+        let kind = if predicate_type == SLSA_PROVENANCE_V1 || predicate_type == SLSA_PROVENANCE_V02
+        {
+            StatementKind::Provenance
+        } else if predicate_type == VSA_V1 {
+            StatementKind::Vsa
+        } else {
+            StatementKind::Other
+        };
+        let cert = if kind == StatementKind::Provenance {
+            CertSource::of(&att.signer)
+        } else {
+            CertSource::default()
+        };
+        let builder = BuilderView::of(exp, att, grant, kind, predicate, facts, &cert);
+        let mut ctx = Self {
+            exp,
+            att,
+            grant,
+            now,
+            kind,
+            predicate_type,
+            predicate,
+            facts,
+            cert,
+            builder,
+            level: None,
+        };
+        ctx.level = ctx.earned_level();
+        Some(ctx)
+    }
+
+    /// The root's level; none when the root may not sign for the builder; 3 for a builder
+    /// trusted by default on a root that grants none; at most 2 for a certified source; for a
+    /// VSA, the lower of its `verifiedLevels` and that (a low-trust key cannot upgrade itself
+    /// by claiming level 3).
+    fn earned_level(&self) -> Option<u8> {
+        let mut level = self
+            .grant
+            .slsa_level
+            .filter(|_| self.builder.allowed_by_root);
+        match self.builder.default_trust {
+            DefaultTrust::TrustedBuilder => level = level.or(Some(3)),
+            DefaultTrust::CertifiedSource => level = Some(level.map_or(2, |l| l.min(2))),
+            DefaultTrust::NotApplicable | DefaultTrust::Unbacked => {}
+        }
+        if self.kind == StatementKind::Vsa {
+            level = vsa_level(self.predicate)
+                .zip(level)
+                .map(|(claim, grant)| claim.min(grant));
+        }
+        level
+    }
+
+    fn names_builder(&self) -> bool {
+        self.kind != StatementKind::Other
+    }
+}
+
+impl<'a> BuilderView<'a> {
+    /// Who the statement says built it (for a VSA: `verifier.id`, the verifier that wrote
+    /// it, held to the same rules), and whether the signer vouches for that.
+    fn of(
+        exp: &Expectations,
+        att: &VerifiedAttestation,
+        grant: RootGrant<'_>,
+        kind: StatementKind,
+        predicate: &'a Value,
+        facts: &'a Facts,
+        cert: &CertSource<'_>,
+    ) -> Self {
+        let claimed_text = match kind {
+            StatementKind::Vsa => predicate
                 .get("verifier")
                 .and_then(|v| v.get("id"))
-                .and_then(Value::as_str)
-        } else {
-            facts.builder_id.as_deref()
+                .and_then(Value::as_str),
+            StatementKind::Provenance => facts.builder_id.as_deref(),
+            // Other predicates name no builder: a root confined to some builders may not sign
+            // them, and a builder expectation cannot hold.
+            StatementKind::Other => {
+                return Self {
+                    claimed_text: None,
+                    claimed: None,
+                    effective: None,
+                    allowed_by_root: grant.builders.is_empty(),
+                    default_trust: DefaultTrust::NotApplicable,
+                };
+            }
         };
         let claimed = claimed_text.and_then(|b| BuilderId::parse(b).ok());
         // Key vs keyless is decided by the signer kind, never by whether the certificate
@@ -296,231 +492,294 @@ pub(crate) fn check(
         let vouched = match (&att.signer, &claimed, &signer_id) {
             (_, None, _) | (Signer::Certificate { .. }, Some(_), None) => false,
             (Signer::Certificate { .. }, Some(c), Some(s)) => c == s || is_trusted_delegator(s),
-            // Keys: the root's builder list decides below.
+            // Keys: the root's builder list decides.
             (Signer::Keys { .. }, Some(_), _) => true,
         };
-        effective_builder = if vouched {
-            claimed.clone()
-        } else {
-            signer_id.clone()
-        };
-        if !grant.builders.is_empty() {
-            let allowed = effective_builder
+        let effective = if vouched { claimed.clone() } else { signer_id };
+        let allowed_by_root = grant.builders.is_empty()
+            || effective
                 .as_ref()
                 .is_some_and(|b| grant.builders.iter().any(|r| r.matches(b)));
-            if !allowed {
-                failures.push(RuleFailure::new(
-                    Rule::TrustedBuilder,
-                    format!(
-                        "a builder root {:?} may sign for ({})",
-                        att.root,
-                        grant
-                            .builders
-                            .iter()
-                            .map(BuilderRule::describe)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    effective_builder.as_ref().map(ToString::to_string),
-                ));
-                level = None;
+        let default_trust = if exp.builder.is_none()
+            && grant.keyless
+            && grant.builders.is_empty()
+            && exp.constrains_build()
+        {
+            // Without --builder-id the signer must be a builder trusted by default, signing
+            // as itself. A delegator (BYOB) vouches for the builder it names; npm attestation
+            // documents always need --builder-id (as slsa-verifier's verify-npm-package).
+            let from_npm_document = att.origin.entry().is_some();
+            let trusted_builder = vouched
+                && !from_npm_document
+                && claimed.as_ref().is_some_and(is_default_trusted_builder);
+            // GitHub artifact attestations: the user's own workflow (or one the root of trust
+            // names) needs no builder id when every expectation is a source fact the
+            // certificate states. Such a build earns level 2, never 3: the workflow that
+            // signed also ran the build.
+            let certified = cert.backs(exp)
+                && ((!from_npm_document && cert.own_workflow(&att.signer)) || grant.names_signer);
+            if trusted_builder {
+                DefaultTrust::TrustedBuilder
+            } else if certified {
+                DefaultTrust::CertifiedSource
+            } else {
+                DefaultTrust::Unbacked
             }
-        }
-        match &exp.builder {
-            Some(rule) if !effective_builder.as_ref().is_some_and(|b| rule.matches(b)) => {
-                let actual = match (&effective_builder, &claimed) {
-                    (Some(b), Some(c)) if b != c => Some(format!(
-                        "{b} (the statement claims {c}, which the signer does not vouch for)"
-                    )),
-                    (Some(b), _) => Some(b.to_string()),
-                    (None, _) => None,
-                };
-                failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), actual));
-            }
-            None if grant.keyless && grant.builders.is_empty() && exp.constrains_build() => {
-                // slsa-verifier's rule: what a statement says about its source is only as good
-                // as the builder that wrote it. Without --builder-id the signer must be a
-                // builder trusted by default, signing as itself.
-                // A delegator (BYOB) vouches for the builder it names; npm attestation
-                // documents always need --builder-id (as slsa-verifier's verify-npm-package).
-                let from_npm_document = att.origin.entry().is_some();
-                let trusted_builder = vouched
-                    && !from_npm_document
-                    && claimed.as_ref().is_some_and(is_default_trusted_builder);
-                // GitHub artifact attestations: the user's own workflow (or one the root of
-                // trust names) needs no builder id when every expectation is a source fact
-                // the certificate states. Such a build earns level 2, never 3: the workflow
-                // that signed also ran the build.
-                let certified = !trusted_builder
-                    && cert.backs(exp)
-                    && ((!from_npm_document && cert.own_workflow(&att.signer))
-                        || grant.names_signer);
-                if trusted_builder {
-                    if level.is_none() {
-                        level = Some(3);
-                    }
-                } else if certified {
-                    level = Some(level.map_or(2, |l| l.min(2)));
-                } else {
-                    failures.push(RuleFailure::new(
-                        Rule::BuilderId,
-                        "a --builder-id (the signer is not a builder trusted by default, nor the \
-                         source repository's own workflow with every expectation stated by its \
-                         certificate)",
-                        claimed_text.map(str::to_owned),
-                    ));
-                }
-            }
-            Some(_) | None => {}
-        }
-    } else {
-        // Other predicates name no builder: a root confined to some builders may not sign
-        // them, and a builder expectation cannot hold.
-        if !grant.builders.is_empty() {
-            failures.push(RuleFailure::new(
-                Rule::TrustedBuilder,
-                format!(
-                    "SLSA provenance or a VSA (root {:?} is confined to builders)",
-                    att.root
-                ),
-                Some(predicate_type.clone()),
-            ));
-            level = None;
-        }
-        if let Some(rule) = &exp.builder {
-            failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), None));
+        } else {
+            DefaultTrust::NotApplicable
+        };
+        Self {
+            claimed_text,
+            claimed,
+            effective,
+            allowed_by_root,
+            default_trust,
         }
     }
+}
 
-    let field = |rule: Rule, expected: String, actual: Option<&str>, ok: &dyn Fn(&str) -> bool| {
-        match actual {
-            Some(a) if ok(a) => None,
-            a => Some(RuleFailure::new(rule, expected, a.map(str::to_owned))),
-        }
+/// [`Rule::TrustedBuilder`]: the root of trust that signed must be allowed to sign for the
+/// builder the signer vouches for.
+fn trusted_builder(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if ctx.builder.allowed_by_root {
+        return;
+    }
+    let (expected, actual) = if ctx.names_builder() {
+        (
+            format!(
+                "a builder root {:?} may sign for ({})",
+                ctx.att.root,
+                ctx.grant
+                    .builders
+                    .iter()
+                    .map(BuilderRule::describe)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ctx.builder.effective.as_ref().map(ToString::to_string),
+        )
+    } else {
+        (
+            format!(
+                "SLSA provenance or a VSA (root {:?} is confined to builders)",
+                ctx.att.root
+            ),
+            Some(ctx.predicate_type.to_owned()),
+        )
     };
-    if let Some(want) = &exp.build_type {
-        failures.extend(field(
-            Rule::BuildType,
-            want.clone(),
-            facts.build_type.as_deref(),
-            &|a| a == want,
+    failures.push(RuleFailure::new(Rule::TrustedBuilder, expected, actual));
+}
+
+/// [`Rule::BuilderId`]: the builder the signer vouches for must be the one expected; with
+/// none expected, a keyless signer's build claims must be backed (see [`DefaultTrust`]).
+fn builder_id(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    let view = &ctx.builder;
+    if let Some(rule) = &ctx.exp.builder {
+        if !ctx.names_builder() {
+            failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), None));
+        } else if !view.effective.as_ref().is_some_and(|b| rule.matches(b)) {
+            let actual = match (&view.effective, &view.claimed) {
+                (Some(b), Some(c)) if b != c => Some(format!(
+                    "{b} (the statement claims {c}, which the signer does not vouch for)"
+                )),
+                (Some(b), _) => Some(b.to_string()),
+                (None, _) => None,
+            };
+            failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), actual));
+        }
+    } else if view.default_trust == DefaultTrust::Unbacked {
+        failures.push(RuleFailure::new(
+            Rule::BuilderId,
+            "a --builder-id (the signer is not a builder trusted by default, nor the \
+             source repository's own workflow with every expectation stated by its \
+             certificate)",
+            view.claimed_text.map(str::to_owned),
         ));
     }
-    // The source: what the certificate states wins over what the statement claims (and the
-    // two must agree, checked below); the statement's claim is used only where the
-    // certificate is silent (keys, non-CI identities).
-    let cert_field = |fact: CertFact, value: Option<&str>| {
-        value.map(|v| format!("{v} (the {})", fact.describe()))
+}
+
+/// A failure when `actual` is absent or not `ok`.
+fn field_failure(
+    rule: Rule,
+    expected: String,
+    actual: Option<&str>,
+    ok: impl Fn(&str) -> bool,
+) -> Option<RuleFailure> {
+    match actual {
+        Some(a) if ok(a) => None,
+        a => Some(RuleFailure::new(rule, expected, a.map(str::to_owned))),
+    }
+}
+
+/// A certificate fact as a report shows it.
+fn cert_field(fact: CertFact, value: &str) -> String {
+    format!("{value} (the {})", fact.describe())
+}
+
+/// [`Rule::BuildType`]: `buildType`, exactly.
+fn build_type(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if let Some(want) = &ctx.exp.build_type {
+        failures.extend(field_failure(
+            Rule::BuildType,
+            want.clone(),
+            ctx.facts.build_type.as_deref(),
+            |a| a == want,
+        ));
+    }
+}
+
+// The source: what the certificate states wins over what the statement claims (and the two
+// must agree, see `certificate_agreement`); the statement's claim is used only where the
+// certificate is silent (keys, non-CI identities).
+
+/// [`Rule::SourceRepository`]: the certificate's, else the claimed, source repository.
+fn source_repository(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    let Some(want) = &ctx.exp.source_repository else {
+        return;
     };
-    if let Some(want) = &exp.source_repository {
-        let ok = |a: &str| SourceRepo::split_uri(a).is_ok_and(|(r, _)| &r == want);
-        match cert.repository {
-            Some(c) if !ok(c) => failures.push(RuleFailure::new(
-                Rule::SourceRepository,
-                want.to_string(),
-                cert_field(CertFact::SourceRepositoryUri, Some(c)),
-            )),
-            Some(_) => {}
-            None => failures.extend(field(
-                Rule::SourceRepository,
-                want.to_string(),
-                facts.source_uri.as_deref(),
-                &ok,
-            )),
-        }
+    let ok = |a: &str| SourceRepo::split_uri(a).is_ok_and(|(r, _)| &r == want);
+    match ctx.cert.repository {
+        Some(c) if !ok(c) => failures.push(RuleFailure::new(
+            Rule::SourceRepository,
+            want.to_string(),
+            Some(cert_field(CertFact::SourceRepositoryUri, c)),
+        )),
+        Some(_) => {}
+        None => failures.extend(field_failure(
+            Rule::SourceRepository,
+            want.to_string(),
+            ctx.facts.source_uri.as_deref(),
+            ok,
+        )),
     }
-    if let Some(want) = &exp.source_ref {
-        match cert.reference {
-            Some(c) if !want.matches(c) => failures.push(RuleFailure::new(
-                Rule::SourceRef,
-                want.describe(),
-                cert_field(CertFact::SourceRepositoryRef, Some(c)),
-            )),
-            Some(_) => {}
-            None => failures.extend(field(
-                Rule::SourceRef,
-                want.describe(),
-                facts.source_ref.as_deref(),
-                &|a| want.matches(a),
-            )),
-        }
+}
+
+/// [`Rule::SourceRef`]: the certificate's, else the claimed, source ref.
+fn source_ref(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    let Some(want) = &ctx.exp.source_ref else {
+        return;
+    };
+    match ctx.cert.reference {
+        Some(c) if !want.matches(c) => failures.push(RuleFailure::new(
+            Rule::SourceRef,
+            want.describe(),
+            Some(cert_field(CertFact::SourceRepositoryRef, c)),
+        )),
+        Some(_) => {}
+        None => failures.extend(field_failure(
+            Rule::SourceRef,
+            want.describe(),
+            ctx.facts.source_ref.as_deref(),
+            |a| want.matches(a),
+        )),
     }
-    if let Some(want) = &exp.source_commit {
-        match cert.commit {
-            Some(c) if !c.eq_ignore_ascii_case(want) => failures.push(RuleFailure::new(
-                Rule::SourceCommit,
-                want.clone(),
-                cert_field(CertFact::SourceRepositoryDigest, Some(c)),
-            )),
-            Some(_) => {}
-            None => failures.extend(field(
-                Rule::SourceCommit,
-                want.clone(),
-                facts.source_commit.as_deref(),
-                &|a| a.eq_ignore_ascii_case(want),
-            )),
-        }
+}
+
+/// [`Rule::SourceCommit`]: the certificate's, else the claimed, source commit.
+fn source_commit(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    let Some(want) = &ctx.exp.source_commit else {
+        return;
+    };
+    match ctx.cert.commit {
+        Some(c) if !c.eq_ignore_ascii_case(want) => failures.push(RuleFailure::new(
+            Rule::SourceCommit,
+            want.clone(),
+            Some(cert_field(CertFact::SourceRepositoryDigest, c)),
+        )),
+        Some(_) => {}
+        None => failures.extend(field_failure(
+            Rule::SourceCommit,
+            want.clone(),
+            ctx.facts.source_commit.as_deref(),
+            |a| a.eq_ignore_ascii_case(want),
+        )),
     }
-    // Whenever the verdict rests on what the statement says (any expectation, or a root that
-    // names the repository or workflow it trusts), its source claims must agree with the
-    // certificate. With no expectation at all the verdict is only "signed by this identity"
-    // (cosign's and sigstore-go's), and the claims are reported, not relied on.
-    if is_provenance && (exp.sets_any_expectation() || grant.names_signer) {
-        check_agreement(facts, &cert, &mut failures);
-    }
-    if !exp.external_parameters.is_empty() || exp.reject_unknown_external_parameters {
-        check_external(exp, facts.external_parameters.as_ref(), &mut failures);
-    }
-    check_build_times(facts, att.signer.signed_at(), now, &mut failures);
-    if let Some(max) = exp.max_age {
-        failures.extend(check_age(max, facts, att.signer.signed_at(), now));
-    }
-    if is_vsa {
-        let result = predicate.get("verificationResult").and_then(Value::as_str);
-        if result != Some("PASSED") {
-            failures.push(RuleFailure::new(
-                Rule::VerificationResult,
-                "PASSED",
-                result.map(str::to_owned),
-            ));
-        }
-        if let Some(want) = &exp.resource_uri {
-            let got = predicate.get("resourceUri").and_then(Value::as_str);
-            if got != Some(want.as_str()) {
-                failures.push(RuleFailure::new(
-                    Rule::ResourceUri,
-                    want.clone(),
-                    got.map(str::to_owned),
-                ));
-            }
-        }
-        // A VSA earns at most the level its root of trust is granted (none when the root
-        // names no level): a low-trust key cannot upgrade itself by claiming level 3.
-        level = vsa_level(predicate)
-            .zip(level)
-            .map(|(claim, grant)| claim.min(grant));
-    }
-    if let Some(min) = exp.min_slsa_level
-        && level.is_none_or(|l| l < min)
+}
+
+/// [`Rule::CertificateAgreement`]: whenever the verdict rests on what the statement says (any
+/// expectation, or a root that names the repository or workflow it trusts), its source claims
+/// must agree with the certificate. With no expectation at all the verdict is only "signed by
+/// this identity" (cosign's and sigstore-go's), and the claims are reported, not relied on.
+fn certificate_agreement(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if ctx.kind == StatementKind::Provenance
+        && (ctx.exp.sets_any_expectation() || ctx.grant.names_signer)
     {
-        {
+        check_agreement(ctx.facts, &ctx.cert, failures);
+    }
+}
+
+/// [`Rule::ExternalParameters`], when any is expected or unknown ones are refused.
+fn external_parameters(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if !ctx.exp.external_parameters.is_empty() || ctx.exp.reject_unknown_external_parameters {
+        check_external(ctx.exp, ctx.facts.external_parameters.as_ref(), failures);
+    }
+}
+
+/// [`Rule::BuildTime`], always.
+fn build_time(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    check_build_times(ctx.facts, ctx.att.signer.signed_at(), ctx.now, failures);
+}
+
+/// [`Rule::Age`], when a maximum age is expected.
+fn age(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if let Some(max) = ctx.exp.max_age {
+        failures.extend(check_age(
+            max,
+            ctx.facts,
+            ctx.att.signer.signed_at(),
+            ctx.now,
+        ));
+    }
+}
+
+/// [`Rule::VerificationResult`]: a VSA must say `PASSED`.
+fn verification_result(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if ctx.kind != StatementKind::Vsa {
+        return;
+    }
+    let result = ctx
+        .predicate
+        .get("verificationResult")
+        .and_then(Value::as_str);
+    if result != Some("PASSED") {
+        failures.push(RuleFailure::new(
+            Rule::VerificationResult,
+            "PASSED",
+            result.map(str::to_owned),
+        ));
+    }
+}
+
+/// [`Rule::ResourceUri`]: a VSA's `resourceUri`, exactly, when one is expected.
+fn resource_uri(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if ctx.kind != StatementKind::Vsa {
+        return;
+    }
+    if let Some(want) = &ctx.exp.resource_uri {
+        let got = ctx.predicate.get("resourceUri").and_then(Value::as_str);
+        if got != Some(want.as_str()) {
             failures.push(RuleFailure::new(
-                Rule::SlsaLevel,
-                format!("SLSA build level {min} or higher"),
-                Some(level.map_or_else(
-                    || "no level (the root of trust that signed grants none)".to_owned(),
-                    |l| format!("level {l}"),
-                )),
+                Rule::ResourceUri,
+                want.clone(),
+                got.map(str::to_owned),
             ));
         }
     }
-    for f in &mut failures {
-        f.attestation = Some(att.origin.clone());
-    }
-    Checked {
-        failures,
-        level,
-        builder: effective_builder.map(|b| b.to_string()),
+}
+
+/// [`Rule::SlsaLevel`]: the level earned (see [`Context::earned_level`]) must be high enough.
+fn slsa_level(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    if let Some(min) = ctx.exp.min_slsa_level
+        && ctx.level.is_none_or(|l| l < min)
+    {
+        failures.push(RuleFailure::new(
+            Rule::SlsaLevel,
+            format!("SLSA build level {min} or higher"),
+            Some(ctx.level.map_or_else(
+                || "no level (the root of trust that signed grants none)".to_owned(),
+                |l| format!("level {l}"),
+            )),
+        ));
     }
 }
 

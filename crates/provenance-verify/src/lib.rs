@@ -16,7 +16,7 @@ mod verified;
 pub mod vsa;
 
 pub use engine::{
-    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Engine, Rejected, Report,
+    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Engine, Refusal, Rejected, Report,
     TraceEntry, TrustRoot, Verdict, VerifiedPart, VerifiedSet, summary,
 };
 pub use error::{Error, Result};

@@ -117,7 +117,7 @@ impl KeyVerifier {
     /// A [`Rejection`] when the envelope does not parse or the threshold is not met.
     pub fn verify_envelope(&self, bytes: &[u8]) -> Result<SignedAttestation, Rejection> {
         let envelope = Envelope::from_slice(bytes, &self.limits)
-            .map_err(|e| Rejection::new(format!("not a valid DSSE envelope: {e}")))?;
+            .map_err(|e| Rejection::Malformed(format!("not a valid DSSE envelope: {e}")))?;
         let keys: Vec<&dyn VerificationKey> = self
             .keys
             .iter()
@@ -125,7 +125,7 @@ impl KeyVerifier {
             .collect();
         let verified = envelope
             .verify(&PayloadTypePolicy::InToto, &keys, self.threshold)
-            .map_err(|e| Rejection::new(e.to_string()))?;
+            .map_err(|e| Rejection::from_dsse(&e, e.to_string()))?;
         let key_ids = verified
             .key_ids()
             .iter()
@@ -151,8 +151,9 @@ impl KeyVerifier {
         now: OffsetDateTime,
     ) -> Result<SignedAttestation, Rejection> {
         if self.bundles.is_empty() {
-            return Err(Rejection::new(
-                "Sigstore bundle: key-based bundles need exactly one key and threshold 1",
+            return Err(Rejection::Unsupported(
+                "Sigstore bundle: key-based bundles need exactly one key and threshold 1"
+                    .to_owned(),
             ));
         }
         let mut reasons = Vec::new();
@@ -171,10 +172,10 @@ impl KeyVerifier {
                     return Ok(signed);
                 }
                 Err(r) if r.is_needs_artifact() => return Err(r),
-                Err(r) => reasons.push(r.reason().to_owned()),
+                Err(r) => reasons.push(r),
             }
         }
-        Err(Rejection::new(reasons.join("; ")))
+        Err(Rejection::every(reasons))
     }
 }
 
@@ -217,7 +218,7 @@ impl AttestationVerifier for KeyVerifier {
                         slots.push(i);
                         results.push(None);
                     }
-                    Err(e) => results.push(Some(Err(Rejection::new(format!(
+                    Err(e) => results.push(Some(Err(Rejection::Malformed(format!(
                         "not a valid DSSE envelope: {e}"
                     ))))),
                 }
@@ -241,13 +242,13 @@ impl AttestationVerifier for KeyVerifier {
                 *r = Some(
                     outcome
                         .map(Self::signed)
-                        .map_err(|e| Rejection::new(e.to_string())),
+                        .map_err(|e| Rejection::from_dsse(&e, e.to_string())),
                 );
             }
         }
         results
             .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Rejection::new("not verified"))))
+            .map(|r| r.unwrap_or_else(|| Err(Rejection::Unsupported("not verified".to_owned()))))
             .collect()
     }
 
@@ -258,8 +259,8 @@ impl AttestationVerifier for KeyVerifier {
     ) -> Result<SignedAttestation, Rejection> {
         match attestation.format() {
             AttestationFormat::Envelope => self.verify_envelope(attestation.bytes()),
-            AttestationFormat::EnvelopeWithCert => Err(Rejection::new(
-                "envelope signed with a certificate: needs a keyless root of trust",
+            AttestationFormat::EnvelopeWithCert => Err(Rejection::WrongRoot(
+                "envelope signed with a certificate: needs a keyless root of trust".to_owned(),
             )),
             AttestationFormat::SigstoreBundle => self.verify_bundle(attestation, None, now),
         }
@@ -327,12 +328,15 @@ impl AttestationVerifier for SigstoreVerifier {
                         provenance_sigstore::Artifact::None,
                     )
                     .map_err(|e| {
-                        Rejection::new(format!("legacy envelope with an embedded certificate: {e}"))
+                        Rejection::from_sigstore(
+                            &e,
+                            format!("legacy envelope with an embedded certificate: {e}"),
+                        )
                     })?;
                 to_signed(verified)
             }
-            AttestationFormat::Envelope => Err(Rejection::new(
-                "DSSE envelope without a certificate: needs --key",
+            AttestationFormat::Envelope => Err(Rejection::WrongRoot(
+                "DSSE envelope without a certificate: needs --key".to_owned(),
             )),
         }
     }
@@ -354,7 +358,7 @@ fn verify_bundle(
     now: OffsetDateTime,
 ) -> Result<SignedAttestation, Rejection> {
     let bundle = Bundle::from_json(raw.bytes())
-        .map_err(|e| Rejection::new(format!("not a usable Sigstore bundle: {e}")))?;
+        .map_err(|e| Rejection::from_sigstore(&e, format!("not a usable Sigstore bundle: {e}")))?;
     let now = now.unix_timestamp();
     let outcome = match (bundle.content(), artifact) {
         (Content::Dsse(_), _) => sigstore.verify(&bundle, provenance_sigstore::Artifact::None, now),
@@ -371,8 +375,8 @@ fn verify_bundle(
                 let hex = digests.get(alg.name())?;
                 Some((*alg, hex::decode(hex).ok()?))
             }) else {
-                return Err(Rejection::new(
-                    "the artifact has no SHA-2 digest to check the signature against",
+                return Err(Rejection::ArtifactMismatch(
+                    "the artifact has no SHA-2 digest to check the signature against".to_owned(),
                 ));
             };
             sigstore.verify(
@@ -381,9 +385,13 @@ fn verify_bundle(
                 now,
             )
         }
-        _ => return Err(Rejection::new("unsupported bundle content")),
+        _ => {
+            return Err(Rejection::Unsupported(
+                "unsupported bundle content".to_owned(),
+            ));
+        }
     }
-    .map_err(|e| Rejection::new(e.to_string()))?;
+    .map_err(|e| Rejection::from_sigstore(&e, e.to_string()))?;
     to_signed(outcome)
 }
 
@@ -440,10 +448,14 @@ fn to_signed(
         VerifiedContent::MessageDigest { algorithm, digest } => {
             let mut set = DigestSet::new();
             set.insert(algorithm.name(), &hex::encode(digest))
-                .map_err(|e| Rejection::new(e.to_string()))?;
+                .map_err(|e| Rejection::Malformed(e.to_string()))?;
             SignedContent::ArtifactDigest(set)
         }
-        _ => return Err(Rejection::new("unsupported verified content")),
+        _ => {
+            return Err(Rejection::Unsupported(
+                "unsupported verified content".to_owned(),
+            ));
+        }
     };
     Ok(SignedAttestation { content, signer })
 }
@@ -472,4 +484,251 @@ pub(crate) fn github_constraints(
         out.push(IdentityPolicy::Extension(field, matcher));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The kind of real rejections: the adversarial vectors (signed with fixed Ed25519 keys) and
+    //! bundles from the testkit's Fulcio/Rekor generator; the texts are those reports show.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::source::Origin;
+    use provenance_sigstore::{IdentityPolicy, Matcher, TrustedRoot};
+    use provenance_testkit::fulcio;
+    use serde_json::{Value, json};
+
+    fn case(name: &str, file: &str) -> Vec<u8> {
+        std::fs::read(
+            provenance_testkit::test_vectors()
+                .join("adversarial")
+                .join(name)
+                .join(file),
+        )
+        .unwrap()
+    }
+
+    fn key(name: &str, file: &str) -> provenance_keys::PublicKey {
+        provenance_keys::PublicKey::from_pem(std::str::from_utf8(&case(name, file)).unwrap())
+            .unwrap()
+    }
+
+    /// The case's first attestation, checked by its `key.pub` (and `more` keys) at `threshold`.
+    fn envelope_rejection(name: &str, more: &[&str], threshold: usize) -> Rejection {
+        let mut keys = vec![key(name, "key.pub")];
+        keys.extend(more.iter().map(|f| key(name, f)));
+        let verifier = KeyVerifier::from_public_keys(
+            keys,
+            Threshold::new(threshold).unwrap(),
+            Some(
+                TrustedRoot::from_json(&serde_json::to_vec(&fulcio::trusted_root()).unwrap())
+                    .unwrap(),
+            ),
+        )
+        .unwrap();
+        let bytes = case(name, "attestation.intoto.jsonl");
+        let line = bytes.split(|b| *b == b'\n').next().unwrap();
+        // One path and the batch path agree on the kind.
+        let raw = RawAttestation::new(
+            Origin::new("attestation.intoto.jsonl", 1, None),
+            AttestationFormat::Envelope,
+            line.to_vec(),
+        );
+        let batch = verifier.verify_batch(&[&raw], OffsetDateTime::UNIX_EPOCH);
+        let one = verifier.verify_envelope(line).unwrap_err();
+        assert_eq!(batch.into_iter().next().unwrap().unwrap_err(), one);
+        one
+    }
+
+    #[test]
+    fn corrupted_signature_is_threshold_not_met() {
+        let r = envelope_rejection("corrupted-signature_fail", &[], 1);
+        assert_eq!(
+            r,
+            Rejection::ThresholdNotMet {
+                required: 1,
+                verified: 0
+            }
+        );
+        assert_eq!(
+            r.to_string(),
+            "signature threshold not met: 0 of 1 required keys verified"
+        );
+    }
+
+    #[test]
+    fn untrusted_key_is_threshold_not_met() {
+        // Signed by a key the root does not hold (its keyid hint is not trusted either way).
+        let r = envelope_rejection("untrusted-key_fail", &[], 1);
+        assert_eq!(
+            r,
+            Rejection::ThresholdNotMet {
+                required: 1,
+                verified: 0
+            }
+        );
+    }
+
+    #[test]
+    fn one_of_two_required_keys_is_threshold_not_met() {
+        let r = envelope_rejection("threshold-one-valid-one-invalid_fail", &["key3.pub"], 2);
+        assert_eq!(
+            r,
+            Rejection::ThresholdNotMet {
+                required: 2,
+                verified: 1
+            }
+        );
+    }
+
+    #[test]
+    fn envelope_without_signatures_is_malformed() {
+        let r = envelope_rejection("empty-signature-list_fail", &[], 1);
+        assert!(matches!(r, Rejection::Malformed(_)), "{r:?}");
+        assert!(
+            r.to_string().starts_with("not a valid DSSE envelope: "),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn signed_payload_that_is_no_statement_is_not_a_statement() {
+        let name = "malformed-signed-payload_fail";
+        let verifier = KeyVerifier::new(
+            vec![Arc::new(key(name, "key.pub")) as SharedKey],
+            Threshold::new(1).unwrap(),
+        );
+        let bytes = case(name, "attestation.intoto.jsonl");
+        let line = bytes.split(|b| *b == b'\n').next().unwrap();
+        let raw = RawAttestation::new(
+            Origin::new("attestation.intoto.jsonl", 1, None),
+            AttestationFormat::Envelope,
+            line.to_vec(),
+        );
+        let signed = verifier.verify_envelope(line).unwrap();
+        let r = crate::verified::interpret(
+            &raw,
+            (0, "key"),
+            signed,
+            &provenance_model::Limits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(r, Rejection::NotAStatement(_)), "{r:?}");
+        assert!(
+            r.to_string()
+                .starts_with("signed payload is not a valid in-toto statement: "),
+            "{r}"
+        );
+    }
+
+    const OWN: &str =
+        "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
+
+    fn keyless(san: &str) -> SigstoreVerifier {
+        SigstoreVerifier::keyless(
+            TrustedRoot::from_json(&serde_json::to_vec(&fulcio::trusted_root()).unwrap()).unwrap(),
+            IdentityPolicy::identity(Matcher::exact(san), Matcher::exact(fulcio::GITHUB_ISSUER)),
+            provenance_sigstore::Transparency::Required,
+        )
+        .unwrap()
+    }
+
+    /// A generated keyless bundle of example/app's release workflow, changed by `edit`.
+    fn bundle(edit: impl FnOnce(&mut Value)) -> RawAttestation {
+        let identity = fulcio::Identity::github(
+            OWN,
+            "https://github.com/example/app",
+            "refs/tags/v1.2.3",
+            "4d329c75e7ec1725f7c9ce917a8799d408d06be3",
+        );
+        let statement = json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "app", "digest": {"sha256": "ab".repeat(32)}}],
+            "predicateType": "https://example.com/other/v1",
+            "predicate": {}
+        });
+        let mut b = fulcio::bundle(&identity, &statement);
+        edit(&mut b);
+        RawAttestation::new(
+            Origin::new("app.sigstore.json", 1, None),
+            AttestationFormat::SigstoreBundle,
+            serde_json::to_vec(&b).unwrap(),
+        )
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(fulcio::INTEGRATED_TIME + 3600).unwrap()
+    }
+
+    #[test]
+    fn generated_bundle_verifies() {
+        // (so that the failures below are caused by what each changes)
+        assert!(keyless(OWN).verify(&bundle(|_| {}), now()).is_ok());
+    }
+
+    #[test]
+    fn other_certificate_identity_is_identity_policy() {
+        let other = "https://github.com/example/app/.github/workflows/other.yml@refs/tags/v1.2.3";
+        let r = keyless(other).verify(&bundle(|_| {}), now()).unwrap_err();
+        assert!(matches!(r, Rejection::IdentityPolicy(_)), "{r:?}");
+        assert!(
+            r.to_string().starts_with("identity policy not satisfied: "),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn tampered_log_entry_is_transparency_log() {
+        let r = keyless(OWN)
+            .verify(
+                &bundle(|b| {
+                    b["verificationMaterial"]["tlogEntries"][0]["integratedTime"] =
+                        json!((fulcio::INTEGRATED_TIME + 1).to_string());
+                }),
+                now(),
+            )
+            .unwrap_err();
+        assert!(matches!(r, Rejection::TransparencyLog(_)), "{r:?}");
+    }
+
+    #[test]
+    fn signature_over_another_payload_is_bad_signature() {
+        let other = bundle(|b| {
+            b["dsseEnvelope"]["payload"] = json!("e30=");
+        });
+        let r = keyless(OWN).verify(&other, now()).unwrap_err();
+        assert_eq!(
+            r,
+            Rejection::BadSignature("invalid signature: DSSE envelope".to_owned())
+        );
+    }
+
+    #[test]
+    fn key_signed_envelope_under_keyless_root_is_wrong_root() {
+        let bytes = case("corrupted-signature_fail", "attestation.intoto.jsonl");
+        let raw = RawAttestation::new(
+            Origin::new("attestation.intoto.jsonl", 1, None),
+            AttestationFormat::Envelope,
+            bytes,
+        );
+        let r = keyless(OWN).verify(&raw, now()).unwrap_err();
+        assert_eq!(
+            r,
+            Rejection::WrongRoot("DSSE envelope without a certificate: needs --key".to_owned())
+        );
+    }
+
+    #[test]
+    fn every_key_joins_reasons_and_one_stays_itself() {
+        let a = Rejection::BadSignature("invalid signature: message signature".to_owned());
+        let b = Rejection::TransparencyLog("missing inclusion proof: x".to_owned());
+        assert_eq!(Rejection::every(vec![a.clone()]), a);
+        let both = Rejection::every(vec![a, b]);
+        assert!(matches!(both, Rejection::EveryKey(ref all) if all.len() == 2));
+        assert_eq!(
+            both.to_string(),
+            "invalid signature: message signature; missing inclusion proof: x"
+        );
+        assert!(Rejection::needs_artifact().is_needs_artifact());
+    }
 }

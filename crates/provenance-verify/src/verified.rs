@@ -169,45 +169,162 @@ pub struct SignedAttestation {
     pub signer: Signer,
 }
 
-/// Why a root of trust did not accept an attestation. Cryptographic failures stay coarse.
+/// Why a root of trust did not accept an attestation: the kind of failure, to match on, with
+/// the reason as reports show it (its [`Display`](std::fmt::Display)). Cryptographic failures
+/// stay coarse (which signature did not verify, never why).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    reason: String,
-    needs_artifact: bool,
+#[non_exhaustive]
+pub enum Rejection {
+    /// The bytes are not a well-formed DSSE envelope or Sigstore bundle, or exceed a limit.
+    Malformed(String),
+    /// The attestation needs another kind of root of trust (an envelope signed with a
+    /// certificate under a key root, a bare envelope under a keyless root...).
+    WrongRoot(String),
+    /// Fewer distinct keys of the root than required verified a signature of the envelope.
+    /// With none verified, the signatures are bad or made by keys the root does not hold:
+    /// the two cannot be told apart without trusting the signatures' `keyid` hints, which
+    /// verification never does (and which other tools compute differently).
+    ThresholdNotMet {
+        /// The threshold.
+        required: usize,
+        /// How many distinct keys verified a signature.
+        verified: usize,
+    },
+    /// A Sigstore bundle's signature (over the artifact or the DSSE payload) does not verify.
+    BadSignature(String),
+    /// The signing certificate does not chain to a trusted Fulcio CA, lacks a valid SCT, or
+    /// was not valid at the signing time.
+    Certificate(String),
+    /// The certificate's identity (SAN, issuer, extensions) does not satisfy the identity
+    /// policy.
+    IdentityPolicy(String),
+    /// The transparency log entry (inclusion proof, checkpoint, signed entry timestamp, body)
+    /// does not verify, or there is none where one is required.
+    TransparencyLog(String),
+    /// The RFC 3161 timestamp does not verify.
+    Timestamp(String),
+    /// The signature is over another artifact, or the artifact has no digest to check it with.
+    ArtifactMismatch(String),
+    /// The signature verified, but what was signed is not a usable in-toto statement
+    /// (`payloadType`, shape, a predicate missing, a label that disagrees).
+    NotAStatement(String),
+    /// Not a refusal yet: the attestation is a signature over an artifact and can only be
+    /// checked against each artifact's digest ([`AttestationVerifier::verify_artifact`]).
+    NeedsArtifact,
+    /// Content or material this root cannot check.
+    Unsupported(String),
+    /// Every key of a key root refused a Sigstore bundle: why each did, in order.
+    EveryKey(Vec<Rejection>),
 }
 
 impl Rejection {
-    /// A refusal, with the reason.
-    pub fn new(reason: impl Into<String>) -> Self {
-        Self {
-            reason: reason.into(),
-            needs_artifact: false,
-        }
-    }
-
-    /// Not a refusal yet: the attestation is a signature over an artifact and can only be
-    /// checked against each artifact's digest ([`AttestationVerifier::verify_artifact`]).
+    /// Not a refusal yet: see [`Rejection::NeedsArtifact`].
     pub fn needs_artifact() -> Self {
-        Self {
-            reason: "a signature over an artifact: checked per artifact".to_owned(),
-            needs_artifact: true,
-        }
+        Self::NeedsArtifact
     }
 
     /// Whether the attestation must be checked per artifact.
     pub fn is_needs_artifact(&self) -> bool {
-        self.needs_artifact
+        matches!(self, Self::NeedsArtifact)
     }
 
-    /// The reason.
-    pub fn reason(&self) -> &str {
-        &self.reason
+    /// The reason, as reports show it (the same as [`Display`](std::fmt::Display)).
+    pub fn reason(&self) -> String {
+        self.to_string()
+    }
+
+    /// Several refusals as one: the only one itself, else [`Rejection::EveryKey`].
+    pub(crate) fn every(mut all: Vec<Self>) -> Self {
+        if all.len() == 1
+            && let Some(one) = all.pop()
+        {
+            return one;
+        }
+        Self::EveryKey(all)
+    }
+
+    /// A DSSE verification failure, as `text` (`prefix` + the error), of the right kind.
+    pub(crate) fn from_dsse(error: &provenance_dsse::Error, text: String) -> Self {
+        use provenance_dsse::Error as E;
+        match error {
+            E::ThresholdNotMet { required, verified } => Self::ThresholdNotMet {
+                required: *required,
+                verified: *verified,
+            },
+            E::PayloadTypeMismatch { .. } => Self::NotAStatement(text),
+            E::ThresholdUnreachable { .. } | E::DuplicateKeyId { .. } => Self::Unsupported(text),
+            _ => Self::Malformed(text),
+        }
+    }
+
+    /// A Sigstore verification failure, as `text` (`prefix` + the error), of the right kind.
+    pub(crate) fn from_sigstore(error: &provenance_sigstore::Error, text: String) -> Self {
+        use provenance_sigstore::Error as E;
+        match error {
+            E::Json { .. }
+            | E::Malformed { .. }
+            | E::UnsupportedMediaType(_)
+            | E::VersionMismatch { .. }
+            | E::LimitExceeded { .. }
+            | E::MissingMaterial(_) => Self::Malformed(text),
+            E::KeyMismatch(_) => Self::WrongRoot(text),
+            E::ChainContainsRoot
+            | E::UntrustedCertificate { .. }
+            | E::InvalidSct(_)
+            | E::TimeOutsideCertificate { .. } => Self::Certificate(text),
+            E::PolicyMismatch(_) => Self::IdentityPolicy(text),
+            E::InvalidSignature(what)
+                if what.contains("entry timestamp") || *what == "checkpoint" =>
+            {
+                Self::TransparencyLog(text)
+            }
+            E::InvalidSignature(what) if *what == "timestamp" => Self::Timestamp(text),
+            E::InvalidSignature(_) => Self::BadSignature(text),
+            E::UntrustedLog { .. }
+            | E::InvalidInclusionProof(_)
+            | E::InvalidCheckpoint(_)
+            | E::MissingInclusionProof(_)
+            | E::TlogBodyMismatch(_)
+            | E::UnsupportedEntryKind { .. }
+            | E::TlogNotChecked
+            | E::NoVerifiedTime(_) => Self::TransparencyLog(text),
+            E::InvalidTimestamp(_) => Self::Timestamp(text),
+            E::ArtifactMismatch(_) => Self::ArtifactMismatch(text),
+            _ => Self::Unsupported(text),
+        }
     }
 }
 
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.reason)
+        match self {
+            Self::Malformed(text)
+            | Self::WrongRoot(text)
+            | Self::BadSignature(text)
+            | Self::Certificate(text)
+            | Self::IdentityPolicy(text)
+            | Self::TransparencyLog(text)
+            | Self::Timestamp(text)
+            | Self::ArtifactMismatch(text)
+            | Self::NotAStatement(text)
+            | Self::Unsupported(text) => f.write_str(text),
+            Self::ThresholdNotMet { required, verified } => write!(
+                f,
+                "signature threshold not met: {verified} of {required} required keys verified"
+            ),
+            Self::NeedsArtifact => {
+                f.write_str("a signature over an artifact: checked per artifact")
+            }
+            Self::EveryKey(all) => {
+                for (i, r) in all.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{r}")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -248,8 +365,8 @@ pub trait AttestationVerifier: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<SignedAttestation, Rejection> {
         let _ = (attestation, artifact, now);
-        Err(Rejection::new(
-            "artifact signatures are not supported by this root",
+        Err(Rejection::Unsupported(
+            "artifact signatures are not supported by this root".to_owned(),
         ))
     }
 }
@@ -351,12 +468,12 @@ pub(crate) fn interpret(
             payload,
         } => {
             if !is_in_toto_payload_type(&payload_type) {
-                return Err(Rejection::new(format!(
+                return Err(Rejection::NotAStatement(format!(
                     "payloadType {payload_type:?} is not an in-toto statement type"
                 )));
             }
             let statement = Statement::from_slice(&payload, model_limits).map_err(|e| {
-                Rejection::new(format!(
+                Rejection::NotAStatement(format!(
                     "signed payload is not a valid in-toto statement: {e}"
                 ))
             })?;
@@ -364,7 +481,7 @@ pub(crate) fn interpret(
             if let Some(label) = raw.label()
                 && label != predicate_type
             {
-                return Err(Rejection::new(format!(
+                return Err(Rejection::NotAStatement(format!(
                     "the document labels this attestation {label:?} but the signed statement is {predicate_type:?}"
                 )));
             }
@@ -373,7 +490,7 @@ pub(crate) fn interpret(
             if statement.predicate_json().is_empty()
                 && statement.predicate_kind() != PredicateKind::Other
             {
-                return Err(Rejection::new(format!(
+                return Err(Rejection::NotAStatement(format!(
                     "{predicate_type} statement without a predicate"
                 )));
             }

@@ -86,6 +86,60 @@ fn thousand_artifacts_one_signature_check() {
     );
 }
 
+/// What each root refused an attestation for reaches the report typed, beside its text.
+#[test]
+fn rejections_are_typed() {
+    let v = Engine::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_overrides(expectations());
+    let good = provenance(&[("app", &sha(1))], BUILDER, REPO, COMMIT);
+
+    // Signed by an untrusted key: no key of the root verified a signature.
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&good, 2)]),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(
+        r.rejected[0].refusals,
+        [provenance_verify::Refusal {
+            root: "release".to_owned(),
+            rejection: provenance_verify::Rejection::ThresholdNotMet {
+                required: 1,
+                verified: 0
+            },
+        }]
+    );
+    assert_eq!(
+        r.rejected[0].reason,
+        "release: signature threshold not met: 0 of 1 required keys verified"
+    );
+
+    // An in-toto link signed by the trusted key: the signature verified, but what was signed
+    // is no in-toto statement.
+    let link = serde_json::json!({"_type": "link", "name": "build", "products": {"app": {"sha256": sha(1)}}, "materials": {}, "byproducts": {}, "command": [], "environment": {}});
+    let r = v
+        .verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(&link, 1)]),
+            NOW,
+        )
+        .unwrap();
+    assert!(
+        matches!(
+            r.rejected[0].refusals.as_slice(),
+            [provenance_verify::Refusal {
+                rejection: provenance_verify::Rejection::NotAStatement(_),
+                ..
+            }]
+        ),
+        "{:?}",
+        r.rejected[0].refusals
+    );
+}
+
 #[test]
 fn fail_closed_cases() {
     let v = Engine::new(vec![key_root("release", 1)])
@@ -122,7 +176,6 @@ fn fail_closed_cases() {
         .unwrap();
     assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Subject]);
     assert_eq!(r.rejected.len(), 1);
-
     // Subject only in sha1 / artifact only known by md5.
     let mut sha1_only = good.clone();
     sha1_only["subject"][0]["digest"] =
@@ -159,7 +212,6 @@ fn fail_closed_cases() {
         .unwrap();
     assert_eq!(r.artifacts[0].verdict, Verdict::Fail);
     assert_eq!(r.rejected.len(), 1);
-
     // Right statement, wrong payloadType.
     let r = v
         .verify(
