@@ -796,15 +796,15 @@ fn the_action_refuses_bad_inputs_with_a_clear_error_and_no_bundle() {
             &[],
             "push-to-registry needs subject-digest and subject-name (the image)",
         ),
-        // keyless OCI is not there yet: the action says so before touching any registry
+        // an image is named by its sha256 manifest digest: refused before any registry
         (
             &[
-                ("subject-digest", &zeros),
+                ("subject-digest", &format!("sha512:{}", "0".repeat(128))),
                 ("subject-name", "ghcr.io/octo-org/demo"),
                 ("push-to-registry", "true"),
             ],
             &[],
-            "push-to-registry is not supported with keyless signing yet",
+            "push-to-registry needs the image's sha256 manifest digest as subject-digest",
         ),
         (
             &[("subject-path", "app.bin")],
