@@ -20,6 +20,10 @@
 
 mod keyless_common;
 
+#[cfg(feature = "oci")]
+#[path = "../../crates/provenance-oci/tests/support/mod.rs"]
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -747,6 +751,84 @@ fn the_action_attests_a_subject_digest_and_name() {
         0,
     );
     verify_with_sigstore_python_and_js(&mock, &bundle, &artifact, SUBJECT, ISSUER);
+}
+
+/// `push-to-registry`: the action attests the image and attaches the bundle to it in its
+/// registry (a local docker-registry); `verify oci://` then discovers and passes it, and
+/// refuses another identity.
+#[cfg(feature = "oci")]
+#[test]
+fn the_action_pushes_the_attestation_to_the_images_registry() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let Some(reg) = support::TestRegistry::start(support::Mode::AnonymousHttp) else {
+        return;
+    };
+    let config = provenance_oci::ClientConfig::new()
+        .with_credentials(provenance_oci::CredentialSource::Anonymous)
+        .with_system_roots(false);
+    let mut client =
+        provenance_oci::RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap();
+    let repo: provenance_oci::Repository = "octo-org/demo".parse().unwrap();
+    let image = support::push_image(&mut client, &repo, "v1", "layer of the action test");
+    let work = tempfile::tempdir().unwrap();
+    let name = format!("{}/octo-org/demo", reg.addr);
+    let digest = image.digest.to_string();
+    let run = run_action(
+        &mock,
+        work.path(),
+        &[
+            ("subject-digest", &digest),
+            ("subject-name", &name),
+            ("push-to-registry", "true"),
+            ("binary-path", bin()),
+            (
+                "trusted-root",
+                mock.path("trusted_root.json").to_str().unwrap(),
+            ),
+            ("signing-config", signing_config(&mock).to_str().unwrap()),
+        ],
+        &[],
+    );
+    assert!(run.ok, "{}", run.log);
+    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    assert_eq!(
+        subjects(&statement(&bundle)),
+        BTreeMap::from([(name.clone(), digest["sha256:".len()..].to_owned())])
+    );
+    let root = mock.path("trusted_root.json");
+    let image_arg = format!("oci://{name}@{digest}");
+    let verify_image = |identity: &str| {
+        keyless_common::run(
+            work.path(),
+            &[
+                "verify",
+                "--trusted-root",
+                root.to_str().unwrap(),
+                "--certificate-identity",
+                identity,
+                "--certificate-oidc-issuer",
+                ISSUER,
+                &image_arg,
+            ],
+        )
+    };
+    let out = verify_image(SUBJECT);
+    exits(&out, 0);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(&format!("PASS {name}")),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out =
+        verify_image("https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main");
+    exits(&out, 1);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("identity policy not satisfied"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// Inputs, environment changes (`None` removes), the message the run must print.
