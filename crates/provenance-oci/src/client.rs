@@ -517,8 +517,9 @@ impl RegistryClient {
         service: Option<&str>,
         scope: &str,
     ) -> Result<String, Error> {
-        let realm_plain = realm.starts_with("http://");
-        if !(realm.starts_with("https://") || realm_plain && self.plain_allowed) {
+        // Credentials go to the realm: plain HTTP only where it is allowed for *that* host (a
+        // loopback registry must not send them in clear to a remote realm).
+        if !(realm.starts_with("https://") || self.plain_allowed_for(realm)) {
             return Err(self.unauthorized(
                 realm,
                 "token realm is not an https URL (plain HTTP only for loopback or when allowed)",
@@ -720,13 +721,30 @@ impl RegistryClient {
         Ok(digest)
     }
 
+    /// Whether `url` may be used over plain HTTP: an `http://` URL, with plain HTTP allowed
+    /// for this registry and, unless the caller allowed it everywhere, a loopback host itself.
+    fn plain_allowed_for(&self, url: &str) -> bool {
+        let Some(rest) = url.strip_prefix("http://") else {
+            return false;
+        };
+        if !self.plain_allowed {
+            return false;
+        }
+        if self.config.plain_http == PlainHttp::Allowed {
+            return true;
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.contains('@') {
+            return false;
+        }
+        authority.parse::<Registry>().is_ok_and(|r| r.is_loopback())
+    }
+
     fn resolve_location(&self, base: &str, location: &str, from: &str) -> Result<String, Error> {
         if location.starts_with('/') {
             return Ok(format!("{base}{location}"));
         }
-        if location.starts_with("https://")
-            || (location.starts_with("http://") && self.plain_allowed)
-        {
+        if location.starts_with("https://") || self.plain_allowed_for(location) {
             return Ok(location.to_owned());
         }
         Err(Error::Malformed {

@@ -488,3 +488,36 @@ fn bearer_token_flow_fetches_a_scoped_token() {
         "anonymous token request carries no credentials"
     );
 }
+
+/// Review finding: a loopback registry (plain HTTP allowed for it) must not make the client
+/// send credentials in clear to a token realm on another host; the token service is never
+/// contacted (the realm is an unroutable TEST-NET address, so a connection would time out).
+#[test]
+fn plain_http_token_realm_on_another_host_is_refused() {
+    let fake = FakeRegistry::start(Box::new(move |_, _, _| {
+        let challenge = (
+            "WWW-Authenticate".to_owned(),
+            r#"Bearer realm="http://192.0.2.2:18201/token",service="x",scope="repository:app:pull""#
+                .to_owned(),
+        );
+        (401, vec![challenge], vec![])
+    }));
+    let config = ClientConfig::new()
+        .with_credentials(CredentialSource::Given(provenance_oci::Credentials::new(
+            "alice",
+            "s3cret-password",
+        )))
+        .with_system_roots(false);
+    let mut client = RegistryClient::new(fake.addr.parse().unwrap(), &config).unwrap();
+    let digest = OciDigest::sha256_of(b"{}");
+    let err = client
+        .get_manifest(&repo("app"), &ManifestRef::Digest(digest))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "token realm is not an https URL (plain HTTP only for loopback or when allowed)"
+        ),
+        "{err}"
+    );
+}
