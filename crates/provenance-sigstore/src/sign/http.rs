@@ -128,10 +128,10 @@ impl Http {
                             service,
                             url: url.to_owned(),
                             status,
-                            message: error_message(&mut r),
+                            message: error_message(&mut r, bearer),
                         });
                     }
-                    format!("HTTP {status}: {}", error_message(&mut r))
+                    format!("HTTP {status}: {}", error_message(&mut r, bearer))
                 }
                 Err(
                     e @ (ureq::Error::Io(_)
@@ -213,7 +213,9 @@ fn read_bounded(
 
 /// The service's error message: the `message` of a JSON error body, else the body text;
 /// bounded, control characters replaced.
-fn error_message(res: &mut Response<ureq::Body>) -> String {
+/// The service's error text, with the bearer token (and each of its JWT parts) redacted: a
+/// service that echoes the token must not make us print it.
+fn error_message(res: &mut Response<ureq::Body>, bearer: Option<&str>) -> String {
     let bytes = res
         .body_mut()
         .with_config()
@@ -224,7 +226,20 @@ fn error_message(res: &mut Response<ureq::Body>) -> String {
         .ok()
         .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
         .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
-    sanitize(&text)
+    sanitize(&redact(&text, bearer))
+}
+
+/// `text` with `secret` and every part of it longer than 8 characters (a JWT's header, claims
+/// and signature) replaced by `[redacted]`.
+pub(crate) fn redact(text: &str, secret: Option<&str>) -> String {
+    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
+        return text.to_owned();
+    };
+    let mut out = text.replace(secret, "[redacted]");
+    for part in secret.split('.').filter(|p| p.len() > 8) {
+        out = out.replace(part, "[redacted]");
+    }
+    out
 }
 
 /// Bounds `text` and replaces control characters (service text is data, not terminal input).
@@ -239,6 +254,21 @@ pub(crate) fn sanitize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_echoed_by_a_service_is_redacted() {
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJvY3RvIn0.c2lnbmF0dXJlLWJ5dGVz";
+        assert_eq!(
+            redact(&format!("bad token {token}"), Some(token)),
+            "bad token [redacted]"
+        );
+        // a part of it alone (the claims, a truncated echo) is redacted too
+        assert_eq!(
+            redact("claims eyJzdWIiOiJvY3RvIn0 and eyJhbGciOiJFUzI1Ni", Some(token)),
+            "claims [redacted] and eyJhbGciOiJFUzI1Ni"
+        );
+        assert_eq!(redact("no secret", None), "no secret");
+    }
 
     #[test]
     fn sanitize_bounds_and_strips_controls() {
