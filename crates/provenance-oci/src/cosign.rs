@@ -48,6 +48,7 @@ pub fn discover_att(
     repo: &Repository,
     subject: &OciDigest,
     max_layer_bytes: u64,
+    max_total_bytes: u64,
 ) -> Result<Vec<CosignAttestation>, Error> {
     let tag = att_tag(subject).parse()?;
     let manifest = match client.get_manifest(repo, &ManifestRef::Tag(tag)) {
@@ -70,6 +71,18 @@ pub fn discover_att(
         return Err(Error::TooMany {
             what: format!("layers in {}", att_tag(subject)),
             limit: MAX_ATT_LAYERS,
+        });
+    }
+    // what the layers say they weigh, before any is downloaded (each download is then held to
+    // its own size by the digest check and the per-layer bound)
+    let total = layers
+        .iter()
+        .fold(0u64, |sum, l| sum.saturating_add(l.size));
+    if total > max_total_bytes {
+        return Err(Error::TooLarge {
+            what: format!("layers of {} together", att_tag(subject)),
+            url: repo.to_string(),
+            limit: max_total_bytes,
         });
     }
     let mut out = Vec::with_capacity(layers.len());

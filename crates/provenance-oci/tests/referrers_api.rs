@@ -329,3 +329,58 @@ fn tag_schema_update_is_conditional_and_merges_after_412() {
     let digests: Vec<_> = last.manifests.iter().map(|m| m.digest.clone()).collect();
     assert_eq!(digests, vec![other.digest, attached.descriptor.digest]);
 }
+
+/// Review finding: cosign `.att` layers are bounded together, not only one by one (100 layers
+/// of 32 MiB each would otherwise be held in memory): refused from the sizes the manifest
+/// declares, before any layer is downloaded.
+#[test]
+fn cosign_att_layers_are_bounded_together_before_download() {
+    let layer = |i: u8| {
+        serde_json::json!({
+            "mediaType": provenance_oci::cosign::DSSE_ENVELOPE,
+            "digest": OciDigest::sha256_of(&[i]).to_string(),
+            "size": 1000,
+        })
+    };
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
+                   "digest": OciDigest::sha256_of(b"{}").to_string(), "size": 2},
+        "layers": [layer(1), layer(2), layer(3)],
+    }))
+    .unwrap();
+    let blobs_asked: Arc<Mutex<usize>> = Arc::default();
+    let asked = Arc::clone(&blobs_asked);
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        if path.contains("/blobs/") {
+            *asked.lock().unwrap() += 1;
+            return (404, vec![], vec![]);
+        }
+        (
+            200,
+            vec![("Content-Type".to_owned(), OCI_MANIFEST.to_owned())],
+            manifest.clone(),
+        )
+    }));
+    let mut c = client(&fake.addr);
+    let subject = OciDigest::sha256_of(b"image");
+    let repo: Repository = "app".parse().unwrap();
+    let err = provenance_oci::cosign::discover_att(&mut c, &repo, &subject, 1000, 2500)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("layers of sha256-") && err.contains("together"),
+        "{err}"
+    );
+    assert_eq!(*blobs_asked.lock().unwrap(), 0, "nothing downloaded");
+    // within the total, the layers are fetched (here: not found, an error of its own)
+    let err = provenance_oci::cosign::discover_att(&mut c, &repo, &subject, 1000, 3000)
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("together"), "{err}");
+    assert_eq!(*blobs_asked.lock().unwrap(), 1);
+}

@@ -205,6 +205,16 @@ impl Images {
         ui: &Ui,
     ) -> anyhow::Result<()> {
         let max_bundle = u64::try_from(limits.max_line_bytes()).unwrap_or(u64::MAX);
+        // All the attestations read from registries, together, weigh at most what one
+        // attestation file may (plus the one being fetched, itself bounded): memory stays
+        // bounded whatever the registries list.
+        let budget = limits.max_file_bytes();
+        let mut spent = 0u64;
+        let over_budget = |what: &str| {
+            anyhow::anyhow!(
+                "the attestations in the registry for {what} exceed {budget} bytes together (the limit of one attestation file)"
+            )
+        };
         for image in &self.images {
             let registry = image.reference.registry();
             let Some(client) = self.clients.get_mut(registry) else {
@@ -222,6 +232,9 @@ impl Images {
             .with_context(|| format!("cannot list the attestations of {}", image.arg))?;
             for referrer in &found.descriptors {
                 let origin = format!("oci://{}@{}", image.reference.name(), referrer.digest);
+                if spent >= budget {
+                    return Err(over_budget(&image.arg));
+                }
                 let bytes = match referrers::fetch_bundle(
                     client,
                     repo,
@@ -248,12 +261,23 @@ impl Images {
                             .with_context(|| format!("cannot fetch the attestation {origin}"));
                     }
                 };
+                spent = spent.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
                 set.add_bytes(Path::new(&origin), &bytes, limits)
                     .with_context(|| format!("cannot read the attestation {origin}"))?;
             }
             // cosign 2's `sha256-<hex>.att` image (DSSE layers, certificate + Rekor annotations)
-            let att = provenance::oci::cosign::discover_att(client, repo, subject, max_bundle)
-                .with_context(|| format!("cannot read cosign's attestations of {}", image.arg))?;
+            let att = provenance::oci::cosign::discover_att(
+                client,
+                repo,
+                subject,
+                max_bundle,
+                budget.saturating_sub(spent),
+            )
+            .with_context(|| format!("cannot read cosign's attestations of {}", image.arg))?;
+            spent = spent.saturating_add(
+                att.iter()
+                    .fold(0u64, |sum, a| sum.saturating_add(a.layer.size)),
+            );
             for layer in &att {
                 let origin = format!(
                     "oci://{}:{}#{}",
@@ -410,7 +434,7 @@ pub(crate) fn inspect(
         DiscoveryLimits::default(),
     )
     .with_context(|| format!("cannot list the attestations of {arg}"))?;
-    let att = provenance::oci::cosign::discover_att(client, &repo, &digest, 16 << 20)
+    let att = provenance::oci::cosign::discover_att(client, &repo, &digest, 16 << 20, 256 << 20)
         .with_context(|| format!("cannot read cosign's attestations of {arg}"))?;
     let annotation = |d: &provenance::oci::manifest::Descriptor, k: &str| {
         d.annotations.get(k).cloned().unwrap_or_default()

@@ -264,7 +264,10 @@ mod tests {
         );
         // a part of it alone (the claims, a truncated echo) is redacted too
         assert_eq!(
-            redact("claims eyJzdWIiOiJvY3RvIn0 and eyJhbGciOiJFUzI1Ni", Some(token)),
+            redact(
+                "claims eyJzdWIiOiJvY3RvIn0 and eyJhbGciOiJFUzI1Ni",
+                Some(token)
+            ),
             "claims [redacted] and eyJhbGciOiJFUzI1Ni"
         );
         assert_eq!(redact("no secret", None), "no secret");
