@@ -503,7 +503,7 @@ fn plain_http_token_realm_on_another_host_is_refused() {
         (401, vec![challenge], vec![])
     }));
     let config = ClientConfig::new()
-        .with_credentials(CredentialSource::Given(provenance_oci::Credentials::new(
+        .with_credentials(CredentialSource::Given(Credentials::new(
             "alice",
             "s3cret-password",
         )))
