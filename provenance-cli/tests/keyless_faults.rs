@@ -327,6 +327,45 @@ fn an_existing_bundle_is_refused_before_anything_is_signed() {
     );
 }
 
+/// Review finding: a bundle or output path in a missing directory is refused before the
+/// statement is signed and logged (a Rekor entry is public and permanent).
+#[test]
+fn an_unwritable_output_is_refused_before_anything_is_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    for (flag, path) in [
+        ("--bundle", "no-such-dir/out.sigstore.json"),
+        ("--output", "no-such-dir/out.intoto.jsonl"),
+    ] {
+        // nothing listens on port 9: reaching the network would fail differently
+        let out = run(
+            dir.path(),
+            &[
+                "attest",
+                "--keyless",
+                "--identity-token",
+                &token,
+                "--fulcio-url",
+                "http://127.0.0.1:9",
+                "--rekor-url",
+                "http://127.0.0.1:9",
+                flag,
+                path,
+                "app.bin",
+            ],
+        );
+        let stderr = exits(&out, 2);
+        assert!(
+            stderr.contains(&format!(
+                "cannot write {path}: the directory no-such-dir does not exist"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn plain_http_to_a_remote_service_is_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -89,6 +89,9 @@ pub(crate) struct Args {
     reason = "every command's run takes its Args by value, as main dispatches them"
 )]
 pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
+    // What cannot be undone (a registry push, a Rekor entry) happens only once the outputs
+    // are known to be writable.
+    check_outputs(&args)?;
     #[cfg(feature = "sign")]
     if args.keyless.keyless {
         return run_keyless(&args, ui);
@@ -130,18 +133,36 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Refuses outputs that cannot be written, before anything is signed, logged or pushed: an
+/// existing `--bundle` without `--force`, a `--bundle` or `--output` in a missing directory.
+fn check_outputs(args: &Args) -> anyhow::Result<()> {
+    if let Some(path) = args
+        .bundle
+        .as_ref()
+        .filter(|p| !args.force && p.symlink_metadata().is_ok())
+    {
+        anyhow::bail!("{} exists; pass --force to replace it", path.display());
+    }
+    for path in args.bundle.iter().chain(args.output.iter()) {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "cannot write {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `attest --keyless`: the statement signed through Fulcio and Rekor, as a bundle v0.3 written
 /// to --bundle, appended as a line to --output, or printed.
 #[cfg(feature = "sign")]
 fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
-    // refuse before anything is signed and logged, not after
-    let existing = args
-        .bundle
-        .as_ref()
-        .filter(|p| !args.force && p.symlink_metadata().is_ok());
-    if let Some(path) = existing {
-        anyhow::bail!("{} exists; pass --force to replace it", path.display());
-    }
     // images are resolved (and --push checked) before the signature is logged in Rekor
     #[cfg(feature = "oci")]
     let mut images = crate::commands::oci::Images::resolve(
