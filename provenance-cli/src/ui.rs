@@ -339,6 +339,23 @@ pub(crate) fn json_string(value: &impl serde::Serialize) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Refuses an output path whose directory does not exist: checked before anything that cannot
+/// be undone (a transparency-log entry, a registry push) happens.
+pub(crate) fn check_output_dir(path: &std::path::Path) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

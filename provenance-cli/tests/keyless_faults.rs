@@ -367,6 +367,35 @@ fn an_unwritable_output_is_refused_before_anything_is_signed() {
 }
 
 #[test]
+fn sign_keyless_into_a_missing_directory_is_refused_before_signing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("blob"), b"x").unwrap();
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    let out = run(
+        dir.path(),
+        &[
+            "sign",
+            "--keyless",
+            "--identity-token",
+            &token,
+            "--fulcio-url",
+            "http://127.0.0.1:9",
+            "--rekor-url",
+            "http://127.0.0.1:9",
+            "--bundle",
+            "gone/blob.sigstore.json",
+            "blob",
+        ],
+    );
+    let stderr = exits(&out, 2);
+    assert!(
+        stderr.contains("cannot write gone/blob.sigstore.json: the directory gone does not exist"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn plain_http_to_a_remote_service_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.bin"), b"x").unwrap();

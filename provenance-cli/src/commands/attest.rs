@@ -144,17 +144,7 @@ fn check_outputs(args: &Args) -> anyhow::Result<()> {
         anyhow::bail!("{} exists; pass --force to replace it", path.display());
     }
     for path in args.bundle.iter().chain(args.output.iter()) {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        if !dir.is_dir() {
-            anyhow::bail!(
-                "cannot write {}: the directory {} does not exist",
-                path.display(),
-                dir.display()
-            );
-        }
+        crate::ui::check_output_dir(path)?;
     }
     Ok(())
 }

@@ -148,6 +148,10 @@ fn run_keyless(
     payload: &[u8],
     ui: &Ui,
 ) -> anyhow::Result<Outcome> {
+    // a Rekor entry cannot be taken back: the output's directory is checked first
+    if let Some(path) = args.bundle.as_ref().or(args.output.as_ref()) {
+        crate::ui::check_output_dir(path)?;
+    }
     let (signed, path) = if let Some(path) = &args.bundle {
         let digest = provenance::sigstore::HashAlgorithm::Sha256.hash(payload);
         let digest: [u8; 32] = digest
