@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Peak memory of `provenance verify` over a .intoto.jsonl of N Ed25519-signed SLSA statements
+# (issue #11: at most 3x the input), for N = 10,000 and 100,000 by default.
+# Usage: benches/memory.sh [N...]
+# Needs python3 with `cryptography` (the differential venv has it:
+# scripts/interop/sigstore-differential.sh creates target/differential-venv) and GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+counts=("$@")
+[ ${#counts[@]} -gt 0 ] || counts=(10000 100000)
+py=target/differential-venv/bin/python
+[ -x "$py" ] || py=python3
+"$py" -c 'import cryptography' 2>/dev/null || { echo "memory.sh: needs python3 with cryptography" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "memory.sh: needs GNU time (/usr/bin/time)" >&2; exit 2; }
+cargo build --release --locked --quiet -p provenance-cli
+bin=$PWD/target/release/provenance
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for n in "${counts[@]}"; do
+    "$py" - "$work" "$n" <<'PY'
+import base64, hashlib, json, sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+work, n = sys.argv[1], int(sys.argv[2])
+key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+open(f"{work}/pub.pem", "wb").write(key.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+pt = "application/vnd.in-toto+json"
+with open(f"{work}/{n}.jsonl", "w") as f:
+    for i in range(n):
+        st = {"_type": "https://in-toto.io/Statement/v1",
+              "subject": [{"name": f"app{i}.tar.gz",
+                           "digest": {"sha256": hashlib.sha256(f"a{i}".encode()).hexdigest()}}],
+              "predicateType": "https://slsa.dev/provenance/v1",
+              "predicate": {"buildDefinition": {
+                  "buildType": "https://example.com/build/v1",
+                  "externalParameters": {"ref": "refs/heads/main"},
+                  "resolvedDependencies": [{"uri": "git+https://github.com/example/app@refs/heads/main",
+                                            "digest": {"gitCommit": "0" * 40}}]},
+                  "runDetails": {"builder": {"id": "https://ci.example.com/builder@v1"},
+                                 "metadata": {"invocationId": f"https://ci.example.com/run/{i}"}}}}
+        payload = json.dumps(st).encode()
+        pae = b"DSSEv1 %d %s %d %s" % (len(pt), pt.encode(), len(payload), payload)
+        f.write(json.dumps({"payloadType": pt, "payload": base64.b64encode(payload).decode(),
+                            "signatures": [{"keyid": "", "sig": base64.b64encode(key.sign(pae)).decode()}]}) + "\n")
+PY
+    bytes=$(stat -c %s "$work/$n.jsonl")
+    digest=$(printf a0 | sha256sum | cut -c1-64)
+    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" verify --key "$work/pub.pem" \
+        --builder-id https://ci.example.com/builder --attestation "$work/$n.jsonl" \
+        "sha256:$digest" >/dev/null
+    read -r secs kib <"$work/time"
+    python3 -c "import sys; n,b,s,k=sys.argv[1:]; b=int(b); k=int(k); print(f'{int(n):>7} lines, {b/1e6:6.1f} MB: {s} s, peak {k/1024:6.1f} MiB = {k*1024/b:4.1f}x the input (target <= 3x)')" \
+        "$n" "$bytes" "$secs" "$kib"
+    rm -f "$work/$n.jsonl"
+done
