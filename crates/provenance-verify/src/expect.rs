@@ -1018,10 +1018,11 @@ fn check_agreement(facts: &Facts, cert: &CertSource<'_>, failures: &mut Vec<Rule
             Some(format!("{claimed} (claimed by the statement)")),
         ));
     };
+    let cert_repo = cert.repository.and_then(|c| SourceRepo::parse(c).ok());
     if let (Some(c), Some(claimed)) = (cert.repository, facts.source_uri.as_deref()) {
-        let cert_repo = SourceRepo::parse(c).ok();
         let claimed_repo = SourceRepo::split_uri(claimed).ok().map(|(r, _)| r);
         let agree = cert_repo
+            .as_ref()
             .zip(claimed_repo)
             .is_some_and(|(a, b)| a.as_str().eq_ignore_ascii_case(b.as_str()));
         if !agree {
@@ -1042,7 +1043,6 @@ fn check_agreement(facts: &Facts, cert: &CertSource<'_>, failures: &mut Vec<Rule
     // (a second git dependency, the GitHub workflow parameters, v0.2's environment) must agree
     // too: an expectation pinned on one of them must not be met by a claim the certificate
     // contradicts. Dependencies on other repositories are the build's inputs, not its source.
-    let cert_repo = cert.repository.and_then(|c| SourceRepo::parse(c).ok());
     for claim in &facts.source_claims {
         let same_repo = match (&claim.repository, &cert_repo) {
             (None, _) => true,

@@ -184,7 +184,7 @@ fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
         crate::commands::oci::push_bundle(&mut images, &line, ui)?;
     }
     if let Some(path) = &args.bundle {
-        crate::commands::keyless::write_bundle(&signed, path, args.force)?;
+        write_bundle_json(&line, path, args.force)?;
     }
     line.push(b'\n');
     match &args.output {
@@ -203,9 +203,17 @@ fn write_bundle(
 ) -> anyhow::Result<()> {
     let hint = keys.first().map(|key| key.key_id().as_str());
     let bundle = attestation.to_bundle(hint)?;
-    let mut bytes = bundle
+    let json = bundle
         .to_json()
         .context("cannot serialise the Sigstore bundle")?;
+    write_bundle_json(&json, path, force)
+}
+
+/// Writes a serialised bundle (one JSON document, then a newline) atomically: a failure
+/// leaves no file; an existing file is replaced only with `force`.
+pub(crate) fn write_bundle_json(json: &[u8], path: &Path, force: bool) -> anyhow::Result<()> {
+    let mut bytes = Vec::with_capacity(json.len() + 1);
+    bytes.extend_from_slice(json);
     bytes.push(b'\n');
     let overwrite = if force {
         Overwrite::Force

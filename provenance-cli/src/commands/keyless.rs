@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use provenance::keys::fs::{Mode, Overwrite, write_atomic};
 use provenance::sigstore::TrustedRoot;
 use provenance::sigstore::sign::{
     IdentityToken, KeylessBundle, KeylessSigner, RekorVersion, Services,
@@ -222,21 +221,4 @@ fn report(signed: &KeylessBundle, start: Instant, ui: &Ui) {
         total.as_millis(),
         signed.network_time.as_millis(),
     ));
-}
-
-/// Writes the bundle (one JSON document and a newline) atomically: a failure leaves no file.
-pub(crate) fn write_bundle(signed: &KeylessBundle, path: &Path, force: bool) -> anyhow::Result<()> {
-    let mut bytes = signed
-        .bundle
-        .to_json()
-        .context("cannot serialise the Sigstore bundle")?;
-    bytes.push(b'\n');
-    let overwrite = if force {
-        Overwrite::Force
-    } else {
-        Overwrite::Refuse
-    };
-    write_atomic(path, &bytes, Mode::Public, overwrite)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

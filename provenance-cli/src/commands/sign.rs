@@ -164,15 +164,15 @@ fn run_keyless(
             args.output.as_ref(),
         )
     };
+    let mut json = signed
+        .bundle
+        .to_json()
+        .context("cannot serialise the Sigstore bundle")?;
     if let Some(path) = path {
-        crate::commands::keyless::write_bundle(&signed, path, true)?;
+        crate::commands::attest::write_bundle_json(&json, path, true)?;
     } else {
-        let mut line = signed
-            .bundle
-            .to_json()
-            .context("cannot serialise the Sigstore bundle")?;
-        line.push(b'\n');
-        crate::ui::write_stdout(&line)?;
+        json.push(b'\n');
+        crate::ui::write_stdout(&json)?;
     }
     Ok(Outcome::Success)
 }
