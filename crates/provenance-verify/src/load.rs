@@ -486,26 +486,25 @@ impl ArtifactInput {
     /// accepted for matching ([`crate::ACCEPTED_ALGORITHMS`]: never SHA-1 or MD5); SHA-256
     /// when none is left. A digest argument is used as given.
     ///
+    /// The library never reads standard input itself: for a `-` argument
+    /// ([`ArtifactInput::is_stdin`]) the caller hands the stream to [`ArtifactInput::load_reader`].
+    ///
     /// # Errors
     /// [`Error::Io`] for an unreadable file, [`Error::InvalidSetting`] for a directory or a
-    /// read failure on standard input.
+    /// `-` argument (standard input is the caller's to read).
     pub fn load(&self, algorithms: &[Algorithm]) -> Result<Artifact> {
-        let mut algorithms: Vec<Algorithm> = algorithms
-            .iter()
-            .copied()
-            .filter(|a| crate::ACCEPTED_ALGORITHMS.contains(a))
-            .collect();
-        if algorithms.is_empty() {
-            algorithms.push(Algorithm::Sha256);
-        }
+        let algorithms = accepted(algorithms);
         let set = match &self.source {
             InputSource::Digest(set) => {
                 return Ok(Artifact::new(&self.label, set.clone())
                     .with_policy_name(self.policy_name.clone()));
             }
             InputSource::Stdin => {
-                provenance_digest::hash_reader(std::io::stdin().lock(), &algorithms)
-                    .map_err(|e| Error::setting("artifact", &self.label, e.to_string()))?
+                return Err(Error::setting(
+                    "artifact",
+                    &self.label,
+                    "standard input is not read by the library: hash it with ArtifactInput::load_reader",
+                ));
             }
             InputSource::File(path) => {
                 provenance_digest::hash_file(path, &algorithms).map_err(|e| match e {
@@ -516,6 +515,34 @@ impl ArtifactInput {
         };
         Ok(Artifact::hashed(&self.label, set).with_policy_name(self.policy_name.clone()))
     }
+
+    /// Hashes `reader` (the stream a `-` argument stands for, or any other) as this artifact,
+    /// with the accepted ones of `algorithms` as [`ArtifactInput::load`] does.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] naming the artifact when the stream cannot be read.
+    pub fn load_reader(
+        &self,
+        reader: impl std::io::Read,
+        algorithms: &[Algorithm],
+    ) -> Result<Artifact> {
+        let set = provenance_digest::hash_reader(reader, &accepted(algorithms))
+            .map_err(|e| Error::setting("artifact", &self.label, e.to_string()))?;
+        Ok(Artifact::hashed(&self.label, set).with_policy_name(self.policy_name.clone()))
+    }
+}
+
+/// The algorithms of `algorithms` accepted for matching, SHA-256 when none is.
+fn accepted(algorithms: &[Algorithm]) -> Vec<Algorithm> {
+    let mut accepted: Vec<Algorithm> = algorithms
+        .iter()
+        .copied()
+        .filter(|a| crate::ACCEPTED_ALGORITHMS.contains(a))
+        .collect();
+    if accepted.is_empty() {
+        accepted.push(Algorithm::Sha256);
+    }
+    accepted
 }
 
 /// An artifact from a command-line argument (see [`artifact_input`]), hashed at once with

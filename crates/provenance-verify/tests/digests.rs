@@ -75,6 +75,26 @@ fn a_file_is_hashed_only_with_accepted_algorithms() {
 }
 
 #[test]
+fn the_library_never_reads_standard_input_the_caller_hands_it_a_reader() {
+    let input = load::artifact_input("-").unwrap();
+    assert!(input.is_stdin());
+    let err = input.load(&[Algorithm::Sha256]).unwrap_err().to_string();
+    assert!(
+        err.contains("standard input is not read by the library"),
+        "{err}"
+    );
+    let a = input
+        .load_reader(&b"content"[..], &[Algorithm::Sha256, Algorithm::Sha1])
+        .unwrap();
+    assert!(a.is_hashed());
+    assert_eq!(
+        a.digests().get("sha256"),
+        Some("ed7002b439e9ac845f22357d822bac1444730fbdb6016d3ec9432297b9ec9f73")
+    );
+    assert_eq!(a.digests().algorithms(), vec![Algorithm::Sha256]);
+}
+
+#[test]
 fn hashed_artifacts_must_match_every_listed_digest() {
     let (right256, right512) = (sha(1), "5".repeat(128));
     let wrong512 = "6".repeat(128);

@@ -79,8 +79,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     // Hashed once, with every algorithm the verified subjects use.
     let artifact = match target {
         Ok(image) => image,
-        Err(input) => input
-            .load(&store.subject_algorithms())
+        Err(input) => crate::commands::verify::load_input(&input, &store.subject_algorithms())
             .with_context(|| format!("cannot use the artifact {}", args.artifact))?,
     };
     for r in store.rejected() {

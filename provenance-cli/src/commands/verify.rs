@@ -356,10 +356,23 @@ pub(crate) fn hash_artifacts(
     inputs
         .iter()
         .map(|i| {
-            i.load(algorithms)
+            load_input(i, algorithms)
                 .with_context(|| format!("cannot use the artifact {}", i.label()))
         })
         .collect()
+}
+
+/// Hashes one artifact argument: standard input for `-` (the library never reads it), else
+/// the file or the digest as given.
+pub(crate) fn load_input(
+    input: &load::ArtifactInput,
+    algorithms: &[provenance::digest::Algorithm],
+) -> Result<Artifact, provenance::verify::Error> {
+    if input.is_stdin() {
+        input.load_reader(std::io::stdin().lock(), algorithms)
+    } else {
+        input.load(algorithms)
+    }
 }
 
 /// The report: text lines, or one JSON document (`schemas/verify-report.schema.json`).
