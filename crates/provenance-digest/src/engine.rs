@@ -14,8 +14,11 @@ use crate::{Algorithm, DigestSet, Error, Progress};
 ///
 /// SHA-256 (and -224, SHA-1) come from the `RustCrypto` crates (`sha2` uses the x86 SHA extensions
 /// when the CPU has them).
-/// The SHA-512 family comes from `ring`, whose SHA-512 is about 1.4x faster than `sha2`'s on
-/// this kind of CPU (no SHA-512 instructions; see `benches/benches/digest.rs`, `in_memory`).
+/// The SHA-512 family comes from `ring`, the fastest SHA-512 of the candidates allowed here on
+/// this kind of CPU (AMD Zen 4: no SHA-512 instructions): in one process, round-robin, ring
+/// takes 1.35x the time of OpenSSL's AVX2 code, `sha2`'s AVX2 backend 1.43x, aws-lc-rs 1.45x
+/// (BoringSSL-derived code takes its AVX path on Intel CPUs only); see
+/// `benches/sha512-backends` and `benches/benches/digest.rs` (`in_memory`).
 /// `ring` has no SHA-512/224, so that one stays with `sha2`.
 #[derive(Clone)]
 pub(crate) enum AnyHasher {
