@@ -286,6 +286,46 @@ fn sign_keyless_bundle_is_a_message_signature_that_verify_blob_accepts() {
 }
 
 #[test]
+fn sign_keyless_bundle_streams_a_blob_larger_than_the_payload_limit() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    // 257 MiB (sparse): more than `sign` reads into memory as a DSSE payload (256 MiB); a
+    // message signature needs only the blob's digest, so it is streamed.
+    let big = std::fs::File::create(mock.path("big.img")).unwrap();
+    big.set_len(257 << 20).unwrap();
+    drop(big);
+    let mut args = vec!["sign".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "big.img.sigstore.json".into(),
+        "big.img".into(),
+    ]);
+    exits(&run(mock.dir.path(), &args), 0);
+    let out = verify(
+        &mock,
+        &mock.path("big.img.sigstore.json"),
+        "big.img",
+        SUBJECT,
+        ISSUER,
+    );
+    exits(&out, 0);
+    // a DSSE payload is still bounded
+    let mut args = vec!["sign".to_owned()];
+    args.extend(mock.flags());
+    args.extend(["--output".into(), "big.dsse.json".into(), "big.img".into()]);
+    let out = run(mock.dir.path(), &args);
+    exits(&out, 2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is larger than 268435456 bytes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!mock.path("big.dsse.json").exists());
+}
+
+#[test]
 fn sign_keyless_output_wraps_the_payload_in_a_dsse_bundle() {
     let Some(mock) = MockSigstore::start("ok") else {
         return;

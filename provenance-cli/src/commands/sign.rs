@@ -113,10 +113,16 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
              application/vnd.in-toto+json (the predicate type belongs inside the statement)"
         ));
     }
+    // A message signature over a blob needs only its digest: the blob is streamed, whatever
+    // its size, never held in memory.
+    #[cfg(feature = "sign")]
+    if args.keyless.keyless && args.bundle.is_some() {
+        return run_keyless(&args, payload_type.as_str(), None, ui);
+    }
     let payload = read_payload(&args.payload)?;
     #[cfg(feature = "sign")]
     if args.keyless.keyless {
-        return run_keyless(&args, payload_type.as_str(), &payload, ui);
+        return run_keyless(&args, payload_type.as_str(), Some(&payload), ui);
     }
     if payload_type.is_in_toto() && serde_json::from_slice::<serde_json::Value>(&payload).is_err() {
         ui.warn(format_args!(
@@ -139,30 +145,30 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// `sign --keyless`: with --bundle a message signature over the payload file, else the DSSE
-/// envelope as a bundle v0.3 (to --output or stdout).
+/// `sign --keyless`: with --bundle a message signature over the payload file (streamed: only
+/// its SHA-256 is needed, `payload` is `None`), else the DSSE envelope over `payload` as a
+/// bundle v0.3 (to --output or stdout).
 #[cfg(feature = "sign")]
 fn run_keyless(
     args: &Args,
     payload_type: &str,
-    payload: &[u8],
+    payload: Option<&[u8]>,
     ui: &Ui,
 ) -> anyhow::Result<Outcome> {
     // a Rekor entry cannot be taken back: the output's directory is checked first
     if let Some(path) = args.bundle.as_ref().or(args.output.as_ref()) {
         crate::ui::check_output_dir(path)?;
     }
-    let (signed, path) = if let Some(path) = &args.bundle {
-        let digest = provenance::sigstore::HashAlgorithm::Sha256.hash(payload);
-        let digest: [u8; 32] = digest
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("SHA-256 gave a digest that is not 32 bytes"))?;
-        (args.keyless.sign_digest(&digest, ui)?, Some(path))
-    } else {
-        (
+    let (signed, path) = match (&args.bundle, payload) {
+        (Some(path), _) => {
+            let digest = blob_sha256(&args.payload)?;
+            (args.keyless.sign_digest(&digest, ui)?, Some(path))
+        }
+        (None, Some(payload)) => (
             args.keyless.sign_dsse(payload_type, payload, ui)?,
             args.output.as_ref(),
-        )
+        ),
+        (None, None) => anyhow::bail!("internal: a DSSE payload to sign was not read"),
     };
     let mut json = signed
         .bundle
@@ -175,4 +181,22 @@ fn run_keyless(
         crate::ui::write_stdout(&json)?;
     }
     Ok(Outcome::Success)
+}
+
+/// The SHA-256 of a blob (a file, or standard input for `-`), streamed.
+#[cfg(feature = "sign")]
+fn blob_sha256(path: &PathBuf) -> anyhow::Result<[u8; 32]> {
+    use provenance::digest::Algorithm;
+    let set = if path.as_os_str() == "-" {
+        provenance::digest::hash_reader(std::io::stdin().lock(), &[Algorithm::Sha256])
+    } else {
+        provenance::digest::hash_file(path, &[Algorithm::Sha256])
+    }
+    .with_context(|| format!("cannot read the blob {}", path.display()))?;
+    let hex = set
+        .get_algorithm(Algorithm::Sha256)
+        .context("hashing gave no SHA-256")?;
+    let mut digest = [0u8; 32];
+    hex::decode_to_slice(hex, &mut digest).context("hashing gave a malformed SHA-256")?;
+    Ok(digest)
 }
