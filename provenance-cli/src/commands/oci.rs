@@ -400,7 +400,7 @@ pub(crate) fn push_bundle(images: &mut Images, bundle: &[u8], ui: &Ui) -> anyhow
 }
 
 /// The predicate type `attest` writes.
-const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
+use provenance::model::SLSA_PROVENANCE_V1;
 
 /// `inspect oci://...`: what is attached to the image (no trust decision; nothing is verified
 /// beyond the digests of what was downloaded).
