@@ -161,10 +161,7 @@ impl KeyVerifier {
             match verify_bundle(verifier, raw, artifact, now) {
                 Ok(mut signed) => {
                     // the bundle's verified log or timestamp time, if it had one
-                    let signed_at = signed.signer.signed_at().and_then(|t| {
-                        t.format(&time::format_description::well_known::Rfc3339)
-                            .ok()
-                    });
+                    let signed_at = signed.signer.signed_at();
                     signed.signer = Signer::Keys {
                         key_ids: vec![key_id.clone()],
                         signed_at,
@@ -401,37 +398,13 @@ fn to_signed(
     // 0: no verified time (a key-only bundle without log entry or timestamp)
     let signed_at = Some(verified.signing_time)
         .filter(|t| *t != 0)
-        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        });
-    let signer = match &verified.identity {
-        Some(id) => {
-            let mut extensions = std::collections::BTreeMap::new();
-            for (name, value) in [
-                ("sourceRepositoryURI", &id.source_repository_uri),
-                ("sourceRepositoryDigest", &id.source_repository_digest),
-                ("sourceRepositoryRef", &id.source_repository_ref),
-                ("buildTrigger", &id.build_trigger),
-                ("buildSignerURI", &id.build_signer_uri),
-                ("buildSignerDigest", &id.build_signer_digest),
-                ("runnerEnvironment", &id.runner_environment),
-                ("buildConfigURI", &id.build_config_uri),
-                ("sourceRepositoryOwnerURI", &id.source_repository_owner_uri),
-            ] {
-                if let Some(v) = value {
-                    extensions.insert(name.to_owned(), v.clone());
-                }
-            }
-            Signer::Certificate {
-                identity: id.san.clone(),
-                issuer: id.issuer.clone(),
-                extensions,
-                signed_at,
-                transparency_log: verified.tlog_verified,
-            }
-        }
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
+    let signer = match verified.identity {
+        Some(id) => Signer::Certificate {
+            certificate: Box::new(id),
+            signed_at,
+            transparency_log: verified.tlog_verified,
+        },
         None => Signer::Keys {
             key_ids: Vec::new(),
             signed_at,
