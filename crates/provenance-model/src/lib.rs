@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod b64;
 mod error;
 mod json;
 mod limits;
@@ -14,7 +15,7 @@ mod vsa;
 use serde_json::{Map, Value};
 
 pub use error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result};
-pub use json::Extensions;
+pub use json::{Extensions, reject_duplicate_keys};
 pub use limits::{Limits, MissingPredicate};
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 pub use resource_descriptor::ResourceDescriptor;
