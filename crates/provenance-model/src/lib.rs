@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 pub use error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result};
 pub use json::{Extensions, reject_duplicate_keys};
-pub use limits::{Limits, MissingPredicate};
+pub use limits::{Limits, MissingPredicate, ReadMode};
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 pub use resource_descriptor::ResourceDescriptor;
 pub use slsa_v1::{BuildDefinition, BuildMetadata, Builder, Provenance, RunDetails};

@@ -570,6 +570,9 @@ pub(crate) fn interpret(
             // The predicates we judge are read with provenance-model's types (a predicate
             // that does not validate is refused, naming the field): SLSA provenance is kept as
             // its facts, a VSA as its summary; other predicates are not read.
+            // Predicates are read leniently (what real producers omit, such as an empty
+            // `externalParameters`, is tolerated; see `provenance_model::ReadMode`).
+            let model_limits = &model_limits.with_read_mode(provenance_model::ReadMode::Lenient);
             let invalid = |e: provenance_model::Error| {
                 Rejection::NotAStatement(format!("signed {predicate_type} predicate: {e}"))
             };
