@@ -467,26 +467,9 @@ fn parse_source_uri(value: &str) -> Result<(String, Option<String>)> {
         value: value.to_owned(),
         reason: "expected a git repository URL such as https://github.com/owner/repo",
     };
-    // An `@` after the first `/` of the path separates the ref (userinfo `@`s come before it).
-    // `scheme://authority/path`, or scp-like `user@host:path`.
-    let path_start = match trimmed.find("://") {
-        Some(i) => trimmed
-            .get(i + 3..)
-            .and_then(|rest| rest.find('/'))
-            .map(|j| i + 3 + j),
-        None => trimmed.find(':').map(|i| i + 1),
-    };
-    let (repo_part, git_ref) =
-        match path_start.and_then(|start| trimmed.get(start..)?.find('@').map(|at| start + at)) {
-            Some(at) => (
-                trimmed.get(..at).ok_or_else(bad)?,
-                trimmed
-                    .get(at + 1..)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned),
-            ),
-            None => (trimmed, None),
-        };
+    // An `@` in the path separates the ref (user information `@`s come before it).
+    let (repo_part, git_ref) = provenance_model::RepoUrl::split_ref(trimmed);
+    let git_ref = git_ref.map(str::to_owned);
     let repository = git::normalize_repo_url(repo_part).ok_or_else(bad)?;
     Ok((repository, git_ref))
 }

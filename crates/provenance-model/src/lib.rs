@@ -4,6 +4,7 @@ pub mod b64;
 mod error;
 mod json;
 mod limits;
+mod repo_url;
 mod resource_descriptor;
 mod slsa_v02;
 mod slsa_v1;
@@ -18,6 +19,7 @@ pub use error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result}
 pub use json::{Extensions, reject_duplicate_keys};
 pub use limits::{Limits, MissingPredicate, ReadMode};
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
+pub use repo_url::{InvalidRepoUrl, RepoForm, RepoUrl};
 pub use resource_descriptor::ResourceDescriptor;
 pub use slsa_v1::{BuildDefinition, BuildMetadata, Builder, Provenance, RunDetails};
 pub use slsa_v02::{
