@@ -594,8 +594,8 @@ fn builder_id(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
     } else if view.default_trust == DefaultTrust::Unbacked {
         failures.push(RuleFailure::new(
             Rule::BuilderId,
-            "a --builder-id (the signer is not a builder trusted by default, nor the \
-             source repository's own workflow with every expectation stated by its \
+            "a builder id expectation (the signer is not a builder trusted by default, nor \
+             the source repository's own workflow with every expectation stated by its \
              certificate)",
             view.claimed_text.map(str::to_owned),
         ));
