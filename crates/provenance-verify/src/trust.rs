@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use provenance_digest::DigestSet;
 use provenance_dsse::{Envelope, PayloadTypePolicy, Threshold, VerificationKey};
-use provenance_sigstore::{Bundle, Content, HashAlgorithm, SignerPolicy, VerifiedContent};
+use provenance_sigstore::{Bundle, Content, SignerPolicy, VerifiedContent};
 use time::OffsetDateTime;
 
 use crate::source::{AttestationFormat, RawAttestation};
@@ -356,39 +356,14 @@ fn verify_bundle(
 ) -> Result<SignedAttestation, Rejection> {
     let bundle = Bundle::from_json(raw.bytes())
         .map_err(|e| Rejection::from_sigstore(&e, format!("not a usable Sigstore bundle: {e}")))?;
-    let now = now.unix_timestamp();
-    let outcome = match (bundle.content(), artifact) {
-        (Content::Dsse(_), _) => sigstore.verify(&bundle, provenance_sigstore::Artifact::None, now),
-        (Content::MessageSignature { .. }, None) => return Err(Rejection::needs_artifact()),
-        (Content::MessageSignature { digest: hint, .. }, Some(digests)) => {
-            let preferred = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
-            let algorithms = [
-                preferred,
-                HashAlgorithm::Sha256,
-                HashAlgorithm::Sha384,
-                HashAlgorithm::Sha512,
-            ];
-            let Some((alg, bytes)) = algorithms.iter().find_map(|alg| {
-                let hex = digests.get(alg.name())?;
-                Some((*alg, hex::decode(hex).ok()?))
-            }) else {
-                return Err(Rejection::ArtifactMismatch(
-                    "the artifact has no SHA-2 digest to check the signature against".to_owned(),
-                ));
-            };
-            sigstore.verify(
-                &bundle,
-                provenance_sigstore::Artifact::Digest(alg, &bytes),
-                now,
-            )
-        }
-        _ => {
-            return Err(Rejection::Unsupported(
-                "unsupported bundle content".to_owned(),
-            ));
-        }
+    // A signature over an artifact waits for each artifact's digests; provenance-sigstore
+    // checks it against them.
+    if matches!(bundle.content(), Content::MessageSignature { .. }) && artifact.is_none() {
+        return Err(Rejection::needs_artifact());
     }
-    .map_err(|e| Rejection::from_sigstore(&e, e.to_string()))?;
+    let outcome = sigstore
+        .verify_digests(&bundle, artifact, now.unix_timestamp())
+        .map_err(|e| Rejection::from_sigstore(&e, e.to_string()))?;
     to_signed(outcome)
 }
 
@@ -418,11 +393,10 @@ fn to_signed(
             payload_type,
             payload,
         },
-        VerifiedContent::MessageDigest { algorithm, digest } => {
-            let mut set = DigestSet::new();
-            set.insert(algorithm.name(), &hex::encode(digest))
-                .map_err(|e| Rejection::Malformed(e.to_string()))?;
-            SignedContent::ArtifactDigest(set)
+        content @ VerifiedContent::MessageDigest { .. } => {
+            SignedContent::ArtifactDigest(content.digest_set().ok_or_else(|| {
+                Rejection::Malformed("a message digest of an unknown algorithm".to_owned())
+            })?)
         }
         _ => {
             return Err(Rejection::Unsupported(
