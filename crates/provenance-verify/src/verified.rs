@@ -17,7 +17,8 @@ use crate::source::{Origin, RawAttestation};
 ///
 /// Reports write it as `{"kind": "keys", "key_ids": [..], "signed_at": ..}` or
 /// `{"kind": "certificate", "identity": SAN, "issuer": .., "extensions": {"sourceRepositoryURI":
-/// .., ..}, "signed_at": .., "transparency_log": ..}` (see [`Signer::serialize`]).
+/// .., ..}, "signed_at": .., "transparency_log": ..}` (times in RFC 3339), as reports always
+/// wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Signer {
@@ -87,8 +88,8 @@ impl Signer {
     }
 }
 
-/// The Fulcio extensions reports show, by their names in [`CertFact::key`] order of the
-/// Sigstore documentation (written sorted by name).
+/// The Fulcio extensions reports show under `extensions` (keyed by [`CertFact::key`], written
+/// sorted by name).
 const REPORTED_EXTENSIONS: [CertFact; 9] = [
     CertFact::SourceRepositoryUri,
     CertFact::SourceRepositoryDigest,
