@@ -132,10 +132,7 @@ fn verify_and_trace_escape_claimed_builder_and_source() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_inert("trace", &text);
-    assert!(
-        text.contains("https://ci.example/b\\u202e"),
-        "{text}"
-    );
+    assert!(text.contains("https://ci.example/b\\u202e"), "{text}");
     assert!(
         text.contains("github.com/o/r\\u001b[2J\\nPASS forged.bin"),
         "{text}"

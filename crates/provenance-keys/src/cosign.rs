@@ -51,8 +51,8 @@ struct Cipher {
 
 fn b64(field: &str, value: &str) -> Result<Vec<u8>, Error> {
     provenance_model::b64::decode(value).map_err(|_| Error::CosignFormat {
-            reason: format!("{field} is not base64"),
-        })
+        reason: format!("{field} is not base64"),
+    })
 }
 
 /// Decrypts the PEM body of a cosign key into DER PKCS#8.

@@ -122,7 +122,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         })
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(if self.keep { Value::String(v) } else { Value::Null })
+        Ok(if self.keep {
+            Value::String(v)
+        } else {
+            Value::Null
+        })
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
         Ok(Value::Null)

@@ -196,18 +196,17 @@ impl RepoUrl {
     /// the first `@` in the *path* (user information before the host is not a ref), or
     /// `None` when there is none or it is empty.
     pub fn split_ref(input: &str) -> (&str, Option<&str>) {
-        let path_start = match input.find("://") {
-            Some(i) => input
+        let path_start = if let Some(i) = input.find("://") {
+            input
                 .get(i + 3..)
                 .and_then(|rest| rest.find('/'))
-                .map(|j| i + 3 + j),
-            None => {
-                let colon = input.find(':');
-                let slash = input.find('/');
-                match (colon, slash) {
-                    (Some(c), s) if s.is_none_or(|s| c < s) => Some(c + 1),
-                    (_, s) => s,
-                }
+                .map(|j| i + 3 + j)
+        } else {
+            let colon = input.find(':');
+            let slash = input.find('/');
+            match (colon, slash) {
+                (Some(c), s) if s.is_none_or(|s| c < s) => Some(c + 1),
+                (_, s) => s,
             }
         };
         let at = path_start.and_then(|start| {
@@ -312,6 +311,7 @@ mod tests {
 
     /// Real-world forms: (input, url, `host_path`, userinfo dropped, query/fragment dropped).
     #[test]
+    #[expect(clippy::too_many_lines, reason = "one table of cases")]
     fn real_world_forms() {
         let cases: &[(&str, &str, &str, Option<&str>, bool)] = &[
             (

@@ -147,7 +147,9 @@ impl ResourceDescriptor {
     }
     /// `content` decoded (it was validated as base64 on read).
     pub fn content(&self) -> Option<Vec<u8>> {
-        self.content.as_deref().and_then(|c| crate::b64::decode(c).ok())
+        self.content
+            .as_deref()
+            .and_then(|c| crate::b64::decode(c).ok())
     }
     /// `downloadLocation`.
     pub fn download_location(&self) -> Option<&str> {
@@ -298,7 +300,6 @@ pub(crate) enum EmptyDescriptor {
     Reject,
     Accept,
 }
-
 
 /// Reads a digest set object. An empty object gives `None` (protobuf treats an empty map
 /// as absent); every entry is validated by [`DigestSet`] and errors name the entry.

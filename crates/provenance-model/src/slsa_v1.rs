@@ -506,13 +506,19 @@ mod tests {
         let p = Provenance::from_slice(json.as_bytes(), &lenient).unwrap();
         assert!(p.build_definition().external_parameters().is_empty());
         // what a verifier decides on stays required
-        let err = Provenance::from_slice(br#"{"buildDefinition":{"buildType":"bt"},"runDetails":{}}"#, &lenient)
-            .unwrap_err();
+        let err = Provenance::from_slice(
+            br#"{"buildDefinition":{"buildType":"bt"},"runDetails":{}}"#,
+            &lenient,
+        )
+        .unwrap_err();
         assert!(
             matches!(&err, Error::MissingField { path } if path.as_str() == "runDetails"),
             "{err:?}"
         );
-        let bad_time = json.replace(r#"{"id":"b"}"#, r#"{"id":"b"},"metadata":{"startedOn":"yesterday"}"#);
+        let bad_time = json.replace(
+            r#"{"id":"b"}"#,
+            r#"{"id":"b"},"metadata":{"startedOn":"yesterday"}"#,
+        );
         assert!(Provenance::from_slice(bad_time.as_bytes(), &lenient).is_err());
     }
 

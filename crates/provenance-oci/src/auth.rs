@@ -39,10 +39,7 @@ impl Credentials {
     /// The `Authorization: Basic ...` header value.
     pub(crate) fn basic_header(&self) -> String {
         let raw = format!("{}:{}", self.username, self.password);
-        format!(
-            "Basic {}",
-            provenance_model::b64::encode(raw.as_ref())
-        )
+        format!("Basic {}", provenance_model::b64::encode(raw.as_ref()))
     }
 }
 

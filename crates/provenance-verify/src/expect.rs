@@ -8,15 +8,15 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::facts::Facts;
-use provenance_model::{
-    SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, Timestamp, VSA_V1, VerificationResult,
-    VerificationSummary,
-};
 use crate::rules::{
     BuilderId, BuilderRule, RefExpectation, SourceRepo, is_default_trusted_builder,
     is_trusted_delegator,
 };
 use crate::verified::{Body, CertFact, Signer, VerifiedAttestation};
+use provenance_model::{
+    SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, Timestamp, VSA_V1, VerificationResult,
+    VerificationSummary,
+};
 
 /// The rule a failure is about (machine-readable in JSON as kebab-case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -741,9 +741,7 @@ fn verification_result(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
     if ctx.kind != StatementKind::Vsa {
         return;
     }
-    let result = ctx
-        .summary
-        .map(|s| s.verification_result().as_str());
+    let result = ctx.summary.map(|s| s.verification_result().as_str());
     if result != Some(VerificationResult::Passed.as_str()) {
         failures.push(RuleFailure::new(
             Rule::VerificationResult,
@@ -803,8 +801,14 @@ fn skew() -> time::Duration {
 /// was read (a time that is not RFC 3339 refuses the statement there).
 fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
     [
-        ("startedOn", facts.started_on.as_ref().map(Timestamp::datetime)),
-        ("finishedOn", facts.finished_on.as_ref().map(Timestamp::datetime)),
+        (
+            "startedOn",
+            facts.started_on.as_ref().map(Timestamp::datetime),
+        ),
+        (
+            "finishedOn",
+            facts.finished_on.as_ref().map(Timestamp::datetime),
+        ),
     ]
 }
 

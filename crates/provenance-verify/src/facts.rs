@@ -369,7 +369,11 @@ mod tests {
         let f = Facts::from_v02(&p);
         assert_eq!(f.source_ref.as_deref(), Some("refs/heads/main"));
         let started = f.started_on.as_ref().unwrap();
-        assert_eq!(started.as_str(), "2024-01-01T01:00:00+01:00", "written as read");
+        assert_eq!(
+            started.as_str(),
+            "2024-01-01T01:00:00+01:00",
+            "written as read"
+        );
         assert_eq!(started.unix_timestamp(), 1_704_067_200);
         assert!(
             f.source_claims

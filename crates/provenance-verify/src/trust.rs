@@ -333,7 +333,8 @@ impl AttestationVerifier for SigstoreVerifier {
                 to_signed(verified)
             }
             AttestationFormat::Envelope => Err(Rejection::WrongRoot(
-                "DSSE envelope without a certificate: needs a root of trust with public keys".to_owned(),
+                "DSSE envelope without a certificate: needs a root of trust with public keys"
+                    .to_owned(),
             )),
         }
     }
@@ -661,7 +662,10 @@ mod tests {
         let r = keyless(OWN).verify(&raw, now()).unwrap_err();
         assert_eq!(
             r,
-            Rejection::WrongRoot("DSSE envelope without a certificate: needs a root of trust with public keys".to_owned())
+            Rejection::WrongRoot(
+                "DSSE envelope without a certificate: needs a root of trust with public keys"
+                    .to_owned()
+            )
         );
     }
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use provenance_digest::DigestSet;
-pub use provenance_sigstore::SignerIdentity;
 use provenance_model::{PredicateKind, Statement, VerificationSummary};
+pub use provenance_sigstore::SignerIdentity;
 use serde::Serialize;
 use sha2::Digest as _;
 use time::OffsetDateTime;
@@ -629,7 +629,9 @@ mod tests {
 
     #[test]
     fn payload_types() {
-        assert!(is_in_toto_payload_type(provenance_model::IN_TOTO_PAYLOAD_TYPE));
+        assert!(is_in_toto_payload_type(
+            provenance_model::IN_TOTO_PAYLOAD_TYPE
+        ));
         assert!(is_in_toto_payload_type(
             "application/vnd.in-toto.provenance+json"
         ));

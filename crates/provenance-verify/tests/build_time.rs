@@ -67,8 +67,7 @@ fn keyless_root(signed_at: Option<&str>) -> TrustRoot {
         Box::new(FakeKeyless {
             keys,
             signed_at: signed_at.map(|t| {
-                OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                    .unwrap()
+                OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).unwrap()
             }),
         }),
         true,

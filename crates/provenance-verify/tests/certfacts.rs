@@ -14,9 +14,7 @@ mod common;
 use common::*;
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::rules::{BuilderRule, RefExpectation, SourceRepo};
-use provenance_verify::{
-    Artifact, Engine, Expectations, Rule, SignerIdentity, TrustRoot, Verdict,
-};
+use provenance_verify::{Artifact, Engine, Expectations, Rule, SignerIdentity, TrustRoot, Verdict};
 use time::macros::datetime;
 
 const NOW: time::OffsetDateTime = datetime!(2026-01-02 00:00 UTC);
@@ -73,14 +71,7 @@ fn root(identity: &str, mut certificate: SignerIdentity) -> TrustRoot {
         vec![std::sync::Arc::new(vk)],
         provenance_dsse::Threshold::ONE,
     );
-    TrustRoot::new(
-        "keyless",
-        Box::new(FakeKeyless {
-            keys,
-            certificate,
-        }),
-        true,
-    )
+    TrustRoot::new("keyless", Box::new(FakeKeyless { keys, certificate }), true)
 }
 
 fn exp(

@@ -314,7 +314,8 @@ mod tests {
     use super::*;
 
     fn jwt(claims: &str) -> String {
-        let e = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, s);
+        let e =
+            |s: &str| base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, s);
         format!("{}.{}.{}", e(r#"{"alg":"ES256"}"#), e(claims), e("sig"))
     }
 
