@@ -358,7 +358,10 @@ pub(crate) fn statement_builder(
             let detected = BuildContext::detect(&ProcessEnv, Path::new("."))
                 .context("cannot detect the build context")?;
             let mut builder = StatementBuilder::new(detected);
-            builder.context_mut().apply(&context.overrides()?)?;
+            builder
+                .context_mut()
+                .apply(&context.overrides()?)
+                .map_err(super::context_flags::flag_hint)?;
             builder
         } else {
             context.statement_builder(&paths)?
