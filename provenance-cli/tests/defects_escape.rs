@@ -21,9 +21,15 @@ fn assert_inert(what: &str, text: &str) {
     assert!(bad.is_empty(), "{what} printed {bad:?} raw:\n{text}");
 }
 
-/// A key, `app.bin`, and `att.jsonl`: signed provenance for it whose builder id and source URI
-/// hold terminal escapes and a forged line.
-fn hostile_attestation() -> tempfile::TempDir {
+/// A builder id with a C1 control (CSI) and a right-to-left override.
+const CONTROL_BUILDER: &str = "https://ci.example/b\u{9b}31m\u{202e}";
+/// A builder id with only a right-to-left override: a valid `TypeURI` (no control character, no
+/// space), so verification reads it and must print it inert.
+const RTL_BUILDER: &str = "https://ci.example/b\u{202e}";
+
+/// A key, `app.bin`, and `att.jsonl`: signed provenance for it whose builder id (`builder`) and
+/// source URI hold terminal escapes and a forged line.
+fn hostile_attestation(builder: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(
@@ -48,8 +54,7 @@ fn hostile_attestation() -> tempfile::TempDir {
     let mut statement: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
     statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["uri"] =
         "git+https://github.com/o/r\u{1b}[2J\nPASS forged.bin".into();
-    statement["predicate"]["runDetails"]["builder"]["id"] =
-        "https://ci.example/b\u{9b}31m\u{202e}".into();
+    statement["predicate"]["runDetails"]["builder"]["id"] = builder.into();
     statement["subject"][0]["name"] = "app.bin\u{1b}]0;title\u{7}".into();
     std::fs::write(d.join("st.json"), statement.to_string()).unwrap();
     let signed = provenance(d, &["sign", "--key", "k.pem", "st.json"]);
@@ -84,7 +89,7 @@ fn a_name_with_a_newline_gives_one_fail_line_and_no_forged_pass() {
 
 #[test]
 fn verify_and_trace_escape_claimed_builder_and_source() {
-    let dir = hostile_attestation();
+    let dir = hostile_attestation(RTL_BUILDER);
     let d = dir.path();
     let out = provenance(
         d,
@@ -118,7 +123,7 @@ fn verify_and_trace_escape_claimed_builder_and_source() {
     );
     assert_inert("verify --format json", &stdout(&json));
     // still the same data once parsed
-    assert!(stdout(&json).contains("\\u009b31m\\u202e"));
+    assert!(stdout(&json).contains("b\\u202e"));
 
     let out = provenance(
         d,
@@ -127,10 +132,7 @@ fn verify_and_trace_escape_claimed_builder_and_source() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_inert("trace", &text);
-    assert!(
-        text.contains("https://ci.example/b\\u009b31m\\u202e"),
-        "{text}"
-    );
+    assert!(text.contains("https://ci.example/b\\u202e"), "{text}");
     assert!(
         text.contains("github.com/o/r\\u001b[2J\\nPASS forged.bin"),
         "{text}"
@@ -144,9 +146,38 @@ fn verify_and_trace_escape_claimed_builder_and_source() {
     );
 }
 
+/// A builder id with a control character is not a `TypeURI`: the statement is refused when it
+/// is read (naming the field), and the refusal is printed inert.
+#[test]
+fn verify_refuses_a_builder_id_with_a_control_character() {
+    let dir = hostile_attestation(CONTROL_BUILDER);
+    let d = dir.path();
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "k.pem.pub",
+            "--attestation",
+            "att.jsonl",
+            "app.bin",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("FAIL app.bin"), "{text}");
+    assert!(
+        text.contains("predicate.runDetails.builder.id") && text.contains("not a valid type URI"),
+        "{text}"
+    );
+    assert_inert("verify", &text);
+    assert_inert("verify stderr", &String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn inspect_escapes_claimed_strings_in_text_and_json() {
-    let dir = hostile_attestation();
+    let dir = hostile_attestation(CONTROL_BUILDER);
     let d = dir.path();
     for format in ["text", "json"] {
         let out = provenance(d, &["inspect", "--format", format, "att.jsonl"]);

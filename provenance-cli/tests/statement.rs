@@ -275,6 +275,37 @@ fn flags_override_detection() {
     );
 }
 
+/// The library names the field (`invalid source commit ...`); the CLI adds the flag.
+#[test]
+fn a_bad_override_names_the_flag_and_the_field() {
+    let (dir, _) = repo();
+    let cases = [
+        (
+            ["--source-commit", "abc"],
+            "--source-commit: invalid source commit \"abc\"",
+        ),
+        (
+            ["--builder-id", "no-scheme"],
+            "--builder-id: invalid builder id \"no-scheme\"",
+        ),
+        (
+            ["--source-uri", "not a repo"],
+            "--source-uri: invalid source URI \"not a repo\"",
+        ),
+        (
+            ["--external-parameter", "novalue"],
+            "--external-parameter: invalid external parameter \"novalue\"",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = statement(dir.path(), GITHUB, &[args[0], args[1], "app.txt"]);
+        let out = out.get_output();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn subjects_from_checksum_files() {
     let (dir, _) = repo();

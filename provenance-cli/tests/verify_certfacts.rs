@@ -256,7 +256,7 @@ fn certificate_facts_cases() {
             ]
             .concat(),
             exit: 1,
-            says: &["builder-id: expected a --builder-id"],
+            says: &["builder-id: expected a builder id expectation"],
         },
         Case {
             name: "gh --repo is an identity; the issuer defaults to GitHub Actions'",
@@ -728,7 +728,7 @@ fn gh_cli_vectors_get_ghs_verdicts() {
                 "github.com/malancas/attest-demo",
             ],
             1,
-            "builder-id: expected a --builder-id",
+            "builder-id: expected a builder id expectation",
         ),
     ];
     let mut wrong = Vec::new();

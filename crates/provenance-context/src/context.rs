@@ -317,13 +317,13 @@ impl BuildContext {
     /// external parameter without `=`).
     pub fn apply(&mut self, overrides: &Overrides) -> Result<()> {
         if let Some(id) = &overrides.builder_id {
-            self.builder_id = require_uri("--builder-id", id)?;
+            self.builder_id = require_uri("builder id", id)?;
         }
         if let Some(build_type) = &overrides.build_type {
-            self.build_type = require_uri("--build-type", build_type)?;
+            self.build_type = require_uri("build type", build_type)?;
         }
         if let Some(id) = &overrides.invocation_id {
-            self.invocation_id = Some(require_non_empty("--invocation-id", id)?);
+            self.invocation_id = Some(require_non_empty("invocation id", id)?);
         }
         if let Some(uri) = &overrides.source_uri {
             let (repository, git_ref) = parse_source_uri(uri)?;
@@ -333,13 +333,13 @@ impl BuildContext {
             }
         }
         if let Some(git_ref) = &overrides.source_ref {
-            self.source.git_ref = Some(require_non_empty("--source-ref", git_ref)?);
+            self.source.git_ref = Some(require_non_empty("source ref", git_ref)?);
         }
         if let Some(commit) = &overrides.source_commit {
             let commit = commit.trim().to_ascii_lowercase();
             if !git::is_object_name(&commit) {
                 return Err(Error::InvalidOverride {
-                    flag: "--source-commit",
+                    field: "source commit",
                     value: commit,
                     reason: "expected a full 40- or 64-digit hex commit id",
                 });
@@ -402,7 +402,7 @@ impl Overrides {
 /// not one JSON value.
 pub fn parse_external_parameter(assignment: &str) -> Result<(String, Value)> {
     let bad = |reason| Error::InvalidOverride {
-        flag: "--external-parameter",
+        field: "external parameter",
         value: assignment.to_owned(),
         reason,
     };
@@ -425,11 +425,11 @@ pub fn parse_external_parameter(assignment: &str) -> Result<(String, Value)> {
     Ok((key.to_owned(), value))
 }
 
-fn require_non_empty(flag: &'static str, value: &str) -> Result<String> {
+fn require_non_empty(field: &'static str, value: &str) -> Result<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Error::InvalidOverride {
-            flag,
+            field,
             value: value.to_owned(),
             reason: "must not be empty",
         });
@@ -437,8 +437,8 @@ fn require_non_empty(flag: &'static str, value: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
-fn require_uri(flag: &'static str, value: &str) -> Result<String> {
-    let value = require_non_empty(flag, value)?;
+fn require_uri(field: &'static str, value: &str) -> Result<String> {
+    let value = require_non_empty(field, value)?;
     let has_scheme = value.split_once(':').is_some_and(|(scheme, rest)| {
         !rest.is_empty()
             && scheme
@@ -451,7 +451,7 @@ fn require_uri(flag: &'static str, value: &str) -> Result<String> {
     });
     if !has_scheme || value.chars().any(char::is_whitespace) {
         return Err(Error::InvalidOverride {
-            flag,
+            field,
             value,
             reason: "expected an absolute URI",
         });
@@ -463,37 +463,20 @@ fn require_uri(flag: &'static str, value: &str) -> Result<String> {
 fn parse_source_uri(value: &str) -> Result<(String, Option<String>)> {
     let trimmed = value.trim();
     let bad = || Error::InvalidOverride {
-        flag: "--source-uri",
+        field: "source URI",
         value: value.to_owned(),
         reason: "expected a git repository URL such as https://github.com/owner/repo",
     };
-    // An `@` after the first `/` of the path separates the ref (userinfo `@`s come before it).
-    // `scheme://authority/path`, or scp-like `user@host:path`.
-    let path_start = match trimmed.find("://") {
-        Some(i) => trimmed
-            .get(i + 3..)
-            .and_then(|rest| rest.find('/'))
-            .map(|j| i + 3 + j),
-        None => trimmed.find(':').map(|i| i + 1),
-    };
-    let (repo_part, git_ref) =
-        match path_start.and_then(|start| trimmed.get(start..)?.find('@').map(|at| start + at)) {
-            Some(at) => (
-                trimmed.get(..at).ok_or_else(bad)?,
-                trimmed
-                    .get(at + 1..)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned),
-            ),
-            None => (trimmed, None),
-        };
+    // An `@` in the path separates the ref (user information `@`s come before it).
+    let (repo_part, git_ref) = provenance_model::RepoUrl::split_ref(trimmed);
+    let git_ref = git_ref.map(str::to_owned);
     let repository = git::normalize_repo_url(repo_part).ok_or_else(bad)?;
     Ok((repository, git_ref))
 }
 
 fn set_dotted(params: &mut Map<String, Value>, key: &str, value: &Value) -> Result<()> {
     let bad = |reason| Error::InvalidOverride {
-        flag: "--external-parameter",
+        field: "external parameter",
         value: format!("{key}:={value}"),
         reason,
     };
@@ -578,8 +561,8 @@ mod tests {
 
     #[test]
     fn builder_id_must_be_a_uri() {
-        assert!(require_uri("--builder-id", "https://example.com/b").is_ok());
-        assert!(require_uri("--builder-id", "no-scheme").is_err());
-        assert!(require_uri("--builder-id", "  ").is_err());
+        assert!(require_uri("builder id", "https://example.com/b").is_ok());
+        assert!(require_uri("builder id", "no-scheme").is_err());
+        assert!(require_uri("builder id", "  ").is_err());
     }
 }

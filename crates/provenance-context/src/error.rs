@@ -12,11 +12,11 @@ pub enum Error {
         /// The value found.
         value: String,
     },
-    /// An override flag has a value that cannot be used.
-    #[error("invalid {flag} {value:?}: {reason}")]
+    /// An override of a detected field has a value that cannot be used.
+    #[error("invalid {field} {value:?}: {reason}")]
     InvalidOverride {
-        /// The flag (`--source-commit`, ...).
-        flag: &'static str,
+        /// The field overridden (`source commit`, `builder id`, ...).
+        field: &'static str,
         /// The value given.
         value: String,
         /// What is wrong with it.

@@ -167,16 +167,20 @@ pub(crate) fn is_object_name(text: &str) -> bool {
     matches!(text.len(), 40 | 64) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Normalises a git remote URL to `https://host/owner/repo` (without the `git+` prefix).
+/// Normalises a git remote URL to `https://host/owner/repo` (without the `git+` prefix): the
+/// [`RepoUrl::url`](provenance_model::RepoUrl::url) of the workspace's one reading of
+/// repository locations ([`provenance_model::RepoUrl`], whose docs give the rules).
 ///
 /// * scp-like `git@host:owner/repo.git` and `ssh://git@host:22/owner/repo.git` become
 ///   `https://host/owner/repo` (the ssh port is dropped);
 /// * `https://user:token@host/owner/repo.git` loses its credentials (and `.git`);
-/// * `git://` becomes `https://`; `http://` stays `http://`, an explicit https/http port is kept;
+/// * `git://` becomes `https://`; `http://` stays `http://`, an explicit https/http port is kept
+///   unless it is the default;
 /// * the host is lowercased; a trailing `/`, `.git`, query and fragment are removed;
 /// * a `git+` prefix is accepted; local paths and `file://` URLs become `file:///abs/path`.
 ///
-/// Returns `None` for anything else.
+/// Returns `None` for anything else, including `host/path` without a scheme (which git reads
+/// as a relative path).
 ///
 /// ```
 /// use provenance_context::normalize_repo_url;
@@ -186,82 +190,11 @@ pub(crate) fn is_object_name(text: &str) -> bool {
 ///            Some("https://github.com/octo/hello"));
 /// ```
 pub fn normalize_repo_url(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    let raw = raw.strip_prefix("git+").unwrap_or(raw);
-    if raw.is_empty() || raw.chars().any(char::is_whitespace) {
-        return None;
-    }
-    if let Some((scheme, rest)) = raw.split_once("://") {
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme == "file" {
-            let path = rest.strip_prefix("localhost").unwrap_or(rest);
-            return path
-                .starts_with('/')
-                .then(|| format!("file:///{}", clean_path(path)));
-        }
-        let out_scheme = match scheme.as_str() {
-            "https" | "ssh" | "git" | "git+ssh" | "ssh+git" => "https",
-            "http" => "http",
-            _ => return None,
-        };
-        let rest = rest.split(['?', '#']).next().unwrap_or_default();
-        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let host_port = authority
-            .rsplit_once('@')
-            .map_or(authority, |(_, host)| host);
-        let (host, port) = split_port(host_port);
-        let host = valid_host(host)?;
-        let port = match (out_scheme, scheme.as_str(), port) {
-            (_, "https" | "http", Some(port)) => format!(":{port}"),
-            _ => String::new(),
-        };
-        let path = clean_path(path);
-        if path.is_empty() {
-            return None;
-        }
-        return Some(format!("{out_scheme}://{host}{port}/{path}"));
-    }
-    if raw.starts_with('/') {
-        return Some(format!("file:///{}", clean_path(raw)));
-    }
-    // scp-like: [user@]host:path, where the colon comes before any slash.
-    let (authority, path) = raw.split_once(':')?;
-    if authority.contains('/') {
-        return None;
-    }
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let host = valid_host(host)?;
-    let path = clean_path(path);
-    if path.is_empty() {
-        return None;
-    }
-    Some(format!("https://{host}/{path}"))
-}
-
-fn split_port(host_port: &str) -> (&str, Option<&str>) {
-    match host_port.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (host, Some(port))
-        }
-        _ => (host_port, None),
-    }
-}
-
-fn valid_host(host: &str) -> Option<String> {
-    let ok = !host.is_empty()
-        && host.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']' | b':')
-        });
-    ok.then(|| host.to_ascii_lowercase())
-}
-
-/// Removes leading and trailing `/`, then one `.git` suffix, then trailing `/` again.
-fn clean_path(path: &str) -> String {
-    let path = path.trim_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path);
-    path.trim_end_matches('/').to_owned()
+    // The workspace's one reading of repository locations; a producer writes its URL form,
+    // without credentials. `host/path` without a scheme is refused: git reads it as a
+    // relative local path, not as a remote.
+    let url = provenance_model::RepoUrl::parse(raw).ok()?;
+    (url.form() != provenance_model::RepoForm::Bare).then(|| url.url())
 }
 
 #[cfg(test)]

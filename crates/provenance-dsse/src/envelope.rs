@@ -1,17 +1,17 @@
 //! The DSSE envelope: parsing, serialisation, signing and verification.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::json::NoDuplicateKeys;
 use crate::{
     DsseSigner, Error, KeyId, Limits, PayloadType, PayloadTypePolicy, Threshold, VerificationKey,
-    b64, pae,
+    pae,
 };
+use provenance_model::b64;
 
 /// One signature of an envelope: the raw signature bytes and the optional `keyid` hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +121,7 @@ impl Envelope {
     }
 
     fn from_wire(wire: WireEnvelope, limits: &Limits) -> Result<Self, Error> {
-        let payload = b64::decode(&wire.payload).ok_or(Error::Base64 { field: "payload" })?;
+        let payload = b64::decode(&wire.payload).map_err(|_| Error::Base64 { field: "payload" })?;
         let payload_type = PayloadType::try_from(wire.payload_type)?;
         let signatures = wire
             .signatures
@@ -131,7 +131,7 @@ impl Envelope {
                     Some(id) if !id.is_empty() => Some(KeyId::try_from(id)?),
                     _ => None,
                 };
-                let sig = b64::decode(&s.sig).ok_or(Error::Base64 { field: "sig" })?;
+                let sig = b64::decode(&s.sig).map_err(|_| Error::Base64 { field: "sig" })?;
                 Ok(Signature { key_id, sig })
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -494,18 +494,16 @@ impl<'de> Visitor<'de> for BoundedSignatures<'_> {
 ///
 /// [`Error::DuplicateKey`] naming the key, or [`Error::Json`].
 pub fn reject_duplicate_keys(json: &[u8]) -> Result<(), Error> {
-    let duplicate = RefCell::new(None);
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let check = NoDuplicateKeys {
-        duplicate: &duplicate,
-    };
-    if let Err(err) = check.deserialize(&mut de) {
-        return Err(match duplicate.into_inner() {
-            Some(key) => Error::DuplicateKey { key },
-            None => Error::Json(err),
-        });
-    }
-    de.end().map_err(Error::Json)
+    // The workspace's one duplicate-key reader (provenance-model's), with no bound of its own:
+    // the envelope's size is bounded by the caller, its depth by serde_json (128).
+    let limits = provenance_model::Limits::default()
+        .with_max_payload_bytes(usize::MAX)
+        .with_max_depth(usize::MAX);
+    provenance_model::reject_duplicate_keys(json, &limits).map_err(|e| match e {
+        provenance_model::Error::DuplicateKey { key, .. } => Error::DuplicateKey { key },
+        provenance_model::Error::Json { source } => Error::Json(source),
+        other => Error::Json(serde::de::Error::custom(other)),
+    })
 }
 
 fn check_signature_count(count: usize, limits: &Limits) -> Result<(), Error> {

@@ -1,9 +1,7 @@
 #![doc = include_str!("../README.md")]
 
-mod b64;
 mod envelope;
 mod error;
-mod json;
 mod key;
 mod pae;
 mod types;

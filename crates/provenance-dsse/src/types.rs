@@ -6,8 +6,9 @@ use std::str::FromStr;
 
 use crate::Error;
 
-/// The payload type of in-toto attestations: `application/vnd.in-toto+json`.
-pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+/// The payload type of in-toto attestations: `application/vnd.in-toto+json` (defined once, in
+/// provenance-model, beside the statement and predicate type URIs).
+pub use provenance_model::IN_TOTO_PAYLOAD_TYPE;
 
 /// Longest `payloadType` accepted, in bytes.
 const MAX_PAYLOAD_TYPE_BYTES: usize = 1024;

@@ -5,7 +5,6 @@
 //! The key is `scrypt(password, salt, N, r, p, 32)`; the box is `NaCl` secretbox
 //! (XSalsa20-Poly1305, 16-byte tag first).
 
-use base64::Engine as _;
 use poly1305::universal_hash::KeyInit as _;
 use salsa20::cipher::{KeyIvInit as _, StreamCipher as _};
 use serde::Deserialize;
@@ -51,11 +50,9 @@ struct Cipher {
 }
 
 fn b64(field: &str, value: &str) -> Result<Vec<u8>, Error> {
-    base64::engine::general_purpose::STANDARD
-        .decode(value)
-        .map_err(|_| Error::CosignFormat {
-            reason: format!("{field} is not base64"),
-        })
+    provenance_model::b64::decode(value).map_err(|_| Error::CosignFormat {
+        reason: format!("{field} is not base64"),
+    })
 }
 
 /// Decrypts the PEM body of a cosign key into DER PKCS#8.

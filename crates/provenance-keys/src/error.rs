@@ -109,7 +109,7 @@ pub enum Error {
     },
 
     /// Refusing to overwrite an existing file without `force`.
-    #[error("{path} already exists (use --force to overwrite)")]
+    #[error("{path} already exists (and overwriting it was not allowed)")]
     AlreadyExists {
         /// The existing file.
         path: PathBuf,

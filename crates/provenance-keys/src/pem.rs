@@ -1,6 +1,5 @@
 //! PEM decoding/encoding with zeroized buffers.
 
-use base64::Engine as _;
 use zeroize::Zeroizing;
 
 use crate::Error;
@@ -46,9 +45,7 @@ fn lenient(pem: &str) -> Option<(String, Zeroizing<Vec<u8>>)> {
     if !ended {
         return None;
     }
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body.as_bytes())
-        .ok()?;
+    let der = provenance_model::b64::decode(&body).ok()?;
     Some((label, Zeroizing::new(der)))
 }
 

@@ -83,6 +83,8 @@ struct ValueSeed<'s, 'l> {
     state: &'s State<'l>,
     ctx: Ctx,
     depth: usize,
+    /// Build the value (`false`: only check the document, every value reads as `null`).
+    keep: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
@@ -113,10 +115,18 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             .ok_or_else(|| E::custom("non-finite number"))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+        Ok(if self.keep {
+            Value::String(v.to_owned())
+        } else {
+            Value::Null
+        })
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(if self.keep {
+            Value::String(v)
+        } else {
+            Value::Null
+        })
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
         Ok(Value::Null)
@@ -159,12 +169,17 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 state,
                 ctx: self.ctx.element(),
                 depth: self.depth + 1,
+                keep: self.keep,
             });
             state.path.borrow_mut().pop();
             match element? {
+                // (when only checking, the count is what matters: the elements are `null`)
                 Some(v) => out.push(v),
                 None => break,
             }
+        }
+        if !self.keep {
+            return Ok(Value::Null);
         }
         Ok(Value::Array(out))
     }
@@ -205,11 +220,16 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 state,
                 ctx,
                 depth: self.depth + 1,
+                keep: self.keep,
             });
             let popped = state.path.borrow_mut().pop();
             if let Some(Seg::Key(key)) = popped {
+                // (when only checking, the keys are kept to find a repeated one)
                 out.insert(key, value?);
             }
+        }
+        if !self.keep {
+            return Ok(Value::Null);
         }
         Ok(Value::Object(out))
     }
@@ -218,6 +238,29 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
 /// Parses `bytes` as one JSON value, enforcing `limits` while reading and rejecting
 /// duplicate object keys anywhere in the document.
 pub(crate) fn parse(bytes: &[u8], limits: &Limits, ctx: Ctx) -> Result<Value> {
+    read(bytes, limits, ctx, true)
+}
+
+/// Checks that `bytes` is one JSON document within `limits` in which no object repeats a key,
+/// at any depth (keys compared after unescaping), without building it: the workspace's one
+/// duplicate-key-rejecting JSON reader, used before typed deserialisation of formats whose
+/// structs would skip unknown fields unseen (DSSE envelopes, Sigstore bundles).
+///
+/// ```
+/// use provenance_model::{Error, Limits, reject_duplicate_keys};
+/// assert!(reject_duplicate_keys(br#"{"a":{"b":1},"c":[{"b":2}]}"#, &Limits::default()).is_ok());
+/// let err = reject_duplicate_keys(br#"{"a":{"b":1,"b":2}}"#, &Limits::default()).unwrap_err();
+/// assert!(matches!(&err, Error::DuplicateKey { path, key } if path.as_str() == "a" && key == "b"));
+/// ```
+///
+/// # Errors
+/// [`Error::DuplicateKey`] with the object's path and the key, [`Error::Json`],
+/// [`Error::PayloadTooLarge`] or [`Error::LimitExceeded`].
+pub fn reject_duplicate_keys(bytes: &[u8], limits: &Limits) -> Result<()> {
+    read(bytes, limits, Ctx::Other, false).map(drop)
+}
+
+fn read(bytes: &[u8], limits: &Limits, ctx: Ctx, keep: bool) -> Result<Value> {
     if bytes.len() > limits.max_payload_bytes() {
         return Err(Error::PayloadTooLarge {
             size: bytes.len(),
@@ -234,6 +277,7 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits, ctx: Ctx) -> Result<Value> {
         state: &state,
         ctx,
         depth: 0,
+        keep,
     }
     .deserialize(&mut de)
     .and_then(|v| de.end().map(|()| v));

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+pub mod b64;
 mod error;
 mod json;
 mod limits;
+mod repo_url;
 mod resource_descriptor;
 mod slsa_v02;
 mod slsa_v1;
@@ -14,9 +16,10 @@ mod vsa;
 use serde_json::{Map, Value};
 
 pub use error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result};
-pub use json::Extensions;
-pub use limits::{Limits, MissingPredicate};
+pub use json::{Extensions, reject_duplicate_keys};
+pub use limits::{Limits, MissingPredicate, ReadMode};
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
+pub use repo_url::{InvalidRepoUrl, RepoForm, RepoUrl};
 pub use resource_descriptor::ResourceDescriptor;
 pub use slsa_v1::{BuildDefinition, BuildMetadata, Builder, Provenance, RunDetails};
 pub use slsa_v02::{

@@ -17,6 +17,7 @@
 /// | [`max_descriptors`](Self::max_descriptors) | 10 000 |
 /// | [`max_depth`](Self::max_depth) | 64 |
 /// | [`missing_predicate`](Self::missing_predicate) | [`MissingPredicate::Reject`] |
+/// | [`read_mode`](Self::read_mode) | [`ReadMode::Strict`] |
 ///
 /// ```
 /// use provenance_model::Limits;
@@ -32,6 +33,30 @@ pub struct Limits {
     max_descriptors: usize,
     max_depth: usize,
     missing_predicate: MissingPredicate,
+    read_mode: ReadMode,
+}
+
+/// How strictly predicates are read.
+///
+/// Strict follows the specifications (and their reference validators). Lenient tolerates what
+/// real producers write that the specifications do not allow but that changes nothing a
+/// verifier reads:
+///
+/// | tolerated in [`ReadMode::Lenient`] | seen in |
+/// |---|---|
+/// | SLSA v1 `buildDefinition.externalParameters` absent (read as `{}`; protobuf-JSON writers omit empty messages) | sigstore-conformance `rekor2-dsse-happy-path`, sigstore-python `a.dsse.staging-rekor-v2` |
+///
+/// Both modes keep unknown fields, and both refuse what a verifier decides on: a missing or
+/// invalid builder id or build type, a time that is not RFC 3339 (a claimed build time feeds
+/// the age and build-time rules), an invalid digest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReadMode {
+    /// As the specifications (the default).
+    #[default]
+    Strict,
+    /// Tolerate the omissions listed above.
+    Lenient,
 }
 
 /// What to do with a Statement that has no `predicate` field.
@@ -59,6 +84,7 @@ impl Default for Limits {
             max_descriptors: Self::DEFAULT_MAX_DESCRIPTORS,
             max_depth: Self::DEFAULT_MAX_DEPTH,
             missing_predicate: MissingPredicate::Reject,
+            read_mode: ReadMode::Strict,
         }
     }
 }
@@ -100,6 +126,18 @@ impl Limits {
     /// Whether a Statement without `predicate` is accepted (default: rejected).
     pub fn missing_predicate(&self) -> MissingPredicate {
         self.missing_predicate
+    }
+
+    /// How strictly predicates are read (default: [`ReadMode::Strict`]).
+    pub fn read_mode(&self) -> ReadMode {
+        self.read_mode
+    }
+
+    /// Sets [`Self::read_mode`].
+    #[must_use]
+    pub fn with_read_mode(mut self, mode: ReadMode) -> Self {
+        self.read_mode = mode;
+        self
     }
 
     /// Sets [`Self::missing_predicate`].

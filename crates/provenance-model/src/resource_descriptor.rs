@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -108,7 +107,7 @@ impl ResourceDescriptor {
     /// Sets `content` (written as standard padded base64).
     #[must_use]
     pub fn with_content(mut self, content: &[u8]) -> Self {
-        self.content = Some(base64::engine::general_purpose::STANDARD.encode(content));
+        self.content = Some(crate::b64::encode(content));
         self
     }
     /// Sets `downloadLocation`.
@@ -148,7 +147,9 @@ impl ResourceDescriptor {
     }
     /// `content` decoded (it was validated as base64 on read).
     pub fn content(&self) -> Option<Vec<u8>> {
-        self.content.as_deref().and_then(|c| decode_base64(c).ok())
+        self.content
+            .as_deref()
+            .and_then(|c| crate::b64::decode(c).ok())
     }
     /// `downloadLocation`.
     pub fn download_location(&self) -> Option<&str> {
@@ -209,7 +210,7 @@ impl ResourceDescriptor {
         };
         let content = obj.opt_string("content")?;
         if let Some(c) = &content
-            && decode_base64(c).is_err()
+            && crate::b64::decode(c).is_err()
         {
             return Err(Error::InvalidBase64 {
                 path: obj.field("content"),
@@ -298,15 +299,6 @@ impl<'de> Deserialize<'de> for ResourceDescriptor {
 pub(crate) enum EmptyDescriptor {
     Reject,
     Accept,
-}
-
-fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    STANDARD
-        .decode(text)
-        .or_else(|_| STANDARD_NO_PAD.decode(text))
-        .or_else(|_| URL_SAFE.decode(text))
-        .or_else(|_| URL_SAFE_NO_PAD.decode(text))
 }
 
 /// Reads a digest set object. An empty object gives `None` (protobuf treats an empty map

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldPath, Result};
 use crate::json::{self, Extensions, Obj};
-use crate::limits::Limits;
+use crate::limits::{Limits, ReadMode};
 use crate::resource_descriptor::{EmptyDescriptor, ResourceDescriptor};
 use crate::timestamp::Timestamp;
 use crate::type_uri::TypeUri;
@@ -224,11 +224,15 @@ impl BuildDefinition {
 
     fn decode(mut obj: Obj, limits: &Limits) -> Result<Self> {
         let build_type = required_type_uri(&mut obj, "buildType")?;
-        let external_parameters =
-            obj.opt_map("externalParameters")?
-                .ok_or_else(|| Error::MissingField {
+        let external_parameters = match obj.opt_map("externalParameters")? {
+            Some(map) => map,
+            None if limits.read_mode() == ReadMode::Lenient => Map::new(),
+            None => {
+                return Err(Error::MissingField {
                     path: obj.field("externalParameters"),
-                })?;
+                });
+            }
+        };
         let internal_parameters = obj.opt_map("internalParameters")?;
         let resolved_dependencies =
             ResourceDescriptor::decode_list(&mut obj, "resolvedDependencies", limits)?;
@@ -487,6 +491,35 @@ mod tests {
             matches!(&err, Error::Empty { path } if path.as_str() == "runDetails.builder.id"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn lenient_mode_reads_absent_external_parameters_as_empty() {
+        // sigstore-conformance's rekor2-dsse-happy-path predicate
+        let json = r#"{"buildDefinition":{"buildType":"bt"},"runDetails":{"builder":{"id":"b"}}}"#;
+        let err = prov(json).unwrap_err();
+        assert!(
+            matches!(&err, Error::MissingField { path } if path.as_str() == "buildDefinition.externalParameters"),
+            "{err:?}"
+        );
+        let lenient = Limits::default().with_read_mode(ReadMode::Lenient);
+        let p = Provenance::from_slice(json.as_bytes(), &lenient).unwrap();
+        assert!(p.build_definition().external_parameters().is_empty());
+        // what a verifier decides on stays required
+        let err = Provenance::from_slice(
+            br#"{"buildDefinition":{"buildType":"bt"},"runDetails":{}}"#,
+            &lenient,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::MissingField { path } if path.as_str() == "runDetails"),
+            "{err:?}"
+        );
+        let bad_time = json.replace(
+            r#"{"id":"b"}"#,
+            r#"{"id":"b"},"metadata":{"startedOn":"yesterday"}"#,
+        );
+        assert!(Provenance::from_slice(bad_time.as_bytes(), &lenient).is_err());
     }
 
     #[test]

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
 use serde::Deserialize;
 
 use crate::{Error, Registry};
@@ -40,10 +39,7 @@ impl Credentials {
     /// The `Authorization: Basic ...` header value.
     pub(crate) fn basic_header(&self) -> String {
         let raw = format!("{}:{}", self.username, self.password);
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        )
+        format!("Basic {}", provenance_model::b64::encode(raw.as_ref()))
     }
 }
 
@@ -173,8 +169,7 @@ fn from_docker_config(path: &Path, registry: &Registry) -> Result<Option<Credent
         };
     };
     let (user, pass) = if let Some(auth) = entry.auth.as_deref().filter(|a| !a.is_empty()) {
-        let raw = base64::engine::general_purpose::STANDARD
-            .decode(auth.trim())
+        let raw = provenance_model::b64::decode(auth.trim())
             .map_err(|_| bad(format!("auths.{key}.auth: not base64")))?;
         let raw =
             String::from_utf8(raw).map_err(|_| bad(format!("auths.{key}.auth: not UTF-8")))?;

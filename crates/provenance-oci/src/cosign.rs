@@ -5,7 +5,6 @@
 //!
 //! <https://github.com/sigstore/cosign/blob/main/specs/ATTESTATION_SPEC.md>
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::client::{ManifestRef, RegistryClient};
@@ -118,7 +117,7 @@ impl CosignAttestation {
         let Some(cert) = self.layer.annotations.get(ANNOTATION_CERTIFICATE) else {
             return Ok(self.envelope.clone());
         };
-        let b64 = |der: &[u8]| base64::engine::general_purpose::STANDARD.encode(der);
+        let b64 = provenance_model::b64::encode;
         let mut certificates = pem_certificates(cert).map_err(|e| bad(&e))?;
         if certificates.len() != 1 {
             return Err(bad(
@@ -176,8 +175,7 @@ fn tlog_entry(rekor: &str) -> Result<Value, String> {
     let index = n("/Payload/logIndex").ok_or("Rekor bundle: no Payload.logIndex")?;
     let log_id = s("/Payload/logID").ok_or("Rekor bundle: no Payload.logID")?;
     let log_id = hex::decode(log_id).map_err(|_| "Rekor bundle: logID is not hex")?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(body)
+    let decoded = provenance_model::b64::decode_lenient(body)
         .map_err(|_| "Rekor bundle: body is not base64")?;
     let entry: Value =
         serde_json::from_slice(&decoded).map_err(|_| "Rekor bundle: body is not JSON")?;
@@ -191,7 +189,7 @@ fn tlog_entry(rekor: &str) -> Result<Value, String> {
         .ok_or("Rekor entry: no apiVersion")?;
     Ok(json!({
         "logIndex": index.to_string(),
-        "logId": {"keyId": base64::engine::general_purpose::STANDARD.encode(log_id)},
+        "logId": {"keyId": provenance_model::b64::encode(&log_id)},
         "kindVersion": {"kind": kind, "version": version},
         "integratedTime": time.to_string(),
         "inclusionPromise": {"signedEntryTimestamp": set},

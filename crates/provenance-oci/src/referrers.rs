@@ -150,7 +150,7 @@ pub fn select_platform(
     };
     if !is_index(&manifest.media_type) {
         return Err(bad(format!(
-            "--platform {platform} needs an image index, this is `{}`",
+            "platform {platform} was asked for, which needs an image index; this is `{}`",
             manifest.media_type
         )));
     }

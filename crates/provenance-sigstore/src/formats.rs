@@ -11,7 +11,7 @@ use crate::error::{Error, Result, malformed};
 use crate::limits::Limits;
 use serde::Deserialize;
 
-const IN_TOTO: &str = "application/vnd.in-toto+json";
+use provenance_dsse::IN_TOTO_PAYLOAD_TYPE as IN_TOTO;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

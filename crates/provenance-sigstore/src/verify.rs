@@ -1,5 +1,7 @@
 //! Offline verification of a [`Bundle`] against a [`TrustedRoot`].
 
+use provenance_model::DigestSet;
+
 use crate::bundle::{Bundle, BundleVersion, Content, Material, TlogEntry};
 use crate::cert::{Certificate, SignerIdentity};
 use crate::crypto::{HashAlgorithm, PublicKey};
@@ -114,6 +116,21 @@ pub enum VerifiedContent {
     },
 }
 
+impl VerifiedContent {
+    /// For a message signature: the signed artifact digest as a digest set (`None` for DSSE
+    /// content).
+    pub fn digest_set(&self) -> Option<DigestSet> {
+        match self {
+            Self::MessageDigest { algorithm, digest } => {
+                let mut set = DigestSet::new();
+                set.insert(algorithm.name(), &hex::encode(digest)).ok()?;
+                Some(set)
+            }
+            Self::Dsse { .. } => None,
+        }
+    }
+}
+
 /// The result of a successful verification.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -191,6 +208,46 @@ impl BundleVerifier {
     /// The trusted root.
     pub fn trusted_root(&self) -> &TrustedRoot {
         &self.root
+    }
+
+    /// Verifies `bundle` for an artifact known by its digests (algorithm name -> hex, as
+    /// subjects and `digest` arguments give them): a message signature is checked against
+    /// the set's digest of the algorithm the bundle names, else SHA-256, SHA-384, SHA-512; a
+    /// DSSE bundle (or no artifact) as [`BundleVerifier::verify`] with [`Artifact::None`]
+    /// (matching the statement's subjects is then the caller's job).
+    ///
+    /// # Errors
+    /// [`Error::ArtifactMismatch`] when the set holds no SHA-2 digest; otherwise as
+    /// [`BundleVerifier::verify`].
+    pub fn verify_digests(
+        &self,
+        bundle: &Bundle,
+        artifact: Option<&DigestSet>,
+        now: i64,
+    ) -> Result<VerifiedBundle> {
+        let Content::MessageSignature { digest: hint, .. } = bundle.content() else {
+            return self.verify(bundle, Artifact::None, now);
+        };
+        let Some(digests) = artifact else {
+            return self.verify(bundle, Artifact::None, now);
+        };
+        // The bundle's (unauthenticated) hint only says which digest to try first: the
+        // signature decides.
+        let preferred = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
+        let found = [
+            preferred,
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ]
+        .iter()
+        .find_map(|alg| Some((*alg, hex::decode(digests.get(alg.name())?).ok()?)));
+        let Some((algorithm, digest)) = found else {
+            return Err(Error::ArtifactMismatch(
+                "the artifact has no SHA-2 digest to check the signature against",
+            ));
+        };
+        self.verify(bundle, Artifact::Digest(algorithm, &digest), now)
     }
 
     /// Verifies `bundle` offline. `now` (Unix seconds) bounds the signing time from above.

@@ -386,10 +386,6 @@ fn index_keys(d: &DigestSet) -> Vec<(Algorithm, String)> {
 
 /// Where one attestation stands while the roots of trust are tried in turn.
 #[derive(Debug)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per attestation in one Vec, as the Option<VerifiedAttestation> slots it replaced; boxing would add an allocation per attestation"
-)]
 enum AttestationState {
     /// No root has verified its signature yet: the next root tries it.
     Open(Refusals),
@@ -410,7 +406,6 @@ struct Refusals {
 
 /// What became of an attestation once the roots were tried.
 #[derive(Debug)]
-#[expect(clippy::large_enum_variant, reason = "moved out at once, never stored")]
 enum Settled {
     /// A root accepted it.
     Verified(VerifiedAttestation),

@@ -8,12 +8,15 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::facts::Facts;
-use crate::facts::{SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, VSA_V1};
 use crate::rules::{
     BuilderId, BuilderRule, RefExpectation, SourceRepo, is_default_trusted_builder,
     is_trusted_delegator,
 };
 use crate::verified::{Body, CertFact, Signer, VerifiedAttestation};
+use provenance_model::{
+    SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, Timestamp, VSA_V1, VerificationResult,
+    VerificationSummary,
+};
 
 /// The rule a failure is about (machine-readable in JSON as kebab-case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -369,7 +372,8 @@ struct Context<'a> {
     now: OffsetDateTime,
     kind: StatementKind,
     predicate_type: &'a str,
-    predicate: &'a Value,
+    /// The verification summary, for a VSA.
+    summary: Option<&'a VerificationSummary>,
     facts: &'a Facts,
     /// The certificate's source facts (empty unless provenance: a VSA's signer is the verifier
     /// that wrote it, whose own repository says nothing about the artifact).
@@ -389,7 +393,7 @@ impl<'a> Context<'a> {
     ) -> Option<Self> {
         let Body::Statement {
             predicate_type,
-            predicate,
+            summary,
             facts,
             ..
         } = &att.body
@@ -409,7 +413,8 @@ impl<'a> Context<'a> {
         } else {
             CertSource::default()
         };
-        let builder = BuilderView::of(exp, att, grant, kind, predicate, facts, &cert);
+        let summary = summary.as_deref();
+        let builder = BuilderView::of(exp, att, grant, kind, summary, facts, &cert);
         let mut ctx = Self {
             exp,
             att,
@@ -417,7 +422,7 @@ impl<'a> Context<'a> {
             now,
             kind,
             predicate_type,
-            predicate,
+            summary,
             facts,
             cert,
             builder,
@@ -442,7 +447,9 @@ impl<'a> Context<'a> {
             DefaultTrust::NotApplicable | DefaultTrust::Unbacked => {}
         }
         if self.kind == StatementKind::Vsa {
-            level = vsa_level(self.predicate)
+            level = self
+                .summary
+                .and_then(VerificationSummary::slsa_build_level)
                 .zip(level)
                 .map(|(claim, grant)| claim.min(grant));
         }
@@ -462,15 +469,12 @@ impl<'a> BuilderView<'a> {
         att: &VerifiedAttestation,
         grant: RootGrant<'_>,
         kind: StatementKind,
-        predicate: &'a Value,
+        summary: Option<&'a VerificationSummary>,
         facts: &'a Facts,
         cert: &CertSource<'_>,
     ) -> Self {
         let claimed_text = match kind {
-            StatementKind::Vsa => predicate
-                .get("verifier")
-                .and_then(|v| v.get("id"))
-                .and_then(Value::as_str),
+            StatementKind::Vsa => summary.map(|s| s.verifier().id().as_str()),
             StatementKind::Provenance => facts.builder_id.as_deref(),
             // Other predicates name no builder: a root confined to some builders may not sign
             // them, and a builder expectation cannot hold.
@@ -590,8 +594,8 @@ fn builder_id(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
     } else if view.default_trust == DefaultTrust::Unbacked {
         failures.push(RuleFailure::new(
             Rule::BuilderId,
-            "a --builder-id (the signer is not a builder trusted by default, nor the \
-             source repository's own workflow with every expectation stated by its \
+            "a builder id expectation (the signer is not a builder trusted by default, nor \
+             the source repository's own workflow with every expectation stated by its \
              certificate)",
             view.claimed_text.map(str::to_owned),
         ));
@@ -737,11 +741,8 @@ fn verification_result(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
     if ctx.kind != StatementKind::Vsa {
         return;
     }
-    let result = ctx
-        .predicate
-        .get("verificationResult")
-        .and_then(Value::as_str);
-    if result != Some("PASSED") {
+    let result = ctx.summary.map(|s| s.verification_result().as_str());
+    if result != Some(VerificationResult::Passed.as_str()) {
         failures.push(RuleFailure::new(
             Rule::VerificationResult,
             "PASSED",
@@ -756,7 +757,7 @@ fn resource_uri(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
         return;
     }
     if let Some(want) = &ctx.exp.resource_uri {
-        let got = ctx.predicate.get("resourceUri").and_then(Value::as_str);
+        let got = ctx.summary.map(VerificationSummary::resource_uri);
         if got != Some(want.as_str()) {
             failures.push(RuleFailure::new(
                 Rule::ResourceUri,
@@ -796,27 +797,25 @@ fn skew() -> time::Duration {
     time::Duration::try_from(CLOCK_SKEW).unwrap_or(time::Duration::ZERO)
 }
 
-/// A claimed build time: absent, an RFC 3339 time, or text that is not one.
-type Claimed<'a> = Option<Result<OffsetDateTime, &'a str>>;
-
-/// The statement's claimed build times (`startedOn`, `finishedOn`).
-fn claimed_times(facts: &Facts) -> [(&'static str, Claimed<'_>); 2] {
+/// The statement's claimed build times (`startedOn`, `finishedOn`), parsed when the statement
+/// was read (a time that is not RFC 3339 refuses the statement there).
+fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
     [
-        ("startedOn", parse_claimed(facts.started_on.as_deref())),
-        ("finishedOn", parse_claimed(facts.finished_on.as_deref())),
+        (
+            "startedOn",
+            facts.started_on.as_ref().map(Timestamp::datetime),
+        ),
+        (
+            "finishedOn",
+            facts.finished_on.as_ref().map(Timestamp::datetime),
+        ),
     ]
-}
-
-fn parse_claimed(text: Option<&str>) -> Claimed<'_> {
-    text.map(|t| {
-        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map_err(|_| t)
-    })
 }
 
 /// [`Rule::BuildTime`]: a claimed `startedOn` / `finishedOn` after the verification time, or
 /// after the verified signing time, beyond [`CLOCK_SKEW`], is refused: a build cannot end
-/// after it was signed, and a future date would stretch any age limit. A claimed time that is
-/// not RFC 3339 is refused too (it could hide either).
+/// after it was signed, and a future date would stretch any age limit. (A claimed time that is
+/// not RFC 3339 never gets here: the statement is refused when it is read.)
 fn check_build_times(
     facts: &Facts,
     signed_at: Option<OffsetDateTime>,
@@ -828,18 +827,7 @@ fn check_build_times(
         limit.checked_add(skew()).is_some_and(|limit| t > limit)
     };
     for (field, claimed) in claimed_times(facts) {
-        let t = match claimed {
-            None => continue,
-            Some(Ok(t)) => t,
-            Some(Err(text)) => {
-                failures.push(RuleFailure::new(
-                    Rule::BuildTime,
-                    format!("{field} as an RFC 3339 time"),
-                    Some(format!("{field} {text:?}")),
-                ));
-                continue;
-            }
-        };
+        let Some(t) = claimed else { continue };
         if let Some(signed) = signed_at
             && after(t, signed)
         {
@@ -874,8 +862,7 @@ fn check_age(
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Option<RuleFailure> {
-    let [(_, started), (_, finished)] =
-        claimed_times(facts).map(|(f, c)| (f, c.and_then(Result::ok)));
+    let [(_, started), (_, finished)] = claimed_times(facts);
     let when = signed_at
         .map(|t| (t, "verified signing time"))
         .or_else(|| finished.map(|t| (t, "claimed finishedOn")))
@@ -935,21 +922,6 @@ fn check_external(
             ));
         }
     }
-}
-
-/// The highest `SLSA_BUILD_LEVEL_n` in a VSA's `verifiedLevels`.
-fn vsa_level(predicate: &Value) -> Option<u8> {
-    predicate
-        .get("verifiedLevels")?
-        .as_array()?
-        .iter()
-        .filter_map(|l| {
-            l.as_str()?
-                .strip_prefix("SLSA_BUILD_LEVEL_")?
-                .parse::<u8>()
-                .ok()
-        })
-        .max()
 }
 
 /// What a keyless signer's certificate states about the source (Fulcio extensions).

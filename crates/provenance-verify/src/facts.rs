@@ -1,18 +1,14 @@
-//! What a statement *claims* about how an artifact was built, read from its predicate:
-//! SLSA Provenance v1, or v0.2 mapped onto the same fields. Nothing here is vouched for by a
-//! signature beyond "the signer signed a statement saying so".
+//! What a statement *claims* about how an artifact was built, read from its predicate through
+//! provenance-model's types: SLSA Provenance v1 ([`Provenance`]), or v0.2 ([`ProvenanceV02`])
+//! read the same way. Nothing here is vouched for by a signature beyond "the signer signed a
+//! statement saying so".
 
+use provenance_digest::DigestSet;
+use provenance_model::{Provenance, ProvenanceV02, ResourceDescriptor, SlsaProvenance, Timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::rules::SourceRepo;
-
-/// SLSA Provenance v1 predicate type.
-pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
-/// SLSA Provenance v0.2 predicate type (read through the v1 field mapping).
-pub const SLSA_PROVENANCE_V02: &str = "https://slsa.dev/provenance/v0.2";
-/// SLSA Verification Summary v1 predicate type.
-pub const VSA_V1: &str = "https://slsa.dev/verification_summary/v1";
 
 /// A dependency the build resolved (`resolvedDependencies` in v1, `materials` in v0.2).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,8 +19,30 @@ pub struct Dependency {
     /// Its name, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Its digests (algorithm -> hex), as written.
-    pub digest: std::collections::BTreeMap<String, String>,
+    /// Its digests (validated by the model when the statement was read).
+    pub digest: DigestSet,
+}
+
+impl Dependency {
+    fn of(descriptor: &ResourceDescriptor) -> Self {
+        Self {
+            uri: non_empty(descriptor.uri()),
+            name: non_empty(descriptor.name()),
+            digest: descriptor.digest().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The commit a git dependency names (`gitCommit`, else `sha1`).
+    pub fn commit(&self) -> Option<String> {
+        self.digest
+            .get("gitCommit")
+            .or_else(|| self.digest.get("sha1"))
+            .map(str::to_owned)
+    }
+
+    fn is_git(&self) -> bool {
+        self.uri.as_deref().is_some_and(|u| u.starts_with("git+"))
+    }
 }
 
 /// One place where a statement states its source (a git dependency, the GitHub workflow
@@ -67,12 +85,13 @@ pub struct Facts {
     /// The invocation (run) id or URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invocation: Option<String>,
-    /// When the build started (RFC 3339, as written).
+    /// When the build started (parsed once, when the statement was read; reports show the
+    /// text as written).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub started_on: Option<String>,
-    /// When the build finished (RFC 3339, as written).
+    pub started_on: Option<Timestamp>,
+    /// When the build finished (as `started_on`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub finished_on: Option<String>,
+    pub finished_on: Option<Timestamp>,
     /// `buildDefinition.externalParameters` (v0.2: `invocation.parameters`).
     #[serde(skip)]
     pub external_parameters: Option<Map<String, Value>>,
@@ -84,6 +103,12 @@ pub struct Facts {
     pub source_claims: Vec<SourceClaim>,
 }
 
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// A non-empty string at `path` inside a free-form JSON value (`externalParameters` and v0.2's
+/// `invocation.environment` are defined by each build type, not by the SLSA schema).
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter()
         .try_fold(v, |v, k| v.get(k))?
@@ -91,40 +116,10 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
-/// `str_at` from a JSON object.
+/// [`str_at`] from a JSON object.
 fn str_in<'a>(map: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
     let (first, rest) = path.split_first()?;
     str_at(map.get(*first)?, rest)
-}
-
-fn dependencies(list: Option<&Value>) -> Vec<Dependency> {
-    list.and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .map(|d| Dependency {
-                    uri: str_at(d, &["uri"]).map(str::to_owned),
-                    name: str_at(d, &["name"]).map(str::to_owned),
-                    digest: d
-                        .get("digest")
-                        .and_then(Value::as_object)
-                        .map(|m| {
-                            m.iter()
-                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn commit_of(digest: &std::collections::BTreeMap<String, String>) -> Option<String> {
-    digest
-        .get("gitCommit")
-        .or_else(|| digest.get("sha1"))
-        .cloned()
 }
 
 impl SourceClaim {
@@ -143,71 +138,63 @@ impl SourceClaim {
 }
 
 impl Facts {
-    /// Reads the facts of a SLSA provenance predicate (`v1` or `v0.2`); other predicate types
-    /// yield no facts.
-    pub fn from_predicate(predicate_type: &str, predicate: &Value) -> Self {
-        match predicate.as_object() {
-            Some(map) => Self::from_predicate_map(predicate_type, map),
-            None => Self::default(),
-        }
-    }
-
-    /// As [`Facts::from_predicate`], from the predicate object.
-    pub fn from_predicate_map(predicate_type: &str, predicate: &Map<String, Value>) -> Self {
-        match predicate_type {
-            SLSA_PROVENANCE_V1 => Self::from_v1(predicate),
-            SLSA_PROVENANCE_V02 => Self::from_v02(predicate),
+    /// The facts a SLSA provenance predicate (v1 or v0.2) claims.
+    pub fn from_provenance(provenance: &SlsaProvenance) -> Self {
+        match provenance {
+            SlsaProvenance::V1(p) => Self::from_v1(p),
+            SlsaProvenance::V02(p) => Self::from_v02(p),
+            // a future version: no facts, so every expectation about the build fails
             _ => Self::default(),
         }
     }
 
-    fn from_v1(p: &Map<String, Value>) -> Self {
-        let bd = p.get("buildDefinition").unwrap_or(&Value::Null);
-        let ext = bd
-            .get("externalParameters")
-            .and_then(Value::as_object)
-            .cloned();
-        let deps = dependencies(bd.get("resolvedDependencies"));
+    /// The facts of a SLSA Provenance v1 predicate.
+    pub fn from_v1(p: &Provenance) -> Self {
+        let def = p.build_definition();
+        let run = p.run_details();
+        let meta = run.metadata();
+        let deps: Vec<Dependency> = def
+            .resolved_dependencies()
+            .iter()
+            .map(Dependency::of)
+            .collect();
         let mut facts = Self {
-            builder_id: str_in(p, &["runDetails", "builder", "id"]).map(str::to_owned),
-            build_type: str_at(bd, &["buildType"]).map(str::to_owned),
-            invocation: str_in(p, &["runDetails", "metadata", "invocationId"]).map(str::to_owned),
-            started_on: str_in(p, &["runDetails", "metadata", "startedOn"]).map(str::to_owned),
-            finished_on: str_in(p, &["runDetails", "metadata", "finishedOn"]).map(str::to_owned),
+            builder_id: Some(run.builder().id().as_str().to_owned()),
+            build_type: Some(def.build_type().as_str().to_owned()),
+            invocation: non_empty(meta.and_then(|m| m.invocation_id())),
+            started_on: meta.and_then(|m| m.started_on()).cloned(),
+            finished_on: meta.and_then(|m| m.finished_on()).cloned(),
             ..Self::default()
         };
         // The source: the first git dependency (slsa-github-generator, GitHub artifact
         // attestations, npm, this toolkit), else the GitHub workflow parameters.
-        if let Some(dep) = deps
-            .iter()
-            .find(|d| d.uri.as_deref().is_some_and(|u| u.starts_with("git+")))
-        {
-            facts.set_source(dep.uri.as_deref(), None);
-            facts.source_commit = commit_of(&dep.digest);
+        if let Some(dep) = deps.iter().find(|d| d.is_git()) {
+            facts.set_source(dep.uri.as_deref());
+            facts.source_commit = dep.commit();
         }
-        let ext_value = bd.get("externalParameters").unwrap_or(&Value::Null);
+        let ext = def.external_parameters();
         if facts.source_uri.is_none() {
-            let repo = str_at(ext_value, &["workflow", "repository"])
-                .or_else(|| str_at(ext_value, &["source", "uri"]))
-                .or_else(|| str_at(ext_value, &["source"]));
-            facts.set_source(repo, None);
+            let repo = str_in(ext, &["workflow", "repository"])
+                .or_else(|| str_in(ext, &["source", "uri"]))
+                .or_else(|| str_in(ext, &["source"]));
+            facts.set_source(repo);
         }
         if facts.source_ref.is_none() {
-            facts.source_ref = str_at(ext_value, &["workflow", "ref"])
-                .or_else(|| str_at(ext_value, &["source", "ref"]))
+            facts.source_ref = str_in(ext, &["workflow", "ref"])
+                .or_else(|| str_in(ext, &["source", "ref"]))
                 .map(str::to_owned);
         }
         for (i, dep) in deps.iter().enumerate() {
-            if let Some(uri) = dep.uri.as_deref().filter(|u| u.starts_with("git+")) {
+            if let Some(uri) = dep.uri.as_deref().filter(|_| dep.is_git()) {
                 facts.source_claims.push(SourceClaim::from_uri(
                     format!("resolvedDependencies[{i}]"),
                     uri,
-                    commit_of(&dep.digest),
+                    dep.commit(),
                 ));
             }
         }
-        let workflow_repo = str_at(ext_value, &["workflow", "repository"]);
-        let workflow_ref = str_at(ext_value, &["workflow", "ref"]);
+        let workflow_repo = str_in(ext, &["workflow", "repository"]);
+        let workflow_ref = str_in(ext, &["workflow", "ref"]);
         if workflow_repo.is_some() || workflow_ref.is_some() {
             facts.source_claims.push(SourceClaim {
                 field: "externalParameters.workflow".to_owned(),
@@ -218,65 +205,54 @@ impl Facts {
                 commit: None,
             });
         }
-        facts.external_parameters = ext;
+        facts.external_parameters = Some(ext.clone());
         facts.dependencies = deps;
         facts
     }
 
-    fn from_v02(p: &Map<String, Value>) -> Self {
-        let materials = dependencies(p.get("materials"));
+    /// The facts of a SLSA Provenance v0.2 predicate: the same fields as v1 (see
+    /// [`ProvenanceV02::to_v1`] for the mapping), plus the claims only v0.2 makes
+    /// (`invocation.environment`'s GitHub ref and commit).
+    pub fn from_v02(p: &ProvenanceV02) -> Self {
+        let invocation = p.invocation();
+        let meta = p.metadata();
+        let config = invocation.and_then(|i| i.config_source());
+        let environment = invocation.and_then(|i| i.environment());
         let mut facts = Self {
-            builder_id: str_in(p, &["builder", "id"]).map(str::to_owned),
-            build_type: str_in(p, &["buildType"]).map(str::to_owned),
-            invocation: str_in(p, &["metadata", "buildInvocationId"])
-                .or_else(|| str_in(p, &["metadata", "buildInvocationID"]))
-                .map(str::to_owned),
-            started_on: str_in(p, &["metadata", "buildStartedOn"]).map(str::to_owned),
-            finished_on: str_in(p, &["metadata", "buildFinishedOn"]).map(str::to_owned),
-            external_parameters: p
-                .get("invocation")
-                .and_then(|i| i.get("parameters"))
+            builder_id: Some(p.builder().id().as_str().to_owned()),
+            build_type: Some(p.build_type().as_str().to_owned()),
+            invocation: non_empty(meta.and_then(|m| m.build_invocation_id())),
+            started_on: meta.and_then(|m| m.build_started_on()).cloned(),
+            finished_on: meta.and_then(|m| m.build_finished_on()).cloned(),
+            external_parameters: invocation
+                .and_then(|i| i.parameters())
                 .and_then(Value::as_object)
                 .cloned(),
             ..Self::default()
         };
-        let config = p.get("invocation").and_then(|i| i.get("configSource"));
-        let config_uri = config.and_then(|c| str_at(c, &["uri"]));
-        facts.set_source(config_uri, None);
+        let config_uri = config.and_then(|c| c.uri()).filter(|u| !u.is_empty());
+        facts.set_source(config_uri);
         facts.source_commit = config
-            .and_then(|c| c.get("digest"))
+            .and_then(|c| c.digest())
             .and_then(|d| d.get("sha1").or_else(|| d.get("gitCommit")))
-            .and_then(Value::as_str)
             .map(str::to_owned);
         if facts.source_ref.is_none() {
-            facts.source_ref = p
-                .get("invocation")
-                .and_then(|i| str_at(i, &["environment", "github_ref"]))
+            facts.source_ref = environment
+                .and_then(|e| str_at(e, &["github_ref"]))
                 .map(str::to_owned);
         }
-        let mut deps = materials;
+        let mut deps: Vec<Dependency> = p.materials().iter().map(Dependency::of).collect();
         if let Some(uri) = config_uri
             && !deps.iter().any(|d| d.uri.as_deref() == Some(uri))
         {
-            {
-                let digest = config
-                    .and_then(|c| c.get("digest"))
-                    .and_then(Value::as_object)
-                    .map(|m| {
-                        m.iter()
-                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                deps.insert(
-                    0,
-                    Dependency {
-                        uri: Some(uri.to_owned()),
-                        name: None,
-                        digest,
-                    },
-                );
-            }
+            deps.insert(
+                0,
+                Dependency {
+                    uri: Some(uri.to_owned()),
+                    name: None,
+                    digest: config.and_then(|c| c.digest()).cloned().unwrap_or_default(),
+                },
+            );
         }
         if let Some(uri) = config_uri {
             facts.source_claims.push(SourceClaim::from_uri(
@@ -285,9 +261,8 @@ impl Facts {
                 facts.source_commit.clone(),
             ));
         }
-        let env = p.get("invocation").and_then(|i| i.get("environment"));
-        let env_ref = env.and_then(|e| str_at(e, &["github_ref"]));
-        let env_sha = env.and_then(|e| str_at(e, &["github_sha1"]));
+        let env_ref = environment.and_then(|e| str_at(e, &["github_ref"]));
+        let env_sha = environment.and_then(|e| str_at(e, &["github_sha1"]));
         if env_ref.is_some() || env_sha.is_some() {
             facts.source_claims.push(SourceClaim {
                 field: "invocation.environment".to_owned(),
@@ -299,13 +274,13 @@ impl Facts {
             });
         }
         for (i, dep) in deps.iter().enumerate() {
-            if let Some(uri) = dep.uri.as_deref().filter(|u| u.starts_with("git+"))
+            if let Some(uri) = dep.uri.as_deref().filter(|_| dep.is_git())
                 && Some(uri) != config_uri
             {
                 facts.source_claims.push(SourceClaim::from_uri(
                     format!("materials[{i}]"),
                     uri,
-                    commit_of(&dep.digest),
+                    dep.commit(),
                 ));
             }
         }
@@ -313,7 +288,7 @@ impl Facts {
         facts
     }
 
-    fn set_source(&mut self, uri: Option<&str>, _hint: Option<&str>) {
+    fn set_source(&mut self, uri: Option<&str>) {
         let Some(uri) = uri else { return };
         self.source_uri = Some(uri.to_owned());
         if let Ok((repo, reference)) = SourceRepo::split_uri(uri) {
@@ -328,6 +303,7 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use provenance_model::Limits;
 
     #[test]
     fn v1_github_workflow_shape() {
@@ -340,7 +316,12 @@ mod tests {
             "runDetails": {"builder": {"id": "https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.0.0"},
                            "metadata": {"invocationId": "https://github.com/o/r/actions/runs/1/attempts/1", "startedOn": "2025-01-01T00:00:00Z"}}
         });
-        let f = Facts::from_predicate(SLSA_PROVENANCE_V1, &p);
+        let p = Provenance::from_slice(p.to_string().as_bytes(), &Limits::default()).unwrap();
+        let f = Facts::from_v1(&p);
+        assert_eq!(
+            f.started_on.as_ref().map(Timestamp::unix_timestamp),
+            Some(1_735_689_600)
+        );
         assert_eq!(f.source_repository.as_deref(), Some("github.com/o/r"));
         assert_eq!(f.source_ref.as_deref(), Some("refs/tags/v1.0.0"));
         assert_eq!(
@@ -362,7 +343,8 @@ mod tests {
             "invocation": {"configSource": {"uri": "git+https://github.com/o/r@refs/heads/main", "digest": {"sha1": "4d329c75e7ec1725f7c9ce917a8799d408d06be3"}, "entryPoint": "x"}},
             "metadata": {"buildInvocationID": "1-1"}
         });
-        let f = Facts::from_predicate(SLSA_PROVENANCE_V02, &p);
+        let p = ProvenanceV02::from_slice(p.to_string().as_bytes(), &Limits::default()).unwrap();
+        let f = Facts::from_provenance(&SlsaProvenance::V02(p));
         assert_eq!(f.builder_id.as_deref(), Some("https://b@refs/tags/v2.1.0"));
         assert_eq!(f.source_repository.as_deref(), Some("github.com/o/r"));
         assert_eq!(f.source_ref.as_deref(), Some("refs/heads/main"));
@@ -375,11 +357,31 @@ mod tests {
     }
 
     #[test]
-    fn other_predicates_have_no_facts() {
-        let f = Facts::from_predicate(
-            "https://slsa.dev/provenance/v1.0",
-            &serde_json::json!({"runDetails": {"builder": {"id": "x"}}}),
+    fn v02_environment_claims_the_ref_and_commit() {
+        let p = serde_json::json!({
+            "builder": {"id": "https://b"},
+            "buildType": "https://bt",
+            "invocation": {"configSource": {"uri": "git+https://github.com/o/r", "digest": {"sha1": "4d329c75e7ec1725f7c9ce917a8799d408d06be3"}},
+                           "environment": {"github_ref": "refs/heads/main", "github_sha1": "4d329c75e7ec1725f7c9ce917a8799d408d06be3"}},
+            "metadata": {"buildStartedOn": "2024-01-01T01:00:00+01:00"}
+        });
+        let p = ProvenanceV02::from_slice(p.to_string().as_bytes(), &Limits::default()).unwrap();
+        let f = Facts::from_v02(&p);
+        assert_eq!(f.source_ref.as_deref(), Some("refs/heads/main"));
+        let started = f.started_on.as_ref().unwrap();
+        assert_eq!(
+            started.as_str(),
+            "2024-01-01T01:00:00+01:00",
+            "written as read"
         );
-        assert_eq!(f, Facts::default());
+        assert_eq!(started.unix_timestamp(), 1_704_067_200);
+        assert!(
+            f.source_claims
+                .iter()
+                .any(|c| c.field == "invocation.environment"
+                    && c.reference.as_deref() == Some("refs/heads/main")),
+            "{:?}",
+            f.source_claims
+        );
     }
 }

@@ -29,5 +29,5 @@ pub use time::OffsetDateTime;
 pub use trust::{KeyVerifier, SharedKey, SigstoreVerifier};
 pub use verified::{
     AttestationVerifier, Body, CertFact, Rejection, SignedAttestation, SignedContent, Signer,
-    Subject, VerifiedAttestation, is_in_toto_payload_type,
+    SignerIdentity, Subject, VerifiedAttestation, is_in_toto_payload_type,
 };

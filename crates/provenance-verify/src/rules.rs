@@ -2,6 +2,8 @@
 //! builder ids (slsa-verifier's spellings), semantic-version tags and artifact name patterns.
 //! Everything compares exactly after normalisation; nothing matches by prefix.
 
+use provenance_model::{RepoForm, RepoUrl};
+
 use crate::error::{Error, Result};
 
 /// A source repository, normalised to `host/path` (host lowercase, no scheme, no `git+`, no
@@ -11,50 +13,26 @@ pub struct SourceRepo(String);
 
 impl SourceRepo {
     /// Parses `github.com/o/r`, `https://github.com/o/r`, `git+https://github.com/o/r.git` (and
-    /// `git+ssh://git@host/o/r`, `http://`). A `@ref` suffix is refused here: see
+    /// `git+ssh://git@host/o/r`, `git@host:o/r.git`, `http://`), as
+    /// [`provenance_model::RepoUrl`] reads them. A `@ref` suffix is refused here: see
     /// [`SourceRepo::split_uri`].
     ///
     /// # Errors
     /// [`Error::InvalidSetting`] for anything that is not a plain repository location.
     pub fn parse(input: &str) -> Result<Self> {
+        // The workspace's one reading of repository locations (provenance-model's
+        // `RepoUrl`), compared by `host/path`; a verifier refuses what is ambiguous.
         let bad = |reason: &str| Error::setting("source repository", input, reason);
-        let mut rest = input.trim();
-        rest = rest.strip_prefix("git+").unwrap_or(rest);
-        for scheme in ["https://", "http://", "ssh://", "git://"] {
-            if let Some(stripped) = rest.strip_prefix(scheme) {
-                rest = stripped;
-                break;
-            }
-        }
-        if rest.contains("://") {
+        let url = RepoUrl::parse(input).map_err(|e| bad(e.reason))?;
+        if url.form() == RepoForm::Local {
             return Err(bad("unsupported scheme"));
         }
-        let (host, path) = rest
-            .split_once('/')
-            .ok_or_else(|| bad("no repository path"))?;
         // `git@github.com` userinfo (ssh) is dropped; anything else with `@` is refused.
-        let host = match host.split_once('@') {
-            Some(("git", h)) => h,
-            Some(_) => return Err(bad("user information is not allowed")),
-            None => host,
-        };
-        let host = host
-            .strip_suffix(":443")
-            .unwrap_or(host)
-            .to_ascii_lowercase();
-        if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
-        {
-            return Err(bad("invalid host"));
+        if url.userinfo().is_some_and(|u| u != "git") {
+            return Err(bad("user information is not allowed"));
         }
-        let path = path.trim_end_matches('/');
-        let path = path.strip_suffix(".git").unwrap_or(path);
-        if path.is_empty() {
-            return Err(bad("no repository path"));
-        }
-        if path.contains(['?', '#', '@', '\\']) || path.chars().any(char::is_whitespace) {
+        let path = url.path();
+        if url.had_query_or_fragment() || path.contains(['@', '\\']) {
             return Err(bad("query, fragment, `@`, backslash or space in the path"));
         }
         if path
@@ -63,32 +41,18 @@ impl SourceRepo {
         {
             return Err(bad("empty, `.` or `..` path segment"));
         }
-        Ok(Self(format!("{host}/{path}")))
+        Ok(Self(url.host_path()))
     }
 
     /// Splits a resolved-dependency or config-source URI such as
-    /// `git+https://github.com/o/r@refs/heads/main` into the repository and the ref (if any).
+    /// `git+https://github.com/o/r@refs/heads/main` into the repository and the ref (if any;
+    /// [`RepoUrl::split_ref`]).
     ///
     /// # Errors
     /// As [`SourceRepo::parse`].
     pub fn split_uri(uri: &str) -> Result<(Self, Option<String>)> {
-        let body_start = uri.find("://").map_or(0, |i| i + 3);
-        let body = uri.get(body_start..).unwrap_or_default();
-        // Skip the host (which may carry `git@` userinfo) before looking for `@ref`.
-        let path_start = body.find('/').map_or(body.len(), |i| i + 1);
-        let path = body.get(path_start..).unwrap_or_default();
-        match path.find('@') {
-            Some(at) => {
-                let cut = body_start + path_start + at;
-                let repo = uri.get(..cut).unwrap_or(uri);
-                let reference = uri.get(cut + 1..).unwrap_or_default();
-                Ok((
-                    Self::parse(repo)?,
-                    Some(reference.to_owned()).filter(|r| !r.is_empty()),
-                ))
-            }
-            None => Ok((Self::parse(uri)?, None)),
-        }
+        let (repo, reference) = RepoUrl::split_ref(uri);
+        Ok((Self::parse(repo)?, reference.map(str::to_owned)))
     }
 
     /// The normalised `host/path`.

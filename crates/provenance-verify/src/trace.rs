@@ -106,10 +106,7 @@ fn is_source(dep: &Dependency) -> Option<String> {
     if !uri.starts_with("git+") {
         return None;
     }
-    dep.digest
-        .get("gitCommit")
-        .or_else(|| dep.digest.get("sha1"))
-        .cloned()
+    dep.commit()
 }
 
 impl Walker<'_> {
@@ -196,10 +193,5 @@ impl Walker<'_> {
 }
 
 fn digest_set_of(dep: &Dependency) -> DigestSet {
-    let mut set = DigestSet::new();
-    for (alg, hex) in &dep.digest {
-        // Values that are not valid for their algorithm are left out (and cannot match).
-        let _ = set.insert(alg, hex);
-    }
-    set
+    dep.digest.clone()
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use provenance_digest::DigestSet;
 use provenance_dsse::{Envelope, PayloadTypePolicy, Threshold, VerificationKey};
-use provenance_sigstore::{Bundle, Content, HashAlgorithm, SignerPolicy, VerifiedContent};
+use provenance_sigstore::{Bundle, Content, SignerPolicy, VerifiedContent};
 use time::OffsetDateTime;
 
 use crate::source::{AttestationFormat, RawAttestation};
@@ -161,10 +161,7 @@ impl KeyVerifier {
             match verify_bundle(verifier, raw, artifact, now) {
                 Ok(mut signed) => {
                     // the bundle's verified log or timestamp time, if it had one
-                    let signed_at = signed.signer.signed_at().and_then(|t| {
-                        t.format(&time::format_description::well_known::Rfc3339)
-                            .ok()
-                    });
+                    let signed_at = signed.signer.signed_at();
                     signed.signer = Signer::Keys {
                         key_ids: vec![key_id.clone()],
                         signed_at,
@@ -336,7 +333,8 @@ impl AttestationVerifier for SigstoreVerifier {
                 to_signed(verified)
             }
             AttestationFormat::Envelope => Err(Rejection::WrongRoot(
-                "DSSE envelope without a certificate: needs --key".to_owned(),
+                "DSSE envelope without a certificate: needs a root of trust with public keys"
+                    .to_owned(),
             )),
         }
     }
@@ -359,39 +357,14 @@ fn verify_bundle(
 ) -> Result<SignedAttestation, Rejection> {
     let bundle = Bundle::from_json(raw.bytes())
         .map_err(|e| Rejection::from_sigstore(&e, format!("not a usable Sigstore bundle: {e}")))?;
-    let now = now.unix_timestamp();
-    let outcome = match (bundle.content(), artifact) {
-        (Content::Dsse(_), _) => sigstore.verify(&bundle, provenance_sigstore::Artifact::None, now),
-        (Content::MessageSignature { .. }, None) => return Err(Rejection::needs_artifact()),
-        (Content::MessageSignature { digest: hint, .. }, Some(digests)) => {
-            let preferred = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
-            let algorithms = [
-                preferred,
-                HashAlgorithm::Sha256,
-                HashAlgorithm::Sha384,
-                HashAlgorithm::Sha512,
-            ];
-            let Some((alg, bytes)) = algorithms.iter().find_map(|alg| {
-                let hex = digests.get(alg.name())?;
-                Some((*alg, hex::decode(hex).ok()?))
-            }) else {
-                return Err(Rejection::ArtifactMismatch(
-                    "the artifact has no SHA-2 digest to check the signature against".to_owned(),
-                ));
-            };
-            sigstore.verify(
-                &bundle,
-                provenance_sigstore::Artifact::Digest(alg, &bytes),
-                now,
-            )
-        }
-        _ => {
-            return Err(Rejection::Unsupported(
-                "unsupported bundle content".to_owned(),
-            ));
-        }
+    // A signature over an artifact waits for each artifact's digests; provenance-sigstore
+    // checks it against them.
+    if matches!(bundle.content(), Content::MessageSignature { .. }) && artifact.is_none() {
+        return Err(Rejection::needs_artifact());
     }
-    .map_err(|e| Rejection::from_sigstore(&e, e.to_string()))?;
+    let outcome = sigstore
+        .verify_digests(&bundle, artifact, now.unix_timestamp())
+        .map_err(|e| Rejection::from_sigstore(&e, e.to_string()))?;
     to_signed(outcome)
 }
 
@@ -401,37 +374,13 @@ fn to_signed(
     // 0: no verified time (a key-only bundle without log entry or timestamp)
     let signed_at = Some(verified.signing_time)
         .filter(|t| *t != 0)
-        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        });
-    let signer = match &verified.identity {
-        Some(id) => {
-            let mut extensions = std::collections::BTreeMap::new();
-            for (name, value) in [
-                ("sourceRepositoryURI", &id.source_repository_uri),
-                ("sourceRepositoryDigest", &id.source_repository_digest),
-                ("sourceRepositoryRef", &id.source_repository_ref),
-                ("buildTrigger", &id.build_trigger),
-                ("buildSignerURI", &id.build_signer_uri),
-                ("buildSignerDigest", &id.build_signer_digest),
-                ("runnerEnvironment", &id.runner_environment),
-                ("buildConfigURI", &id.build_config_uri),
-                ("sourceRepositoryOwnerURI", &id.source_repository_owner_uri),
-            ] {
-                if let Some(v) = value {
-                    extensions.insert(name.to_owned(), v.clone());
-                }
-            }
-            Signer::Certificate {
-                identity: id.san.clone(),
-                issuer: id.issuer.clone(),
-                extensions,
-                signed_at,
-                transparency_log: verified.tlog_verified,
-            }
-        }
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
+    let signer = match verified.identity {
+        Some(id) => Signer::Certificate {
+            certificate: Box::new(id),
+            signed_at,
+            transparency_log: verified.tlog_verified,
+        },
         None => Signer::Keys {
             key_ids: Vec::new(),
             signed_at,
@@ -445,11 +394,10 @@ fn to_signed(
             payload_type,
             payload,
         },
-        VerifiedContent::MessageDigest { algorithm, digest } => {
-            let mut set = DigestSet::new();
-            set.insert(algorithm.name(), &hex::encode(digest))
-                .map_err(|e| Rejection::Malformed(e.to_string()))?;
-            SignedContent::ArtifactDigest(set)
+        content @ VerifiedContent::MessageDigest { .. } => {
+            SignedContent::ArtifactDigest(content.digest_set().ok_or_else(|| {
+                Rejection::Malformed("a message digest of an unknown algorithm".to_owned())
+            })?)
         }
         _ => {
             return Err(Rejection::Unsupported(
@@ -714,7 +662,10 @@ mod tests {
         let r = keyless(OWN).verify(&raw, now()).unwrap_err();
         assert_eq!(
             r,
-            Rejection::WrongRoot("DSSE envelope without a certificate: needs --key".to_owned())
+            Rejection::WrongRoot(
+                "DSSE envelope without a certificate: needs a root of trust with public keys"
+                    .to_owned()
+            )
         );
     }
 

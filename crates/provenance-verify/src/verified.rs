@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use provenance_digest::DigestSet;
-use provenance_model::{PredicateKind, Statement};
+use provenance_model::{PredicateKind, Statement, VerificationSummary};
+pub use provenance_sigstore::SignerIdentity;
 use serde::Serialize;
-use serde_json::Value;
 use sha2::Digest as _;
 use time::OffsetDateTime;
 
@@ -14,8 +14,12 @@ use crate::facts::Facts;
 use crate::source::{Origin, RawAttestation};
 
 /// Who vouched for an attestation: established by cryptography, not read from the statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+///
+/// Reports write it as `{"kind": "keys", "key_ids": [..], "signed_at": ..}` or
+/// `{"kind": "certificate", "identity": SAN, "issuer": .., "extensions": {"sourceRepositoryURI":
+/// .., ..}, "signed_at": .., "transparency_log": ..}` (times in RFC 3339), as reports always
+/// wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Signer {
     /// Public keys (their ids) whose signatures verified, reaching the threshold.
@@ -23,23 +27,18 @@ pub enum Signer {
         /// The key ids that verified.
         key_ids: Vec<String>,
         /// The verified signing time of a key-signed Sigstore bundle (its transparency log
-        /// entry or timestamp), RFC 3339; none for DSSE envelopes.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        signed_at: Option<String>,
+        /// entry or timestamp); none for DSSE envelopes. Reports write it in RFC 3339.
+        signed_at: Option<OffsetDateTime>,
     },
     /// A Fulcio certificate that chained to the trusted root and passed the identity policy.
     Certificate {
-        /// The certificate identity (SAN: workflow URI, email, ...).
-        identity: String,
-        /// The OIDC issuer.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        issuer: Option<String>,
-        /// Fulcio extensions (source repository, ref, digest, trigger, runner environment...).
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        extensions: BTreeMap<String, String>,
-        /// The verified signing time (transparency log or timestamp authority), RFC 3339.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        signed_at: Option<String>,
+        /// What the certificate states, as provenance-sigstore read it: the identity (SAN:
+        /// workflow URI, email, ...), the OIDC issuer and the Fulcio extensions (source
+        /// repository, ref, digest, trigger, runner environment, build signer ...).
+        certificate: Box<SignerIdentity>,
+        /// The verified signing time (transparency log or timestamp authority). Reports
+        /// write it in RFC 3339.
+        signed_at: Option<OffsetDateTime>,
         /// Whether a transparency log entry was verified.
         transparency_log: bool,
     },
@@ -50,11 +49,9 @@ impl Signer {
     pub fn describe(&self) -> String {
         match self {
             Self::Keys { key_ids, .. } => format!("key {}", key_ids.join(", ")),
-            Self::Certificate {
-                identity, issuer, ..
-            } => match issuer {
-                Some(issuer) => format!("certificate {identity} (issuer {issuer})"),
-                None => format!("certificate {identity}"),
+            Self::Certificate { certificate, .. } => match &certificate.issuer {
+                Some(issuer) => format!("certificate {} (issuer {issuer})", certificate.san),
+                None => format!("certificate {}", certificate.san),
             },
         }
     }
@@ -62,7 +59,7 @@ impl Signer {
     /// The certificate identity, for keyless signers.
     pub fn identity(&self) -> Option<&str> {
         match self {
-            Self::Certificate { identity, .. } => Some(identity),
+            Self::Certificate { certificate, .. } => Some(&certificate.san),
             Self::Keys { .. } => None,
         }
     }
@@ -70,11 +67,15 @@ impl Signer {
     /// A fact the signing certificate states (keyless signers only; `None` when the
     /// certificate lacks that extension or the signer is a key).
     pub fn certificate_fact(&self, fact: CertFact) -> Option<&str> {
+        self.certificate()
+            .and_then(|c| fact.of(c))
+            .filter(|v| !v.is_empty())
+    }
+
+    /// What the signing certificate states (keyless signers only).
+    pub fn certificate(&self) -> Option<&SignerIdentity> {
         match self {
-            Self::Certificate { extensions, .. } => extensions
-                .get(fact.key())
-                .map(String::as_str)
-                .filter(|v| !v.is_empty()),
+            Self::Certificate { certificate, .. } => Some(certificate),
             Self::Keys { .. } => None,
         }
     }
@@ -82,20 +83,72 @@ impl Signer {
     /// The verified signing time, when there is one.
     pub fn signed_at(&self) -> Option<OffsetDateTime> {
         match self {
-            Self::Certificate {
-                signed_at: Some(t), ..
-            }
-            | Self::Keys {
-                signed_at: Some(t), ..
-            } => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok(),
-            _ => None,
+            Self::Certificate { signed_at, .. } | Self::Keys { signed_at, .. } => *signed_at,
         }
+    }
+}
+
+/// The Fulcio extensions reports show under `extensions` (keyed by [`CertFact::key`], written
+/// sorted by name).
+const REPORTED_EXTENSIONS: [CertFact; 9] = [
+    CertFact::SourceRepositoryUri,
+    CertFact::SourceRepositoryDigest,
+    CertFact::SourceRepositoryRef,
+    CertFact::BuildTrigger,
+    CertFact::BuildSignerUri,
+    CertFact::BuildSignerDigest,
+    CertFact::RunnerEnvironment,
+    CertFact::BuildConfigUri,
+    CertFact::SourceRepositoryOwnerUri,
+];
+
+impl Serialize for Signer {
+    /// The report shape (see [`Signer`]); times in RFC 3339.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let time = |t: &OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .map_err(serde::ser::Error::custom)
+        };
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Self::Keys { key_ids, signed_at } => {
+                map.serialize_entry("kind", "keys")?;
+                map.serialize_entry("key_ids", key_ids)?;
+                if let Some(t) = signed_at {
+                    map.serialize_entry("signed_at", &time(t)?)?;
+                }
+            }
+            Self::Certificate {
+                certificate,
+                signed_at,
+                transparency_log,
+            } => {
+                map.serialize_entry("kind", "certificate")?;
+                map.serialize_entry("identity", &certificate.san)?;
+                if let Some(issuer) = &certificate.issuer {
+                    map.serialize_entry("issuer", issuer)?;
+                }
+                let extensions: BTreeMap<&str, &str> = REPORTED_EXTENSIONS
+                    .iter()
+                    .filter_map(|f| Some((f.key(), f.of(certificate)?)))
+                    .collect();
+                if !extensions.is_empty() {
+                    map.serialize_entry("extensions", &extensions)?;
+                }
+                if let Some(t) = signed_at {
+                    map.serialize_entry("signed_at", &time(t)?)?;
+                }
+                map.serialize_entry("transparency_log", transparency_log)?;
+            }
+        }
+        map.end()
     }
 }
 
 /// A fact a Fulcio certificate states about the CI run that signed: an extension under
 /// `1.3.6.1.4.1.57264.1`, signed by Fulcio from the CI's OIDC token (not by the workflow).
-/// The names are the keys of [`Signer::Certificate`]'s `extensions` map.
+/// The names are the keys of the `extensions` object in reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CertFact {
@@ -112,10 +165,32 @@ pub enum CertFact {
     BuildSignerUri,
     /// `runnerEnvironment` (`.1.11`): `github-hosted` or `self-hosted`.
     RunnerEnvironment,
+    /// `buildTrigger` (`.1.20`): the event that started the run (`push`, ...).
+    BuildTrigger,
+    /// `buildSignerDigest` (`.1.10`): the commit of the workflow that signed.
+    BuildSignerDigest,
+    /// `buildConfigURI` (`.1.18`): the top-level build configuration.
+    BuildConfigUri,
 }
 
 impl CertFact {
-    /// The key in [`Signer::Certificate`]'s `extensions`.
+    /// This fact in a certificate's identity, if the certificate states it.
+    pub fn of(self, certificate: &SignerIdentity) -> Option<&str> {
+        match self {
+            Self::SourceRepositoryUri => &certificate.source_repository_uri,
+            Self::SourceRepositoryDigest => &certificate.source_repository_digest,
+            Self::SourceRepositoryRef => &certificate.source_repository_ref,
+            Self::SourceRepositoryOwnerUri => &certificate.source_repository_owner_uri,
+            Self::BuildSignerUri => &certificate.build_signer_uri,
+            Self::RunnerEnvironment => &certificate.runner_environment,
+            Self::BuildTrigger => &certificate.build_trigger,
+            Self::BuildSignerDigest => &certificate.build_signer_digest,
+            Self::BuildConfigUri => &certificate.build_config_uri,
+        }
+        .as_deref()
+    }
+
+    /// The name of the extension in reports (`sourceRepositoryURI`).
     pub fn key(self) -> &'static str {
         match self {
             Self::SourceRepositoryUri => "sourceRepositoryURI",
@@ -124,6 +199,9 @@ impl CertFact {
             Self::SourceRepositoryOwnerUri => "sourceRepositoryOwnerURI",
             Self::BuildSignerUri => "buildSignerURI",
             Self::RunnerEnvironment => "runnerEnvironment",
+            Self::BuildTrigger => "buildTrigger",
+            Self::BuildSignerDigest => "buildSignerDigest",
+            Self::BuildConfigUri => "buildConfigURI",
         }
     }
 
@@ -136,6 +214,9 @@ impl CertFact {
             Self::SourceRepositoryOwnerUri => "1.3.6.1.4.1.57264.1.16",
             Self::BuildSignerUri => "1.3.6.1.4.1.57264.1.9",
             Self::RunnerEnvironment => "1.3.6.1.4.1.57264.1.11",
+            Self::BuildTrigger => "1.3.6.1.4.1.57264.1.20",
+            Self::BuildSignerDigest => "1.3.6.1.4.1.57264.1.10",
+            Self::BuildConfigUri => "1.3.6.1.4.1.57264.1.18",
         }
     }
 
@@ -373,18 +454,12 @@ pub trait AttestationVerifier: Send + Sync {
 
 /// The payload types accepted for in-toto statements: `application/vnd.in-toto+json` and the
 /// in-toto v1.2 `application/vnd.in-toto.<predicate>+json` forms. Predicate URIs placed in
-/// `payloadType` (an old producer bug) are refused.
+/// `payloadType` (an old producer bug) are refused. One rule for the workspace:
+/// [`provenance_dsse::PayloadType::is_in_toto`].
 pub fn is_in_toto_payload_type(payload_type: &str) -> bool {
-    payload_type == "application/vnd.in-toto+json"
-        || payload_type
-            .strip_prefix("application/vnd.in-toto.")
-            .and_then(|rest| rest.strip_suffix("+json"))
-            .is_some_and(|mid| {
-                !mid.is_empty()
-                    && mid
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
-            })
+    payload_type
+        .parse::<provenance_dsse::PayloadType>()
+        .is_ok_and(|p| p.is_in_toto())
 }
 
 /// A subject of a verified statement.
@@ -407,11 +482,10 @@ pub enum Body {
         predicate_type: String,
         /// Subjects.
         subjects: Vec<Subject>,
-        /// The predicate object, for predicates other than SLSA provenance (whose content is
-        /// kept as `facts`); `null` for provenance.
-        predicate: Value,
-        /// The build facts it claims (SLSA provenance only).
+        /// The build facts it claims (SLSA provenance only; empty for other predicates).
         facts: Box<Facts>,
+        /// The verification summary, for a VSA (read with provenance-model's type).
+        summary: Option<Box<VerificationSummary>>,
     },
     /// A signature over an artifact digest.
     ArtifactSignature(DigestSet),
@@ -494,16 +568,26 @@ pub(crate) fn interpret(
                     "{predicate_type} statement without a predicate"
                 )));
             }
-            // SLSA provenance is kept as its facts; other predicates (VSAs...) as JSON.
-            let (facts, predicate) = match statement.predicate_kind() {
-                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => (
-                    Facts::from_predicate_map(&predicate_type, statement.predicate_json()),
-                    Value::Null,
-                ),
-                _ => (
-                    Facts::default(),
-                    Value::Object(statement.predicate_json().clone()),
-                ),
+            // The predicates we judge are read with provenance-model's types (a predicate
+            // that does not validate is refused, naming the field): SLSA provenance is kept as
+            // its facts, a VSA as its summary; other predicates are not read.
+            // Predicates are read leniently (what real producers omit, such as an empty
+            // `externalParameters`, is tolerated; see `provenance_model::ReadMode`).
+            let model_limits = &model_limits.with_read_mode(provenance_model::ReadMode::Lenient);
+            let invalid = |e: provenance_model::Error| {
+                Rejection::NotAStatement(format!("signed {predicate_type} predicate: {e}"))
+            };
+            let (facts, summary) = match statement.predicate_kind() {
+                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {
+                    let provenance = statement.slsa_provenance(model_limits).map_err(invalid)?;
+                    (Facts::from_provenance(&provenance), None)
+                }
+                PredicateKind::VerificationSummaryV1 => {
+                    let summary: VerificationSummary =
+                        statement.predicate(model_limits).map_err(invalid)?;
+                    (Facts::default(), Some(Box::new(summary)))
+                }
+                _ => (Facts::default(), None),
             };
             let subjects = statement
                 .subjects()
@@ -516,8 +600,8 @@ pub(crate) fn interpret(
             Body::Statement {
                 predicate_type,
                 subjects,
-                predicate,
                 facts: Box::new(facts),
+                summary,
             }
         }
     };
@@ -545,7 +629,9 @@ mod tests {
 
     #[test]
     fn payload_types() {
-        assert!(is_in_toto_payload_type("application/vnd.in-toto+json"));
+        assert!(is_in_toto_payload_type(
+            provenance_model::IN_TOTO_PAYLOAD_TYPE
+        ));
         assert!(is_in_toto_payload_type(
             "application/vnd.in-toto.provenance+json"
         ));

@@ -11,12 +11,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use provenance_digest::{Algorithm, DigestSet};
 use provenance_verify::rules::{BuilderRule, RefExpectation, SourceRepo};
-use provenance_verify::{Artifact, Engine, Expectations, Rule, TrustRoot, Verdict};
+use provenance_verify::{Artifact, Engine, Expectations, Rule, SignerIdentity, TrustRoot, Verdict};
 use time::macros::datetime;
 
 const NOW: time::OffsetDateTime = datetime!(2026-01-02 00:00 UTC);
@@ -32,8 +30,7 @@ const THIRD_PARTY: &str = "https://github.com/bazel-contrib/publish-to-bcr/.gith
 #[derive(Debug)]
 struct FakeKeyless {
     keys: provenance_verify::KeyVerifier,
-    identity: String,
-    extensions: BTreeMap<String, String>,
+    certificate: SignerIdentity,
 }
 
 impl provenance_verify::AttestationVerifier for FakeKeyless {
@@ -44,9 +41,7 @@ impl provenance_verify::AttestationVerifier for FakeKeyless {
     ) -> Result<provenance_verify::SignedAttestation, provenance_verify::Rejection> {
         let mut signed = self.keys.verify_envelope(attestation.bytes())?;
         signed.signer = provenance_verify::Signer::Certificate {
-            identity: self.identity.clone(),
-            issuer: Some("https://token.actions.githubusercontent.com".into()),
-            extensions: self.extensions.clone(),
+            certificate: Box::new(self.certificate.clone()),
             signed_at: None,
             transparency_log: true,
         };
@@ -55,17 +50,19 @@ impl provenance_verify::AttestationVerifier for FakeKeyless {
 }
 
 /// The certificate of a run of `signer` for `repo` at `reference` and `commit`.
-fn cert(signer: &str, repo: &str, reference: &str, commit: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("buildSignerURI".into(), signer.into()),
-        ("sourceRepositoryURI".into(), repo.into()),
-        ("sourceRepositoryRef".into(), reference.into()),
-        ("sourceRepositoryDigest".into(), commit.into()),
-        ("runnerEnvironment".into(), "github-hosted".into()),
-    ])
+fn cert(signer: &str, repo: &str, reference: &str, commit: &str) -> SignerIdentity {
+    let mut c = SignerIdentity::default();
+    c.issuer = Some("https://token.actions.githubusercontent.com".into());
+    c.build_signer_uri = Some(signer.into());
+    c.source_repository_uri = Some(repo.into());
+    c.source_repository_ref = Some(reference.into());
+    c.source_repository_digest = Some(commit.into());
+    c.runner_environment = Some("github-hosted".into());
+    c
 }
 
-fn root(identity: &str, extensions: BTreeMap<String, String>) -> TrustRoot {
+fn root(identity: &str, mut certificate: SignerIdentity) -> TrustRoot {
+    certificate.san = identity.into();
     let vk = provenance_dsse::Ed25519VerificationKey::new(
         "key-1".parse().unwrap(),
         signing_key(1).verifying_key(),
@@ -74,15 +71,7 @@ fn root(identity: &str, extensions: BTreeMap<String, String>) -> TrustRoot {
         vec![std::sync::Arc::new(vk)],
         provenance_dsse::Threshold::ONE,
     );
-    TrustRoot::new(
-        "keyless",
-        Box::new(FakeKeyless {
-            keys,
-            identity: identity.into(),
-            extensions,
-        }),
-        true,
-    )
+    TrustRoot::new("keyless", Box::new(FakeKeyless { keys, certificate }), true)
 }
 
 fn exp(

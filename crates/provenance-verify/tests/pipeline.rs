@@ -470,10 +470,11 @@ impl provenance_verify::AttestationVerifier for FakeKeyless {
         _now: time::OffsetDateTime,
     ) -> Result<provenance_verify::SignedAttestation, provenance_verify::Rejection> {
         let mut signed = self.keys.verify_envelope(attestation.bytes())?;
+        let mut certificate = provenance_verify::SignerIdentity::default();
+        certificate.san.clone_from(&self.identity);
+        certificate.issuer = Some("https://token.actions.githubusercontent.com".into());
         signed.signer = provenance_verify::Signer::Certificate {
-            identity: self.identity.clone(),
-            issuer: Some("https://token.actions.githubusercontent.com".into()),
-            extensions: std::collections::BTreeMap::new(),
+            certificate: Box::new(certificate),
             signed_at: None,
             transparency_log: true,
         };

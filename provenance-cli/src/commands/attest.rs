@@ -174,7 +174,7 @@ fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .context("cannot serialise the statement")?;
     let signed = args
         .keyless
-        .sign_dsse("application/vnd.in-toto+json", &payload, ui)?;
+        .sign_dsse(provenance::model::IN_TOTO_PAYLOAD_TYPE, &payload, ui)?;
     let mut line = signed
         .bundle
         .to_json()

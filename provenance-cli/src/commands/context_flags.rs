@@ -73,7 +73,9 @@ impl ContextFlags {
         overrides.source_commit.clone_from(&self.source_commit);
         overrides.invocation_id.clone_from(&self.invocation_id);
         for assignment in &self.external_parameters {
-            overrides.push_external_parameter(assignment)?;
+            overrides
+                .push_external_parameter(assignment)
+                .map_err(flag_hint)?;
         }
         Ok(overrides)
     }
@@ -90,7 +92,7 @@ impl ContextFlags {
         let context = BuildContext::detect(&ProcessEnv, Path::new("."))
             .context("cannot detect the build context")?;
         let mut builder = StatementBuilder::new(context);
-        builder.context_mut().apply(&overrides)?;
+        builder.context_mut().apply(&overrides).map_err(flag_hint)?;
         for path in paths {
             builder.add_path(path)?;
         }
@@ -112,5 +114,22 @@ impl ContextFlags {
             }
         }
         Ok(builder)
+    }
+}
+
+/// The library names the overridden field (`invalid source commit "x": ...`); the CLI adds the
+/// flag that set it (`--source-commit: invalid source commit "x": ...`).
+pub(crate) fn flag_hint(error: provenance::context::Error) -> anyhow::Error {
+    let flag = match &error {
+        provenance::context::Error::InvalidOverride { field, .. } => Some(format!(
+            "--{}",
+            field.to_ascii_lowercase().replace(' ', "-")
+        )),
+        _ => None,
+    };
+    let error = anyhow::Error::new(error);
+    match flag {
+        Some(flag) => error.context(flag),
+        None => error,
     }
 }

@@ -358,7 +358,10 @@ pub(crate) fn statement_builder(
             let detected = BuildContext::detect(&ProcessEnv, Path::new("."))
                 .context("cannot detect the build context")?;
             let mut builder = StatementBuilder::new(detected);
-            builder.context_mut().apply(&context.overrides()?)?;
+            builder
+                .context_mut()
+                .apply(&context.overrides()?)
+                .map_err(super::context_flags::flag_hint)?;
             builder
         } else {
             context.statement_builder(&paths)?
@@ -400,7 +403,7 @@ pub(crate) fn push_bundle(images: &mut Images, bundle: &[u8], ui: &Ui) -> anyhow
 }
 
 /// The predicate type `attest` writes.
-const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
+use provenance::model::SLSA_PROVENANCE_V1;
 
 /// `inspect oci://...`: what is attached to the image (no trust decision; nothing is verified
 /// beyond the digests of what was downloaded).

@@ -45,7 +45,7 @@ pub(crate) struct Args {
     #[arg(
         long,
         value_name = "TYPE",
-        default_value = "application/vnd.in-toto+json"
+        default_value = provenance::model::IN_TOTO_PAYLOAD_TYPE
     )]
     payload_type: String,
 

@@ -2,7 +2,6 @@
 //! The claims are read **unverified** (Fulcio verifies the token); they only name the signer
 //! for messages and for the check of the finished bundle. The token is never printed.
 
-use base64::Engine as _;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -57,8 +56,7 @@ impl IdentityToken {
         else {
             return Err(bad("not a JWT (three dot-separated parts expected)"));
         };
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload.trim_end_matches('='))
+        let json = provenance_model::b64::decode(payload)
             .map_err(|_| bad("the JWT payload is not base64url"))?;
         let claims: serde_json::Map<String, Value> = serde_json::from_slice(&json)
             .map_err(|_| bad("the JWT payload is not a JSON object"))?;
@@ -316,7 +314,8 @@ mod tests {
     use super::*;
 
     fn jwt(claims: &str) -> String {
-        let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let e =
+            |s: &str| base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, s);
         format!("{}.{}.{}", e(r#"{"alg":"ES256"}"#), e(claims), e("sig"))
     }
 
