@@ -48,6 +48,37 @@ pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
     })
 }
 
+/// The trusted root a TUF update cached in `cache_dir` (`<cache_dir>/trusted_root.json`, see
+/// [`provenance_sigstore::TrustCache`]); `None` when there is none. Reading it is offline and
+/// needs no feature.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::FileTooLarge`] or [`Error::TrustMaterial`] for a cached file that
+/// exists but cannot be read or is not a valid trusted root (never silently skipped).
+pub fn cached_trusted_root(cache_dir: &Path) -> Result<Option<TrustedRoot>> {
+    let path = provenance_sigstore::TrustCache::new(cache_dir).trusted_root_path();
+    match std::fs::symlink_metadata(&path) {
+        Ok(_) => trusted_root(Some(&path)).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// The trusted root used where none is named: the one cached in `cache_dir` by a TUF update
+/// ([`cached_trusted_root`]) when there is one, else the Sigstore public-good root embedded in
+/// the binary. `None` for `cache_dir` gives the embedded root.
+///
+/// # Errors
+/// As [`cached_trusted_root`].
+pub fn default_trusted_root(cache_dir: Option<&Path>) -> Result<TrustedRoot> {
+    if let Some(dir) = cache_dir
+        && let Some(root) = cached_trusted_root(dir)?
+    {
+        return Ok(root);
+    }
+    trusted_root(None)
+}
+
 fn resolve(base: Option<&Path>, source: &str) -> String {
     match base {
         Some(base) if !source.starts_with("env://") && Path::new(source).is_relative() => {
@@ -305,28 +336,60 @@ pub fn keyless_root_from(
 /// # Errors
 /// As [`key_root`] and [`keyless_root`].
 pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
+    policy_roots_with_default(policy, base, None)
+}
+
+/// As [`policy_roots`]; roots that name no trusted root file use `default_root` (for example
+/// [`default_trusted_root`]'s), or the embedded public-good root when it is `None`.
+///
+/// # Errors
+/// As [`policy_roots`].
+pub fn policy_roots_with_default(
+    policy: &Policy,
+    base: &Path,
+    default_root: Option<&TrustedRoot>,
+) -> Result<Vec<TrustRoot>> {
+    let default = || match default_root {
+        Some(root) => Ok(root.clone()),
+        None => trusted_root(None),
+    };
     policy
         .roots
         .iter()
         .map(|spec| {
             let root = match &spec.anchor {
                 AnchorSpec::Keys { keys, threshold } => {
-                    key_root(&spec.name, keys, *threshold, None, Some(base))?
+                    check_threshold(*threshold, keys.len())?;
+                    let loaded = public_keys(keys, Some(base))?;
+                    let sigstore_root = if *threshold == 1 {
+                        Some(default()?)
+                    } else {
+                        None
+                    };
+                    key_root_from(&spec.name, loaded, *threshold, sigstore_root, false)?
                 }
                 AnchorSpec::Keyless {
-                    trusted_root,
+                    trusted_root: path,
                     identity,
                     issuer,
                     insecure_ignore_tlog,
                     github,
                 } => {
-                    let path = trusted_root.as_deref().map(|p| base.join(p));
-                    keyless_root_for(
+                    let root = match path {
+                        Some(p) => trusted_root(Some(&base.join(p)))?,
+                        None => default()?,
+                    };
+                    let transparency = if *insecure_ignore_tlog {
+                        Transparency::InsecureIgnore
+                    } else {
+                        Transparency::Required
+                    };
+                    keyless_root_from(
                         &spec.name,
-                        path.as_deref(),
+                        root,
                         (identity, issuer),
                         github,
-                        *insecure_ignore_tlog,
+                        transparency,
                         false,
                     )?
                 }
