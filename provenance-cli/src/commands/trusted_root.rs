@@ -32,6 +32,10 @@ pub(crate) fn cache_dir() -> Option<PathBuf> {
 pub(crate) use update::{Args, run};
 
 #[cfg(feature = "tuf")]
+#[expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap help text, shown verbatim"
+)]
 mod update {
     use std::io::Write as _;
     use std::path::PathBuf;
@@ -123,12 +127,11 @@ given; set PROVENANCE_TUF_CACHE to an empty value to ignore the cache."
     /// Runs `provenance trusted-root ...`.
     pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         let Command::Update(args) = args.command;
-        let cache_dir = match args.cache_dir.clone().or_else(super::cache_dir) {
-            Some(dir) => dir,
-            None => anyhow::bail!(
+        let Some(cache_dir) = args.cache_dir.clone().or_else(super::cache_dir) else {
+            anyhow::bail!(
                 "no trust cache directory: pass --cache-dir, or set {} or HOME",
                 super::CACHE_ENV
-            ),
+            );
         };
         let mut repository = TufRepository::new(&args.tuf_url).context("invalid --tuf-url")?;
         if let Some(url) = &args.targets_url {
