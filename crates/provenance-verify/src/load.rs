@@ -591,3 +591,44 @@ impl ArtifactInput {
 pub fn artifact(arg: &str) -> Result<Artifact> {
     artifact_input(arg)?.load(&crate::ACCEPTED_ALGORITHMS)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn the_default_root_is_the_cached_one_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        // No cache directory, or nothing in it: the embedded public-good root (2 Rekor logs).
+        assert_eq!(default_trusted_root(None).unwrap().tlogs().len(), 2);
+        assert_eq!(
+            default_trusted_root(Some(&dir.path().join("absent")))
+                .unwrap()
+                .tlogs()
+                .len(),
+            2
+        );
+        assert!(cached_trusted_root(dir.path()).unwrap().is_none());
+        // A cached root: the test CA's (one log, at rekor.test.invalid).
+        std::fs::write(
+            dir.path().join("trusted_root.json"),
+            serde_json::to_vec(&provenance_testkit::fulcio::trusted_root()).unwrap(),
+        )
+        .unwrap();
+        let root = default_trusted_root(Some(dir.path())).unwrap();
+        assert_eq!(root.tlogs().len(), 1);
+        assert_eq!(root.tlogs().first().unwrap().host(), "rekor.test.invalid");
+    }
+
+    #[test]
+    fn a_corrupt_cached_root_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("trusted_root.json"), b"[").unwrap();
+        let err = default_trusted_root(Some(dir.path())).unwrap_err();
+        assert!(
+            matches!(&err, Error::TrustMaterial { path, .. } if path.ends_with("trusted_root.json")),
+            "{err:?}"
+        );
+    }
+}
