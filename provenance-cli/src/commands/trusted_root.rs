@@ -163,11 +163,17 @@ given; set PROVENANCE_TUF_CACHE to an empty value to ignore the cache."
         };
         let update = TrustedRootUpdate::new(repository, initial_root, TrustCache::new(&cache_dir))
             .timeout(Duration::from_secs(args.timeout.max(1)));
-        let updated = update.run().with_context(|| {
-            format!(
-                "cannot update the trusted root in {}; the cache is unchanged",
+        let updated = update.run().map_err(|e| {
+            // Only writing the cache (after everything verified) can leave it changed.
+            let unchanged = if matches!(e, provenance::sigstore::Error::CacheIo { .. }) {
+                ""
+            } else {
+                "; the cache is unchanged"
+            };
+            anyhow::Error::new(e).context(format!(
+                "cannot update the trusted root in {}{unchanged}",
                 cache_dir.display()
-            )
+            ))
         })?;
         if let StartingRoot::Cached(path) = updated.starting_root() {
             ui.note(format_args!(
