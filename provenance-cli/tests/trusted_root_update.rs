@@ -387,7 +387,7 @@ fn an_expired_timestamp_on_first_update_writes_nothing() {
         "{}",
         stderr(&out)
     );
-    assert!(snapshot(&cache).is_empty(), "{:?}", snapshot(&cache).keys());
+    assert!(!cache.exists(), "{:?}", snapshot(&cache).keys());
 }
 
 #[test]
@@ -577,4 +577,46 @@ impl FileServer {
     fn requests(&self) -> usize {
         self.count.load(std::sync::atomic::Ordering::SeqCst)
     }
+}
+
+#[test]
+fn an_unreachable_repository_is_named_as_the_reason() {
+    // A repository whose root has expired: tough would go on after failing to fetch 2.root.json
+    // and report the expiry; the reason is that nothing could be fetched.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Repo::new(&tmp.path().join("repo"));
+    let key = Key::generate(&tmp.path().join("a.pk8"));
+    let r = root(1, &key, yesterday());
+    let root_path = repo.write_root(&r, &[(&r, &key)]);
+    // A loopback port with nothing listening (bound, then closed).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let cache = tmp.path().join("cache");
+    let out = cli().run(
+        tmp.path(),
+        &[
+            "trusted-root",
+            "update",
+            "--tuf-url",
+            &url,
+            "--root",
+            root_path.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            "--timeout",
+            "5",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot fetch {url}2.root.json")),
+        "{err}"
+    );
+    assert!(err.contains("the root metadata has expired"), "{err}");
+    assert!(snapshot(&cache).is_empty(), "{:?}", snapshot(&cache).keys());
 }

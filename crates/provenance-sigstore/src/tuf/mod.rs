@@ -351,7 +351,17 @@ impl TrustedRootUpdate {
     /// cases the cache is left as it was.
     pub fn run(&self) -> Result<Updated> {
         let dir = self.cache.dir();
+        let created = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|source| cache_io(dir, source))?;
+        let result = self.run_in(dir);
+        if created && result.is_err() {
+            // Leave no empty cache directory behind (remove_dir fails on a non-empty one).
+            let _ = std::fs::remove_dir(dir);
+        }
+        result
+    }
+
+    fn run_in(&self, dir: &Path) -> Result<Updated> {
         let metadata_dir = self.cache.metadata_dir(self.repository.metadata_url());
         let staging = tempfile::Builder::new()
             .prefix(".tuf-update-")
@@ -434,17 +444,30 @@ impl TrustedRootUpdate {
         starting_root: &StartingRoot,
         datastore: &Path,
     ) -> Result<Fetched> {
+        let transport = transport::Transport::new(self.timeout);
         let repository = tough::RepositoryLoader::new(
             &root,
             self.repository.metadata.clone(),
             self.repository.targets.clone(),
         )
-        .transport(transport::Transport::new(self.timeout))
+        .transport(transport.clone())
         .datastore(datastore)
         .expiration_enforcement(tough::ExpirationEnforcement::Safe)
         .load()
         .await
-        .map_err(|e| self.failure(classify(&e, starting_root)))?;
+        .map_err(|e| {
+            // tough reads a failed fetch of the next root as "no newer root" and goes on: a
+            // repository that could not be reached is the reason, not what it checked next
+            // (an expired root, a timestamp signed by keys of a root it did not get).
+            let failure = match (classify(&e, starting_root), transport.failure()) {
+                (failure @ TufFailure::Fetch { .. }, _) | (failure, None) => failure,
+                (then, Some((url, detail))) => TufFailure::Fetch {
+                    url,
+                    detail: format!("{detail} (and then: {then})"),
+                },
+            };
+            self.failure(failure)
+        })?;
         let trusted_root = self
             .read_target(&repository, TRUSTED_ROOT_FILE, starting_root)
             .await?

@@ -22,6 +22,11 @@ type TransportStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> 
 pub(super) struct Transport {
     timeout: Duration,
     agent: Arc<std::sync::OnceLock<ureq::Agent>>,
+    /// The first fetch that failed for another reason than a missing file. tough treats any
+    /// failure to fetch the next `N.root.json` as "no newer root" (TUF 5.3.2 stops there), so
+    /// an unreachable repository would otherwise surface as whatever check comes next
+    /// (typically "the root metadata has expired").
+    failure: Arc<std::sync::Mutex<Option<(String, String)>>>,
 }
 
 impl Transport {
@@ -29,6 +34,24 @@ impl Transport {
         Self {
             timeout,
             agent: Arc::new(std::sync::OnceLock::new()),
+            failure: Arc::new(std::sync::Mutex::new(None)),
+        }
+    }
+
+    /// The first fetch that failed other than with "not found": URL and reason.
+    pub(super) fn failure(&self) -> Option<(String, String)> {
+        self.failure.lock().ok().and_then(|f| f.clone())
+    }
+
+    fn record(&self, result: &Result<TransportStream, TransportError>) {
+        if let Err(e) = result
+            && e.kind() != TransportErrorKind::FileNotFound
+            && let Ok(mut first) = self.failure.lock()
+            && first.is_none()
+        {
+            let reason =
+                std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string);
+            *first = Some((e.url().to_owned(), reason));
         }
     }
 
@@ -97,16 +120,17 @@ impl Transport {
 #[tough::async_trait]
 impl tough::Transport for Transport {
     async fn fetch(&self, url: url::Url) -> Result<TransportStream, TransportError> {
-        match url.scheme() {
+        let result = match url.scheme() {
             "file" => FilesystemTransport.fetch(url).await,
-            "http" | "https" => {
-                let bytes = self.get(&url)?;
-                Ok(Box::pin(futures::stream::iter([Ok(Bytes::from(bytes))])))
-            }
+            "http" | "https" => self.get(&url).map(|bytes| -> TransportStream {
+                Box::pin(futures::stream::iter([Ok(Bytes::from(bytes))]))
+            }),
             _ => Err(TransportError::new(
                 TransportErrorKind::UnsupportedUrlScheme,
                 url.as_str(),
             )),
-        }
+        };
+        self.record(&result);
+        result
     }
 }
