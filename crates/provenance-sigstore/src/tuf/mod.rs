@@ -347,8 +347,10 @@ impl TrustedRootUpdate {
     /// # Errors
     /// [`Error::Tuf`] when the update fails (expired or badly signed metadata, rollback, a
     /// target whose hash does not match, a missing or invalid trusted root, an unreachable
-    /// repository); [`Error::CacheIo`] when the cache cannot be read or written; in both
-    /// cases the cache is left as it was.
+    /// repository); [`Error::LimitExceeded`] for a target above
+    /// [`Limits::max_trusted_root_bytes`]; [`Error::CacheIo`] when the cache cannot be read or
+    /// written. Every failure but a failed write of the verified files leaves the cache as it
+    /// was (the writes are renames, each atomic, metadata first and `trusted_root.json` last).
     pub fn run(&self) -> Result<Updated> {
         let dir = self.cache.dir();
         let created = !dir.exists();
