@@ -620,3 +620,42 @@ fn an_unreachable_repository_is_named_as_the_reason() {
     assert!(err.contains("the root metadata has expired"), "{err}");
     assert!(snapshot(&cache).is_empty(), "{:?}", snapshot(&cache).keys());
 }
+
+#[test]
+fn a_policy_root_without_trusted_root_uses_the_cached_root() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    exits(&f.update(), 0);
+    keyless_bundle(f.dir());
+    std::fs::write(
+        f.dir().join("gate.toml"),
+        format!(
+            "version = 1\n[[roots]]\nname = \"release\"\ncertificate_identity = \"{SIGNER}\"\n\
+             certificate_oidc_issuer = \"{}\"\n[defaults]\nsource_tag = \"v1.2.3\"\n",
+            fulcio::GITHUB_ISSUER
+        ),
+    )
+    .unwrap();
+    let run = |cache: &Path| {
+        cli()
+            .command(f.dir())
+            .env("PROVENANCE_TUF_CACHE", cache)
+            .args([
+                "verify",
+                "--policy",
+                "gate.toml",
+                "--attestation",
+                "app.sigstore.json",
+            ])
+            .arg(format!("sha256:{ARTIFACT}"))
+            .output()
+            .unwrap()
+    };
+    exits(&run(&f.cache()), 0);
+    let refused = run(Path::new(""));
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is not trusted"),
+        "{}",
+        stderr(&refused)
+    );
+}
