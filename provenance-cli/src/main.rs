@@ -48,6 +48,9 @@ enum Command {
     Inspect(commands::inspect::Args),
     /// Follow resolvedDependencies through a store of attestations down to source commits.
     Trace(commands::trace::Args),
+    /// Refresh the Sigstore trusted root through TUF into a local cache that verify prefers.
+    #[cfg(feature = "tuf")]
+    TrustedRoot(commands::trusted_root::Args),
     /// Write a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(commands::docs::CompletionsArgs),
     /// Write the manual page (roff) to stdout, or every page into a directory.
@@ -87,6 +90,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args, &ui),
         Command::Inspect(args) => commands::inspect::run(args, &ui),
         Command::Trace(args) => commands::trace::run(args, &ui),
+        #[cfg(feature = "tuf")]
+        Command::TrustedRoot(args) => commands::trusted_root::run(args, &ui),
         Command::Completions(args) => commands::docs::completions(&args, Cli::command()),
         Command::Man(args) => commands::docs::man(&args, Cli::command()),
     };

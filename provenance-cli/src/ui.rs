@@ -37,7 +37,7 @@ impl Ui {
     }
 
     /// A note on stderr (what a command did besides its output), prefixed with the program name.
-    #[cfg(any(feature = "oci", feature = "sign"))]
+    #[cfg(any(feature = "oci", feature = "sign", feature = "tuf"))]
     #[expect(
         clippy::unused_self,
         reason = "all terminal output goes through Ui, so that it stays the one place to change"

@@ -188,6 +188,27 @@ pub enum Error {
     #[cfg(feature = "sign")]
     #[error("the system random number generator failed")]
     Random,
+    /// A TUF update of the trusted root failed (feature `tuf`): the repository's metadata
+    /// expired, was not signed as its root requires, rolled back, or a target did not match
+    /// its signed hash. Nothing was written to the cache.
+    #[cfg(feature = "tuf")]
+    #[error("TUF update from {url} failed: {failure}")]
+    Tuf {
+        /// The repository's metadata URL.
+        url: String,
+        /// What failed.
+        failure: crate::tuf::TufFailure,
+    },
+    /// The trust cache directory could not be read or written (feature `tuf`).
+    #[cfg(feature = "tuf")]
+    #[error("trust cache {}: {source}", path.display())]
+    CacheIo {
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Shorthand.

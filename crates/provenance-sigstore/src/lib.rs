@@ -2,6 +2,7 @@
 
 mod b64;
 mod bundle;
+mod cache;
 mod cert;
 mod crypto;
 mod error;
@@ -14,12 +15,15 @@ pub mod sign;
 mod tlog;
 mod trust;
 mod tsa;
+#[cfg(feature = "tuf")]
+pub mod tuf;
 mod verify;
 
 pub use bundle::{
     Bundle, BundleVersion, Content, DsseEnvelope, MAX_BUNDLE_BYTES, MAX_CHAIN_LEN,
     MAX_PROOF_HASHES, MAX_TIMESTAMPS, MAX_TLOG_ENTRIES, Material,
 };
+pub use cache::{SIGNING_CONFIG_FILE, TRUSTED_ROOT_FILE, TrustCache};
 pub use cert::{Certificate, SignerIdentity};
 pub use crypto::{HashAlgorithm, PublicKey};
 pub use error::{Error, Result};

@@ -6,8 +6,8 @@ use std::process::{Child, Command, ExitStatus, Output};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The `provenance` binary of the test's package, run with no CI variables and no password in
-/// its environment. `PROVENANCE_BIN` runs another build instead (to see a test fail on the code
+/// The `provenance` binary of the test's package, run with no CI variables, no password and no
+/// trust cache in its environment. `PROVENANCE_BIN` runs another build instead (to see a test fail on the code
 /// before a fix).
 #[derive(Debug, Clone)]
 pub struct Cli {
@@ -38,7 +38,10 @@ impl Cli {
         cmd.current_dir(dir)
             .env_remove("PROVENANCE_PASSWORD")
             .env_remove("GITHUB_ACTIONS")
-            .env_remove("GITLAB_CI");
+            .env_remove("GITLAB_CI")
+            // No trusted root refreshed by an earlier `trusted-root update` on this machine
+            // (empty: no trust cache); tests of the cache set it themselves.
+            .env("PROVENANCE_TUF_CACHE", "");
         cmd
     }
 

@@ -19,6 +19,8 @@ mod cli;
 pub mod der;
 pub mod fulcio;
 pub mod schema;
+#[cfg(feature = "tuf")]
+pub mod tuf;
 
 use std::path::{Path, PathBuf};
 

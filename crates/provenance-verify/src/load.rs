@@ -48,6 +48,37 @@ pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
     })
 }
 
+/// The trusted root a TUF update cached in `cache_dir` (`<cache_dir>/trusted_root.json`, see
+/// [`provenance_sigstore::TrustCache`]); `None` when there is none. Reading it is offline and
+/// needs no feature.
+///
+/// # Errors
+/// [`Error::Io`], [`Error::FileTooLarge`] or [`Error::TrustMaterial`] for a cached file that
+/// exists but cannot be read or is not a valid trusted root (never silently skipped).
+pub fn cached_trusted_root(cache_dir: &Path) -> Result<Option<TrustedRoot>> {
+    let path = provenance_sigstore::TrustCache::new(cache_dir).trusted_root_path();
+    match std::fs::symlink_metadata(&path) {
+        Ok(_) => trusted_root(Some(&path)).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// The trusted root used where none is named: the one cached in `cache_dir` by a TUF update
+/// ([`cached_trusted_root`]) when there is one, else the Sigstore public-good root embedded in
+/// the binary. `None` for `cache_dir` gives the embedded root.
+///
+/// # Errors
+/// As [`cached_trusted_root`].
+pub fn default_trusted_root(cache_dir: Option<&Path>) -> Result<TrustedRoot> {
+    if let Some(dir) = cache_dir
+        && let Some(root) = cached_trusted_root(dir)?
+    {
+        return Ok(root);
+    }
+    trusted_root(None)
+}
+
 fn resolve(base: Option<&Path>, source: &str) -> String {
     match base {
         Some(base) if !source.starts_with("env://") && Path::new(source).is_relative() => {
@@ -305,28 +336,60 @@ pub fn keyless_root_from(
 /// # Errors
 /// As [`key_root`] and [`keyless_root`].
 pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
+    policy_roots_with_default(policy, base, None)
+}
+
+/// As [`policy_roots`]; roots that name no trusted root file use `default_root` (for example
+/// [`default_trusted_root`]'s), or the embedded public-good root when it is `None`.
+///
+/// # Errors
+/// As [`policy_roots`].
+pub fn policy_roots_with_default(
+    policy: &Policy,
+    base: &Path,
+    default_root: Option<&TrustedRoot>,
+) -> Result<Vec<TrustRoot>> {
+    let default = || match default_root {
+        Some(root) => Ok(root.clone()),
+        None => trusted_root(None),
+    };
     policy
         .roots
         .iter()
         .map(|spec| {
             let root = match &spec.anchor {
                 AnchorSpec::Keys { keys, threshold } => {
-                    key_root(&spec.name, keys, *threshold, None, Some(base))?
+                    check_threshold(*threshold, keys.len())?;
+                    let loaded = public_keys(keys, Some(base))?;
+                    let sigstore_root = if *threshold == 1 {
+                        Some(default()?)
+                    } else {
+                        None
+                    };
+                    key_root_from(&spec.name, loaded, *threshold, sigstore_root, false)?
                 }
                 AnchorSpec::Keyless {
-                    trusted_root,
+                    trusted_root: path,
                     identity,
                     issuer,
                     insecure_ignore_tlog,
                     github,
                 } => {
-                    let path = trusted_root.as_deref().map(|p| base.join(p));
-                    keyless_root_for(
+                    let root = match path {
+                        Some(p) => trusted_root(Some(&base.join(p)))?,
+                        None => default()?,
+                    };
+                    let transparency = if *insecure_ignore_tlog {
+                        Transparency::InsecureIgnore
+                    } else {
+                        Transparency::Required
+                    };
+                    keyless_root_from(
                         &spec.name,
-                        path.as_deref(),
+                        root,
                         (identity, issuer),
                         github,
-                        *insecure_ignore_tlog,
+                        transparency,
                         false,
                     )?
                 }
@@ -554,4 +617,45 @@ fn accepted(algorithms: &[Algorithm]) -> Vec<Algorithm> {
 /// As [`artifact_input`] and [`ArtifactInput::load`].
 pub fn artifact(arg: &str) -> Result<Artifact> {
     artifact_input(arg)?.load(&crate::ACCEPTED_ALGORITHMS)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn the_default_root_is_the_cached_one_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        // No cache directory, or nothing in it: the embedded public-good root (2 Rekor logs).
+        assert_eq!(default_trusted_root(None).unwrap().tlogs().len(), 2);
+        assert_eq!(
+            default_trusted_root(Some(&dir.path().join("absent")))
+                .unwrap()
+                .tlogs()
+                .len(),
+            2
+        );
+        assert!(cached_trusted_root(dir.path()).unwrap().is_none());
+        // A cached root: the test CA's (one log, at rekor.test.invalid).
+        std::fs::write(
+            dir.path().join("trusted_root.json"),
+            serde_json::to_vec(&provenance_testkit::fulcio::trusted_root()).unwrap(),
+        )
+        .unwrap();
+        let root = default_trusted_root(Some(dir.path())).unwrap();
+        assert_eq!(root.tlogs().len(), 1);
+        assert_eq!(root.tlogs().first().unwrap().host(), "rekor.test.invalid");
+    }
+
+    #[test]
+    fn a_corrupt_cached_root_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("trusted_root.json"), b"[").unwrap();
+        let err = default_trusted_root(Some(dir.path())).unwrap_err();
+        assert!(
+            matches!(&err, Error::TrustMaterial { path, .. } if path.ends_with("trusted_root.json")),
+            "{err:?}"
+        );
+    }
 }

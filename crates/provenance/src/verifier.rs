@@ -112,19 +112,25 @@ impl KeyRoot {
     }
 
     /// The Sigstore trusted root that the transparency-log entries of key-based bundles are
-    /// checked against (default: the embedded public-good root).
+    /// checked against (default: [`VerifierBuilder::default_trusted_root`], else the embedded
+    /// public-good root).
     #[must_use]
     pub fn trusted_root(mut self, root: TrustedRoot) -> Self {
         self.common.trusted_root = Some(root);
         self
     }
 
-    fn into_root(mut self) -> Result<TrustRoot, VerifyError> {
+    fn into_root(mut self, default_root: Option<&TrustedRoot>) -> Result<TrustRoot, VerifyError> {
+        let trusted_root = self
+            .common
+            .trusted_root
+            .take()
+            .or_else(|| default_root.cloned());
         let root = load::key_root_from(
             &self.common.name,
             self.keys,
             self.threshold,
-            self.common.trusted_root.take(),
+            trusted_root,
             self.common.allow_set_only,
         )?;
         Ok(self.common.finish(root))
@@ -160,7 +166,8 @@ impl KeylessRoot {
     common_setters!("keyless");
 
     /// The trusted root (Fulcio CAs, Rekor logs, timestamp authorities) certificates must
-    /// chain to.
+    /// chain to (default: [`VerifierBuilder::default_trusted_root`], else the embedded
+    /// public-good root).
     #[must_use]
     pub fn trusted_root(mut self, root: TrustedRoot) -> Self {
         self.common.trusted_root = Some(root);
@@ -182,10 +189,11 @@ impl KeylessRoot {
         self
     }
 
-    fn into_root(mut self) -> Result<TrustRoot, VerifyError> {
-        let trusted_root = match self.common.trusted_root.take() {
-            Some(root) => root,
-            None => load::trusted_root(None)?,
+    fn into_root(mut self, default_root: Option<&TrustedRoot>) -> Result<TrustRoot, VerifyError> {
+        let trusted_root = match (self.common.trusted_root.take(), default_root) {
+            (Some(root), _) => root,
+            (None, Some(default)) => default.clone(),
+            (None, None) => load::trusted_root(None)?,
         };
         let root = load::keyless_root_from(
             &self.common.name,
@@ -217,9 +225,19 @@ pub struct VerifierBuilder {
     policy: Option<Policy>,
     expectations: Expectations,
     limits: Option<Limits>,
+    default_trusted_root: Option<TrustedRoot>,
 }
 
 impl VerifierBuilder {
+    /// The Sigstore trusted root of every root of trust that names none (key roots, keyless
+    /// roots, a policy's roots without `trusted_root`), in place of the embedded public-good
+    /// root: for example the one a TUF update cached
+    /// ([`provenance_verify::load::default_trusted_root`]).
+    pub fn default_trusted_root(mut self, root: TrustedRoot) -> Self {
+        self.default_trusted_root = Some(root);
+        self
+    }
+
     /// Trusts a set of public keys.
     pub fn key_root(mut self, root: KeyRoot) -> Self {
         self.roots.push(RootSpec::Key(root));
@@ -283,12 +301,18 @@ impl VerifierBuilder {
         let mut roots = Vec::new();
         for spec in self.roots {
             match spec {
-                RootSpec::Key(k) => roots.push(k.into_root()?),
-                RootSpec::Keyless(k) => roots.push(k.into_root()?),
+                RootSpec::Key(k) => roots.push(k.into_root(self.default_trusted_root.as_ref())?),
+                RootSpec::Keyless(k) => {
+                    roots.push(k.into_root(self.default_trusted_root.as_ref())?);
+                }
                 RootSpec::Custom(r) => roots.push(r),
                 RootSpec::Policy(base) => {
                     if let Some(p) = &self.policy {
-                        roots.extend(load::policy_roots(p, &base)?);
+                        roots.extend(load::policy_roots_with_default(
+                            p,
+                            &base,
+                            self.default_trusted_root.as_ref(),
+                        )?);
                     }
                 }
             }

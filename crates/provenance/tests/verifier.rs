@@ -455,3 +455,41 @@ fn keyless_root_github_constraints_on_generated_certificates() {
         ]
     );
 }
+
+#[test]
+fn default_trusted_root_replaces_the_embedded_root_for_roots_that_name_none() {
+    let (set, artifact) = keyless_set();
+    let keyless = || {
+        KeylessRoot::new(
+            Matcher::Exact(SAN.to_owned()),
+            Matcher::Exact(ISSUER.to_owned()),
+        )
+    };
+    // A default root without the public-good logs and CAs (the test CA's): the public-good
+    // bundle is refused, for a keyless root that names no trusted root...
+    let other = provenance::sigstore::TrustedRoot::from_json(
+        &serde_json::to_vec(&provenance_testkit::fulcio::trusted_root()).unwrap(),
+    )
+    .unwrap();
+    let verifier = Verifier::builder()
+        .default_trusted_root(other.clone())
+        .keyless_root(keyless())
+        .build()
+        .unwrap();
+    let report = verifier
+        .verify(std::slice::from_ref(&artifact), &set, now())
+        .unwrap();
+    let (verdict, _, rejected) = outcome(&report);
+    assert_eq!(verdict, Verdict::Fail);
+    assert!(rejected[0].contains("is not trusted"), "{rejected:?}");
+    // ...while a root's own trusted root still wins over the default.
+    let verifier = Verifier::builder()
+        .default_trusted_root(other)
+        .keyless_root(
+            keyless().trusted_root(provenance::sigstore::TrustedRoot::public_good().unwrap()),
+        )
+        .build()
+        .unwrap();
+    let report = verifier.verify(&[artifact], &set, now()).unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+}

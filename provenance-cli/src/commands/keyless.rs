@@ -148,6 +148,8 @@ impl KeylessFlags {
         } else if let Some((path, bytes)) = config.as_ref().filter(|(_, b)| has_trusted_root(b)) {
             TrustedRoot::from_json(bytes)
                 .with_context(|| format!("cannot use the trusted root in {}", path.display()))?
+        } else if let Some(root) = crate::commands::trust_flags::cached_trusted_root()? {
+            root
         } else {
             TrustedRoot::public_good().context("cannot load the embedded trusted root")?
         };

@@ -15,4 +15,5 @@ pub(crate) mod sign;
 pub(crate) mod statement;
 pub(crate) mod trace;
 pub(crate) mod trust_flags;
+pub(crate) mod trusted_root;
 pub(crate) mod verify;

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use provenance::sigstore::TrustedRoot;
 use provenance::verify::load;
 use provenance::verify::policy::{AnchorSpec, GithubIdentity, Matcher, Policy, keyless_matchers};
 use provenance::{KeyRoot, KeylessRoot, Transparency, VerifierBuilder};
@@ -27,7 +28,8 @@ pub(crate) struct TrustFlags {
     pub(crate) threshold: usize,
 
     /// Sigstore trusted root (trusted_root.json, a ClientTrustConfig, or JSON Lines of roots);
-    /// default: the Sigstore public-good root embedded in this program.
+    /// default: the one `provenance trusted-root update` cached (PROVENANCE_TUF_CACHE, else
+    /// ~/.cache/provenance/tuf), else the Sigstore public-good root embedded in this program.
     #[arg(long, value_name = "F")]
     pub(crate) trusted_root: Option<PathBuf>,
 
@@ -111,6 +113,21 @@ pub(crate) struct TrustFlags {
     /// and override it.
     #[arg(long, value_name = "F")]
     pub(crate) policy: Option<PathBuf>,
+}
+
+/// The trusted root cached by `trusted-root update` in the trust cache directory, if any.
+pub(crate) fn cached_trusted_root() -> anyhow::Result<Option<TrustedRoot>> {
+    let Some(dir) = crate::commands::trusted_root::cache_dir() else {
+        return Ok(None);
+    };
+    load::cached_trusted_root(&dir).with_context(|| {
+        format!(
+            "cannot use the cached trusted root in {} (run `provenance trusted-root update`, \
+             remove the file, or set {}= to ignore the cache)",
+            dir.display(),
+            crate::commands::trusted_root::CACHE_ENV
+        )
+    })
 }
 
 /// A policy file read and parsed, with its bytes (for the VSA's policy digest).
@@ -207,6 +224,24 @@ impl TrustFlags {
         policy: Option<&LoadedPolicy>,
     ) -> anyhow::Result<VerifierBuilder> {
         let policy_roots = policy.is_some_and(|p| !p.policy.roots.is_empty());
+        // The trusted root of roots that name none: a TUF-refreshed one in the trust cache
+        // wins over the embedded public-good root; --trusted-root wins over both for the
+        // flags' roots. Not read when --trusted-root is all that is needed.
+        let cached = if self.trusted_root.is_none() || policy_roots {
+            cached_trusted_root()?
+        } else {
+            None
+        };
+        if let Some(root) = &cached {
+            builder = builder.default_trusted_root(root.clone());
+        }
+        let sigstore_root = || -> anyhow::Result<TrustedRoot> {
+            match (&self.trusted_root, &cached) {
+                (Some(path), _) => Ok(load::trusted_root(Some(path))?),
+                (None, Some(root)) => Ok(root.clone()),
+                (None, None) => Ok(load::trusted_root(None)?),
+            }
+        };
         if let Some(p) = policy {
             let base = p
                 .path
@@ -223,10 +258,7 @@ impl TrustFlags {
             // Only a single-key root verifies key-based Sigstore bundles (their log entries
             // against the trusted root).
             if self.threshold == 1 {
-                root = root.trusted_root(
-                    load::trusted_root(self.trusted_root.as_deref())
-                        .context("cannot load --key")?,
-                );
+                root = root.trusted_root(sigstore_root().context("cannot load --key")?);
             }
             builder = builder.key_root(root);
         } else if self.threshold != 1 {
@@ -258,8 +290,7 @@ impl TrustFlags {
                  gh's --repo, --owner, --signer-workflow, --signer-repo) and an OIDC issuer \
                  (--certificate-oidc-issuer[-regexp])",
             )?;
-            let trusted_root = load::trusted_root(self.trusted_root.as_deref())
-                .context("cannot set up keyless verification")?;
+            let trusted_root = sigstore_root().context("cannot set up keyless verification")?;
             let transparency = if self.insecure_ignore_tlog {
                 Transparency::InsecureIgnore
             } else {

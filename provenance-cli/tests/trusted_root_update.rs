@@ -1,0 +1,661 @@
+//! `provenance trusted-root update`: a TUF update of the trusted root into the trust cache,
+//! against local TUF repositories made here (`provenance_testkit::tuf`: keys generated per
+//! test, metadata signed with tough's editor), and `verify` preferring the cached root.
+//!
+//! Each failure case checks the reason printed and that the cache is exactly as before.
+#![cfg(feature = "tuf")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use provenance_testkit::tuf::{
+    DateTime, Key, Publish, Repo, Root, Utc, in_a_year, root, yesterday,
+};
+use provenance_testkit::{Cli, cli, code, exits, fulcio, stderr, stdout};
+use serde_json::json;
+use sha2::Digest as _;
+
+const SIGNER: &str =
+    "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
+const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const ARTIFACT: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+/// The trusted root of the test Fulcio CA (`provenance_testkit::fulcio`), which the embedded
+/// public-good root does not trust.
+fn test_trusted_root() -> Vec<u8> {
+    serde_json::to_vec_pretty(&fulcio::trusted_root()).unwrap()
+}
+
+/// The embedded public-good trusted root's file.
+fn public_good_trusted_root() -> PathBuf {
+    provenance_testkit::workspace_root()
+        .join("crates/provenance-sigstore/data/public-good-trusted_root.json")
+}
+
+/// A local repository: root v1 with one key for every role, timestamp/snapshot/targets
+/// version 1 listing `targets`.
+struct Fixture {
+    tmp: tempfile::TempDir,
+    repo: Repo,
+    key: Key,
+    root: Root,
+    root_path: PathBuf,
+}
+
+impl Fixture {
+    fn new(targets: &[(&str, Vec<u8>)]) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = Repo::new(&tmp.path().join("repo"));
+        let key = Key::generate(&tmp.path().join("a.pk8"));
+        let root = root(1, &key, in_a_year());
+        let root_path = repo.write_root(&root, &[(&root, &key)]);
+        let f = Self {
+            tmp,
+            repo,
+            key,
+            root,
+            root_path,
+        };
+        f.publish(&f.key, &f.root_path, targets, 1, in_a_year());
+        f
+    }
+
+    fn publish(
+        &self,
+        key: &Key,
+        root_path: &Path,
+        targets: &[(&str, Vec<u8>)],
+        version: u64,
+        timestamp_expires: DateTime<Utc>,
+    ) {
+        self.repo.publish(
+            root_path,
+            key,
+            &Publish {
+                targets: targets
+                    .iter()
+                    .map(|(n, b)| ((*n).to_owned(), b.clone()))
+                    .collect(),
+                version,
+                timestamp_expires,
+            },
+        );
+    }
+
+    fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.dir().join("cache")
+    }
+
+    /// `trusted-root update` from this repository into `cache`, starting from `--root`.
+    fn update_into(&self, cache: &Path, initial_root: &Path) -> Output {
+        cli().run(
+            self.dir(),
+            &[
+                "trusted-root",
+                "update",
+                "--tuf-url",
+                &self.repo.url(),
+                "--root",
+                initial_root.to_str().unwrap(),
+                "--cache-dir",
+                cache.to_str().unwrap(),
+            ],
+        )
+    }
+
+    fn update(&self) -> Output {
+        self.update_into(&self.cache(), &self.root_path)
+    }
+}
+
+fn cli() -> Cli {
+    cli!()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Every file under `dir` with its bytes (to show that a failed update changed nothing).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(
+                    path.strip_prefix(dir).unwrap().to_owned(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A keyless bundle from the test Fulcio CA for the artifact, in `dir/app.sigstore.json`.
+fn keyless_bundle(dir: &Path) {
+    let statement = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app.tar.gz", "digest": {"sha256": ARTIFACT}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
+                "externalParameters": {"workflow": {"ref": "refs/tags/v1.2.3", "repository": "https://github.com/example/app", "path": ".github/workflows/release.yml"}},
+                "resolvedDependencies": [{"uri": "git+https://github.com/example/app@refs/tags/v1.2.3", "digest": {"gitCommit": COMMIT}}]
+            },
+            "runDetails": {"builder": {"id": SIGNER}}
+        }
+    });
+    let id = fulcio::Identity::github(
+        SIGNER,
+        "https://github.com/example/app",
+        "refs/tags/v1.2.3",
+        COMMIT,
+    );
+    std::fs::write(
+        dir.join("app.sigstore.json"),
+        serde_json::to_vec(&fulcio::bundle(&id, &statement)).unwrap(),
+    )
+    .unwrap();
+}
+
+/// `verify` of the keyless bundle with the trust cache `cache` ("" for none).
+fn verify(dir: &Path, cache: &Path, extra: &[&str]) -> Output {
+    cli()
+        .command(dir)
+        .env("PROVENANCE_TUF_CACHE", cache)
+        .args([
+            "verify",
+            "--attestation",
+            "app.sigstore.json",
+            "--certificate-identity",
+            SIGNER,
+            "--certificate-oidc-issuer",
+            fulcio::GITHUB_ISSUER,
+        ])
+        .args(extra)
+        .arg(format!("sha256:{ARTIFACT}"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn update_writes_the_cache_and_verify_prefers_it() {
+    let trusted_root = test_trusted_root();
+    let signing_config =
+        br#"{"mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json"}"#.to_vec();
+    let f = Fixture::new(&[
+        ("trusted_root.json", trusted_root.clone()),
+        ("signing_config.v0.2.json", signing_config.clone()),
+    ]);
+    let out = exits(&f.update(), 0);
+    assert!(out.contains("TUF root version:  1"), "{out}");
+    assert!(
+        out.contains(&format!("sha256:{} (updated)", sha256_hex(&trusted_root))),
+        "{out}"
+    );
+    let cache = f.cache();
+    assert_eq!(
+        std::fs::read(cache.join("trusted_root.json")).unwrap(),
+        trusted_root
+    );
+    assert_eq!(
+        std::fs::read(cache.join("signing_config.v0.2.json")).unwrap(),
+        signing_config
+    );
+
+    // verify uses the cached root: the test CA is trusted there, not in the embedded root.
+    keyless_bundle(f.dir());
+    exits(&verify(f.dir(), &cache, &[]), 0);
+    let refused = verify(f.dir(), Path::new(""), &[]);
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    let why = format!("{}{}", stdout(&refused), stderr(&refused));
+    // The test log (like the test CA) is trusted only by the cached root.
+    assert!(why.contains("keyless: transparency log"), "{why}");
+    assert!(why.contains("is not trusted"), "{why}");
+    // --trusted-root overrides the cache.
+    let overridden = verify(
+        f.dir(),
+        &cache,
+        &[
+            "--trusted-root",
+            public_good_trusted_root().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&overridden), 1, "{}", stderr(&overridden));
+    assert!(
+        stderr(&overridden).contains("is not trusted"),
+        "{}",
+        stderr(&overridden)
+    );
+
+    // A second update starts from the cached root and changes nothing.
+    let again = f.update();
+    let text = exits(&again, 0);
+    assert!(text.contains("(unchanged)"), "{text}");
+    assert!(
+        stderr(&again).contains("started from the root verified by an earlier update"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn a_corrupt_cached_root_is_an_error_not_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(cache.join("trusted_root.json"), b"{not json").unwrap();
+    keyless_bundle(dir.path());
+    let out = verify(dir.path(), &cache, &[]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("cannot use the cached trusted root"), "{err}");
+    assert!(err.contains("trusted_root.json"), "{err}");
+}
+
+#[test]
+fn root_rotation_is_followed_to_the_new_keys() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    let old_cache = f.dir().join("old-cache");
+    exits(&f.update_into(&old_cache, &f.root_path), 0);
+
+    // Root v2: a new key for every role, signed by the old root key and the new one.
+    let new_key = Key::generate(&f.dir().join("b.pk8"));
+    let root2 = root(2, &new_key, in_a_year());
+    let root2_path = f
+        .repo
+        .write_root(&root2, &[(&f.root, &f.key), (&root2, &new_key)]);
+    let new_target = std::fs::read(public_good_trusted_root()).unwrap();
+    f.publish(
+        &new_key,
+        &root2_path,
+        &[("trusted_root.json", new_target.clone())],
+        2,
+        in_a_year(),
+    );
+
+    // A client that knows only root v1 follows to v2 and accepts what v2's keys signed.
+    let out = exits(&f.update(), 0);
+    assert!(out.contains("TUF root version:  2"), "{out}");
+    assert_eq!(
+        std::fs::read(f.cache().join("trusted_root.json")).unwrap(),
+        new_target
+    );
+    // So does the client whose cache holds root v1 from the first update.
+    let out = exits(&f.update_into(&old_cache, &f.root_path), 0);
+    assert!(out.contains("TUF root version:  2"), "{out}");
+    assert!(out.contains("(updated)"), "{out}");
+}
+
+#[test]
+fn a_new_root_not_signed_by_the_old_root_is_refused() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    let new_key = Key::generate(&f.dir().join("b.pk8"));
+    let root2 = root(2, &new_key, in_a_year());
+    // Signed by its own key only: no continuity from root v1.
+    let root2_path = f.repo.write_root(&root2, &[(&root2, &new_key)]);
+    f.publish(
+        &new_key,
+        &root2_path,
+        &[("trusted_root.json", test_trusted_root())],
+        2,
+        in_a_year(),
+    );
+    let out = f.update();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the root metadata is not signed by a threshold of its trusted keys"),
+        "{err}"
+    );
+    assert!(err.contains("the cache is unchanged"), "{err}");
+    assert!(!f.cache().join("trusted_root.json").exists());
+}
+
+#[test]
+fn an_expired_timestamp_is_refused_and_the_cache_kept() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    exits(&f.update(), 0);
+    let before = snapshot(&f.cache());
+    f.publish(
+        &f.key,
+        &f.root_path,
+        &[("trusted_root.json", b"{}".to_vec())],
+        2,
+        yesterday(),
+    );
+    let out = f.update();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("the timestamp metadata has expired"), "{err}");
+    assert_eq!(snapshot(&f.cache()), before, "the cache changed");
+}
+
+#[test]
+fn an_expired_timestamp_on_first_update_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Repo::new(&tmp.path().join("repo"));
+    let key = Key::generate(&tmp.path().join("a.pk8"));
+    let r = root(1, &key, in_a_year());
+    let root_path = repo.write_root(&r, &[(&r, &key)]);
+    repo.publish(
+        &root_path,
+        &key,
+        &Publish {
+            targets: vec![("trusted_root.json".to_owned(), test_trusted_root())],
+            version: 1,
+            timestamp_expires: yesterday(),
+        },
+    );
+    let cache = tmp.path().join("cache");
+    let out = cli().run(
+        tmp.path(),
+        &[
+            "trusted-root",
+            "update",
+            "--tuf-url",
+            &repo.url(),
+            "--root",
+            root_path.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("timestamp metadata has expired"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!cache.exists(), "{:?}", snapshot(&cache).keys());
+}
+
+#[test]
+fn a_tampered_target_is_refused_and_nothing_written() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    let stored = f.repo.target_file("trusted_root.json");
+    let mut tampered = std::fs::read(&stored).unwrap();
+    tampered[10] ^= 1;
+    std::fs::write(&stored, tampered).unwrap();
+    let out = f.update();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("does not match its signed hash or length"),
+        "{err}"
+    );
+    assert!(
+        !f.cache().join("trusted_root.json").exists(),
+        "{:?}",
+        snapshot(&f.cache()).keys()
+    );
+    assert!(!f.cache().join("metadata").exists());
+}
+
+#[test]
+fn a_rollback_to_older_metadata_is_refused() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    f.publish(
+        &f.key,
+        &f.root_path,
+        &[("trusted_root.json", test_trusted_root())],
+        5,
+        in_a_year(),
+    );
+    exits(&f.update(), 0);
+    let before = snapshot(&f.cache());
+    // The repository (or a mirror replaying old files) now serves version 3.
+    f.publish(
+        &f.key,
+        &f.root_path,
+        &[("trusted_root.json", b"{}".to_vec())],
+        3,
+        in_a_year(),
+    );
+    let out = f.update();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "rollback refused: the repository offers timestamp metadata version 3, older than \
+             version 5 already trusted"
+        ),
+        "{err}"
+    );
+    assert_eq!(snapshot(&f.cache()), before, "the cache changed");
+}
+
+#[test]
+fn a_target_that_is_not_a_trusted_root_is_refused() {
+    let f = Fixture::new(&[("trusted_root.json", b"not json".to_vec())]);
+    let out = f.update();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the target trusted_root.json is not a valid trusted root"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!f.cache().join("trusted_root.json").exists());
+
+    let f = Fixture::new(&[("other.json", b"{}".to_vec())]);
+    let out = f.update();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the repository lists no target trusted_root.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn another_repository_needs_its_initial_root() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    let out = cli().run(
+        f.dir(),
+        &[
+            "trusted-root",
+            "update",
+            "--tuf-url",
+            &f.repo.url(),
+            "--cache-dir",
+            f.cache().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--root FILE (the repository's initial root.json) is needed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn update_over_loopback_http() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    let server = FileServer::start(f.repo.metadata_dir());
+    let out = f.update_into(&f.cache(), &f.root_path);
+    // (the file:// URL above; now the same repository over HTTP into another cache)
+    exits(&out, 0);
+    let http_cache = f.dir().join("http-cache");
+    let out = cli().run(
+        f.dir(),
+        &[
+            "trusted-root",
+            "update",
+            "--tuf-url",
+            &server.url,
+            "--root",
+            f.root_path.to_str().unwrap(),
+            "--cache-dir",
+            http_cache.to_str().unwrap(),
+        ],
+    );
+    let text = exits(&out, 0);
+    assert!(text.contains("TUF root version:  1"), "{text}");
+    assert_eq!(
+        std::fs::read(http_cache.join("trusted_root.json")).unwrap(),
+        test_trusted_root()
+    );
+    assert!(server.requests() >= 4, "{} requests", server.requests());
+}
+
+/// A loopback HTTP server for the files under a directory (GET only, 404 for anything else),
+/// serving until the test process ends.
+struct FileServer {
+    url: String,
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FileServer {
+    fn start(root: PathBuf) -> Self {
+        use std::io::{BufRead as _, BufReader, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let served = count.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut header = String::new();
+                    match reader.read_line(&mut header) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) if header == "\r\n" || header == "\n" => break,
+                        Ok(_) => {}
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let file = root.join(path.trim_start_matches('/'));
+                let safe = !path.contains("..");
+                let response = match std::fs::read(&file) {
+                    Ok(body) if safe && file.is_file() => {
+                        let mut r = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        r.extend(body);
+                        r
+                    }
+                    _ => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
+                };
+                let _ = stream.write_all(&response);
+            }
+        });
+        Self { url, count }
+    }
+
+    fn requests(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn an_unreachable_repository_is_named_as_the_reason() {
+    // A repository whose root has expired: tough would go on after failing to fetch 2.root.json
+    // and report the expiry; the reason is that nothing could be fetched.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Repo::new(&tmp.path().join("repo"));
+    let key = Key::generate(&tmp.path().join("a.pk8"));
+    let r = root(1, &key, yesterday());
+    let root_path = repo.write_root(&r, &[(&r, &key)]);
+    // A loopback port with nothing listening (bound, then closed).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let cache = tmp.path().join("cache");
+    let out = cli().run(
+        tmp.path(),
+        &[
+            "trusted-root",
+            "update",
+            "--tuf-url",
+            &url,
+            "--root",
+            root_path.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            "--timeout",
+            "5",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot fetch {url}2.root.json")),
+        "{err}"
+    );
+    assert!(err.contains("the root metadata has expired"), "{err}");
+    assert!(snapshot(&cache).is_empty(), "{:?}", snapshot(&cache).keys());
+}
+
+#[test]
+fn a_policy_root_without_trusted_root_uses_the_cached_root() {
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    exits(&f.update(), 0);
+    keyless_bundle(f.dir());
+    std::fs::write(
+        f.dir().join("gate.toml"),
+        format!(
+            "version = 1\n[[roots]]\nname = \"release\"\ncertificate_identity = \"{SIGNER}\"\n\
+             certificate_oidc_issuer = \"{}\"\n[defaults]\nsource_tag = \"v1.2.3\"\n",
+            fulcio::GITHUB_ISSUER
+        ),
+    )
+    .unwrap();
+    let run = |cache: &Path| {
+        cli()
+            .command(f.dir())
+            .env("PROVENANCE_TUF_CACHE", cache)
+            .args([
+                "verify",
+                "--policy",
+                "gate.toml",
+                "--attestation",
+                "app.sigstore.json",
+            ])
+            .arg(format!("sha256:{ARTIFACT}"))
+            .output()
+            .unwrap()
+    };
+    exits(&run(&f.cache()), 0);
+    let refused = run(Path::new(""));
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is not trusted"),
+        "{}",
+        stderr(&refused)
+    );
+}
