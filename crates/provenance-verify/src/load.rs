@@ -288,6 +288,29 @@ pub fn keyless_root_from(
     transparency: Transparency,
     allow_set_only: bool,
 ) -> Result<TrustRoot> {
+    keyless_root_looking_up(
+        name,
+        trusted_root,
+        (identity, issuer),
+        github,
+        (transparency, allow_set_only),
+        None,
+    )
+}
+
+/// As [`keyless_root_from`], with a transparency-log lookup for legacy envelopes (see
+/// [`SigstoreVerifier::with_log_lookup`]).
+///
+/// # Errors
+/// As [`keyless_root_from`].
+pub fn keyless_root_looking_up(
+    name: &str,
+    trusted_root: TrustedRoot,
+    (identity, issuer): (&Matcher, &Matcher),
+    github: &GithubIdentity,
+    (transparency, allow_set_only): (Transparency, bool),
+    lookup: Option<crate::trust::SharedLookup>,
+) -> Result<TrustRoot> {
     let mut all = vec![
         IdentityPolicy::San(sigstore_matcher("certificate identity", identity)?),
         IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer", issuer)?),
@@ -295,7 +318,8 @@ pub fn keyless_root_from(
     all.extend(crate::trust::github_constraints(github)?);
     let verifier =
         SigstoreVerifier::keyless(trusted_root, IdentityPolicy::AllOf(all), transparency)?
-            .allow_promise_only(allow_set_only);
+            .allow_promise_only(allow_set_only)
+            .with_log_lookup(lookup);
     Ok(TrustRoot::new(name, Box::new(verifier), true).with_named_signer(github.names_signer()))
 }
 
@@ -305,6 +329,19 @@ pub fn keyless_root_from(
 /// # Errors
 /// As [`key_root`] and [`keyless_root`].
 pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
+    policy_roots_looking_up(policy, base, None)
+}
+
+/// As [`policy_roots`], the keyless roots with a transparency-log lookup for legacy envelopes
+/// (see [`SigstoreVerifier::with_log_lookup`]).
+///
+/// # Errors
+/// As [`policy_roots`].
+pub fn policy_roots_looking_up(
+    policy: &Policy,
+    base: &Path,
+    lookup: Option<&crate::trust::SharedLookup>,
+) -> Result<Vec<TrustRoot>> {
     policy
         .roots
         .iter()
@@ -321,13 +358,18 @@ pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
                     github,
                 } => {
                     let path = trusted_root.as_deref().map(|p| base.join(p));
-                    keyless_root_for(
+                    let transparency = if *insecure_ignore_tlog {
+                        Transparency::InsecureIgnore
+                    } else {
+                        Transparency::Required
+                    };
+                    keyless_root_looking_up(
                         &spec.name,
-                        path.as_deref(),
+                        self::trusted_root(path.as_deref())?,
                         (identity, issuer),
                         github,
-                        *insecure_ignore_tlog,
-                        false,
+                        (transparency, false),
+                        lookup.cloned(),
                     )?
                 }
             };

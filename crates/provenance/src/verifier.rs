@@ -11,8 +11,8 @@ use provenance_verify::policy::{GithubIdentity, Matcher, Policy};
 use provenance_verify::rules::BuilderRule;
 use provenance_verify::trace::Node;
 use provenance_verify::{
-    Artifact, AttestationSet, Engine, Expectations, Limits, OffsetDateTime, Report, TrustRoot,
-    VerifiedSet,
+    Artifact, AttestationSet, Engine, Expectations, Limits, OffsetDateTime, Report, SharedLookup,
+    TrustRoot, VerifiedSet,
 };
 
 pub use provenance_sigstore::Transparency;
@@ -182,18 +182,18 @@ impl KeylessRoot {
         self
     }
 
-    fn into_root(mut self) -> Result<TrustRoot, VerifyError> {
+    fn into_root(mut self, lookup: Option<&SharedLookup>) -> Result<TrustRoot, VerifyError> {
         let trusted_root = match self.common.trusted_root.take() {
             Some(root) => root,
             None => load::trusted_root(None)?,
         };
-        let root = load::keyless_root_from(
+        let root = load::keyless_root_looking_up(
             &self.common.name,
             trusted_root,
             (&self.identity, &self.issuer),
             &self.github,
-            self.transparency,
-            self.common.allow_set_only,
+            (self.transparency, self.common.allow_set_only),
+            lookup.cloned(),
         )?;
         Ok(self.common.finish(root))
     }
@@ -217,6 +217,7 @@ pub struct VerifierBuilder {
     policy: Option<Policy>,
     expectations: Expectations,
     limits: Option<Limits>,
+    log_lookup: Option<SharedLookup>,
 }
 
 impl VerifierBuilder {
@@ -256,6 +257,16 @@ impl VerifierBuilder {
         self
     }
 
+    /// A transparency-log lookup for every keyless root (the policy's too): legacy
+    /// slsa-github-generator envelopes, which carry a certificate but no log entry, then have
+    /// their entry fetched (online, for `provenance_sigstore::RekorLookup`) and verified
+    /// offline as a bundle's. Without one they are refused, since their log entry cannot be
+    /// checked.
+    pub fn log_lookup(mut self, lookup: SharedLookup) -> Self {
+        self.log_lookup = Some(lookup);
+        self
+    }
+
     /// Input bounds (default [`Limits::DEFAULT`]).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = Some(limits);
@@ -284,11 +295,15 @@ impl VerifierBuilder {
         for spec in self.roots {
             match spec {
                 RootSpec::Key(k) => roots.push(k.into_root()?),
-                RootSpec::Keyless(k) => roots.push(k.into_root()?),
+                RootSpec::Keyless(k) => roots.push(k.into_root(self.log_lookup.as_ref())?),
                 RootSpec::Custom(r) => roots.push(r),
                 RootSpec::Policy(base) => {
                     if let Some(p) = &self.policy {
-                        roots.extend(load::policy_roots(p, &base)?);
+                        roots.extend(load::policy_roots_looking_up(
+                            p,
+                            &base,
+                            self.log_lookup.as_ref(),
+                        )?);
                     }
                 }
             }

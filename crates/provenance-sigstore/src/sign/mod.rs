@@ -23,7 +23,6 @@
 //! ```
 
 mod fulcio;
-mod http;
 mod rekor;
 mod services;
 mod token;
@@ -221,7 +220,7 @@ impl KeylessSigner {
                 "a Rekor v2 log records no signing time: a TSA is needed too".into(),
             ));
         }
-        let http = http::Http::new(self.timeout, self.retries);
+        let http = crate::http::Http::new(self.timeout, self.retries);
         let key = EphemeralKey::generate()?;
         let spki = key.spki_der()?;
         let proof = key.sign(token.challenge_subject().as_bytes())?;

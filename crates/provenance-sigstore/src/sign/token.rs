@@ -6,7 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::sign::http::Http;
+use crate::http::Http;
 
 /// Largest accepted token (real ones are 1-2 KiB).
 const MAX_TOKEN_BYTES: usize = 16 * 1024;

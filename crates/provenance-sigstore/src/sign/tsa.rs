@@ -9,7 +9,7 @@ use der::asn1::AnyRef;
 use der::{Decode as _, Encode as _, Reader as _, Tag, Tagged as _};
 
 use crate::error::{Error, Result};
-use crate::sign::http::Http;
+use crate::http::Http;
 
 const SERVICE: &str = "TSA";
 

@@ -76,6 +76,7 @@ impl Http {
     }
 
     /// POSTs `body` with this content type and returns the bytes of a 2xx response.
+    #[cfg(feature = "sign")]
     pub(crate) fn post_bytes(
         &self,
         service: &'static str,
