@@ -420,3 +420,28 @@ fn plain_http_to_a_remote_service_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_timestamp_for_another_nonce_is_refused() {
+    let Some(mock) = MockSigstore::start("tsa-other-nonce") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--timestamp-server-url".into(),
+        format!("{}/api/v1/timestamp", mock.url),
+        "--bundle".into(),
+        "out.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    assert!(
+        stderr.contains("TSA at")
+            && stderr.contains("the timestamp's nonce differs from the request's"),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before, "files changed");
+}

@@ -42,6 +42,7 @@
 //   rekor-bad-proof        Rekor's inclusion proof names another root hash
 //   fulcio-hang            Fulcio never answers (client timeouts)
 //   tsa-500                the TSA answers 500
+//   tsa-other-nonce        the TSA's timestamp carries another nonce than the request's
 //   lookup-empty           the search index finds nothing (entries are still logged)
 //   lookup-other-signature the search index lists an entry logged for the same payload with
 //                          another signature (a valid entry, for another envelope)
@@ -328,6 +329,11 @@ async function main() {
       } else if (url.pathname === '/api/v1/timestamp') {
         if (mode === 'tsa-500') return send(500, '{"message":"TSA down"}');
         body = bridgeTsa(body, req.headers);
+        if (mode === 'tsa-other-nonce') {
+          const json = JSON.parse(body.toString());
+          json.nonce = (json.nonce || 0) + 1;
+          body = Buffer.from(JSON.stringify(json));
+        }
         // @sigstore/verify 3.1.1 refuses a genTime with fewer than three fraction digits
         // ("…52.92Z", which DER requires when the milliseconds end in 0): sign in a
         // millisecond that does not, with room to spare, so the interop runs are deterministic.
