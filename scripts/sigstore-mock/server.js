@@ -5,6 +5,7 @@
 //
 //   node scripts/sigstore-mock/server.js --dir DIR [--mode MODE] [--subject S] [--issuer I]
 //                                        [--rekor-v2 yes] [--exit-with-stdin yes]
+//                                        [--san-claim sub|email]  (the token claim Fulcio certifies)
 //
 // Writes, once listening:
 //   DIR/trusted_root.json    the mock's CA root, CT log key, Rekor key and TSA chain
@@ -67,6 +68,7 @@ function parseArgs(argv) {
     issuer: 'https://token.actions.mock.example',
     'exit-with-stdin': 'no',
     'rekor-v2': 'no',
+    'san-claim': 'sub',
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -400,7 +402,8 @@ async function main() {
   const ca = await mock.initializeCA(caKeys, ctlog);
   const tlog = await mock.initializeTLog(base, tlogKeys);
   const tsa = await mock.initializeTSA(tsaKeys);
-  for (const h of [mock.fulcioHandler(ca), mock.rekorHandler(tlog), mock.tsaHandler(tsa)]) {
+  const fulcio = mock.fulcioHandler(ca, { subjectClaim: args['san-claim'] });
+  for (const h of [fulcio, mock.rekorHandler(tlog), mock.tsaHandler(tsa)]) {
     routes[h.path] = h.fn;
   }
 
