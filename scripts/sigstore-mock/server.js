@@ -44,6 +44,9 @@
 //   fulcio-hang            Fulcio never answers (client timeouts)
 //   tsa-500                the TSA answers 500
 //   tsa-other-nonce        the TSA's timestamp carries another nonce than the request's
+//   rekor-409              Rekor logs the entry but answers 409 Conflict naming it (ETag and
+//                          Location), as Rekor does for an entry that exists already
+//   rekor-409-no-uuid      the same, without ETag or Location
 //   lookup-empty           the search index finds nothing (entries are still logged)
 //   lookup-other-signature the search index lists an entry logged for the same payload with
 //                          another signature (a valid entry, for another envelope)
@@ -348,6 +351,18 @@ async function main() {
       let response = out.response;
       if (url.pathname === '/api/v1/log/entries' && out.statusCode === 201) {
         response = JSON.stringify(remember(JSON.parse(response), true));
+        if (mode === 'rekor-409' || mode === 'rekor-409-no-uuid') {
+          const uuid = Object.keys(JSON.parse(response))[0];
+          const headers = { 'content-type': 'application/json' };
+          if (mode === 'rekor-409') {
+            headers.etag = uuid;
+            headers.location = `/api/v1/log/entries/${uuid}`;
+          }
+          res.writeHead(409, headers);
+          return res.end(JSON.stringify({
+            code: 409, message: `An equivalent entry already exists in the transparency log with UUID ${uuid}`,
+          }));
+        }
       }
       if (url.pathname === '/api/v1/log/entries' && mode === 'rekor-bad-proof' && out.statusCode === 201) {
         const parsed = JSON.parse(response);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::bundle::WireTlogEntry;
 use crate::error::{Error, Result};
-use crate::http::Http;
+use crate::http::{Http, Posted};
 
 const SERVICE: &str = "Rekor";
 
@@ -77,10 +77,49 @@ pub(crate) fn create_entry_v2(
 }
 
 /// Creates the entry and converts Rekor's answer.
+///
+/// When Rekor answers 409 Conflict (the entry exists already, typically because an earlier
+/// attempt was logged but its answer lost), the existing entry is fetched by the UUID the
+/// answer names (its `ETag`, or the last segment of its `Location`), as cosign does; the
+/// bundle's self-verification then checks that it records this very signature.
 pub(crate) fn create_entry(http: &Http, base_url: &str, proposed: &Value) -> Result<WireTlogEntry> {
-    let url = format!("{}/api/v1/log/entries", base_url.trim_end_matches('/'));
-    let answer = http.post_json(SERVICE, &url, None, proposed)?;
-    entry_from_answer(&answer, &url)
+    let base = base_url.trim_end_matches('/');
+    let url = format!("{base}/api/v1/log/entries");
+    match http.post_json_or_conflict(SERVICE, &url, proposed)? {
+        Posted::Created(answer) => entry_from_answer(&answer, &url),
+        Posted::Conflict { location, etag } => {
+            let uuid = etag
+                .as_deref()
+                .map(|e| e.trim_matches('"'))
+                .filter(|e| is_uuid(e))
+                .or_else(|| {
+                    location
+                        .as_deref()
+                        .and_then(|l| l.rsplit('/').next())
+                        .filter(|u| is_uuid(u))
+                })
+                .ok_or_else(|| {
+                    bad(
+                        &url,
+                        "409 Conflict without the existing entry's UUID (ETag or Location)",
+                    )
+                })?
+                .to_owned();
+            let entry_url = format!("{base}/api/v1/log/entries/{uuid}");
+            let answer = http.get_json(SERVICE, &entry_url, None)?;
+            let entry = crate::rekor::RekorEntry::from_api_json(&answer)
+                .map_err(|e| bad(&entry_url, crate::rekor::malformed_reason(e)))?;
+            entry
+                .check_uuid(&uuid)
+                .map_err(|e| bad(&entry_url, crate::rekor::malformed_reason(e)))?;
+            Ok(entry.into_wire())
+        }
+    }
+}
+
+/// A Rekor entry UUID: 64 hex digits (the leaf hash), or 80 with the tree id before it.
+fn is_uuid(s: &str) -> bool {
+    matches!(s.len(), 64 | 80) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn bad(url: &str, reason: impl Into<String>) -> Error {
