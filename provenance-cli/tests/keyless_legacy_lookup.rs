@@ -219,3 +219,86 @@ fn a_log_that_does_not_answer_is_an_error_not_a_verdict() {
         "{out}"
     );
 }
+
+/// POSTs `body` (JSON) to `url` (`http://127.0.0.1:PORT/PATH`) and returns the status code.
+fn post(url: &str, body: &str) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        conn,
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Logs an `intoto` 0.0.1 entry for `envelope` (the hash of `logged_bytes` as the envelope's,
+/// its payload's hash, its certificate), in Rekor's canonical form, as slsa-github-generator's
+/// upload made them.
+fn log_intoto_v001(mock: &MockSigstore, envelope: &std::path::Path, logged_bytes: &[u8]) {
+    let env: Value = serde_json::from_slice(&std::fs::read(envelope).unwrap()).unwrap();
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(env["payload"].as_str().unwrap())
+        .unwrap();
+    let pem = env["signatures"][0]["cert"].as_str().unwrap();
+    let entry = json!({
+        "apiVersion": "0.0.1",
+        "kind": "intoto",
+        "spec": {
+            "content": {
+                "hash": { "algorithm": "sha256", "value": sha256_hex(logged_bytes) },
+                "payloadHash": { "algorithm": "sha256", "value": sha256_hex(&payload) },
+            },
+            "publicKey": base64::engine::general_purpose::STANDARD.encode(pem),
+        },
+    });
+    let status = post(
+        &format!("{}/api/v1/log/entries", mock.url),
+        &entry.to_string(),
+    );
+    assert_eq!(status, 201);
+}
+
+/// slsa-github-generator logged its envelopes as `intoto` 0.0.1 entries: the hash of the
+/// envelope's exact bytes binds the signature. Such an entry verifies; one for other bytes
+/// (another envelope of the same payload) does not.
+#[test]
+fn an_intoto_v001_entry_binds_the_envelope_bytes() {
+    let Some(mock) = MockSigstore::start("lookup-intoto") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let bytes = std::fs::read(&envelope).unwrap();
+    // no intoto entry yet: the signing's dsse entry is not listed in this mode
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("has no entry for this envelope"), "{out}");
+
+    log_intoto_v001(&mock, &envelope, b"{\"another\":\"envelope\"}");
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("transparency log entry does not match the bundle: envelope hash differs"),
+        "{out}"
+    );
+
+    log_intoto_v001(&mock, &envelope, bytes.trim_ascii_end());
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("PASS app.bin"), "{out}");
+}

@@ -51,6 +51,9 @@
 //   lookup-other-signature the search index lists an entry logged for the same payload with
 //                          another signature (a valid entry, for another envelope)
 //   lookup-bad-proof       entries fetched by UUID carry an inclusion proof for another root
+//   lookup-intoto          the search index lists only `intoto` entries (tests log `intoto` 0.0.1
+//                          entries themselves, as slsa-github-generator did, with
+//                          POST /api/v1/log/entries)
 //
 // Lookups (Rekor v1, for entries this server logged; UUIDs are leaf hashes, as Rekor's):
 // POST /api/v1/index/retrieve {"hash": "sha256:HEX"} lists the UUIDs of the `dsse` 0.0.1 and
@@ -288,6 +291,9 @@ async function main() {
         const query = JSON.parse((await readBody(req)).toString());
         let uuids = byHash.get(String(query.hash).toLowerCase()) || [];
         if (args.mode === 'lookup-empty') uuids = [];
+        if (args.mode === 'lookup-intoto') {
+          uuids = uuids.filter((u) => JSON.parse(Buffer.from(logged.get(u).body, 'base64').toString()).kind === 'intoto');
+        }
         if (args.mode === 'lookup-other-signature') {
           // a valid entry of this log for the same payload, signed by someone else
           const others = [];

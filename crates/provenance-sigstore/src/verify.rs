@@ -213,6 +213,19 @@ impl BundleVerifier {
         artifact: Artifact<'_>,
         now: i64,
     ) -> Result<VerifiedBundle> {
+        self.verify_with_envelope(bundle, artifact, now, None)
+    }
+
+    /// [`BundleVerifier::verify`]; `raw_envelope`, the exact bytes of a standalone DSSE envelope
+    /// the bundle was made from, also binds `intoto` 0.0.1 entries (which record only the hash
+    /// of the envelope as logged).
+    fn verify_with_envelope(
+        &self,
+        bundle: &Bundle,
+        artifact: Artifact<'_>,
+        now: i64,
+        raw_envelope: Option<&[u8]>,
+    ) -> Result<VerifiedBundle> {
         let mut checks = Vec::new();
         let (key, leaf) = self.material(bundle)?;
         let (content, dsse, signature) = verify_content(bundle, key, artifact, &mut checks)?;
@@ -224,6 +237,7 @@ impl BundleVerifier {
             signature,
             cert_der: leaf.map(Certificate::der),
             key,
+            raw_envelope,
             content: match &content {
                 VerifiedContent::MessageDigest { algorithm, digest } => BoundContent::Message {
                     alg: *algorithm,
@@ -600,7 +614,9 @@ impl BundleVerifier {
     /// `lookup` under the SHA-256 of the DSSE payload. Each entry found is put, with the
     /// envelope and its certificate, into a v0.3 bundle that [`BundleVerifier::verify`] then
     /// checks exactly as any bundle: the entry body (an `intoto` 0.0.2 or `dsse` 0.0.1 entry)
-    /// must record this envelope's signature, payload and certificate; the signed entry
+    /// must record this envelope's signature, payload and certificate (an `intoto` 0.0.1
+    /// entry, which slsa-github-generator and cosign wrote, its payload, certificate and the
+    /// SHA-256 of the envelope's exact bytes, `json`, which cover the signature); the signed entry
     /// timestamp, the inclusion proof and its checkpoint must verify with the trusted root's log
     /// key; the integrated time must lie in the certificate's validity, and is the verified
     /// signing time at which the chain, SCT and identity policy are checked. The first entry
@@ -650,7 +666,7 @@ impl BundleVerifier {
                 }),
             };
             let outcome = Bundle::from_wire(bundle, &crate::limits::Limits::DEFAULT)
-                .and_then(|b| self.verify(&b, artifact, now));
+                .and_then(|b| self.verify_with_envelope(&b, artifact, now, Some(json)));
             match outcome {
                 Ok(verified) => return Ok(verified),
                 Err(e) => last = e,
