@@ -302,3 +302,41 @@ fn an_intoto_v001_entry_binds_the_envelope_bytes() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS app.bin"), "{out}");
 }
+
+/// `trace` shares verify's trust flags: its store's legacy envelope verifies with --rekor-url,
+/// and without it the artifact's hop fails.
+#[test]
+fn trace_looks_legacy_envelopes_up_too() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let store = mock.path("store");
+    std::fs::create_dir(&store).unwrap();
+    std::fs::rename(&envelope, store.join("app.bin.intoto.jsonl")).unwrap();
+    let root = mock.path("trusted_root.json");
+    let trace = |rekor: Option<&str>| {
+        let mut args = vec![
+            "trace",
+            "--store",
+            store.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--certificate-identity",
+            SUBJECT,
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ];
+        if let Some(url) = rekor {
+            args.extend(["--rekor-url", url]);
+        }
+        args.push("app.bin");
+        run(mock.dir.path(), &args)
+    };
+    let out = trace(Some(&mock.url));
+    exits(&out, 0);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("PASS app.bin"), "{stdout}");
+    let stderr = exits(&trace(None), 1);
+    assert!(stderr.contains("--rekor-url URL"), "{stderr}");
+}
