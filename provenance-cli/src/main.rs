@@ -22,7 +22,9 @@ use clap::{CommandFactory as _, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "provenance", version, about, propagate_version = true)]
 struct Cli {
-    /// Never show progress bars (they are also off when stderr is not a terminal or `NO_COLOR` is set).
+    /// Never show progress bars (they are also off when stderr is not a terminal or `NO_COLOR` is set)
+    /// nor informational notes (what keyless signing did, which image a tag named); warnings
+    /// and errors are still shown.
     #[arg(long, short, global = true)]
     quiet: bool,
 

@@ -7,6 +7,12 @@ use std::io::{IsTerminal as _, Write as _};
 #[derive(Debug, Clone)]
 pub(crate) struct Ui {
     progress: bool,
+    /// `--quiet`: no notes (warnings and errors are still shown).
+    #[cfg_attr(
+        not(any(feature = "oci", feature = "sign", feature = "tuf")),
+        expect(dead_code, reason = "only notes read it")
+    )]
+    quiet: bool,
 }
 
 impl Ui {
@@ -15,6 +21,7 @@ impl Ui {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
             progress: !quiet && !no_color && std::io::stderr().is_terminal(),
+            quiet,
         }
     }
 
@@ -36,14 +43,13 @@ impl Ui {
         );
     }
 
-    /// A note on stderr (what a command did besides its output), prefixed with the program name.
+    /// A note on stderr (what a command did besides its output), prefixed with the program
+    /// name; none with `--quiet`.
     #[cfg(any(feature = "oci", feature = "sign", feature = "tuf"))]
-    #[expect(
-        clippy::unused_self,
-        reason = "all terminal output goes through Ui, so that it stays the one place to change"
-    )]
     pub(crate) fn note(&self, message: impl std::fmt::Display) {
-        let _ = writeln!(std::io::stderr().lock(), "provenance: {message}");
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "provenance: {message}");
+        }
     }
 
     /// A non-fatal error on stderr (the command goes on and exits 2 at the end).

@@ -420,3 +420,65 @@ fn plain_http_to_a_remote_service_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_timestamp_for_another_nonce_is_refused() {
+    let Some(mock) = MockSigstore::start("tsa-other-nonce") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let before = files(mock.dir.path());
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--timestamp-server-url".into(),
+        format!("{}/api/v1/timestamp", mock.url),
+        "--bundle".into(),
+        "out.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    assert!(
+        stderr.contains("TSA at")
+            && stderr.contains("the timestamp's nonce differs from the request's"),
+        "{stderr}"
+    );
+    assert_eq!(files(mock.dir.path()), before, "files changed");
+}
+
+/// Rekor's 409 Conflict (the entry exists already: an earlier attempt was logged but its
+/// answer lost) names the existing entry, which is fetched and used.
+#[test]
+fn rekor_409_recovers_the_existing_entry() {
+    let Some(mock) = MockSigstore::start("rekor-409") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "app.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    exits(&run(mock.dir.path(), &args), 0);
+    let out = keyless_common::verify(
+        &mock,
+        &mock.path("app.sigstore.json"),
+        "app.bin",
+        keyless_common::SUBJECT,
+        keyless_common::ISSUER,
+    );
+    exits(&out, 0);
+}
+
+#[test]
+fn rekor_409_without_the_entry_uuid_is_an_invalid_answer() {
+    let Some(stderr) = attest_fails("rekor-409-no-uuid", &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains("409 Conflict without the existing entry's UUID (ETag or Location)"),
+        "{stderr}"
+    );
+}

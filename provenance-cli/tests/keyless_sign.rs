@@ -647,3 +647,90 @@ fn base64_encode(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(b)
 }
+
+#[test]
+fn quiet_hides_the_keyless_notes_but_not_errors() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let mut args = vec!["--quiet".to_owned(), "attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "app.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 0);
+    assert_eq!(stderr, "", "notes with --quiet");
+    assert!(mock.path("app.sigstore.json").is_file());
+    // without --quiet, the same run says what it did
+    let mut loud = args[1..].to_vec();
+    let last = loud.len() - 2;
+    loud[last] = "loud.sigstore.json".into();
+    let stderr = exits(&run(mock.dir.path(), &loud), 0);
+    assert!(stderr.contains("provenance: signing as "), "{stderr}");
+    assert!(
+        stderr.contains("provenance: signed and verified as "),
+        "{stderr}"
+    );
+    // an error still shows: the bundle exists already
+    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    assert!(stderr.starts_with("provenance: error: "), "{stderr}");
+    assert!(stderr.contains("app.sigstore.json"), "{stderr}");
+}
+
+/// The bundle must name the one identity Fulcio derives for the token's kind of issuer: for an
+/// email issuer the verified email. A CA that certifies the token's `sub` instead is caught
+/// before anything is written; one that certifies the email passes.
+#[test]
+fn self_verification_wants_the_identity_fulcio_derives_for_the_issuer() {
+    const GOOGLE: &str = "https://accounts.google.com";
+    let Some(mock) = MockSigstore::start_with("ok", &["--issuer", GOOGLE]) else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "app.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    assert!(
+        stderr.contains("the signed bundle does not verify against the trusted root")
+            && stderr.contains("identity policy not satisfied"),
+        "{stderr}"
+    );
+    assert!(!mock.path("app.sigstore.json").exists());
+    drop(mock);
+
+    let Some(mock) = MockSigstore::start_with("ok", &["--issuer", GOOGLE, "--san-claim", "email"])
+    else {
+        return;
+    };
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "app.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    let stderr = exits(&run(mock.dir.path(), &args), 0);
+    assert!(
+        stderr.contains("signed and verified as octo@example.com"),
+        "{stderr}"
+    );
+    exits(
+        &verify(
+            &mock,
+            &mock.path("app.sigstore.json"),
+            "app.bin",
+            "octo@example.com",
+            GOOGLE,
+        ),
+        0,
+    );
+}

@@ -5,6 +5,7 @@
 //
 //   node scripts/sigstore-mock/server.js --dir DIR [--mode MODE] [--subject S] [--issuer I]
 //                                        [--rekor-v2 yes] [--exit-with-stdin yes]
+//                                        [--san-claim sub|email]  (the token claim Fulcio certifies)
 //
 // Writes, once listening:
 //   DIR/trusted_root.json    the mock's CA root, CT log key, Rekor key and TSA chain
@@ -42,6 +43,22 @@
 //   rekor-bad-proof        Rekor's inclusion proof names another root hash
 //   fulcio-hang            Fulcio never answers (client timeouts)
 //   tsa-500                the TSA answers 500
+//   tsa-other-nonce        the TSA's timestamp carries another nonce than the request's
+//   rekor-409              Rekor logs the entry but answers 409 Conflict naming it (ETag and
+//                          Location), as Rekor does for an entry that exists already
+//   rekor-409-no-uuid      the same, without ETag or Location
+//   lookup-empty           the search index finds nothing (entries are still logged)
+//   lookup-other-signature the search index lists an entry logged for the same payload with
+//                          another signature (a valid entry, for another envelope)
+//   lookup-bad-proof       entries fetched by UUID carry an inclusion proof for another root
+//   lookup-intoto          the search index lists only `intoto` entries (tests log `intoto` 0.0.1
+//                          entries themselves, as slsa-github-generator did, with
+//                          POST /api/v1/log/entries)
+//
+// Lookups (Rekor v1, for entries this server logged; UUIDs are leaf hashes, as Rekor's):
+// POST /api/v1/index/retrieve {"hash": "sha256:HEX"} lists the UUIDs of the `dsse` 0.0.1 and
+// `intoto` 0.0.2 entries whose payload has that hash; GET /api/v1/log/entries/UUID returns
+// {UUID: LogEntry}.
 'use strict';
 
 const http = require('http');
@@ -57,6 +74,7 @@ function parseArgs(argv) {
     issuer: 'https://token.actions.mock.example',
     'exit-with-stdin': 'no',
     'rekor-v2': 'no',
+    'san-claim': 'sub',
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -225,6 +243,28 @@ async function main() {
   const oidcKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
   const routes = {};
+  // Rekor v1 entries logged (UUID -> LogEntry) and the search index (sha256:HEX -> UUIDs).
+  const logged = new Map();
+  const byHash = new Map();
+  // Rekeys a Rekor answer {uuid: LogEntry} by the leaf hash of each body (Rekor's UUID) and
+  // remembers the entries; `index` also lists them under their payload hash.
+  const remember = (answer, index) => {
+    const out = {};
+    for (const e of Object.values(answer)) {
+      const body = Buffer.from(e.body, 'base64');
+      const uuid = sha256(Buffer.concat([Buffer.from([0]), body])).toString('hex');
+      out[uuid] = e;
+      logged.set(uuid, JSON.parse(JSON.stringify(e)));
+      if (!index) continue;
+      const b = JSON.parse(body.toString());
+      const ph = b.kind === 'dsse' ? b.spec.payloadHash : (b.spec.content || {}).payloadHash;
+      if (ph && ph.value) {
+        const key = `sha256:${ph.value}`;
+        byHash.set(key, [...(byHash.get(key) || []), uuid]);
+      }
+    }
+    return out;
+  };
   const server = http.createServer(async (req, res) => {
     const send = (status, body, type) => {
       res.writeHead(status, { 'content-type': type || 'application/json' });
@@ -246,6 +286,36 @@ async function main() {
           request.hashedRekordRequestV002.signature.content = b64(crypto.randomBytes(71));
         }
         return send(201, JSON.stringify(rekorV2Entry(request, new URL(base).host, tlogV2Keys)));
+      }
+      if (req.method === 'POST' && url.pathname === '/api/v1/index/retrieve') {
+        const query = JSON.parse((await readBody(req)).toString());
+        let uuids = byHash.get(String(query.hash).toLowerCase()) || [];
+        if (args.mode === 'lookup-empty') uuids = [];
+        if (args.mode === 'lookup-intoto') {
+          uuids = uuids.filter((u) => JSON.parse(Buffer.from(logged.get(u).body, 'base64').toString()).kind === 'intoto');
+        }
+        if (args.mode === 'lookup-other-signature') {
+          // a valid entry of this log for the same payload, signed by someone else
+          const others = [];
+          for (const u of uuids) {
+            const body = JSON.parse(Buffer.from(logged.get(u).body, 'base64').toString());
+            for (const sig of (body.spec.signatures || [])) sig.signature = b64(crypto.randomBytes(71));
+            others.push(...Object.keys(remember(await tlog.log(body), false)));
+          }
+          uuids = others;
+        }
+        return send(200, JSON.stringify(uuids));
+      }
+      const entryPath = /^\/api\/v1\/log\/entries\/([0-9a-fA-F]{64,80})$/.exec(url.pathname);
+      if (req.method === 'GET' && entryPath) {
+        const uuid = entryPath[1].toLowerCase();
+        const e = logged.get(uuid.slice(-64));
+        if (!e) return send(404, '{"code":404,"message":"entry not found"}');
+        const entry = JSON.parse(JSON.stringify(e));
+        if (args.mode === 'lookup-bad-proof') {
+          entry.verification.inclusionProof.rootHash = sha256(Buffer.from('another tree')).toString('hex');
+        }
+        return send(200, JSON.stringify({ [uuid]: entry }));
       }
       const route = routes[url.pathname];
       if (req.method !== 'POST' || !route) return send(404, '{"message":"not found"}');
@@ -270,6 +340,11 @@ async function main() {
       } else if (url.pathname === '/api/v1/timestamp') {
         if (mode === 'tsa-500') return send(500, '{"message":"TSA down"}');
         body = bridgeTsa(body, req.headers);
+        if (mode === 'tsa-other-nonce') {
+          const json = JSON.parse(body.toString());
+          json.nonce = (json.nonce || 0) + 1;
+          body = Buffer.from(JSON.stringify(json));
+        }
         // @sigstore/verify 3.1.1 refuses a genTime with fewer than three fraction digits
         // ("…52.92Z", which DER requires when the milliseconds end in 0): sign in a
         // millisecond that does not, with room to spare, so the interop runs are deterministic.
@@ -280,6 +355,21 @@ async function main() {
       }
       const out = await route(body);
       let response = out.response;
+      if (url.pathname === '/api/v1/log/entries' && out.statusCode === 201) {
+        response = JSON.stringify(remember(JSON.parse(response), true));
+        if (mode === 'rekor-409' || mode === 'rekor-409-no-uuid') {
+          const uuid = Object.keys(JSON.parse(response))[0];
+          const headers = { 'content-type': 'application/json' };
+          if (mode === 'rekor-409') {
+            headers.etag = uuid;
+            headers.location = `/api/v1/log/entries/${uuid}`;
+          }
+          res.writeHead(409, headers);
+          return res.end(JSON.stringify({
+            code: 409, message: `An equivalent entry already exists in the transparency log with UUID ${uuid}`,
+          }));
+        }
+      }
       if (url.pathname === '/api/v1/log/entries' && mode === 'rekor-bad-proof' && out.statusCode === 201) {
         const parsed = JSON.parse(response);
         for (const e of Object.values(parsed)) {
@@ -333,7 +423,8 @@ async function main() {
   const ca = await mock.initializeCA(caKeys, ctlog);
   const tlog = await mock.initializeTLog(base, tlogKeys);
   const tsa = await mock.initializeTSA(tsaKeys);
-  for (const h of [mock.fulcioHandler(ca), mock.rekorHandler(tlog), mock.tsaHandler(tsa)]) {
+  const fulcio = mock.fulcioHandler(ca, { subjectClaim: args['san-claim'] });
+  for (const h of [fulcio, mock.rekorHandler(tlog), mock.tsaHandler(tsa)]) {
     routes[h.path] = h.fn;
   }
 

@@ -132,6 +132,10 @@ pub enum Error {
     /// The transparency log was not checked (legacy envelope with an embedded certificate).
     #[error("the transparency log could not be checked offline for this input")]
     TlogNotChecked,
+    /// The transparency log, asked online, holds no entry for this signature (a legacy envelope
+    /// looked up with a [`crate::TlogLookup`]).
+    #[error("the transparency log has no entry for this envelope (searched by its payload hash)")]
+    TlogEntryNotFound,
     /// The OIDC identity token is missing, unreadable, not a JWT, lacks a claim signing
     /// needs, or has expired (feature `sign`). The token itself is never part of the message.
     #[cfg(feature = "sign")]
@@ -143,8 +147,7 @@ pub enum Error {
     #[error("invalid signing config: {0}")]
     InvalidSigningConfig(String),
     /// A service (Fulcio, Rekor, the CI's OIDC endpoint) could not be reached, timed out, or
-    /// kept failing (HTTP 5xx) after the retries (feature `sign`).
-    #[cfg(feature = "sign")]
+    /// kept failing (HTTP 5xx) after the retries (features `sign` and `rekor-lookup`).
     #[error("{service} at {url} is unavailable: {reason}")]
     ServiceUnavailable {
         /// Which service.
@@ -154,8 +157,7 @@ pub enum Error {
         /// The last failure.
         reason: String,
     },
-    /// A service refused the request (HTTP 4xx; feature `sign`).
-    #[cfg(feature = "sign")]
+    /// A service refused the request (HTTP 4xx; features `sign` and `rekor-lookup`).
     #[error("{service} at {url} refused the request (HTTP {status}): {message}")]
     ServiceRefused {
         /// Which service.
@@ -168,8 +170,8 @@ pub enum Error {
         message: String,
     },
     /// A service answered, but not with what was asked for: not JSON, missing fields, a
-    /// certificate for another key, a log entry for another signature (feature `sign`).
-    #[cfg(feature = "sign")]
+    /// certificate for another key, a log entry for another signature (features `sign` and
+    /// `rekor-lookup`).
     #[error("{service} at {url} gave an invalid answer: {reason}")]
     BadServiceAnswer {
         /// Which service.
@@ -209,6 +211,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// Whether a service could not be used (unreachable, refused the request, or answered
+    /// nonsense): a failure to check, not a failed check.
+    pub fn is_service_failure(&self) -> bool {
+        matches!(
+            self,
+            Self::ServiceUnavailable { .. }
+                | Self::ServiceRefused { .. }
+                | Self::BadServiceAnswer { .. }
+        )
+    }
 }
 
 /// Shorthand.

@@ -7,8 +7,13 @@ mod cert;
 mod crypto;
 mod error;
 mod formats;
+#[cfg(feature = "rekor-lookup")]
+mod http;
 mod limits;
 mod policy;
+mod rekor;
+#[cfg(feature = "rekor-lookup")]
+mod rekor_lookup;
 mod sct;
 #[cfg(feature = "sign")]
 pub mod sign;
@@ -29,6 +34,9 @@ pub use crypto::{HashAlgorithm, PublicKey};
 pub use error::{Error, Result};
 pub use limits::Limits;
 pub use policy::{FulcioField, IdentityPolicy, Matcher};
+pub use rekor::{RekorEntry, TlogLookup};
+#[cfg(feature = "rekor-lookup")]
+pub use rekor_lookup::RekorLookup;
 pub use trust::{PUBLIC_GOOD_TRUSTED_ROOT, TrustedAuthority, TrustedLog, TrustedRoot, Validity};
 pub use verify::{
     Artifact, BundleVerifier, Check, PROMISE_ONLY_CUTOFF, SignerPolicy, Transparency,

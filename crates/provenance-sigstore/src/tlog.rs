@@ -238,6 +238,9 @@ pub(crate) struct Binding<'a> {
     /// Leaf certificate DER (keyless) or SPKI DER (key-based).
     pub(crate) cert_der: Option<&'a [u8]>,
     pub(crate) key: &'a PublicKey,
+    /// The exact bytes of a standalone DSSE envelope (a legacy envelope checked with its log
+    /// entry): what an `intoto` 0.0.1 entry records the hash of.
+    pub(crate) raw_envelope: Option<&'a [u8]>,
     pub(crate) content: BoundContent<'a>,
 }
 
@@ -429,6 +432,33 @@ pub(crate) fn verify_body(entry: &TlogEntry, b: &Binding<'_>) -> Result<()> {
             )?;
             check(
                 same_pem_material(get_str(s, &["publicKey"])?, b),
+                "certificate or key differs",
+            )
+        }
+        // Rekor's `intoto` 0.0.1 (slsa-github-generator's and cosign's uploads): the hashes of
+        // the envelope as uploaded and of its payload, and the certificate. The signature is
+        // bound through the envelope hash, so only a standalone envelope's exact bytes match.
+        ("intoto", "0.0.1", BoundContent::Dsse { payload, .. }) => {
+            let content =
+                get(&body, &["spec", "content"]).ok_or(Error::TlogBodyMismatch("no content"))?;
+            check(
+                get_str(content, &["payloadHash", "algorithm"])? == "sha256"
+                    && get_str(content, &["hash", "algorithm"])? == "sha256",
+                "payload or envelope hash algorithm",
+            )?;
+            let ph = get_str(content, &["payloadHash", "value"])?;
+            check(ph == hex::encode(sha256(payload)), "payload hash differs")?;
+            let raw = b.raw_envelope.ok_or(Error::TlogBodyMismatch(
+                "an intoto 0.0.1 entry records the hash of a standalone envelope's bytes",
+            ))?;
+            let logged = get_str(content, &["hash", "value"])?;
+            let trimmed = raw.trim_ascii_end();
+            check(
+                logged == hex::encode(sha256(raw)) || logged == hex::encode(sha256(trimmed)),
+                "envelope hash differs",
+            )?;
+            check(
+                same_pem_material(get_str(&body, &["spec", "publicKey"])?, b),
                 "certificate or key differs",
             )
         }

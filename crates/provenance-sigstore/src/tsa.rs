@@ -193,6 +193,23 @@ fn parse_gen_time(t: &AnyRef<'_>) -> Result<i64> {
     i64::try_from(dt.unix_duration().as_secs()).map_err(|_| bad("bad genTime"))
 }
 
+/// The `nonce` of a timestamp response's (or token's) `TSTInfo`, as the unsigned big-endian
+/// value (leading zeros dropped); `None` when it has none. Nothing is verified here.
+#[cfg(feature = "sign")]
+pub(crate) fn tst_nonce(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+    let token = parse_token(bytes)?;
+    let tst = AnyRef::from_der(&token.tst_info).map_err(|_| bad("bad TSTInfo"))?;
+    // version, policy, messageImprint, serialNumber, genTime, then optional accuracy
+    // (SEQUENCE), ordering (BOOLEAN), nonce (INTEGER), tsa [0], extensions [1]
+    let fields = elements(tst.value())?;
+    let nonce = fields
+        .iter()
+        .skip(5)
+        .find(|f| f.tag() == Tag::Integer)
+        .map(|n| n.value().iter().copied().skip_while(|b| *b == 0).collect());
+    Ok(nonce)
+}
+
 /// Verifies a timestamp over `signature` and returns its time (Unix seconds).
 pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoot) -> Result<i64> {
     let token = parse_token(bytes)?;

@@ -270,6 +270,19 @@ impl BundleVerifier {
         artifact: Artifact<'_>,
         now: i64,
     ) -> Result<VerifiedBundle> {
+        self.verify_with_envelope(bundle, artifact, now, None)
+    }
+
+    /// [`BundleVerifier::verify`]; `raw_envelope`, the exact bytes of a standalone DSSE envelope
+    /// the bundle was made from, also binds `intoto` 0.0.1 entries (which record only the hash
+    /// of the envelope as logged).
+    fn verify_with_envelope(
+        &self,
+        bundle: &Bundle,
+        artifact: Artifact<'_>,
+        now: i64,
+        raw_envelope: Option<&[u8]>,
+    ) -> Result<VerifiedBundle> {
         let mut checks = Vec::new();
         let (key, leaf) = self.material(bundle)?;
         let (content, dsse, signature) = verify_content(bundle, key, artifact, &mut checks)?;
@@ -281,6 +294,7 @@ impl BundleVerifier {
             signature,
             cert_der: leaf.map(Certificate::der),
             key,
+            raw_envelope,
             content: match &content {
                 VerifiedContent::MessageDigest { algorithm, digest } => BoundContent::Message {
                     alg: *algorithm,
@@ -613,6 +627,121 @@ impl BundleVerifier {
         json: &[u8],
         artifact: Artifact<'_>,
     ) -> Result<VerifiedBundle> {
+        let (_, env, leaf) = self.legacy_parts(json)?;
+        let mut checks = Vec::new();
+        let verified = verify_dsse(&env, leaf.public_key())?;
+        checks.push(Check::Signature);
+        check_artifact_subject(verified.payload(), artifact, &mut checks)?;
+        let (issuer, _) = self.verify_chain(&leaf, leaf.not_before())?;
+        let sct_time = crate::sct::verify_scts(&leaf, &issuer, &self.root)?;
+        if sct_time < leaf.not_before() || sct_time > leaf.not_after() {
+            return Err(Error::TimeOutsideCertificate {
+                time: sct_time,
+                not_before: leaf.not_before(),
+                not_after: leaf.not_after(),
+            });
+        }
+        self.verify_chain(&leaf, sct_time)?;
+        checks.push(Check::CertificateChain);
+        checks.push(Check::Sct);
+        let identity = SignerIdentity::from_certificate(&leaf);
+        if let SignerPolicy::Keyless(policy) = &self.signer {
+            policy.evaluate(&identity)?;
+        }
+        checks.push(Check::IdentityPolicy);
+        if self.transparency == Transparency::Required {
+            return Err(Error::TlogNotChecked);
+        }
+        Ok(VerifiedBundle {
+            content: VerifiedContent::Dsse {
+                payload_type: verified.payload_type().as_str().to_owned(),
+                payload: verified.payload().to_vec(),
+            },
+            identity: Some(identity),
+            signing_time: sct_time,
+            verified_times: vec![sct_time],
+            checks,
+            tlog_verified: false,
+            dsse: Some(verified),
+        })
+    }
+
+    /// Verifies a legacy slsa-github-generator envelope (see
+    /// [`BundleVerifier::verify_legacy_envelope`]) with its transparency log entry, found by
+    /// `lookup` under the SHA-256 of the DSSE payload. Each entry found is put, with the
+    /// envelope and its certificate, into a v0.3 bundle that [`BundleVerifier::verify`] then
+    /// checks exactly as any bundle: the entry body (an `intoto` 0.0.2 or `dsse` 0.0.1 entry)
+    /// must record this envelope's signature, payload and certificate (an `intoto` 0.0.1
+    /// entry, which slsa-github-generator and cosign wrote, its payload, certificate and the
+    /// SHA-256 of the envelope's exact bytes, `json`, which cover the signature); the signed entry
+    /// timestamp, the inclusion proof and its checkpoint must verify with the trusted root's log
+    /// key; the integrated time must lie in the certificate's validity, and is the verified
+    /// signing time at which the chain, SCT and identity policy are checked. The first entry
+    /// that verifies is taken.
+    ///
+    /// # Errors
+    /// As [`BundleVerifier::verify_legacy_envelope`] for the envelope itself; the lookup's
+    /// error ([`Error::is_service_failure`]); [`Error::TlogEntryNotFound`] when the log lists no
+    /// entry; else the failure of the last entry tried, as [`BundleVerifier::verify`] names it.
+    pub fn verify_legacy_envelope_with_log(
+        &self,
+        json: &[u8],
+        artifact: Artifact<'_>,
+        now: i64,
+        lookup: &dyn crate::rekor::TlogLookup,
+    ) -> Result<VerifiedBundle> {
+        let (wire, env, leaf) = self.legacy_parts(json)?;
+        // the envelope's own signature first: a forged envelope is refused without a lookup
+        verify_dsse(&env, leaf.public_key())?;
+        let entries = lookup.entries_for_payload(&crate::crypto::sha256(&env.payload))?;
+        let mut last = Error::TlogEntryNotFound;
+        for entry in entries {
+            let bundle = crate::bundle::WireBundle {
+                media_type: "application/vnd.dev.sigstore.bundle.v0.3+json".into(),
+                verification_material: crate::bundle::WireMaterial {
+                    x509_certificate_chain: None,
+                    certificate: Some(crate::bundle::WireRawBytes {
+                        raw_bytes: crate::b64::encode(leaf.der()),
+                    }),
+                    public_key: None,
+                    tlog_entries: vec![entry.into_wire()],
+                    timestamp_verification_data: None,
+                },
+                message_signature: None,
+                dsse_envelope: Some(crate::bundle::WireEnvelope {
+                    payload: wire.payload.clone(),
+                    payload_type: wire.payload_type.clone(),
+                    signatures: wire
+                        .signatures
+                        .iter()
+                        .map(|s| crate::bundle::WireDsseSignature {
+                            sig: s.sig.clone(),
+                            keyid: s.keyid.clone(),
+                            cert: None,
+                        })
+                        .collect(),
+                }),
+            };
+            let outcome = Bundle::from_wire(bundle, &crate::limits::Limits::DEFAULT)
+                .and_then(|b| self.verify_with_envelope(&b, artifact, now, Some(json)));
+            match outcome {
+                Ok(verified) => return Ok(verified),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    /// A legacy envelope's wire form, its decoded single signature and its certificate, with
+    /// a keyless policy to check them against.
+    fn legacy_parts(
+        &self,
+        json: &[u8],
+    ) -> Result<(
+        crate::bundle::WireEnvelope,
+        crate::bundle::DsseEnvelope,
+        Certificate,
+    )> {
         let wire: crate::bundle::WireEnvelope =
             serde_json::from_slice(json).map_err(|source| Error::Json {
                 what: "DSSE envelope",
@@ -633,40 +762,7 @@ impl BundleVerifier {
                 "legacy envelope signature has no `cert`",
             ))?;
         let leaf = Certificate::from_der(&crate::crypto::pem_decode(pem, "CERTIFICATE")?)?;
-        let mut checks = Vec::new();
-        let verified = verify_dsse(&env, leaf.public_key())?;
-        checks.push(Check::Signature);
-        check_artifact_subject(verified.payload(), artifact, &mut checks)?;
-        let (issuer, _) = self.verify_chain(&leaf, leaf.not_before())?;
-        let sct_time = crate::sct::verify_scts(&leaf, &issuer, &self.root)?;
-        if sct_time < leaf.not_before() || sct_time > leaf.not_after() {
-            return Err(Error::TimeOutsideCertificate {
-                time: sct_time,
-                not_before: leaf.not_before(),
-                not_after: leaf.not_after(),
-            });
-        }
-        self.verify_chain(&leaf, sct_time)?;
-        checks.push(Check::CertificateChain);
-        checks.push(Check::Sct);
-        let identity = SignerIdentity::from_certificate(&leaf);
-        policy.evaluate(&identity)?;
-        checks.push(Check::IdentityPolicy);
-        if self.transparency == Transparency::Required {
-            return Err(Error::TlogNotChecked);
-        }
-        Ok(VerifiedBundle {
-            content: VerifiedContent::Dsse {
-                payload_type: verified.payload_type().as_str().to_owned(),
-                payload: verified.payload().to_vec(),
-            },
-            identity: Some(identity),
-            signing_time: sct_time,
-            verified_times: vec![sct_time],
-            checks,
-            tlog_verified: false,
-            dsse: Some(verified),
-        })
+        Ok((wire, env, leaf))
     }
 
     /// Intermediates shipped in a v0.1/v0.2 bundle are not used for path building (only the

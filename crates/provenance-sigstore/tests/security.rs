@@ -445,6 +445,54 @@ fn legacy_envelope_requires_explicit_insecure_ignore_tlog() {
     assert!(matches!(r, Err(Error::InvalidSignature(_))));
 }
 
+/// A log lookup that answers with nothing, or fails.
+#[derive(Debug)]
+struct FakeLog(Option<&'static str>);
+
+impl provenance_sigstore::TlogLookup for FakeLog {
+    fn entries_for_payload(
+        &self,
+        _payload_sha256: &[u8; 32],
+    ) -> provenance_sigstore::Result<Vec<provenance_sigstore::RekorEntry>> {
+        match self.0 {
+            None => Ok(Vec::new()),
+            Some(why) => Err(Error::MissingMaterial(why)),
+        }
+    }
+}
+
+/// With a log lookup, a legacy envelope needs the log to hold an entry; the lookup's own
+/// failure is passed on as it is; a forged envelope fails before any lookup.
+#[test]
+fn legacy_envelope_with_a_lookup_needs_an_entry() {
+    let json = std::fs::read(tp().join(
+        "slsa-verifier/gha_generic/v2.0.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+    ))
+    .unwrap();
+    let san = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0";
+    let policy = IdentityPolicy::identity(Matcher::exact(san), Matcher::exact(ISSUER));
+    let v = BundleVerifier::new(
+        TrustedRoot::public_good().unwrap(),
+        SignerPolicy::Keyless(policy),
+    );
+    let now = 1_800_000_000;
+    assert!(matches!(
+        v.verify_legacy_envelope_with_log(&json, Artifact::None, now, &FakeLog(None)),
+        Err(Error::TlogEntryNotFound)
+    ));
+    assert!(matches!(
+        v.verify_legacy_envelope_with_log(&json, Artifact::None, now, &FakeLog(Some("down"))),
+        Err(Error::MissingMaterial("down"))
+    ));
+    let mut env: Value = serde_json::from_slice(&json).unwrap();
+    env["payloadType"] = "application/vnd.acme+json".into();
+    let forged = serde_json::to_vec(&env).unwrap();
+    assert!(matches!(
+        v.verify_legacy_envelope_with_log(&forged, Artifact::None, now, &FakeLog(Some("asked"))),
+        Err(Error::InvalidSignature(_))
+    ));
+}
+
 fn case_root(case: &str) -> Value {
     let p = tp()
         .join("sigstore-conformance/assets/bundle-verify")

@@ -26,7 +26,7 @@ pub use limits::Limits;
 pub use policy::Policy;
 pub use source::{AttestationFormat, AttestationSet, Origin, RawAttestation, Skipped};
 pub use time::OffsetDateTime;
-pub use trust::{KeyVerifier, SharedKey, SigstoreVerifier};
+pub use trust::{KeyVerifier, SharedKey, SharedLookup, SigstoreVerifier};
 pub use verified::{
     AttestationVerifier, Body, CertFact, Rejection, SignedAttestation, SignedContent, Signer,
     SignerIdentity, Subject, VerifiedAttestation, is_in_toto_payload_type,

@@ -319,6 +319,29 @@ pub fn keyless_root_from(
     transparency: Transparency,
     allow_set_only: bool,
 ) -> Result<TrustRoot> {
+    keyless_root_looking_up(
+        name,
+        trusted_root,
+        (identity, issuer),
+        github,
+        (transparency, allow_set_only),
+        None,
+    )
+}
+
+/// As [`keyless_root_from`], with a transparency-log lookup for legacy envelopes (see
+/// [`SigstoreVerifier::with_log_lookup`]).
+///
+/// # Errors
+/// As [`keyless_root_from`].
+pub fn keyless_root_looking_up(
+    name: &str,
+    trusted_root: TrustedRoot,
+    (identity, issuer): (&Matcher, &Matcher),
+    github: &GithubIdentity,
+    (transparency, allow_set_only): (Transparency, bool),
+    lookup: Option<crate::trust::SharedLookup>,
+) -> Result<TrustRoot> {
     let mut all = vec![
         IdentityPolicy::San(sigstore_matcher("certificate identity", identity)?),
         IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer", issuer)?),
@@ -326,7 +349,8 @@ pub fn keyless_root_from(
     all.extend(crate::trust::github_constraints(github)?);
     let verifier =
         SigstoreVerifier::keyless(trusted_root, IdentityPolicy::AllOf(all), transparency)?
-            .allow_promise_only(allow_set_only);
+            .allow_promise_only(allow_set_only)
+            .with_log_lookup(lookup);
     Ok(TrustRoot::new(name, Box::new(verifier), true).with_named_signer(github.names_signer()))
 }
 
@@ -336,18 +360,20 @@ pub fn keyless_root_from(
 /// # Errors
 /// As [`key_root`] and [`keyless_root`].
 pub fn policy_roots(policy: &Policy, base: &Path) -> Result<Vec<TrustRoot>> {
-    policy_roots_with_default(policy, base, None)
+    policy_roots_with(policy, base, None, None)
 }
 
 /// As [`policy_roots`]; roots that name no trusted root file use `default_root` (for example
-/// [`default_trusted_root`]'s), or the embedded public-good root when it is `None`.
+/// [`default_trusted_root`]'s), or the embedded public-good root when it is `None`, and keyless
+/// roots look legacy envelopes up with `lookup` (see [`SigstoreVerifier::with_log_lookup`]).
 ///
 /// # Errors
 /// As [`policy_roots`].
-pub fn policy_roots_with_default(
+pub fn policy_roots_with(
     policy: &Policy,
     base: &Path,
     default_root: Option<&TrustedRoot>,
+    lookup: Option<&crate::trust::SharedLookup>,
 ) -> Result<Vec<TrustRoot>> {
     let default = || match default_root {
         Some(root) => Ok(root.clone()),
@@ -384,13 +410,13 @@ pub fn policy_roots_with_default(
                     } else {
                         Transparency::Required
                     };
-                    keyless_root_from(
+                    keyless_root_looking_up(
                         &spec.name,
                         root,
                         (identity, issuer),
                         github,
-                        transparency,
-                        false,
+                        (transparency, false),
+                        lookup.cloned(),
                     )?
                 }
             };

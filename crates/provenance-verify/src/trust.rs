@@ -273,10 +273,17 @@ impl AttestationVerifier for KeyVerifier {
     }
 }
 
-/// Verifies Sigstore bundles offline against a trusted root and a keyless identity policy.
+/// A transparency-log lookup usable from several threads (see
+/// [`SigstoreVerifier::with_log_lookup`]).
+pub type SharedLookup = Arc<dyn provenance_sigstore::TlogLookup>;
+
+/// Verifies Sigstore bundles offline against a trusted root and a keyless identity policy;
+/// with a log lookup, also legacy envelopes with an embedded certificate (their log entry is
+/// fetched, then verified offline as a bundle's).
 #[derive(Debug)]
 pub struct SigstoreVerifier {
     inner: provenance_sigstore::BundleVerifier,
+    lookup: Option<SharedLookup>,
 }
 
 impl SigstoreVerifier {
@@ -296,7 +303,18 @@ impl SigstoreVerifier {
         Ok(Self {
             inner: provenance_sigstore::BundleVerifier::new(root, SignerPolicy::Keyless(identity))
                 .with_transparency(transparency),
+            lookup: None,
         })
+    }
+
+    /// Looks the transparency log entry of legacy envelopes (DSSE with an embedded Fulcio
+    /// certificate, no bundle) up with `lookup` (online, for `RekorLookup`), and verifies it
+    /// offline as a bundle's entry. Without one, such envelopes cannot prove their log entry and
+    /// are refused ([`Rejection::NeedsLogLookup`]) unless the log is ignored.
+    #[must_use]
+    pub fn with_log_lookup(mut self, lookup: Option<SharedLookup>) -> Self {
+        self.lookup = lookup;
+        self
     }
 
     /// Also accepts log entries that carry only a signed entry timestamp and no inclusion
@@ -318,18 +336,24 @@ impl AttestationVerifier for SigstoreVerifier {
         match attestation.format() {
             AttestationFormat::SigstoreBundle => verify_bundle(&self.inner, attestation, None, now),
             AttestationFormat::EnvelopeWithCert => {
-                let verified = self
-                    .inner
-                    .verify_legacy_envelope(
+                let verified = match &self.lookup {
+                    Some(lookup) => self.inner.verify_legacy_envelope_with_log(
                         attestation.bytes(),
                         provenance_sigstore::Artifact::None,
+                        now.unix_timestamp(),
+                        lookup.as_ref(),
+                    ),
+                    None => self.inner.verify_legacy_envelope(
+                        attestation.bytes(),
+                        provenance_sigstore::Artifact::None,
+                    ),
+                }
+                .map_err(|e| {
+                    Rejection::from_sigstore(
+                        &e,
+                        format!("legacy envelope with an embedded certificate: {e}"),
                     )
-                    .map_err(|e| {
-                        Rejection::from_sigstore(
-                            &e,
-                            format!("legacy envelope with an embedded certificate: {e}"),
-                        )
-                    })?;
+                })?;
                 to_signed(verified)
             }
             AttestationFormat::Envelope => Err(Rejection::WrongRoot(

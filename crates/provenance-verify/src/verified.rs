@@ -292,6 +292,14 @@ pub enum Rejection {
     /// Not a refusal yet: the attestation is a signature over an artifact and can only be
     /// checked against each artifact's digest ([`AttestationVerifier::verify_artifact`]).
     NeedsArtifact,
+    /// A legacy envelope (embedded certificate, no bundle) whose transparency log entry cannot
+    /// be checked offline: it needs an online log lookup
+    /// ([`crate::SigstoreVerifier::with_log_lookup`]).
+    NeedsLogLookup(String),
+    /// A service needed to check the attestation (the transparency log asked online) could
+    /// not be used: unreachable, refused, or answered nonsense. Not a verdict on the
+    /// attestation.
+    ServiceUnavailable(String),
     /// Content or material this root cannot check.
     Unsupported(String),
     /// Every key of a key root refused a Sigstore bundle: why each did, in order.
@@ -367,8 +375,10 @@ impl Rejection {
             | E::MissingInclusionProof(_)
             | E::TlogBodyMismatch(_)
             | E::UnsupportedEntryKind { .. }
-            | E::TlogNotChecked
+            | E::TlogEntryNotFound
             | E::NoVerifiedTime(_) => Self::TransparencyLog(text),
+            E::TlogNotChecked => Self::NeedsLogLookup(text),
+            e if e.is_service_failure() => Self::ServiceUnavailable(text),
             E::InvalidTimestamp(_) => Self::Timestamp(text),
             E::ArtifactMismatch(_) => Self::ArtifactMismatch(text),
             _ => Self::Unsupported(text),
@@ -388,6 +398,8 @@ impl std::fmt::Display for Rejection {
             | Self::Timestamp(text)
             | Self::ArtifactMismatch(text)
             | Self::NotAStatement(text)
+            | Self::NeedsLogLookup(text)
+            | Self::ServiceUnavailable(text)
             | Self::Unsupported(text) => f.write_str(text),
             Self::ThresholdNotMet { required, verified } => write!(
                 f,

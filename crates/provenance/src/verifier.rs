@@ -11,8 +11,8 @@ use provenance_verify::policy::{GithubIdentity, Matcher, Policy};
 use provenance_verify::rules::BuilderRule;
 use provenance_verify::trace::Node;
 use provenance_verify::{
-    Artifact, AttestationSet, Engine, Expectations, Limits, OffsetDateTime, Report, TrustRoot,
-    VerifiedSet,
+    Artifact, AttestationSet, Engine, Expectations, Limits, OffsetDateTime, Report, SharedLookup,
+    TrustRoot, VerifiedSet,
 };
 
 pub use provenance_sigstore::Transparency;
@@ -189,19 +189,23 @@ impl KeylessRoot {
         self
     }
 
-    fn into_root(mut self, default_root: Option<&TrustedRoot>) -> Result<TrustRoot, VerifyError> {
+    fn into_root(
+        mut self,
+        default_root: Option<&TrustedRoot>,
+        lookup: Option<&SharedLookup>,
+    ) -> Result<TrustRoot, VerifyError> {
         let trusted_root = match (self.common.trusted_root.take(), default_root) {
             (Some(root), _) => root,
             (None, Some(default)) => default.clone(),
             (None, None) => load::trusted_root(None)?,
         };
-        let root = load::keyless_root_from(
+        let root = load::keyless_root_looking_up(
             &self.common.name,
             trusted_root,
             (&self.identity, &self.issuer),
             &self.github,
-            self.transparency,
-            self.common.allow_set_only,
+            (self.transparency, self.common.allow_set_only),
+            lookup.cloned(),
         )?;
         Ok(self.common.finish(root))
     }
@@ -226,6 +230,7 @@ pub struct VerifierBuilder {
     expectations: Expectations,
     limits: Option<Limits>,
     default_trusted_root: Option<TrustedRoot>,
+    log_lookup: Option<SharedLookup>,
 }
 
 impl VerifierBuilder {
@@ -274,6 +279,16 @@ impl VerifierBuilder {
         self
     }
 
+    /// A transparency-log lookup for every keyless root (the policy's too): legacy
+    /// slsa-github-generator envelopes, which carry a certificate but no log entry, then have
+    /// their entry fetched (online, for `provenance_sigstore::RekorLookup`) and verified
+    /// offline as a bundle's. Without one they are refused, since their log entry cannot be
+    /// checked.
+    pub fn log_lookup(mut self, lookup: SharedLookup) -> Self {
+        self.log_lookup = Some(lookup);
+        self
+    }
+
     /// Input bounds (default [`Limits::DEFAULT`]).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = Some(limits);
@@ -302,16 +317,17 @@ impl VerifierBuilder {
         for spec in self.roots {
             match spec {
                 RootSpec::Key(k) => roots.push(k.into_root(self.default_trusted_root.as_ref())?),
-                RootSpec::Keyless(k) => {
-                    roots.push(k.into_root(self.default_trusted_root.as_ref())?);
-                }
+                RootSpec::Keyless(k) => roots.push(
+                    k.into_root(self.default_trusted_root.as_ref(), self.log_lookup.as_ref())?,
+                ),
                 RootSpec::Custom(r) => roots.push(r),
                 RootSpec::Policy(base) => {
                     if let Some(p) = &self.policy {
-                        roots.extend(load::policy_roots_with_default(
+                        roots.extend(load::policy_roots_with(
                             p,
                             &base,
                             self.default_trusted_root.as_ref(),
+                            self.log_lookup.as_ref(),
                         )?);
                     }
                 }

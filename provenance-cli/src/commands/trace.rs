@@ -82,15 +82,12 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         Err(input) => crate::commands::verify::load_input(&input, &store.subject_algorithms())
             .with_context(|| format!("cannot use the artifact {}", args.artifact))?,
     };
-    for r in store.rejected() {
-        ui.warn(format!(
-            "{}: not accepted by any root of trust: {}",
-            r.origin, r.reason
-        ));
-    }
+    let service_failure = crate::commands::trust_flags::report_rejected(store.rejected(), ui);
     let chain = gate.trace(&artifact, &store, now);
     let outcome = if chain.passed() {
         Outcome::Success
+    } else if service_failure {
+        Outcome::InputErrors
     } else {
         Outcome::VerificationFailed
     };

@@ -11,7 +11,10 @@ use anyhow::Context as _;
 use provenance::sigstore::TrustedRoot;
 use provenance::verify::load;
 use provenance::verify::policy::{AnchorSpec, GithubIdentity, Matcher, Policy, keyless_matchers};
+use provenance::verify::{Rejected, Rejection};
 use provenance::{KeyRoot, KeylessRoot, Transparency, VerifierBuilder};
+
+use crate::ui::Ui;
 
 /// The largest policy file read.
 const MAX_POLICY_BYTES: u64 = 4 << 20;
@@ -108,6 +111,15 @@ pub(crate) struct TrustFlags {
     /// even after the cutoff (2024-01-01); off by default. --insecure-ignore-tlog implies it.
     #[arg(long)]
     pub(crate) allow_set_only: bool,
+
+    /// Online, for legacy slsa-github-generator envelopes (a DSSE envelope with a `cert`, no
+    /// bundle): look their transparency-log entry up in this Rekor v1 instance
+    /// (https://rekor.sigstore.dev for the public-good instance) by the payload's hash, then
+    /// verify it offline as a bundle's (entry body, signed entry timestamp, inclusion proof and
+    /// checkpoint against the trusted root). Without it such envelopes fail.
+    #[cfg(feature = "rekor-lookup")]
+    #[arg(long, value_name = "URL")]
+    pub(crate) rekor_url: Option<String>,
 
     /// Policy file (TOML): roots of trust and expectations per artifact pattern; flags add to
     /// and override it.
@@ -249,6 +261,12 @@ impl TrustFlags {
                 .map_or_else(|| Path::new(".").to_owned(), Path::to_owned);
             builder = builder.policy(p.policy.clone(), base);
         }
+        #[cfg(feature = "rekor-lookup")]
+        if let Some(url) = &self.rekor_url {
+            let lookup = provenance::sigstore::RekorLookup::new(url)
+                .with_context(|| format!("invalid --rekor-url {url}"))?;
+            builder = builder.log_lookup(std::sync::Arc::new(lookup));
+        }
         if !self.key.is_empty() {
             let keys = load::public_keys(&self.key, None).context("cannot load --key")?;
             let mut root = KeyRoot::new(keys)
@@ -318,4 +336,34 @@ impl TrustFlags {
         }
         Ok(builder)
     }
+}
+
+/// Warns about each attestation no root accepted, with a hint where an online log lookup
+/// would have checked it; returns whether a refusal was a service failure (the transparency
+/// log asked online could not be used), which makes a failed run an error (exit 2), not a
+/// verdict.
+pub(crate) fn report_rejected(rejected: &[Rejected], ui: &Ui) -> bool {
+    let mut service_failure = false;
+    let mut needs_lookup = false;
+    for r in rejected {
+        ui.warn(format!(
+            "{}: not accepted by any root of trust: {}",
+            r.origin, r.reason
+        ));
+        for refusal in &r.refusals {
+            match refusal.rejection {
+                Rejection::ServiceUnavailable(_) => service_failure = true,
+                Rejection::NeedsLogLookup(_) => needs_lookup = true,
+                _ => {}
+            }
+        }
+    }
+    if needs_lookup && cfg!(feature = "rekor-lookup") {
+        ui.warn(
+            "a legacy envelope (certificate, no bundle) carries no transparency-log entry: \
+             --rekor-url URL (https://rekor.sigstore.dev for public-good) looks it up online \
+             and verifies it",
+        );
+    }
+    service_failure
 }

@@ -258,12 +258,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
     }
     let report = verifier.evaluate(&artifacts, &checked, now)?;
-    for r in &report.rejected {
-        ui.warn(format!(
-            "{}: not accepted by any root of trust: {}",
-            r.origin, r.reason
-        ));
-    }
+    let service_failure = crate::commands::trust_flags::report_rejected(&report.rejected, ui);
     // The VSAs are written before the report is printed: a PASS line means they are there.
     if report.passed()
         && let (Some(out), Some(key)) = (&args.vsa_output, &vsa_key)
@@ -272,6 +267,8 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     }
     let outcome = if report.passed() {
         Outcome::Success
+    } else if service_failure {
+        Outcome::InputErrors
     } else {
         Outcome::VerificationFailed
     };

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
-use crate::sign::http::Http;
+use crate::http::Http;
 use crate::sign::token::IdentityToken;
 
 const SERVICE: &str = "Fulcio";

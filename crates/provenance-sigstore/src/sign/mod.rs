@@ -23,7 +23,6 @@
 //! ```
 
 mod fulcio;
-mod http;
 mod rekor;
 mod services;
 mod token;
@@ -221,7 +220,7 @@ impl KeylessSigner {
                 "a Rekor v2 log records no signing time: a TSA is needed too".into(),
             ));
         }
-        let http = http::Http::new(self.timeout, self.retries);
+        let http = crate::http::Http::new(self.timeout, self.retries);
         let key = EphemeralKey::generate()?;
         let spki = key.spki_der()?;
         let proof = key.sign(token.challenge_subject().as_bytes())?;
@@ -285,21 +284,18 @@ impl KeylessSigner {
     }
 
     /// Verifies the assembled bundle against the trusted root: chain, SCT, signature, log
-    /// entry (SET, inclusion proof, checkpoint, body), with the token's issuer and one of
-    /// the identities a Fulcio derives from the token.
+    /// entry (SET, inclusion proof, checkpoint, body), with the token's issuer and the one
+    /// identity Fulcio derives from the token for that kind of issuer.
     fn self_verify(
         &self,
         bundle: &Bundle,
         token: &IdentityToken,
         what: &Payload<'_>,
     ) -> Result<VerifiedBundle> {
-        let alternatives: Vec<String> = token
-            .candidate_identities()
-            .iter()
-            .map(|s| regex::escape(s))
-            .collect();
-        let san = Matcher::regex(&format!("^(?:{})$", alternatives.join("|")))?;
-        let policy = IdentityPolicy::identity(san, Matcher::exact(token.issuer()));
+        let policy = IdentityPolicy::identity(
+            Matcher::exact(token.expected_identity()),
+            Matcher::exact(token.issuer()),
+        );
         let verifier = BundleVerifier::new(self.root.clone(), SignerPolicy::Keyless(policy));
         let artifact = match what {
             Payload::Dsse { .. } => Artifact::None,

@@ -4,16 +4,11 @@
 
 use serde_json::{Value, json};
 
-use crate::bundle::{
-    I64, WireCheckpoint, WireInclusionPromise, WireInclusionProof, WireKindVersion, WireLogId,
-    WireTlogEntry,
-};
+use crate::bundle::WireTlogEntry;
 use crate::error::{Error, Result};
-use crate::sign::http::Http;
+use crate::http::{Http, Posted};
 
 const SERVICE: &str = "Rekor";
-/// Most hashes accepted in an inclusion proof (a tree of 2^64 leaves needs 64).
-const MAX_PROOF_HASHES: usize = 64;
 
 /// A proposed `dsse` 0.0.1 entry: the envelope (as JSON text) and the certificate.
 pub(crate) fn dsse_entry(payload_type: &str, payload: &[u8], sig: &[u8], cert_pem: &str) -> Value {
@@ -82,10 +77,49 @@ pub(crate) fn create_entry_v2(
 }
 
 /// Creates the entry and converts Rekor's answer.
+///
+/// When Rekor answers 409 Conflict (the entry exists already, typically because an earlier
+/// attempt was logged but its answer lost), the existing entry is fetched by the UUID the
+/// answer names (its `ETag`, or the last segment of its `Location`), as cosign does; the
+/// bundle's self-verification then checks that it records this very signature.
 pub(crate) fn create_entry(http: &Http, base_url: &str, proposed: &Value) -> Result<WireTlogEntry> {
-    let url = format!("{}/api/v1/log/entries", base_url.trim_end_matches('/'));
-    let answer = http.post_json(SERVICE, &url, None, proposed)?;
-    entry_from_answer(&answer, &url)
+    let base = base_url.trim_end_matches('/');
+    let url = format!("{base}/api/v1/log/entries");
+    match http.post_json_or_conflict(SERVICE, &url, proposed)? {
+        Posted::Created(answer) => entry_from_answer(&answer, &url),
+        Posted::Conflict { location, etag } => {
+            let uuid = etag
+                .as_deref()
+                .map(|e| e.trim_matches('"'))
+                .filter(|e| is_uuid(e))
+                .or_else(|| {
+                    location
+                        .as_deref()
+                        .and_then(|l| l.rsplit('/').next())
+                        .filter(|u| is_uuid(u))
+                })
+                .ok_or_else(|| {
+                    bad(
+                        &url,
+                        "409 Conflict without the existing entry's UUID (ETag or Location)",
+                    )
+                })?
+                .to_owned();
+            let entry_url = format!("{base}/api/v1/log/entries/{uuid}");
+            let answer = http.get_json(SERVICE, &entry_url, None)?;
+            let entry = crate::rekor::RekorEntry::from_api_json(&answer)
+                .map_err(|e| bad(&entry_url, crate::rekor::malformed_reason(e)))?;
+            entry
+                .check_uuid(&uuid)
+                .map_err(|e| bad(&entry_url, crate::rekor::malformed_reason(e)))?;
+            Ok(entry.into_wire())
+        }
+    }
+}
+
+/// A Rekor entry UUID: 64 hex digits (the leaf hash), or 80 with the tree id before it.
+fn is_uuid(s: &str) -> bool {
+    matches!(s.len(), 64 | 80) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn bad(url: &str, reason: impl Into<String>) -> Error {
@@ -96,89 +130,11 @@ fn bad(url: &str, reason: impl Into<String>) -> Error {
     }
 }
 
-fn hex_to_b64(url: &str, field: &str, v: Option<&Value>) -> Result<String> {
-    let s = v
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad(url, format!("no {field}")))?;
-    let bytes = hex::decode(s).map_err(|_| bad(url, format!("{field} is not hex")))?;
-    Ok(crate::b64::encode(&bytes))
-}
-
-fn int(url: &str, field: &str, v: Option<&Value>) -> Result<I64> {
-    v.and_then(Value::as_i64)
-        .filter(|n| *n >= 0)
-        .map(I64)
-        .ok_or_else(|| bad(url, format!("no non-negative integer {field}")))
-}
-
+/// Reads Rekor's answer to an entry creation (`{uuid: LogEntry}`) as a bundle entry.
 pub(crate) fn entry_from_answer(answer: &Value, url: &str) -> Result<WireTlogEntry> {
-    let entries = answer
-        .as_object()
-        .ok_or_else(|| bad(url, "not a JSON object"))?;
-    let (Some((_uuid, e)), 1) = (entries.iter().next(), entries.len()) else {
-        return Err(bad(url, "not exactly one log entry"));
-    };
-    let body_b64 = e
-        .get("body")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad(url, "no body"))?;
-    let body = crate::b64::decode("body", body_b64).map_err(|_| bad(url, "body is not base64"))?;
-    let body: Value =
-        serde_json::from_slice(&body).map_err(|_| bad(url, "body is not a JSON entry"))?;
-    let kind = body.get("kind").and_then(Value::as_str);
-    let version = body.get("apiVersion").and_then(Value::as_str);
-    let (Some(kind), Some(version)) = (kind, version) else {
-        return Err(bad(url, "body has no kind/apiVersion"));
-    };
-    let verification = e
-        .get("verification")
-        .ok_or_else(|| bad(url, "no verification (SET and inclusion proof)"))?;
-    let set = verification
-        .get("signedEntryTimestamp")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad(url, "no signedEntryTimestamp"))?;
-    let proof = verification
-        .get("inclusionProof")
-        .ok_or_else(|| bad(url, "no inclusionProof"))?;
-    let hashes = proof
-        .get("hashes")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad(url, "no inclusionProof.hashes"))?;
-    if hashes.len() > MAX_PROOF_HASHES {
-        return Err(bad(url, "too many inclusion proof hashes"));
-    }
-    let hashes = hashes
-        .iter()
-        .map(|h| hex_to_b64(url, "inclusionProof.hashes", Some(h)))
-        .collect::<Result<Vec<_>>>()?;
-    let checkpoint = proof
-        .get("checkpoint")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad(url, "no inclusionProof.checkpoint"))?;
-    Ok(WireTlogEntry {
-        log_index: int(url, "logIndex", e.get("logIndex"))?,
-        log_id: WireLogId {
-            key_id: hex_to_b64(url, "logID", e.get("logID"))?,
-        },
-        kind_version: WireKindVersion {
-            kind: kind.to_owned(),
-            version: version.to_owned(),
-        },
-        integrated_time: int(url, "integratedTime", e.get("integratedTime"))?,
-        inclusion_promise: Some(WireInclusionPromise {
-            signed_entry_timestamp: set.to_owned(),
-        }),
-        inclusion_proof: Some(WireInclusionProof {
-            log_index: int(url, "inclusionProof.logIndex", proof.get("logIndex"))?,
-            root_hash: hex_to_b64(url, "inclusionProof.rootHash", proof.get("rootHash"))?,
-            tree_size: int(url, "inclusionProof.treeSize", proof.get("treeSize"))?,
-            hashes,
-            checkpoint: Some(WireCheckpoint {
-                envelope: checkpoint.to_owned(),
-            }),
-        }),
-        canonicalized_body: body_b64.to_owned(),
-    })
+    crate::rekor::RekorEntry::from_api_json(answer)
+        .map(crate::rekor::RekorEntry::into_wire)
+        .map_err(|e| bad(url, crate::rekor::malformed_reason(e)))
 }
 
 #[cfg(test)]

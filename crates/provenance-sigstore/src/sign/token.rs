@@ -5,7 +5,14 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::sign::http::Http;
+use crate::http::Http;
+
+/// Issuers whose certificates name the token's email (Fulcio's email-type issuers).
+const EMAIL_ISSUERS: [&str; 3] = [
+    "https://accounts.google.com",
+    "https://oauth2.sigstore.dev/auth",
+    "https://login.microsoftonline.com",
+];
 
 /// Largest accepted token (real ones are 1-2 KiB).
 const MAX_TOKEN_BYTES: usize = 16 * 1024;
@@ -216,15 +223,37 @@ impl IdentityToken {
     /// The value Fulcio's proof of possession covers: the email for the email-based issuers
     /// (Google, Sigstore's own Dex, Microsoft), else `sub` (Fulcio's `challenges.go`).
     pub(crate) fn challenge_subject(&self) -> &str {
-        const EMAIL_ISSUERS: [&str; 3] = [
-            "https://accounts.google.com",
-            "https://oauth2.sigstore.dev/auth",
-            "https://login.microsoftonline.com",
-        ];
         match &self.email {
             Some(email) if EMAIL_ISSUERS.contains(&self.issuer.as_str()) => email,
             _ => &self.subject,
         }
+    }
+
+    /// The one certificate identity (SAN) Fulcio derives from this token, by the kind of its
+    /// issuer (Fulcio's `config.go` issuer types): the email for an email issuer (Google,
+    /// Sigstore's Dex, Microsoft) whose token has a verified `email`; for CI tokens the URI
+    /// Fulcio builds from their claims: GitHub Actions' `https://github.com/` +
+    /// `job_workflow_ref`, GitLab's `https://` + `ci_config_ref_uri`, Buildkite's
+    /// `https://buildkite.com/ORG/PIPELINE`; else `sub` (URI, SPIFFE and Kubernetes issuers).
+    pub fn expected_identity(&self) -> String {
+        let claim = |n: &str| self.claims.get(n).and_then(Value::as_str);
+        if EMAIL_ISSUERS.contains(&self.issuer.as_str()) {
+            let verified = self.claims.get("email_verified").and_then(Value::as_bool);
+            if let (Some(email), Some(true)) = (&self.email, verified) {
+                return email.clone();
+            }
+            return self.subject.clone();
+        }
+        if let Some(r) = claim("job_workflow_ref") {
+            return format!("https://github.com/{r}");
+        }
+        if let Some(r) = claim("ci_config_ref_uri") {
+            return format!("https://{r}");
+        }
+        if let (Some(o), Some(p)) = (claim("organization_slug"), claim("pipeline_slug")) {
+            return format!("https://buildkite.com/{o}/{p}");
+        }
+        self.subject.clone()
     }
 
     /// Every certificate identity (SAN) a Fulcio might derive from this token: `sub`, the
@@ -342,6 +371,55 @@ mod tests {
         assert!(t.check_not_expired(99).is_ok());
         let err = t.check_not_expired(100).unwrap_err().to_string();
         assert!(err.contains("expired 0 s ago"), "{err}");
+    }
+
+    #[test]
+    fn fulcio_names_one_identity_per_issuer_kind() {
+        let id = |claims: &str| {
+            IdentityToken::parse(&jwt(claims))
+                .unwrap()
+                .expected_identity()
+        };
+        // an email issuer: the verified email, never the sub
+        assert_eq!(
+            id(
+                r#"{"iss":"https://accounts.google.com","sub":"123","email":"a@b.c","email_verified":true}"#
+            ),
+            "a@b.c"
+        );
+        // an unverified email is not what Fulcio certifies
+        assert_eq!(
+            id(
+                r#"{"iss":"https://accounts.google.com","sub":"123","email":"a@b.c","email_verified":false}"#
+            ),
+            "123"
+        );
+        // GitHub Actions: the workflow URI, whatever the email or sub say
+        assert_eq!(
+            id(
+                r#"{"iss":"https://token.actions.githubusercontent.com","sub":"repo:o/r:ref:refs/heads/main","email":"a@b.c","email_verified":true,"job_workflow_ref":"o/r/.github/workflows/x.yml@refs/heads/main"}"#
+            ),
+            "https://github.com/o/r/.github/workflows/x.yml@refs/heads/main"
+        );
+        assert_eq!(
+            id(
+                r#"{"iss":"https://gitlab.com","sub":"project_path:g/p:ref_type:branch:ref:main","ci_config_ref_uri":"gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main"}"#
+            ),
+            "https://gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main"
+        );
+        assert_eq!(
+            id(
+                r#"{"iss":"https://agent.buildkite.com","sub":"organization:o:pipeline:p","organization_slug":"o","pipeline_slug":"p"}"#
+            ),
+            "https://buildkite.com/o/p"
+        );
+        // another issuer with an email claim: the sub (a URI or SPIFFE id)
+        assert_eq!(
+            id(
+                r#"{"iss":"https://i.example","sub":"spiffe://x/y","email":"a@b.c","email_verified":true}"#
+            ),
+            "spiffe://x/y"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use der::asn1::AnyRef;
 use der::{Decode as _, Encode as _, Reader as _, Tag, Tagged as _};
 
 use crate::error::{Error, Result};
-use crate::sign::http::Http;
+use crate::http::Http;
 
 const SERVICE: &str = "TSA";
 
@@ -104,7 +104,27 @@ pub(crate) fn timestamp(http: &Http, url: &str, signature: &[u8]) -> Result<Vec<
         &request(&digest, nonce),
     )?;
     token_from_response(&answer, url)?;
+    check_nonce(&answer, nonce, url)?;
     Ok(answer)
+}
+
+/// RFC 3161 §2.4.2: a response to a request with a nonce carries the same nonce, which ties
+/// it to this request (not a replayed answer to another).
+fn check_nonce(answer: &[u8], nonce: u64, url: &str) -> Result<()> {
+    let sent: Vec<u8> = nonce
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
+    match crate::tsa::tst_nonce(answer) {
+        Ok(Some(got)) if got == sent => Ok(()),
+        Ok(Some(_)) => Err(bad(url, "the timestamp's nonce differs from the request's")),
+        Ok(None) => Err(bad(
+            url,
+            "the timestamp carries no nonce (the request had one)",
+        )),
+        Err(e) => Err(bad(url, format!("unreadable timestamp token ({e})"))),
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,32 @@ const JSON: &str = "application/json";
 /// Characters of a service's error message kept.
 const MAX_MESSAGE_CHARS: usize = 300;
 
+/// What a request answered: a 2xx body, or (where asked for) a 409 Conflict's headers.
+#[cfg_attr(
+    not(feature = "sign"),
+    expect(dead_code, reason = "only keyless signing reads a conflict's headers")
+)]
+enum Reply {
+    Body(Vec<u8>),
+    Conflict {
+        location: Option<String>,
+        etag: Option<String>,
+    },
+}
+
+/// The answer to a POST that may conflict with an existing resource.
+#[cfg(feature = "sign")]
+pub(crate) enum Posted {
+    /// 2xx, with this JSON body.
+    Created(serde_json::Value),
+    /// 409 Conflict, with the `Location` and `ETag` headers (bounded, control characters
+    /// replaced) when present.
+    Conflict {
+        location: Option<String>,
+        etag: Option<String>,
+    },
+}
+
 /// HTTP settings shared by the service clients.
 #[derive(Clone, Debug)]
 pub(crate) struct Http {
@@ -76,6 +102,7 @@ impl Http {
     }
 
     /// POSTs `body` with this content type and returns the bytes of a 2xx response.
+    #[cfg(feature = "sign")]
     pub(crate) fn post_bytes(
         &self,
         service: &'static str,
@@ -108,6 +135,50 @@ impl Http {
         bearer: Option<&str>,
         body: Option<(&'static str, &[u8])>,
     ) -> Result<Vec<u8>> {
+        match self.send_or_conflict(service, url, bearer, body, false)? {
+            Reply::Body(bytes) => Ok(bytes),
+            Reply::Conflict { .. } => Err(Error::ServiceRefused {
+                service,
+                url: url.to_owned(),
+                status: 409,
+                message: String::from("conflict"),
+            }),
+        }
+    }
+
+    /// POSTs `body` (JSON); a 409 Conflict answer is returned with its `Location` and `ETag`
+    /// headers (Rekor v1 names the existing entry so), any other as [`Http::post_json`].
+    #[cfg(feature = "sign")]
+    pub(crate) fn post_json_or_conflict(
+        &self,
+        service: &'static str,
+        url: &str,
+        body: &serde_json::Value,
+    ) -> Result<Posted> {
+        let bytes = serde_json::to_vec(body).map_err(|source| Error::Json {
+            what: "service request",
+            source,
+        })?;
+        match self.send_or_conflict(service, url, None, Some((JSON, &bytes)), true)? {
+            Reply::Body(answer) => serde_json::from_slice(&answer)
+                .map(Posted::Created)
+                .map_err(|e| Error::BadServiceAnswer {
+                    service,
+                    url: url.to_owned(),
+                    reason: format!("not JSON ({e})"),
+                }),
+            Reply::Conflict { location, etag } => Ok(Posted::Conflict { location, etag }),
+        }
+    }
+
+    fn send_or_conflict(
+        &self,
+        service: &'static str,
+        url: &str,
+        bearer: Option<&str>,
+        body: Option<(&'static str, &[u8])>,
+        conflict: bool,
+    ) -> Result<Reply> {
         let unavailable = |reason: String| Error::ServiceUnavailable {
             service,
             url: url.to_owned(),
@@ -121,7 +192,19 @@ impl Http {
                 Ok(mut r) => {
                     let status = r.status().as_u16();
                     if (200..300).contains(&status) {
-                        return read_bounded(&mut r, service, url);
+                        return read_bounded(&mut r, service, url).map(Reply::Body);
+                    }
+                    if status == 409 && conflict {
+                        let header = |name: &str| {
+                            r.headers()
+                                .get(name)
+                                .and_then(|v| v.to_str().ok())
+                                .map(sanitize)
+                        };
+                        return Ok(Reply::Conflict {
+                            location: header("location"),
+                            etag: header("etag"),
+                        });
                     }
                     if status < 500 {
                         return Err(Error::ServiceRefused {

@@ -1,0 +1,342 @@
+//! `verify --rekor-url` of legacy slsa-github-generator envelopes (a DSSE envelope whose
+//! signature carries the Fulcio certificate as PEM in `cert`, no bundle): the log entry is looked
+//! up in the local Rekor (the mock's search index and entries API) and verified offline as a
+//! bundle's. The envelope is made from a keyless bundle the mock signed and logged.
+#![cfg(all(feature = "sign", feature = "rekor-lookup"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] fns"
+)]
+
+mod keyless_common;
+
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use keyless_common::{ISSUER, MockSigstore, SUBJECT, exits, run};
+use serde_json::{Value, json};
+
+/// Signs `app.bin` with `attest --keyless` against `mock` (Rekor v1, a `dsse` entry) and turns
+/// the bundle into the legacy shape: the envelope alone, the certificate PEM in
+/// `signatures[0].cert`. Returns the envelope's path.
+fn legacy_envelope(mock: &MockSigstore) -> PathBuf {
+    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let mut args = vec!["attest".to_owned()];
+    args.extend(mock.flags());
+    args.extend([
+        "--bundle".into(),
+        "app.sigstore.json".into(),
+        "app.bin".into(),
+    ]);
+    exits(&run(mock.dir.path(), &args), 0);
+    let bundle: Value =
+        serde_json::from_slice(&std::fs::read(mock.path("app.sigstore.json")).unwrap()).unwrap();
+    assert_eq!(
+        bundle["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"], "dsse",
+        "{bundle}"
+    );
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(
+            bundle["verificationMaterial"]["certificate"]["rawBytes"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap());
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    let env = &bundle["dsseEnvelope"];
+    let legacy = json!({
+        "payloadType": env["payloadType"],
+        "payload": env["payload"],
+        "signatures": [{ "keyid": "", "sig": env["signatures"][0]["sig"], "cert": pem }],
+    });
+    let path = mock.path("app.bin.intoto.jsonl");
+    std::fs::write(&path, format!("{legacy}\n")).unwrap();
+    // the bundle must not be found beside the artifact: only the legacy envelope is verified
+    std::fs::remove_file(mock.path("app.sigstore.json")).unwrap();
+    path
+}
+
+/// `verify app.bin` with the legacy envelope, the mock's trusted root, its identity, and
+/// `--rekor-url URL` when given.
+fn verify(mock: &MockSigstore, envelope: &std::path::Path, rekor: Option<&str>) -> (i32, String) {
+    let root = mock.path("trusted_root.json");
+    let mut args = vec![
+        "verify",
+        "--attestation",
+        envelope.to_str().unwrap(),
+        "--trusted-root",
+        root.to_str().unwrap(),
+        "--certificate-identity",
+        SUBJECT,
+        "--certificate-oidc-issuer",
+        ISSUER,
+    ];
+    if let Some(url) = rekor {
+        args.extend(["--rekor-url", url]);
+    }
+    args.push("app.bin");
+    let out = run(mock.dir.path(), &args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap(), text)
+}
+
+#[test]
+fn a_legacy_envelope_verifies_with_its_log_entry_looked_up() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("PASS app.bin"), "{out}");
+
+    // the same with the JSON report: a verified log entry and its signing time
+    let root = mock.path("trusted_root.json");
+    let report = run(
+        mock.dir.path(),
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--attestation",
+            envelope.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--certificate-identity",
+            SUBJECT,
+            "--certificate-oidc-issuer",
+            ISSUER,
+            "--rekor-url",
+            &mock.url,
+            "app.bin",
+        ],
+    );
+    exits(&report, 0);
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(text.contains("\"transparencyLog\": true"), "{text}");
+}
+
+#[test]
+fn without_rekor_url_a_legacy_envelope_still_fails_and_names_the_flag() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let (code, out) = verify(&mock, &envelope, None);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the transparency log could not be checked offline for this input"),
+        "{out}"
+    );
+    assert!(out.contains("--rekor-url URL"), "{out}");
+}
+
+#[test]
+fn an_entry_for_another_signature_is_refused() {
+    let Some(mock) = MockSigstore::start("lookup-other-signature") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("transparency log entry does not match the bundle: signature differs"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_tampered_inclusion_proof_is_refused() {
+    let Some(mock) = MockSigstore::start("lookup-bad-proof") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("invalid inclusion proof: computed root does not match the proof's root hash"),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_entry_in_the_log_is_refused() {
+    let Some(mock) = MockSigstore::start("lookup-empty") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the transparency log has no entry for this envelope"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_tampered_envelope_is_refused_before_any_lookup() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let mut env: Value = serde_json::from_slice(&std::fs::read(&envelope).unwrap()).unwrap();
+    env["payload"] = json!(base64::engine::general_purpose::STANDARD.encode(b"{}"));
+    std::fs::write(&envelope, format!("{env}\n")).unwrap();
+    // nothing listens at this URL: a lookup would be a service failure (exit 2)
+    let (code, out) = verify(&mock, &envelope, Some("http://127.0.0.1:9"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("invalid signature: DSSE envelope"), "{out}");
+}
+
+#[test]
+fn a_log_that_does_not_answer_is_an_error_not_a_verdict() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, out) = verify(&mock, &envelope, Some(&url));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "Rekor at {url}/api/v1/index/retrieve is unavailable"
+        )),
+        "{out}"
+    );
+}
+
+/// POSTs `body` (JSON) to `url` (`http://127.0.0.1:PORT/PATH`) and returns the status code.
+fn post(url: &str, body: &str) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        conn,
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Logs an `intoto` 0.0.1 entry for `envelope` (the hash of `logged_bytes` as the envelope's,
+/// its payload's hash, its certificate), in Rekor's canonical form, as slsa-github-generator's
+/// upload made them.
+fn log_intoto_v001(mock: &MockSigstore, envelope: &std::path::Path, logged_bytes: &[u8]) {
+    let env: Value = serde_json::from_slice(&std::fs::read(envelope).unwrap()).unwrap();
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(env["payload"].as_str().unwrap())
+        .unwrap();
+    let pem = env["signatures"][0]["cert"].as_str().unwrap();
+    let entry = json!({
+        "apiVersion": "0.0.1",
+        "kind": "intoto",
+        "spec": {
+            "content": {
+                "hash": { "algorithm": "sha256", "value": sha256_hex(logged_bytes) },
+                "payloadHash": { "algorithm": "sha256", "value": sha256_hex(&payload) },
+            },
+            "publicKey": base64::engine::general_purpose::STANDARD.encode(pem),
+        },
+    });
+    let status = post(
+        &format!("{}/api/v1/log/entries", mock.url),
+        &entry.to_string(),
+    );
+    assert_eq!(status, 201);
+}
+
+/// slsa-github-generator logged its envelopes as `intoto` 0.0.1 entries: the hash of the
+/// envelope's exact bytes binds the signature. Such an entry verifies; one for other bytes
+/// (another envelope of the same payload) does not.
+#[test]
+fn an_intoto_v001_entry_binds_the_envelope_bytes() {
+    let Some(mock) = MockSigstore::start("lookup-intoto") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let bytes = std::fs::read(&envelope).unwrap();
+    // no intoto entry yet: the signing's dsse entry is not listed in this mode
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("has no entry for this envelope"), "{out}");
+
+    log_intoto_v001(&mock, &envelope, b"{\"another\":\"envelope\"}");
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("transparency log entry does not match the bundle: envelope hash differs"),
+        "{out}"
+    );
+
+    log_intoto_v001(&mock, &envelope, bytes.trim_ascii_end());
+    let (code, out) = verify(&mock, &envelope, Some(&mock.url));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("PASS app.bin"), "{out}");
+}
+
+/// `trace` shares verify's trust flags: its store's legacy envelope verifies with --rekor-url,
+/// and without it the artifact's hop fails.
+#[test]
+fn trace_looks_legacy_envelopes_up_too() {
+    let Some(mock) = MockSigstore::start("ok") else {
+        return;
+    };
+    let envelope = legacy_envelope(&mock);
+    let store = mock.path("store");
+    std::fs::create_dir(&store).unwrap();
+    std::fs::rename(&envelope, store.join("app.bin.intoto.jsonl")).unwrap();
+    let root = mock.path("trusted_root.json");
+    let trace = |rekor: Option<&str>| {
+        let mut args = vec![
+            "trace",
+            "--store",
+            store.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--certificate-identity",
+            SUBJECT,
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ];
+        if let Some(url) = rekor {
+            args.extend(["--rekor-url", url]);
+        }
+        args.push("app.bin");
+        run(mock.dir.path(), &args)
+    };
+    let out = trace(Some(&mock.url));
+    exits(&out, 0);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("PASS app.bin"), "{stdout}");
+    let stderr = exits(&trace(None), 1);
+    assert!(stderr.contains("--rekor-url URL"), "{stderr}");
+}
