@@ -362,7 +362,13 @@ fn verify_bundle(
     let now = now.unix_timestamp();
     let outcome = match (bundle.content(), artifact) {
         (Content::Dsse(_), _) => sigstore.verify(&bundle, provenance_sigstore::Artifact::None, now),
-        (Content::MessageSignature { .. }, None) => return Err(Rejection::needs_artifact()),
+        (Content::MessageSignature { digest, .. }, None) => {
+            // The message digest's algorithm comes with the answer: the bundle is not parsed
+            // again to learn which digest of the artifact it needs.
+            return Err(Rejection::needs_artifact_in(digest.as_ref().and_then(
+                |(alg, _)| alg.name().parse::<provenance_digest::Algorithm>().ok(),
+            )));
+        }
         (Content::MessageSignature { digest: hint, .. }, Some(digests)) => {
             let preferred = hint.as_ref().map_or(HashAlgorithm::Sha256, |(a, _)| *a);
             let algorithms = [

@@ -16,7 +16,7 @@ use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
 use provenance::verify::{
-    Artifact, AttestationSet, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict, load,
+    Artifact, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict, Verification, load,
 };
 
 use crate::Outcome;
@@ -223,23 +223,35 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     {
         anyhow::bail!("standard input can hold the artifact or the attestations, not both");
     }
-    let mut set = AttestationSet::new();
-    add_attestation_files(&mut set, &args.attestation, &limits)?;
+    // The attestations first, verified as they are read (what each verdict needs is kept,
+    // not the files): their verified subjects say which algorithms to hash with, and each
+    // artifact is then read once.
+    let now = OffsetDateTime::now_utc();
+    let mut verification = verifier.verification(now);
+    // Digests given (no file to hash, no image): the artifacts are known now, and of the
+    // attestations that name none of them only a count is kept.
+    if !args.artifacts.iter().any(|a| is_image(a))
+        && inputs.iter().all(load::ArtifactInput::is_digest)
+    {
+        verification = verification.for_artifacts(&hash_artifacts(&inputs, &[])?);
+    }
+    add_attestation_files(&mut verification, &args.attestation, &limits)?;
     if args.attestation.is_empty() {
         for path in inputs.iter().filter_map(load::ArtifactInput::path) {
             if path.is_file() {
-                set.add_beside(path, &limits).with_context(|| {
+                verification.add_beside(path).with_context(|| {
                     format!("cannot read the attestations beside {}", path.display())
                 })?;
             }
         }
         #[cfg(feature = "oci")]
-        images.add_attestations(&mut set, &limits, ui)?;
+        {
+            let mut set = provenance::verify::AttestationSet::new();
+            images.add_attestations(&mut set, &limits, ui)?;
+            verification.add_set(set)?;
+        }
     }
-    let now = OffsetDateTime::now_utc();
-    // The attestations first: their verified subjects say which algorithms to hash with, and
-    // each artifact is then read once.
-    let checked = verifier.verify_attestations(&set, now);
+    let checked = verification.finish();
     let mut hashed = hash_artifacts(&inputs, &checked.subject_algorithms())?.into_iter();
     // In the order given: images from the registry, the others hashed above.
     let artifacts = args
@@ -254,7 +266,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             hashed.next().map(Ok)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    for s in set.skipped() {
+    for s in checked.skipped() {
         ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
     }
     let report = verifier.evaluate(&artifacts, &checked, now)?;
@@ -282,9 +294,9 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-/// Reads the `--attestation` files (`-` = standard input) into `set`.
+/// Reads and verifies the `--attestation` files (`-` = standard input).
 fn add_attestation_files(
-    set: &mut AttestationSet,
+    set: &mut Verification<'_>,
     paths: &[PathBuf],
     limits: &Limits,
 ) -> anyhow::Result<()> {
@@ -297,11 +309,11 @@ fn add_attestation_files(
                 &mut bytes,
             )
             .context("cannot read attestations from standard input")?;
-            set.add_bytes(path, &bytes, limits)
+            set.add_bytes(path, &bytes)
                 .context("cannot read attestations from standard input")?;
             continue;
         }
-        set.add_file(path, limits)
+        set.add_file(path)
             .with_context(|| format!("cannot read attestations from {}", path.display()))?;
     }
     Ok(())
