@@ -224,9 +224,9 @@ pub struct VerifiedSet {
     /// Digest names of verified subjects that name no accepted algorithm (they match nothing).
     unusable: std::collections::BTreeSet<String>,
     /// When the artifacts were known before verification ([`Verification::for_artifacts`]):
-    /// the fingerprints of their accepted digests. Verified attestations none of whose
-    /// subjects shares one are only counted, in `elsewhere`.
-    wanted: Option<std::collections::HashSet<u64>>,
+    /// what of them decides which verified attestations are kept; the others are only
+    /// counted, in `elsewhere`.
+    wanted: Option<Wanted>,
     /// Verified attestations whose subjects name none of the wanted artifacts' digests.
     elsewhere: usize,
 }
@@ -249,7 +249,17 @@ impl VerifiedSet {
     fn can_judge(&self, artifact: &Artifact) -> bool {
         self.wanted.as_ref().is_none_or(|wanted| {
             let mut keys = index_keys(&artifact.digests).peekable();
-            keys.peek().is_none() || keys.all(|k| wanted.contains(&k))
+            // No accepted digest (it fails anyway), the same digest as one of them, or a
+            // hashed one without any digest they were hashed with: every subject naming one
+            // of its algorithms was kept.
+            keys.peek().is_none()
+                || keys.any(|k| wanted.keys.contains(&k))
+                || (wanted.hashed
+                    && artifact.computed
+                    && wanted
+                        .hashed_with
+                        .iter()
+                        .all(|alg| artifact.digests.get_algorithm(*alg).is_none()))
         })
     }
     /// Attestations no root accepted.
@@ -370,6 +380,9 @@ impl VerifiedSet {
             Body::ArtifactSignature(d) => vec![d],
         };
         let start = self.index.len();
+        // Whether a subject names an accepted digest a hashed wanted artifact was not hashed
+        // with yet (it is hashed again with it after verification: the subject may match).
+        let mut unknown = false;
         for d in sets {
             let mut named = false;
             for alg in ACCEPTED_ALGORITHMS {
@@ -377,6 +390,10 @@ impl VerifiedSet {
                     named = true;
                     self.algorithms.insert(alg);
                     self.index.push((fingerprint(alg, hex), i));
+                    unknown |= self
+                        .wanted
+                        .as_ref()
+                        .is_some_and(|w| w.hashed && !w.hashed_with.contains(&alg));
                 }
             }
             if !named {
@@ -389,15 +406,17 @@ impl VerifiedSet {
             }
         }
         if let Some(wanted) = &self.wanted
+            && !unknown
             && !self
                 .index
                 .get(start..)
                 .unwrap_or_default()
                 .iter()
-                .any(|(k, _)| wanted.contains(k))
+                .any(|(k, _)| wanted.keys.contains(k))
         {
             // It can neither cover a wanted artifact nor explain why one is not covered (it
-            // shares no digest with any): counted, its claims dropped.
+            // shares no digest with any, and names no other algorithm): counted, its claims
+            // dropped.
             self.index.truncate(start);
             self.elsewhere += 1;
             return;
@@ -432,12 +451,37 @@ fn index_keys(d: &DigestSet) -> impl Iterator<Item = u64> + '_ {
         .filter_map(|alg| d.get_algorithm(*alg).map(|hex| fingerprint(*alg, hex)))
 }
 
-/// The index keys of the artifacts' digests.
-fn wanted_keys(artifacts: &[Artifact]) -> std::collections::HashSet<u64> {
-    artifacts
-        .iter()
-        .flat_map(|a| index_keys(&a.digests))
-        .collect()
+/// The artifacts a [`VerifiedSet`] is verified for (see [`Verification::for_artifacts`]).
+#[derive(Debug, Clone, Default)]
+struct Wanted {
+    /// The fingerprints of their accepted digests.
+    keys: std::collections::HashSet<u64>,
+    /// Whether one was hashed (its digests computed from its content: it may be hashed again
+    /// with more algorithms once the subjects name them).
+    hashed: bool,
+    /// The accepted algorithms every hashed one was hashed with.
+    hashed_with: Vec<Algorithm>,
+}
+
+impl Wanted {
+    fn new(artifacts: &[Artifact]) -> Self {
+        let hashed: Vec<&Artifact> = artifacts.iter().filter(|a| a.computed).collect();
+        Self {
+            keys: artifacts
+                .iter()
+                .flat_map(|a| index_keys(&a.digests))
+                .collect(),
+            hashed: !hashed.is_empty(),
+            hashed_with: ACCEPTED_ALGORITHMS
+                .into_iter()
+                .filter(|alg| {
+                    hashed
+                        .iter()
+                        .all(|a| a.digests.get_algorithm(*alg).is_some())
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A 64-bit fingerprint of a digest (SipHash with fixed keys: the same in one process).
@@ -752,7 +796,7 @@ impl Engine {
             ..VerifiedSet::default()
         };
         if let Some(artifacts) = artifacts {
-            out.wanted = Some(wanted_keys(artifacts));
+            out.wanted = Some(Wanted::new(artifacts));
         }
         for chunk in set.attestations().chunks(BATCH) {
             let batch: Vec<&RawAttestation> = chunk.iter().collect();
@@ -1252,14 +1296,17 @@ impl Verification<'_> {
         Ok(())
     }
 
-    /// Verifies for these artifacts only, known before verification (digests given, images):
-    /// of a verified attestation none of whose subjects shares an accepted digest with one of
-    /// them, nothing is kept but the count and its subjects' algorithms, since it can neither
-    /// cover one nor explain why one is not covered. The set then judges these artifacts
-    /// exactly as without this call, and refuses (fails) any other. Without it, every
-    /// verified attestation is kept, as `trace` needs.
+    /// Verifies for these artifacts only, known before verification (digests given, images,
+    /// files hashed with SHA-256): of a verified attestation none of whose subjects shares an
+    /// accepted digest with one of them, nothing is kept but the count and its subjects'
+    /// algorithms, since it can neither cover one nor explain why one is not covered. A
+    /// subject naming an accepted algorithm a hashed artifact was not hashed with is kept:
+    /// the artifact is to be hashed again with [`VerifiedSet::subject_algorithms`] (an
+    /// artifact sharing one digest with one of these is taken as the same). The set then
+    /// judges these artifacts exactly as without this call, and refuses (fails) any other.
+    /// Without it, every verified attestation is kept, as `trace` needs.
     pub fn for_artifacts(mut self, artifacts: &[Artifact]) -> Self {
-        self.out.wanted = Some(wanted_keys(artifacts));
+        self.out.wanted = Some(Wanted::new(artifacts));
         self
     }
 

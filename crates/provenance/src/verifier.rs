@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use provenance_digest::Algorithm;
 use provenance_keys::PublicKey;
 use provenance_sigstore::TrustedRoot;
 use provenance_verify::load;
@@ -456,15 +457,20 @@ impl Verifier {
         // with the algorithms the verified subjects name.
         let now = OffsetDateTime::now_utc();
         let mut verification = self.verification(now);
-        // Digests only: the artifacts are known now, and of the attestations that name none
-        // of them only a count is kept.
-        if inputs.iter().all(load::ArtifactInput::is_digest) {
+        // Without standard input, the artifacts are known now (digests as given, files hashed
+        // with SHA-256, the algorithm of nearly every subject): of the attestations that name
+        // none of them only a count is kept. A file is hashed again after verification only
+        // when the verified subjects name other algorithms.
+        let known = if inputs.iter().any(load::ArtifactInput::is_stdin) {
+            None
+        } else {
             let known = inputs
                 .iter()
-                .map(|i| i.load(&[]))
+                .map(|i| i.load(&[Algorithm::Sha256]))
                 .collect::<Result<Vec<_>, _>>()?;
             verification = verification.for_artifacts(&known);
-        }
+            Some(known)
+        };
         for path in attestations {
             verification.add_file(path)?;
         }
@@ -477,10 +483,13 @@ impl Verifier {
         }
         let verified = verification.finish();
         let algorithms = verified.subject_algorithms();
-        let artifacts = inputs
-            .iter()
-            .map(|i| i.load(&algorithms))
-            .collect::<Result<Vec<_>, _>>()?;
+        let artifacts = match known {
+            Some(known) if algorithms == [Algorithm::Sha256] => known,
+            _ => inputs
+                .iter()
+                .map(|i| i.load(&algorithms))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         self.evaluate(&artifacts, &verified, now)
     }
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::Verifier;
-use provenance::digest::DigestSet;
+use provenance::digest::{Algorithm, DigestSet};
 use provenance::keys::{KeySource, PrivateKey};
 use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
@@ -228,13 +228,19 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     // artifact is then read once.
     let now = OffsetDateTime::now_utc();
     let mut verification = verifier.verification(now);
-    // Digests given (no file to hash, no image): the artifacts are known now, and of the
-    // attestations that name none of them only a count is kept.
-    if !args.artifacts.iter().any(|a| is_image(a))
-        && inputs.iter().all(load::ArtifactInput::is_digest)
+    // Without images or standard input, the artifacts are known now (digests as given, files
+    // hashed with SHA-256, the algorithm of nearly every subject): of the attestations that
+    // name none of them only a count is kept. A file is hashed again after verification only
+    // when the verified subjects name other algorithms.
+    let known = if args.artifacts.iter().any(|a| is_image(a))
+        || inputs.iter().any(load::ArtifactInput::is_stdin)
     {
-        verification = verification.for_artifacts(&hash_artifacts(&inputs, &[])?);
-    }
+        None
+    } else {
+        let known = hash_artifacts(&inputs, &[Algorithm::Sha256])?;
+        verification = verification.for_artifacts(&known);
+        Some(known)
+    };
     add_attestation_files(&mut verification, &args.attestation, &limits)?;
     if args.attestation.is_empty() {
         for path in inputs.iter().filter_map(load::ArtifactInput::path) {
@@ -252,7 +258,12 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         }
     }
     let checked = verification.finish();
-    let mut hashed = hash_artifacts(&inputs, &checked.subject_algorithms())?.into_iter();
+    let algorithms = checked.subject_algorithms();
+    let mut hashed = match known {
+        Some(known) if algorithms == [Algorithm::Sha256] => known,
+        _ => hash_artifacts(&inputs, &algorithms)?,
+    }
+    .into_iter();
     // In the order given: images from the registry, the others hashed above.
     let artifacts = args
         .artifacts
@@ -363,7 +374,7 @@ pub(crate) fn artifact_inputs(
 /// Hashes every file artifact once, with `algorithms`.
 pub(crate) fn hash_artifacts(
     inputs: &[load::ArtifactInput],
-    algorithms: &[provenance::digest::Algorithm],
+    algorithms: &[Algorithm],
 ) -> anyhow::Result<Vec<Artifact>> {
     inputs
         .iter()
@@ -492,8 +503,5 @@ fn write_vsas(
 }
 
 fn digest_of(bytes: &[u8]) -> anyhow::Result<DigestSet> {
-    Ok(provenance::digest::hash_bytes(
-        bytes,
-        &[provenance::digest::Algorithm::Sha256],
-    )?)
+    Ok(provenance::digest::hash_bytes(bytes, &[Algorithm::Sha256])?)
 }
