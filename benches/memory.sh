@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Peak memory (RSS) of `provenance verify` over a .intoto.jsonl of N Ed25519-signed SLSA
 # statements (issue #11: at most 3x the input), for N = 10,000 and 100,000 by default; the
-# median of RUNS runs (default 3). Two rows per N: the artifact given as `sha256:HEX` (known
-# before verification: attestations naming other artifacts are only counted) and as a file
-# (hashed after verification: every verified attestation's record is kept). The time side is the criterion bench `benches/benches/verify.rs`
+# median of RUNS runs (default 3). Three rows per N: the artifact given as `sha256:HEX` and as
+# a file (both known before verification: attestations naming other artifacts are only
+# counted), and on standard input (hashed after verification: what each verdict needs is kept
+# of every verified attestation, as for `trace`). The time side is the criterion bench `benches/benches/verify.rs`
 # (`cargo bench -p provenance-benches --bench verify`), the bound a test
 # (`crates/provenance/tests/memory.rs`).
 # Usage: benches/memory.sh [N...]
@@ -62,16 +63,19 @@ PY
     # statement 0's subject is the SHA-256 of "a0"
     printf a0 >"$work/app0.tar.gz"
     digest=$(sha256sum <"$work/app0.tar.gz" | cut -c1-64)
-    for artifact in "sha256:$digest" "$work/app0.tar.gz"; do
+    for artifact in "sha256:$digest" "$work/app0.tar.gz" -; do
         : >"$work/runs"
         for _ in $(seq "$runs"); do
             /usr/bin/time -f "%e %M" -o "$work/time" "$bin" verify --key "$work/pub.pem" \
                 --builder-id https://ci.example.com/builder --attestation "$work/$n.jsonl" \
-                "$artifact" >/dev/null
+                "$artifact" <"$work/app0.tar.gz" >/dev/null
             cat "$work/time" >>"$work/runs"
         done
-        kind=digest
-        [ "${artifact#sha256:}" != "$artifact" ] || kind=file
+        case $artifact in
+            sha256:*) kind=digest ;;
+            -) kind=stdin ;;
+            *) kind=file ;;
+        esac
         python3 - "$n" "$bytes" "$work/runs" "$kind" <<'PY'
 import statistics, sys
 n, b, runs, kind = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]

@@ -33,7 +33,7 @@ fn verify_jsonl(c: &mut Criterion) {
         return;
     };
     let Ok(dir) = tempfile::tempdir() else { return };
-    let Ok(verifier) = Verifier::builder()
+    let Ok(gate) = Verifier::builder()
         .key_root(KeyRoot::new(vec![key.public_key().clone()]))
         .build()
     else {
@@ -57,10 +57,10 @@ fn verify_jsonl(c: &mut Criterion) {
         group.bench_function(format!("{count}_lines"), |b| {
             b.iter(|| {
                 let now = OffsetDateTime::now_utc();
-                let mut verification = verifier.verification(now);
+                let mut verification = gate.verification(now);
                 let read = verification.add_file(&path);
                 let verified = verification.finish();
-                let passed = verifier
+                let passed = gate
                     .evaluate(std::slice::from_ref(&artifact), &verified, now)
                     .is_ok_and(|r| r.artifacts.iter().all(|a| a.verdict == Verdict::Pass));
                 assert!(read.is_ok() && passed && verified.verified().len() == count);

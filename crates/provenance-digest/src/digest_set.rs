@@ -167,7 +167,7 @@ impl DigestSet {
         match self.position(name) {
             Ok(i) => {
                 if let Some(entry) = self.entries.get_mut(i) {
-                    entry.1 = value.to_owned();
+                    value.clone_into(&mut entry.1);
                 }
             }
             Err(i) => {

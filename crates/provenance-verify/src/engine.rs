@@ -484,7 +484,7 @@ impl Wanted {
     }
 }
 
-/// A 64-bit fingerprint of a digest (SipHash with fixed keys: the same in one process).
+/// A 64-bit fingerprint of a digest (`SipHash` with fixed keys: the same in one process).
 fn fingerprint(algorithm: Algorithm, hex: &str) -> u64 {
     use std::hash::{Hash as _, Hasher as _};
     let mut hasher = std::hash::DefaultHasher::new();
@@ -512,6 +512,10 @@ enum AttestationState {
 /// Why the roots tried so far refused an attestation, and which of them can only check it
 /// against each artifact's digest (a signature over an artifact).
 #[derive(Debug, Default)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "`refusals.refusals` reads as what it is: the refusals so far"
+)]
 struct Refusals {
     refusals: Vec<Refusal>,
     artifact_roots: Vec<usize>,

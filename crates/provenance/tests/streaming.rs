@@ -223,7 +223,7 @@ fn verify_files_with_a_file_and_a_digest() {
         report
             .artifacts
             .iter()
-            .map(|a| a.reason())
+            .map(provenance::verify::ArtifactReport::reason)
             .collect::<Vec<_>>()
     );
     assert_eq!(report.signature_checks, COUNT + 2);

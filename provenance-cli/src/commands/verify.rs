@@ -224,23 +224,14 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         anyhow::bail!("standard input can hold the artifact or the attestations, not both");
     }
     // The attestations first, verified as they are read (what each verdict needs is kept,
-    // not the files): their verified subjects say which algorithms to hash with, and each
-    // artifact is then read once.
+    // not the files): their verified subjects say which algorithms to hash with.
     let now = OffsetDateTime::now_utc();
     let mut verification = verifier.verification(now);
-    // Without images or standard input, the artifacts are known now (digests as given, files
-    // hashed with SHA-256, the algorithm of nearly every subject): of the attestations that
-    // name none of them only a count is kept. A file is hashed again after verification only
-    // when the verified subjects name other algorithms.
-    let known = if args.artifacts.iter().any(|a| is_image(a))
-        || inputs.iter().any(load::ArtifactInput::is_stdin)
-    {
-        None
-    } else {
-        let known = hash_artifacts(&inputs, &[Algorithm::Sha256])?;
-        verification = verification.for_artifacts(&known);
-        Some(known)
-    };
+    // Of the attestations that name none of the artifacts known now, only a count is kept.
+    let known = known_up_front(&args, &inputs)?;
+    if let Some(known) = &known {
+        verification = verification.for_artifacts(known);
+    }
     add_attestation_files(&mut verification, &args.attestation, &limits)?;
     if args.attestation.is_empty() {
         for path in inputs.iter().filter_map(load::ArtifactInput::path) {
@@ -303,6 +294,21 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     })
     .or_else(crate::ui::quiet_if_broken_pipe)?;
     Ok(outcome)
+}
+
+/// The artifacts known before the attestations are read, without images or standard input:
+/// digests as given, files hashed with SHA-256 (the algorithm of nearly every subject; a file
+/// is hashed again after verification only when the verified subjects name other algorithms).
+fn known_up_front(
+    args: &Args,
+    inputs: &[load::ArtifactInput],
+) -> anyhow::Result<Option<Vec<Artifact>>> {
+    if args.artifacts.iter().any(|a| is_image(a))
+        || inputs.iter().any(load::ArtifactInput::is_stdin)
+    {
+        return Ok(None);
+    }
+    hash_artifacts(inputs, &[Algorithm::Sha256]).map(Some)
 }
 
 /// Reads and verifies the `--attestation` files (`-` = standard input).
