@@ -86,7 +86,9 @@ fn validate(name: &str, value: &str) -> Result<(), Error> {
 /// A deserialized set is never empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct DigestSet {
-    entries: BTreeMap<String, String>,
+    /// Sorted by name, names unique, no spare capacity: a set holds one or two entries, and a
+    /// map's node would be several times their size (a verifier keeps one set per subject).
+    entries: Vec<(String, String)>,
 }
 
 /// The outcome of [`DigestSet::matches`].
@@ -162,13 +164,29 @@ impl DigestSet {
     /// [`Error::EmptyAlgorithmName`] or [`Error::InvalidDigest`].
     pub fn insert(&mut self, name: &str, value: &str) -> Result<(), Error> {
         validate(name, value)?;
-        self.entries.insert(name.to_owned(), value.to_owned());
+        match self.position(name) {
+            Ok(i) => {
+                if let Some(entry) = self.entries.get_mut(i) {
+                    value.clone_into(&mut entry.1);
+                }
+            }
+            Err(i) => {
+                self.entries.reserve_exact(1);
+                self.entries.insert(i, (name.to_owned(), value.to_owned()));
+            }
+        }
         Ok(())
+    }
+
+    /// Where `name` is (`Ok`), or would be inserted (`Err`).
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(name))
     }
 
     /// The value stored under an in-toto name (known or not).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries.get(name).map(String::as_str)
+        let i = self.position(name).ok()?;
+        self.entries.get(i).map(|(_, v)| v.as_str())
     }
 
     /// The value of a known algorithm.
@@ -183,8 +201,11 @@ impl DigestSet {
 
     /// The algorithms of this set that this crate knows, sorted.
     pub fn algorithms(&self) -> Vec<Algorithm> {
-        let mut found: Vec<Algorithm> =
-            self.entries.keys().filter_map(|k| k.parse().ok()).collect();
+        let mut found: Vec<Algorithm> = self
+            .entries
+            .iter()
+            .filter_map(|(k, _)| k.parse().ok())
+            .collect();
         found.sort();
         found
     }
@@ -285,7 +306,10 @@ impl TryFrom<BTreeMap<String, String>> for DigestSet {
         for (name, value) in &entries {
             validate(name, value)?;
         }
-        Ok(Self { entries })
+        // A map iterates sorted by name, names unique.
+        Ok(Self {
+            entries: entries.into_iter().collect(),
+        })
     }
 }
 
@@ -311,18 +335,34 @@ impl fmt::Display for DigestSet {
     }
 }
 
+/// The entries of a [`DigestSet`], sorted by name.
+#[derive(Debug, Clone)]
+pub struct Iter<'a>(std::slice::Iter<'a, (String, String)>);
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a String, &'a String);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (k, v))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
 impl<'a> IntoIterator for &'a DigestSet {
     type Item = (&'a String, &'a String);
-    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter()
+        Iter(self.entries.iter())
     }
 }
 
 impl Serialize for DigestSet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.entries.serialize(serializer)
+        serializer.collect_map(self.entries.iter().map(|(k, v)| (k, v)))
     }
 }
 

@@ -10,7 +10,7 @@ mod hasher;
 mod tree;
 
 pub use algorithm::Algorithm;
-pub use digest_set::{DigestMatch, DigestSet};
+pub use digest_set::{DigestMatch, DigestSet, Iter as DigestSetIter};
 pub use error::{Error, Result};
 pub use git::{GitObjectFormat, git_blob, git_blob_file};
 pub use hasher::{DEFAULT_BUFFER_SIZE, Hasher, Progress, hash_bytes, hash_file, hash_reader};

@@ -1,7 +1,8 @@
 //! Fixtures shared by the toolkit's tests, so that each lives in one place: running the
 //! `provenance` binary ([`Cli`], [`cli!`]), a key with signed provenance for an artifact
 //! ([`signed_app`]), a generator of Fulcio-like certificates and Rekor-like log entries
-//! ([`fulcio`]), and the JSON Schemas of `schemas/` resolved offline ([`schema`]).
+//! ([`fulcio`]), the JSON Schemas of `schemas/` resolved offline ([`schema`]), and series of
+//! statements for memory and speed measurements ([`statements`]).
 //!
 //! Dev-only: listed under `[dev-dependencies]` only, never published. A failure here is a
 //! failed test, so helpers panic with the output that explains it.
@@ -19,6 +20,7 @@ mod cli;
 pub mod der;
 pub mod fulcio;
 pub mod schema;
+pub mod statements;
 #[cfg(feature = "tuf")]
 pub mod tuf;
 

@@ -1,7 +1,8 @@
 //! The verification pipeline: verify every attestation once, index the subjects, then judge
 //! each artifact against the expectations that apply to it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 use serde::Serialize;
@@ -12,7 +13,7 @@ use crate::expect::{self, Expectations, Rule, RuleFailure};
 use crate::facts::Facts;
 use crate::policy::PatternEntry;
 use crate::rules::BuilderRule;
-use crate::source::{AttestationSet, Origin, RawAttestation, Skipped};
+use crate::source::{AttestationSet, Origin, RawAttestation, Sink, Skipped};
 use crate::verified::{
     AttestationVerifier, Body, Rejection, Signer, VerifiedAttestation, interpret,
 };
@@ -211,7 +212,10 @@ pub struct VerifiedSet {
     rejected: Vec<Rejected>,
     skipped: Vec<Skipped>,
     signature_checks: usize,
-    index: HashMap<(Algorithm, String), Vec<usize>>,
+    /// Subject digests, as (fingerprint of algorithm and value, index into `verified`) sorted
+    /// by fingerprint once verification is over: 16 bytes per digest, not a copy of it. A
+    /// fingerprint only finds candidates; [`VerifiedSet::covering`] compares the digests.
+    index: Vec<(u64, u32)>,
     /// Artifact signatures to check per artifact: the attestation and the roots that asked.
     deferred: Vec<(RawAttestation, Vec<usize>)>,
     /// Accepted algorithms named by verified subjects and by the message digests of the
@@ -219,12 +223,44 @@ pub struct VerifiedSet {
     algorithms: std::collections::BTreeSet<Algorithm>,
     /// Digest names of verified subjects that name no accepted algorithm (they match nothing).
     unusable: std::collections::BTreeSet<String>,
+    /// When the artifacts were known before verification ([`Verification::for_artifacts`]):
+    /// what of them decides which verified attestations are kept; the others are only
+    /// counted, in `elsewhere`.
+    wanted: Option<Wanted>,
+    /// Verified attestations whose subjects name none of the wanted artifacts' digests.
+    elsewhere: usize,
 }
 
 impl VerifiedSet {
-    /// Attestations that verified.
+    /// Attestations that verified; when the artifacts were known before verification
+    /// ([`Verification::for_artifacts`]), only those with a subject sharing a digest with one
+    /// of them ([`VerifiedSet::verified_count`] counts them all).
     pub fn verified(&self) -> &[VerifiedAttestation] {
         &self.verified
+    }
+    /// How many attestations verified, including those only counted because they name other
+    /// artifacts than the ones given to [`Verification::for_artifacts`].
+    pub fn verified_count(&self) -> usize {
+        self.verified.len() + self.elsewhere
+    }
+    /// Whether `artifact` can be judged with this set: always, unless the attestations were
+    /// verified for other artifacts ([`Verification::for_artifacts`]) and some of those that
+    /// could cover this one were only counted.
+    fn can_judge(&self, artifact: &Artifact) -> bool {
+        self.wanted.as_ref().is_none_or(|wanted| {
+            let mut keys = index_keys(&artifact.digests).peekable();
+            // No accepted digest (it fails anyway), the same digest as one of them, or a
+            // hashed one without any digest they were hashed with: every subject naming one
+            // of its algorithms was kept.
+            keys.peek().is_none()
+                || keys.any(|k| wanted.keys.contains(&k))
+                || (wanted.hashed
+                    && artifact.computed
+                    && wanted
+                        .hashed_with
+                        .iter()
+                        .all(|alg| artifact.digests.get_algorithm(*alg).is_none()))
+        })
     }
     /// Attestations no root accepted.
     pub fn rejected(&self) -> &[Rejected] {
@@ -271,10 +307,15 @@ impl VerifiedSet {
     /// `digests` (a superset of what [`VerifiedSet::covering`] keeps).
     fn sharing(&self, digests: &DigestSet) -> Vec<usize> {
         let mut candidates: Vec<usize> = index_keys(digests)
-            .into_iter()
-            .filter_map(|key| self.index.get(&key))
-            .flatten()
-            .copied()
+            .flat_map(|key| {
+                let start = self.index.partition_point(|(k, _)| *k < key);
+                self.index
+                    .get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(move |(k, _)| *k == key)
+                    .map(|&(_, i)| i as usize)
+            })
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
@@ -330,15 +371,32 @@ impl VerifiedSet {
     }
 
     fn add(&mut self, att: VerifiedAttestation) {
-        let i = self.verified.len();
-        let mut keys = Vec::new();
+        // Attestations are bounded by `Limits::max_attestations`, far below `u32::MAX`.
+        let Ok(i) = u32::try_from(self.verified.len()) else {
+            return;
+        };
         let sets: Vec<&DigestSet> = match &att.body {
             Body::Statement { subjects, .. } => subjects.iter().map(|s| &s.digest).collect(),
             Body::ArtifactSignature(d) => vec![d],
         };
+        let start = self.index.len();
+        // Whether a subject names an accepted digest a hashed wanted artifact was not hashed
+        // with yet (it is hashed again with it after verification: the subject may match).
+        let mut unknown = false;
         for d in sets {
-            let named = index_keys(d);
-            if named.is_empty() {
+            let mut named = false;
+            for alg in ACCEPTED_ALGORITHMS {
+                if let Some(hex) = d.get_algorithm(alg) {
+                    named = true;
+                    self.algorithms.insert(alg);
+                    self.index.push((fingerprint(alg, hex), i));
+                    unknown |= self
+                        .wanted
+                        .as_ref()
+                        .is_some_and(|w| w.hashed && !w.hashed_with.contains(&alg));
+                }
+            }
+            if !named {
                 // Only names we do not accept (sha1, md5, sha3_256...): it can match nothing.
                 for (name, _) in d.iter() {
                     if self.unusable.len() < 16 {
@@ -346,42 +404,93 @@ impl VerifiedSet {
                     }
                 }
             }
-            self.algorithms.extend(named.iter().map(|(a, _)| *a));
-            keys.extend(named);
         }
-        for key in keys {
-            let slot = self.index.entry(key).or_default();
-            if slot.last() != Some(&i) {
-                slot.push(i);
-            }
+        if let Some(wanted) = &self.wanted
+            && !unknown
+            && !self
+                .index
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .any(|(k, _)| wanted.keys.contains(k))
+        {
+            // It can neither cover a wanted artifact nor explain why one is not covered (it
+            // shares no digest with any, and names no other algorithm): counted, its claims
+            // dropped.
+            self.index.truncate(start);
+            self.elsewhere += 1;
+            return;
         }
         self.verified.push(att);
     }
 
-    fn defer(&mut self, raw: RawAttestation, roots: Vec<usize>) {
-        // A message signature is checked against the artifact's digest in the algorithm of
-        // the bundle's `messageDigest` (SHA-256 when it has none).
-        let algorithm = provenance_sigstore::Bundle::from_json(raw.bytes())
-            .ok()
-            .and_then(|b| match b.content() {
-                provenance_sigstore::Content::MessageSignature {
-                    digest: Some((alg, _)),
-                    ..
-                } => alg.name().parse::<Algorithm>().ok(),
-                _ => None,
-            })
+    /// A signature over an artifact, checked per artifact by `roots`, against the artifact's
+    /// digest in `algorithm` (the bundle's `messageDigest`, as the verifier that parsed the
+    /// bundle said; SHA-256 when it has none or names one not accepted).
+    fn defer(&mut self, raw: RawAttestation, roots: Vec<usize>, algorithm: Option<Algorithm>) {
+        let algorithm = algorithm
             .filter(|a| ACCEPTED_ALGORITHMS.contains(a))
             .unwrap_or(Algorithm::Sha256);
         self.algorithms.insert(algorithm);
         self.deferred.push((raw, roots));
     }
+
+    /// Once every attestation is in: the index sorted for lookups, spare capacity returned.
+    fn finish(&mut self) {
+        self.index.sort_unstable();
+        self.index.dedup();
+        self.index.shrink_to_fit();
+        self.verified.shrink_to_fit();
+    }
 }
 
-fn index_keys(d: &DigestSet) -> Vec<(Algorithm, String)> {
+/// The index keys of a digest set: a fingerprint of each accepted algorithm and its value.
+fn index_keys(d: &DigestSet) -> impl Iterator<Item = u64> + '_ {
     ACCEPTED_ALGORITHMS
         .iter()
-        .filter_map(|alg| d.get_algorithm(*alg).map(|hex| (*alg, hex.to_owned())))
-        .collect()
+        .filter_map(|alg| d.get_algorithm(*alg).map(|hex| fingerprint(*alg, hex)))
+}
+
+/// The artifacts a [`VerifiedSet`] is verified for (see [`Verification::for_artifacts`]).
+#[derive(Debug, Clone, Default)]
+struct Wanted {
+    /// The fingerprints of their accepted digests.
+    keys: std::collections::HashSet<u64>,
+    /// Whether one was hashed (its digests computed from its content: it may be hashed again
+    /// with more algorithms once the subjects name them).
+    hashed: bool,
+    /// The accepted algorithms every hashed one was hashed with.
+    hashed_with: Vec<Algorithm>,
+}
+
+impl Wanted {
+    fn new(artifacts: &[Artifact]) -> Self {
+        let hashed: Vec<&Artifact> = artifacts.iter().filter(|a| a.computed).collect();
+        Self {
+            keys: artifacts
+                .iter()
+                .flat_map(|a| index_keys(&a.digests))
+                .collect(),
+            hashed: !hashed.is_empty(),
+            hashed_with: ACCEPTED_ALGORITHMS
+                .into_iter()
+                .filter(|alg| {
+                    hashed
+                        .iter()
+                        .all(|a| a.digests.get_algorithm(*alg).is_some())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A 64-bit fingerprint of a digest (`SipHash` with fixed keys: the same in one process).
+fn fingerprint(algorithm: Algorithm, hex: &str) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::hash::DefaultHasher::new();
+    algorithm.name().hash(&mut hasher);
+    hex.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Where one attestation stands while the roots of trust are tried in turn.
@@ -399,9 +508,15 @@ enum AttestationState {
 /// Why the roots tried so far refused an attestation, and which of them can only check it
 /// against each artifact's digest (a signature over an artifact).
 #[derive(Debug, Default)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "`refusals.refusals` reads as what it is: the refusals so far"
+)]
 struct Refusals {
     refusals: Vec<Refusal>,
     artifact_roots: Vec<usize>,
+    /// The message digest's algorithm, as the first root that deferred it read it.
+    artifact_algorithm: Option<Algorithm>,
 }
 
 /// What became of an attestation once the roots were tried.
@@ -409,8 +524,9 @@ struct Refusals {
 enum Settled {
     /// A root accepted it.
     Verified(VerifiedAttestation),
-    /// A signature over an artifact: checked per artifact by these roots.
-    NeedsArtifact(Vec<usize>),
+    /// A signature over an artifact: checked per artifact by these roots, with the artifact's
+    /// digest in this algorithm (when the bundle names one).
+    NeedsArtifact(Vec<usize>, Option<Algorithm>),
     /// No root accepted it: why each refused.
     Rejected(Vec<Refusal>),
 }
@@ -439,7 +555,12 @@ impl AttestationState {
                 });
                 *self = Self::Unusable(std::mem::take(refusals));
             }
-            Err(Rejection::NeedsArtifact) => refusals.artifact_roots.push(index),
+            Err(Rejection::NeedsArtifact { message_digest }) => {
+                if refusals.artifact_roots.is_empty() {
+                    refusals.artifact_algorithm = message_digest;
+                }
+                refusals.artifact_roots.push(index);
+            }
             Err(rejection) => refusals.refusals.push(Refusal {
                 root: name.to_owned(),
                 rejection,
@@ -452,7 +573,7 @@ impl AttestationState {
         match self {
             Self::Verified(att) => Settled::Verified(att),
             Self::Open(r) | Self::Unusable(r) if !r.artifact_roots.is_empty() => {
-                Settled::NeedsArtifact(r.artifact_roots)
+                Settled::NeedsArtifact(r.artifact_roots, r.artifact_algorithm)
             }
             Self::Open(r) | Self::Unusable(r) => Settled::Rejected(r.refusals),
         }
@@ -654,15 +775,54 @@ impl Engine {
         &self.roots
     }
 
-    /// Verifies every attestation once (the first root that accepts it wins).
+    /// Verifies every attestation once (the first root that accepts it wins), in batches of
+    /// [`BATCH`]: what one batch needs (parsed envelopes, payloads, statements) is dropped
+    /// before the next, and only what verdicts need is kept of each attestation.
     pub fn verify_attestations(&self, set: &AttestationSet, now: OffsetDateTime) -> VerifiedSet {
+        self.verify_set(set, now, None)
+    }
+
+    /// As [`Engine::verify_attestations`]; with `artifacts`, only for them (see
+    /// [`Verification::for_artifacts`]).
+    fn verify_set(
+        &self,
+        set: &AttestationSet,
+        now: OffsetDateTime,
+        artifacts: Option<&[Artifact]>,
+    ) -> VerifiedSet {
         let mut out = VerifiedSet {
             skipped: set.skipped().to_vec(),
             ..VerifiedSet::default()
         };
-        // Each root checks, in one batch, the attestations no earlier root settled (batches
-        // let Ed25519 keys use batch verification); the first root that accepts one wins.
-        let all = set.attestations();
+        if let Some(artifacts) = artifacts {
+            out.wanted = Some(Wanted::new(artifacts));
+        }
+        for chunk in set.attestations().chunks(BATCH) {
+            let batch: Vec<&RawAttestation> = chunk.iter().collect();
+            self.verify_batch(&batch, now, &mut out);
+        }
+        out.finish();
+        out
+    }
+
+    /// Starts verifying attestations as they are read (at time `now`): files are read line
+    /// by line and verified in batches, so neither the files nor their parsed documents are
+    /// held, only what verdicts need of each attestation (see [`Verification`]).
+    pub fn verification(&self, now: OffsetDateTime) -> Verification<'_> {
+        Verification {
+            engine: self,
+            now,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            count: 0,
+            out: VerifiedSet::default(),
+        }
+    }
+
+    /// Verifies one batch of attestations into `out`, in order: each root checks, in one
+    /// call, the attestations no earlier root settled (so Ed25519 keys use batch
+    /// verification); the first root that accepts one wins.
+    fn verify_batch(&self, all: &[&RawAttestation], now: OffsetDateTime, out: &mut VerifiedSet) {
         let mut states: Vec<AttestationState> = std::iter::repeat_with(AttestationState::open)
             .take(all.len())
             .collect();
@@ -676,7 +836,10 @@ impl Engine {
             if pending.is_empty() {
                 break;
             }
-            let batch: Vec<&RawAttestation> = pending.iter().filter_map(|&k| all.get(k)).collect();
+            let batch: Vec<&RawAttestation> = pending
+                .iter()
+                .filter_map(|&k| all.get(k).copied())
+                .collect();
             out.signature_checks += batch.len();
             let results = root.verifier.verify_batch(&batch, now);
             // Statements are parsed in parallel: after the signatures, parsing dominates.
@@ -702,7 +865,9 @@ impl Engine {
         for (raw, state) in all.iter().zip(states) {
             match state.finish() {
                 Settled::Verified(att) => out.add(att),
-                Settled::NeedsArtifact(roots) => out.defer(raw.clone(), roots),
+                Settled::NeedsArtifact(roots, algorithm) => {
+                    out.defer((*raw).clone(), roots, algorithm);
+                }
                 Settled::Rejected(refusals) => out.rejected.push(Rejected {
                     origin: raw.origin().clone(),
                     reason: refusals
@@ -714,7 +879,6 @@ impl Engine {
                 }),
             }
         }
-        out
     }
 
     /// The expectation sets that apply to an artifact (flags laid over each), or a policy
@@ -828,7 +992,7 @@ impl Engine {
         if artifacts.is_empty() {
             return Err(Error::NoArtifacts);
         }
-        let set = self.verify_attestations(attestations, now);
+        let set = self.verify_set(attestations, now, Some(artifacts));
         self.evaluate(artifacts, &set, now)
     }
 
@@ -872,6 +1036,17 @@ impl Engine {
             trace: Vec::new(),
             slsa_level: None,
         };
+        if !set.can_judge(artifact) {
+            report.failures.push(RuleFailure::new(
+                Rule::Subject,
+                "attestations verified for this artifact",
+                Some(
+                    "they were verified for other artifacts only (see Verification::for_artifacts)"
+                        .to_owned(),
+                ),
+            ));
+            return report;
+        }
         let sets = match self.applicable(artifact, with_overrides) {
             Ok(sets) => sets,
             Err(f) => {
@@ -919,7 +1094,7 @@ impl Engine {
                 "a digest in sha256, sha384 or sha512 (other algorithms are not accepted)"
                     .to_owned()
             };
-            let (v, d, r) = (set.verified.len(), set.deferred.len(), set.rejected.len());
+            let (v, d, r) = (set.verified_count(), set.deferred.len(), set.rejected.len());
             // Why the unverified ones were refused (the first few): an identity constraint on
             // a certificate fact, a bad signature... is what the user acts on.
             let reasons: Vec<String> = deferred_why
@@ -1029,6 +1204,160 @@ impl Engine {
     }
 }
 
+/// Attestations verified in batches of this many: what a batch needs while it is verified
+/// (the attestations' bytes, parsed envelopes, payloads, statements) is held for this many at
+/// a time, whatever the number of attestations.
+pub const BATCH: usize = 256;
+
+/// A [`Verification`] also verifies its pending attestations once they hold this many bytes.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Verification of attestations as they are read: from files (line by line, each line bounded
+/// by [`crate::Limits`]), bytes in memory or single attestations, verified in batches of
+/// [`BATCH`]. Of each attestation only what verdicts need is kept (where it was read, who
+/// signed, its SHA-256, its subjects and claimed facts); its bytes, payload and parsed
+/// statement are dropped with its batch. [`Verification::finish`] gives the same
+/// [`VerifiedSet`] as [`Engine::verify_attestations`] over the same attestations.
+///
+/// Made by [`Engine::verification`]; the engine's limits bound what is read.
+#[derive(Debug)]
+#[must_use = "nothing is verified until `finish`"]
+pub struct Verification<'e> {
+    engine: &'e Engine,
+    now: OffsetDateTime,
+    pending: Vec<RawAttestation>,
+    pending_bytes: usize,
+    count: usize,
+    out: VerifiedSet,
+}
+
+impl Verification<'_> {
+    /// Reads and verifies every attestation of a file (JSON Lines, or one JSON document), or
+    /// of the attestation files of a directory.
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`crate::Limits`]; malformed or unrecognised lines are not
+    /// errors, they are recorded in [`VerifiedSet::skipped`].
+    pub fn add_file(&mut self, path: &Path) -> Result<()> {
+        let limits = self.engine.limits;
+        self.read_file(path, &limits)
+    }
+
+    /// Reads and verifies attestations from bytes already in memory (standard input, a
+    /// download), named `name` in reports: JSON Lines, or one JSON document.
+    ///
+    /// # Errors
+    /// Exceeded [`crate::Limits`].
+    pub fn add_bytes(&mut self, name: &Path, bytes: &[u8]) -> Result<()> {
+        let limits = self.engine.limits;
+        self.read_bytes(name, bytes, &limits)
+    }
+
+    /// Reads and verifies every attestation file of a directory (not recursive), in name
+    /// order (see [`AttestationSet::add_dir`]).
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`crate::Limits`].
+    pub fn add_dir(&mut self, dir: &Path) -> Result<()> {
+        let limits = self.engine.limits;
+        self.read_dir(dir, &limits)
+    }
+
+    /// Reads and verifies the attestations beside an artifact: `ARTIFACT.intoto.jsonl` and
+    /// `ARTIFACT.sigstore.json`. Returns how many files were found.
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`crate::Limits`].
+    pub fn add_beside(&mut self, artifact: &Path) -> Result<usize> {
+        let limits = self.engine.limits;
+        self.read_beside(artifact, &limits)
+    }
+
+    /// Verifies one attestation held in memory (with its batch).
+    ///
+    /// # Errors
+    /// [`Error::TooManyAttestations`] beyond the limit.
+    pub fn push(&mut self, attestation: RawAttestation) -> Result<()> {
+        let limits = self.engine.limits;
+        self.attestation(attestation, &limits)
+    }
+
+    /// Verifies the attestations of a set, which also gives its skipped lines.
+    ///
+    /// # Errors
+    /// [`Error::TooManyAttestations`] beyond the limit.
+    pub fn add_set(&mut self, set: AttestationSet) -> Result<()> {
+        let (attestations, skipped) = set.into_parts();
+        self.out.skipped.extend(skipped);
+        for attestation in attestations {
+            self.push(attestation)?;
+        }
+        Ok(())
+    }
+
+    /// Verifies for these artifacts only, known before verification (digests given, images,
+    /// files hashed with SHA-256): of a verified attestation none of whose subjects shares an
+    /// accepted digest with one of them, nothing is kept but the count and its subjects'
+    /// algorithms, since it can neither cover one nor explain why one is not covered. A
+    /// subject naming an accepted algorithm a hashed artifact was not hashed with is kept:
+    /// the artifact is to be hashed again with [`VerifiedSet::subject_algorithms`] (an
+    /// artifact sharing one digest with one of these is taken as the same). The set then
+    /// judges these artifacts exactly as without this call, and refuses (fails) any other.
+    /// Without it, every verified attestation is kept, as `trace` needs.
+    pub fn for_artifacts(mut self, artifacts: &[Artifact]) -> Self {
+        self.out.wanted = Some(Wanted::new(artifacts));
+        self
+    }
+
+    /// How many attestations were taken so far.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether no attestation was taken yet.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Verifies what is still pending and gives the outcome.
+    pub fn finish(mut self) -> VerifiedSet {
+        self.flush();
+        self.out.finish();
+        self.out
+    }
+
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        if pending.is_empty() {
+            return;
+        }
+        let batch: Vec<&RawAttestation> = pending.iter().collect();
+        self.engine.verify_batch(&batch, self.now, &mut self.out);
+    }
+}
+
+impl Sink for Verification<'_> {
+    fn attestation(&mut self, attestation: RawAttestation, limits: &crate::Limits) -> Result<()> {
+        if self.count >= limits.max_attestations() {
+            return Err(Error::TooManyAttestations {
+                max: limits.max_attestations(),
+            });
+        }
+        self.count += 1;
+        self.pending_bytes = self.pending_bytes.saturating_add(attestation.bytes().len());
+        self.pending.push(attestation);
+        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
+            self.flush();
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, skipped: Skipped) {
+        self.out.skipped.push(skipped);
+    }
+}
+
 /// Counts of a report, for summaries.
 pub fn summary(report: &Report) -> BTreeMap<&'static str, usize> {
     let passed = report
@@ -1060,10 +1389,10 @@ mod state_tests {
         let mut state = AttestationState::open();
         state.record(0, "a", Err(Rejection::Unsupported("x".to_owned())));
         assert!(state.is_open());
-        state.record(1, "b", Err(Rejection::NeedsArtifact));
+        state.record(1, "b", Err(Rejection::needs_artifact()));
         assert!(state.is_open());
         match state.finish() {
-            Settled::NeedsArtifact(roots) => assert_eq!(roots, [1]),
+            Settled::NeedsArtifact(roots, None) => assert_eq!(roots, [1]),
             other => panic!("{other:?}"),
         }
     }
@@ -1104,7 +1433,7 @@ mod state_tests {
         state.record(0, "a", Ok(Err(Rejection::NotAStatement("y".to_owned()))));
         assert!(!state.is_open(), "a later root must not try it");
         // (a later answer is ignored)
-        state.record(1, "b", Err(Rejection::NeedsArtifact));
+        state.record(1, "b", Err(Rejection::needs_artifact()));
         match state.finish() {
             Settled::Rejected(all) => {
                 assert_eq!(

@@ -16,8 +16,8 @@ mod verified;
 pub mod vsa;
 
 pub use engine::{
-    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, ClaimedPart, Engine, Refusal, Rejected, Report,
-    TraceEntry, TrustRoot, Verdict, VerifiedPart, VerifiedSet, summary,
+    ACCEPTED_ALGORITHMS, Artifact, ArtifactReport, BATCH, ClaimedPart, Engine, Refusal, Rejected,
+    Report, TraceEntry, TrustRoot, Verdict, Verification, VerifiedPart, VerifiedSet, summary,
 };
 pub use error::{Error, Result};
 pub use expect::{CLOCK_SKEW, Expectations, Rule, RuleFailure};

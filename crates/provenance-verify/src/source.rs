@@ -11,6 +11,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -23,7 +24,9 @@ use crate::limits::Limits;
 /// line holds several bundles.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Origin {
-    path: PathBuf,
+    /// Shared by every line of a file: one allocation per file, not per attestation.
+    #[serde(serialize_with = "serialize_path")]
+    path: Arc<Path>,
     line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     entry: Option<usize>,
@@ -33,7 +36,16 @@ impl Origin {
     /// A new origin (`line` is 1-based).
     pub fn new(path: impl Into<PathBuf>, line: usize, entry: Option<usize>) -> Self {
         Self {
-            path: path.into(),
+            path: Arc::from(path.into()),
+            line,
+            entry,
+        }
+    }
+
+    /// An origin in a file whose path is already shared.
+    pub(crate) fn shared(path: &Arc<Path>, line: usize, entry: Option<usize>) -> Self {
+        Self {
+            path: Arc::clone(path),
             line,
             entry,
         }
@@ -50,6 +62,13 @@ impl Origin {
     pub fn entry(&self) -> Option<usize> {
         self.entry
     }
+}
+
+fn serialize_path<S: serde::Serializer>(
+    path: &Arc<Path>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&**path, s)
 }
 
 impl std::fmt::Display for Origin {
@@ -180,10 +199,76 @@ impl AttestationSet {
     /// I/O errors and exceeded [`Limits`]; malformed or unrecognised lines are not errors,
     /// they are recorded in [`AttestationSet::skipped`].
     pub fn add_file(&mut self, path: &Path, limits: &Limits) -> Result<()> {
+        self.read_file(path, limits)
+    }
+
+    /// Reads attestations from bytes already in memory (standard input, a download), named
+    /// `name` in reports: JSON Lines, or one JSON document.
+    ///
+    /// # Errors
+    /// Exceeded [`Limits`].
+    pub fn add_bytes(&mut self, name: &Path, bytes: &[u8], limits: &Limits) -> Result<()> {
+        self.read_bytes(name, bytes, limits)
+    }
+
+    /// Reads every attestation file of a directory (not recursive): files ending in `.jsonl`,
+    /// `.json`, `.sigstore`, `.slsa`, `.intoto` or `.dsse`, in name order.
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`Limits`].
+    pub fn add_dir(&mut self, dir: &Path, limits: &Limits) -> Result<()> {
+        self.read_dir(dir, limits)
+    }
+
+    /// Adds the attestations found beside an artifact: `ARTIFACT.intoto.jsonl` and
+    /// `ARTIFACT.sigstore.json`. Returns how many files were found.
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`Limits`].
+    pub fn add_beside(&mut self, artifact: &Path, limits: &Limits) -> Result<usize> {
+        self.read_beside(artifact, limits)
+    }
+
+    /// Moves the attestations and skipped lines out, in the order read.
+    pub(crate) fn into_parts(self) -> (Vec<RawAttestation>, Vec<Skipped>) {
+        (self.attestations, self.skipped)
+    }
+}
+
+impl Sink for AttestationSet {
+    fn attestation(&mut self, attestation: RawAttestation, limits: &Limits) -> Result<()> {
+        self.push(attestation, limits)
+    }
+
+    fn skip(&mut self, skipped: Skipped) {
+        self.skipped.push(skipped);
+    }
+}
+
+/// Where the attestations read from files and bytes go: an [`AttestationSet`] keeps them; a
+/// verification (`crate::Verification`) checks them in batches as they come and keeps only
+/// what the verdicts need. The reading itself (bounded lines, classification) is the provided
+/// methods, the same for both.
+pub(crate) trait Sink {
+    /// Takes one attestation, refusing it beyond [`Limits::max_attestations`].
+    ///
+    /// # Errors
+    /// [`Error::TooManyAttestations`], or what the sink's own work fails with.
+    fn attestation(&mut self, attestation: RawAttestation, limits: &Limits) -> Result<()>;
+
+    /// Records a line that held nothing to verify.
+    fn skip(&mut self, skipped: Skipped);
+
+    /// Reads every attestation of a file (JSON Lines, or one JSON document).
+    ///
+    /// # Errors
+    /// I/O errors and exceeded [`Limits`]; malformed or unrecognised lines are not errors,
+    /// they are recorded in the skipped lines.
+    fn read_file(&mut self, path: &Path, limits: &Limits) -> Result<()> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let meta = file.metadata().map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
-            return self.add_dir(path, limits);
+            return self.read_dir(path, limits);
         }
         if meta.len() > limits.max_file_bytes() {
             return Err(Error::FileTooLarge {
@@ -194,8 +279,8 @@ impl AttestationSet {
         }
         // `take` also bounds files that grow while being read (or that lie about their size).
         let reader = BufReader::new(file.take(limits.max_file_bytes()));
-        if self.add_lines(path, reader, limits)? {
-            return self.add_whole_document(path, limits);
+        if self.read_lines(path, reader, limits)? {
+            return self.read_whole_document(path, limits);
         }
         Ok(())
     }
@@ -205,7 +290,7 @@ impl AttestationSet {
     ///
     /// # Errors
     /// Exceeded [`Limits`].
-    pub fn add_bytes(&mut self, name: &Path, bytes: &[u8], limits: &Limits) -> Result<()> {
+    fn read_bytes(&mut self, name: &Path, bytes: &[u8], limits: &Limits) -> Result<()> {
         if bytes.len() as u64 > limits.max_file_bytes() {
             return Err(Error::FileTooLarge {
                 path: name.to_owned(),
@@ -213,7 +298,7 @@ impl AttestationSet {
                 max: limits.max_file_bytes(),
             });
         }
-        if self.add_lines(name, bytes, limits)? {
+        if self.read_lines(name, bytes, limits)? {
             if bytes.len() > limits.max_line_bytes() {
                 return Err(Error::LineTooLong {
                     path: name.to_owned(),
@@ -228,12 +313,13 @@ impl AttestationSet {
 
     /// Reads JSON Lines; returns `true` when the input is instead one pretty-printed document
     /// (nothing was added then).
-    fn add_lines(
+    fn read_lines(
         &mut self,
         path: &Path,
         mut reader: impl BufRead,
         limits: &Limits,
     ) -> Result<bool> {
+        let shared: Arc<Path> = Arc::from(path);
         let mut buf = Vec::new();
         let mut line_no = 0usize;
         loop {
@@ -263,14 +349,19 @@ impl AttestationSet {
             }
             // Line 1 may open a pretty-printed document: the probe that classifies the line
             // tells (an unexpected end of input), so the line is parsed once.
-            if self.classify_line(line, Origin::new(path, line_no, None), limits, line_no == 1)? {
+            if self.classify_line(
+                line,
+                Origin::shared(&shared, line_no, None),
+                limits,
+                line_no == 1,
+            )? {
                 return Ok(true);
             }
         }
         Ok(false)
     }
 
-    fn add_whole_document(&mut self, path: &Path, limits: &Limits) -> Result<()> {
+    fn read_whole_document(&mut self, path: &Path, limits: &Limits) -> Result<()> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let max = limits.max_line_bytes();
         let mut doc = Vec::new();
@@ -293,9 +384,9 @@ impl AttestationSet {
     ///
     /// # Errors
     /// I/O errors and exceeded [`Limits`].
-    pub fn add_dir(&mut self, dir: &Path, limits: &Limits) -> Result<()> {
+    fn read_dir(&mut self, dir: &Path, limits: &Limits) -> Result<()> {
         for path in attestation_files_in(dir, limits)? {
-            self.add_file(&path, limits)?;
+            self.read_file(&path, limits)?;
         }
         Ok(())
     }
@@ -305,11 +396,11 @@ impl AttestationSet {
     ///
     /// # Errors
     /// I/O errors and exceeded [`Limits`].
-    pub fn add_beside(&mut self, artifact: &Path, limits: &Limits) -> Result<usize> {
+    fn read_beside(&mut self, artifact: &Path, limits: &Limits) -> Result<usize> {
         let mut found = 0;
         for path in files_beside(artifact) {
             if path.is_file() {
-                self.add_file(&path, limits)?;
+                self.read_file(&path, limits)?;
                 found += 1;
             }
         }
@@ -337,14 +428,14 @@ impl AttestationSet {
             Err(err) if err.to_string().starts_with(PROBE_TOO_MANY_SIGNATURES) => {
                 // The probe stopped at the signature past the DSSE bound without reading the
                 // rest: hand the line to the envelope parser, which refuses it with its limit.
-                self.push(
+                self.attestation(
                     RawAttestation::new(origin, AttestationFormat::Envelope, line.to_vec()),
                     limits,
                 )?;
                 return Ok(false);
             }
             Err(err) => {
-                self.skipped.push(Skipped {
+                self.skip(Skipped {
                     origin,
                     reason: format!("not a JSON object: {err}"),
                 });
@@ -353,7 +444,7 @@ impl AttestationSet {
         };
         if let Some(format) = probe.format() {
             return self
-                .push(RawAttestation::new(origin, format, line.to_vec()), limits)
+                .attestation(RawAttestation::new(origin, format, line.to_vec()), limits)
                 .map(|()| false);
         }
         if let Some(inner) = probe.bundle {
@@ -363,7 +454,7 @@ impl AttestationSet {
         }
         if let Some(entries) = probe.attestations {
             for (index, entry) in entries.into_iter().enumerate() {
-                let origin = Origin::new(origin.path.clone(), origin.line, Some(index));
+                let origin = Origin::shared(&origin.path, origin.line, Some(index));
                 self.classify_inner(entry.bundle, origin, entry.predicate_type, limits)?;
             }
             return Ok(false);
@@ -371,16 +462,15 @@ impl AttestationSet {
         if let Some(bundles) = converted_bundles(line) {
             let several = bundles.len() > 1;
             for (index, bundle) in bundles.into_iter().enumerate() {
-                let origin =
-                    Origin::new(origin.path.clone(), origin.line, several.then_some(index));
-                self.push(
+                let origin = Origin::shared(&origin.path, origin.line, several.then_some(index));
+                self.attestation(
                     RawAttestation::new(origin, AttestationFormat::SigstoreBundle, bundle),
                     limits,
                 )?;
             }
             return Ok(false);
         }
-        self.skipped.push(Skipped {
+        self.skip(Skipped {
             origin,
             reason: "neither a DSSE envelope nor a Sigstore bundle".to_owned(),
         });
@@ -399,12 +489,12 @@ impl AttestationSet {
             .ok()
             .and_then(|p| p.format())
         {
-            self.push(
+            self.attestation(
                 RawAttestation::new(origin, format, bytes.to_vec()).with_label(label),
                 limits,
             )
         } else {
-            self.skipped.push(Skipped {
+            self.skip(Skipped {
                 origin,
                 reason: "wrapped value is not a Sigstore bundle".to_owned(),
             });

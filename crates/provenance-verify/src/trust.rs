@@ -382,9 +382,12 @@ fn verify_bundle(
     let bundle = Bundle::from_json(raw.bytes())
         .map_err(|e| Rejection::from_sigstore(&e, format!("not a usable Sigstore bundle: {e}")))?;
     // A signature over an artifact waits for each artifact's digests; provenance-sigstore
-    // checks it against them.
-    if matches!(bundle.content(), Content::MessageSignature { .. }) && artifact.is_none() {
-        return Err(Rejection::needs_artifact());
+    // checks it against them. The message digest's algorithm comes with the answer: the
+    // bundle is not parsed again to learn which digest of the artifact it needs.
+    if let (Content::MessageSignature { digest, .. }, None) = (bundle.content(), artifact) {
+        return Err(Rejection::needs_artifact_in(digest.as_ref().and_then(
+            |(alg, _)| alg.name().parse::<provenance_digest::Algorithm>().ok(),
+        )));
     }
     let outcome = sigstore
         .verify_digests(&bundle, artifact, now.unix_timestamp())

@@ -291,7 +291,11 @@ pub enum Rejection {
     NotAStatement(String),
     /// Not a refusal yet: the attestation is a signature over an artifact and can only be
     /// checked against each artifact's digest ([`AttestationVerifier::verify_artifact`]).
-    NeedsArtifact,
+    NeedsArtifact {
+        /// The algorithm of the signed message digest, when the bundle names one (the
+        /// artifact is then hashed with it; SHA-256 otherwise).
+        message_digest: Option<provenance_digest::Algorithm>,
+    },
     /// A legacy envelope (embedded certificate, no bundle) whose transparency log entry cannot
     /// be checked offline: it needs an online log lookup
     /// ([`crate::SigstoreVerifier::with_log_lookup`]).
@@ -307,14 +311,24 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    /// Not a refusal yet: see [`Rejection::NeedsArtifact`].
+    /// Not a refusal yet: see [`Rejection::NeedsArtifact`] (a message digest in SHA-256).
     pub fn needs_artifact() -> Self {
-        Self::NeedsArtifact
+        Self::NeedsArtifact {
+            message_digest: None,
+        }
+    }
+
+    /// Not a refusal yet: a signature over a message digest in `algorithm` (see
+    /// [`Rejection::NeedsArtifact`]).
+    pub fn needs_artifact_in(algorithm: Option<provenance_digest::Algorithm>) -> Self {
+        Self::NeedsArtifact {
+            message_digest: algorithm,
+        }
     }
 
     /// Whether the attestation must be checked per artifact.
     pub fn is_needs_artifact(&self) -> bool {
-        matches!(self, Self::NeedsArtifact)
+        matches!(self, Self::NeedsArtifact { .. })
     }
 
     /// The reason, as reports show it (the same as [`Display`](std::fmt::Display)).
@@ -405,7 +419,7 @@ impl std::fmt::Display for Rejection {
                 f,
                 "signature threshold not met: {verified} of {required} required keys verified"
             ),
-            Self::NeedsArtifact => {
+            Self::NeedsArtifact { .. } => {
                 f.write_str("a signature over an artifact: checked per artifact")
             }
             Self::EveryKey(all) => {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use provenance_digest::Algorithm;
 use provenance_keys::PublicKey;
 use provenance_sigstore::TrustedRoot;
 use provenance_verify::load;
@@ -12,7 +13,7 @@ use provenance_verify::rules::BuilderRule;
 use provenance_verify::trace::Node;
 use provenance_verify::{
     Artifact, AttestationSet, Engine, Expectations, Limits, OffsetDateTime, Report, SharedLookup,
-    TrustRoot, VerifiedSet,
+    TrustRoot, Verification, VerifiedSet,
 };
 
 pub use provenance_sigstore::Transparency;
@@ -417,6 +418,33 @@ impl Verifier {
         self.engine.verify_attestations(set, now)
     }
 
+    /// Starts verifying attestations as they are read, at time `now`: files are read line by
+    /// line and verified in batches, so memory holds what the verdicts need of each
+    /// attestation, not the files nor their parsed documents. [`Verification::finish`] gives
+    /// the [`VerifiedSet`] to judge artifacts with ([`Verifier::evaluate`]) or to trace
+    /// through ([`Verifier::trace`]).
+    ///
+    /// ```
+    /// # use provenance::keys::{KeyAlgorithm, PrivateKey};
+    /// # use provenance::verify::OffsetDateTime;
+    /// # use provenance::{KeyRoot, Verifier};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let key = PrivateKey::generate(KeyAlgorithm::Ed25519)?;
+    /// let verifier = Verifier::builder()
+    ///     .key_root(KeyRoot::new(vec![key.public_key().clone()]))
+    ///     .build()?;
+    /// let mut verification = verifier.verification(OffsetDateTime::now_utc());
+    /// let dir = tempfile::tempdir()?;
+    /// verification.add_dir(dir.path())?; // (empty here)
+    /// let verified = verification.finish();
+    /// assert!(verified.verified().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn verification(&self, now: OffsetDateTime) -> Verification<'_> {
+        self.engine.verification(now)
+    }
+
     /// Judges artifacts against attestations verified by [`Verifier::verify_attestations`].
     ///
     /// # Errors
@@ -461,31 +489,47 @@ impl Verifier {
         artifacts: &[&str],
         attestations: &[&Path],
     ) -> Result<Report, VerifyError> {
-        let limits = self.limits();
         let inputs = artifacts
             .iter()
             .map(|a| load::artifact_input(a))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut set = AttestationSet::new();
+        // The attestations first, verified as they are read: each file is then hashed once,
+        // with the algorithms the verified subjects name.
+        let now = OffsetDateTime::now_utc();
+        let mut verification = self.verification(now);
+        // Without standard input, the artifacts are known now (digests as given, files hashed
+        // with SHA-256, the algorithm of nearly every subject): of the attestations that name
+        // none of them only a count is kept. A file is hashed again after verification only
+        // when the verified subjects name other algorithms.
+        let known = if inputs.iter().any(load::ArtifactInput::is_stdin) {
+            None
+        } else {
+            let known = inputs
+                .iter()
+                .map(|i| i.load(&[Algorithm::Sha256]))
+                .collect::<Result<Vec<_>, _>>()?;
+            verification = verification.for_artifacts(&known);
+            Some(known)
+        };
         for path in attestations {
-            set.add_file(path, limits)?;
+            verification.add_file(path)?;
         }
         if attestations.is_empty() {
             for path in inputs.iter().filter_map(load::ArtifactInput::path) {
                 if path.is_file() {
-                    set.add_beside(path, limits)?;
+                    verification.add_beside(path)?;
                 }
             }
         }
-        // The attestations first: each file is then hashed once, with the algorithms the
-        // verified subjects name.
-        let now = OffsetDateTime::now_utc();
-        let verified = self.verify_attestations(&set, now);
+        let verified = verification.finish();
         let algorithms = verified.subject_algorithms();
-        let artifacts = inputs
-            .iter()
-            .map(|i| i.load(&algorithms))
-            .collect::<Result<Vec<_>, _>>()?;
+        let artifacts = match known {
+            Some(known) if algorithms == [Algorithm::Sha256] => known,
+            _ => inputs
+                .iter()
+                .map(|i| i.load(&algorithms))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         self.evaluate(&artifacts, &verified, now)
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::verify::trace::{Node, NodeKind};
-use provenance::verify::{AttestationSet, OffsetDateTime, Verdict, load};
+use provenance::verify::{OffsetDateTime, Verdict, load};
 
 use crate::Outcome;
 use crate::commands::trust_flags::TrustFlags;
@@ -54,7 +54,6 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     for w in args.trust.warnings(policy.as_ref()) {
         ui.warn(w);
     }
-    let limits = *gate.limits();
     #[cfg(feature = "oci")]
     let mut images =
         crate::commands::oci::Images::resolve([args.artifact.as_str()], &args.registry, ui)?;
@@ -68,14 +67,21 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         None => Err(load::artifact_input(&args.artifact)
             .with_context(|| format!("cannot use the artifact {}", args.artifact))?),
     };
-    let mut set = AttestationSet::new();
-    set.add_dir(&args.store, &limits)
+    // The store is verified as it is read: what each attestation's verdict needs is kept,
+    // not the files.
+    let now = OffsetDateTime::now_utc();
+    let mut verification = gate.verification(now);
+    verification
+        .add_dir(&args.store)
         .with_context(|| format!("cannot read the store {}", args.store.display()))?;
     // an oci:// image's own attestations, from its registry, join the store
     #[cfg(feature = "oci")]
-    images.add_attestations(&mut set, &limits, ui)?;
-    let now = OffsetDateTime::now_utc();
-    let store = gate.verify_attestations(&set, now);
+    {
+        let mut set = provenance::verify::AttestationSet::new();
+        images.add_attestations(&mut set, gate.limits(), ui)?;
+        verification.add_set(set)?;
+    }
+    let store = verification.finish();
     // Hashed once, with every algorithm the verified subjects use.
     let artifact = match target {
         Ok(image) => image,

@@ -10,13 +10,13 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::Verifier;
-use provenance::digest::DigestSet;
+use provenance::digest::{Algorithm, DigestSet};
 use provenance::keys::{KeySource, PrivateKey};
 use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
 use provenance::verify::{
-    Artifact, AttestationSet, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict, load,
+    Artifact, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict, Verification, load,
 };
 
 use crate::Outcome;
@@ -223,24 +223,38 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     {
         anyhow::bail!("standard input can hold the artifact or the attestations, not both");
     }
-    let mut set = AttestationSet::new();
-    add_attestation_files(&mut set, &args.attestation, &limits)?;
+    // The attestations first, verified as they are read (what each verdict needs is kept,
+    // not the files): their verified subjects say which algorithms to hash with.
+    let now = OffsetDateTime::now_utc();
+    let mut verification = verifier.verification(now);
+    // Of the attestations that name none of the artifacts known now, only a count is kept.
+    let known = known_up_front(&args, &inputs)?;
+    if let Some(known) = &known {
+        verification = verification.for_artifacts(known);
+    }
+    add_attestation_files(&mut verification, &args.attestation, &limits)?;
     if args.attestation.is_empty() {
         for path in inputs.iter().filter_map(load::ArtifactInput::path) {
             if path.is_file() {
-                set.add_beside(path, &limits).with_context(|| {
+                verification.add_beside(path).with_context(|| {
                     format!("cannot read the attestations beside {}", path.display())
                 })?;
             }
         }
         #[cfg(feature = "oci")]
-        images.add_attestations(&mut set, &limits, ui)?;
+        {
+            let mut set = provenance::verify::AttestationSet::new();
+            images.add_attestations(&mut set, &limits, ui)?;
+            verification.add_set(set)?;
+        }
     }
-    let now = OffsetDateTime::now_utc();
-    // The attestations first: their verified subjects say which algorithms to hash with, and
-    // each artifact is then read once.
-    let checked = verifier.verify_attestations(&set, now);
-    let mut hashed = hash_artifacts(&inputs, &checked.subject_algorithms())?.into_iter();
+    let checked = verification.finish();
+    let algorithms = checked.subject_algorithms();
+    let mut hashed = match known {
+        Some(known) if algorithms == [Algorithm::Sha256] => known,
+        _ => hash_artifacts(&inputs, &algorithms)?,
+    }
+    .into_iter();
     // In the order given: images from the registry, the others hashed above.
     let artifacts = args
         .artifacts
@@ -254,7 +268,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             hashed.next().map(Ok)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    for s in set.skipped() {
+    for s in checked.skipped() {
         ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
     }
     let report = verifier.evaluate(&artifacts, &checked, now)?;
@@ -279,9 +293,24 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-/// Reads the `--attestation` files (`-` = standard input) into `set`.
+/// The artifacts known before the attestations are read, without images or standard input:
+/// digests as given, files hashed with SHA-256 (the algorithm of nearly every subject; a file
+/// is hashed again after verification only when the verified subjects name other algorithms).
+fn known_up_front(
+    args: &Args,
+    inputs: &[load::ArtifactInput],
+) -> anyhow::Result<Option<Vec<Artifact>>> {
+    if args.artifacts.iter().any(|a| is_image(a))
+        || inputs.iter().any(load::ArtifactInput::is_stdin)
+    {
+        return Ok(None);
+    }
+    hash_artifacts(inputs, &[Algorithm::Sha256]).map(Some)
+}
+
+/// Reads and verifies the `--attestation` files (`-` = standard input).
 fn add_attestation_files(
-    set: &mut AttestationSet,
+    set: &mut Verification<'_>,
     paths: &[PathBuf],
     limits: &Limits,
 ) -> anyhow::Result<()> {
@@ -294,11 +323,11 @@ fn add_attestation_files(
                 &mut bytes,
             )
             .context("cannot read attestations from standard input")?;
-            set.add_bytes(path, &bytes, limits)
+            set.add_bytes(path, &bytes)
                 .context("cannot read attestations from standard input")?;
             continue;
         }
-        set.add_file(path, limits)
+        set.add_file(path)
             .with_context(|| format!("cannot read attestations from {}", path.display()))?;
     }
     Ok(())
@@ -348,7 +377,7 @@ pub(crate) fn artifact_inputs(
 /// Hashes every file artifact once, with `algorithms`.
 pub(crate) fn hash_artifacts(
     inputs: &[load::ArtifactInput],
-    algorithms: &[provenance::digest::Algorithm],
+    algorithms: &[Algorithm],
 ) -> anyhow::Result<Vec<Artifact>> {
     inputs
         .iter()
@@ -363,7 +392,7 @@ pub(crate) fn hash_artifacts(
 /// the file or the digest as given.
 pub(crate) fn load_input(
     input: &load::ArtifactInput,
-    algorithms: &[provenance::digest::Algorithm],
+    algorithms: &[Algorithm],
 ) -> Result<Artifact, provenance::verify::Error> {
     if input.is_stdin() {
         input.load_reader(std::io::stdin().lock(), algorithms)
@@ -490,8 +519,5 @@ fn write_vsas(
 }
 
 fn digest_of(bytes: &[u8]) -> anyhow::Result<DigestSet> {
-    Ok(provenance::digest::hash_bytes(
-        bytes,
-        &[provenance::digest::Algorithm::Sha256],
-    )?)
+    Ok(provenance::digest::hash_bytes(bytes, &[Algorithm::Sha256])?)
 }
