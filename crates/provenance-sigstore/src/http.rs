@@ -1,12 +1,10 @@
 //! A small blocking JSON client for the Sigstore services: rustls with the system roots,
 //! timeouts, bounded answers, retries with backoff after connection errors and 5xx only.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use ureq::Agent;
 use ureq::http::Response;
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
 use crate::error::{Error, Result};
 
@@ -55,17 +53,7 @@ pub(crate) struct Http {
 
 impl Http {
     pub(crate) fn new(timeout: Duration, retries: u32) -> Self {
-        let found = rustls_native_certs::load_native_certs();
-        let roots: Vec<Certificate<'static>> = found
-            .certs
-            .iter()
-            .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-            .collect();
-        let tls = TlsConfig::builder()
-            .provider(TlsProvider::Rustls)
-            .root_certs(RootCerts::Specific(Arc::new(roots)))
-            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .build();
+        let tls = crate::tls::system_roots();
         let config = Agent::config_builder()
             .tls_config(tls)
             .http_status_as_error(false)

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use futures::Stream;
 use tough::{Bytes, FilesystemTransport, TransportError, TransportErrorKind};
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 
 /// The largest file fetched over HTTP (tough's own limits are smaller: 1 MiB per metadata
 /// role, 10 MiB for targets metadata, the signed length for targets).
@@ -57,19 +56,7 @@ impl Transport {
 
     fn agent(&self) -> &ureq::Agent {
         self.agent.get_or_init(|| {
-            let found = rustls_native_certs::load_native_certs();
-            let roots: Vec<Certificate<'static>> = found
-                .certs
-                .iter()
-                .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-                .collect();
-            let tls = TlsConfig::builder()
-                .provider(TlsProvider::Rustls)
-                .root_certs(RootCerts::Specific(Arc::new(roots)))
-                .unversioned_rustls_crypto_provider(Arc::new(
-                    rustls::crypto::ring::default_provider(),
-                ))
-                .build();
+            let tls = crate::tls::system_roots();
             ureq::Agent::config_builder()
                 .tls_config(tls)
                 .http_status_as_error(false)
