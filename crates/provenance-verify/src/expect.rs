@@ -338,8 +338,8 @@ enum StatementKind {
 /// source is only as good as the builder that wrote it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DefaultTrust {
-    /// The rule does not apply (a builder is expected, a key or confined root signed, or no
-    /// build expectation is set).
+    /// The rule does not apply (a builder is expected, a key or confined root signed, or a
+    /// statement other than provenance with no build expectation).
     NotApplicable,
     /// Signed by a builder trusted by default, as itself: SLSA Build level 3.
     TrustedBuilder,
@@ -504,10 +504,14 @@ impl<'a> BuilderView<'a> {
             || effective
                 .as_ref()
                 .is_some_and(|b| grant.builders.iter().any(|r| r.matches(b)));
+        // For keyless provenance the rule holds whatever else is expected: with no
+        // expectation at all, a shared reusable workflow's certificate would otherwise vouch
+        // for any repository that calls it (and adding a right expectation would turn a pass
+        // into a failure). Other predicates are held to it only when a build claim is expected.
         let default_trust = if exp.builder.is_none()
             && grant.keyless
             && grant.builders.is_empty()
-            && exp.constrains_build()
+            && (kind == StatementKind::Provenance || exp.constrains_build())
         {
             // Without --builder-id the signer must be a builder trusted by default, signing
             // as itself. A delegator (BYOB) vouches for the builder it names; npm attestation
