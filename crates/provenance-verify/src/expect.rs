@@ -116,7 +116,9 @@ pub struct Expectations {
     pub source_ref: Option<RefExpectation>,
     /// The source commit (full hex, compared case-insensitively).
     pub source_commit: Option<String>,
-    /// `externalParameters` keys and their exact JSON values.
+    /// `externalParameters` keys and their exact JSON values. A key is a dotted path
+    /// (`workflow.ref` is `ref` inside the object `workflow`), as `attest` writes it; numbers
+    /// are compared exactly (a float beyond 2^53 equals nothing).
     pub external_parameters: BTreeMap<String, Value>,
     /// Refuse `externalParameters` keys not listed in `external_parameters`.
     pub reject_unknown_external_parameters: bool,
@@ -660,6 +662,49 @@ fn source_repository(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
             ok,
         )),
     }
+    // Every place the statement states its source must name the expected repository, not
+    // only the one taken as the source.
+    if failures.iter().any(|f| f.rule == Rule::SourceRepository) {
+        return;
+    }
+    for claim in ctx
+        .facts
+        .source_claims
+        .iter()
+        .filter(|c| c.states_the_source())
+    {
+        if let Some(repo) = &claim.repository
+            && !SourceRepo::parse(repo).is_ok_and(|r| &r == want)
+        {
+            failures.push(RuleFailure::new(
+                Rule::SourceRepository,
+                want.to_string(),
+                Some(format!(
+                    "{repo} in {} (the statement's sources disagree)",
+                    claim.field
+                )),
+            ));
+        }
+    }
+}
+
+/// The claims of a ref of the source repository (the expected one, else the one the
+/// statement takes as its source): dependencies on other repositories are inputs.
+fn source_ref_claims<'f>(ctx: &Context<'f>) -> impl Iterator<Item = &'f crate::facts::SourceClaim> {
+    let repo = ctx
+        .exp
+        .source_repository
+        .as_ref()
+        .map(|r| r.as_str().to_owned())
+        .or_else(|| ctx.facts.source_repository.clone());
+    ctx.facts.source_claims.iter().filter(move |c| {
+        c.reference.is_some()
+            && match (&c.repository, &repo) {
+                (None, _) => true,
+                (Some(r), Some(want)) => r.eq_ignore_ascii_case(want),
+                (Some(_), None) => c.states_the_source(),
+            }
+    })
 }
 
 /// [`Rule::SourceRef`]: the certificate's, else the claimed, source ref.
@@ -680,6 +725,24 @@ fn source_ref(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
             ctx.facts.source_ref.as_deref(),
             |a| want.matches(a),
         )),
+    }
+    // Every ref the statement states for the source must meet the expectation.
+    if failures.iter().any(|f| f.rule == Rule::SourceRef) {
+        return;
+    }
+    for claim in source_ref_claims(ctx) {
+        if let Some(r) = claim.reference.as_deref()
+            && !want.matches(r)
+        {
+            failures.push(RuleFailure::new(
+                Rule::SourceRef,
+                want.describe(),
+                Some(format!(
+                    "{r} in {} (the statement's sources disagree)",
+                    claim.field
+                )),
+            ));
+        }
     }
 }
 
@@ -903,8 +966,8 @@ fn check_external(
         return;
     };
     for (key, want) in &exp.external_parameters {
-        let got = actual.get(key);
-        if got != Some(want) {
+        let got = parameter_at(actual, key);
+        if !got.is_some_and(|g| json_equal(g, want)) {
             failures.push(RuleFailure::new(
                 Rule::ExternalParameters,
                 format!("{key} = {want}"),
@@ -915,7 +978,11 @@ fn check_external(
     if exp.reject_unknown_external_parameters {
         let unknown: Vec<&str> = actual
             .keys()
-            .filter(|k| !exp.external_parameters.contains_key(*k))
+            .filter(|k| {
+                !exp.external_parameters
+                    .keys()
+                    .any(|listed| listed.split('.').next() == Some(k.as_str()))
+            })
             .map(String::as_str)
             .collect();
         if !unknown.is_empty() {
@@ -925,6 +992,53 @@ fn check_external(
                 Some(format!("unknown parameters: {}", unknown.join(", "))),
             ));
         }
+    }
+}
+
+/// The value at a dotted path (`workflow.ref` is `ref` inside the object `workflow`), the
+/// syntax `attest --external-parameter` writes: a literal top-level key `"workflow.ref"`
+/// never stands in for it.
+fn parameter_at<'v>(params: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
+    let mut segments = path.split('.');
+    let mut current = params.get(segments.next()?)?;
+    for segment in segments {
+        current = current.as_object()?.get(segment)?;
+    }
+    Some(current)
+}
+
+/// JSON equality with numbers compared exactly: integers as integers; a number that is only
+/// held as a float and lies beyond the exactly representable integers (2^53) equals nothing,
+/// so `100000000000000000000` and `100000000000000000001` never match through rounding.
+fn json_equal(a: &Value, b: &Value) -> bool {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(x), Some(y)) = (x.as_i64(), y.as_i64()) {
+                return x == y;
+            }
+            if let (Some(x), Some(y)) = (x.as_u64(), y.as_u64()) {
+                return x == y;
+            }
+            if x.is_f64() || y.is_f64() {
+                match (x.as_f64(), y.as_f64()) {
+                    (Some(x), Some(y)) => x.abs() < EXACT && y.abs() < EXACT && x == y,
+                    _ => false,
+                }
+            } else {
+                // One negative i64, one u64 above i64::MAX.
+                false
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
     }
 }
 
