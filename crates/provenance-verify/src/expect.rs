@@ -788,7 +788,13 @@ fn external_parameters(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
 
 /// [`Rule::BuildTime`], always.
 fn build_time(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
-    check_build_times(ctx.facts, ctx.att.signer.signed_at(), ctx.now, failures);
+    check_build_times(
+        ctx.facts,
+        ctx.summary,
+        ctx.att.signer.signed_at(),
+        ctx.now,
+        failures,
+    );
 }
 
 /// [`Rule::Age`], when a maximum age is expected.
@@ -797,6 +803,7 @@ fn age(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
         failures.extend(check_age(
             max,
             ctx.facts,
+            ctx.summary,
             ctx.att.signer.signed_at(),
             ctx.now,
         ));
@@ -866,7 +873,12 @@ fn skew() -> time::Duration {
 
 /// The statement's claimed build times (`startedOn`, `finishedOn`), parsed when the statement
 /// was read (a time that is not RFC 3339 refuses the statement there).
-fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
+/// The times a statement claims: a provenance's `startedOn` and `finishedOn`, a VSA's
+/// `timeVerified`.
+fn claimed_times(
+    facts: &Facts,
+    summary: Option<&VerificationSummary>,
+) -> [(&'static str, Option<OffsetDateTime>); 3] {
     [
         (
             "startedOn",
@@ -875,6 +887,12 @@ fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
         (
             "finishedOn",
             facts.finished_on.as_ref().map(Timestamp::datetime),
+        ),
+        (
+            "timeVerified",
+            summary
+                .and_then(VerificationSummary::time_verified)
+                .map(Timestamp::datetime),
         ),
     ]
 }
@@ -885,6 +903,7 @@ fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
 /// not RFC 3339 never gets here: the statement is refused when it is read.)
 fn check_build_times(
     facts: &Facts,
+    summary: Option<&VerificationSummary>,
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
     failures: &mut Vec<RuleFailure>,
@@ -893,7 +912,7 @@ fn check_build_times(
     let after = |t: OffsetDateTime, limit: OffsetDateTime| {
         limit.checked_add(skew()).is_some_and(|limit| t > limit)
     };
-    for (field, claimed) in claimed_times(facts) {
+    for (field, claimed) in claimed_times(facts, summary) {
         let Some(t) = claimed else { continue };
         if let Some(signed) = signed_at
             && after(t, signed)
@@ -921,17 +940,21 @@ fn check_build_times(
     }
 }
 
-/// [`Rule::Age`]: measured from the verified signing time when there is one, else from the
-/// claimed `finishedOn` (or `startedOn`).
+/// [`Rule::Age`]: for a VSA, measured from its `timeVerified` (when the verification it
+/// reports happened, which a fresh signature over an old verdict does not renew); otherwise
+/// from the verified signing time when there is one, else from the claimed `finishedOn` (or
+/// `startedOn`).
 fn check_age(
     max: Duration,
     facts: &Facts,
+    summary: Option<&VerificationSummary>,
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Option<RuleFailure> {
-    let [(_, started), (_, finished)] = claimed_times(facts);
-    let when = signed_at
-        .map(|t| (t, "verified signing time"))
+    let [(_, started), (_, finished), (_, verified)] = claimed_times(facts, summary);
+    let when = verified
+        .map(|t| (t, "claimed timeVerified"))
+        .or_else(|| signed_at.map(|t| (t, "verified signing time")))
         .or_else(|| finished.map(|t| (t, "claimed finishedOn")))
         .or_else(|| started.map(|t| (t, "claimed startedOn")));
     let expected = format!("made at most {}s before verification", max.as_secs());
