@@ -1033,6 +1033,10 @@ fn parameter_at<'v>(params: &'v serde_json::Map<String, Value>, path: &str) -> O
 /// JSON equality with numbers compared exactly: integers as integers; a number that is only
 /// held as a float and lies beyond the exactly representable integers (2^53) equals nothing,
 /// so `100000000000000000000` and `100000000000000000001` never match through rounding.
+#[expect(
+    clippy::float_cmp,
+    reason = "exact equality is the point: both floats are exactly representable integers or finite values from the same parser"
+)]
 fn json_equal(a: &Value, b: &Value) -> bool {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     match (a, b) {

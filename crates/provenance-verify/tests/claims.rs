@@ -150,13 +150,13 @@ fn numbers_compare_exactly() {
     assert_eq!(r.verdict, Verdict::Fail, "{}", r.reason());
     assert_eq!(r.failures[0].rule, Rule::ExternalParameters);
     let mut st = base();
-    ext(&mut st)["n"] = json!(18446744073709551615_u64);
+    ext(&mut st)["n"] = json!(u64::MAX);
     assert_eq!(
-        judge(&st, expect_param("n", json!(18446744073709551615_u64))).verdict,
+        judge(&st, expect_param("n", json!(u64::MAX))).verdict,
         Verdict::Pass
     );
     assert_eq!(
-        judge(&st, expect_param("n", json!(18446744073709551614_u64))).verdict,
+        judge(&st, expect_param("n", json!(u64::MAX - 1))).verdict,
         Verdict::Fail
     );
     ext(&mut st)["n"] = json!(4);
