@@ -29,7 +29,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
-use keyless_common::{ACTIONS_REQUEST_TOKEN, ISSUER, MockSigstore, SUBJECT, exits, verify};
+use keyless_common::{
+    ACTIONS_REQUEST_TOKEN, ISSUER, MockSigstore, SUBJECT, exits, verify, verify_provenance,
+};
 use serde_json::{Map, Value, json};
 use sha2::Digest as _;
 
@@ -710,7 +712,7 @@ fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_v
 
     let artifact = ws.join("dist/app-1.0.tar.gz");
     let art = artifact.to_str().unwrap();
-    exits(&verify(&mock, &bundle, art, SUBJECT, ISSUER), 0);
+    exits(&verify_provenance(&mock, &bundle, art, SUBJECT, ISSUER), 0);
     let stderr = exits(&verify(&mock, &bundle, art, OTHER_IDENTITY, ISSUER), 1);
     assert!(stderr.contains("identity"), "{stderr}");
     verify_with_sigstore_python_and_js(&mock, &bundle, &artifact, SUBJECT, ISSUER);
@@ -747,7 +749,7 @@ fn the_action_attests_a_subject_digest_and_name() {
         BTreeMap::from([("app.bin".to_owned(), digest[7..].to_owned())])
     );
     exits(
-        &verify(&mock, &bundle, artifact.to_str().unwrap(), SUBJECT, ISSUER),
+        &verify_provenance(&mock, &bundle, artifact.to_str().unwrap(), SUBJECT, ISSUER),
         0,
     );
     verify_with_sigstore_python_and_js(&mock, &bundle, &artifact, SUBJECT, ISSUER);
@@ -810,6 +812,9 @@ fn the_action_pushes_the_attestation_to_the_images_registry() {
                 identity,
                 "--certificate-oidc-issuer",
                 ISSUER,
+                // the mock certificate states no source repository: the signer is named
+                "--builder-id",
+                identity,
                 &image_arg,
             ],
         )
@@ -1209,7 +1214,7 @@ fn the_gitlab_template_attests_the_job_artifacts_and_the_bundle_verifies() {
     let artifact = dir.join("dist/nested/app.whl");
     let art = artifact.to_str().unwrap();
     exits(
-        &verify(&mock, &bundle, art, GITLAB_IDENTITY, GITLAB_ISSUER),
+        &verify_provenance(&mock, &bundle, art, GITLAB_IDENTITY, GITLAB_ISSUER),
         0,
     );
     exits(&verify(&mock, &bundle, art, GITLAB_IDENTITY, ISSUER), 1);

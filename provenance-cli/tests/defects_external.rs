@@ -121,3 +121,36 @@ fn a_value_after_colon_equals_must_be_json() {
     assert_eq!(exits(&out, 2), "");
     assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
 }
+
+/// Review finding 11: `a.b=V` is the nested path on `verify` as on `attest`.
+#[test]
+fn a_dotted_key_round_trips_from_attest_to_verify() {
+    let dir = setup(&["--external-parameter", "workflow.ref=refs/heads/main"]);
+    let d = dir.path();
+    assert_eq!(
+        external_parameters(d)["workflow"]["ref"],
+        serde_json::json!("refs/heads/main")
+    );
+    let verify = |assignment: &str| {
+        provenance(
+            d,
+            &[
+                "verify",
+                "--key",
+                "key.pem.pub",
+                "--builder-id",
+                BUILDER,
+                "--external-parameter",
+                assignment,
+                "app.bin",
+            ],
+        )
+    };
+    let pass = exits(&verify("workflow.ref=refs/heads/main"), 0);
+    assert!(pass.starts_with("PASS app.bin"), "{pass}");
+    let fail = exits(&verify("workflow.ref=refs/heads/evil"), 1);
+    assert!(
+        fail.contains("external-parameters: expected workflow.ref = \"refs/heads/evil\""),
+        "{fail}"
+    );
+}

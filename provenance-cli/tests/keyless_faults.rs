@@ -462,7 +462,7 @@ fn rekor_409_recovers_the_existing_entry() {
         "app.bin".into(),
     ]);
     exits(&run(mock.dir.path(), &args), 0);
-    let out = keyless_common::verify(
+    let out = keyless_common::verify_provenance(
         &mock,
         &mock.path("app.sigstore.json"),
         "app.bin",

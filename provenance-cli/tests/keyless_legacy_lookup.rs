@@ -77,6 +77,8 @@ fn verify(mock: &MockSigstore, envelope: &std::path::Path, rekor: Option<&str>) 
         SUBJECT,
         "--certificate-oidc-issuer",
         ISSUER,
+        "--builder-id",
+        SUBJECT,
     ];
     if let Some(url) = rekor {
         args.extend(["--rekor-url", url]);
@@ -117,6 +119,8 @@ fn a_legacy_envelope_verifies_with_its_log_entry_looked_up() {
             SUBJECT,
             "--certificate-oidc-issuer",
             ISSUER,
+            "--builder-id",
+            SUBJECT,
             "--rekor-url",
             &mock.url,
             "app.bin",
@@ -326,6 +330,8 @@ fn trace_looks_legacy_envelopes_up_too() {
             SUBJECT,
             "--certificate-oidc-issuer",
             ISSUER,
+            "--builder-id",
+            SUBJECT,
         ];
         if let Some(url) = rekor {
             args.extend(["--rekor-url", url]);

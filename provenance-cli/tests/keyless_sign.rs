@@ -10,7 +10,7 @@
 
 mod keyless_common;
 
-use keyless_common::{ISSUER, MockSigstore, SUBJECT, exits, files, run, verify};
+use keyless_common::{ISSUER, MockSigstore, SUBJECT, exits, files, run, verify, verify_provenance};
 use serde_json::Value;
 
 fn read_json(path: &std::path::Path) -> Value {
@@ -58,7 +58,7 @@ fn attest_keyless_writes_a_v03_bundle_with_a_dsse_rekor_entry_that_verifies() {
             .contains(token.trim())
     );
 
-    let out = verify(
+    let out = verify_provenance(
         &mock,
         &mock.path("app.sigstore.json"),
         "app.bin",
@@ -115,7 +115,7 @@ fn a_signing_config_naming_a_tsa_adds_an_rfc3161_timestamp() {
         "{first}"
     );
     exits(
-        &verify(
+        &verify_provenance(
             &mock,
             &mock.path("app.sigstore.json"),
             "app.bin",
@@ -179,7 +179,11 @@ fn rekor_v2_with_a_tsa_logs_hashedrekord_0_0_2_entries_that_verify() {
             "{json}"
         );
         exits(
-            &verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
+            &if command == "attest" {
+                verify_provenance(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER)
+            } else {
+                verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER)
+            },
             0,
         );
     }
@@ -228,6 +232,8 @@ fn attest_keyless_output_appends_the_bundle_as_a_jsonl_line() {
             SUBJECT,
             "--certificate-oidc-issuer",
             ISSUER,
+            "--builder-id",
+            SUBJECT,
             "app.bin",
         ],
     );
@@ -511,7 +517,7 @@ fn the_token_comes_from_sigstore_id_token_or_github_actions() {
     exits(&out, 0);
     for bundle in ["env.sigstore.json", "actions.sigstore.json"] {
         exits(
-            &verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
+            &verify_provenance(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
             0,
         );
     }
@@ -580,7 +586,7 @@ fn buildkite_and_circleci_tokens_come_from_their_helpers() {
             .unwrap();
         exits(&out, 0);
         exits(
-            &verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
+            &verify_provenance(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
             0,
         );
 
@@ -724,7 +730,7 @@ fn self_verification_wants_the_identity_fulcio_derives_for_the_issuer() {
         "{stderr}"
     );
     exits(
-        &verify(
+        &verify_provenance(
             &mock,
             &mock.path("app.sigstore.json"),
             "app.bin",

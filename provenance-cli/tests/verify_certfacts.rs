@@ -413,7 +413,10 @@ fn certificate_facts_cases() {
             says: &["certificate identity (SAN)"],
         },
         Case {
-            name: "no expectation: only the identity is judged; the report shows the certificate's source",
+            // Review finding 4: the signer workflow lives in example/app, the certificate's
+            // source is attacker/app (a workflow called from another repository). Without any
+            // expectation this used to pass; the own-workflow rule now holds regardless.
+            name: "no expectation: a workflow that is not the source's own still needs a builder id",
             cert: github_cert(
                 OWN,
                 "https://github.com/attacker/app",
@@ -422,10 +425,26 @@ fn certificate_facts_cases() {
             ),
             statement: good_statement(),
             args: [&ID[..], &ISS[..]].concat(),
+            exit: 1,
+            says: &[
+                "FAIL",
+                "builder-id: expected a builder id expectation (the signer is not a builder trusted by default",
+            ],
+        },
+        Case {
+            name: "no expectation: the source's own workflow passes; the report shows the certificate's source",
+            cert: github_cert(
+                OWN,
+                "https://github.com/example/app",
+                "refs/tags/v1.2.3",
+                COMMIT,
+            ),
+            statement: good_statement(),
+            args: [&ID[..], &ISS[..]].concat(),
             exit: 0,
             says: &[
                 "PASS",
-                "source github.com/attacker/app at 1111111111111111111111111111111111111111",
+                "source github.com/example/app at 4d329c75e7ec1725f7c9ce917a8799d408d06be3",
             ],
         },
         Case {

@@ -719,8 +719,9 @@ impl Engine {
         })
     }
 
-    /// Expectations for every artifact when there are no patterns; with patterns, for the
-    /// artifacts none matches, only when [`Engine::allow_unmatched_artifacts`] is on.
+    /// Expectations for every artifact: a matching pattern's expectations are laid over them
+    /// key by key; an artifact that matches no pattern is judged by them alone, when there are
+    /// no patterns or [`Engine::allow_unmatched_artifacts`] is on.
     #[must_use]
     pub fn with_defaults(mut self, defaults: Expectations) -> Self {
         self.defaults = Some(defaults);
@@ -881,7 +882,8 @@ impl Engine {
         }
     }
 
-    /// The expectation sets that apply to an artifact (flags laid over each), or a policy
+    /// The expectation sets that apply to an artifact (each matching pattern's expectations laid
+    /// over the defaults, flags laid over each), or a policy
     /// failure when the policy lists patterns and none matches the artifact's name (unless
     /// unmatched artifacts are allowed), or none matches and there are no defaults.
     fn applicable(
@@ -900,7 +902,14 @@ impl Engine {
             .patterns
             .iter()
             .filter(|p| name.is_some_and(|n| p.pattern.matches(n)))
-            .map(|p| p.expectations.clone().overlay(overrides))
+            .map(|p| {
+                // An entry inherits `[defaults]` and overrides it key by key.
+                self.defaults
+                    .clone()
+                    .unwrap_or_default()
+                    .overlay(&p.expectations)
+                    .overlay(overrides)
+            })
             .collect();
         if !matched.is_empty() {
             return Ok(matched);

@@ -116,7 +116,9 @@ pub struct Expectations {
     pub source_ref: Option<RefExpectation>,
     /// The source commit (full hex, compared case-insensitively).
     pub source_commit: Option<String>,
-    /// `externalParameters` keys and their exact JSON values.
+    /// `externalParameters` keys and their exact JSON values. A key is a dotted path
+    /// (`workflow.ref` is `ref` inside the object `workflow`), as `attest` writes it; numbers
+    /// are compared exactly (a float beyond 2^53 equals nothing).
     pub external_parameters: BTreeMap<String, Value>,
     /// Refuse `externalParameters` keys not listed in `external_parameters`.
     pub reject_unknown_external_parameters: bool,
@@ -338,8 +340,8 @@ enum StatementKind {
 /// source is only as good as the builder that wrote it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DefaultTrust {
-    /// The rule does not apply (a builder is expected, a key or confined root signed, or no
-    /// build expectation is set).
+    /// The rule does not apply (a builder is expected, a key or confined root signed, or a
+    /// statement other than provenance with no build expectation).
     NotApplicable,
     /// Signed by a builder trusted by default, as itself: SLSA Build level 3.
     TrustedBuilder,
@@ -504,10 +506,14 @@ impl<'a> BuilderView<'a> {
             || effective
                 .as_ref()
                 .is_some_and(|b| grant.builders.iter().any(|r| r.matches(b)));
+        // For keyless provenance the rule holds whatever else is expected: with no
+        // expectation at all, a shared reusable workflow's certificate would otherwise vouch
+        // for any repository that calls it (and adding a right expectation would turn a pass
+        // into a failure). Other predicates are held to it only when a build claim is expected.
         let default_trust = if exp.builder.is_none()
             && grant.keyless
             && grant.builders.is_empty()
-            && exp.constrains_build()
+            && (kind == StatementKind::Provenance || exp.constrains_build())
         {
             // Without --builder-id the signer must be a builder trusted by default, signing
             // as itself. A delegator (BYOB) vouches for the builder it names; npm attestation
@@ -656,6 +662,49 @@ fn source_repository(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
             ok,
         )),
     }
+    // Every place the statement states its source must name the expected repository, not
+    // only the one taken as the source.
+    if failures.iter().any(|f| f.rule == Rule::SourceRepository) {
+        return;
+    }
+    for claim in ctx
+        .facts
+        .source_claims
+        .iter()
+        .filter(|c| c.states_the_source())
+    {
+        if let Some(repo) = &claim.repository
+            && !SourceRepo::parse(repo).is_ok_and(|r| &r == want)
+        {
+            failures.push(RuleFailure::new(
+                Rule::SourceRepository,
+                want.to_string(),
+                Some(format!(
+                    "{repo} in {} (the statement's sources disagree)",
+                    claim.field
+                )),
+            ));
+        }
+    }
+}
+
+/// The claims of a ref of the source repository (the expected one, else the one the
+/// statement takes as its source): dependencies on other repositories are inputs.
+fn source_ref_claims<'f>(ctx: &Context<'f>) -> impl Iterator<Item = &'f crate::facts::SourceClaim> {
+    let repo = ctx
+        .exp
+        .source_repository
+        .as_ref()
+        .map(|r| r.as_str().to_owned())
+        .or_else(|| ctx.facts.source_repository.clone());
+    ctx.facts.source_claims.iter().filter(move |c| {
+        c.reference.is_some()
+            && match (&c.repository, &repo) {
+                (None, _) => true,
+                (Some(r), Some(want)) => r.eq_ignore_ascii_case(want),
+                (Some(_), None) => c.states_the_source(),
+            }
+    })
 }
 
 /// [`Rule::SourceRef`]: the certificate's, else the claimed, source ref.
@@ -676,6 +725,24 @@ fn source_ref(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
             ctx.facts.source_ref.as_deref(),
             |a| want.matches(a),
         )),
+    }
+    // Every ref the statement states for the source must meet the expectation.
+    if failures.iter().any(|f| f.rule == Rule::SourceRef) {
+        return;
+    }
+    for claim in source_ref_claims(ctx) {
+        if let Some(r) = claim.reference.as_deref()
+            && !want.matches(r)
+        {
+            failures.push(RuleFailure::new(
+                Rule::SourceRef,
+                want.describe(),
+                Some(format!(
+                    "{r} in {} (the statement's sources disagree)",
+                    claim.field
+                )),
+            ));
+        }
     }
 }
 
@@ -721,7 +788,13 @@ fn external_parameters(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
 
 /// [`Rule::BuildTime`], always.
 fn build_time(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
-    check_build_times(ctx.facts, ctx.att.signer.signed_at(), ctx.now, failures);
+    check_build_times(
+        ctx.facts,
+        ctx.summary,
+        ctx.att.signer.signed_at(),
+        ctx.now,
+        failures,
+    );
 }
 
 /// [`Rule::Age`], when a maximum age is expected.
@@ -730,6 +803,7 @@ fn age(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
         failures.extend(check_age(
             max,
             ctx.facts,
+            ctx.summary,
             ctx.att.signer.signed_at(),
             ctx.now,
         ));
@@ -799,7 +873,12 @@ fn skew() -> time::Duration {
 
 /// The statement's claimed build times (`startedOn`, `finishedOn`), parsed when the statement
 /// was read (a time that is not RFC 3339 refuses the statement there).
-fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
+/// The times a statement claims: a provenance's `startedOn` and `finishedOn`, a VSA's
+/// `timeVerified`.
+fn claimed_times(
+    facts: &Facts,
+    summary: Option<&VerificationSummary>,
+) -> [(&'static str, Option<OffsetDateTime>); 3] {
     [
         (
             "startedOn",
@@ -808,6 +887,12 @@ fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
         (
             "finishedOn",
             facts.finished_on.as_ref().map(Timestamp::datetime),
+        ),
+        (
+            "timeVerified",
+            summary
+                .and_then(VerificationSummary::time_verified)
+                .map(Timestamp::datetime),
         ),
     ]
 }
@@ -818,6 +903,7 @@ fn claimed_times(facts: &Facts) -> [(&'static str, Option<OffsetDateTime>); 2] {
 /// not RFC 3339 never gets here: the statement is refused when it is read.)
 fn check_build_times(
     facts: &Facts,
+    summary: Option<&VerificationSummary>,
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
     failures: &mut Vec<RuleFailure>,
@@ -826,7 +912,7 @@ fn check_build_times(
     let after = |t: OffsetDateTime, limit: OffsetDateTime| {
         limit.checked_add(skew()).is_some_and(|limit| t > limit)
     };
-    for (field, claimed) in claimed_times(facts) {
+    for (field, claimed) in claimed_times(facts, summary) {
         let Some(t) = claimed else { continue };
         if let Some(signed) = signed_at
             && after(t, signed)
@@ -854,17 +940,21 @@ fn check_build_times(
     }
 }
 
-/// [`Rule::Age`]: measured from the verified signing time when there is one, else from the
-/// claimed `finishedOn` (or `startedOn`).
+/// [`Rule::Age`]: for a VSA, measured from its `timeVerified` (when the verification it
+/// reports happened, which a fresh signature over an old verdict does not renew); otherwise
+/// from the verified signing time when there is one, else from the claimed `finishedOn` (or
+/// `startedOn`).
 fn check_age(
     max: Duration,
     facts: &Facts,
+    summary: Option<&VerificationSummary>,
     signed_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Option<RuleFailure> {
-    let [(_, started), (_, finished)] = claimed_times(facts);
-    let when = signed_at
-        .map(|t| (t, "verified signing time"))
+    let [(_, started), (_, finished), (_, verified)] = claimed_times(facts, summary);
+    let when = verified
+        .map(|t| (t, "claimed timeVerified"))
+        .or_else(|| signed_at.map(|t| (t, "verified signing time")))
         .or_else(|| finished.map(|t| (t, "claimed finishedOn")))
         .or_else(|| started.map(|t| (t, "claimed startedOn")));
     let expected = format!("made at most {}s before verification", max.as_secs());
@@ -899,8 +989,8 @@ fn check_external(
         return;
     };
     for (key, want) in &exp.external_parameters {
-        let got = actual.get(key);
-        if got != Some(want) {
+        let got = parameter_at(actual, key);
+        if !got.is_some_and(|g| json_equal(g, want)) {
             failures.push(RuleFailure::new(
                 Rule::ExternalParameters,
                 format!("{key} = {want}"),
@@ -911,7 +1001,11 @@ fn check_external(
     if exp.reject_unknown_external_parameters {
         let unknown: Vec<&str> = actual
             .keys()
-            .filter(|k| !exp.external_parameters.contains_key(*k))
+            .filter(|k| {
+                !exp.external_parameters
+                    .keys()
+                    .any(|listed| listed.split('.').next() == Some(k.as_str()))
+            })
             .map(String::as_str)
             .collect();
         if !unknown.is_empty() {
@@ -921,6 +1015,57 @@ fn check_external(
                 Some(format!("unknown parameters: {}", unknown.join(", "))),
             ));
         }
+    }
+}
+
+/// The value at a dotted path (`workflow.ref` is `ref` inside the object `workflow`), the
+/// syntax `attest --external-parameter` writes: a literal top-level key `"workflow.ref"`
+/// never stands in for it.
+fn parameter_at<'v>(params: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
+    let mut segments = path.split('.');
+    let mut current = params.get(segments.next()?)?;
+    for segment in segments {
+        current = current.as_object()?.get(segment)?;
+    }
+    Some(current)
+}
+
+/// JSON equality with numbers compared exactly: integers as integers; a number that is only
+/// held as a float and lies beyond the exactly representable integers (2^53) equals nothing,
+/// so `100000000000000000000` and `100000000000000000001` never match through rounding.
+#[expect(
+    clippy::float_cmp,
+    reason = "exact equality is the point: both floats are exactly representable integers or finite values from the same parser"
+)]
+fn json_equal(a: &Value, b: &Value) -> bool {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(x), Some(y)) = (x.as_i64(), y.as_i64()) {
+                return x == y;
+            }
+            if let (Some(x), Some(y)) = (x.as_u64(), y.as_u64()) {
+                return x == y;
+            }
+            if x.is_f64() || y.is_f64() {
+                match (x.as_f64(), y.as_f64()) {
+                    (Some(x), Some(y)) => x.abs() < EXACT && y.abs() < EXACT && x == y,
+                    _ => false,
+                }
+            } else {
+                // One negative i64, one u64 above i64::MAX.
+                false
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
     }
 }
 

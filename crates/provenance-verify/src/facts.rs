@@ -123,6 +123,12 @@ fn str_in<'a>(map: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
 }
 
 impl SourceClaim {
+    /// Whether the claim states *the* source of the build (the workflow or source
+    /// parameters), rather than one of its inputs (a dependency).
+    pub fn states_the_source(&self) -> bool {
+        self.field.starts_with("externalParameters.")
+    }
+
     fn from_uri(field: String, uri: &str, commit: Option<String>) -> Self {
         let (repository, reference) = match SourceRepo::split_uri(uri) {
             Ok((repo, reference)) => (Some(repo.as_str().to_owned()), reference),
@@ -202,6 +208,25 @@ impl Facts {
                     .and_then(|r| SourceRepo::parse(r).ok())
                     .map(|r| r.as_str().to_owned()),
                 reference: workflow_ref.map(str::to_owned),
+                commit: None,
+            });
+        }
+        // The requested source (`externalParameters.source`, a URI string or {uri, ref}): a
+        // statement whose requested and resolved source disagree must not be judged by the
+        // favourable one.
+        let source_uri = str_in(ext, &["source", "uri"]).or_else(|| str_in(ext, &["source"]));
+        let source_ref = str_in(ext, &["source", "ref"]);
+        let mut source_repo = None;
+        if let Some(uri) = source_uri {
+            let claim = SourceClaim::from_uri("externalParameters.source".to_owned(), uri, None);
+            source_repo.clone_from(&claim.repository);
+            facts.source_claims.push(claim);
+        }
+        if let Some(reference) = source_ref {
+            facts.source_claims.push(SourceClaim {
+                field: "externalParameters.source.ref".to_owned(),
+                repository: source_repo,
+                reference: Some(reference.to_owned()),
                 commit: None,
             });
         }

@@ -3,10 +3,14 @@
 //! `schemas/policy.schema.json`.
 //!
 //! Fail-closed rules: `builders = []` is refused (omit it for "any builder"); `[defaults]` or an
-//! `[[artifacts]]` entry that sets no expectation is refused unless the policy says
-//! `allow_no_expectations = true`; with `[[artifacts]]`, an artifact whose name matches no
-//! pattern fails unless the policy says `allow_unmatched_artifacts = true` (`[defaults]` then
-//! judges it).
+//! `[[artifacts]]` entry that sets no expectation (its own or inherited) is refused unless the
+//! policy says `allow_no_expectations = true`; with `[[artifacts]]`, an artifact whose name
+//! matches no pattern fails unless the policy says `allow_unmatched_artifacts = true`
+//! (`[defaults]` alone then judges it).
+//!
+//! Each `[[artifacts]]` entry inherits `[defaults]` and overrides it key by key: a pattern
+//! that sets `source_branch` still checks the `source_uri` of `[defaults]`;
+//! `external_parameters` are merged key by key.
 //!
 //! Patterns are globs (see [`crate::pattern::NamePattern`]) matched against the artifact's
 //! path relative to the working directory, lexically normalised: `dist/app.tar.gz`,
@@ -415,8 +419,10 @@ pub struct PatternEntry {
 pub struct Policy {
     /// Roots of trust.
     pub roots: Vec<RootSpec>,
-    /// Expectations for every artifact when there is no `[[artifacts]]`; with patterns, for
-    /// the artifacts none matches, only with `allow_unmatched_artifacts = true`.
+    /// Expectations for every artifact: each `[[artifacts]]` entry inherits them and overrides
+    /// them key by key (`external_parameters` merged key by key); an artifact that matches no
+    /// pattern is judged by them alone, with `[[artifacts]]` only when
+    /// `allow_unmatched_artifacts = true`.
     pub defaults: Option<Expectations>,
     /// Expectations per artifact name pattern.
     pub artifacts: Vec<PatternEntry>,
@@ -597,7 +603,14 @@ impl Policy {
                     "the policy sets no expectations (no builder, source, build type, parameters, age or level); add some or say `allow_no_expectations = true`",
                 ));
             }
-            if let Some(a) = artifacts.iter().find(|a| empty(&a.expectations)) {
+            // An entry inherits `[defaults]`: it is empty only when both are.
+            let inherited = |a: &PatternEntry| {
+                defaults
+                    .clone()
+                    .unwrap_or_default()
+                    .overlay(&a.expectations)
+            };
+            if let Some(a) = artifacts.iter().find(|a| empty(&inherited(a))) {
                 return Err(Error::setting(
                     "artifacts",
                     a.pattern.as_str(),
@@ -979,7 +992,7 @@ n = 3
             // R4: a policy that sets no expectations is refused unless it says so.
             "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]",
             "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]\npredicate_types = [\"https://slsa.dev/provenance/v1\"]",
-            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]\nsource_uri = \"github.com/o/r\"\n[[artifacts]]\npattern = \"x\"",
+            "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]\npredicate_types = [\"https://slsa.dev/provenance/v1\"]\n[[artifacts]]\npattern = \"x\"",
         ] {
             assert!(Policy::from_toml(bad).is_err(), "{bad}");
         }
@@ -1014,6 +1027,12 @@ n = 3
         assert!(p.allow_unmatched_artifacts);
         // Roots only: the expectations come from the command line (checked there).
         assert!(Policy::from_toml(root).is_ok());
+        // An entry that sets nothing itself inherits [defaults]: not empty.
+        let p = Policy::from_toml(&format!(
+            "{root}[defaults]\nsource_uri = \"github.com/o/r\"\n[[artifacts]]\npattern = \"x\""
+        ))
+        .unwrap();
+        assert!(!p.artifacts[0].expectations.sets_any_expectation());
     }
 
     #[test]

@@ -172,6 +172,50 @@ fn unmatched_and_unnamed_artifacts_fail_in_a_policy_with_patterns() {
     assert_eq!(report.artifacts[2].verdict, Verdict::Fail);
 }
 
+/// A pattern's entry inherits `[defaults]` key by key: the README's gate (source in
+/// `[defaults]`, branch in the pattern) checks the source repository of matched artifacts.
+#[test]
+fn patterns_inherit_the_defaults_key_by_key() {
+    let policy = Policy::from_toml(
+        "version = 1\n[defaults]\nsource_uri = \"github.com/other/app\"\nbuilder_id = \"https://ci.example.com/builder\"\n[[artifacts]]\npattern = \"dist/*.tgz\"\nbuilder_id = \"https://ci.example.com/other\"\n",
+    )
+    .unwrap();
+    let st = statement(&[json!({"sha256": sha(1)})]);
+    let attestations = set_of(&[envelope(&st, 1)]);
+    let digests = DigestSet::single(Algorithm::Sha256, &sha(1)).unwrap();
+    let engine = Engine::new(vec![key_root("release", 1)])
+        .unwrap()
+        .with_patterns(policy.artifacts.clone())
+        .with_defaults(policy.defaults.clone().unwrap())
+        .allow_unmatched_artifacts(true);
+    let artifacts = [
+        Artifact::new("dist/app.tgz", digests.clone()),
+        Artifact::new("other.tgz", digests.clone()),
+    ];
+    let report = engine.verify(&artifacts, &attestations, NOW).unwrap();
+    for a in &report.artifacts {
+        assert_eq!(a.verdict, Verdict::Fail, "{}", a.reason());
+        assert!(
+            a.failures.iter().any(|f| f.rule == Rule::SourceRepository),
+            "{}",
+            a.reason()
+        );
+        assert!(
+            a.reason().contains("github.com/other/app"),
+            "{}",
+            a.reason()
+        );
+    }
+    // The pattern's builder replaced the default one; the unmatched artifact keeps the default.
+    assert!(
+        report.artifacts[0]
+            .reason()
+            .contains("ci.example.com/other"),
+        "{}",
+        report.artifacts[0].reason()
+    );
+}
+
 /// A message signature (`hashedrekord`) is checked against the artifact's digest in its
 /// `messageDigest` algorithm: that algorithm is what the artifact is hashed with.
 #[test]

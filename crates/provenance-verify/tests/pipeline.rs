@@ -757,3 +757,50 @@ fn bare_artifact_signature_is_refused_when_the_root_names_the_signer() {
         Some("a signature over the artifact, with no statement")
     );
 }
+
+/// Review finding 13: a VSA's `timeVerified` later than the verification time (beyond the
+/// clock skew) fails like a future `finishedOn`, and `max_age` measures from it.
+#[test]
+fn vsa_time_verified_is_judged_like_build_times() {
+    let run = |st: &serde_json::Value, max_age: Option<u64>| {
+        let mut exp = Expectations::default();
+        exp.predicate_types = vec!["https://slsa.dev/verification_summary/v1".into()];
+        exp.max_age = max_age.map(std::time::Duration::from_secs);
+        let v = Engine::new(vec![key_root("gate", 1)])
+            .unwrap()
+            .with_overrides(exp);
+        v.verify(
+            &[artifact("app", &sha(1))],
+            &set_of(&[envelope(st, 1)]),
+            NOW,
+        )
+        .unwrap()
+        .artifacts
+        .remove(0)
+    };
+    let fresh = vsa("app", &sha(1), "https://deploy.example.com/gate", 2);
+    let r = run(&fresh, None);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.reason());
+    let mut future = fresh.clone();
+    future["predicate"]["timeVerified"] = "2031-01-01T00:00:00Z".into();
+    let r = run(&future, None);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(r.failures[0].rule, Rule::BuildTime, "{}", r.reason());
+    assert!(
+        r.reason().contains("timeVerified 2031-01-01T00:00:00Z"),
+        "{}",
+        r.reason()
+    );
+    // timeVerified is a day before NOW: within two days, not within an hour.
+    let r = run(&fresh, Some(2 * 86400));
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.reason());
+    let r = run(&fresh, Some(3600));
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(r.failures[0].rule, Rule::Age, "{}", r.reason());
+    assert!(
+        r.reason()
+            .contains("86400s ago (claimed timeVerified 2026-01-01T00:00:00Z)"),
+        "{}",
+        r.reason()
+    );
+}

@@ -186,6 +186,36 @@ pub(crate) fn verify(
     )
 }
 
+/// [`verify`] of keyless *provenance* whose signer is neither a builder trusted by default
+/// nor the source's own workflow: the builder is named (`--builder-id IDENTITY`, the signer
+/// vouching for itself, not for the builder the statement claims).
+pub(crate) fn verify_provenance(
+    mock: &MockSigstore,
+    bundle: &Path,
+    artifact: &str,
+    identity: &str,
+    issuer: &str,
+) -> Output {
+    let root = mock.path("trusted_root.json");
+    run(
+        mock.dir.path(),
+        &[
+            "verify",
+            "--attestation",
+            bundle.to_str().unwrap(),
+            "--trusted-root",
+            root.to_str().unwrap(),
+            "--certificate-identity",
+            identity,
+            "--certificate-oidc-issuer",
+            issuer,
+            "--builder-id",
+            identity,
+            artifact,
+        ],
+    )
+}
+
 /// The names of the files in `dir`, sorted.
 pub(crate) fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
