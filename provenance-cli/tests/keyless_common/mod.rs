@@ -168,22 +168,7 @@ pub(crate) fn verify(
     identity: &str,
     issuer: &str,
 ) -> Output {
-    let root = mock.path("trusted_root.json");
-    run(
-        mock.dir.path(),
-        &[
-            "verify",
-            "--attestation",
-            bundle.to_str().unwrap(),
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            identity,
-            "--certificate-oidc-issuer",
-            issuer,
-            artifact,
-        ],
-    )
+    verify_with(mock, bundle, artifact, (identity, issuer), &[])
 }
 
 /// [`verify`] of keyless *provenance* whose signer is neither a builder trusted by default
@@ -196,24 +181,38 @@ pub(crate) fn verify_provenance(
     identity: &str,
     issuer: &str,
 ) -> Output {
-    let root = mock.path("trusted_root.json");
-    run(
-        mock.dir.path(),
-        &[
-            "verify",
-            "--attestation",
-            bundle.to_str().unwrap(),
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            identity,
-            "--certificate-oidc-issuer",
-            issuer,
-            "--builder-id",
-            identity,
-            artifact,
-        ],
+    verify_with(
+        mock,
+        bundle,
+        artifact,
+        (identity, issuer),
+        &["--builder-id", identity],
     )
+}
+
+/// [`verify`] with `extra` flags before the artifact.
+fn verify_with(
+    mock: &MockSigstore,
+    bundle: &Path,
+    artifact: &str,
+    (identity, issuer): (&str, &str),
+    extra: &[&str],
+) -> Output {
+    let root = mock.path("trusted_root.json");
+    let mut args = vec![
+        "verify",
+        "--attestation",
+        bundle.to_str().unwrap(),
+        "--trusted-root",
+        root.to_str().unwrap(),
+        "--certificate-identity",
+        identity,
+        "--certificate-oidc-issuer",
+        issuer,
+    ];
+    args.extend_from_slice(extra);
+    args.push(artifact);
+    run(mock.dir.path(), &args)
 }
 
 /// The names of the files in `dir`, sorted.
