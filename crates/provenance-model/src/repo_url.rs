@@ -66,7 +66,7 @@ pub enum RepoForm {
     Local,
 }
 
-/// A repository location, read by [`RepoUrl::parse`] (see the [module docs](self)).
+/// A repository location, read by [`RepoUrl::parse`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepoUrl {
     scheme: &'static str,
