@@ -295,3 +295,106 @@ fn a_closed_pipe_ends_quietly_with_the_verdicts_exit_code() {
     assert_eq!(trace.status.code(), Some(1), "{}", stderr(&trace));
     assert!(!stderr(&trace).contains("error"), "{}", stderr(&trace));
 }
+
+/// The FAIL line and the JSON `rule` name the real cause when nothing verified covers the
+/// artifact: a bad signature by a trusted key, a signature by no trusted key, a certificate
+/// identity that does not match; each with the attestation's file and line.
+#[test]
+fn the_headline_names_the_real_cause_of_a_refused_attestation() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    exits(&provenance(d, &["keygen", "--output", "other.pem"]), 0);
+    // A bad signature: one bit flipped in the signature of the good envelope.
+    let line = std::fs::read_to_string(d.join("app.bin.intoto.jsonl")).unwrap();
+    let mut env: Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let sig = env["signatures"][0]["sig"].as_str().unwrap().to_owned();
+    let flipped = if sig.starts_with('A') { "B" } else { "A" };
+    env["signatures"][0]["sig"] = format!("{flipped}{}", &sig[1..]).into();
+    std::fs::write(d.join("badsig.jsonl"), format!("{env}\n")).unwrap();
+
+    let run = |key: &str, attestation: &str, format: &str| {
+        exits(
+            &provenance(
+                d,
+                &[
+                    "verify",
+                    "--format",
+                    format,
+                    "--key",
+                    key,
+                    "--attestation",
+                    attestation,
+                    "app.bin",
+                ],
+            ),
+            1,
+        )
+    };
+    let bad = run("key.pem.pub", "badsig.jsonl", "text");
+    assert!(
+        bad.starts_with("FAIL app.bin: signature: the signature by key ")
+            && bad.contains(" does not verify (badsig.jsonl:1)"),
+        "{bad}"
+    );
+    assert!(!bad.contains("subject:"), "{bad}");
+    let unknown = run("other.pem.pub", "app.bin.intoto.jsonl", "text");
+    assert!(
+        unknown.starts_with("FAIL app.bin: signature: signed by no trusted key")
+            && unknown.contains("(app.bin.intoto.jsonl:1)"),
+        "{unknown}"
+    );
+    assert!(!unknown.contains("does not verify"), "{unknown}");
+
+    for (key, attestation, cause) in [
+        ("key.pem.pub", "badsig.jsonl", "the signature by key "),
+        (
+            "other.pem.pub",
+            "app.bin.intoto.jsonl",
+            "signed by no trusted key",
+        ),
+    ] {
+        let report = valid("verify", &run(key, attestation, "json"));
+        let failure = &report["artifacts"][0]["failures"][0];
+        assert_eq!(failure["rule"], "signature");
+        assert!(failure["actual"].as_str().unwrap().starts_with(cause));
+        assert_eq!(failure["attestation"]["path"], attestation);
+        assert_eq!(failure["attestation"]["line"], 1);
+    }
+
+    // Keyless: a certificate identity that does not match.
+    std::fs::copy(conformance().join("a.txt"), d.join("a.txt")).unwrap();
+    let bundle = conformance().join("happy-path-v0.3/bundle.sigstore.json");
+    let args = |format: &'static str| {
+        vec![
+            "verify".to_owned(),
+            "--format".to_owned(),
+            format.to_owned(),
+            "--attestation".to_owned(),
+            bundle.to_str().unwrap().to_owned(),
+            "--certificate-identity".to_owned(),
+            "https://github.com/evil/evil/.github/workflows/w.yml@refs/heads/main".to_owned(),
+            "--certificate-oidc-issuer".to_owned(),
+            ISSUER.to_owned(),
+            "a.txt".to_owned(),
+        ]
+    };
+    let text_args = args("text");
+    let text = exits(
+        &provenance(d, &text_args.iter().map(String::as_str).collect::<Vec<_>>()),
+        1,
+    );
+    assert!(text.starts_with("FAIL a.txt: identity: "), "{text}");
+    assert!(
+        text.contains(SAN) && text.contains("bundle.sigstore.json"),
+        "{text}"
+    );
+    let json_args = args("json");
+    let report = valid(
+        "verify",
+        &exits(
+            &provenance(d, &json_args.iter().map(String::as_str).collect::<Vec<_>>()),
+            1,
+        ),
+    );
+    assert_eq!(report["artifacts"][0]["failures"][0]["rule"], "identity");
+}

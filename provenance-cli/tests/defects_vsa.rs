@@ -6,7 +6,7 @@
 mod defects_common;
 use std::path::{Path, PathBuf};
 
-use defects_common::{exits, provenance, setup};
+use defects_common::{exits, provenance, setup, stderr};
 
 const VSA: &str = "https://slsa.dev/verification_summary/v1";
 const SAN: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
@@ -168,5 +168,100 @@ fn vsa_output_and_attest_output_both_say_they_append() {
     assert!(
         flag_help(&attest, "--output <F.intoto.jsonl>").contains("Append"),
         "{attest}"
+    );
+}
+
+/// Signs `statement` (the provenance of `app.bin` with `edit` applied) with `key`, into `out`.
+fn sign_edited(d: &Path, key: &str, out: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+    let line = std::fs::read_to_string(d.join("app.bin.intoto.jsonl")).unwrap();
+    let env: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let mut statement: serde_json::Value =
+        serde_json::from_slice(&base64_decode(env["payload"].as_str().unwrap())).unwrap();
+    edit(&mut statement);
+    std::fs::write(d.join("st.json"), statement.to_string()).unwrap();
+    let signed = provenance(d, &["sign", "--key", key, "st.json"]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    let line: serde_json::Value = serde_json::from_slice(&signed.stdout).unwrap();
+    std::fs::write(d.join(out), format!("{line}\n")).unwrap();
+}
+
+/// Verifies `attestation` for `app.bin` with `extra`, writing a VSA to `vsa` (signed by
+/// `gate.pem`): the VSA's `verifiedLevels`.
+fn levels_of_vsa(d: &Path, attestation: &str, extra: &[&str], vsa: &str) -> serde_json::Value {
+    let mut args = vec!["verify", "--attestation", attestation];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--vsa-output", vsa, "--vsa-key", "gate.pem", "app.bin"]);
+    assert!(exits(&provenance(d, &args), 0).starts_with("PASS app.bin"));
+    vsas(&d.join(vsa))[0]["predicate"]["verifiedLevels"].clone()
+}
+
+#[test]
+fn a_pass_resting_on_no_slsa_provenance_states_no_build_level() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    exits(&provenance(d, &["keygen", "--output", "gate.pem"]), 0);
+    exits(&provenance(d, &["keygen", "--output", "gate2.pem"]), 0);
+    // SLSA provenance: level 1 (signed provenance, a root with no level).
+    assert_eq!(
+        levels_of_vsa(
+            d,
+            "app.bin.intoto.jsonl",
+            &["--key", "key.pem.pub"],
+            "p.vsa.jsonl"
+        ),
+        serde_json::json!(["SLSA_BUILD_LEVEL_1"])
+    );
+    // An SBOM and an arbitrary predicate accepted with --predicate-type: no level.
+    for (i, kind) in [
+        "https://spdx.dev/Document",
+        "https://example.com/anything/v1",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let att = format!("other{i}.jsonl");
+        sign_edited(d, "key.pem", &att, |s| {
+            s["predicateType"] = kind.into();
+            s["predicate"] = serde_json::json!({"spdxVersion": "SPDX-2.3"});
+        });
+        assert_eq!(
+            levels_of_vsa(
+                d,
+                &att,
+                &["--key", "key.pem.pub", "--predicate-type", kind],
+                &format!("o{i}.vsa.jsonl")
+            ),
+            serde_json::json!([]),
+            "{kind}"
+        );
+    }
+    // A VSA stating no level, re-verified: no level (no laundering into level 1).
+    let spdx_vsa = levels_of_vsa(
+        d,
+        "other0.jsonl",
+        &[
+            "--key",
+            "key.pem.pub",
+            "--predicate-type",
+            "https://spdx.dev/Document",
+        ],
+        "bare.vsa.jsonl",
+    );
+    assert_eq!(spdx_vsa, serde_json::json!([]));
+    let line = std::fs::read_to_string(d.join("bare.vsa.jsonl")).unwrap();
+    std::fs::write(d.join("bare1.jsonl"), line.lines().next().unwrap()).unwrap();
+    let mut args = vec![
+        "verify",
+        "--attestation",
+        "bare1.jsonl",
+        "--key",
+        "gate.pem.pub",
+    ];
+    args.extend_from_slice(&["--predicate-type", VSA, "--vsa-output", "re.vsa.jsonl"]);
+    args.extend_from_slice(&["--vsa-key", "gate2.pem", "app.bin"]);
+    assert!(exits(&provenance(d, &args), 0).starts_with("PASS app.bin"));
+    assert_eq!(
+        vsas(&d.join("re.vsa.jsonl"))[0]["predicate"]["verifiedLevels"],
+        serde_json::json!([])
     );
 }

@@ -557,7 +557,7 @@ fn attach_and_verify_through_the_referrers_api() {
         .assert();
     assert_eq!(code(&wrong_key), 1, "{}", out(&wrong_key));
     assert!(
-        out(&wrong_key).contains("1 could not be verified")
+        out(&wrong_key).contains(": signature: invalid signature: DSSE envelope (oci://")
             && out(&wrong_key).contains("--key: invalid signature: DSSE envelope"),
         "{}",
         out(&wrong_key)

@@ -185,3 +185,108 @@ fn broken_hop_fails_the_chain() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Signs `statement` with `key` into `store/<file>`.
+fn sign_into(d: &Path, statement: &serde_json::Value, key: &str, file: &str) {
+    std::fs::write(d.join("st.json"), serde_json::to_vec(statement).unwrap()).unwrap();
+    let out = format!("store/{file}");
+    ok(&provenance(
+        d,
+        &["sign", "--key", key, "--output", &out, "st.json"],
+    ));
+}
+
+/// The image's statement in the store (signed by `sign`).
+fn image_statement(d: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(d.join("image.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn each_failure_names_the_attestation_it_came_from() {
+    let dir = chain();
+    let d = dir.path();
+    // A second statement for the image, claiming a build in the future: it fails build-time.
+    let mut future = image_statement(d);
+    future["predicate"]["runDetails"]["metadata"]["startedOn"] = "2030-01-01T00:00:00Z".into();
+    sign_into(d, &future, "key.pem", "z-future.intoto.jsonl");
+    let out = provenance(
+        d,
+        &[
+            "trace",
+            "--store",
+            "store",
+            "--key",
+            "key.pem.pub",
+            "image.tar",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("FAIL image.tar"), "{text}");
+    assert!(
+        first.contains("found startedOn 2030-01-01T00:00:00Z (store/z-future.intoto.jsonl:1)"),
+        "{text}"
+    );
+    // The headline describes the attestation that failed, not the passing one.
+    assert!(!first.contains("store/image.intoto.jsonl:1"), "{text}");
+}
+
+#[test]
+fn the_first_line_fails_when_a_dependency_fails() {
+    let dir = chain();
+    let d = dir.path();
+    // The binary's provenance re-signed by a key the trace does not trust.
+    ok(&provenance(d, &["keygen", "--output", "other.pem"]));
+    let line = std::fs::read_to_string(d.join("store/app.bin.intoto.jsonl")).unwrap();
+    let env: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    let payload = env["payload"].as_str().unwrap();
+    std::fs::remove_file(d.join("store/app.bin.intoto.jsonl")).unwrap();
+    let statement: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, payload).unwrap(),
+    )
+    .unwrap();
+    sign_into(d, &statement, "other.pem", "app.bin.intoto.jsonl");
+    let out = provenance(
+        d,
+        &[
+            "trace",
+            "--store",
+            "store",
+            "--key",
+            "key.pem.pub",
+            "image.tar",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("FAIL image.tar: dependency app.bin failed; own hop PASS, built by "),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("PASS")), "{text}");
+    assert!(
+        lines[1]
+            .trim_start()
+            .starts_with("<- FAIL app.bin: signature: signed by no trusted key")
+            && lines[1].contains("(store/app.bin.intoto.jsonl:1)"),
+        "{text}"
+    );
+    let json = provenance(
+        d,
+        &[
+            "trace",
+            "--store",
+            "store",
+            "--key",
+            "key.pem.pub",
+            "--format",
+            "json",
+            "image.tar",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["verdict"], "FAIL");
+}

@@ -184,6 +184,30 @@ impl Artifact {
     }
 }
 
+/// Whether `origin` is a file found beside another artifact than `artifact` (hashed from a
+/// file in the same directory): `other.bin.intoto.jsonl` or `other.bin.sigstore.json`. Its
+/// refusal is not why nothing covers `artifact`.
+fn beside_another(artifact: &Artifact, origin: &Origin) -> bool {
+    if !artifact.computed {
+        return false;
+    }
+    let mine = Path::new(&artifact.name);
+    let theirs = origin.path();
+    if mine.parent() != theirs.parent() {
+        return false;
+    }
+    let Some(file) = theirs.file_name().and_then(|f| f.to_str()) else {
+        return false;
+    };
+    let Some(stem) = [".intoto.jsonl", ".sigstore.json"]
+        .iter()
+        .find_map(|suffix| file.strip_suffix(suffix))
+    else {
+        return false;
+    };
+    mine.file_name().and_then(|f| f.to_str()) != Some(stem)
+}
+
 /// An attestation no root of trust accepted, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejected {
@@ -1072,8 +1096,12 @@ impl Engine {
         // Why each signature over an artifact did not verify for this one (the last root's
         // reason): a wrong identity reads as such, not as "does not verify".
         let mut deferred_why = Vec::new();
+        // The first refusal that says who did not sign (bad signature, unknown key, identity,
+        // log entry...), with where it was read: the headline's cause.
+        let mut cause: Option<(Rule, String, Origin)> = None;
         for (raw, roots) in &set.deferred {
             let mut why = None;
+            let mut why_cause = None;
             for &i in roots {
                 let Some(root) = self.roots.get(i) else {
                     continue;
@@ -1084,14 +1112,36 @@ impl Engine {
                         Ok(att) => {
                             covering.push(std::borrow::Cow::Owned(att));
                             why = None;
+                            why_cause = None;
                             break;
                         }
                         Err(e) => why = Some(format!("{}: {}: {e}", raw.origin(), root.name)),
                     },
-                    Err(e) => why = Some(format!("{}: {}: {e}", raw.origin(), root.name)),
+                    Err(e) => {
+                        why = Some(format!("{}: {}: {e}", raw.origin(), root.name));
+                        why_cause = e.cause().map(|rule| (rule, e.to_string()));
+                    }
                 }
             }
             deferred_why.extend(why);
+            if cause.is_none()
+                && let Some((rule, text)) = why_cause
+            {
+                cause = Some((rule, text, raw.origin().clone()));
+            }
+        }
+        if cause.is_none() {
+            cause = set
+                .rejected
+                .iter()
+                .filter(|x| !beside_another(artifact, &x.origin))
+                .find_map(|x| {
+                    x.refusals.iter().find_map(|r| {
+                        r.rejection
+                            .cause()
+                            .map(|rule| (rule, r.rejection.to_string(), x.origin.clone()))
+                    })
+                });
         }
         if covering.is_empty() {
             let usable = ACCEPTED_ALGORITHMS
@@ -1133,9 +1183,22 @@ impl Engine {
                 actual.push_str("; ");
                 actual.push_str(&reason);
             }
-            report
-                .failures
-                .push(RuleFailure::new(Rule::Subject, expected, Some(actual)));
+            // A refusal that says who did not sign is the cause, named by its own rule (and
+            // file and line) rather than as a subject that matched nothing.
+            let failure = match cause {
+                Some((rule, text, origin)) if usable => {
+                    let found = if reasons.len() == 1 && v == 0 {
+                        format!("{text} ({origin})")
+                    } else {
+                        format!("{text} ({origin}); {actual}")
+                    };
+                    let mut failure = RuleFailure::new(rule, expected, Some(found));
+                    failure.attestation = Some(origin);
+                    failure
+                }
+                _ => RuleFailure::new(Rule::Subject, expected, Some(actual)),
+            };
+            report.failures.push(failure);
             return report;
         }
         let mut levels = Vec::new();

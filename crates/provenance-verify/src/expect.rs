@@ -57,6 +57,35 @@ pub enum Rule {
     ResourceUri,
     /// The policy must cover the artifact.
     Policy,
+    /// Nothing verified covers the artifact because a signature did not verify: a bad
+    /// signature by a trusted key, or signed by no trusted key.
+    Signature,
+    /// Nothing verified covers the artifact because a signing certificate's identity (SAN,
+    /// issuer, extensions) does not satisfy the identity policy.
+    Identity,
+    /// Nothing verified covers the artifact because a transparency log entry does not verify
+    /// (or cannot be checked offline).
+    TransparencyLog,
+    /// Nothing verified covers the artifact because a signing certificate does not chain to a
+    /// trusted CA or was not valid at the signing time.
+    Certificate,
+    /// Nothing verified covers the artifact because a timestamp does not verify.
+    Timestamp,
+}
+
+impl Rule {
+    /// Whether the rule says why an attestation was refused (its `actual` is that reason, with
+    /// the attestation's file and line), rather than comparing an expectation with a claim.
+    pub fn is_refusal(self) -> bool {
+        matches!(
+            self,
+            Self::Signature
+                | Self::Identity
+                | Self::TransparencyLog
+                | Self::Certificate
+                | Self::Timestamp
+        )
+    }
 }
 
 /// One failed rule, with what was expected and what was found.
@@ -90,6 +119,7 @@ impl RuleFailure {
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
         match &self.actual {
+            Some(actual) if self.rule.is_refusal() => format!("{rule}: {actual}"),
             Some(actual) => format!("{rule}: expected {}, found {actual}", self.expected),
             None => format!(
                 "{rule}: expected {}, but the statement has no such field",
@@ -1223,6 +1253,11 @@ mod schema_tests {
             Rule::VerificationResult,
             Rule::ResourceUri,
             Rule::Policy,
+            Rule::Signature,
+            Rule::Identity,
+            Rule::TransparencyLog,
+            Rule::Certificate,
+            Rule::Timestamp,
         ];
         for r in every {
             match r {
@@ -1241,7 +1276,12 @@ mod schema_tests {
                 | Rule::SlsaLevel
                 | Rule::VerificationResult
                 | Rule::ResourceUri
-                | Rule::Policy => {}
+                | Rule::Policy
+                | Rule::Signature
+                | Rule::Identity
+                | Rule::TransparencyLog
+                | Rule::Certificate
+                | Rule::Timestamp => {}
             }
         }
         every.to_vec()

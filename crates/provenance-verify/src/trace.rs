@@ -61,12 +61,28 @@ pub struct Node {
 impl Node {
     /// Whether this node and everything below it is acceptable.
     pub fn passed(&self) -> bool {
-        let here = match &self.kind {
+        self.passed_here() && self.dependencies.iter().all(Node::passed)
+    }
+
+    /// Whether this node's own hop is acceptable (whatever is below it).
+    pub fn passed_here(&self) -> bool {
+        match &self.kind {
             NodeKind::Artifact { report } => report.verdict == Verdict::Pass,
             NodeKind::Source { .. } | NodeKind::Seen => true,
             NodeKind::Cycle | NodeKind::DepthLimit { .. } | NodeKind::Unverifiable => false,
-        };
-        here && self.dependencies.iter().all(Node::passed)
+        }
+    }
+
+    /// The names of the nodes below this one whose own hop fails, in chain order.
+    pub fn failing_dependencies(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for d in &self.dependencies {
+            if !d.passed_here() {
+                out.push(d.name.as_str());
+            }
+            out.extend(d.failing_dependencies());
+        }
+        out
     }
 }
 

@@ -21,6 +21,10 @@ pub struct KeyVerifier {
     threshold: Threshold,
     limits: provenance_dsse::Limits,
     bundles: Vec<(String, provenance_sigstore::BundleVerifier)>,
+    /// Every id under which a `keyid` hint may name one of the keys (ours, securesystemslib's),
+    /// with the key's own id: only to say whether a signature that did not verify was meant
+    /// for a trusted key (a bad signature) or for none (an unknown key).
+    hint_ids: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for KeyVerifier {
@@ -55,7 +59,17 @@ impl KeyVerifier {
 
     /// Keys and the number of distinct keys that must sign (DSSE envelopes only).
     pub fn new(keys: Vec<SharedKey>, threshold: Threshold) -> Self {
+        let hint_ids = keys
+            .iter()
+            .map(|k| {
+                (
+                    k.key_id().as_str().to_owned(),
+                    k.key_id().as_str().to_owned(),
+                )
+            })
+            .collect();
         Self {
+            hint_ids,
             keys,
             threshold,
             limits: provenance_dsse::Limits::DEFAULT,
@@ -102,8 +116,18 @@ impl KeyVerifier {
                 }
             }
         }
+        let mut hint_ids = Vec::new();
+        for key in &keys {
+            let id = key.key_id().as_str().to_owned();
+            hint_ids.push((id.clone(), id.clone()));
+            hint_ids.push((
+                provenance_keys::sslib_key_id(key).as_str().to_owned(),
+                id.clone(),
+            ));
+        }
         let keys = keys.into_iter().map(|k| Arc::new(k) as SharedKey).collect();
         Ok(Self {
+            hint_ids,
             keys,
             threshold,
             limits: provenance_dsse::Limits::DEFAULT,
@@ -125,7 +149,7 @@ impl KeyVerifier {
             .collect();
         let verified = envelope
             .verify(&PayloadTypePolicy::InToto, &keys, self.threshold)
-            .map_err(|e| Rejection::from_dsse(&e, e.to_string()))?;
+            .map_err(|e| self.dsse_rejection(&envelope, &e))?;
         let key_ids = verified
             .key_ids()
             .iter()
@@ -177,6 +201,48 @@ impl KeyVerifier {
 }
 
 impl KeyVerifier {
+    /// Why an envelope was refused. When no key verified any signature, the signatures'
+    /// `keyid` hints (never trusted for the verdict: every signature was tried against every
+    /// key) say which words fit: a hint naming a trusted key means that key's signature is
+    /// bad; otherwise the envelope was signed by no trusted key.
+    fn dsse_rejection(&self, envelope: &Envelope, error: &provenance_dsse::Error) -> Rejection {
+        let rejection = Rejection::from_dsse(error, error.to_string());
+        if !matches!(rejection, Rejection::ThresholdNotMet { verified: 0, .. }) {
+            return rejection;
+        }
+        let hints: Vec<&str> = envelope
+            .signatures()
+            .iter()
+            .filter_map(|s| s.key_id().map(provenance_dsse::KeyId::as_str))
+            .collect();
+        let mut named: Vec<&str> = hints
+            .iter()
+            .filter_map(|h| {
+                self.hint_ids
+                    .iter()
+                    .find(|(alias, _)| alias == h)
+                    .map(|(_, id)| id.as_str())
+            })
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        if named.is_empty() {
+            let hint = match hints.as_slice() {
+                [] => " (the signatures name no key)".to_owned(),
+                _ => format!(
+                    " (keyid hint {})",
+                    hints.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            Rejection::NoTrustedKey(format!("signed by no trusted key{hint}"))
+        } else {
+            Rejection::BadSignature(format!(
+                "the signature by key {} does not verify",
+                named.join(", ")
+            ))
+        }
+    }
+
     fn signed(verified: provenance_dsse::Verified) -> SignedAttestation {
         let key_ids = verified
             .key_ids()
@@ -234,12 +300,12 @@ impl AttestationVerifier for KeyVerifier {
             &keys,
             self.threshold,
         );
-        for (slot, outcome) in slots.into_iter().zip(verified) {
+        for ((slot, outcome), envelope) in slots.into_iter().zip(verified).zip(&envelopes) {
             if let Some(r) = results.get_mut(slot) {
                 *r = Some(
                     outcome
                         .map(Self::signed)
-                        .map_err(|e| Rejection::from_dsse(&e, e.to_string())),
+                        .map_err(|e| self.dsse_rejection(envelope, &e)),
                 );
             }
         }
@@ -516,31 +582,43 @@ mod tests {
     }
 
     #[test]
-    fn corrupted_signature_is_threshold_not_met() {
+    fn corrupted_signature_with_a_foreign_keyid_hint_reads_as_no_trusted_key() {
+        // The vector's hint ("seed-1") is in no convention the key is known by: the words
+        // cannot say whose signature it was meant to be.
         let r = envelope_rejection("corrupted-signature_fail", &[], 1);
         assert_eq!(
             r,
-            Rejection::ThresholdNotMet {
-                required: 1,
-                verified: 0
-            }
+            Rejection::NoTrustedKey("signed by no trusted key (keyid hint seed-1)".to_owned())
         );
-        assert_eq!(
-            r.to_string(),
-            "signature threshold not met: 0 of 1 required keys verified"
-        );
+        assert_eq!(r.cause(), Some(crate::Rule::Signature));
     }
 
     #[test]
-    fn untrusted_key_is_threshold_not_met() {
+    fn untrusted_key_is_no_trusted_key() {
         // Signed by a key the root does not hold (its keyid hint is not trusted either way).
         let r = envelope_rejection("untrusted-key_fail", &[], 1);
         assert_eq!(
             r,
-            Rejection::ThresholdNotMet {
-                required: 1,
-                verified: 0
-            }
+            Rejection::NoTrustedKey("signed by no trusted key (keyid hint seed-2)".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_keyid_hint_naming_the_trusted_key_reads_as_its_bad_signature() {
+        let name = "corrupted-signature_fail";
+        let key = Arc::new(key(name, "key.pub")) as SharedKey;
+        let id = key.key_id().as_str().to_owned();
+        let verifier = KeyVerifier::new(vec![key], Threshold::new(1).unwrap());
+        let bytes = case(name, "attestation.intoto.jsonl");
+        let line = bytes.split(|b| *b == b'\n').next().unwrap();
+        let mut env: Value = serde_json::from_slice(line).unwrap();
+        env["signatures"][0]["keyid"] = id.clone().into();
+        let r = verifier
+            .verify_envelope(env.to_string().as_bytes())
+            .unwrap_err();
+        assert_eq!(
+            r,
+            Rejection::BadSignature(format!("the signature by key {id} does not verify"))
         );
     }
 

@@ -271,8 +271,14 @@ pub enum Rejection {
         /// How many distinct keys verified a signature.
         verified: usize,
     },
-    /// A Sigstore bundle's signature (over the artifact or the DSSE payload) does not verify.
+    /// A signature does not verify: a Sigstore bundle's (over the artifact or the DSSE
+    /// payload), or a DSSE envelope's whose `keyid` hint names a trusted key (the hint only
+    /// picks the words: the signature was tried against every key).
     BadSignature(String),
+    /// No signature of a DSSE envelope verified, and none names (by its `keyid` hint) a key
+    /// the root holds: signed by no trusted key (or the hints are missing or in another
+    /// convention).
+    NoTrustedKey(String),
     /// The signing certificate does not chain to a trusted Fulcio CA, lacks a valid SCT, or
     /// was not valid at the signing time.
     Certificate(String),
@@ -334,6 +340,25 @@ impl Rejection {
     /// The reason, as reports show it (the same as [`Display`](std::fmt::Display)).
     pub fn reason(&self) -> String {
         self.to_string()
+    }
+
+    /// The rule a failure names when this refusal is why nothing verified an artifact: the
+    /// signature, the certificate identity, the transparency log, the certificate or the
+    /// timestamp; `None` for refusals that are not about who signed (a malformed document,
+    /// another kind of root, what was signed).
+    pub fn cause(&self) -> Option<crate::Rule> {
+        use crate::Rule;
+        match self {
+            Self::BadSignature(_) | Self::NoTrustedKey(_) | Self::ThresholdNotMet { .. } => {
+                Some(Rule::Signature)
+            }
+            Self::IdentityPolicy(_) => Some(Rule::Identity),
+            Self::TransparencyLog(_) | Self::NeedsLogLookup(_) => Some(Rule::TransparencyLog),
+            Self::Certificate(_) => Some(Rule::Certificate),
+            Self::Timestamp(_) => Some(Rule::Timestamp),
+            Self::EveryKey(all) => all.iter().find_map(Self::cause),
+            _ => None,
+        }
     }
 
     /// Several refusals as one: the only one itself, else [`Rejection::EveryKey`].
@@ -406,6 +431,7 @@ impl std::fmt::Display for Rejection {
             Self::Malformed(text)
             | Self::WrongRoot(text)
             | Self::BadSignature(text)
+            | Self::NoTrustedKey(text)
             | Self::Certificate(text)
             | Self::IdentityPolicy(text)
             | Self::TransparencyLog(text)

@@ -36,17 +36,28 @@ pub struct VsaContext<'a> {
     pub resource_uri: Option<&'a str>,
 }
 
-/// The SLSA build level a pass earned, as `verifiedLevels` states it: the level of the
-/// provenance verified (level 1 when the roots of trust name no level: signed provenance was
-/// verified), and **none** when any statement judged was a bare artifact signature: a signature
-/// over the artifact says who signed it, nothing about how it was built.
+/// The SLSA build level a pass earned, as `verifiedLevels` states it. A level is stated only
+/// when the pass rests on SLSA provenance or on VSAs:
+/// * every statement judged is SLSA provenance (v1 or v0.2): the level of the provenance
+///   verified (level 1 when the roots of trust name no level: signed provenance was verified);
+/// * a VSA is among them: the level earned as computed per statement (for a VSA, the lower of
+///   its own `verifiedLevels` and its root's level), never a default: a VSA that states no
+///   level, or a root that grants none, yields none;
+/// * anything else (a bare artifact signature, an SBOM, any other predicate): **none**, since
+///   such a statement says nothing of how the artifact was built.
 pub fn earned_build_level(artifact: &ArtifactReport) -> Option<u8> {
-    if artifact
-        .trace
-        .iter()
-        .any(|t| t.claimed.predicate_type.is_none())
-    {
-        return None;
+    use provenance_model::PredicateKind;
+    let mut rests_on_vsa = false;
+    for t in &artifact.trace {
+        match t.claimed.predicate_type.as_deref().map(PredicateKind::of) {
+            Some(PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02) => {}
+            Some(PredicateKind::VerificationSummaryV1) => rests_on_vsa = true,
+            _ => return None,
+        }
+    }
+    if rests_on_vsa {
+        // The minimum of the levels computed per statement (none when any earned none).
+        return artifact.slsa_level;
     }
     Some(artifact.slsa_level.unwrap_or(1))
 }

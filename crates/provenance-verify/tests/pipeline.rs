@@ -106,15 +106,14 @@ fn rejections_are_typed() {
         r.rejected[0].refusals,
         [provenance_verify::Refusal {
             root: "release".to_owned(),
-            rejection: provenance_verify::Rejection::ThresholdNotMet {
-                required: 1,
-                verified: 0
-            },
+            rejection: provenance_verify::Rejection::NoTrustedKey(
+                "signed by no trusted key (keyid hint key-2)".to_owned()
+            ),
         }]
     );
     assert_eq!(
         r.rejected[0].reason,
-        "release: signature threshold not met: 0 of 1 required keys verified"
+        "release: signed by no trusted key (keyid hint key-2)"
     );
 
     // An in-toto link signed by the trusted key: the signature verified, but what was signed
@@ -174,7 +173,8 @@ fn fail_closed_cases() {
             NOW,
         )
         .unwrap();
-    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Subject]);
+    // The cause is named: signed by no trusted key.
+    assert_eq!(rules_failed(&r.artifacts[0]), [Rule::Signature]);
     assert_eq!(r.rejected.len(), 1);
     // Subject only in sha1 / artifact only known by md5.
     let mut sha1_only = good.clone();

@@ -117,6 +117,25 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// Each failure with the file and line of the attestation it came from (several attestations
+/// may cover one artifact, and the headline names only the first).
+fn failures_text(report: &provenance::verify::ArtifactReport) -> String {
+    report
+        .failures
+        .iter()
+        .map(|f| {
+            let text = f.describe();
+            match &f.attestation {
+                Some(origin) if !text.contains(&format!("({origin})")) => {
+                    format!("{text} ({origin})")
+                }
+                _ => text,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn print_node(out: &mut dyn std::io::Write, node: &Node, depth: usize) -> std::io::Result<()> {
     let indent = "   ".repeat(depth);
     let arrow = if depth == 0 { "" } else { "<- " };
@@ -128,8 +147,31 @@ fn print_node(out: &mut dyn std::io::Write, node: &Node, depth: usize) -> std::i
             } else {
                 "FAIL"
             };
-            write!(out, "{indent}{arrow}{status} {name}")?;
-            if let Some(t) = report.trace.first() {
+            // The first line carries the verdict of the whole trace: the traced artifact's own
+            // hop may pass while a dependency fails.
+            let failing = node.failing_dependencies();
+            if depth == 0 && report.verdict == Verdict::Pass && !failing.is_empty() {
+                let names: Vec<String> = failing.iter().map(|n| escape(n).into_owned()).collect();
+                write!(
+                    out,
+                    "FAIL {name}: dependency {} failed; own hop PASS,",
+                    names.join(", ")
+                )?;
+            } else {
+                write!(out, "{indent}{arrow}{status} {name}")?;
+            }
+            // The attestation described is the first one a failure came from (else the first).
+            let described = report
+                .trace
+                .iter()
+                .find(|t| {
+                    report
+                        .failures
+                        .iter()
+                        .any(|f| f.attestation.as_ref() == Some(&t.verified.attestation))
+                })
+                .or_else(|| report.trace.first());
+            if let Some(t) = described {
                 let f = &t.claimed.facts;
                 write!(
                     out,
@@ -145,7 +187,7 @@ fn print_node(out: &mut dyn std::io::Write, node: &Node, depth: usize) -> std::i
                 }
             }
             if report.verdict == Verdict::Fail {
-                write!(out, ": {}", escaped(report.reason()))?;
+                write!(out, ": {}", escaped(failures_text(report)))?;
             }
             writeln!(out)?;
         }
