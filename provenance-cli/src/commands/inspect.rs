@@ -231,14 +231,9 @@ fn input_name(path: &Path) -> String {
 }
 
 /// JSON is text: a NUL byte or bytes that are not UTF-8 in the head mean a binary file, which
-/// gets one error rather than one per "line".
+/// gets one error rather than one per "line" (the test `verify` applies to attestation files).
 fn refuse_binary(name: &str, head: &[u8]) -> anyhow::Result<()> {
-    let not_utf8 = match std::str::from_utf8(head) {
-        Ok(_) => false,
-        // A character cut at the end of the head is not evidence of binary data.
-        Err(e) => e.error_len().is_some(),
-    };
-    if not_utf8 || head.contains(&0) {
+    if provenance::verify::source::is_binary(head) {
         anyhow::bail!("{name} is binary data, not JSON or JSON lines");
     }
     Ok(())
