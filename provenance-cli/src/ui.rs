@@ -206,13 +206,15 @@ pub(crate) fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// A claimed string made safe to print: a terminal shows it as data and never runs it.
 ///
 /// `\` becomes `\\`; newline, carriage return and tab become `\n`, `\r`, `\t`; every other
-/// control character (C0, DEL, C1) and the Unicode bidirectional overrides and isolates
-/// (U+202A..U+202E, U+2066..U+2069, which can reorder what is shown) become `\uXXXX`. These are
-/// JSON's own escapes, so the same function also keeps JSON output free of them
-/// ([`write_json`]). Text without any of them is returned as it is.
+/// non-printing code point becomes `\uXXXX` (a surrogate pair beyond U+FFFF): controls (C0,
+/// DEL, C1), format characters (Cf: the bidirectional overrides and isolates that reorder what
+/// is shown, zero-width space U+200B, U+FEFF, soft hyphen, tag characters), line and paragraph
+/// separators (U+2028, U+2029, which log viewers show as line breaks), private-use and
+/// unassigned code points. These are JSON's own escapes, so the same function also keeps JSON
+/// output free of them ([`write_json`]). Text without any of them is returned as it is.
 pub(crate) fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     use std::fmt::Write as _;
-    let needs = |c: char| c == '\\' || c.is_control() || is_bidi_control(c);
+    let needs = |c: char| c == '\\' || is_non_printing(c);
     if !text.chars().any(needs) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -224,7 +226,9 @@ pub(crate) fn escape(text: &str) -> std::borrow::Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if needs(c) => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
             }
             c => out.push(c),
         }
@@ -266,9 +270,20 @@ pub(crate) fn escape_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     out.map_or(std::borrow::Cow::Borrowed(bytes), std::borrow::Cow::Owned)
 }
 
-/// The Unicode characters that reorder displayed text ("Trojan Source", CVE-2021-42574).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+/// The code points that print nothing or something else than themselves: general categories
+/// Cc, Cf (among them the bidirectional controls that reorder displayed text, "Trojan Source",
+/// CVE-2021-42574), Zl, Zp, Co and Cn (surrogates cannot be a `char`).
+fn is_non_printing(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    matches!(
+        get_general_category(c),
+        G::Control
+            | G::Format
+            | G::LineSeparator
+            | G::ParagraphSeparator
+            | G::PrivateUse
+            | G::Unassigned
+    )
 }
 
 /// Any `Display` value, escaped with [`escape`] (for messages that hold claimed text).
@@ -394,6 +409,32 @@ mod tests {
                 "trace": [{"keyIds": [], "externalParameters": {"my_param": 1}}],
                 "_type": "x",
             })
+        );
+    }
+
+    #[test]
+    fn non_printing_code_points_are_escaped() {
+        for (c, shown) in [
+            ('\u{2028}', "\\u2028"),
+            ('\u{2029}', "\\u2029"),
+            ('\u{200b}', "\\u200b"),
+            ('\u{feff}', "\\ufeff"),
+            ('\u{ad}', "\\u00ad"),
+            ('\u{202e}', "\\u202e"),
+            ('\u{e000}', "\\ue000"),
+            ('\u{e0001}', "\\udb40\\udc01"),
+            ('\u{e007f}', "\\udb40\\udc7f"),
+            ('\u{10ffff}', "\\udbff\\udfff"),
+        ] {
+            assert_eq!(escape(&format!("a{c}b")), format!("a{shown}b"), "{c:?}");
+        }
+        for printable in ["caf\u{e9} \u{65e5}\u{672c} \u{1f600}", "a b"] {
+            assert!(matches!(escape(printable), std::borrow::Cow::Borrowed(_)));
+        }
+        let value = serde_json::json!({"k": "x\u{e0001}\u{2028}y"});
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json_string(&value)).unwrap(),
+            value
         );
     }
 

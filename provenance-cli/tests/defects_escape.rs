@@ -200,3 +200,92 @@ fn digest_check_escapes_control_characters_in_names() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(stdout(&out), "\\e\\u001b[2Jx: OK\n");
 }
+
+/// Finding 9: code points that print nothing or a line break (Zl, Zp, Cf, Co, Cn: U+2028,
+/// U+2029, zero-width space, BOM, soft hyphen, tag characters, private use) are escaped too.
+const INVISIBLE: &str = "\u{2028}\u{2029}\u{200b}\u{feff}\u{ad}\u{e0001}\u{e007f}\u{e000}";
+const INVISIBLE_SHOWN: &str =
+    "\\u2028\\u2029\\u200b\\ufeff\\u00ad\\udb40\\udc01\\udb40\\udc7f\\ue000";
+
+fn assert_no_invisible(what: &str, text: &str) {
+    let bad: Vec<char> = text.chars().filter(|c| INVISIBLE.contains(*c)).collect();
+    assert!(bad.is_empty(), "{what} printed {bad:?} raw:\n{text}");
+}
+
+#[test]
+fn invisible_and_separator_code_points_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        provenance(d, &["keygen", "--output", "k.pem"])
+            .status
+            .success()
+    );
+    std::fs::write(d.join("app.bin"), b"hi\n").unwrap();
+    let st = provenance(
+        d,
+        &[
+            "statement",
+            "--builder-id",
+            "https://ci.example/b",
+            "--source-uri",
+            "https://github.com/o/r",
+            "--source-commit",
+            COMMIT,
+            "app.bin",
+        ],
+    );
+    let mut statement: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
+    let uri = format!("git+https://github.com/o/r{INVISIBLE}Z");
+    statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["uri"] =
+        uri.clone().into();
+    statement["predicate"]["buildDefinition"]["externalParameters"]["source"]["uri"] = uri.into();
+    std::fs::write(d.join("st.json"), statement.to_string()).unwrap();
+    let signed = provenance(d, &["sign", "--key", "k.pem", "st.json"]);
+    assert!(signed.status.success(), "{signed:?}");
+    std::fs::write(d.join("att.jsonl"), &signed.stdout).unwrap();
+    let shown = format!("github.com/o/r{INVISIBLE_SHOWN}Z");
+
+    // The claimed source is named in the FAIL reason.
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "k.pem.pub",
+            "--source-uri",
+            "github.com/o/r",
+            "--attestation",
+            "att.jsonl",
+            "app.bin",
+        ],
+    );
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_no_invisible("verify", &text);
+    assert!(text.contains(&shown), "{text}");
+
+    let out = provenance(
+        d,
+        &["trace", "--store", ".", "--key", "k.pem.pub", "app.bin"],
+    );
+    let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert_no_invisible("trace", &text);
+    assert!(text.contains(&shown), "{text}");
+
+    for format in ["text", "json"] {
+        let out = provenance(d, &["inspect", "--format", format, "att.jsonl"]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let text = stdout(&out);
+        assert_no_invisible(format, &text);
+        assert!(text.contains(INVISIBLE_SHOWN), "{text}");
+    }
+
+    let name = format!("n{INVISIBLE}.bin");
+    std::fs::write(d.join(&name), b"a").unwrap();
+    let hex = "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb";
+    std::fs::write(d.join("SUMS"), format!("{hex}  {name}\n")).unwrap();
+    let out = provenance(d, &["digest", "--check", "SUMS"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(stdout(&out), format!("\\n{INVISIBLE_SHOWN}.bin: OK\n"));
+}

@@ -31,10 +31,13 @@ fn inspect_stdin(input: &[u8], args: &[&str]) -> std::process::Output {
     out
 }
 
+const STATEMENT_LINE: &str = "{\"_type\":\"https://in-toto.io/Statement/v1\"}\n";
+
 #[test]
 fn many_lines_are_each_shown_once() {
-    let lines = 200_000;
-    let input = "[]\n".repeat(lines);
+    // As many lines as verify reads (100,000), one of them a statement.
+    let lines = 100_000;
+    let input = format!("{STATEMENT_LINE}{}", "[]\n".repeat(lines - 1));
     let text = exits(&inspect_stdin(input.as_bytes(), &[]), 0);
     assert_eq!(text.matches("\n== line ").count(), lines);
     assert!(text.contains(&format!("== line {lines}\n")));
@@ -43,7 +46,48 @@ fn many_lines_are_each_shown_once() {
     let docs = doc["documents"].as_array().unwrap();
     assert_eq!(docs.len(), lines);
     assert_eq!(docs[lines - 1]["line"], lines);
-    assert_eq!(docs[0]["kind"], "unknown JSON");
+    assert_eq!(docs[0]["kind"], "statement");
+    assert_eq!(docs[1]["kind"], "unknown JSON");
+}
+
+/// Finding 12: inspect applies verify's JSON-lines limit (100,000 lines), rather than
+/// amplifying a million tiny lines into ~100 MB of output.
+#[test]
+fn more_lines_than_verify_reads_are_refused() {
+    let input = format!("{STATEMENT_LINE}{}", "[]\n".repeat(100_000));
+    for format in ["text", "json"] {
+        let out = inspect_stdin(input.as_bytes(), &["--format", format]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("standard input has more than 100000 lines"),
+            "{err}"
+        );
+    }
+    // Blank lines count, as verify counts them; a final newline is no line.
+    let input = format!("{STATEMENT_LINE}{}", "\n".repeat(99_999));
+    exits(&inspect_stdin(input.as_bytes(), &[]), 0);
+}
+
+/// Finding 12: a file holding no envelope, bundle or statement is not a success.
+#[test]
+fn a_file_with_nothing_to_inspect_exits_2() {
+    for input in ["[]\n[]\n", "{\"a\": 1}", "[]\n{\"b\": 2}\n"] {
+        for format in ["text", "json"] {
+            let out = inspect_stdin(input.as_bytes(), &["--format", format]);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{input:?}: {err}");
+            assert!(
+                err.contains("standard input holds no DSSE envelope, Sigstore bundle or statement"),
+                "{input:?}: {err}"
+            );
+        }
+    }
+    // One statement among unknown documents is something to inspect.
+    exits(
+        &inspect_stdin(format!("[]\n{STATEMENT_LINE}").as_bytes(), &[]),
+        0,
+    );
 }
 
 #[test]

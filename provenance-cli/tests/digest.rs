@@ -379,3 +379,45 @@ fn unknown_algorithm_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+/// Finding 6: a reader that stops early (`| head -1`) must not turn a mismatch into success:
+/// the check goes on silently on a broken pipe and exits 1, as `sha256sum -c` never exits 0.
+#[test]
+fn check_exits_1_on_a_mismatch_when_stdout_closes_early() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.tar.gz"), b"the app\n").unwrap();
+    std::fs::write(dir.path().join("other.bin"), b"other\n").unwrap();
+    let app = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(b"the app\n"))
+    };
+    // Far more output than a pipe holds (64 KiB), so writing hits the closed pipe.
+    let sums = format!(
+        "{}{app}  other.bin\n",
+        format!("{app}  app.tar.gz\n").repeat(20_000)
+    );
+    std::fs::write(dir.path().join("SUMS"), sums).unwrap();
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("provenance"))
+        .current_dir(dir.path())
+        .args(["digest", "--check", "SUMS"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert_eq!(first, "app.tar.gz: OK\n");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1 computed checksum did NOT match"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

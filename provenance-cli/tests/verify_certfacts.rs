@@ -506,6 +506,32 @@ fn policy_file_github_keys() {
             0,
             "is not anchored",
         ),
+        // Finding 2: a regexp matching the empty string is no constraint; only `.*` says so.
+        (
+            "certificate_identity_regexp = \"\"\ncertificate_oidc_issuer = \"https://token.actions.githubusercontent.com\"",
+            2,
+            "invalid certificate_identity_regexp \"\": matches the empty string",
+        ),
+        (
+            "certificate_identity = \"https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3\"\ncertificate_oidc_issuer_regexp = \"^\"",
+            2,
+            "invalid certificate_oidc_issuer_regexp \"^\": matches the empty string",
+        ),
+        (
+            "repo = \"example/app\"\ncertificate_oidc_issuer_regexp = \"\"",
+            2,
+            "invalid certificate_oidc_issuer_regexp \"\": matches the empty string",
+        ),
+        (
+            "certificate_identity_regexp = \"^https://github.com/example/app/\"\ncertificate_oidc_issuer_regexp = \"token.actions\"",
+            0,
+            "certificate_oidc_issuer_regexp \"token.actions\" is not anchored",
+        ),
+        (
+            "certificate_identity_regexp = \"^.*$\"\ncertificate_oidc_issuer_regexp = \".*\"",
+            0,
+            "PASS",
+        ),
     ] {
         let policy = format!(
             "version = 1\n[[roots]]\nname = \"gh\"\ntrusted_root = \"trusted_root.json\"\n{root}\n[defaults]\nsource_tag = \"v1.2.3\"\n"
@@ -529,6 +555,113 @@ fn policy_file_github_keys() {
         assert_eq!(out.status.code(), Some(exit), "{root}: {text}");
         assert!(text.contains(says), "{root}: {text}");
     }
+}
+
+/// Finding 2: a regexp that matches the empty string (an unset `"$IDENTITY_RE"`, `^`, `|`,
+/// `(?:)`, ...) accepts any identity or issuer; it is refused naming the flag, except the
+/// explicit `.*` / `^.*$`. An unanchored issuer regexp draws a warning, as the identity's does.
+#[test]
+fn match_everything_regexps_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trusted_root.json"),
+        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
+    )
+    .unwrap();
+    let bundle = fulcio::bundle(
+        &github_cert(
+            OWN,
+            "https://github.com/example/app",
+            "refs/tags/v1.2.3",
+            COMMIT,
+        ),
+        &statement(OWN, GOOD_SOURCE, COMMIT),
+    );
+    let source = ["--source-uri", "github.com/example/app"];
+    for re in ["", "^", "|", "(?:)", "^$|", "(?i)", "a*"] {
+        let (code, text) = run(
+            dir.path(),
+            &bundle,
+            &[
+                &["--certificate-identity-regexp", re],
+                &ISS[..],
+                &source[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 2, "identity {re:?}: {text}");
+        assert!(
+            text.contains(&format!(
+                "invalid --certificate-identity-regexp {re:?}: matches the empty string"
+            )) && !text.contains("PASS"),
+            "identity {re:?}: {text}"
+        );
+        let (code, text) = run(
+            dir.path(),
+            &bundle,
+            &[
+                &ID[..],
+                &["--certificate-oidc-issuer-regexp", re],
+                &source[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 2, "issuer {re:?}: {text}");
+        assert!(
+            text.contains(&format!(
+                "invalid --certificate-oidc-issuer-regexp {re:?}: matches the empty string"
+            )),
+            "issuer {re:?}: {text}"
+        );
+        // gh's flags: an empty issuer regexp no longer replaces GitHub's default issuer.
+        let (code, text) = run(
+            dir.path(),
+            &bundle,
+            &[
+                &["--owner", "example"][..],
+                &["--certificate-oidc-issuer-regexp", re],
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 2, "gh issuer {re:?}: {text}");
+        assert!(
+            text.contains("--certificate-oidc-issuer-regexp"),
+            "gh issuer {re:?}: {text}"
+        );
+    }
+    // The explicit opt-ins still pass (with the source bound by other expectations).
+    for re in [".*", "^.*$"] {
+        let (code, text) = run(
+            dir.path(),
+            &bundle,
+            &[
+                &["--certificate-identity-regexp", re][..],
+                &["--certificate-oidc-issuer-regexp", re],
+                &source[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 0, "{re:?}: {text}");
+        assert!(!text.contains("not anchored"), "{re:?}: {text}");
+    }
+    // An unanchored issuer regexp is searched for: warned about, as the identity's is.
+    let (code, text) = run(
+        dir.path(),
+        &bundle,
+        &[
+            &ID[..],
+            &["--certificate-oidc-issuer-regexp", "token.actions"],
+            &source[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "--certificate-oidc-issuer-regexp \"token.actions\" is not anchored with `^`"
+        ),
+        "{text}"
+    );
 }
 
 /// gh's own test data (`test-vectors/third-party/gh-cli`, see its SOURCE.md) with the flags

@@ -40,6 +40,13 @@ pub enum Error {
         /// The limit.
         max: usize,
     },
+    /// An attestation file is binary data (a NUL byte or bytes that are not UTF-8 in its first
+    /// block), not JSON or JSON Lines: one error, not one skipped "line" after another.
+    #[error("{} is binary data, not JSON or JSON lines", path.display())]
+    BinaryData {
+        /// The file.
+        path: PathBuf,
+    },
     /// A file has more lines than the limit.
     #[error("{} has more than {max} lines", path.display())]
     TooManyLines {

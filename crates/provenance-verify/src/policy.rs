@@ -661,7 +661,10 @@ fn root_spec(r: RootFile) -> Result<RootSpec> {
         (true, true) => {
             let (identity, issuer) = keyless_matchers(
                 &github,
-                ("certificate_identity", "certificate_oidc_issuer"),
+                [
+                    ("certificate_identity", "certificate_identity_regexp"),
+                    ("certificate_oidc_issuer", "certificate_oidc_issuer_regexp"),
+                ],
                 (r.certificate_identity, r.certificate_identity_regexp),
                 (r.certificate_oidc_issuer, r.certificate_oidc_issuer_regexp),
             )?;
@@ -724,12 +727,16 @@ fn root_spec(r: RootFile) -> Result<RootSpec> {
 /// signer workflow's, or any) and the issuer defaults to GitHub's; otherwise both the identity
 /// and the issuer must be given.
 ///
+/// `fields` names the settings in messages: `[(identity, identity_regexp), (issuer,
+/// issuer_regexp)]`.
+///
 /// # Errors
-/// [`Error::InvalidSetting`] naming the missing or malformed field, or when an identity is
-/// given together with `signer_workflow` / `signer_repo`.
+/// [`Error::InvalidSetting`] naming the missing or malformed field (a regexp that matches the
+/// empty string other than an explicit `.*` is refused: see [`matcher`]), or when an identity
+/// is given together with `signer_workflow` / `signer_repo`.
 pub fn keyless_matchers(
     github: &GithubIdentity,
-    fields: (&'static str, &'static str),
+    fields: [(&'static str, &'static str); 2],
     identity: (Option<String>, Option<String>),
     issuer: (Option<String>, Option<String>),
 ) -> Result<(Matcher, Matcher)> {
@@ -737,7 +744,7 @@ pub fn keyless_matchers(
     let identity = match (github.signer_regexp(), identity_given) {
         (Some(_), true) => {
             return Err(Error::setting(
-                fields.0,
+                fields[0].0,
                 "",
                 "give a certificate identity or signer_workflow / signer_repo, not both",
             ));
@@ -746,7 +753,7 @@ pub fn keyless_matchers(
         // gh's default: the signer is a workflow of the repository (or owner) named, i.e. the
         // user's own workflow, not any workflow that ran for it (gh `newEnforcementCriteria`).
         (None, false) if github.names_signer() => Matcher::Regexp(github.own_signer_regexp()?),
-        (None, _) => matcher(fields.0, identity.0, identity.1)?,
+        (None, _) => matcher(fields[0], identity.0, identity.1)?,
     };
     if (github.signer_workflow.is_some() || github.signer_repo.is_some())
         && github.repo.is_none()
@@ -761,24 +768,45 @@ pub fn keyless_matchers(
     let issuer = if github.names_signer() && issuer.0.is_none() && issuer.1.is_none() {
         Matcher::Exact(github.default_issuer()?)
     } else {
-        matcher(fields.1, issuer.0, issuer.1)?
+        matcher(fields[1], issuer.0, issuer.1)?
     };
     Ok((identity, issuer))
 }
 
-/// Builds a matcher from an exact and a regexp spelling: exactly one must be given.
+/// Whether `re` is the explicit "accept any" spelling: `.*` or `^.*$`.
+pub fn is_explicit_any(re: &str) -> bool {
+    matches!(re, ".*" | "^.*$")
+}
+
+/// Builds a matcher from an exact and a regexp spelling: exactly one must be given. `fields`
+/// is `(exact field, regexp field)`, for messages.
+///
+/// A regexp that matches the empty string matches every value (it is searched for): an empty
+/// one (an unset variable), `^`, `|`, `(?:)`, `x*`... Such a regexp is refused unless it is the
+/// explicit opt-in `.*` (or `^.*$`).
 ///
 /// # Errors
-/// [`Error::InvalidSetting`] when none or both are given, or the regexp does not compile.
+/// [`Error::InvalidSetting`] when none or both are given, the regexp does not compile, or it
+/// matches the empty string without being `.*`.
 pub fn matcher(
-    field: &'static str,
+    fields: (&'static str, &'static str),
     exact: Option<String>,
     regexp: Option<String>,
 ) -> Result<Matcher> {
+    let field = fields.0;
     match (exact, regexp) {
         (Some(e), None) => Ok(Matcher::Exact(e)),
         (None, Some(r)) => {
-            regex::Regex::new(&r).map_err(|e| Error::setting(field, &r, e.to_string()))?;
+            let re =
+                regex::Regex::new(&r).map_err(|e| Error::setting(fields.1, &r, e.to_string()))?;
+            if re.is_match("") && !is_explicit_any(&r) {
+                return Err(Error::setting(
+                    fields.1,
+                    &r,
+                    "matches the empty string, so it accepts any value (an empty or unset \
+                     setting?); to accept any, spell out `.*`",
+                ));
+            }
             Ok(Matcher::Regexp(r))
         }
         (Some(_), Some(_)) => Err(Error::setting(
@@ -995,6 +1023,47 @@ n = 3
             "version = 1\n[[roots]]\nname = \"a\"\nkeys = [\"k\"]\n[defaults]\npredicate_types = [\"https://slsa.dev/provenance/v1\"]\n[[artifacts]]\npattern = \"x\"",
         ] {
             assert!(Policy::from_toml(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn match_everything_regexps_are_refused() {
+        let policy = |identity: &str, issuer: &str| {
+            Policy::from_toml(&format!(
+                "version = 1\n[[roots]]\nname = \"a\"\n{identity}\n{issuer}\n\
+                 [defaults]\nsource_uri = \"github.com/o/r\""
+            ))
+        };
+        for re in ["", "^", "|", "(?:)", "^$|", "(?i)", "x*"] {
+            let err = policy(
+                &format!("certificate_identity_regexp = '{re}'"),
+                "certificate_oidc_issuer = \"https://iss\"",
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains("certificate_identity_regexp")
+                    && err.contains("matches the empty string"),
+                "{re:?}: {err}"
+            );
+            let err = policy(
+                "certificate_identity = \"https://x/y\"",
+                &format!("certificate_oidc_issuer_regexp = '{re}'"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains("certificate_oidc_issuer_regexp")
+                    && err.contains("matches the empty string"),
+                "{re:?}: {err}"
+            );
+        }
+        for re in [".*", "^.*$"] {
+            policy(
+                &format!("certificate_identity_regexp = '{re}'"),
+                &format!("certificate_oidc_issuer_regexp = '{re}'"),
+            )
+            .unwrap_or_else(|e| panic!("{re:?}: {e}"));
         }
     }
 

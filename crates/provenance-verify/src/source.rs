@@ -312,13 +312,19 @@ pub(crate) trait Sink {
     }
 
     /// Reads JSON Lines; returns `true` when the input is instead one pretty-printed document
-    /// (nothing was added then).
+    /// (nothing was added then). Binary input (see [`is_binary`]) is refused.
     fn read_lines(
         &mut self,
         path: &Path,
         mut reader: impl BufRead,
         limits: &Limits,
     ) -> Result<bool> {
+        let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+        if is_binary(head.get(..BINARY_PROBE_BYTES).unwrap_or(head)) {
+            return Err(Error::BinaryData {
+                path: path.to_owned(),
+            });
+        }
         let shared: Arc<Path> = Arc::from(path);
         let mut buf = Vec::new();
         let mut line_no = 0usize;
@@ -600,6 +606,19 @@ pub fn read_bounded_line(
             return Ok(Some(true));
         }
     }
+}
+
+/// How much of the start of an attestation file [`is_binary`] looks at.
+const BINARY_PROBE_BYTES: usize = 8 << 10;
+
+/// Whether the start of a file (`head`) is binary data rather than JSON: JSON is text, so a NUL
+/// byte or bytes that are not UTF-8 tell (a character cut at the end of `head` does not).
+pub fn is_binary(head: &[u8]) -> bool {
+    let not_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => false,
+        Err(e) => e.error_len().is_some(),
+    };
+    not_utf8 || head.contains(&0)
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {

@@ -373,7 +373,9 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
         anyhow::bail!("{} is larger than {MAX_CHECK_FILE} bytes", list.display());
     }
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // A reader that stops early (`| head -1`) must not turn a mismatch not yet printed into
+    // success: on a broken pipe the check goes on silently and the exit status still tells.
+    let mut out = PipeTolerant::new(BufWriter::new(stdout.lock()));
     let (mut bad_lines, mut unreadable, mut mismatched, mut good_lines) =
         (0usize, 0usize, 0usize, 0usize);
     let body = text.strip_suffix(b"\n").unwrap_or(&text);
@@ -450,6 +452,48 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     } else {
         Outcome::Success
     })
+}
+
+/// A writer that drops its output, silently, once the reader has gone (broken pipe); other
+/// errors are errors.
+struct PipeTolerant<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeTolerant<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn tolerate(&mut self, result: io::Result<()>) -> io::Result<()> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.write_all(bytes);
+        self.tolerate(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.tolerate(result)
+    }
 }
 
 fn report_unreadable(ui: &Ui, err: &DigestError) {

@@ -136,6 +136,12 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         };
         if errors > 0 {
             outcome = Outcome::InputErrors;
+        } else if sink.recognized == 0 {
+            // Nothing to inspect: not a success (every document is shown as unknown JSON).
+            ui.error(format_args!(
+                "{name} holds no DSSE envelope, Sigstore bundle or statement"
+            ));
+            outcome = Outcome::InputErrors;
         }
         sink.end()?;
         Ok(())
@@ -150,6 +156,9 @@ struct Sink<'a> {
     format: Format,
     out: &'a mut dyn Write,
     documents: usize,
+    /// Documents that are an envelope, a bundle or a statement (or the `{"bundle": ...}` /
+    /// `{"attestations": [...]}` wrappers `verify` reads).
+    recognized: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -165,10 +174,21 @@ impl<'a> Sink<'a> {
             format,
             out,
             documents: 0,
+            recognized: 0,
         })
     }
 
     fn document(&mut self, line: Option<usize>, mut doc: Value) -> std::io::Result<()> {
+        let recognized = match doc.get("kind").and_then(Value::as_str) {
+            Some("invalid") | None => false,
+            Some("unknown JSON") => doc
+                .get("document")
+                .is_some_and(|d| d.get("bundle").is_some() || d.get("attestations").is_some()),
+            Some(_) => true,
+        };
+        if recognized {
+            self.recognized += 1;
+        }
         match self.format {
             Format::Text => {
                 let mut text = String::new();
@@ -231,14 +251,9 @@ fn input_name(path: &Path) -> String {
 }
 
 /// JSON is text: a NUL byte or bytes that are not UTF-8 in the head mean a binary file, which
-/// gets one error rather than one per "line".
+/// gets one error rather than one per "line" (the test `verify` applies to attestation files).
 fn refuse_binary(name: &str, head: &[u8]) -> anyhow::Result<()> {
-    let not_utf8 = match std::str::from_utf8(head) {
-        Ok(_) => false,
-        // A character cut at the end of the head is not evidence of binary data.
-        Err(e) => e.error_len().is_some(),
-    };
-    if not_utf8 || head.contains(&0) {
+    if provenance::verify::source::is_binary(head) {
         anyhow::bail!("{name} is binary data, not JSON or JSON lines");
     }
     Ok(())
@@ -286,6 +301,9 @@ fn describe_lines(
                     "{name}: line {line_no} is longer than the limit of {max_line} bytes"
                 )
             })?;
+        if (ended || !line.is_empty()) && line_no > INPUT_LIMITS.max_lines() {
+            anyhow::bail!("{name} has more than {} lines", INPUT_LIMITS.max_lines());
+        }
         total = total.saturating_add(line.len() as u64);
         if total > max_file {
             anyhow::bail!("{name} is larger than the limit of {max_file} bytes");

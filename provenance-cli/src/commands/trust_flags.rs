@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use provenance::sigstore::TrustedRoot;
 use provenance::verify::load;
-use provenance::verify::policy::{AnchorSpec, GithubIdentity, Matcher, Policy, keyless_matchers};
+use provenance::verify::policy::{
+    AnchorSpec, GithubIdentity, Matcher, Policy, is_explicit_any, keyless_matchers,
+};
 use provenance::verify::{Rejected, Rejection};
-use provenance::{KeyRoot, KeylessRoot, Transparency, VerifierBuilder};
+use provenance::{KeyRoot, KeylessRoot, Transparency, VerifierBuilder, VerifyError};
 
 use crate::ui::Ui;
 
@@ -174,6 +176,7 @@ impl TrustFlags {
         let unanchored = |re: &str| !re.starts_with('^') && !re.starts_with("(?i)^");
         let mut out = Vec::new();
         if let Some(re) = &self.certificate_identity_regexp
+            && !is_explicit_any(re)
             && unanchored(re)
         {
             out.push(format!(
@@ -182,14 +185,38 @@ impl TrustFlags {
                  containing it match too"
             ));
         }
+        if let Some(re) = &self.certificate_oidc_issuer_regexp
+            && !is_explicit_any(re)
+            && unanchored(re)
+        {
+            out.push(format!(
+                "--certificate-oidc-issuer-regexp {re:?} is not anchored with `^`: it is searched \
+                 for anywhere in the OIDC issuer (as cosign does), so other issuers containing it \
+                 match too"
+            ));
+        }
         for root in policy.iter().flat_map(|p| &p.policy.roots) {
+            if let AnchorSpec::Keyless {
+                issuer: Matcher::Regexp(re),
+                ..
+            } = &root.anchor
+                && !is_explicit_any(re)
+                && unanchored(re)
+            {
+                out.push(format!(
+                    "root {:?}: certificate_oidc_issuer_regexp {re:?} is not anchored with `^`: it \
+                     is searched for anywhere in the OIDC issuer (as cosign does)",
+                    root.name
+                ));
+            }
+
             if let AnchorSpec::Keyless {
                 identity: Matcher::Regexp(re),
                 github,
                 ..
             } = &root.anchor
                 && github.signer_regexp().is_none()
-                && re != ".*"
+                && !is_explicit_any(re)
                 && unanchored(re)
             {
                 out.push(format!(
@@ -200,6 +227,39 @@ impl TrustFlags {
             }
         }
         out
+    }
+
+    /// The keyless identity and issuer matchers of the flags; a refused regexp names its flag.
+    fn keyless_identity(&self, github: &GithubIdentity) -> anyhow::Result<(Matcher, Matcher)> {
+        keyless_matchers(
+            github,
+            [
+                ("certificate identity", "--certificate-identity-regexp"),
+                (
+                    "certificate OIDC issuer",
+                    "--certificate-oidc-issuer-regexp",
+                ),
+            ],
+            (
+                self.certificate_identity.clone(),
+                self.certificate_identity_regexp.clone(),
+            ),
+            (
+                self.certificate_oidc_issuer.clone(),
+                self.certificate_oidc_issuer_regexp.clone(),
+            ),
+        )
+        .map_err(|e| match e {
+            // A refused regexp names its flag: the generic hint would mislead.
+            VerifyError::InvalidSetting { field, .. } if field.starts_with("--") => {
+                anyhow::Error::new(e)
+            }
+            e => anyhow::Error::new(e).context(
+                "keyless verification needs an identity (--certificate-identity[-regexp], or \
+                 gh's --repo, --owner, --signer-workflow, --signer-repo) and an OIDC issuer \
+                 (--certificate-oidc-issuer[-regexp])",
+            ),
+        })
     }
 
     /// Reads the policy file, if one was given.
@@ -291,23 +351,7 @@ impl TrustFlags {
                 self.deny_self_hosted_runners,
             )
             .context("invalid --repo, --owner, --signer-workflow or --signer-repo")?;
-            let (identity, issuer) = keyless_matchers(
-                &github,
-                ("certificate identity", "certificate OIDC issuer"),
-                (
-                    self.certificate_identity.clone(),
-                    self.certificate_identity_regexp.clone(),
-                ),
-                (
-                    self.certificate_oidc_issuer.clone(),
-                    self.certificate_oidc_issuer_regexp.clone(),
-                ),
-            )
-            .context(
-                "keyless verification needs an identity (--certificate-identity[-regexp], or \
-                 gh's --repo, --owner, --signer-workflow, --signer-repo) and an OIDC issuer \
-                 (--certificate-oidc-issuer[-regexp])",
-            )?;
+            let (identity, issuer) = self.keyless_identity(&github)?;
             let trusted_root = sigstore_root().context("cannot set up keyless verification")?;
             let transparency = if self.insecure_ignore_tlog {
                 Transparency::InsecureIgnore

@@ -268,9 +268,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             hashed.next().map(Ok)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    for s in checked.skipped() {
-        ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
-    }
+    report_skipped(checked.skipped(), ui);
     let report = verifier.evaluate(&artifacts, &checked, now)?;
     let service_failure = crate::commands::trust_flags::report_rejected(&report.rejected, ui);
     // The VSAs are written before the report is printed: a PASS line means they are there.
@@ -520,4 +518,37 @@ fn write_vsas(
 
 fn digest_of(bytes: &[u8]) -> anyhow::Result<DigestSet> {
     Ok(provenance::digest::hash_bytes(bytes, &[Algorithm::Sha256])?)
+}
+
+/// How many skipped lines of one file are reported one by one; the rest are counted.
+const SHOWN_SKIPPED_PER_FILE: usize = 10;
+
+/// Warns about the lines that held nothing to verify: the first few of each file, then how
+/// many more (a file of garbage gives a dozen warnings, not one per line).
+fn report_skipped(skipped: &[provenance::verify::source::Skipped], ui: &Ui) {
+    let mut per_file: Vec<(&std::path::Path, usize)> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for s in skipped {
+        let path = s.origin.path();
+        let at = *index.entry(path).or_insert_with(|| {
+            per_file.push((path, 0));
+            per_file.len() - 1
+        });
+        let Some((_, count)) = per_file.get_mut(at) else {
+            continue;
+        };
+        *count += 1;
+        if *count <= SHOWN_SKIPPED_PER_FILE {
+            ui.warn(format!("{}: skipped: {}", s.origin, s.reason));
+        }
+    }
+    for (path, count) in per_file {
+        if count > SHOWN_SKIPPED_PER_FILE {
+            ui.warn(format!(
+                "\u{2026} and {} more lines of {} skipped",
+                count - SHOWN_SKIPPED_PER_FILE,
+                path.display()
+            ));
+        }
+    }
 }
