@@ -231,19 +231,25 @@ fn verify_refuses_a_200_mb_line_from_a_pipe_with_small_memory() {
     assert!(m.peak_kib < 128 * 1024, "{}", describe(&m));
 }
 
-/// `inspect -` reads the whole input (at most 256 MiB) and parses it: a 200 MB line must be
-/// refused with memory staying small, as `verify` does.
-#[test]
-fn inspect_refuses_a_200_mb_line_with_small_memory() {
+/// `inspect -` of one envelope line of `len` bytes on stdin, measured (and printed).
+fn inspect_line(len: usize) -> Measured {
     let dir = tempfile::tempdir().unwrap();
     let m = run_measured(
         dir.path(),
         &["inspect", "-"],
         &[],
-        Some(huge_line(200_000_000)),
+        Some(huge_line(len)),
         Duration::from_secs(60),
     );
-    println!("inspect, 200 MB line: {}", describe(&m));
+    println!("inspect, {} MB line: {}", len / 1_000_000, describe(&m));
+    m
+}
+
+/// `inspect -` reads the whole input (at most 256 MiB) and parses it: a 200 MB line must be
+/// refused with memory staying small, as `verify` does.
+#[test]
+fn inspect_refuses_a_200_mb_line_with_small_memory() {
+    let m = inspect_line(200_000_000);
     assert_eq!(m.code, Some(2), "{}", describe(&m));
     assert!(m.elapsed < Duration::from_secs(20), "{}", describe(&m));
     assert!(m.peak_kib < 128 * 1024, "{}", describe(&m));
@@ -252,15 +258,7 @@ fn inspect_refuses_a_200_mb_line_with_small_memory() {
 /// Figures for the report: `inspect` of a 20 MB line (under every limit), peak RSS.
 #[test]
 fn inspect_memory_on_a_20_mb_line_is_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let m = run_measured(
-        dir.path(),
-        &["inspect", "-"],
-        &[],
-        Some(huge_line(20_000_000)),
-        Duration::from_secs(60),
-    );
-    println!("inspect, 20 MB line: {}", describe(&m));
+    let m = inspect_line(20_000_000);
     assert!(matches!(m.code, Some(0..=2)), "{}", describe(&m));
     assert!(!m.stderr.contains("panicked at"), "{}", describe(&m));
 }

@@ -1,7 +1,8 @@
 //! Fixtures shared by the toolkit's tests, so that each lives in one place: running the
 //! `provenance` binary ([`Cli`], [`cli!`]), a key with signed provenance for an artifact
 //! ([`signed_app`]), a generator of Fulcio-like certificates and Rekor-like log entries
-//! ([`fulcio`]), the JSON Schemas of `schemas/` resolved offline ([`schema`]), and series of
+//! ([`fulcio`]), a local Sigstore for keyless signing ([`keyless`]),
+//! git work trees ([`git`]), the JSON Schemas of `schemas/` resolved offline ([`schema`]), and series of
 //! statements for memory and speed measurements ([`statements`]).
 //!
 //! Dev-only: listed under `[dev-dependencies]` only, never published. A failure here is a
@@ -19,6 +20,8 @@ pub mod cases;
 mod cli;
 pub mod der;
 pub mod fulcio;
+pub mod git;
+pub mod keyless;
 pub mod schema;
 pub mod statements;
 #[cfg(feature = "tuf")]
@@ -26,7 +29,7 @@ pub mod tuf;
 
 use std::path::{Path, PathBuf};
 
-pub use cli::{Cli, code, drain, exits, ok, stderr, stdout, wait_timeout};
+pub use cli::{Cli, code, drain, exits, exits_stderr, ok, stderr, stdout, wait_timeout};
 
 /// The commit the provenance of [`signed_app`] names.
 pub const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";

@@ -1,0 +1,40 @@
+//! Git work trees for the tests that read the source from git (the `git` binary).
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `git -C DIR ARGS` with a fixed author and committer and no system configuration;
+/// its stdout, trimmed. A failure panics with git's stderr.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A temporary repository with `app.txt` ("hello\n") committed on `main` and the remote
+/// `origin` at `origin`; with the commit's hex id.
+pub fn repo(origin: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::write(d.join("app.txt"), "hello\n").unwrap();
+    git(d, &["add", "app.txt"]);
+    git(d, &["commit", "-q", "-m", "first"]);
+    git(d, &["remote", "add", "origin", origin]);
+    let head = git(d, &["rev-parse", "HEAD"]);
+    (dir, head)
+}
