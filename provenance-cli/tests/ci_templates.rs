@@ -294,6 +294,13 @@ struct ActionRun {
     _temp: tempfile::TempDir,
 }
 
+impl ActionRun {
+    /// The bundle it wrote (`outputs.bundle-path`).
+    fn bundle(&self) -> PathBuf {
+        PathBuf::from(&self.outputs["bundle-path"])
+    }
+}
+
 /// Evaluates an `env:` or `outputs:` value: a literal, or exactly one `${{ expr }}` of the
 /// contexts a composite action uses here (unknown ones panic, so a new one needs a look).
 fn evaluate(
@@ -575,6 +582,21 @@ fn verify_with_sigstore_python_and_js(
     }
 }
 
+/// [`run_action`] with `given` and the mock's trusted root and signing config (without the
+/// TSA), running this build's binary; it must succeed.
+fn attest_with_action(mock: &MockSigstore, workspace: &Path, given: &[(&str, &str)]) -> ActionRun {
+    let root = mock.trusted_root();
+    let config = signing_config(mock);
+    let mock_inputs = [
+        ("binary-path", bin()),
+        ("trusted-root", root.as_str()),
+        ("signing-config", config.to_str().unwrap()),
+    ];
+    let run = run_action(mock, workspace, &[given, &mock_inputs].concat(), &[]);
+    assert!(run.ok, "{}", run.log);
+    run
+}
+
 /// The mock's signing config without its TSA (Rekor v1's SET dates the signature). The TSA
 /// path is covered by the keyless_* tests; here it would make `@sigstore/verify` 3.1.1 fail
 /// one bundle in ten with "invalid time": the mock's TSA writes `genTime` with milliseconds
@@ -657,7 +679,7 @@ fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_v
     std::fs::write(ws.join("dist/deep/er/app-1.0-py3-none-any.whl"), b"wheel\n").unwrap();
     std::fs::write(ws.join("dist/notes.txt"), b"not a subject\n").unwrap();
     std::fs::write(ws.join("SBOM file.json"), b"{}\n").unwrap();
-    let run = run_action(
+    let run = attest_with_action(
         &mock,
         ws,
         &[
@@ -665,18 +687,10 @@ fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_v
                 "subject-path",
                 "dist/*.tar.gz, dist/*.zip\n  dist/**/*.whl\nSBOM file.json\n",
             ),
-            ("binary-path", bin()),
             ("version", env!("CARGO_PKG_VERSION")),
-            (
-                "trusted-root",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-            ("signing-config", signing_config(&mock).to_str().unwrap()),
         ],
-        &[],
     );
-    assert!(run.ok, "{}", run.log);
-    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    let bundle = run.bundle();
     assert!(bundle.is_absolute() && bundle.is_file(), "{bundle:?}");
 
     let st = statement(&bundle);
@@ -724,23 +738,12 @@ fn the_action_attests_a_subject_digest_and_name() {
     let artifact = work.path().join("app.bin");
     std::fs::write(&artifact, b"built elsewhere\n").unwrap();
     let digest = format!("sha256:{}", sha256_hex(b"built elsewhere\n"));
-    let run = run_action(
+    let run = attest_with_action(
         &mock,
         work.path(),
-        &[
-            ("subject-digest", &digest),
-            ("subject-name", "app.bin"),
-            ("binary-path", bin()),
-            (
-                "trusted-root",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-            ("signing-config", signing_config(&mock).to_str().unwrap()),
-        ],
-        &[],
+        &[("subject-digest", &digest), ("subject-name", "app.bin")],
     );
-    assert!(run.ok, "{}", run.log);
-    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    let bundle = run.bundle();
     assert_eq!(
         subjects(&statement(&bundle)),
         BTreeMap::from([("app.bin".to_owned(), digest[7..].to_owned())])
@@ -774,24 +777,16 @@ fn the_action_pushes_the_attestation_to_the_images_registry() {
     let work = tempfile::tempdir().unwrap();
     let name = format!("{}/octo-org/demo", reg.addr);
     let digest = image.digest.to_string();
-    let run = run_action(
+    let run = attest_with_action(
         &mock,
         work.path(),
         &[
             ("subject-digest", &digest),
             ("subject-name", &name),
             ("push-to-registry", "true"),
-            ("binary-path", bin()),
-            (
-                "trusted-root",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-            ("signing-config", signing_config(&mock).to_str().unwrap()),
         ],
-        &[],
     );
-    assert!(run.ok, "{}", run.log);
-    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    let bundle = run.bundle();
     assert_eq!(
         subjects(&statement(&bundle)),
         BTreeMap::from([(name.clone(), digest["sha256:".len()..].to_owned())])

@@ -52,31 +52,27 @@ fn client(reg: &TestRegistry) -> RegistryClient {
     RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap()
 }
 
-/// A directory with the keys ([`keys`]) and an image pushed to `reg` as `REPO:v1` (one layer
-/// holding `layer`).
-struct Pushed {
-    dir: tempfile::TempDir,
-    client: RegistryClient,
-    repo: Repository,
-    image: support::PushedImage,
-    /// `oci://REGISTRY/REPO@DIGEST`.
-    arg: String,
-}
-
-fn pushed(reg: &TestRegistry, repo: &str, layer: &str) -> Pushed {
+/// A directory with the keys ([`keys`]), a client of `reg`, and an image pushed to it as
+/// `REPO:v1` (one layer holding `layer`): the directory, the client, the repository, the
+/// image and its `oci://REGISTRY/REPO@DIGEST` argument.
+fn pushed(
+    reg: &TestRegistry,
+    repo: &str,
+    layer: &str,
+) -> (
+    tempfile::TempDir,
+    RegistryClient,
+    Repository,
+    support::PushedImage,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     keys(dir.path());
     let repo: Repository = repo.parse().unwrap();
     let mut client = client(reg);
     let image = support::push_image(&mut client, &repo, "v1", layer);
     let arg = format!("oci://{}/{repo}@{}", reg.addr, image.digest);
-    Pushed {
-        dir,
-        client,
-        repo,
-        image,
-        arg,
-    }
+    (dir, client, repo, image, arg)
 }
 
 /// `provenance verify --key KEY --source-uri SOURCE ARGS` in `dir`.
@@ -124,13 +120,7 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
     };
-    let Pushed {
-        dir,
-        client: mut c,
-        repo,
-        image: app,
-        arg: image,
-    } = pushed(&reg, "example/app", "app layer");
+    let (dir, mut c, repo, app, image) = pushed(&reg, "example/app", "app layer");
     let d = dir.path();
     let other = support::push_image(&mut c, &repo, "v2", "another image");
     let other_image = format!("oci://{}/example/app@{}", reg.addr, other.digest);
@@ -478,13 +468,7 @@ fn a_blob_swapped_in_the_registry_fails() {
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
     };
-    let Pushed {
-        dir,
-        client: mut c,
-        repo,
-        image: app,
-        arg: image,
-    } = pushed(&reg, "swap/app", "swap layer");
+    let (dir, mut c, repo, app, image) = pushed(&reg, "swap/app", "swap layer");
     let d = dir.path();
     let a = attest_push(d, &image);
     assert_eq!(code(&a), 0, "{}", out(&a));
@@ -533,13 +517,7 @@ fn attach_and_verify_through_the_referrers_api() {
     let Some(reg) = TestRegistry::start_with_referrers_api() else {
         return;
     };
-    let Pushed {
-        dir,
-        client: mut c,
-        repo,
-        image: app,
-        arg: image,
-    } = pushed(&reg, "api/app", "referrers api layer");
+    let (dir, mut c, repo, app, image) = pushed(&reg, "api/app", "referrers api layer");
     let d = dir.path();
     let a = attest_push(d, &image);
     assert_eq!(code(&a), 0, "{}", out(&a));

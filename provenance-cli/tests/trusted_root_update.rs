@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use provenance_testkit::tuf::{Fixture, Key, in_a_year, root, yesterday};
-use provenance_testkit::{Cli, cli, code, exits, fulcio, stderr, stdout};
+use provenance_testkit::tuf::{DateTime, Fixture, Key, Utc, in_a_year, root, yesterday};
+use provenance_testkit::{Cli, cli, code, exits, exits_stderr, fulcio, stderr, stdout};
 use sha2::Digest as _;
 
 const SIGNER: &str = fulcio::RELEASE_SIGNER;
@@ -66,6 +66,22 @@ fn cli() -> Cli {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// A good update of `f`'s cache; then `f` publishes `{}` as `trusted_root.json` in version
+/// `version` (timestamp expiring at `timestamp_expires`) and the next update fails (exit 2)
+/// leaving the cache as it was. Its stderr.
+fn update_refused_after(f: &Fixture, version: u64, timestamp_expires: DateTime<Utc>) -> String {
+    exits(&update_cache(f), 0);
+    let before = snapshot(&cache_dir(f));
+    f.republish(
+        &[("trusted_root.json", b"{}".to_vec())],
+        version,
+        timestamp_expires,
+    );
+    let err = exits_stderr(&update_cache(f), 2);
+    assert_eq!(snapshot(&cache_dir(f)), before, "the cache changed: {err}");
+    err
 }
 
 /// Every file under `dir` with its bytes (to show that a failed update changed nothing).
@@ -189,8 +205,7 @@ fn a_corrupt_cached_root_is_an_error_not_a_fallback() {
     std::fs::write(cache.join("trusted_root.json"), b"{not json").unwrap();
     keyless_bundle(dir.path());
     let out = verify(dir.path(), &cache, &[]);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits_stderr(&out, 2);
     assert!(err.contains("cannot use the cached trusted root"), "{err}");
     assert!(err.contains("trusted_root.json"), "{err}");
 }
@@ -244,8 +259,7 @@ fn a_new_root_not_signed_by_the_old_root_is_refused() {
         in_a_year(),
     );
     let out = update_cache(&f);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits_stderr(&out, 2);
     assert!(
         err.contains("the root metadata is not signed by a threshold of its trusted keys"),
         "{err}"
@@ -257,20 +271,8 @@ fn a_new_root_not_signed_by_the_old_root_is_refused() {
 #[test]
 fn an_expired_timestamp_is_refused_and_the_cache_kept() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
-    exits(&update_cache(&f), 0);
-    let before = snapshot(&cache_dir(&f));
-    f.publish(
-        &f.key,
-        &f.root_path,
-        &[("trusted_root.json", b"{}".to_vec())],
-        2,
-        yesterday(),
-    );
-    let out = update_cache(&f);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = update_refused_after(&f, 2, yesterday());
     assert!(err.contains("the timestamp metadata has expired"), "{err}");
-    assert_eq!(snapshot(&cache_dir(&f)), before, "the cache changed");
 }
 
 #[test]
@@ -281,12 +283,8 @@ fn an_expired_timestamp_on_first_update_writes_nothing() {
     );
     let cache = cache_dir(&f);
     let out = update_into(&f, &cache, &f.root_path);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("timestamp metadata has expired"),
-        "{}",
-        stderr(&out)
-    );
+    let err = exits_stderr(&out, 2);
+    assert!(err.contains("timestamp metadata has expired"), "{err}");
     assert!(!cache.exists(), "{:?}", snapshot(&cache).keys());
 }
 
@@ -298,8 +296,7 @@ fn a_tampered_target_is_refused_and_nothing_written() {
     tampered[10] ^= 1;
     std::fs::write(&stored, tampered).unwrap();
     let out = update_cache(&f);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits_stderr(&out, 2);
     assert!(
         err.contains("does not match its signed hash or length"),
         "{err}"
@@ -315,26 +312,13 @@ fn a_tampered_target_is_refused_and_nothing_written() {
 #[test]
 fn a_rollback_to_older_metadata_is_refused() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
-    f.publish(
-        &f.key,
-        &f.root_path,
+    f.republish(
         &[("trusted_root.json", test_trusted_root())],
         5,
         in_a_year(),
     );
-    exits(&update_cache(&f), 0);
-    let before = snapshot(&cache_dir(&f));
-    // The repository (or a mirror replaying old files) now serves version 3.
-    f.publish(
-        &f.key,
-        &f.root_path,
-        &[("trusted_root.json", b"{}".to_vec())],
-        3,
-        in_a_year(),
-    );
-    let out = update_cache(&f);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    // The repository (or a mirror replaying old files) then serves version 3.
+    let err = update_refused_after(&f, 3, in_a_year());
     assert!(
         err.contains(
             "rollback refused: the repository offers timestamp metadata version 3, older than \
@@ -342,28 +326,25 @@ fn a_rollback_to_older_metadata_is_refused() {
         ),
         "{err}"
     );
-    assert_eq!(snapshot(&cache_dir(&f)), before, "the cache changed");
 }
 
 #[test]
 fn a_target_that_is_not_a_trusted_root_is_refused() {
     let f = Fixture::new(&[("trusted_root.json", b"not json".to_vec())]);
     let out = update_cache(&f);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = exits_stderr(&out, 2);
     assert!(
-        stderr(&out).contains("the target trusted_root.json is not a valid trusted root"),
-        "{}",
-        stderr(&out)
+        err.contains("the target trusted_root.json is not a valid trusted root"),
+        "{err}"
     );
     assert!(!cache_dir(&f).join("trusted_root.json").exists());
 
     let f = Fixture::new(&[("other.json", b"{}".to_vec())]);
     let out = update_cache(&f);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = exits_stderr(&out, 2);
     assert!(
-        stderr(&out).contains("the repository lists no target trusted_root.json"),
-        "{}",
-        stderr(&out)
+        err.contains("the repository lists no target trusted_root.json"),
+        "{err}"
     );
 }
 
@@ -371,11 +352,10 @@ fn a_target_that_is_not_a_trusted_root_is_refused() {
 fn another_repository_needs_its_initial_root() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
     let out = update(f.dir(), &f.repo.url(), None, &cache_dir(&f), &[]);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = exits_stderr(&out, 2);
     assert!(
-        stderr(&out).contains("--root FILE (the repository's initial root.json) is needed"),
-        "{}",
-        stderr(&out)
+        err.contains("--root FILE (the repository's initial root.json) is needed"),
+        "{err}"
     );
 }
 
@@ -477,8 +457,7 @@ fn an_unreachable_repository_is_named_as_the_reason() {
         &cache,
         &["--timeout", "5"],
     );
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits_stderr(&out, 2);
     assert!(
         err.contains(&format!("cannot fetch {url}2.root.json")),
         "{err}"

@@ -242,7 +242,7 @@ impl Fixture {
         timestamp_expires: DateTime<Utc>,
     ) -> Self {
         let f = Self::unpublished(in_a_year());
-        f.publish(&f.key, &f.root_path, targets, 1, timestamp_expires);
+        f.republish(targets, 1, timestamp_expires);
         f
     }
 
@@ -273,6 +273,22 @@ impl Fixture {
                 version,
                 timestamp_expires,
             },
+        );
+    }
+
+    /// [`Fixture::publish`] signed with root v1's key under root v1.
+    pub fn republish(
+        &self,
+        targets: &[(&str, Vec<u8>)],
+        version: u64,
+        timestamp_expires: DateTime<Utc>,
+    ) {
+        self.publish(
+            &self.key,
+            &self.root_path,
+            targets,
+            version,
+            timestamp_expires,
         );
     }
 
