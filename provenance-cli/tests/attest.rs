@@ -8,16 +8,7 @@ use provenance::dsse::{Envelope, Limits, PayloadTypePolicy, Threshold};
 use provenance::keys::PublicKey;
 use provenance::model::Statement;
 use provenance::sigstore::Bundle;
-
-/// A fixed Ed25519 test key (generated with `openssl genpkey -algorithm ed25519`).
-const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
------END PRIVATE KEY-----
-";
-const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
------END PUBLIC KEY-----
-";
+use provenance_testkit::{ED25519_PRIVATE_PEM, ED25519_PUBLIC_PEM};
 
 fn provenance(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("provenance").unwrap();
@@ -38,7 +29,7 @@ fn attest(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("key.pem"), PRIVATE_PEM).unwrap();
+    std::fs::write(dir.path().join("key.pem"), ED25519_PRIVATE_PEM).unwrap();
     std::fs::write(dir.path().join("app.bin"), b"the artifact\n").unwrap();
     std::fs::write(dir.path().join("lib.so"), b"another artifact\n").unwrap();
     dir
@@ -46,7 +37,7 @@ fn setup() -> tempfile::TempDir {
 
 fn verify_line(line: &str) -> Statement {
     let envelope = Envelope::from_slice(line.as_bytes(), &Limits::DEFAULT).unwrap();
-    let key = PublicKey::from_pem(PUBLIC_PEM).unwrap();
+    let key = PublicKey::from_pem(ED25519_PUBLIC_PEM).unwrap();
     let verified = envelope
         .verify(&PayloadTypePolicy::InToto, &[&key], Threshold::ONE)
         .unwrap();
@@ -178,7 +169,7 @@ fn writes_a_v03_bundle_and_refuses_to_overwrite_it() {
 fn key_from_environment_variable() {
     let dir = setup();
     let out = provenance(dir.path())
-        .env("SIGNING_KEY", PRIVATE_PEM)
+        .env("SIGNING_KEY", ED25519_PRIVATE_PEM)
         .args(["attest", "--key", "env://SIGNING_KEY", "app.bin"])
         .assert()
         .success()

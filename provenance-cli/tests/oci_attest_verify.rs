@@ -12,15 +12,6 @@ use assert_cmd::Command;
 use provenance_oci::{ClientConfig, CredentialSource, RegistryClient, Repository};
 use support::{Mode, TestRegistry};
 
-/// A fixed Ed25519 test key pair (the one provenance-cli/tests/attest.rs uses).
-const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
------END PRIVATE KEY-----
-";
-const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
------END PUBLIC KEY-----
-";
 const SOURCE: &str = "https://github.com/example/app";
 const BUILDER: &str = "https://ci.example.com/builder@v1";
 
@@ -35,8 +26,7 @@ fn provenance(dir: &Path) -> Command {
 }
 
 fn keys(dir: &Path) {
-    std::fs::write(dir.join("key.pem"), PRIVATE_PEM).unwrap();
-    std::fs::write(dir.join("key.pem.pub"), PUBLIC_PEM).unwrap();
+    provenance_testkit::fixed_key_in(dir);
     let other = std::process::Command::new(env!("CARGO_BIN_EXE_provenance"))
         .current_dir(dir)
         .args(["keygen", "--output", "other.pem"])

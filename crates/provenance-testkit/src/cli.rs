@@ -41,6 +41,8 @@ impl Cli {
             .env_remove("GITLAB_CI")
             .env_remove("BUILDKITE")
             .env_remove("CIRCLECI")
+            // build times from the clock, unless a test sets them
+            .env_remove("SOURCE_DATE_EPOCH")
             // no identity token for `--keyless` from the test's environment
             .env_remove("SIGSTORE_ID_TOKEN")
             .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
