@@ -38,3 +38,13 @@ pub fn repo(origin: &str) -> (tempfile::TempDir, String) {
     let head = git(d, &["rev-parse", "HEAD"]);
     (dir, head)
 }
+
+/// Asserts that `statement` (SLSA v1 provenance) names the work tree's source: the first
+/// resolved dependency is `uri` at `commit`, and the tree was clean.
+pub fn assert_clean_source(statement: &serde_json::Value, uri: &str, commit: &str) {
+    let def = &statement["predicate"]["buildDefinition"];
+    let source = &def["resolvedDependencies"][0];
+    assert_eq!(source["uri"], uri, "{def}");
+    assert_eq!(source["digest"]["gitCommit"], commit, "{def}");
+    assert_eq!(def["internalParameters"]["git"]["dirty"], false, "{def}");
+}
