@@ -519,7 +519,6 @@ fn passwords_only_from_environment_or_terminal() {
     );
     assert!(out.status.success());
     std::fs::write(d.join("payload.json"), b"{}").unwrap();
-    let start = std::time::Instant::now();
     let out = provenance(d, &["sign", "--key", "enc.pem", "payload.json"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
@@ -527,5 +526,4 @@ fn passwords_only_from_environment_or_terminal() {
         "{}",
         text(&out)
     );
-    assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }

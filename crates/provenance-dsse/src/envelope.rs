@@ -655,7 +655,6 @@ pub fn verify_many(
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
 
     use super::Envelope;
     use crate::{Error, Limits};
@@ -695,33 +694,21 @@ mod tests {
         doc.extend_from_slice(b",{\"sig\":5},");
         doc.extend_from_slice(sigs(1_000_000, r#"{"sig":["not","a","string"]}"#).as_bytes());
         doc.extend_from_slice(b",garbage");
-        let start = Instant::now();
         assert!(matches!(
             Envelope::from_slice(&doc, &limits),
             Err(Error::TooManySignatures { count: 17, max: 16 })
         ));
-        assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            start.elapsed()
-        );
     }
 
     #[test]
     fn a_large_count_is_refused_as_too_many() {
         let doc = envelope(&sigs(500_000, r#"{"sig":""}"#));
-        let start = Instant::now();
         assert!(matches!(
             Envelope::from_slice(&doc, &Limits::DEFAULT),
             Err(Error::TooManySignatures { count: 17, max: 16 })
         ));
         // Through serde too (Limits::DEFAULT).
         assert!(serde_json::from_slice::<Envelope>(&doc).is_err());
-        assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            start.elapsed()
-        );
     }
 
     #[test]

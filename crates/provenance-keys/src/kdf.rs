@@ -184,7 +184,6 @@ impl Default for KdfLimits {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
 
     use der::Encode as _;
     use pkcs5::pbes2::{self, Kdf, Pbkdf2Params, Pbkdf2Prf, Salt, ScryptParams};
@@ -309,7 +308,6 @@ mod tests {
 
     #[test]
     fn hostile_files_are_refused_before_deriving() {
-        let start = Instant::now();
         let d = KdfLimits::DEFAULT;
         // Would allocate 256 MiB, 16 GiB, 2^47 bytes; take 65,535x the time; spin for hours.
         assert!(too_high(&open(&scrypt_pem(1 << 18, 8, 1), &d), "2^18"));
@@ -325,11 +323,6 @@ mod tests {
         ));
         assert!(too_high(&open(&pbkdf2_pem(10_000_001), &d), "10000001"));
         assert!(too_high(&open(&pbkdf2_pem(u32::MAX), &d), "4294967295"));
-        assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            start.elapsed()
-        );
     }
 
     #[test]
