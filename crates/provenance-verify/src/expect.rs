@@ -242,6 +242,50 @@ pub(crate) struct RootGrant<'a> {
     pub names_signer: bool,
 }
 
+impl RootGrant<'_> {
+    /// The builders the root may sign for, as reports list them.
+    pub(crate) fn describe_builders(&self) -> String {
+        if self.builders.is_empty() {
+            return "any builder".to_owned();
+        }
+        self.builders
+            .iter()
+            .map(BuilderRule::describe)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What [`Rule::TrustedBuilder`] expected of an attestation that several roots of trust
+/// verified, none of which may sign for its builder: `roots` are each root's name and the
+/// builders it may sign for.
+pub(crate) fn trusted_builder_expected_of_roots(
+    att: &VerifiedAttestation,
+    roots: &[(String, String)],
+) -> String {
+    let names_builder = att
+        .predicate_type()
+        .is_some_and(|t| t == SLSA_PROVENANCE_V1 || t == SLSA_PROVENANCE_V02 || t == VSA_V1);
+    if names_builder {
+        let roots = roots
+            .iter()
+            .map(|(name, builders)| format!("{name:?} ({builders})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("a builder one of the roots that verified the signatures may sign for: {roots}")
+    } else {
+        let roots = roots
+            .iter()
+            .map(|(name, _)| format!("{name:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "SLSA provenance or a VSA (the roots that verified the signatures, {roots}, are \
+             confined to builders)"
+        )
+    }
+}
+
 /// The outcome of checking one statement.
 pub(crate) struct Checked {
     pub failures: Vec<RuleFailure>,
@@ -589,12 +633,7 @@ fn trusted_builder(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
             format!(
                 "a builder root {:?} may sign for ({})",
                 ctx.att.root,
-                ctx.grant
-                    .builders
-                    .iter()
-                    .map(BuilderRule::describe)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ctx.grant.describe_builders()
             ),
             ctx.builder.effective.as_ref().map(ToString::to_string),
         )

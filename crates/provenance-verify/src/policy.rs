@@ -8,6 +8,17 @@
 //! matches no pattern fails unless the policy says `allow_unmatched_artifacts = true`
 //! (`[defaults]` alone then judges it).
 //!
+//! A root may sign only for its `builders`. When an envelope's signatures meet the threshold
+//! of several roots, the trusted-builder rule passes if any of them may sign for the builder
+//! the statement names (a co-signature by a key trusted for other builders cannot veto it);
+//! when none may, the failure names each of them.
+//!
+//! Every verified attestation of an accepted predicate type that covers an artifact must pass:
+//! one failing statement among good ones fails the artifact (conflicting provenance is a
+//! failure, not a choice; go-witness GHSA-r4fv-8r9j-vgcg). An attestation file that is
+//! appended to on every build therefore keeps failing on an old statement (for instance one
+//! older than `max_age`): write each build's attestations to a new file, or replace it.
+//!
 //! Each `[[artifacts]]` entry inherits `[defaults]` and overrides it key by key: a pattern
 //! that sets `source_branch` still checks the `source_uri` of `[defaults]`;
 //! `external_parameters` are merged key by key.

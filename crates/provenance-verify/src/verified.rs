@@ -558,9 +558,40 @@ pub struct VerifiedAttestation {
     pub digest: DigestSet,
     /// What it says.
     pub body: Body,
+    /// Later roots of trust whose signature requirements the same envelope also met (tried
+    /// only when the accepting root is confined to some builders): the trusted-builder rule
+    /// passes when any root that verified it may sign for the builder, so a co-signature by
+    /// a key trusted for other builders cannot veto it.
+    pub also_accepted_by: Vec<Acceptance>,
+}
+
+/// A further root of trust that verified an attestation's signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    /// The root's name.
+    pub root: String,
+    /// Its index in the trust configuration.
+    pub root_index: usize,
+    /// Who signed, as that root verified it.
+    pub signer: Signer,
 }
 
 impl VerifiedAttestation {
+    /// The same attestation as accepted by another root that verified it (see
+    /// [`VerifiedAttestation::also_accepted_by`]).
+    #[must_use]
+    pub fn as_accepted_by(&self, other: &Acceptance) -> Self {
+        Self {
+            origin: self.origin.clone(),
+            root: other.root.clone(),
+            root_index: other.root_index,
+            signer: other.signer.clone(),
+            digest: self.digest.clone(),
+            body: self.body.clone(),
+            also_accepted_by: Vec::new(),
+        }
+    }
+
     /// The predicate type, for statements.
     pub fn predicate_type(&self) -> Option<&str> {
         match &self.body {
@@ -664,6 +695,7 @@ pub(crate) fn interpret(
         signer: signed.signer,
         digest,
         body,
+        also_accepted_by: Vec::new(),
     })
 }
 
