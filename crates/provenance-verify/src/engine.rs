@@ -874,6 +874,7 @@ impl Engine {
             pending_bytes: 0,
             count: 0,
             out: VerifiedSet::default(),
+            beside: std::collections::HashSet::new(),
         }
     }
 
@@ -1213,7 +1214,7 @@ impl Engine {
                 _ => format!(" ({}; ...)", first.join("; ")),
             };
             let mut actual = match (v, d, r) {
-                (0, 0, 0) => "no attestation found".to_owned(),
+                (0, 0, 0) => "no attestation".to_owned(),
                 (v, 0, r) => format!(
                     "{v} verified attestation(s) name other subjects; {r} could not be verified{why}"
                 ),
@@ -1388,6 +1389,8 @@ pub struct Verification<'e> {
     pending_bytes: usize,
     count: usize,
     out: VerifiedSet,
+    /// The files read beside artifacts (canonical paths), each read once.
+    beside: std::collections::HashSet<std::path::PathBuf>,
 }
 
 impl Verification<'_> {
@@ -1423,7 +1426,8 @@ impl Verification<'_> {
     }
 
     /// Reads and verifies the attestations beside an artifact: `ARTIFACT.intoto.jsonl` and
-    /// `ARTIFACT.sigstore.json`. Returns how many files were found.
+    /// `ARTIFACT.sigstore.json`. Returns how many files were read: a file already read beside
+    /// another spelling of the same artifact (same canonical path) is not read again.
     ///
     /// # Errors
     /// I/O errors and exceeded [`crate::Limits`].
@@ -1514,6 +1518,10 @@ impl Sink for Verification<'_> {
 
     fn skip(&mut self, skipped: Skipped) {
         self.out.skipped.push(skipped);
+    }
+
+    fn first_beside(&mut self, canonical: std::path::PathBuf) -> bool {
+        self.beside.insert(canonical)
     }
 }
 

@@ -218,6 +218,15 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .cloned()
         .collect();
     let inputs = artifact_inputs(&local, args.artifact_name.as_deref())?;
+    if args
+        .attestation
+        .iter()
+        .filter(|p| p.as_os_str() == "-")
+        .count()
+        > 1
+    {
+        anyhow::bail!("standard input (-) is named twice as --attestation; it can be read once");
+    }
     if inputs.iter().any(load::ArtifactInput::is_stdin)
         && args.attestation.iter().any(|p| p.as_os_str() == "-")
     {
@@ -351,6 +360,9 @@ pub(crate) fn artifact_inputs(
         .iter()
         .map(|a| load::artifact_input(a).with_context(|| format!("cannot use the artifact {a}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    if inputs.iter().filter(|i| i.is_stdin()).count() > 1 {
+        anyhow::bail!("standard input (-) is named twice as an artifact; it can be read once");
+    }
     if let Some(name) = name {
         let [single] = inputs.as_mut_slice() else {
             anyhow::bail!(
