@@ -261,3 +261,53 @@ fn standard_input_named_twice_is_refused() {
         stderr(&out)
     );
 }
+
+/// Finding 16: `--trusted-root` naming `{}` (a root that trusts nothing) is an unusable trust
+/// root (exit 2), even beside `--key`; a missing `--trusted-root` file is reported as
+/// `--trusted-root`, not as `--key`.
+#[test]
+fn an_unusable_or_missing_trusted_root_is_exit_2_naming_it() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    std::fs::write(d.join("empty.json"), "{}").unwrap();
+    for extra in [
+        &["--key", "key.pem.pub"][..],
+        &[
+            "--certificate-identity",
+            "https://example.com/w",
+            "--certificate-oidc-issuer",
+            "https://issuer.example.com",
+        ][..],
+    ] {
+        let mut args = vec!["verify", "--trusted-root", "empty.json"];
+        args.extend_from_slice(extra);
+        args.push("app.bin");
+        let out = provenance(d, &args);
+        assert_eq!(exits(&out, 2), "", "{extra:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("cannot load --trusted-root")
+                && err.contains("empty.json")
+                && err.contains("unusable trust root"),
+            "{err}"
+        );
+    }
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--trusted-root",
+            "nope.json",
+            "app.bin",
+        ],
+    );
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot load --trusted-root") && err.contains("nope.json"),
+        "{err}"
+    );
+    assert!(!err.contains("--key"), "{err}");
+}

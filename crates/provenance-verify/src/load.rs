@@ -20,7 +20,9 @@ const MAX_TRUST_FILE: u64 = 16 << 20;
 /// the Sigstore public-good root embedded in the binary.
 ///
 /// # Errors
-/// [`Error::Io`] or [`Error::TrustMaterial`].
+/// [`Error::Io`], [`Error::FileTooLarge`] or [`Error::TrustMaterial`] (also for a root that
+/// lists no certificate authority, transparency log or timestamp authority, such as `{}`: an
+/// unusable trust root).
 pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
     let Some(path) = path else {
         return TrustedRoot::public_good().map_err(|e| Error::TrustMaterial {
@@ -41,11 +43,26 @@ pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
             max: MAX_TRUST_FILE,
         });
     }
-    TrustedRoot::from_json(&bytes).map_err(|e| Error::TrustMaterial {
+    let root = TrustedRoot::from_json(&bytes).map_err(|e| Error::TrustMaterial {
         what: "trusted root",
         path: path.to_owned(),
         source: Box::new(e),
-    })
+    })?;
+    // `{}` parses as a trusted root that trusts nothing: refused here rather than every
+    // keyless signature failing later as if it were bad.
+    if root.certificate_authorities().is_empty()
+        && root.tlogs().is_empty()
+        && root.timestamp_authorities().is_empty()
+    {
+        return Err(Error::TrustMaterial {
+            what: "trusted root",
+            path: path.to_owned(),
+            source: "unusable trust root: it lists no certificate authority, transparency log \
+                     or timestamp authority"
+                .into(),
+        });
+    }
+    Ok(root)
 }
 
 /// The trusted root a TUF update cached in `cache_dir` (`<cache_dir>/trusted_root.json`, see
