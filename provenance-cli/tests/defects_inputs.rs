@@ -311,3 +311,20 @@ fn an_unusable_or_missing_trusted_root_is_exit_2_naming_it() {
     );
     assert!(!err.contains("--key"), "{err}");
 }
+
+/// Finding 16: an RSA public key under 2048 bits is refused at load (exit 2, naming the file
+/// and the reason), not reported later as a signature that does not verify.
+#[test]
+fn a_short_rsa_key_is_refused_at_load() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    let weak = provenance_testkit::test_vectors().join("keys/rsa1024.pub.pem");
+    let out = provenance(d, &["verify", "--key", weak.to_str().unwrap(), "app.bin"]);
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("rsa1024.pub.pem")
+            && err.contains("RSA key of 1024 bits refused: at least 2048 bits are required"),
+        "{err}"
+    );
+}
