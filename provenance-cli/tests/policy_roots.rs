@@ -163,3 +163,28 @@ fn every_covering_attestation_must_pass() {
     let fail = exits(&verify(d, "both.jsonl"), 1);
     assert!(fail.contains("trusted-builder"), "{fail}");
 }
+
+/// Finding 16: `min_slsa_level = 0` is met by a statement whose root grants no level; 1 is not.
+#[test]
+fn min_slsa_level_zero_needs_no_level() {
+    let dir = fixture(RELEASE);
+    let d = dir.path();
+    sign(d, &["b.key"], "b.jsonl");
+    let roots = std::fs::read_to_string(d.join("roots.toml")).unwrap();
+    for (level, code) in [(0, 0), (1, 1)] {
+        std::fs::write(
+            d.join("roots.toml"),
+            format!("{roots}min_slsa_level = {level}\n"),
+        )
+        .unwrap();
+        let out = exits(&verify(d, "b.jsonl"), code);
+        if code == 1 {
+            assert!(
+                out.contains("slsa-level: expected SLSA build level 1 or higher, found no level"),
+                "{out}"
+            );
+        } else {
+            assert!(out.starts_with("PASS dist/app.tar.gz"), "{out}");
+        }
+    }
+}

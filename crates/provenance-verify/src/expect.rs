@@ -157,7 +157,8 @@ pub struct Expectations {
     /// when there is one, else from the claimed `finishedOn` (or `startedOn`).
     pub max_age: Option<Duration>,
     /// The minimum SLSA build level: the root of trust's level; for a VSA the lower of its
-    /// `verifiedLevels` and its root's level (a root with no level earns none).
+    /// `verifiedLevels` and its root's level (a root with no level earns none). `Some(0)`
+    /// ("no SLSA guarantee") is met by any statement, and is no expectation on its own.
     pub min_slsa_level: Option<u8>,
     /// For a VSA: its `resourceUri`, exactly (provenance and artifact signatures have no such
     /// field and are not checked against it, so it alone does not count as an expectation).
@@ -207,7 +208,7 @@ impl Expectations {
         self.builder.is_some()
             || self.constrains_build()
             || self.max_age.is_some()
-            || self.min_slsa_level.is_some()
+            || self.min_slsa_level.is_some_and(|l| l > 0)
     }
 
     /// Whether any expectation about the build itself is set (beyond the predicate type).
@@ -913,7 +914,9 @@ fn resource_uri(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
 
 /// [`Rule::SlsaLevel`]: the level earned (see [`Context::earned_level`]) must be high enough.
 fn slsa_level(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    // Level 0 is "no SLSA guarantee": any statement meets it, with or without a level.
     if let Some(min) = ctx.exp.min_slsa_level
+        && min > 0
         && ctx.level.is_none_or(|l| l < min)
     {
         failures.push(RuleFailure::new(
