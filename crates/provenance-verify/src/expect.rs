@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::error::Error;
 use crate::facts::Facts;
 use crate::rules::{
     BuilderId, BuilderRule, RefExpectation, SourceRepo, is_default_trusted_builder,
@@ -539,6 +540,24 @@ impl<'a> Context<'a> {
 }
 
 impl<'a> BuilderView<'a> {
+    /// A claimed builder id that is present but not a valid builder id, shown as such (a
+    /// report must not say the field is missing when it holds something unusable).
+    fn invalid_claim(&self) -> Option<String> {
+        let text = self.claimed_text?;
+        if self.claimed.is_some() {
+            return None;
+        }
+        let reason = match BuilderId::parse(text) {
+            Err(Error::InvalidSetting { reason, .. }) => reason,
+            Err(e) => e.to_string(),
+            Ok(_) => return None,
+        };
+        Some(format!(
+            "{:?}, which is not a valid builder id ({reason})",
+            crate::error::shorten(text)
+        ))
+    }
+
     /// Who the statement says built it (for a VSA: `verifier.id`, the verifier that wrote
     /// it, held to the same rules), and whether the signer vouches for that.
     fn of(
@@ -636,7 +655,11 @@ fn trusted_builder(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
                 ctx.att.root,
                 ctx.grant.describe_builders()
             ),
-            ctx.builder.effective.as_ref().map(ToString::to_string),
+            ctx.builder
+                .effective
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| ctx.builder.invalid_claim()),
         )
     } else {
         (
@@ -663,7 +686,7 @@ fn builder_id(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
                     "{b} (the statement claims {c}, which the signer does not vouch for)"
                 )),
                 (Some(b), _) => Some(b.to_string()),
-                (None, _) => None,
+                (None, _) => view.invalid_claim(),
             };
             failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), actual));
         }
@@ -1063,10 +1086,19 @@ fn check_external(
     for (key, want) in &exp.external_parameters {
         let got = parameter_at(actual, key);
         if !got.is_some_and(|g| json_equal(g, want)) {
+            let (mut expected, mut found) = (want.to_string(), got.map(ToString::to_string));
+            // Values that print alike but differ (Unicode NFC vs NFD, invisible characters)
+            // would read "expected X, found X": their code points beyond ASCII are shown.
+            if let Some(f) = &found
+                && (f == &expected || printed_alike(f, &expected))
+            {
+                expected = with_code_points(&expected);
+                found = Some(with_code_points(f));
+            }
             failures.push(RuleFailure::new(
                 Rule::ExternalParameters,
-                format!("{key} = {want}"),
-                got.map(|g| format!("{key} = {g}")),
+                format!("{key} = {expected}"),
+                found.map(|g| format!("{key} = {g}")),
             ));
         }
     }
@@ -1088,6 +1120,49 @@ fn check_external(
             ));
         }
     }
+}
+
+/// Whether two different renderings may look the same on a terminal: either holds a
+/// character that renders as nothing on its own (a combining mark, a format or other invisible
+/// character), which a composed look-alike may match.
+fn printed_alike(a: &str, b: &str) -> bool {
+    a.chars().any(is_invisible_alone) || b.chars().any(is_invisible_alone) || {
+        let visible =
+            |s: &str| -> String { s.chars().filter(|c| !is_invisible_alone(*c)).collect() };
+        visible(a) == visible(b)
+    }
+}
+
+/// Combining marks, zero-width and format characters: what changes how a string looks (or
+/// nothing) without showing as a character of its own.
+fn is_invisible_alone(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' // combining diacritical marks
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{200B}'..='\u{200F}' // zero-width, direction marks
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{FE00}'..='\u{FE0F}' // variation selectors
+    )
+}
+
+/// `text`, followed by its code points beyond ASCII (`"é" [U+00E9]`), so that two values that
+/// print alike can be told apart.
+fn with_code_points(text: &str) -> String {
+    let points: Vec<String> = text
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .take(32)
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    if points.is_empty() {
+        return text.to_owned();
+    }
+    format!("{text} [{}]", points.join(" "))
 }
 
 /// The value at a dotted path (`workflow.ref` is `ref` inside the object `workflow`), the
