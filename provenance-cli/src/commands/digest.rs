@@ -56,7 +56,8 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// Verify the checksums listed in FILE (`sha256sum` or `--tag` lines; `-` is stdin).
+    /// Verify the checksums listed in FILE (`sha256sum` or `--tag` lines, LF or CRLF line
+    /// endings; `-` is stdin). SHA-1 (40-digit) lines are refused unless -a sha1 is given.
     #[arg(short = 'c', long, value_name = "FILE", conflicts_with_all = ["paths", "format"])]
     check: Option<PathBuf>,
 
@@ -339,10 +340,17 @@ fn escape_bytes(bytes: &[u8], special: &[u8]) -> (bool, Vec<u8>) {
 }
 
 /// Parses `HEX  NAME`, `HEX *NAME` or `TAG (NAME) = HEX`, optionally escaped (leading `\`),
-/// with the parser the subject lists use; here every SHA algorithm may be checked (SHA-1
-/// included: checking a list is not trusting it). `expected` is the algorithm given with `-a`.
+/// with the parser the subject lists use (which drops the `\r` of a CRLF line ending).
+/// `expected` is the algorithm given with `-a`.
 fn parse_check_line(line: &[u8], expected: Option<Algorithm>) -> Option<ChecksumLine> {
     provenance::digest::checksum_line::parse_line(line, expected).ok()
+}
+
+/// A SHA-1 line is checked only when `-a sha1` asks for it: a 40-digit digest is otherwise
+/// refused (SHA-1 collisions are practical; a list must not pass on them by default), as the
+/// subject lists refuse it.
+fn refused_sha1(entry: &ChecksumLine, expected: Option<Algorithm>) -> bool {
+    entry.algorithm == Algorithm::Sha1 && expected != Some(Algorithm::Sha1)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -378,12 +386,17 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     let mut out = PipeTolerant::new(BufWriter::new(stdout.lock()));
     let (mut bad_lines, mut unreadable, mut mismatched, mut good_lines) =
         (0usize, 0usize, 0usize, 0usize);
+    let mut sha1_lines = 0usize;
     let body = text.strip_suffix(b"\n").unwrap_or(&text);
     for line in body.split(|b| *b == b'\n') {
         let Some(entry) = parse_check_line(line, expected) else {
             bad_lines += 1;
             continue;
         };
+        if refused_sha1(&entry, expected) {
+            sha1_lines += 1;
+            continue;
+        }
         good_lines += 1;
         let path = PathBuf::from(OsStr::from_bytes(&entry.name));
         // As `sha256sum -c`: an escaped name is marked by a leading `\`; beyond coreutils,
@@ -417,6 +430,16 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
         }
     }
     out.flush()?;
+    if sha1_lines > 0 {
+        ui.warn(format_args!(
+            "{} refused: SHA-1 is not accepted unless -a sha1 is given",
+            plural(
+                sha1_lines,
+                "SHA-1 (40-digit) line was",
+                "SHA-1 (40-digit) lines were"
+            )
+        ));
+    }
     if good_lines == 0 {
         anyhow::bail!(
             "{}: no properly formatted checksum lines found",
@@ -447,7 +470,7 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     }
     Ok(if mismatched > 0 {
         Outcome::VerificationFailed
-    } else if unreadable > 0 {
+    } else if unreadable > 0 || sha1_lines > 0 {
         Outcome::InputErrors
     } else {
         Outcome::Success
