@@ -74,8 +74,10 @@ pub(crate) struct ExpectFlags {
     #[arg(long, value_name = "URI")]
     pub(crate) predicate_type: Vec<String>,
 
-    /// Expected externalParameters.K: K=V the string V, K:=JSON a JSON value (release:=true);
-    /// compared exactly, as the policy's [artifacts.external_parameters]; repeatable.
+    /// Expected externalParameters.K: K=V the string V, K:=JSON a JSON value (release:=true,
+    /// jobs:=4); a dotted K is a path (workflow.ref=V is ref inside the object workflow, as
+    /// attest --external-parameter writes it); compared exactly, as the policy's
+    /// [artifacts.external_parameters]; repeatable.
     #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
     pub(crate) external_parameters: Vec<String>,
 
