@@ -2,7 +2,7 @@
 //! predicate-specific `application/vnd.in-toto.<predicate>+json`, whose `<predicate>` must
 //! agree with the signed statement for the predicates verify judges (review finding 16): SLSA
 //! provenance labelled `spdx` or `vsa` is not provenance.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod defects_common;
 use defects_common::{exits, provenance, setup};

@@ -430,51 +430,85 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
         }
     }
     out.flush()?;
-    if sha1_lines > 0 {
-        ui.warn(format_args!(
-            "{} refused: SHA-1 is not accepted unless -a sha1 is given",
-            plural(
-                sha1_lines,
-                "SHA-1 (40-digit) line was",
-                "SHA-1 (40-digit) lines were"
-            )
-        ));
-    }
     if good_lines == 0 {
+        if sha1_lines > 0 {
+            warn_sha1(ui, sha1_lines);
+        }
         anyhow::bail!(
             "{}: no properly formatted checksum lines found",
             list.display()
         );
     }
-    if bad_lines > 0 {
-        ui.warn(format_args!(
-            "{} improperly formatted",
-            plural(bad_lines, "line is", "lines are")
-        ));
+    let totals = CheckTotals {
+        bad_lines,
+        sha1_lines,
+        unreadable,
+        mismatched,
+    };
+    totals.warn(ui);
+    Ok(totals.outcome())
+}
+
+fn warn_sha1(ui: &Ui, sha1_lines: usize) {
+    ui.warn(format_args!(
+        "{} refused: SHA-1 is not accepted unless -a sha1 is given",
+        plural(
+            sha1_lines,
+            "SHA-1 (40-digit) line was",
+            "SHA-1 (40-digit) lines were"
+        )
+    ));
+}
+
+/// What `--check` counted besides the lines that matched.
+struct CheckTotals {
+    bad_lines: usize,
+    sha1_lines: usize,
+    unreadable: usize,
+    mismatched: usize,
+}
+
+impl CheckTotals {
+    /// The warnings `sha256sum -c` prints at the end (and ours for refused SHA-1 lines).
+    fn warn(&self, ui: &Ui) {
+        if self.sha1_lines > 0 {
+            warn_sha1(ui, self.sha1_lines);
+        }
+        if self.bad_lines > 0 {
+            ui.warn(format_args!(
+                "{} improperly formatted",
+                plural(self.bad_lines, "line is", "lines are")
+            ));
+        }
+        if self.unreadable > 0 {
+            ui.warn(format_args!(
+                "{} not be read",
+                plural(self.unreadable, "listed file could", "listed files could")
+            ));
+        }
+        if self.mismatched > 0 {
+            ui.warn(format_args!(
+                "{} NOT match",
+                plural(
+                    self.mismatched,
+                    "computed checksum did",
+                    "computed checksums did"
+                )
+            ));
+        }
     }
-    if unreadable > 0 {
-        ui.warn(format_args!(
-            "{} not be read",
-            plural(unreadable, "listed file could", "listed files could")
-        ));
+
+    /// Exit 1 for a mismatch; 2 when nothing mismatched but a listed file could not be read or
+    /// a SHA-1 line was refused (a line left unchecked is not a success).
+    fn outcome(&self) -> Outcome {
+        if self.mismatched > 0 {
+            Outcome::VerificationFailed
+        } else if self.unreadable > 0 || self.sha1_lines > 0 {
+            Outcome::InputErrors
+        } else {
+            Outcome::Success
+        }
     }
-    if mismatched > 0 {
-        ui.warn(format_args!(
-            "{} NOT match",
-            plural(
-                mismatched,
-                "computed checksum did",
-                "computed checksums did"
-            )
-        ));
-    }
-    Ok(if mismatched > 0 {
-        Outcome::VerificationFailed
-    } else if unreadable > 0 || sha1_lines > 0 {
-        Outcome::InputErrors
-    } else {
-        Outcome::Success
-    })
 }
 
 /// A writer that drops its output, silently, once the reader has gone (broken pipe); other

@@ -220,20 +220,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .cloned()
         .collect();
     let inputs = artifact_inputs(&local, args.artifact_name.as_deref())?;
-    if args
-        .attestation
-        .iter()
-        .filter(|p| p.as_os_str() == "-")
-        .count()
-        > 1
-    {
-        anyhow::bail!("standard input (-) is named twice as --attestation; it can be read once");
-    }
-    if inputs.iter().any(load::ArtifactInput::is_stdin)
-        && args.attestation.iter().any(|p| p.as_os_str() == "-")
-    {
-        anyhow::bail!("standard input can hold the artifact or the attestations, not both");
-    }
+    check_stdin_read_once(&args.attestation, &inputs)?;
     // The attestations first, verified as they are read (what each verdict needs is kept,
     // not the files): their verified subjects say which algorithms to hash with.
     let now = OffsetDateTime::now_utc();
@@ -300,6 +287,23 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     })
     .or_else(crate::ui::quiet_if_broken_pipe)?;
     Ok(outcome)
+}
+
+/// Standard input can be read once: `-` named twice as --attestation, or as both an
+/// attestation file and an artifact, is refused (twice as an artifact: see
+/// [`artifact_inputs`]).
+fn check_stdin_read_once(
+    attestations: &[PathBuf],
+    inputs: &[load::ArtifactInput],
+) -> anyhow::Result<()> {
+    let stdin_attestations = attestations.iter().filter(|p| p.as_os_str() == "-").count();
+    if stdin_attestations > 1 {
+        anyhow::bail!("standard input (-) is named twice as --attestation; it can be read once");
+    }
+    if stdin_attestations == 1 && inputs.iter().any(load::ArtifactInput::is_stdin) {
+        anyhow::bail!("standard input can hold the artifact or the attestations, not both");
+    }
+    Ok(())
 }
 
 /// The artifacts known before the attestations are read, without images or standard input:
