@@ -8,16 +8,7 @@ use provenance::dsse::{Envelope, Limits, PayloadTypePolicy, Threshold};
 use provenance::keys::PublicKey;
 use provenance::model::Statement;
 use provenance::sigstore::Bundle;
-
-/// A fixed Ed25519 test key (generated with `openssl genpkey -algorithm ed25519`).
-const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
------END PRIVATE KEY-----
-";
-const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
------END PUBLIC KEY-----
-";
+use provenance_testkit::{ED25519_PRIVATE_PEM, ED25519_PUBLIC_PEM};
 
 fn provenance(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("provenance").unwrap();
@@ -28,9 +19,17 @@ fn provenance(dir: &Path) -> Command {
     cmd
 }
 
+/// `provenance attest --key key.pem ARGS` in `dir`.
+fn attest(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    provenance(dir)
+        .args(["attest", "--key", "key.pem"])
+        .args(args)
+        .assert()
+}
+
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("key.pem"), PRIVATE_PEM).unwrap();
+    std::fs::write(dir.path().join("key.pem"), ED25519_PRIVATE_PEM).unwrap();
     std::fs::write(dir.path().join("app.bin"), b"the artifact\n").unwrap();
     std::fs::write(dir.path().join("lib.so"), b"another artifact\n").unwrap();
     dir
@@ -38,7 +37,7 @@ fn setup() -> tempfile::TempDir {
 
 fn verify_line(line: &str) -> Statement {
     let envelope = Envelope::from_slice(line.as_bytes(), &Limits::DEFAULT).unwrap();
-    let key = PublicKey::from_pem(PUBLIC_PEM).unwrap();
+    let key = PublicKey::from_pem(ED25519_PUBLIC_PEM).unwrap();
     let verified = envelope
         .verify(&PayloadTypePolicy::InToto, &[&key], Threshold::ONE)
         .unwrap();
@@ -49,12 +48,18 @@ fn verify_line(line: &str) -> Statement {
 fn appends_one_signed_line_per_run() {
     let dir = setup();
     for subject in ["app.bin", "lib.so"] {
-        provenance(dir.path())
-            .args(["attest", "--key", "key.pem", "--output", "out.intoto.jsonl"])
-            .args(["--builder-id", "https://ci.example.com/builder@v1", subject])
-            .assert()
-            .success()
-            .stdout("");
+        attest(
+            dir.path(),
+            &[
+                "--output",
+                "out.intoto.jsonl",
+                "--builder-id",
+                "https://ci.example.com/builder@v1",
+                subject,
+            ],
+        )
+        .success()
+        .stdout("");
     }
     let jsonl = std::fs::read_to_string(dir.path().join("out.intoto.jsonl")).unwrap();
     let lines: Vec<&str> = jsonl.lines().collect();
@@ -80,9 +85,7 @@ fn appends_one_signed_line_per_run() {
 #[test]
 fn subject_digest_is_the_artifact_sha256() {
     let dir = setup();
-    let out = provenance(dir.path())
-        .args(["attest", "--key", "key.pem", "app.bin"])
-        .assert()
+    let out = attest(dir.path(), &["app.bin"])
         .success()
         .get_output()
         .stdout
@@ -97,28 +100,9 @@ fn subject_digest_is_the_artifact_sha256() {
 #[test]
 fn failure_leaves_the_jsonl_untouched() {
     let dir = setup();
-    provenance(dir.path())
-        .args([
-            "attest",
-            "--key",
-            "key.pem",
-            "--output",
-            "out.intoto.jsonl",
-            "app.bin",
-        ])
-        .assert()
-        .success();
+    attest(dir.path(), &["--output", "out.intoto.jsonl", "app.bin"]).success();
     let before = std::fs::read(dir.path().join("out.intoto.jsonl")).unwrap();
-    provenance(dir.path())
-        .args([
-            "attest",
-            "--key",
-            "key.pem",
-            "--output",
-            "out.intoto.jsonl",
-            "missing.bin",
-        ])
-        .assert()
+    attest(dir.path(), &["--output", "out.intoto.jsonl", "missing.bin"])
         .code(2)
         .stderr(predicates::str::contains("missing.bin"));
     let after = std::fs::read(dir.path().join("out.intoto.jsonl")).unwrap();
@@ -137,10 +121,11 @@ fn failure_leaves_the_jsonl_untouched() {
 #[test]
 fn zero_subjects_is_a_usage_error() {
     let dir = setup();
-    provenance(dir.path())
-        .args(["attest", "--key", "key.pem", "--output", "out.intoto.jsonl"])
-        .assert()
-        .code(2);
+    attest(dir.path(), &["--output", "out.intoto.jsonl"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no subjects: give at least one SUBJECT path or --subjects-from CHECKSUM_FILE",
+        ));
     assert!(!dir.path().join("out.intoto.jsonl").exists());
 }
 
@@ -189,57 +174,34 @@ fn overwrite_replaces_the_output_instead_of_appending() {
 #[test]
 fn writes_a_v03_bundle_and_refuses_to_overwrite_it() {
     let dir = setup();
-    provenance(dir.path())
-        .args([
-            "attest",
-            "--key",
-            "key.pem",
-            "--bundle",
-            "app.sigstore.json",
-            "app.bin",
-        ])
-        .assert()
-        .success();
+    attest(dir.path(), &["--bundle", "app.sigstore.json", "app.bin"]).success();
     let bytes = std::fs::read(dir.path().join("app.sigstore.json")).unwrap();
     let bundle = Bundle::from_json(&bytes).unwrap();
     assert_eq!(
         bundle.media_type(),
         "application/vnd.dev.sigstore.bundle.v0.3+json"
     );
-    provenance(dir.path())
-        .args([
-            "attest",
-            "--key",
-            "key.pem",
-            "--bundle",
-            "app.sigstore.json",
-            "app.bin",
-        ])
-        .assert()
-        .code(2);
+    attest(dir.path(), &["--bundle", "app.sigstore.json", "app.bin"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "app.sigstore.json exists; pass --force to replace it",
+        ));
     assert_eq!(
         std::fs::read(dir.path().join("app.sigstore.json")).unwrap(),
         bytes
     );
-    provenance(dir.path())
-        .args([
-            "attest",
-            "--key",
-            "key.pem",
-            "--bundle",
-            "app.sigstore.json",
-            "--force",
-            "app.bin",
-        ])
-        .assert()
-        .success();
+    attest(
+        dir.path(),
+        &["--bundle", "app.sigstore.json", "--force", "app.bin"],
+    )
+    .success();
 }
 
 #[test]
 fn key_from_environment_variable() {
     let dir = setup();
     let out = provenance(dir.path())
-        .env("SIGNING_KEY", PRIVATE_PEM)
+        .env("SIGNING_KEY", ED25519_PRIVATE_PEM)
         .args(["attest", "--key", "env://SIGNING_KEY", "app.bin"])
         .assert()
         .success()

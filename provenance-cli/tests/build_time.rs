@@ -30,29 +30,12 @@ fn text(out: &Output) -> String {
 /// A key, `app.bin`, and its provenance built at `SOURCE_DATE_EPOCH` = `epoch`.
 fn setup(epoch: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let out = provenance(d, &[], &["keygen", "--output", "key.pem"]);
-    assert!(out.status.success(), "{}", text(&out));
-    std::fs::write(d.join("app.bin"), b"the artifact\n").unwrap();
-    let out = provenance(
-        d,
+    provenance_testkit::signed_app_in_env(
+        &provenance_testkit::cli!(),
+        dir.path(),
         &[("SOURCE_DATE_EPOCH", epoch)],
-        &[
-            "attest",
-            "--key",
-            "key.pem",
-            "--output",
-            "app.bin.intoto.jsonl",
-            "--builder-id",
-            "https://ci.example.com/builders/release@v1",
-            "--source-uri",
-            "https://github.com/example/app",
-            "--source-commit",
-            "4d329c75e7ec1725f7c9ce917a8799d408d06be3",
-            "app.bin",
-        ],
+        &[],
     );
-    assert!(out.status.success(), "{}", text(&out));
     dir
 }
 

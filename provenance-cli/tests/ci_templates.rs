@@ -18,8 +18,6 @@
     reason = "test code"
 )]
 
-mod keyless_common;
-
 #[cfg(feature = "oci")]
 #[path = "../../crates/provenance-oci/tests/support/mod.rs"]
 mod support;
@@ -29,9 +27,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
-use keyless_common::{
-    ACTIONS_REQUEST_TOKEN, ISSUER, MockSigstore, SUBJECT, exits, verify, verify_provenance,
-};
+use provenance_testkit::keyless::{ACTIONS_REQUEST_TOKEN, ISSUER, MockSigstore, SUBJECT};
+use provenance_testkit::{cli, exits_stderr};
 use serde_json::{Map, Value, json};
 use sha2::Digest as _;
 
@@ -295,6 +292,13 @@ struct ActionRun {
     outputs: BTreeMap<String, String>,
     /// `RUNNER_TEMP`, where the bundle lives; removed on drop
     _temp: tempfile::TempDir,
+}
+
+impl ActionRun {
+    /// The bundle it wrote (`outputs.bundle-path`).
+    fn bundle(&self) -> PathBuf {
+        PathBuf::from(&self.outputs["bundle-path"])
+    }
 }
 
 /// Evaluates an `env:` or `outputs:` value: a literal, or exactly one `${{ expr }}` of the
@@ -578,6 +582,21 @@ fn verify_with_sigstore_python_and_js(
     }
 }
 
+/// [`run_action`] with `given` and the mock's trusted root and signing config (without the
+/// TSA), running this build's binary; it must succeed.
+fn attest_with_action(mock: &MockSigstore, workspace: &Path, given: &[(&str, &str)]) -> ActionRun {
+    let root = mock.trusted_root();
+    let config = signing_config(mock);
+    let mock_inputs = [
+        ("binary-path", bin()),
+        ("trusted-root", root.as_str()),
+        ("signing-config", config.to_str().unwrap()),
+    ];
+    let run = run_action(mock, workspace, &[given, &mock_inputs].concat(), &[]);
+    assert!(run.ok, "{}", run.log);
+    run
+}
+
 /// The mock's signing config without its TSA (Rekor v1's SET dates the signature). The TSA
 /// path is covered by the keyless_* tests; here it would make `@sigstore/verify` 3.1.1 fail
 /// one bundle in ten with "invalid time": the mock's TSA writes `genTime` with milliseconds
@@ -649,7 +668,7 @@ fn action_steps_take_inputs_only_through_env_and_every_input_is_used() {
 
 #[test]
 fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_verifies() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -660,7 +679,7 @@ fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_v
     std::fs::write(ws.join("dist/deep/er/app-1.0-py3-none-any.whl"), b"wheel\n").unwrap();
     std::fs::write(ws.join("dist/notes.txt"), b"not a subject\n").unwrap();
     std::fs::write(ws.join("SBOM file.json"), b"{}\n").unwrap();
-    let run = run_action(
+    let run = attest_with_action(
         &mock,
         ws,
         &[
@@ -668,18 +687,10 @@ fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_v
                 "subject-path",
                 "dist/*.tar.gz, dist/*.zip\n  dist/**/*.whl\nSBOM file.json\n",
             ),
-            ("binary-path", bin()),
             ("version", env!("CARGO_PKG_VERSION")),
-            (
-                "trusted-root",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-            ("signing-config", signing_config(&mock).to_str().unwrap()),
         ],
-        &[],
     );
-    assert!(run.ok, "{}", run.log);
-    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    let bundle = run.bundle();
     assert!(bundle.is_absolute() && bundle.is_file(), "{bundle:?}");
 
     let st = statement(&bundle);
@@ -712,44 +723,33 @@ fn the_action_attests_subject_path_globs_with_the_actions_token_and_the_bundle_v
 
     let artifact = ws.join("dist/app-1.0.tar.gz");
     let art = artifact.to_str().unwrap();
-    exits(&verify_provenance(&mock, &bundle, art, SUBJECT, ISSUER), 0);
-    let stderr = exits(&verify(&mock, &bundle, art, OTHER_IDENTITY, ISSUER), 1);
+    exits_stderr(&mock.verify_provenance(&bundle, art, SUBJECT, ISSUER), 0);
+    let stderr = exits_stderr(&mock.verify(&bundle, art, OTHER_IDENTITY, ISSUER), 1);
     assert!(stderr.contains("identity"), "{stderr}");
     verify_with_sigstore_python_and_js(&mock, &bundle, &artifact, SUBJECT, ISSUER);
 }
 
 #[test]
 fn the_action_attests_a_subject_digest_and_name() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
     let artifact = work.path().join("app.bin");
     std::fs::write(&artifact, b"built elsewhere\n").unwrap();
     let digest = format!("sha256:{}", sha256_hex(b"built elsewhere\n"));
-    let run = run_action(
+    let run = attest_with_action(
         &mock,
         work.path(),
-        &[
-            ("subject-digest", &digest),
-            ("subject-name", "app.bin"),
-            ("binary-path", bin()),
-            (
-                "trusted-root",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-            ("signing-config", signing_config(&mock).to_str().unwrap()),
-        ],
-        &[],
+        &[("subject-digest", &digest), ("subject-name", "app.bin")],
     );
-    assert!(run.ok, "{}", run.log);
-    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    let bundle = run.bundle();
     assert_eq!(
         subjects(&statement(&bundle)),
         BTreeMap::from([("app.bin".to_owned(), digest[7..].to_owned())])
     );
-    exits(
-        &verify_provenance(&mock, &bundle, artifact.to_str().unwrap(), SUBJECT, ISSUER),
+    exits_stderr(
+        &mock.verify_provenance(&bundle, artifact.to_str().unwrap(), SUBJECT, ISSUER),
         0,
     );
     verify_with_sigstore_python_and_js(&mock, &bundle, &artifact, SUBJECT, ISSUER);
@@ -761,7 +761,7 @@ fn the_action_attests_a_subject_digest_and_name() {
 #[cfg(feature = "oci")]
 #[test]
 fn the_action_pushes_the_attestation_to_the_images_registry() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let Some(reg) = support::TestRegistry::start(support::Mode::AnonymousHttp) else {
@@ -777,50 +777,31 @@ fn the_action_pushes_the_attestation_to_the_images_registry() {
     let work = tempfile::tempdir().unwrap();
     let name = format!("{}/octo-org/demo", reg.addr);
     let digest = image.digest.to_string();
-    let run = run_action(
+    let run = attest_with_action(
         &mock,
         work.path(),
         &[
             ("subject-digest", &digest),
             ("subject-name", &name),
             ("push-to-registry", "true"),
-            ("binary-path", bin()),
-            (
-                "trusted-root",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-            ("signing-config", signing_config(&mock).to_str().unwrap()),
         ],
-        &[],
     );
-    assert!(run.ok, "{}", run.log);
-    let bundle = PathBuf::from(&run.outputs["bundle-path"]);
+    let bundle = run.bundle();
     assert_eq!(
         subjects(&statement(&bundle)),
         BTreeMap::from([(name.clone(), digest["sha256:".len()..].to_owned())])
     );
-    let root = mock.path("trusted_root.json");
     let image_arg = format!("oci://{name}@{digest}");
+    // the mock certificate states no source repository: the signer is named
     let verify_image = |identity: &str| {
-        keyless_common::run(
-            work.path(),
-            &[
-                "verify",
-                "--trusted-root",
-                root.to_str().unwrap(),
-                "--certificate-identity",
-                identity,
-                "--certificate-oidc-issuer",
-                ISSUER,
-                // the mock certificate states no source repository: the signer is named
-                "--builder-id",
-                identity,
-                &image_arg,
-            ],
+        mock.trusting(
+            "verify",
+            (identity, ISSUER),
+            &["--builder-id", identity, &image_arg],
         )
     };
     let out = verify_image(SUBJECT);
-    exits(&out, 0);
+    exits_stderr(&out, 0);
     assert!(
         String::from_utf8_lossy(&out.stdout).starts_with(&format!("PASS {name}")),
         "{}",
@@ -828,7 +809,7 @@ fn the_action_pushes_the_attestation_to_the_images_registry() {
     );
     let out =
         verify_image("https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main");
-    exits(&out, 1);
+    exits_stderr(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("identity policy not satisfied"),
         "{}",
@@ -845,7 +826,7 @@ type ActionCase<'a> = (
 
 #[test]
 fn the_action_refuses_bad_inputs_with_a_clear_error_and_no_bundle() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -945,7 +926,7 @@ fn assert_not_pwned(dir: &Path) {
 
 #[test]
 fn action_inputs_with_shell_metacharacters_never_run() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -1157,6 +1138,7 @@ fn the_gitlab_template_requests_a_sigstore_id_token_and_keeps_the_bundle() {
 #[test]
 fn the_gitlab_template_attests_the_job_artifacts_and_the_bundle_verifies() {
     let Some(mock) = MockSigstore::start_with(
+        cli!(),
         "ok",
         &["--subject", GITLAB_IDENTITY, "--issuer", GITLAB_ISSUER],
     ) else {
@@ -1169,22 +1151,21 @@ fn the_gitlab_template_attests_the_job_artifacts_and_the_bundle_verifies() {
     std::fs::write(dir.join("dist/app.tar.gz"), b"gitlab tarball\n").unwrap();
     std::fs::write(dir.join("dist/nested/app.whl"), b"gitlab wheel\n").unwrap();
     std::fs::write(dir.join("dist/log.txt"), b"no\n").unwrap();
-    let run = run_gitlab_job(
-        dir,
-        Some(token.trim()),
-        &[
-            ("PROVENANCE_SUBJECTS", "dist/*.tar.gz\n dist/**/*.whl"),
-            ("PROVENANCE_BIN", bin()),
-            (
-                "PROVENANCE_SIGNING_CONFIG",
-                signing_config(&mock).to_str().unwrap(),
-            ),
-            (
-                "PROVENANCE_TRUSTED_ROOT",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-        ],
-    );
+    let config = signing_config(&mock);
+    let root = mock.trusted_root();
+    let job = |subjects: &str| {
+        run_gitlab_job(
+            dir,
+            Some(token.trim()),
+            &[
+                ("PROVENANCE_SUBJECTS", subjects),
+                ("PROVENANCE_BIN", bin()),
+                ("PROVENANCE_SIGNING_CONFIG", config.to_str().unwrap()),
+                ("PROVENANCE_TRUSTED_ROOT", &root),
+            ],
+        )
+    };
+    let run = job("dist/*.tar.gz\n dist/**/*.whl");
     assert!(run.ok, "{}", run.log);
     let bundle = dir.join("provenance.sigstore.json");
     assert!(
@@ -1213,30 +1194,15 @@ fn the_gitlab_template_attests_the_job_artifacts_and_the_bundle_verifies() {
     );
     let artifact = dir.join("dist/nested/app.whl");
     let art = artifact.to_str().unwrap();
-    exits(
-        &verify_provenance(&mock, &bundle, art, GITLAB_IDENTITY, GITLAB_ISSUER),
+    exits_stderr(
+        &mock.verify_provenance(&bundle, art, GITLAB_IDENTITY, GITLAB_ISSUER),
         0,
     );
-    exits(&verify(&mock, &bundle, art, GITLAB_IDENTITY, ISSUER), 1);
+    exits_stderr(&mock.verify(&bundle, art, GITLAB_IDENTITY, ISSUER), 1);
     verify_with_sigstore_python_and_js(&mock, &bundle, &artifact, GITLAB_IDENTITY, GITLAB_ISSUER);
 
     // a second run (a retried job) replaces the bundle
-    let again = run_gitlab_job(
-        dir,
-        Some(token.trim()),
-        &[
-            ("PROVENANCE_SUBJECTS", "dist/app.tar.gz"),
-            ("PROVENANCE_BIN", bin()),
-            (
-                "PROVENANCE_SIGNING_CONFIG",
-                signing_config(&mock).to_str().unwrap(),
-            ),
-            (
-                "PROVENANCE_TRUSTED_ROOT",
-                mock.path("trusted_root.json").to_str().unwrap(),
-            ),
-        ],
-    );
+    let again = job("dist/app.tar.gz");
     assert!(again.ok, "{}", again.log);
     assert_eq!(subjects(&statement(&bundle)).len(), 1);
 }
@@ -1246,7 +1212,7 @@ type JobCase<'a> = (Option<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
 
 #[test]
 fn the_gitlab_template_fails_clearly_and_never_runs_variable_text() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let token = std::fs::read_to_string(mock.path("token")).unwrap();
@@ -1415,7 +1381,7 @@ fn bash_only_path() -> (tempfile::TempDir, std::ffi::OsString) {
 
 #[test]
 fn without_binary_path_the_action_builds_provenance_from_its_own_checkout() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -1466,7 +1432,7 @@ fn without_binary_path_the_action_builds_provenance_from_its_own_checkout() {
 
 #[test]
 fn without_provenance_bin_the_gitlab_template_installs_the_pinned_git_revision() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let token = std::fs::read_to_string(mock.path("token")).unwrap();

@@ -3,25 +3,33 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod defects_common;
+use std::path::Path;
+use std::process::Output;
+
 use defects_common::{exits, provenance, setup, stderr};
 
-#[test]
-fn a_missing_vsa_key_is_exit_2_with_no_pass_line() {
-    let dir = setup(&[]);
-    let d = dir.path();
-    let out = provenance(
+/// `verify --key key.pem.pub --vsa-output OUTPUT --vsa-key KEY app.bin` in `d`.
+fn verify_with_vsa(d: &Path, output: &str, key: &str) -> Output {
+    provenance(
         d,
         &[
             "verify",
             "--key",
             "key.pem.pub",
             "--vsa-output",
-            "vsa.jsonl",
+            output,
             "--vsa-key",
-            "missing.pem",
+            key,
             "app.bin",
         ],
-    );
+    )
+}
+
+#[test]
+fn a_missing_vsa_key_is_exit_2_with_no_pass_line() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    let out = verify_with_vsa(d, "vsa.jsonl", "missing.pem");
     assert_eq!(exits(&out, 2), "");
     assert!(stderr(&out).contains("missing.pem"), "{}", stderr(&out));
     assert!(!d.join("vsa.jsonl").exists());
@@ -32,35 +40,11 @@ fn a_vsa_key_that_is_not_a_key_is_exit_2_with_no_pass_line() {
     let dir = setup(&[]);
     let d = dir.path();
     std::fs::write(d.join("garbage.pem"), b"not a key\n").unwrap();
-    let out = provenance(
-        d,
-        &[
-            "verify",
-            "--key",
-            "key.pem.pub",
-            "--vsa-output",
-            "vsa.jsonl",
-            "--vsa-key",
-            "garbage.pem",
-            "app.bin",
-        ],
-    );
+    let out = verify_with_vsa(d, "vsa.jsonl", "garbage.pem");
     assert_eq!(exits(&out, 2), "");
     assert!(stderr(&out).contains("garbage.pem"), "{}", stderr(&out));
     // A public key is no signing key either.
-    let out = provenance(
-        d,
-        &[
-            "verify",
-            "--key",
-            "key.pem.pub",
-            "--vsa-output",
-            "vsa.jsonl",
-            "--vsa-key",
-            "key.pem.pub",
-            "app.bin",
-        ],
-    );
+    let out = verify_with_vsa(d, "vsa.jsonl", "key.pem.pub");
     assert_eq!(exits(&out, 2), "");
 }
 
@@ -68,34 +52,10 @@ fn a_vsa_key_that_is_not_a_key_is_exit_2_with_no_pass_line() {
 fn a_vsa_that_cannot_be_written_is_exit_2_with_no_pass_line() {
     let dir = setup(&[]);
     let d = dir.path();
-    let out = provenance(
-        d,
-        &[
-            "verify",
-            "--key",
-            "key.pem.pub",
-            "--vsa-output",
-            "no/such/dir/vsa.jsonl",
-            "--vsa-key",
-            "key.pem",
-            "app.bin",
-        ],
-    );
+    let out = verify_with_vsa(d, "no/such/dir/vsa.jsonl", "key.pem");
     assert_eq!(exits(&out, 2), "");
     // and with a good key and place, the PASS line and the VSA are both there
-    let out = provenance(
-        d,
-        &[
-            "verify",
-            "--key",
-            "key.pem.pub",
-            "--vsa-output",
-            "vsa.jsonl",
-            "--vsa-key",
-            "key.pem",
-            "app.bin",
-        ],
-    );
+    let out = verify_with_vsa(d, "vsa.jsonl", "key.pem");
     assert!(exits(&out, 0).starts_with("PASS app.bin"));
     assert!(d.join("vsa.jsonl").is_file());
 }

@@ -9,31 +9,53 @@
     reason = "test helpers outside #[test] fns"
 )]
 
-mod keyless_common;
+use std::path::Path;
+use std::process::Output;
 
-use keyless_common::{MockSigstore, exits, files, run};
+use provenance_testkit::keyless::{ISSUER, MockSigstore, SUBJECT, files};
+use provenance_testkit::{cli, exits_stderr};
 
-/// Runs `attest --keyless --bundle out.sigstore.json` against a mock in `mode`; returns
-/// stderr after checking exit 2 and that no file was added.
-fn attest_fails(mode: &str, extra: &[&str]) -> Option<String> {
-    let mock = MockSigstore::start(mode)?;
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let before = files(mock.dir.path());
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    args.extend([
-        "--bundle".into(),
-        "out.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    let stderr = exits(&run(mock.dir.path(), &args), 2);
+/// Runs `run` and returns its stderr, after checking exit 2 and that no file was added to the
+/// mock's directory.
+fn refused(mock: &MockSigstore, run: impl FnOnce() -> Output) -> String {
+    let before = mock.files();
+    let stderr = exits_stderr(&run(), 2);
+    assert_eq!(mock.files(), before, "files changed: {stderr}");
+    stderr
+}
+
+/// Runs `attest --keyless ARGS --bundle out.sigstore.json app.bin` against a mock in `mode`;
+/// returns stderr after checking exit 2, the message and that no file was added.
+fn attest_fails(mode: &str, args: &[&str]) -> Option<String> {
+    let mock = MockSigstore::start(cli!(), mode)?;
+    let app = mock.artifact("app.bin");
+    let args = [args, &["--bundle", "out.sigstore.json", app]].concat();
+    let stderr = refused(&mock, || mock.keyless("attest", &args));
     assert!(
         stderr.contains("keyless signing failed; no bundle was written"),
         "{stderr}"
     );
-    assert_eq!(files(mock.dir.path()), before, "{mode}: files changed");
     Some(stderr)
+}
+
+/// Runs `COMMAND --keyless ARGS` in `dir` with a token that parses and services that are never
+/// asked (nothing listens on port 9: reaching the network would fail differently); returns
+/// stderr after checking exit 2.
+fn refused_offline(dir: &Path, command: &str, args: &[&str]) -> String {
+    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
+    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
+    let mut all = vec![
+        command,
+        "--keyless",
+        "--identity-token",
+        &token,
+        "--fulcio-url",
+        "http://127.0.0.1:9",
+        "--rekor-url",
+        "http://127.0.0.1:9",
+    ];
+    all.extend_from_slice(args);
+    exits_stderr(&cli!().run(dir, &all), 2)
 }
 
 #[test]
@@ -131,35 +153,26 @@ fn rekor_proof_that_does_not_verify_fails_self_verification() {
 
 #[test]
 fn sign_blob_faults_write_no_bundle_either() {
-    let Some(mock) = MockSigstore::start("rekor-other-signature") else {
+    let Some(mock) = MockSigstore::start(cli!(), "rekor-other-signature") else {
         return;
     };
     std::fs::write(mock.path("blob"), b"bytes").unwrap();
-    let before = files(mock.dir.path());
-    let mut args = vec!["sign".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "blob.sigstore.json".into(),
-        "blob".into(),
-    ]);
-    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    let stderr = refused(&mock, || {
+        mock.keyless("sign", &["--bundle", "blob.sigstore.json", "blob"])
+    });
     assert!(stderr.contains("signature differs"), "{stderr}");
-    assert_eq!(files(mock.dir.path()), before);
 }
 
 #[test]
 fn a_trusted_root_without_the_services_ca_refuses_the_bundle() {
     // signing works, but the bundle does not verify against the public-good root: no bundle
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let before = files(mock.dir.path());
-    let token = format!("@{}", mock.path("token").display());
-    let out = run(
-        mock.dir.path(),
-        &[
+    let app = mock.artifact("app.bin");
+    let token = mock.token_arg();
+    let stderr = refused(&mock, || {
+        mock.run(&[
             "attest",
             "--keyless",
             "--identity-token",
@@ -170,73 +183,55 @@ fn a_trusted_root_without_the_services_ca_refuses_the_bundle() {
             &mock.url,
             "--bundle",
             "out.sigstore.json",
-            "app.bin",
-        ],
-    );
-    let stderr = exits(&out, 2);
+            app,
+        ])
+    });
     assert!(
         stderr.contains("does not verify against the trusted root"),
         "{stderr}"
     );
-    assert_eq!(files(mock.dir.path()), before);
+}
+
+/// `attest --keyless --timestamp-server-url <the mock's TSA>` against a mock in `mode`: exit
+/// 2, no file added; its stderr and the TSA's URL.
+fn attest_with_tsa_fails(mode: &str) -> Option<(String, String)> {
+    let mock = MockSigstore::start(cli!(), mode)?;
+    let app = mock.artifact("app.bin");
+    let tsa = format!("{}/api/v1/timestamp", mock.url);
+    let stderr = refused(&mock, || {
+        mock.keyless(
+            "attest",
+            &[
+                "--timestamp-server-url",
+                &tsa,
+                "--bundle",
+                "out.sigstore.json",
+                app,
+            ],
+        )
+    });
+    Some((stderr, tsa))
 }
 
 #[test]
 fn tsa_500_is_unavailable_and_writes_no_bundle() {
-    let Some(mock) = MockSigstore::start("tsa-500") else {
+    let Some((stderr, tsa)) = attest_with_tsa_fails("tsa-500") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let before = files(mock.dir.path());
-    let token = format!("@{}", mock.path("token").display());
-    let root = mock.path("trusted_root.json");
-    let tsa = format!("{}/api/v1/timestamp", mock.url);
-    let out = run(
-        mock.dir.path(),
-        &[
-            "attest",
-            "--keyless",
-            "--identity-token",
-            &token,
-            "--fulcio-url",
-            &mock.url,
-            "--rekor-url",
-            &mock.url,
-            "--timestamp-server-url",
-            &tsa,
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--bundle",
-            "out.sigstore.json",
-            "app.bin",
-        ],
-    );
-    let stderr = exits(&out, 2);
     assert!(
         stderr.contains(&format!("TSA at {tsa} is unavailable: HTTP 500: TSA down")),
         "{stderr}"
     );
-    assert_eq!(files(mock.dir.path()), before);
 }
 
 #[test]
 fn rekor_v2_without_a_tsa_is_refused_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
-    // a token that parses; no service is ever asked (the URLs lead nowhere)
-    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
-    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
-    let out = run(
+    let stderr = refused_offline(
         dir.path(),
+        "attest",
         &[
-            "attest",
-            "--keyless",
-            "--identity-token",
-            &token,
-            "--fulcio-url",
-            "http://127.0.0.1:9",
-            "--rekor-url",
-            "http://127.0.0.1:9",
             "--rekor-version",
             "2",
             "--bundle",
@@ -244,7 +239,6 @@ fn rekor_v2_without_a_tsa_is_refused_before_any_request() {
             "app.bin",
         ],
     );
-    let stderr = exits(&out, 2);
     assert!(
         stderr.contains("a Rekor v2 log records no signing time: a TSA is needed too"),
         "{stderr}"
@@ -254,37 +248,19 @@ fn rekor_v2_without_a_tsa_is_refused_before_any_request() {
 
 #[test]
 fn rekor_v2_entry_for_another_signature_fails_self_verification() {
-    let Some(mock) = MockSigstore::start_with("rekor-other-signature", &["--rekor-v2", "yes"])
+    let Some(mock) =
+        MockSigstore::start_with(cli!(), "rekor-other-signature", &["--rekor-v2", "yes"])
     else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let before = files(mock.dir.path());
-    let token = format!("@{}", mock.path("token").display());
-    let config = mock.path("signing_config.json");
-    let root = mock.path("trusted_root.json");
-    let out = run(
-        mock.dir.path(),
-        &[
-            "attest",
-            "--keyless",
-            "--identity-token",
-            &token,
-            "--signing-config",
-            config.to_str().unwrap(),
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--bundle",
-            "out.sigstore.json",
-            "app.bin",
-        ],
-    );
-    let stderr = exits(&out, 2);
+    let app = mock.artifact("app.bin");
+    let stderr = refused(&mock, || {
+        mock.keyless_config("attest", &["--bundle", "out.sigstore.json", app])
+    });
     assert!(
         stderr.contains("does not verify against the trusted root: transparency log entry does not match the bundle: signature differs"),
         "{stderr}"
     );
-    assert_eq!(files(mock.dir.path()), before);
 }
 
 fn b64url(bytes: &[u8]) -> String {
@@ -297,26 +273,11 @@ fn an_existing_bundle_is_refused_before_anything_is_signed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
     std::fs::write(dir.path().join("out.sigstore.json"), b"keep me").unwrap();
-    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
-    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
-    // nothing listens on port 9: reaching the network would fail differently
-    let out = run(
+    let stderr = refused_offline(
         dir.path(),
-        &[
-            "attest",
-            "--keyless",
-            "--identity-token",
-            &token,
-            "--fulcio-url",
-            "http://127.0.0.1:9",
-            "--rekor-url",
-            "http://127.0.0.1:9",
-            "--bundle",
-            "out.sigstore.json",
-            "app.bin",
-        ],
+        "attest",
+        &["--bundle", "out.sigstore.json", "app.bin"],
     );
-    let stderr = exits(&out, 2);
     assert!(
         stderr.contains("out.sigstore.json exists; pass --force to replace it"),
         "{stderr}"
@@ -333,30 +294,11 @@ fn an_existing_bundle_is_refused_before_anything_is_signed() {
 fn an_unwritable_output_is_refused_before_anything_is_signed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
-    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
-    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
     for (flag, path) in [
         ("--bundle", "no-such-dir/out.sigstore.json"),
         ("--output", "no-such-dir/out.intoto.jsonl"),
     ] {
-        // nothing listens on port 9: reaching the network would fail differently
-        let out = run(
-            dir.path(),
-            &[
-                "attest",
-                "--keyless",
-                "--identity-token",
-                &token,
-                "--fulcio-url",
-                "http://127.0.0.1:9",
-                "--rekor-url",
-                "http://127.0.0.1:9",
-                flag,
-                path,
-                "app.bin",
-            ],
-        );
-        let stderr = exits(&out, 2);
+        let stderr = refused_offline(dir.path(), "attest", &[flag, path, "app.bin"]);
         assert!(
             stderr.contains(&format!(
                 "cannot write {path}: the directory no-such-dir does not exist"
@@ -370,25 +312,11 @@ fn an_unwritable_output_is_refused_before_anything_is_signed() {
 fn sign_keyless_into_a_missing_directory_is_refused_before_signing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("blob"), b"x").unwrap();
-    let claims = r#"{"iss":"https://issuer.example","sub":"me","exp":99999999999}"#;
-    let token = format!("e30.{}.c2ln", b64url(claims.as_bytes()));
-    let out = run(
+    let stderr = refused_offline(
         dir.path(),
-        &[
-            "sign",
-            "--keyless",
-            "--identity-token",
-            &token,
-            "--fulcio-url",
-            "http://127.0.0.1:9",
-            "--rekor-url",
-            "http://127.0.0.1:9",
-            "--bundle",
-            "gone/blob.sigstore.json",
-            "blob",
-        ],
+        "sign",
+        &["--bundle", "gone/blob.sigstore.json", "blob"],
     );
-    let stderr = exits(&out, 2);
     assert!(
         stderr.contains("cannot write gone/blob.sigstore.json: the directory gone does not exist"),
         "{stderr}"
@@ -399,7 +327,7 @@ fn sign_keyless_into_a_missing_directory_is_refused_before_signing() {
 fn plain_http_to_a_remote_service_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
-    let out = run(
+    let out = cli!().run(
         dir.path(),
         &[
             "attest",
@@ -413,7 +341,7 @@ fn plain_http_to_a_remote_service_is_refused() {
             "app.bin",
         ],
     );
-    let stderr = exits(&out, 2);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains("invalid --fulcio-url")
             && stderr.contains("plain http to a host that is not loopback; use https"),
@@ -423,53 +351,30 @@ fn plain_http_to_a_remote_service_is_refused() {
 
 #[test]
 fn a_timestamp_for_another_nonce_is_refused() {
-    let Some(mock) = MockSigstore::start("tsa-other-nonce") else {
+    let Some((stderr, _)) = attest_with_tsa_fails("tsa-other-nonce") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let before = files(mock.dir.path());
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--timestamp-server-url".into(),
-        format!("{}/api/v1/timestamp", mock.url),
-        "--bundle".into(),
-        "out.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    let stderr = exits(&run(mock.dir.path(), &args), 2);
     assert!(
         stderr.contains("TSA at")
             && stderr.contains("the timestamp's nonce differs from the request's"),
         "{stderr}"
     );
-    assert_eq!(files(mock.dir.path()), before, "files changed");
 }
 
 /// Rekor's 409 Conflict (the entry exists already: an earlier attempt was logged but its
 /// answer lost) names the existing entry, which is fetched and used.
 #[test]
 fn rekor_409_recovers_the_existing_entry() {
-    let Some(mock) = MockSigstore::start("rekor-409") else {
+    let Some(mock) = MockSigstore::start(cli!(), "rekor-409") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "app.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    exits(&run(mock.dir.path(), &args), 0);
-    let out = keyless_common::verify_provenance(
-        &mock,
-        &mock.path("app.sigstore.json"),
-        "app.bin",
-        keyless_common::SUBJECT,
-        keyless_common::ISSUER,
+    let app = mock.artifact("app.bin");
+    exits_stderr(
+        &mock.keyless("attest", &["--bundle", "app.sigstore.json", app]),
+        0,
     );
-    exits(&out, 0);
+    let bundle = mock.path("app.sigstore.json");
+    exits_stderr(&mock.verify_provenance(&bundle, app, SUBJECT, ISSUER), 0);
 }
 
 #[test]

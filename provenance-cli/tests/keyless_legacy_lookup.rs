@@ -9,29 +9,30 @@
     reason = "test helpers outside #[test] fns"
 )]
 
-mod keyless_common;
-
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use base64::Engine as _;
-use keyless_common::{ISSUER, MockSigstore, SUBJECT, exits, run};
+use provenance_testkit::keyless::{ISSUER, MockSigstore, SUBJECT, read_json};
+use provenance_testkit::{cli, exits_stderr};
 use serde_json::{Value, json};
+
+/// A mock in `mode` with the legacy envelope of [`legacy_envelope`], or `None` when it cannot
+/// run (SKIPPED).
+fn mock_with_envelope(mode: &str) -> Option<(MockSigstore, PathBuf)> {
+    let mock = MockSigstore::start(cli!(), mode)?;
+    let envelope = legacy_envelope(&mock);
+    Some((mock, envelope))
+}
 
 /// Signs `app.bin` with `attest --keyless` against `mock` (Rekor v1, a `dsse` entry) and turns
 /// the bundle into the legacy shape: the envelope alone, the certificate PEM in
 /// `signatures[0].cert`. Returns the envelope's path.
 fn legacy_envelope(mock: &MockSigstore) -> PathBuf {
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "app.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    exits(&run(mock.dir.path(), &args), 0);
-    let bundle: Value =
-        serde_json::from_slice(&std::fs::read(mock.path("app.sigstore.json")).unwrap()).unwrap();
+    let app = mock.artifact("app.bin");
+    let out = mock.keyless("attest", &["--bundle", "app.sigstore.json", app]);
+    exits_stderr(&out, 0);
+    let bundle = read_json(&mock.path("app.sigstore.json"));
     assert_eq!(
         bundle["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"], "dsse",
         "{bundle}"
@@ -63,28 +64,27 @@ fn legacy_envelope(mock: &MockSigstore) -> PathBuf {
     path
 }
 
-/// `verify app.bin` with the legacy envelope, the mock's trusted root, its identity, and
-/// `--rekor-url URL` when given.
-fn verify(mock: &MockSigstore, envelope: &std::path::Path, rekor: Option<&str>) -> (i32, String) {
-    let root = mock.path("trusted_root.json");
-    let mut args = vec![
-        "verify",
-        "--attestation",
-        envelope.to_str().unwrap(),
-        "--trusted-root",
-        root.to_str().unwrap(),
-        "--certificate-identity",
-        SUBJECT,
-        "--certificate-oidc-issuer",
-        ISSUER,
-        "--builder-id",
-        SUBJECT,
-    ];
+/// `COMMAND <the mock's trust, its identity as builder> --rekor-url URL ARGS app.bin`
+/// (`--rekor-url` when given): the arguments of `verify` and `trace`.
+fn trusting(mock: &MockSigstore, command: &str, rekor: Option<&str>, args: &[&str]) -> Output {
+    let mut all = vec!["--builder-id", SUBJECT];
     if let Some(url) = rekor {
-        args.extend(["--rekor-url", url]);
+        all.extend(["--rekor-url", url]);
     }
-    args.push("app.bin");
-    let out = run(mock.dir.path(), &args);
+    all.extend_from_slice(args);
+    all.push("app.bin");
+    mock.trusting(command, (SUBJECT, ISSUER), &all)
+}
+
+/// `verify app.bin` with the legacy envelope, the mock's trusted root, its identity, and
+/// `--rekor-url URL` when given: the exit code and both streams.
+fn verify(mock: &MockSigstore, envelope: &Path, rekor: Option<&str>) -> (i32, String) {
+    let out = trusting(
+        mock,
+        "verify",
+        rekor,
+        &["--attestation", envelope.to_str().unwrap()],
+    );
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -95,48 +95,35 @@ fn verify(mock: &MockSigstore, envelope: &std::path::Path, rekor: Option<&str>) 
 
 #[test]
 fn a_legacy_envelope_verifies_with_its_log_entry_looked_up() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let (code, out) = verify(&mock, &envelope, Some(&mock.url));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS app.bin"), "{out}");
 
     // the same with the JSON report: a verified log entry and its signing time
-    let root = mock.path("trusted_root.json");
-    let report = run(
-        mock.dir.path(),
+    let report = trusting(
+        &mock,
+        "verify",
+        Some(&mock.url),
         &[
-            "verify",
             "--format",
             "json",
             "--attestation",
             envelope.to_str().unwrap(),
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            SUBJECT,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--builder-id",
-            SUBJECT,
-            "--rekor-url",
-            &mock.url,
-            "app.bin",
         ],
     );
-    exits(&report, 0);
+    exits_stderr(&report, 0);
     let text = String::from_utf8_lossy(&report.stdout);
     assert!(text.contains("\"transparencyLog\": true"), "{text}");
 }
 
 #[test]
 fn without_rekor_url_a_legacy_envelope_still_fails_and_names_the_flag() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let (code, out) = verify(&mock, &envelope, None);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -148,10 +135,9 @@ fn without_rekor_url_a_legacy_envelope_still_fails_and_names_the_flag() {
 
 #[test]
 fn an_entry_for_another_signature_is_refused() {
-    let Some(mock) = MockSigstore::start("lookup-other-signature") else {
+    let Some((mock, envelope)) = mock_with_envelope("lookup-other-signature") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let (code, out) = verify(&mock, &envelope, Some(&mock.url));
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -162,10 +148,9 @@ fn an_entry_for_another_signature_is_refused() {
 
 #[test]
 fn a_tampered_inclusion_proof_is_refused() {
-    let Some(mock) = MockSigstore::start("lookup-bad-proof") else {
+    let Some((mock, envelope)) = mock_with_envelope("lookup-bad-proof") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let (code, out) = verify(&mock, &envelope, Some(&mock.url));
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -176,10 +161,9 @@ fn a_tampered_inclusion_proof_is_refused() {
 
 #[test]
 fn no_entry_in_the_log_is_refused() {
-    let Some(mock) = MockSigstore::start("lookup-empty") else {
+    let Some((mock, envelope)) = mock_with_envelope("lookup-empty") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let (code, out) = verify(&mock, &envelope, Some(&mock.url));
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -190,10 +174,9 @@ fn no_entry_in_the_log_is_refused() {
 
 #[test]
 fn a_tampered_envelope_is_refused_before_any_lookup() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let mut env: Value = serde_json::from_slice(&std::fs::read(&envelope).unwrap()).unwrap();
     env["payload"] = json!(base64::engine::general_purpose::STANDARD.encode(b"{}"));
     std::fs::write(&envelope, format!("{env}\n")).unwrap();
@@ -205,10 +188,9 @@ fn a_tampered_envelope_is_refused_before_any_lookup() {
 
 #[test]
 fn a_log_that_does_not_answer_is_an_error_not_a_verdict() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -254,7 +236,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// Logs an `intoto` 0.0.1 entry for `envelope` (the hash of `logged_bytes` as the envelope's,
 /// its payload's hash, its certificate), in Rekor's canonical form, as slsa-github-generator's
 /// upload made them.
-fn log_intoto_v001(mock: &MockSigstore, envelope: &std::path::Path, logged_bytes: &[u8]) {
+fn log_intoto_v001(mock: &MockSigstore, envelope: &Path, logged_bytes: &[u8]) {
     let env: Value = serde_json::from_slice(&std::fs::read(envelope).unwrap()).unwrap();
     let payload = base64::engine::general_purpose::STANDARD
         .decode(env["payload"].as_str().unwrap())
@@ -283,10 +265,9 @@ fn log_intoto_v001(mock: &MockSigstore, envelope: &std::path::Path, logged_bytes
 /// (another envelope of the same payload) does not.
 #[test]
 fn an_intoto_v001_entry_binds_the_envelope_bytes() {
-    let Some(mock) = MockSigstore::start("lookup-intoto") else {
+    let Some((mock, envelope)) = mock_with_envelope("lookup-intoto") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let bytes = std::fs::read(&envelope).unwrap();
     // no intoto entry yet: the signing's dsse entry is not listed in this mode
     let (code, out) = verify(&mock, &envelope, Some(&mock.url));
@@ -311,38 +292,18 @@ fn an_intoto_v001_entry_binds_the_envelope_bytes() {
 /// and without it the artifact's hop fails.
 #[test]
 fn trace_looks_legacy_envelopes_up_too() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
         return;
     };
-    let envelope = legacy_envelope(&mock);
     let store = mock.path("store");
     std::fs::create_dir(&store).unwrap();
     std::fs::rename(&envelope, store.join("app.bin.intoto.jsonl")).unwrap();
-    let root = mock.path("trusted_root.json");
-    let trace = |rekor: Option<&str>| {
-        let mut args = vec![
-            "trace",
-            "--store",
-            store.to_str().unwrap(),
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            SUBJECT,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--builder-id",
-            SUBJECT,
-        ];
-        if let Some(url) = rekor {
-            args.extend(["--rekor-url", url]);
-        }
-        args.push("app.bin");
-        run(mock.dir.path(), &args)
-    };
+    let store = store.to_str().unwrap();
+    let trace = |rekor: Option<&str>| trusting(&mock, "trace", rekor, &["--store", store]);
     let out = trace(Some(&mock.url));
-    exits(&out, 0);
+    exits_stderr(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("PASS app.bin"), "{stdout}");
-    let stderr = exits(&trace(None), 1);
+    let stderr = exits_stderr(&trace(None), 1);
     assert!(stderr.contains("--rekor-url URL"), "{stderr}");
 }

@@ -8,21 +8,21 @@
     reason = "test helpers outside #[test] fns"
 )]
 
-mod keyless_common;
-
-use keyless_common::{ISSUER, MockSigstore, SUBJECT, exits, files, run, verify, verify_provenance};
+use provenance_testkit::keyless::{
+    ACTIONS_REQUEST_TOKEN, ISSUER, MockSigstore, OTHER_SUBJECT, SUBJECT, files, read_json,
+};
+use provenance_testkit::{cli, exits_stderr};
 use serde_json::Value;
 
-fn read_json(path: &std::path::Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+/// A mock in `mode` (`ok`: all services answer), or `None` when it cannot run (SKIPPED).
+fn mock(mode: &str) -> Option<MockSigstore> {
+    MockSigstore::start(cli!(), mode)
 }
 
+/// `attest --keyless --bundle BUNDLE app.bin` (written first); checks the notes.
 fn attest(mock: &MockSigstore, bundle: &str) {
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend(["--bundle".into(), bundle.into(), "app.bin".into()]);
-    let stderr = exits(&run(mock.dir.path(), &args), 0);
+    let app = mock.artifact("app.bin");
+    let stderr = exits_stderr(&mock.keyless("attest", &["--bundle", bundle, app]), 0);
     assert!(
         stderr.contains(&format!("signing as {SUBJECT} (issuer {ISSUER})")),
         "{stderr}"
@@ -30,9 +30,26 @@ fn attest(mock: &MockSigstore, bundle: &str) {
     assert!(stderr.contains("signed and verified as"), "{stderr}");
 }
 
+/// Checks that `bundle` verifies for `artifact` as the mock's signer: as provenance (the
+/// signer named as builder) or, for `sign`, as any signature.
+fn verifies(mock: &MockSigstore, command: &str, bundle: &str, artifact: &str) {
+    let bundle = mock.path(bundle);
+    let out = if command == "attest" {
+        mock.verify_provenance(&bundle, artifact, SUBJECT, ISSUER)
+    } else {
+        mock.verify(&bundle, artifact, SUBJECT, ISSUER)
+    };
+    exits_stderr(&out, 0);
+}
+
+/// Verifies `bundle` for `app.bin` as the mock's signer; exit 1 and its stderr.
+fn refused(mock: &MockSigstore, bundle: &std::path::Path) -> String {
+    exits_stderr(&mock.verify(bundle, "app.bin", SUBJECT, ISSUER), 1)
+}
+
 #[test]
 fn attest_keyless_writes_a_v03_bundle_with_a_dsse_rekor_entry_that_verifies() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
     attest(&mock, "app.sigstore.json");
@@ -58,14 +75,8 @@ fn attest_keyless_writes_a_v03_bundle_with_a_dsse_rekor_entry_that_verifies() {
             .contains(token.trim())
     );
 
-    let out = verify_provenance(
-        &mock,
-        &mock.path("app.sigstore.json"),
-        "app.bin",
-        SUBJECT,
-        ISSUER,
-    );
-    exits(&out, 0);
+    let out = mock.verify_provenance(&mock.path("app.sigstore.json"), "app.bin", SUBJECT, ISSUER);
+    exits_stderr(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.starts_with("PASS app.bin") && stdout.contains(SUBJECT),
@@ -75,31 +86,13 @@ fn attest_keyless_writes_a_v03_bundle_with_a_dsse_rekor_entry_that_verifies() {
 
 #[test]
 fn a_signing_config_naming_a_tsa_adds_an_rfc3161_timestamp() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let token = format!("@{}", mock.path("token").display());
-    let config = mock.path("signing_config.json");
-    let root = mock.path("trusted_root.json");
+    let app = mock.artifact("app.bin");
     let attest_with_tsa = |bundle: &str| {
-        let out = run(
-            mock.dir.path(),
-            &[
-                "attest",
-                "--keyless",
-                "--identity-token",
-                &token,
-                "--signing-config",
-                config.to_str().unwrap(),
-                "--trusted-root",
-                root.to_str().unwrap(),
-                "--bundle",
-                bundle,
-                "app.bin",
-            ],
-        );
-        let stderr = exits(&out, 0);
+        let out = mock.keyless_config("attest", &["--bundle", bundle, app]);
+        let stderr = exits_stderr(&out, 0);
         assert!(stderr.contains("and TSA http://"), "{stderr}");
         read_json(&mock.path(bundle))
     };
@@ -114,23 +107,14 @@ fn a_signing_config_naming_a_tsa_adds_an_rfc3161_timestamp() {
         Some(1),
         "{first}"
     );
-    exits(
-        &verify_provenance(
-            &mock,
-            &mock.path("app.sigstore.json"),
-            "app.bin",
-            SUBJECT,
-            ISSUER,
-        ),
-        0,
-    );
+    verifies(&mock, "attest", "app.sigstore.json", app);
 
     // the second signature's timestamp does not cover the first signature
     let mut swapped = first.clone();
     *swapped.pointer_mut(stamps).unwrap() = second.pointer(stamps).unwrap().clone();
     let path = mock.path("swapped.sigstore.json");
     std::fs::write(&path, serde_json::to_vec(&swapped).unwrap()).unwrap();
-    let stderr = exits(&verify(&mock, &path, "app.bin", SUBJECT, ISSUER), 1);
+    let stderr = refused(&mock, &path);
     assert!(
         stderr.contains("timestamp does not cover this signature"),
         "{stderr}"
@@ -139,34 +123,16 @@ fn a_signing_config_naming_a_tsa_adds_an_rfc3161_timestamp() {
 
 #[test]
 fn rekor_v2_with_a_tsa_logs_hashedrekord_0_0_2_entries_that_verify() {
-    let Some(mock) = MockSigstore::start_with("ok", &["--rekor-v2", "yes"]) else {
+    let Some(mock) = MockSigstore::start_with(cli!(), "ok", &["--rekor-v2", "yes"]) else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let token = format!("@{}", mock.path("token").display());
-    let config = mock.path("signing_config.json");
-    let root = mock.path("trusted_root.json");
+    let app = mock.artifact("app.bin");
     for (command, bundle) in [
         ("attest", "app.sigstore.json"),
         ("sign", "app.bin.blob.sigstore.json"),
     ] {
-        let out = run(
-            mock.dir.path(),
-            &[
-                command,
-                "--keyless",
-                "--identity-token",
-                &token,
-                "--signing-config",
-                config.to_str().unwrap(),
-                "--trusted-root",
-                root.to_str().unwrap(),
-                "--bundle",
-                bundle,
-                "app.bin",
-            ],
-        );
-        let stderr = exits(&out, 0);
+        let out = mock.keyless_config(command, &["--bundle", bundle, app]);
+        let stderr = exits_stderr(&out, 0);
         assert!(stderr.contains("Rekor (v2) http://"), "{stderr}");
         let json = read_json(&mock.path(bundle));
         let entry = &json["verificationMaterial"]["tlogEntries"][0];
@@ -178,14 +144,7 @@ fn rekor_v2_with_a_tsa_logs_hashedrekord_0_0_2_entries_that_verify() {
                 .is_object(),
             "{json}"
         );
-        exits(
-            &if command == "attest" {
-                verify_provenance(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER)
-            } else {
-                verify(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER)
-            },
-            0,
-        );
+        verifies(&mock, command, bundle, app);
     }
 
     // without its timestamp, a Rekor v2 bundle has no signing time
@@ -196,7 +155,7 @@ fn rekor_v2_with_a_tsa_logs_hashedrekord_0_0_2_entries_that_verify() {
         .remove("timestampVerificationData");
     let path = mock.path("bare.sigstore.json");
     std::fs::write(&path, serde_json::to_vec(&bare).unwrap()).unwrap();
-    let stderr = exits(&verify(&mock, &path, "app.bin", SUBJECT, ISSUER), 1);
+    let stderr = refused(&mock, &path);
     assert!(
         stderr.contains("a Rekor v2 entry needs an RFC 3161 timestamp"),
         "{stderr}"
@@ -205,55 +164,28 @@ fn rekor_v2_with_a_tsa_logs_hashedrekord_0_0_2_entries_that_verify() {
 
 #[test]
 fn attest_keyless_output_appends_the_bundle_as_a_jsonl_line() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--output".into(),
-        "app.bin.intoto.jsonl".into(),
-        "app.bin".into(),
-    ]);
-    exits(&run(mock.dir.path(), &args), 0);
-    exits(&run(mock.dir.path(), &args), 0);
+    let app = mock.artifact("app.bin");
+    let args = ["--output", "app.bin.intoto.jsonl", app];
+    exits_stderr(&mock.keyless("attest", &args), 0);
+    exits_stderr(&mock.keyless("attest", &args), 0);
     let text = std::fs::read_to_string(mock.path("app.bin.intoto.jsonl")).unwrap();
     assert_eq!(text.lines().count(), 2, "{text}");
     // found next to the artifact, without --attestation
-    let root = mock.path("trusted_root.json");
-    let out = run(
-        mock.dir.path(),
-        &[
-            "verify",
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            SUBJECT,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--builder-id",
-            SUBJECT,
-            "app.bin",
-        ],
-    );
-    exits(&out, 0);
+    let out = mock.trusting("verify", (SUBJECT, ISSUER), &["--builder-id", SUBJECT, app]);
+    exits_stderr(&out, 0);
 }
 
 #[test]
 fn sign_keyless_bundle_is_a_message_signature_that_verify_blob_accepts() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
     std::fs::write(mock.path("blob.tar"), b"any bytes at all\x00\x01").unwrap();
-    let mut args = vec!["sign".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "blob.tar.sigstore.json".into(),
-        "blob.tar".into(),
-    ]);
-    exits(&run(mock.dir.path(), &args), 0);
+    let out = mock.keyless("sign", &["--bundle", "blob.tar.sigstore.json", "blob.tar"]);
+    exits_stderr(&out, 0);
     let bundle = read_json(&mock.path("blob.tar.sigstore.json"));
     assert_eq!(
         bundle["messageSignature"]["messageDigest"]["algorithm"],
@@ -264,25 +196,17 @@ fn sign_keyless_bundle_is_a_message_signature_that_verify_blob_accepts() {
         bundle["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"],
         "hashedrekord"
     );
-    let out = verify(
-        &mock,
-        &mock.path("blob.tar.sigstore.json"),
-        "blob.tar",
-        SUBJECT,
-        ISSUER,
-    );
-    exits(&out, 0);
+    verifies(&mock, "sign", "blob.tar.sigstore.json", "blob.tar");
 
     // another artifact with the same bundle fails
     std::fs::write(mock.path("other.tar"), b"other bytes").unwrap();
-    let out = verify(
-        &mock,
+    let out = mock.verify(
         &mock.path("blob.tar.sigstore.json"),
         "other.tar",
         SUBJECT,
         ISSUER,
     );
-    exits(&out, 1);
+    exits_stderr(&out, 1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("FAIL other.tar")
@@ -293,7 +217,7 @@ fn sign_keyless_bundle_is_a_message_signature_that_verify_blob_accepts() {
 
 #[test]
 fn sign_keyless_bundle_streams_a_blob_larger_than_the_payload_limit() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
     // 257 MiB (sparse): more than `sign` reads into memory as a DSSE payload (256 MiB); a
@@ -301,52 +225,36 @@ fn sign_keyless_bundle_streams_a_blob_larger_than_the_payload_limit() {
     let big = std::fs::File::create(mock.path("big.img")).unwrap();
     big.set_len(257 << 20).unwrap();
     drop(big);
-    let mut args = vec!["sign".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "big.img.sigstore.json".into(),
-        "big.img".into(),
-    ]);
-    exits(&run(mock.dir.path(), &args), 0);
-    let out = verify(
-        &mock,
-        &mock.path("big.img.sigstore.json"),
-        "big.img",
-        SUBJECT,
-        ISSUER,
-    );
-    exits(&out, 0);
+    let out = mock.keyless("sign", &["--bundle", "big.img.sigstore.json", "big.img"]);
+    exits_stderr(&out, 0);
+    verifies(&mock, "sign", "big.img.sigstore.json", "big.img");
     // a DSSE payload is still bounded
-    let mut args = vec!["sign".to_owned()];
-    args.extend(mock.flags());
-    args.extend(["--output".into(), "big.dsse.json".into(), "big.img".into()]);
-    let out = run(mock.dir.path(), &args);
-    exits(&out, 2);
+    let out = mock.keyless("sign", &["--output", "big.dsse.json", "big.img"]);
+    let stderr = exits_stderr(&out, 2);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("is larger than 268435456 bytes"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("is larger than 268435456 bytes"),
+        "{stderr}"
     );
     assert!(!mock.path("big.dsse.json").exists());
 }
 
 #[test]
 fn sign_keyless_output_wraps_the_payload_in_a_dsse_bundle() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
     std::fs::write(mock.path("doc.json"), br#"{"hello":"world"}"#).unwrap();
-    let mut args = vec!["sign".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--payload-type".into(),
-        "application/json".into(),
-        "--output".into(),
-        "doc.sigstore.json".into(),
-        "doc.json".into(),
-    ]);
-    exits(&run(mock.dir.path(), &args), 0);
+    let out = mock.keyless(
+        "sign",
+        &[
+            "--payload-type",
+            "application/json",
+            "--output",
+            "doc.sigstore.json",
+            "doc.json",
+        ],
+    );
+    exits_stderr(&out, 0);
     let bundle = read_json(&mock.path("doc.sigstore.json"));
     assert_eq!(bundle["dsseEnvelope"]["payloadType"], "application/json");
     assert_eq!(
@@ -357,36 +265,28 @@ fn sign_keyless_output_wraps_the_payload_in_a_dsse_bundle() {
 
 #[test]
 fn another_identity_or_issuer_fails_verification() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
     attest(&mock, "app.sigstore.json");
     let bundle = mock.path("app.sigstore.json");
-    let other = "https://github.com/octo-org/other/.github/workflows/release.yml@refs/heads/main";
-    let stderr = exits(&verify(&mock, &bundle, "app.bin", other, ISSUER), 1);
+    let other = OTHER_SUBJECT;
+    let stderr = exits_stderr(&mock.verify(&bundle, "app.bin", other, ISSUER), 1);
     assert!(
         stderr.contains(&format!(
             "certificate identity (SAN): expected \"{other}\", got \"{SUBJECT}\""
         )),
         "{stderr}"
     );
-    let stderr = exits(
-        &verify(
-            &mock,
-            &bundle,
-            "app.bin",
-            SUBJECT,
-            "https://accounts.google.com",
-        ),
-        1,
-    );
+    let google = "https://accounts.google.com";
+    let stderr = exits_stderr(&mock.verify(&bundle, "app.bin", SUBJECT, google), 1);
     assert!(stderr.contains("identity policy not satisfied"), "{stderr}");
     assert!(stderr.contains(ISSUER), "{stderr}");
 }
 
 #[test]
 fn tampered_bundles_fail_verification() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
     attest(&mock, "app.sigstore.json");
@@ -425,29 +325,20 @@ fn tampered_bundles_fail_verification() {
     ] {
         let path = mock.path(&format!("tampered-{name}.sigstore.json"));
         std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
-        let stderr = exits(&verify(&mock, &path, "app.bin", SUBJECT, ISSUER), 1);
+        let stderr = refused(&mock, &path);
         assert!(stderr.contains(want), "{name}: {stderr}");
     }
 }
 
 #[test]
 fn a_bundle_from_another_ca_or_log_fails_verification() {
-    let (Some(mock), Some(other)) = (MockSigstore::start("ok"), MockSigstore::start("ok")) else {
+    let (Some(mock), Some(other)) = (mock("ok"), mock("ok")) else {
         return;
     };
     attest(&mock, "app.sigstore.json");
-    std::fs::write(other.path("app.bin"), b"the artifact\n").unwrap();
+    other.artifact("app.bin");
     // the other instance's root: neither its log nor its CA signed this bundle
-    let stderr = exits(
-        &verify(
-            &other,
-            &mock.path("app.sigstore.json"),
-            "app.bin",
-            SUBJECT,
-            ISSUER,
-        ),
-        1,
-    );
+    let stderr = refused(&other, &mock.path("app.sigstore.json"));
     assert!(
         stderr.contains("transparency log") && stderr.contains("is not trusted"),
         "{stderr}"
@@ -463,68 +354,51 @@ fn a_bundle_from_another_ca_or_log_fails_verification() {
         serde_json::to_vec(&mixed).unwrap(),
     )
     .unwrap();
-    let stderr = exits(
-        &verify(
-            &other,
-            &mock.path("app.sigstore.json"),
-            "app.bin",
-            SUBJECT,
-            ISSUER,
-        ),
-        1,
-    );
+    let stderr = refused(&other, &mock.path("app.sigstore.json"));
     assert!(
         stderr.contains("does not chain to a trusted Fulcio CA"),
         "{stderr}"
     );
 }
 
+/// `attest --keyless` (every flag but the token, which comes from the environment) `--bundle
+/// BUNDLE app.bin`, as a command to add the environment to.
+fn attest_without_token(mock: &MockSigstore, bundle: &str) -> std::process::Command {
+    let mut cmd = mock.command();
+    cmd.arg("attest")
+        .args(mock.flags_without_token())
+        .args(["--bundle", bundle, "app.bin"]);
+    cmd
+}
+
 #[test]
 fn the_token_comes_from_sigstore_id_token_or_github_actions() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let app = mock.artifact("app.bin");
     let token = std::fs::read_to_string(mock.path("token")).unwrap();
-    let base = |bundle: &str| {
-        let mut args = vec!["attest".to_owned()];
-        let flags = mock.flags();
-        // every flag but --identity-token @FILE
-        args.extend(flags.iter().take(1).cloned());
-        args.extend(flags.iter().skip(3).cloned());
-        args.extend(["--bundle".into(), bundle.into(), "app.bin".into()]);
-        args
-    };
-    let out = keyless_common::command(mock.dir.path())
-        .args(base("env.sigstore.json"))
+    let out = attest_without_token(&mock, "env.sigstore.json")
         .env("SIGSTORE_ID_TOKEN", token.trim())
         .output()
         .unwrap();
-    exits(&out, 0);
+    exits_stderr(&out, 0);
 
-    let out = keyless_common::command(mock.dir.path())
-        .args(base("actions.sigstore.json"))
+    let out = attest_without_token(&mock, "actions.sigstore.json")
         .env(
             "ACTIONS_ID_TOKEN_REQUEST_URL",
             format!("{}/actions-token?api-version=2.0", mock.url),
         )
-        .env(
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-            keyless_common::ACTIONS_REQUEST_TOKEN,
-        )
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ACTIONS_REQUEST_TOKEN)
         .output()
         .unwrap();
-    exits(&out, 0);
+    exits_stderr(&out, 0);
     for bundle in ["env.sigstore.json", "actions.sigstore.json"] {
-        exits(
-            &verify_provenance(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
-            0,
-        );
+        verifies(&mock, "attest", bundle, app);
     }
 
     // a wrong request token: the endpoint refuses, exit 2, no bundle
-    let out = keyless_common::command(mock.dir.path())
-        .args(base("refused.sigstore.json"))
+    let out = attest_without_token(&mock, "refused.sigstore.json")
         .env(
             "ACTIONS_ID_TOKEN_REQUEST_URL",
             format!("{}/actions-token", mock.url),
@@ -532,7 +406,7 @@ fn the_token_comes_from_sigstore_id_token_or_github_actions() {
         .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "wrong")
         .output()
         .unwrap();
-    let stderr = exits(&out, 2);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains("GitHub Actions OIDC endpoint at") && stderr.contains("HTTP 401"),
         "{stderr}"
@@ -544,10 +418,10 @@ fn the_token_comes_from_sigstore_id_token_or_github_actions() {
 #[test]
 fn buildkite_and_circleci_tokens_come_from_their_helpers() {
     use std::os::unix::fs::PermissionsExt as _;
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
+    let app = mock.artifact("app.bin");
     let bin = mock.path("bin");
     std::fs::create_dir(&bin).unwrap();
     // each helper prints the token only when asked as the real one is asked
@@ -569,37 +443,27 @@ fn buildkite_and_circleci_tokens_come_from_their_helpers() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let flags = mock.flags();
     for (ci, bundle) in [
         ("BUILDKITE", "bk.sigstore.json"),
         ("CIRCLECI", "cc.sigstore.json"),
     ] {
-        let mut args = vec!["attest".to_owned(), flags[0].clone()];
-        args.extend(flags.iter().skip(3).cloned());
-        args.extend(["--bundle".into(), bundle.into(), "app.bin".into()]);
-        let out = keyless_common::command(mock.dir.path())
-            .args(&args)
+        let out = attest_without_token(&mock, bundle)
             .env(ci, "true")
             .env("PATH", &path_var)
             .env("TOKEN_FILE", mock.path("token"))
             .output()
             .unwrap();
-        exits(&out, 0);
-        exits(
-            &verify_provenance(&mock, &mock.path(bundle), "app.bin", SUBJECT, ISSUER),
-            0,
-        );
+        exits_stderr(&out, 0);
+        verifies(&mock, "attest", bundle, app);
 
         // the helper fails: exit 2, named, no bundle
-        let out = keyless_common::command(mock.dir.path())
-            .args(&args[..args.len() - 3])
-            .args(["--bundle", "failed.sigstore.json", "app.bin"])
+        let out = attest_without_token(&mock, "failed.sigstore.json")
             .env(ci, "true")
             .env("PATH", &path_var)
             .env("FAIL", "1")
             .output()
             .unwrap();
-        let stderr = exits(&out, 2);
+        let stderr = exits_stderr(&out, 2);
         assert!(stderr.contains("failed (exit status: 1)"), "{ci}: {stderr}");
         assert!(!mock.path("failed.sigstore.json").exists());
     }
@@ -609,18 +473,19 @@ fn buildkite_and_circleci_tokens_come_from_their_helpers() {
 fn no_token_is_a_usage_error_that_says_where_tokens_come_from() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.bin"), b"x").unwrap();
-    let out = run(
+    let cli = cli!();
+    let out = cli.run(
         dir.path(),
         &["attest", "--keyless", "--bundle", "b.json", "app.bin"],
     );
-    let stderr = exits(&out, 2);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains("needs an OIDC identity token")
             && stderr.contains("SIGSTORE_ID_TOKEN")
             && stderr.contains("id-token: write"),
         "{stderr}"
     );
-    let out = run(
+    let out = cli.run(
         dir.path(),
         &[
             "attest",
@@ -632,7 +497,7 @@ fn no_token_is_a_usage_error_that_says_where_tokens_come_from() {
             "app.bin",
         ],
     );
-    let stderr = exits(&out, 2);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains("cannot use --identity-token") && stderr.contains("not a JWT"),
         "{stderr}"
@@ -656,32 +521,29 @@ fn base64_encode(b: &[u8]) -> String {
 
 #[test]
 fn quiet_hides_the_keyless_notes_but_not_errors() {
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = mock("ok") else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["--quiet".to_owned(), "attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "app.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    let stderr = exits(&run(mock.dir.path(), &args), 0);
+    let app = mock.artifact("app.bin");
+    let attest = |bundle: &str| {
+        let mut args = vec!["attest".to_owned()];
+        args.extend(mock.flags());
+        args.extend(["--bundle".into(), bundle.into(), app.into()]);
+        args
+    };
+    let quiet = [vec!["--quiet".to_owned()], attest("app.sigstore.json")].concat();
+    let stderr = exits_stderr(&mock.run(&quiet), 0);
     assert_eq!(stderr, "", "notes with --quiet");
     assert!(mock.path("app.sigstore.json").is_file());
     // without --quiet, the same run says what it did
-    let mut loud = args[1..].to_vec();
-    let last = loud.len() - 2;
-    loud[last] = "loud.sigstore.json".into();
-    let stderr = exits(&run(mock.dir.path(), &loud), 0);
+    let stderr = exits_stderr(&mock.run(&attest("loud.sigstore.json")), 0);
     assert!(stderr.contains("provenance: signing as "), "{stderr}");
     assert!(
         stderr.contains("provenance: signed and verified as "),
         "{stderr}"
     );
     // an error still shows: the bundle exists already
-    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    let stderr = exits_stderr(&mock.run(&quiet), 2);
     assert!(stderr.starts_with("provenance: error: "), "{stderr}");
     assert!(stderr.contains("app.sigstore.json"), "{stderr}");
 }
@@ -692,18 +554,12 @@ fn quiet_hides_the_keyless_notes_but_not_errors() {
 #[test]
 fn self_verification_wants_the_identity_fulcio_derives_for_the_issuer() {
     const GOOGLE: &str = "https://accounts.google.com";
-    let Some(mock) = MockSigstore::start_with("ok", &["--issuer", GOOGLE]) else {
+    let Some(mock) = MockSigstore::start_with(cli!(), "ok", &["--issuer", GOOGLE]) else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "app.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    let stderr = exits(&run(mock.dir.path(), &args), 2);
+    let app = mock.artifact("app.bin");
+    let out = mock.keyless("attest", &["--bundle", "app.sigstore.json", app]);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains("the signed bundle does not verify against the trusted root")
             && stderr.contains("identity policy not satisfied"),
@@ -712,31 +568,19 @@ fn self_verification_wants_the_identity_fulcio_derives_for_the_issuer() {
     assert!(!mock.path("app.sigstore.json").exists());
     drop(mock);
 
-    let Some(mock) = MockSigstore::start_with("ok", &["--issuer", GOOGLE, "--san-claim", "email"])
+    let Some(mock) =
+        MockSigstore::start_with(cli!(), "ok", &["--issuer", GOOGLE, "--san-claim", "email"])
     else {
         return;
     };
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend([
-        "--bundle".into(),
-        "app.sigstore.json".into(),
-        "app.bin".into(),
-    ]);
-    let stderr = exits(&run(mock.dir.path(), &args), 0);
+    let app = mock.artifact("app.bin");
+    let out = mock.keyless("attest", &["--bundle", "app.sigstore.json", app]);
+    let stderr = exits_stderr(&out, 0);
     assert!(
         stderr.contains("signed and verified as octo@example.com"),
         "{stderr}"
     );
-    exits(
-        &verify_provenance(
-            &mock,
-            &mock.path("app.sigstore.json"),
-            "app.bin",
-            "octo@example.com",
-            GOOGLE,
-        ),
-        0,
-    );
+    let bundle = mock.path("app.sigstore.json");
+    let out = mock.verify_provenance(&bundle, app, "octo@example.com", GOOGLE);
+    exits_stderr(&out, 0);
 }

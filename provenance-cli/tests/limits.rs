@@ -231,19 +231,25 @@ fn verify_refuses_a_200_mb_line_from_a_pipe_with_small_memory() {
     assert!(m.peak_kib < 128 * 1024, "{}", describe(&m));
 }
 
-/// `inspect -` reads the whole input (at most 256 MiB) and parses it: a 200 MB line must be
-/// refused with memory staying small, as `verify` does.
-#[test]
-fn inspect_refuses_a_200_mb_line_with_small_memory() {
+/// `inspect -` of one envelope line of `len` bytes on stdin, measured (and printed).
+fn inspect_line(len: usize) -> Measured {
     let dir = tempfile::tempdir().unwrap();
     let m = run_measured(
         dir.path(),
         &["inspect", "-"],
         &[],
-        Some(huge_line(200_000_000)),
+        Some(huge_line(len)),
         Duration::from_secs(60),
     );
-    println!("inspect, 200 MB line: {}", describe(&m));
+    println!("inspect, {} MB line: {}", len / 1_000_000, describe(&m));
+    m
+}
+
+/// `inspect -` reads the whole input (at most 256 MiB) and parses it: a 200 MB line must be
+/// refused with memory staying small, as `verify` does.
+#[test]
+fn inspect_refuses_a_200_mb_line_with_small_memory() {
+    let m = inspect_line(200_000_000);
     assert_eq!(m.code, Some(2), "{}", describe(&m));
     assert!(m.elapsed < Duration::from_secs(20), "{}", describe(&m));
     assert!(m.peak_kib < 128 * 1024, "{}", describe(&m));
@@ -252,15 +258,7 @@ fn inspect_refuses_a_200_mb_line_with_small_memory() {
 /// Figures for the report: `inspect` of a 20 MB line (under every limit), peak RSS.
 #[test]
 fn inspect_memory_on_a_20_mb_line_is_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let m = run_measured(
-        dir.path(),
-        &["inspect", "-"],
-        &[],
-        Some(huge_line(20_000_000)),
-        Duration::from_secs(60),
-    );
-    println!("inspect, 20 MB line: {}", describe(&m));
+    let m = inspect_line(20_000_000);
     assert!(matches!(m.code, Some(0..=2)), "{}", describe(&m));
     assert!(!m.stderr.contains("panicked at"), "{}", describe(&m));
 }
@@ -299,6 +297,12 @@ fn verify_refuses_an_attestation_file_one_byte_over_256_mib() {
     assert!(m.peak_kib < 64 * 1024, "{}", describe(&m));
 }
 
+/// The file `at` loads under `limits` and `past` is refused: its error.
+fn refused_past(limits: &VerifyLimits, at: &Path, past: &Path) -> VerifyError {
+    AttestationSet::new().add_file(at, limits).unwrap();
+    AttestationSet::new().add_file(past, limits).unwrap_err()
+}
+
 /// Library: file bytes, line bytes and lines per file, each at a configured limit and one past.
 #[test]
 fn attestation_file_bounds_at_and_past_the_limit() {
@@ -316,15 +320,18 @@ fn attestation_file_bounds_at_and_past_the_limit() {
     let at = write("at.jsonl", &body);
     body.push(b'\n');
     let past = write("past.jsonl", &body);
-    AttestationSet::new().add_file(&at, &limits).unwrap();
-    assert!(matches!(
-        AttestationSet::new().add_file(&past, &limits),
-        Err(VerifyError::FileTooLarge {
-            size: 1001,
-            max: 1000,
-            ..
-        })
-    ));
+    let err = refused_past(&limits, &at, &past);
+    assert!(
+        matches!(
+            err,
+            VerifyError::FileTooLarge {
+                size: 1001,
+                max: 1000,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 
     // Line bytes: a 100-byte line allowed, 101 refused (the newline does not count).
     let limits = VerifyLimits::DEFAULT.with_max_line_bytes(100);
@@ -337,27 +344,30 @@ fn attestation_file_bounds_at_and_past_the_limit() {
     };
     let at = write("line-at.jsonl", &line(100));
     let past = write("line-past.jsonl", &line(101));
-    AttestationSet::new().add_file(&at, &limits).unwrap();
-    assert!(matches!(
-        AttestationSet::new().add_file(&past, &limits),
-        Err(VerifyError::LineTooLong {
-            line: 1,
-            max: 100,
-            ..
-        })
-    ));
+    let err = refused_past(&limits, &at, &past);
+    assert!(
+        matches!(
+            err,
+            VerifyError::LineTooLong {
+                line: 1,
+                max: 100,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 
     // Lines per file: 10 allowed, 11 refused (blank lines count).
     let limits = VerifyLimits::DEFAULT.with_max_lines(10);
     let at = write("lines-at.jsonl", &b"{}\n".repeat(10));
     let past = write("lines-past.jsonl", &b"{}\n".repeat(11));
     let blank_past = write("lines-blank.jsonl", &b"\n".repeat(11));
-    AttestationSet::new().add_file(&at, &limits).unwrap();
     for p in [&past, &blank_past] {
-        assert!(matches!(
-            AttestationSet::new().add_file(p, &limits),
-            Err(VerifyError::TooManyLines { max: 10, .. })
-        ));
+        let err = refused_past(&limits, &at, p);
+        assert!(
+            matches!(err, VerifyError::TooManyLines { max: 10, .. }),
+            "{err:?}"
+        );
     }
 
     // Files per directory: 3 allowed, 4 refused.

@@ -12,15 +12,6 @@ use assert_cmd::Command;
 use provenance_oci::{ClientConfig, CredentialSource, RegistryClient, Repository};
 use support::{Mode, TestRegistry};
 
-/// A fixed Ed25519 test key pair (the one provenance-cli/tests/attest.rs uses).
-const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
------END PRIVATE KEY-----
-";
-const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
------END PUBLIC KEY-----
-";
 const SOURCE: &str = "https://github.com/example/app";
 const BUILDER: &str = "https://ci.example.com/builder@v1";
 
@@ -35,8 +26,7 @@ fn provenance(dir: &Path) -> Command {
 }
 
 fn keys(dir: &Path) {
-    std::fs::write(dir.join("key.pem"), PRIVATE_PEM).unwrap();
-    std::fs::write(dir.join("key.pem.pub"), PUBLIC_PEM).unwrap();
+    provenance_testkit::fixed_key_in(dir);
     let other = std::process::Command::new(env!("CARGO_BIN_EXE_provenance"))
         .current_dir(dir)
         .args(["keygen", "--output", "other.pem"])
@@ -50,6 +40,37 @@ fn client(reg: &TestRegistry) -> RegistryClient {
         .with_credentials(CredentialSource::Anonymous)
         .with_system_roots(false);
     RegistryClient::new(reg.addr.parse().unwrap(), &config).unwrap()
+}
+
+/// A directory with the keys ([`keys`]), a client of `reg`, and an image pushed to it as
+/// `REPO:v1` (one layer holding `layer`): the directory, the client, the repository, the
+/// image and its `oci://REGISTRY/REPO@DIGEST` argument.
+fn pushed(
+    reg: &TestRegistry,
+    repo: &str,
+    layer: &str,
+) -> (
+    tempfile::TempDir,
+    RegistryClient,
+    Repository,
+    support::PushedImage,
+    String,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    keys(dir.path());
+    let repo: Repository = repo.parse().unwrap();
+    let mut client = client(reg);
+    let image = support::push_image(&mut client, &repo, "v1", layer);
+    let arg = format!("oci://{}/{repo}@{}", reg.addr, image.digest);
+    (dir, client, repo, image, arg)
+}
+
+/// `provenance verify --key KEY --source-uri SOURCE ARGS` in `dir`.
+fn verify_with(dir: &Path, key: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+    provenance(dir)
+        .args(["verify", "--key", key, "--source-uri", SOURCE])
+        .args(args)
+        .assert()
 }
 
 fn attest_push(dir: &Path, image: &str) -> assert_cmd::assert::Assert {
@@ -89,14 +110,9 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut c, repo, app, image) = pushed(&reg, "example/app", "app layer");
     let d = dir.path();
-    keys(d);
-    let repo: Repository = "example/app".parse().unwrap();
-    let mut c = client(&reg);
-    let app = support::push_image(&mut c, &repo, "v1", "app layer");
     let other = support::push_image(&mut c, &repo, "v2", "another image");
-    let image = format!("oci://{}/example/app@{}", reg.addr, app.digest);
     let other_image = format!("oci://{}/example/app@{}", reg.addr, other.digest);
 
     let a = attest_push(d, &image);
@@ -120,11 +136,11 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
     );
 
     let verify = |args: &[&str]| {
-        provenance(d)
-            .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
-            .args(["--builder-id", BUILDER])
-            .args(args)
-            .assert()
+        verify_with(
+            d,
+            "key.pem.pub",
+            &[&["--builder-id", BUILDER], args].concat(),
+        )
     };
     let pass = verify(&[&image]);
     assert_eq!(code(&pass), 0, "{}", out(&pass));
@@ -173,19 +189,23 @@ fn attach_with_our_cli_then_verify_with_our_cli() {
         .arg(&image)
         .assert();
     assert_eq!(code(&wrong), 1, "{}", out(&wrong));
+    assert!(
+        out(&wrong).contains(
+            "source-repository: expected github.com/example/other, found \
+             git+https://github.com/example/app"
+        ),
+        "{}",
+        out(&wrong)
+    );
 
     // wrong key: exit 1
-    let wrong_key = provenance(d)
-        .args([
-            "verify",
-            "--key",
-            "other.pem.pub",
-            "--source-uri",
-            SOURCE,
-            &image,
-        ])
-        .assert();
+    let wrong_key = verify_with(d, "other.pem.pub", &[&image]);
     assert_eq!(code(&wrong_key), 1, "{}", out(&wrong_key));
+    assert!(
+        out(&wrong_key).contains("signature: invalid signature: DSSE envelope"),
+        "{}",
+        out(&wrong_key)
+    );
 
     // a second image without attestations fails, even next to one that passes
     let mixed = verify(&[&image, &other_image]);
@@ -209,10 +229,11 @@ fn registry_faults_exit_2() {
     keys(d);
     let port = support::free_port();
     let digest = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
-    let down = provenance(d)
-        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
-        .arg(format!("oci://127.0.0.1:{port}/app@{digest}"))
-        .assert();
+    let down = verify_with(
+        d,
+        "key.pem.pub",
+        &[&format!("oci://127.0.0.1:{port}/app@{digest}")],
+    );
     assert_eq!(code(&down), 2, "{}", out(&down));
     assert!(
         out(&down).contains("cannot resolve the image"),
@@ -220,21 +241,27 @@ fn registry_faults_exit_2() {
         out(&down)
     );
 
-    let bad = provenance(d)
-        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
-        .arg("oci://127.0.0.1/App@sha256:00")
-        .assert();
+    let bad = verify_with(d, "key.pem.pub", &["oci://127.0.0.1/App@sha256:00"]);
     assert_eq!(code(&bad), 2, "{}", out(&bad));
+    assert!(
+        out(&bad).contains("digest `sha256:00`: wrong length for the algorithm"),
+        "{}",
+        out(&bad)
+    );
 
     let Some(reg) = TestRegistry::start(Mode::HtpasswdTls) else {
         return;
     };
-    let unauthorized = provenance(d)
-        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
-        .arg("--registry-cacert")
-        .arg(support::data("ca.pem"))
-        .arg(format!("oci://{}/app@{digest}", reg.addr))
-        .assert();
+    let ca = support::data("ca.pem");
+    let unauthorized = verify_with(
+        d,
+        "key.pem.pub",
+        &[
+            "--registry-cacert",
+            ca.to_str().unwrap(),
+            &format!("oci://{}/app@{digest}", reg.addr),
+        ],
+    );
     assert_eq!(code(&unauthorized), 2, "{}", out(&unauthorized));
     assert!(
         out(&unauthorized).contains("no credentials configured"),
@@ -393,13 +420,9 @@ fn platform_selects_a_child_of_an_index() {
     assert_eq!(code(&a), 0, "{}", out(&a));
 
     let multi = format!("oci://{}/multi/app:multi", reg.addr);
-    let verify = |platform: Option<&str>| {
-        let mut cmd = provenance(d);
-        cmd.args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE]);
-        if let Some(p) = platform {
-            cmd.args(["--platform", p]);
-        }
-        cmd.arg(&multi).assert()
+    let verify = |platform: Option<&str>| match platform {
+        Some(p) => verify_with(d, "key.pem.pub", &["--platform", p, &multi]),
+        None => verify_with(d, "key.pem.pub", &[&multi]),
     };
     let child = verify(Some("linux/arm64"));
     assert_eq!(code(&child), 0, "{}", out(&child));
@@ -408,6 +431,14 @@ fn platform_selects_a_child_of_an_index() {
     assert_eq!(code(&whole), 1, "{}", out(&whole));
     let other = verify(Some("linux/amd64"));
     assert_eq!(code(&other), 1, "{}", out(&other));
+    for (fails, name) in [(&whole, "the index"), (&other, "the amd64 child")] {
+        assert!(
+            out(fails).contains("found no attestation")
+                && out(fails).contains("no Sigstore bundle or cosign attestation attached"),
+            "{name}: {}",
+            out(fails)
+        );
+    }
     let none = verify(Some("linux/s390x"));
     assert_eq!(code(&none), 2, "{}", out(&none));
     assert!(
@@ -427,27 +458,11 @@ fn a_blob_swapped_in_the_registry_fails() {
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut c, repo, app, image) = pushed(&reg, "swap/app", "swap layer");
     let d = dir.path();
-    keys(d);
-    let repo: Repository = "swap/app".parse().unwrap();
-    let mut c = client(&reg);
-    let app = support::push_image(&mut c, &repo, "v1", "swap layer");
-    let image = format!("oci://{}/swap/app@{}", reg.addr, app.digest);
     let a = attest_push(d, &image);
     assert_eq!(code(&a), 0, "{}", out(&a));
-    let verify = || {
-        provenance(d)
-            .args([
-                "verify",
-                "--key",
-                "key.pem.pub",
-                "--source-uri",
-                SOURCE,
-                &image,
-            ])
-            .assert()
-    };
+    let verify = || verify_with(d, "key.pem.pub", &[&image]);
     let before = verify();
     assert_eq!(code(&before), 0, "{}", out(&before));
 
@@ -468,18 +483,9 @@ fn a_blob_swapped_in_the_registry_fails() {
         .unwrap();
     let manifest: provenance_oci::manifest::ImageManifest =
         serde_json::from_slice(&m.bytes).unwrap();
-    let hex = manifest.layers[0].digest.hex().to_owned();
-    let data = reg
-        .dir
-        .path()
-        .join("storage/docker/registry/v2/blobs/sha256")
-        .join(&hex[..2])
-        .join(&hex)
-        .join("data");
-    let original = std::fs::read(&data).unwrap();
-    let mut swapped = original.clone();
-    swapped[original.len() / 2] ^= 1;
-    std::fs::write(&data, &swapped).unwrap();
+    let layer = &manifest.layers[0].digest;
+    let hex = layer.hex();
+    reg.corrupt_blob(layer);
 
     let after = verify();
     assert_eq!(code(&after), 1, "{}", out(&after));
@@ -501,13 +507,8 @@ fn attach_and_verify_through_the_referrers_api() {
     let Some(reg) = TestRegistry::start_with_referrers_api() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut c, repo, app, image) = pushed(&reg, "api/app", "referrers api layer");
     let d = dir.path();
-    keys(d);
-    let repo: Repository = "api/app".parse().unwrap();
-    let mut c = client(&reg);
-    let app = support::push_image(&mut c, &repo, "v1", "referrers api layer");
-    let image = format!("oci://{}/api/app@{}", reg.addr, app.digest);
     let a = attest_push(d, &image);
     assert_eq!(code(&a), 0, "{}", out(&a));
 
@@ -535,26 +536,14 @@ fn attach_and_verify_through_the_referrers_api() {
         "{}",
         out(&listed)
     );
-    let pass = provenance(d)
-        .args(["verify", "--key", "key.pem.pub", "--source-uri", SOURCE])
-        .args(["--builder-id", BUILDER, &image])
-        .assert();
+    let pass = verify_with(d, "key.pem.pub", &["--builder-id", BUILDER, &image]);
     assert_eq!(code(&pass), 0, "{}", out(&pass));
     assert!(
         out(&pass).starts_with(&format!("PASS {}/api/app (source", reg.addr)),
         "{}",
         out(&pass)
     );
-    let wrong_key = provenance(d)
-        .args([
-            "verify",
-            "--key",
-            "other.pem.pub",
-            "--source-uri",
-            SOURCE,
-            &image,
-        ])
-        .assert();
+    let wrong_key = verify_with(d, "other.pem.pub", &[&image]);
     assert_eq!(code(&wrong_key), 1, "{}", out(&wrong_key));
     assert!(
         out(&wrong_key).contains(": signature: invalid signature: DSSE envelope (oci://")

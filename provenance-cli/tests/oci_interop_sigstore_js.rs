@@ -16,15 +16,6 @@ use assert_cmd::Command;
 use provenance_oci::{ClientConfig, CredentialSource, Credentials, RegistryClient, Repository};
 use support::{Mode, TestRegistry};
 
-const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
------END PRIVATE KEY-----
-";
-const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
------END PUBLIC KEY-----
-";
-
 const ATTACH_JS: &str = r"
 const { attachArtifactToImage } = require(process.env.OCI_MODULE);
 const fs = require('fs');
@@ -78,8 +69,7 @@ fn attestation_attached_by_sigstore_js_verifies() {
     };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("key.pem"), PRIVATE_PEM).unwrap();
-    std::fs::write(d.join("key.pem.pub"), PUBLIC_PEM).unwrap();
+    provenance_testkit::fixed_key_in(d);
 
     let creds = CredentialSource::Given(Credentials::new(support::USER, support::PASSWORD));
     let config = ClientConfig::new()

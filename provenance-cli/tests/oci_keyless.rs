@@ -17,11 +17,8 @@
 #[path = "../../crates/provenance-oci/tests/support/mod.rs"]
 mod support;
 
-mod keyless_common;
-
 use std::process::Output;
 
-use keyless_common::{ISSUER, MockSigstore, SUBJECT, exits, run};
 use provenance_oci::manifest::{
     ANNOTATION_PREDICATE_TYPE, ImageManifest, OCI_MANIFEST, SIGSTORE_BUNDLE_V03,
 };
@@ -30,6 +27,8 @@ use provenance_oci::{
     ClientConfig, CredentialSource, FetchedManifest, ManifestRef, OciDigest, RegistryClient,
     Repository,
 };
+use provenance_testkit::keyless::{ISSUER, MockSigstore, OTHER_SUBJECT, SUBJECT, read_json};
+use provenance_testkit::{cli, exits_stderr, stdout};
 use serde_json::Value;
 use support::{Mode, TestRegistry};
 
@@ -42,7 +41,7 @@ const SLSA_V1: &str = "https://slsa.dev/provenance/v1";
 /// Both services, or `None` (SKIPPED) when either is missing outside CI.
 fn services() -> Option<(TestRegistry, MockSigstore)> {
     let reg = TestRegistry::start(Mode::AnonymousHttp)?;
-    let mock = MockSigstore::start("ok")?;
+    let mock = MockSigstore::start(cli!(), "ok")?;
     Some((reg, mock))
 }
 
@@ -60,49 +59,28 @@ fn image_arg(reg: &TestRegistry, repo: &str, digest: &OciDigest) -> String {
 /// `provenance attest --keyless` (the mock's token, Fulcio, Rekor and trusted root) with
 /// `extra` arguments and the image, run in the mock's directory.
 fn attest_keyless(mock: &MockSigstore, extra: &[&str], image: &str) -> Output {
-    let mut args = vec!["attest".to_owned()];
-    args.extend(mock.flags());
-    args.extend(
-        [
-            "--builder-id",
-            BUILDER,
-            "--source-uri",
-            SOURCE,
-            "--source-commit",
-            COMMIT,
-        ]
-        .map(str::to_owned),
-    );
-    args.extend(extra.iter().map(|s| (*s).to_owned()));
-    args.push(image.to_owned());
-    run(mock.dir.path(), &args)
+    let claims = [
+        "--builder-id",
+        BUILDER,
+        "--source-uri",
+        SOURCE,
+        "--source-commit",
+        COMMIT,
+    ];
+    mock.keyless("attest", &[&claims, extra, &[image]].concat())
+}
+
+/// `provenance verify ARGS` with the mock's trusted root, `identity` and the issuer, expecting
+/// the source and the builder.
+fn verify_as(mock: &MockSigstore, identity: &str, args: &[&str]) -> Output {
+    let expected = ["--source-uri", SOURCE, "--builder-id", BUILDER];
+    mock.trusting("verify", (identity, ISSUER), &[&expected, args].concat())
 }
 
 /// `provenance verify` of the image with the mock's trusted root, `identity` and the issuer;
 /// the attestations are discovered in the registry.
 fn verify_image(mock: &MockSigstore, identity: &str, image: &str) -> Output {
-    let root = mock.path("trusted_root.json");
-    run(
-        mock.dir.path(),
-        &[
-            "verify",
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            identity,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--source-uri",
-            SOURCE,
-            "--builder-id",
-            BUILDER,
-            image,
-        ],
-    )
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    verify_as(mock, identity, &[image])
 }
 
 /// The one Sigstore-bundle referrer of `subject`, found through the referrers tag schema (the
@@ -167,7 +145,7 @@ fn keyless_attest_push_attaches_a_bundle_that_verify_discovers_and_passes() {
     let image = image_arg(&reg, "example/app", &app.digest);
 
     let out = attest_keyless(&mock, &["--push"], &image);
-    let stderr = exits(&out, 0);
+    let stderr = exits_stderr(&out, 0);
     assert!(
         stderr.contains(&format!("signing as {SUBJECT} (issuer {ISSUER})")),
         "{stderr}"
@@ -209,8 +187,8 @@ fn keyless_attest_push_attaches_a_bundle_that_verify_discovers_and_passes() {
     );
     assert_eq!(st["predicateType"], SLSA_V1);
 
-    let listed = run(mock.dir.path(), &["inspect", &image]);
-    exits(&listed, 0);
+    let listed = mock.run(&["inspect", &image]);
+    exits_stderr(&listed, 0);
     assert!(
         stdout(&listed).contains("1 Sigstore bundle(s) via the referrers tag schema:"),
         "{}",
@@ -218,7 +196,7 @@ fn keyless_attest_push_attaches_a_bundle_that_verify_discovers_and_passes() {
     );
 
     let pass = verify_image(&mock, SUBJECT, &image);
-    exits(&pass, 0);
+    exits_stderr(&pass, 0);
     let text = stdout(&pass);
     assert!(
         text.starts_with(&format!(
@@ -234,7 +212,7 @@ fn keyless_attest_push_attaches_a_bundle_that_verify_discovers_and_passes() {
         SUBJECT,
         &format!("oci://{}/example/app:v1", reg.addr),
     );
-    let stderr = exits(&by_tag, 0);
+    let stderr = exits_stderr(&by_tag, 0);
     assert!(
         stderr.contains(&format!(
             "oci://{0}/example/app:v1 is {0}/example/app@{1}",
@@ -253,11 +231,11 @@ fn keyless_image_attestation_from_another_identity_fails() {
     let mut c = client(&reg);
     let app = support::push_image(&mut c, &repo, "v1", "identity layer");
     let image = image_arg(&reg, "ident/app", &app.digest);
-    exits(&attest_keyless(&mock, &["--push"], &image), 0);
+    exits_stderr(&attest_keyless(&mock, &["--push"], &image), 0);
 
-    let other = "https://github.com/octo-org/other/.github/workflows/release.yml@refs/heads/main";
+    let other = OTHER_SUBJECT;
     let out = verify_image(&mock, other, &image);
-    let stderr = exits(&out, 1);
+    let stderr = exits_stderr(&out, 1);
     assert!(
         stdout(&out).starts_with(&format!("FAIL {}/ident/app", reg.addr)),
         "{}",
@@ -284,32 +262,19 @@ fn a_second_images_keyless_attestation_attached_to_this_image_fails() {
     let second_image = image_arg(&reg, "pair/app", &second.digest);
 
     // the second image's keyless attestation, written to a file (no --push) ...
-    let stderr = exits(
+    let stderr = exits_stderr(
         &attest_keyless(&mock, &["--bundle", "second.sigstore.json"], &second_image),
         0,
     );
     assert!(!stderr.contains("attached to"), "{stderr}");
     let bundle = std::fs::read(mock.path("second.sigstore.json")).unwrap();
     // ... verifies for the second image (given as --attestation: nothing was attached) ...
-    let root = mock.path("trusted_root.json");
-    let given = run(
-        mock.dir.path(),
-        &[
-            "verify",
-            "--attestation",
-            "second.sigstore.json",
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            SUBJECT,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--builder-id",
-            BUILDER,
-            &second_image,
-        ],
+    let given = verify_as(
+        &mock,
+        SUBJECT,
+        &["--attestation", "second.sigstore.json", &second_image],
     );
-    exits(&given, 0);
+    exits_stderr(&given, 0);
     assert!(
         stdout(&given).starts_with(&format!("PASS {}/pair/app", reg.addr)),
         "{}",
@@ -335,7 +300,7 @@ fn a_second_images_keyless_attestation_attached_to_this_image_fails() {
     )
     .unwrap();
     let out = verify_image(&mock, SUBJECT, &image);
-    let stderr = exits(&out, 1);
+    let stderr = exits_stderr(&out, 1);
     assert!(
         stdout(&out).starts_with(&format!("FAIL {}/pair/app", reg.addr)),
         "{}",
@@ -360,25 +325,16 @@ fn a_keyless_bundle_blob_swapped_in_the_registry_fails() {
     let mut c = client(&reg);
     let app = support::push_image(&mut c, &repo, "v1", "swap layer");
     let image = image_arg(&reg, "swap/app", &app.digest);
-    exits(&attest_keyless(&mock, &["--push"], &image), 0);
-    exits(&verify_image(&mock, SUBJECT, &image), 0);
+    exits_stderr(&attest_keyless(&mock, &["--push"], &image), 0);
+    exits_stderr(&verify_image(&mock, SUBJECT, &image), 0);
 
     let (manifest, _) = the_referrer(&mut c, &repo, &app.digest);
-    let hex = manifest.layers[0].digest.hex().to_owned();
-    let data = reg
-        .dir
-        .path()
-        .join("storage/docker/registry/v2/blobs/sha256")
-        .join(&hex[..2])
-        .join(&hex)
-        .join("data");
-    let mut swapped = std::fs::read(&data).unwrap();
-    let middle = swapped.len() / 2;
-    swapped[middle] ^= 1;
-    std::fs::write(&data, &swapped).unwrap();
+    let layer = &manifest.layers[0].digest;
+    let hex = layer.hex();
+    reg.corrupt_blob(layer);
 
     let out = verify_image(&mock, SUBJECT, &image);
-    let stderr = exits(&out, 1);
+    let stderr = exits_stderr(&out, 1);
     assert!(stderr.contains("skipped: blob"), "{stderr}");
     assert!(
         stderr.contains(&format!("expected sha256:{hex}")),
@@ -405,11 +361,10 @@ fn keyless_without_push_writes_the_bundle_and_attaches_nothing() {
     let app = support::push_image(&mut c, &repo, "v1", "local layer");
     let image = image_arg(&reg, "local/app", &app.digest);
     let out = attest_keyless(&mock, &["--bundle", "app.sigstore.json"], &image);
-    let stderr = exits(&out, 0);
+    let stderr = exits_stderr(&out, 0);
     assert!(!stderr.contains("attached to"), "{stderr}");
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
-    let bundle: Value =
-        serde_json::from_slice(&std::fs::read(mock.path("app.sigstore.json")).unwrap()).unwrap();
+    let bundle = read_json(&mock.path("app.sigstore.json"));
     assert_eq!(
         statement(&bundle)["subject"][0]["digest"]["sha256"],
         app.digest.hex()
@@ -425,7 +380,7 @@ fn keyless_without_push_writes_the_bundle_and_attaches_nothing() {
     assert!(found.descriptors.is_empty(), "{:?}", found.descriptors);
     // nothing attached: discovery finds nothing and the image fails
     let out = verify_image(&mock, SUBJECT, &image);
-    let stderr = exits(&out, 1);
+    let stderr = exits_stderr(&out, 1);
     assert!(
         stderr.contains("no Sigstore bundle or cosign attestation attached in the registry"),
         "{stderr}"
@@ -441,7 +396,7 @@ fn keyless_push_refusals_exit_2_before_signing() {
     };
     std::fs::write(mock.path("app.bin"), b"a file\n").unwrap();
     let out = attest_keyless(&mock, &["--push", "--bundle", "x.sigstore.json"], "app.bin");
-    let stderr = exits(&out, 2);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains("--push needs an oci://REGISTRY/REPO@sha256:HEX subject"),
         "{stderr}"
@@ -451,7 +406,7 @@ fn keyless_push_refusals_exit_2_before_signing() {
 
     let missing = format!("oci://{}/none/app@sha256:{}", reg.addr, "ab".repeat(32));
     let out = attest_keyless(&mock, &["--push", "--bundle", "x.sigstore.json"], &missing);
-    let stderr = exits(&out, 2);
+    let stderr = exits_stderr(&out, 2);
     assert!(
         stderr.contains(&format!("cannot resolve the image {missing}")),
         "{stderr}"
@@ -468,28 +423,17 @@ fn keyless_rekor_v2_push_with_a_file_and_an_image_in_one_statement() {
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
     };
-    let Some(mock) = MockSigstore::start_with("ok", &["--rekor-v2", "yes"]) else {
+    let Some(mock) = MockSigstore::start_with(cli!(), "ok", &["--rekor-v2", "yes"]) else {
         return;
     };
     let repo: Repository = "v2/app".parse().unwrap();
     let mut c = client(&reg);
     let app = support::push_image(&mut c, &repo, "v1", "rekor v2 layer");
     let image = image_arg(&reg, "v2/app", &app.digest);
-    std::fs::write(mock.path("app.bin"), b"the artifact\n").unwrap();
-    let token = format!("@{}", mock.path("token").display());
-    let config = mock.path("signing_config.json");
-    let root = mock.path("trusted_root.json");
-    let out = run(
-        mock.dir.path(),
+    let file = mock.artifact("app.bin");
+    let out = mock.keyless_config(
+        "attest",
         &[
-            "attest",
-            "--keyless",
-            "--identity-token",
-            &token,
-            "--signing-config",
-            config.to_str().unwrap(),
-            "--trusted-root",
-            root.to_str().unwrap(),
             "--builder-id",
             BUILDER,
             "--source-uri",
@@ -497,18 +441,17 @@ fn keyless_rekor_v2_push_with_a_file_and_an_image_in_one_statement() {
             "--push",
             "--bundle",
             "both.sigstore.json",
-            "app.bin",
+            file,
             &image,
         ],
     );
-    let stderr = exits(&out, 0);
+    let stderr = exits_stderr(&out, 0);
     assert!(stderr.contains("Rekor (v2) http://"), "{stderr}");
     assert!(
         stderr.contains(&format!("attached to {}/v2/app@{}", reg.addr, app.digest)),
         "{stderr}"
     );
-    let written: Value =
-        serde_json::from_slice(&std::fs::read(mock.path("both.sigstore.json")).unwrap()).unwrap();
+    let written = read_json(&mock.path("both.sigstore.json"));
     let (_, attached) = the_referrer(&mut c, &repo, &app.digest);
     assert_eq!(attached, written);
     let entry = &attached["verificationMaterial"]["tlogEntries"][0];
@@ -525,32 +468,18 @@ fn keyless_rekor_v2_push_with_a_file_and_an_image_in_one_statement() {
     assert_eq!(names, ["app.bin", image_name.as_str()]);
 
     let by_discovery = verify_image(&mock, SUBJECT, &image);
-    exits(&by_discovery, 0);
+    exits_stderr(&by_discovery, 0);
     assert!(
         stdout(&by_discovery).starts_with(&format!("PASS {image_name} (source")),
         "{}",
         stdout(&by_discovery)
     );
-    let file = run(
-        mock.dir.path(),
-        &[
-            "verify",
-            "--attestation",
-            "both.sigstore.json",
-            "--trusted-root",
-            root.to_str().unwrap(),
-            "--certificate-identity",
-            SUBJECT,
-            "--certificate-oidc-issuer",
-            ISSUER,
-            "--builder-id",
-            BUILDER,
-            "--source-uri",
-            SOURCE,
-            "app.bin",
-        ],
+    let file = verify_as(
+        &mock,
+        SUBJECT,
+        &["--attestation", "both.sigstore.json", file],
     );
-    exits(&file, 0);
+    exits_stderr(&file, 0);
     assert!(
         stdout(&file).starts_with("PASS app.bin (source"),
         "{}",
@@ -566,7 +495,7 @@ fn keyless_push_and_verify_through_the_referrers_api() {
     let Some(reg) = TestRegistry::start_with_referrers_api() else {
         return;
     };
-    let Some(mock) = MockSigstore::start("ok") else {
+    let Some(mock) = MockSigstore::start(cli!(), "ok") else {
         return;
     };
     let repo: Repository = "api/app".parse().unwrap();
@@ -577,7 +506,7 @@ fn keyless_push_and_verify_through_the_referrers_api() {
     let image = image_arg(&reg, "api/app", &app.digest);
     let second_image = image_arg(&reg, "api/app", &second.digest);
 
-    let stderr = exits(&attest_keyless(&mock, &["--push"], &image), 0);
+    let stderr = exits_stderr(&attest_keyless(&mock, &["--push"], &image), 0);
     assert!(
         stderr.contains(&format!("attached to {}/api/app@{}", reg.addr, app.digest)),
         "{stderr}"
@@ -600,15 +529,15 @@ fn keyless_push_and_verify_through_the_referrers_api() {
     assert!(err.contains("not found"), "{err}");
 
     let pass = verify_image(&mock, SUBJECT, &image);
-    exits(&pass, 0);
+    exits_stderr(&pass, 0);
     assert!(
         stdout(&pass).starts_with(&format!("PASS {}/api/app (source", reg.addr)),
         "{}",
         stdout(&pass)
     );
 
-    let other = "https://github.com/octo-org/other/.github/workflows/release.yml@refs/heads/main";
-    let stderr = exits(&verify_image(&mock, other, &image), 1);
+    let other = OTHER_SUBJECT;
+    let stderr = exits_stderr(&verify_image(&mock, other, &image), 1);
     assert!(
         stderr.contains(&format!(
             "certificate identity (SAN): expected \"{other}\", got \"{SUBJECT}\""
@@ -627,7 +556,7 @@ fn keyless_push_and_verify_through_the_referrers_api() {
     )
     .unwrap();
     let out = verify_image(&mock, SUBJECT, &second_image);
-    exits(&out, 1);
+    exits_stderr(&out, 1);
     assert!(
         stdout(&out).starts_with(&format!(
             "FAIL {}/api/app: subject: expected a verified attestation whose subject has this \

@@ -7,7 +7,6 @@
 )]
 
 use std::path::Path;
-use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -16,40 +15,9 @@ const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 /// sha256 of "hello\n".
 const HELLO: &str = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = StdCommand::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 /// A temp git repository with `app.txt` committed on `main` and an ssh `origin`.
 fn repo() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    git(d, &["init", "-q", "-b", "main"]);
-    std::fs::write(d.join("app.txt"), "hello\n").unwrap();
-    git(d, &["add", "app.txt"]);
-    git(d, &["commit", "-q", "-m", "one"]);
-    git(
-        d,
-        &[
-            "remote",
-            "add",
-            "origin",
-            "git@github.com:octo-org/hello.git",
-        ],
-    );
-    let head = git(d, &["rev-parse", "HEAD"]);
-    (dir, head)
+    provenance_testkit::git::repo("git@github.com:octo-org/hello.git")
 }
 
 /// `provenance statement` in `dir` with only `vars` (and PATH) in its environment.
@@ -214,16 +182,11 @@ fn gitlab_ci_statement() {
 fn no_ci_uses_git() {
     let (dir, head) = repo();
     let st = json(statement(dir.path(), &[], &["app.txt"]));
-    let def = &st["predicate"]["buildDefinition"];
-    assert_eq!(
-        def["resolvedDependencies"][0]["uri"],
-        "git+https://github.com/octo-org/hello@refs/heads/main"
+    provenance_testkit::git::assert_clean_source(
+        &st,
+        "git+https://github.com/octo-org/hello@refs/heads/main",
+        &head,
     );
-    assert_eq!(
-        def["resolvedDependencies"][0]["digest"]["gitCommit"],
-        head.as_str()
-    );
-    assert_eq!(def["internalParameters"]["git"]["dirty"], false);
 }
 
 #[test]

@@ -15,6 +15,14 @@ fn provenance(dir: &Path, args: &[&str]) -> Output {
     provenance_testkit::cli!().run(dir, args)
 }
 
+/// `trace --store store --key KEY ARGS image.tar` in `d`.
+fn trace(d: &Path, key: &str, args: &[&str]) -> Output {
+    let mut all = vec!["trace", "--store", "store", "--key", key];
+    all.extend_from_slice(args);
+    all.push("image.tar");
+    provenance(d, &all)
+}
+
 fn sha256(path: &Path) -> String {
     let set =
         provenance::digest::hash_file(path, &[provenance::digest::Algorithm::Sha256]).unwrap();
@@ -82,17 +90,7 @@ fn chain() -> tempfile::TempDir {
 fn image_binary_source() {
     let dir = chain();
     let d = dir.path();
-    let text = ok(&provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "image.tar",
-        ],
-    ));
+    let text = ok(&trace(d, "key.pem.pub", &[]));
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with("PASS image.tar built by https://ci.example.com/builders/image@v1"),
@@ -112,19 +110,7 @@ fn image_binary_source() {
     );
     assert!(lines[2].ends_with(COMMIT), "{text}");
 
-    let json = ok(&provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "--format",
-            "json",
-            "image.tar",
-        ],
-    ));
+    let json = ok(&trace(d, "key.pem.pub", &["--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["verdict"], "PASS");
     let bin = &v["chain"]["dependencies"][0];
@@ -133,18 +119,10 @@ fn image_binary_source() {
     assert_eq!(bin["dependencies"][0]["commit"], COMMIT);
 
     // The expectation flags describe the top artifact only.
-    ok(&provenance(
+    ok(&trace(
         d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "--build-type",
-            "https://example.com/image/v1",
-            "image.tar",
-        ],
+        "key.pem.pub",
+        &["--build-type", "https://example.com/image/v1"],
     ));
 }
 
@@ -153,17 +131,7 @@ fn broken_hop_fails_the_chain() {
     let dir = chain();
     let d = dir.path();
     std::fs::remove_file(d.join("store/app.bin.intoto.jsonl")).unwrap();
-    let out = provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "image.tar",
-        ],
-    );
+    let out = trace(d, "key.pem.pub", &[]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("<- FAIL app.bin"), "{text}");
@@ -172,17 +140,7 @@ fn broken_hop_fails_the_chain() {
     let dir = chain();
     let d = dir.path();
     ok(&provenance(d, &["keygen", "--output", "other.pem"]));
-    let out = provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "other.pem.pub",
-            "image.tar",
-        ],
-    );
+    let out = trace(d, "other.pem.pub", &[]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -210,17 +168,7 @@ fn each_failure_names_the_attestation_it_came_from() {
     let mut future = image_statement(d);
     future["predicate"]["runDetails"]["metadata"]["startedOn"] = "2030-01-01T00:00:00Z".into();
     sign_into(d, &future, "key.pem", "z-future.intoto.jsonl");
-    let out = provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "image.tar",
-        ],
-    );
+    let out = trace(d, "key.pem.pub", &[]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text.lines().next().unwrap();
@@ -248,17 +196,7 @@ fn the_first_line_fails_when_a_dependency_fails() {
     )
     .unwrap();
     sign_into(d, &statement, "other.pem", "app.bin.intoto.jsonl");
-    let out = provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "image.tar",
-        ],
-    );
+    let out = trace(d, "key.pem.pub", &[]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
@@ -274,19 +212,7 @@ fn the_first_line_fails_when_a_dependency_fails() {
             && lines[1].contains("(store/app.bin.intoto.jsonl:1)"),
         "{text}"
     );
-    let json = provenance(
-        d,
-        &[
-            "trace",
-            "--store",
-            "store",
-            "--key",
-            "key.pem.pub",
-            "--format",
-            "json",
-            "image.tar",
-        ],
-    );
+    let json = trace(d, "key.pem.pub", &["--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["verdict"], "FAIL");
 }

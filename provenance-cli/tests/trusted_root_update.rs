@@ -15,16 +15,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use provenance_testkit::tuf::{
-    DateTime, Key, Publish, Repo, Root, Utc, in_a_year, root, yesterday,
-};
-use provenance_testkit::{Cli, cli, code, exits, fulcio, stderr, stdout};
-use serde_json::json;
+use provenance_testkit::tuf::{DateTime, Fixture, Key, Utc, in_a_year, root, yesterday};
+use provenance_testkit::{Cli, cli, code, exits, exits_stderr, fulcio, stderr, stdout};
 use sha2::Digest as _;
 
-const SIGNER: &str =
-    "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const SIGNER: &str = fulcio::RELEASE_SIGNER;
 const ARTIFACT: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
 /// The trusted root of the test Fulcio CA (`provenance_testkit::fulcio`), which the embedded
@@ -39,84 +34,30 @@ fn public_good_trusted_root() -> PathBuf {
         .join("crates/provenance-sigstore/data/public-good-trusted_root.json")
 }
 
-/// A local repository: root v1 with one key for every role, timestamp/snapshot/targets
-/// version 1 listing `targets`.
-struct Fixture {
-    tmp: tempfile::TempDir,
-    repo: Repo,
-    key: Key,
-    root: Root,
-    root_path: PathBuf,
+/// `trusted-root update --tuf-url URL [--root ROOT] --cache-dir CACHE ARGS`, run in `dir`.
+fn update(dir: &Path, url: &str, root: Option<&Path>, cache: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["trusted-root", "update", "--tuf-url", url];
+    if let Some(root) = root {
+        all.extend(["--root", root.to_str().unwrap()]);
+    }
+    all.extend(["--cache-dir", cache.to_str().unwrap()]);
+    all.extend_from_slice(args);
+    cli().run(dir, &all)
 }
 
-impl Fixture {
-    fn new(targets: &[(&str, Vec<u8>)]) -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let repo = Repo::new(&tmp.path().join("repo"));
-        let key = Key::generate(&tmp.path().join("a.pk8"));
-        let root = root(1, &key, in_a_year());
-        let root_path = repo.write_root(&root, &[(&root, &key)]);
-        let f = Self {
-            tmp,
-            repo,
-            key,
-            root,
-            root_path,
-        };
-        f.publish(&f.key, &f.root_path, targets, 1, in_a_year());
-        f
-    }
+/// The trust cache of the tests that use one: `cache` beside the repository.
+fn cache_dir(f: &Fixture) -> PathBuf {
+    f.dir().join("cache")
+}
 
-    fn publish(
-        &self,
-        key: &Key,
-        root_path: &Path,
-        targets: &[(&str, Vec<u8>)],
-        version: u64,
-        timestamp_expires: DateTime<Utc>,
-    ) {
-        self.repo.publish(
-            root_path,
-            key,
-            &Publish {
-                targets: targets
-                    .iter()
-                    .map(|(n, b)| ((*n).to_owned(), b.clone()))
-                    .collect(),
-                version,
-                timestamp_expires,
-            },
-        );
-    }
+/// `trusted-root update` from `f`'s repository into `cache`, starting from `initial_root`.
+fn update_into(f: &Fixture, cache: &Path, initial_root: &Path) -> Output {
+    update(f.dir(), &f.repo.url(), Some(initial_root), cache, &[])
+}
 
-    fn dir(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    fn cache(&self) -> PathBuf {
-        self.dir().join("cache")
-    }
-
-    /// `trusted-root update` from this repository into `cache`, starting from `--root`.
-    fn update_into(&self, cache: &Path, initial_root: &Path) -> Output {
-        cli().run(
-            self.dir(),
-            &[
-                "trusted-root",
-                "update",
-                "--tuf-url",
-                &self.repo.url(),
-                "--root",
-                initial_root.to_str().unwrap(),
-                "--cache-dir",
-                cache.to_str().unwrap(),
-            ],
-        )
-    }
-
-    fn update(&self) -> Output {
-        self.update_into(&self.cache(), &self.root_path)
-    }
+/// `trusted-root update` from `f`'s repository into [`cache_dir`], starting from root v1.
+fn update_cache(f: &Fixture) -> Output {
+    update_into(f, &cache_dir(f), &f.root_path)
 }
 
 fn cli() -> Cli {
@@ -125,6 +66,22 @@ fn cli() -> Cli {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// A good update of `f`'s cache; then `f` publishes `{}` as `trusted_root.json` in version
+/// `version` (timestamp expiring at `timestamp_expires`) and the next update fails (exit 2)
+/// leaving the cache as it was. Its stderr.
+fn update_refused_after(f: &Fixture, version: u64, timestamp_expires: DateTime<Utc>) -> String {
+    exits(&update_cache(f), 0);
+    let before = snapshot(&cache_dir(f));
+    f.republish(
+        &[("trusted_root.json", b"{}".to_vec())],
+        version,
+        timestamp_expires,
+    );
+    let err = exits_stderr(&update_cache(f), 2);
+    assert_eq!(snapshot(&cache_dir(f)), before, "the cache changed: {err}");
+    err
 }
 
 /// Every file under `dir` with its bytes (to show that a failed update changed nothing).
@@ -152,28 +109,9 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// A keyless bundle from the test Fulcio CA for the artifact, in `dir/app.sigstore.json`.
 fn keyless_bundle(dir: &Path) {
-    let statement = json!({
-        "_type": "https://in-toto.io/Statement/v1",
-        "subject": [{"name": "app.tar.gz", "digest": {"sha256": ARTIFACT}}],
-        "predicateType": "https://slsa.dev/provenance/v1",
-        "predicate": {
-            "buildDefinition": {
-                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
-                "externalParameters": {"workflow": {"ref": "refs/tags/v1.2.3", "repository": "https://github.com/example/app", "path": ".github/workflows/release.yml"}},
-                "resolvedDependencies": [{"uri": "git+https://github.com/example/app@refs/tags/v1.2.3", "digest": {"gitCommit": COMMIT}}]
-            },
-            "runDetails": {"builder": {"id": SIGNER}}
-        }
-    });
-    let id = fulcio::Identity::github(
-        SIGNER,
-        "https://github.com/example/app",
-        "refs/tags/v1.2.3",
-        COMMIT,
-    );
     std::fs::write(
         dir.join("app.sigstore.json"),
-        serde_json::to_vec(&fulcio::bundle(&id, &statement)).unwrap(),
+        serde_json::to_vec(&fulcio::release_bundle("app.tar.gz", ARTIFACT)).unwrap(),
     )
     .unwrap();
 }
@@ -207,13 +145,13 @@ fn update_writes_the_cache_and_verify_prefers_it() {
         ("trusted_root.json", trusted_root.clone()),
         ("signing_config.v0.2.json", signing_config.clone()),
     ]);
-    let out = exits(&f.update(), 0);
+    let out = exits(&update_cache(&f), 0);
     assert!(out.contains("TUF root version:  1"), "{out}");
     assert!(
         out.contains(&format!("sha256:{} (updated)", sha256_hex(&trusted_root))),
         "{out}"
     );
-    let cache = f.cache();
+    let cache = cache_dir(&f);
     assert_eq!(
         std::fs::read(cache.join("trusted_root.json")).unwrap(),
         trusted_root
@@ -249,7 +187,7 @@ fn update_writes_the_cache_and_verify_prefers_it() {
     );
 
     // A second update starts from the cached root and changes nothing.
-    let again = f.update();
+    let again = update_cache(&f);
     let text = exits(&again, 0);
     assert!(text.contains("(unchanged)"), "{text}");
     assert!(
@@ -267,8 +205,7 @@ fn a_corrupt_cached_root_is_an_error_not_a_fallback() {
     std::fs::write(cache.join("trusted_root.json"), b"{not json").unwrap();
     keyless_bundle(dir.path());
     let out = verify(dir.path(), &cache, &[]);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits_stderr(&out, 2);
     assert!(err.contains("cannot use the cached trusted root"), "{err}");
     assert!(err.contains("trusted_root.json"), "{err}");
 }
@@ -277,7 +214,7 @@ fn a_corrupt_cached_root_is_an_error_not_a_fallback() {
 fn root_rotation_is_followed_to_the_new_keys() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
     let old_cache = f.dir().join("old-cache");
-    exits(&f.update_into(&old_cache, &f.root_path), 0);
+    exits(&update_into(&f, &old_cache, &f.root_path), 0);
 
     // Root v2: a new key for every role, signed by the old root key and the new one.
     let new_key = Key::generate(&f.dir().join("b.pk8"));
@@ -295,14 +232,14 @@ fn root_rotation_is_followed_to_the_new_keys() {
     );
 
     // A client that knows only root v1 follows to v2 and accepts what v2's keys signed.
-    let out = exits(&f.update(), 0);
+    let out = exits(&update_cache(&f), 0);
     assert!(out.contains("TUF root version:  2"), "{out}");
     assert_eq!(
-        std::fs::read(f.cache().join("trusted_root.json")).unwrap(),
+        std::fs::read(cache_dir(&f).join("trusted_root.json")).unwrap(),
         new_target
     );
     // So does the client whose cache holds root v1 from the first update.
-    let out = exits(&f.update_into(&old_cache, &f.root_path), 0);
+    let out = exits(&update_into(&f, &old_cache, &f.root_path), 0);
     assert!(out.contains("TUF root version:  2"), "{out}");
     assert!(out.contains("(updated)"), "{out}");
 }
@@ -321,72 +258,33 @@ fn a_new_root_not_signed_by_the_old_root_is_refused() {
         2,
         in_a_year(),
     );
-    let out = f.update();
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let out = update_cache(&f);
+    let err = exits_stderr(&out, 2);
     assert!(
         err.contains("the root metadata is not signed by a threshold of its trusted keys"),
         "{err}"
     );
     assert!(err.contains("the cache is unchanged"), "{err}");
-    assert!(!f.cache().join("trusted_root.json").exists());
+    assert!(!cache_dir(&f).join("trusted_root.json").exists());
 }
 
 #[test]
 fn an_expired_timestamp_is_refused_and_the_cache_kept() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
-    exits(&f.update(), 0);
-    let before = snapshot(&f.cache());
-    f.publish(
-        &f.key,
-        &f.root_path,
-        &[("trusted_root.json", b"{}".to_vec())],
-        2,
-        yesterday(),
-    );
-    let out = f.update();
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = update_refused_after(&f, 2, yesterday());
     assert!(err.contains("the timestamp metadata has expired"), "{err}");
-    assert_eq!(snapshot(&f.cache()), before, "the cache changed");
 }
 
 #[test]
 fn an_expired_timestamp_on_first_update_writes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = Repo::new(&tmp.path().join("repo"));
-    let key = Key::generate(&tmp.path().join("a.pk8"));
-    let r = root(1, &key, in_a_year());
-    let root_path = repo.write_root(&r, &[(&r, &key)]);
-    repo.publish(
-        &root_path,
-        &key,
-        &Publish {
-            targets: vec![("trusted_root.json".to_owned(), test_trusted_root())],
-            version: 1,
-            timestamp_expires: yesterday(),
-        },
+    let f = Fixture::with_timestamp_expiring(
+        &[("trusted_root.json", test_trusted_root())],
+        yesterday(),
     );
-    let cache = tmp.path().join("cache");
-    let out = cli().run(
-        tmp.path(),
-        &[
-            "trusted-root",
-            "update",
-            "--tuf-url",
-            &repo.url(),
-            "--root",
-            root_path.to_str().unwrap(),
-            "--cache-dir",
-            cache.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("timestamp metadata has expired"),
-        "{}",
-        stderr(&out)
-    );
+    let cache = cache_dir(&f);
+    let out = update_into(&f, &cache, &f.root_path);
+    let err = exits_stderr(&out, 2);
+    assert!(err.contains("timestamp metadata has expired"), "{err}");
     assert!(!cache.exists(), "{:?}", snapshot(&cache).keys());
 }
 
@@ -397,44 +295,30 @@ fn a_tampered_target_is_refused_and_nothing_written() {
     let mut tampered = std::fs::read(&stored).unwrap();
     tampered[10] ^= 1;
     std::fs::write(&stored, tampered).unwrap();
-    let out = f.update();
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let out = update_cache(&f);
+    let err = exits_stderr(&out, 2);
     assert!(
         err.contains("does not match its signed hash or length"),
         "{err}"
     );
     assert!(
-        !f.cache().join("trusted_root.json").exists(),
+        !cache_dir(&f).join("trusted_root.json").exists(),
         "{:?}",
-        snapshot(&f.cache()).keys()
+        snapshot(&cache_dir(&f)).keys()
     );
-    assert!(!f.cache().join("metadata").exists());
+    assert!(!cache_dir(&f).join("metadata").exists());
 }
 
 #[test]
 fn a_rollback_to_older_metadata_is_refused() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
-    f.publish(
-        &f.key,
-        &f.root_path,
+    f.republish(
         &[("trusted_root.json", test_trusted_root())],
         5,
         in_a_year(),
     );
-    exits(&f.update(), 0);
-    let before = snapshot(&f.cache());
-    // The repository (or a mirror replaying old files) now serves version 3.
-    f.publish(
-        &f.key,
-        &f.root_path,
-        &[("trusted_root.json", b"{}".to_vec())],
-        3,
-        in_a_year(),
-    );
-    let out = f.update();
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    // The repository (or a mirror replaying old files) then serves version 3.
+    let err = update_refused_after(&f, 3, in_a_year());
     assert!(
         err.contains(
             "rollback refused: the repository offers timestamp metadata version 3, older than \
@@ -442,50 +326,36 @@ fn a_rollback_to_older_metadata_is_refused() {
         ),
         "{err}"
     );
-    assert_eq!(snapshot(&f.cache()), before, "the cache changed");
 }
 
 #[test]
 fn a_target_that_is_not_a_trusted_root_is_refused() {
     let f = Fixture::new(&[("trusted_root.json", b"not json".to_vec())]);
-    let out = f.update();
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = update_cache(&f);
+    let err = exits_stderr(&out, 2);
     assert!(
-        stderr(&out).contains("the target trusted_root.json is not a valid trusted root"),
-        "{}",
-        stderr(&out)
+        err.contains("the target trusted_root.json is not a valid trusted root"),
+        "{err}"
     );
-    assert!(!f.cache().join("trusted_root.json").exists());
+    assert!(!cache_dir(&f).join("trusted_root.json").exists());
 
     let f = Fixture::new(&[("other.json", b"{}".to_vec())]);
-    let out = f.update();
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = update_cache(&f);
+    let err = exits_stderr(&out, 2);
     assert!(
-        stderr(&out).contains("the repository lists no target trusted_root.json"),
-        "{}",
-        stderr(&out)
+        err.contains("the repository lists no target trusted_root.json"),
+        "{err}"
     );
 }
 
 #[test]
 fn another_repository_needs_its_initial_root() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
-    let out = cli().run(
-        f.dir(),
-        &[
-            "trusted-root",
-            "update",
-            "--tuf-url",
-            &f.repo.url(),
-            "--cache-dir",
-            f.cache().to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = update(f.dir(), &f.repo.url(), None, &cache_dir(&f), &[]);
+    let err = exits_stderr(&out, 2);
     assert!(
-        stderr(&out).contains("--root FILE (the repository's initial root.json) is needed"),
-        "{}",
-        stderr(&out)
+        err.contains("--root FILE (the repository's initial root.json) is needed"),
+        "{err}"
     );
 }
 
@@ -493,23 +363,11 @@ fn another_repository_needs_its_initial_root() {
 fn update_over_loopback_http() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
     let server = FileServer::start(f.repo.metadata_dir());
-    let out = f.update_into(&f.cache(), &f.root_path);
+    let out = update_into(&f, &cache_dir(&f), &f.root_path);
     // (the file:// URL above; now the same repository over HTTP into another cache)
     exits(&out, 0);
     let http_cache = f.dir().join("http-cache");
-    let out = cli().run(
-        f.dir(),
-        &[
-            "trusted-root",
-            "update",
-            "--tuf-url",
-            &server.url,
-            "--root",
-            f.root_path.to_str().unwrap(),
-            "--cache-dir",
-            http_cache.to_str().unwrap(),
-        ],
-    );
+    let out = update(f.dir(), &server.url, Some(&f.root_path), &http_cache, &[]);
     let text = exits(&out, 0);
     assert!(text.contains("TUF root version:  1"), "{text}");
     assert_eq!(
@@ -583,11 +441,7 @@ impl FileServer {
 fn an_unreachable_repository_is_named_as_the_reason() {
     // A repository whose root has expired: tough would go on after failing to fetch 2.root.json
     // and report the expiry; the reason is that nothing could be fetched.
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = Repo::new(&tmp.path().join("repo"));
-    let key = Key::generate(&tmp.path().join("a.pk8"));
-    let r = root(1, &key, yesterday());
-    let root_path = repo.write_root(&r, &[(&r, &key)]);
+    let f = Fixture::unpublished(yesterday());
     // A loopback port with nothing listening (bound, then closed).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -595,24 +449,15 @@ fn an_unreachable_repository_is_named_as_the_reason() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}/");
-    let cache = tmp.path().join("cache");
-    let out = cli().run(
-        tmp.path(),
-        &[
-            "trusted-root",
-            "update",
-            "--tuf-url",
-            &url,
-            "--root",
-            root_path.to_str().unwrap(),
-            "--cache-dir",
-            cache.to_str().unwrap(),
-            "--timeout",
-            "5",
-        ],
+    let cache = cache_dir(&f);
+    let out = update(
+        f.dir(),
+        &url,
+        Some(&f.root_path),
+        &cache,
+        &["--timeout", "5"],
     );
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exits_stderr(&out, 2);
     assert!(
         err.contains(&format!("cannot fetch {url}2.root.json")),
         "{err}"
@@ -624,7 +469,7 @@ fn an_unreachable_repository_is_named_as_the_reason() {
 #[test]
 fn a_policy_root_without_trusted_root_uses_the_cached_root() {
     let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
-    exits(&f.update(), 0);
+    exits(&update_cache(&f), 0);
     keyless_bundle(f.dir());
     std::fs::write(
         f.dir().join("gate.toml"),
@@ -650,7 +495,7 @@ fn a_policy_root_without_trusted_root_uses_the_cached_root() {
             .output()
             .unwrap()
     };
-    exits(&run(&f.cache()), 0);
+    exits(&run(&cache_dir(&f)), 0);
     let refused = run(Path::new(""));
     assert_eq!(code(&refused), 1, "{}", stderr(&refused));
     assert!(

@@ -64,6 +64,28 @@ fn with_dependency(mut statement: Value, uri: &str, commit: &str) -> Value {
     statement
 }
 
+/// A temporary directory holding the test CA's `trusted_root.json`.
+fn trust_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trusted_root.json"),
+        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
+    )
+    .unwrap();
+    dir
+}
+
+/// The certificate of the good case: the own release workflow ran for example/app at tag
+/// v1.2.3 and [`COMMIT`].
+fn good_cert() -> fulcio::Identity {
+    github_cert(
+        OWN,
+        "https://github.com/example/app",
+        "refs/tags/v1.2.3",
+        COMMIT,
+    )
+}
+
 struct Case {
     name: &'static str,
     cert: fulcio::Identity,
@@ -98,20 +120,8 @@ fn run(dir: &Path, bundle: &Value, args: &[&str]) -> (i32, String) {
 
 #[test]
 fn certificate_facts_cases() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("trusted_root.json"),
-        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
-    )
-    .unwrap();
-    let good = || {
-        github_cert(
-            OWN,
-            "https://github.com/example/app",
-            "refs/tags/v1.2.3",
-            COMMIT,
-        )
-    };
+    let dir = trust_dir();
+    let good = good_cert;
     let good_statement = || statement(OWN, GOOD_SOURCE, COMMIT);
     let cases = vec![
         Case {
@@ -474,21 +484,8 @@ fn certificate_facts_cases() {
 /// The policy file speaks gh's keys too, and its unanchored identity regexps draw a warning.
 #[test]
 fn policy_file_github_keys() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("trusted_root.json"),
-        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
-    )
-    .unwrap();
-    let bundle = fulcio::bundle(
-        &github_cert(
-            OWN,
-            "https://github.com/example/app",
-            "refs/tags/v1.2.3",
-            COMMIT,
-        ),
-        &statement(OWN, GOOD_SOURCE, COMMIT),
-    );
+    let dir = trust_dir();
+    let bundle = fulcio::bundle(&good_cert(), &statement(OWN, GOOD_SOURCE, COMMIT));
     std::fs::write(
         dir.path().join("app.sigstore.json"),
         serde_json::to_vec(&bundle).unwrap(),
@@ -562,21 +559,8 @@ fn policy_file_github_keys() {
 /// explicit `.*` / `^.*$`. An unanchored issuer regexp draws a warning, as the identity's does.
 #[test]
 fn match_everything_regexps_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("trusted_root.json"),
-        serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
-    )
-    .unwrap();
-    let bundle = fulcio::bundle(
-        &github_cert(
-            OWN,
-            "https://github.com/example/app",
-            "refs/tags/v1.2.3",
-            COMMIT,
-        ),
-        &statement(OWN, GOOD_SOURCE, COMMIT),
-    );
+    let dir = trust_dir();
+    let bundle = fulcio::bundle(&good_cert(), &statement(OWN, GOOD_SOURCE, COMMIT));
     let source = ["--source-uri", "github.com/example/app"];
     for re in ["", "^", "|", "(?:)", "^$|", "(?i)", "a*"] {
         let (code, text) = run(

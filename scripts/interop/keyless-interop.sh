@@ -106,12 +106,21 @@ PYEOF
 
 cd "$WORK"
 printf 'release artifact\n' >app.bin
-"$P" attest --keyless --identity-token @"$A/token" --signing-config "$A/trust_config.json" \
+# attest runs as in a GitHub Actions job of the token's workflow, so that the statement's
+# builder is that workflow (outside CI it would be the local builder, which verify refuses
+# for a keyless signer unless told to trust it)
+github_env=(env GITHUB_ACTIONS=true GITHUB_REPOSITORY=octo-org/demo GITHUB_REPOSITORY_ID=123456
+    GITHUB_REPOSITORY_OWNER=octo-org GITHUB_REPOSITORY_OWNER_ID=7890
+    GITHUB_SHA=0123456789abcdef0123456789abcdef01234567 GITHUB_REF=refs/heads/main
+    GITHUB_WORKFLOW_REF=octo-org/demo/.github/workflows/release.yml@refs/heads/main
+    GITHUB_EVENT_NAME=push GITHUB_SERVER_URL=https://github.com GITHUB_RUN_ID=4242
+    GITHUB_RUN_ATTEMPT=1 RUNNER_ENVIRONMENT=github-hosted)
+"${github_env[@]}" "$P" attest --keyless --identity-token @"$A/token" --signing-config "$A/trust_config.json" \
     --bundle app.bin.sigstore.json app.bin 2>"$WORK/attest.err"
 "$P" sign --keyless --identity-token @"$A/token" --fulcio-url "$URL_A" --rekor-url "$URL_A" \
     --trusted-root "$A/trusted_root.json" --bundle app.bin.blob.sigstore.json app.bin 2>"$WORK/sign.err"
 # Rekor v2 (C lists it, with a TSA, in its signing config)
-"$P" attest --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
+"${github_env[@]}" "$P" attest --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
     --bundle app.bin.v2.sigstore.json app.bin 2>>"$WORK/attest.err"
 "$P" sign --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
     --bundle app.bin.v2-blob.sigstore.json app.bin 2>>"$WORK/sign.err"
@@ -132,12 +141,14 @@ PYEOF
 passed=0
 failed=0
 # case: name, expected PASS|FAIL, bundle, identity, trust config, trusted root[, a known
-# difference of @sigstore/verify, with its reason]
+# difference of @sigstore/verify, with its reason]; BUILDER=ID before a provenance case
+# expects that builder (the mock's certificates state no source repository, so the
+# signing workflow is not trusted as the repository's own builder: it is named)
 check() {
     local name=$1 want=$2 bundle=$3 identity=$4 config=$5 root=$6 js_known=${7:-}
-    local ours py js
-    if "$P" verify --attestation "$bundle" --trusted-root "$root" --certificate-identity "$identity" \
-        --certificate-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then ours=PASS; else ours=FAIL; fi
+    local ours py js ours_out
+    if ours_out=$("$P" verify --attestation "$bundle" --trusted-root "$root" --certificate-identity "$identity" \
+        --certificate-oidc-issuer "$ISS" ${BUILDER:+--builder-id "$BUILDER"} app.bin 2>&1); then ours=PASS; else ours=FAIL; fi
     if "$VENV/bin/sigstore" --trust-config "$config" verify identity --bundle "$bundle" \
         --cert-identity "$identity" --cert-oidc-issuer "$ISS" app.bin >/dev/null 2>&1; then py=PASS; else py=FAIL; fi
     local js_out
@@ -152,21 +163,22 @@ check() {
     else
         failed=$((failed + 1))
         echo "FAIL $name: expected $want; provenance $ours, sigstore-python $py, @sigstore/verify $js"
+        echo "     provenance said: $(printf '%s' "$ours_out" | head -3)"
         echo "     @sigstore/verify said: $(printf '%s' "$js_out" | tail -3)"
     fi
 }
 CA=$WORK/trust_config_a.json
 RA=$A/trusted_root.json
-check "attest --keyless (dsse)" PASS app.bin.sigstore.json "$ID" "$CA" "$RA"
+BUILDER=$ID check "attest --keyless (dsse)" PASS app.bin.sigstore.json "$ID" "$CA" "$RA"
 check "sign --keyless --bundle (message signature)" PASS app.bin.blob.sigstore.json "$ID" "$CA" "$RA"
-check "attest: another identity" FAIL app.bin.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CA" "$RA"
+BUILDER=$ID check "attest: another identity" FAIL app.bin.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CA" "$RA"
 check "sign: another identity" FAIL app.bin.blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CA" "$RA"
-check "attest: tampered statement" FAIL tampered.sigstore.json "$ID" "$CA" "$RA"
+BUILDER=$ID check "attest: tampered statement" FAIL tampered.sigstore.json "$ID" "$CA" "$RA"
 check "sign: tampered signature" FAIL tampered-blob.sigstore.json "$ID" "$CA" "$RA"
-check "attest: another CA" FAIL app.bin.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
+BUILDER=$ID check "attest: another CA" FAIL app.bin.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
 CC=$C/trust_config.json
 RC=$C/trusted_root.json
-check "attest --keyless, Rekor v2 + TSA (hashedrekord 0.0.2 over the PAE)" PASS app.bin.v2.sigstore.json "$ID" "$CC" "$RC" \
+BUILDER=$ID check "attest --keyless, Rekor v2 + TSA (hashedrekord 0.0.2 over the PAE)" PASS app.bin.v2.sigstore.json "$ID" "$CC" "$RC" \
     "@sigstore/verify 3.1.1 compares a DSSE bundle's hashedrekord 0.0.2 digest with SHA-256(payload); rekor-v2-spec 6.1.4, sigstore-python 4.5 and our verifier use SHA-256(PAE)"
 check "sign --keyless, Rekor v2 + TSA" PASS app.bin.v2-blob.sigstore.json "$ID" "$CC" "$RC"
 check "sign, Rekor v2: another identity" FAIL app.bin.v2-blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CC" "$RC"

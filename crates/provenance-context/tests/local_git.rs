@@ -7,53 +7,17 @@
 )]
 
 use std::path::Path;
-use std::process::Command;
 
 use provenance_context::{
     BuildContext, DetectOptions, GitBinary, MapEnv, Overrides, Platform, StatementBuilder,
 };
+use provenance_testkit::git::git;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 /// A repository with one commit on `main` and an https remote carrying credentials.
 fn repo() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    git(d, &["init", "-q", "-b", "main"]);
-    std::fs::write(d.join("app.txt"), "hello\n").unwrap();
-    git(d, &["add", "app.txt"]);
-    git(d, &["commit", "-q", "-m", "first"]);
-    git(
-        d,
-        &[
-            "remote",
-            "add",
-            "origin",
-            "https://ci-bot:ghp_SECRET@github.com/acme/widget.git",
-        ],
-    );
-    let head = git(d, &["rev-parse", "HEAD"]);
-    (dir, head)
+    provenance_testkit::git::repo("https://ci-bot:ghp_SECRET@github.com/acme/widget.git")
 }
 
 /// The process PATH, so the detector finds `git` the way the CLI would.
@@ -81,16 +45,12 @@ fn clean_work_tree() {
     let context = detect(&env(), dir.path());
     assert_eq!(context.platform(), Platform::Local);
     let st = statement(context, dir.path());
+    provenance_testkit::git::assert_clean_source(
+        &st,
+        "git+https://github.com/acme/widget@refs/heads/main",
+        &head,
+    );
     let def = &st["predicate"]["buildDefinition"];
-    assert_eq!(
-        def["resolvedDependencies"][0]["uri"],
-        "git+https://github.com/acme/widget@refs/heads/main"
-    );
-    assert_eq!(
-        def["resolvedDependencies"][0]["digest"]["gitCommit"],
-        head.as_str()
-    );
-    assert_eq!(def["internalParameters"]["git"]["dirty"], false);
     assert_eq!(
         def["externalParameters"]["source"]["uri"],
         "git+https://github.com/acme/widget@refs/heads/main"

@@ -5,11 +5,10 @@
 use std::collections::HashMap;
 use std::io::Read as _;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use ureq::http::{self, Response};
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use ureq::tls::Certificate;
 use ureq::{Agent, Body};
 
 use crate::auth::{Challenge, CredentialSource, Credentials, parse_challenge};
@@ -137,22 +136,17 @@ impl ClientConfig {
     }
 
     fn agent(&self, https_only: bool) -> Agent {
-        let mut roots: Vec<Certificate<'static>> = Vec::new();
-        if self.system_roots {
-            // unreadable system certificates are skipped, as rustls-native-certs reports them
-            let found = rustls_native_certs::load_native_certs();
-            for c in found.certs {
-                roots.push(Certificate::from_der(c.as_ref()).to_owned());
-            }
-        }
-        for der in &self.extra_roots {
-            roots.push(Certificate::from_der(der).to_owned());
-        }
-        let tls = TlsConfig::builder()
-            .provider(TlsProvider::Rustls)
-            .root_certs(RootCerts::Specific(Arc::new(roots)))
-            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .build();
+        let mut roots = if self.system_roots {
+            provenance_sigstore::tls::native_roots()
+        } else {
+            Vec::new()
+        };
+        roots.extend(
+            self.extra_roots
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned()),
+        );
+        let tls = provenance_sigstore::tls::rustls_trusting(roots);
         let config = Agent::config_builder()
             .tls_config(tls)
             .http_status_as_error(false)

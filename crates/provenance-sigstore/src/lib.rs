@@ -18,8 +18,8 @@ mod sct;
 #[cfg(feature = "sign")]
 pub mod sign;
 mod tlog;
-#[cfg(any(feature = "rekor-lookup", feature = "tuf"))]
-mod tls;
+#[cfg(feature = "tls")]
+pub mod tls;
 mod trust;
 mod tsa;
 #[cfg(feature = "tuf")]

@@ -39,6 +39,14 @@ impl Cli {
             .env_remove("PROVENANCE_PASSWORD")
             .env_remove("GITHUB_ACTIONS")
             .env_remove("GITLAB_CI")
+            .env_remove("BUILDKITE")
+            .env_remove("CIRCLECI")
+            // build times from the clock, unless a test sets them
+            .env_remove("SOURCE_DATE_EPOCH")
+            // no identity token for `--keyless` from the test's environment
+            .env_remove("SIGSTORE_ID_TOKEN")
+            .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
+            .env_remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
             // No trusted root refreshed by an earlier `trusted-root update` on this machine
             // (empty: no trust cache); tests of the cache set it themselves.
             .env("PROVENANCE_TUF_CACHE", "");
@@ -66,6 +74,13 @@ pub fn exits(out: &Output, code: i32) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Its stderr, asserting it exited `code` (the message shows both streams): for the runs
+/// whose notes and errors are what the test reads.
+pub fn exits_stderr(out: &Output, code: i32) -> String {
+    exits(out, code);
+    stderr(out)
 }
 
 /// Its stdout, asserting it succeeded.

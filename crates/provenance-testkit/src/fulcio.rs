@@ -246,3 +246,40 @@ pub fn bundle(id: &Identity, statement: &Value) -> Value {
         }
     })
 }
+
+/// The workflow that signs [`release_bundle`]: example/app's release workflow at tag v1.2.3.
+pub const RELEASE_SIGNER: &str =
+    "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
+
+/// A v0.1 [`bundle`] of SLSA provenance for the artifact `name` (sha256 `sha256`, hex) signed
+/// by [`RELEASE_SIGNER`] for github.com/example/app at tag v1.2.3 and [`crate::COMMIT`]; the
+/// provenance claims the same workflow (as builder), source, tag and commit.
+pub fn release_bundle(name: &str, sha256: &str) -> Value {
+    let statement = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": name, "digest": {"sha256": sha256}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
+                "externalParameters": {"workflow": {
+                    "ref": "refs/tags/v1.2.3",
+                    "repository": "https://github.com/example/app",
+                    "path": ".github/workflows/release.yml"
+                }},
+                "resolvedDependencies": [{
+                    "uri": "git+https://github.com/example/app@refs/tags/v1.2.3",
+                    "digest": {"gitCommit": crate::COMMIT}
+                }]
+            },
+            "runDetails": {"builder": {"id": RELEASE_SIGNER}}
+        }
+    });
+    let identity = Identity::github(
+        RELEASE_SIGNER,
+        "https://github.com/example/app",
+        "refs/tags/v1.2.3",
+        crate::COMMIT,
+    );
+    bundle(&identity, &statement)
+}

@@ -1,7 +1,8 @@
 //! Fixtures shared by the toolkit's tests, so that each lives in one place: running the
 //! `provenance` binary ([`Cli`], [`cli!`]), a key with signed provenance for an artifact
 //! ([`signed_app`]), a generator of Fulcio-like certificates and Rekor-like log entries
-//! ([`fulcio`]), the JSON Schemas of `schemas/` resolved offline ([`schema`]), and series of
+//! ([`fulcio`]), a local Sigstore for keyless signing ([`keyless`]),
+//! git work trees ([`git`]), the JSON Schemas of `schemas/` resolved offline ([`schema`]), and series of
 //! statements for memory and speed measurements ([`statements`]).
 //!
 //! Dev-only: listed under `[dev-dependencies]` only, never published. A failure here is a
@@ -19,6 +20,8 @@ pub mod cases;
 mod cli;
 pub mod der;
 pub mod fulcio;
+pub mod git;
+pub mod keyless;
 pub mod schema;
 pub mod statements;
 #[cfg(feature = "tuf")]
@@ -26,12 +29,31 @@ pub mod tuf;
 
 use std::path::{Path, PathBuf};
 
-pub use cli::{Cli, code, drain, exits, ok, stderr, stdout, wait_timeout};
+pub use cli::{Cli, code, drain, exits, exits_stderr, ok, stderr, stdout, wait_timeout};
 
 /// The commit the provenance of [`signed_app`] names.
 pub const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
 /// The builder id the provenance of [`signed_app`] names.
 pub const BUILDER: &str = "https://ci.example.com/builders/release@v1";
+
+/// A fixed Ed25519 test key, PKCS#8 PEM (generated with `openssl genpkey -algorithm ed25519`),
+/// for tests that need the same key on every run.
+pub const ED25519_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIMECtAujNHwSEckI07V1F3Xsb8K0J9IgljlCC2cHQN2P
+-----END PRIVATE KEY-----
+";
+/// The public key of [`ED25519_PRIVATE_PEM`], SPKI PEM.
+pub const ED25519_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAhOzLbJ2kFdnR1EzsORHFTBoQvAND4JWHo1b7+ST/H7U=
+-----END PUBLIC KEY-----
+";
+
+/// Writes [`ED25519_PRIVATE_PEM`] to `dir/key.pem` and [`ED25519_PUBLIC_PEM`] to
+/// `dir/key.pem.pub` (the names `keygen --output key.pem` gives).
+pub fn fixed_key_in(dir: &Path) {
+    std::fs::write(dir.join("key.pem"), ED25519_PRIVATE_PEM).unwrap();
+    std::fs::write(dir.join("key.pem.pub"), ED25519_PUBLIC_PEM).unwrap();
+}
 
 /// The workspace's root directory.
 pub fn workspace_root() -> PathBuf {
@@ -55,6 +77,11 @@ pub fn signed_app(cli: &Cli, extra: &[&str]) -> tempfile::TempDir {
 
 /// As [`signed_app`], in the directory `d`.
 pub fn signed_app_in(cli: &Cli, d: &Path, extra: &[&str]) {
+    signed_app_in_env(cli, d, &[], extra);
+}
+
+/// As [`signed_app_in`], with `env` set for `attest` (`SOURCE_DATE_EPOCH`: the build's time).
+pub fn signed_app_in_env(cli: &Cli, d: &Path, env: &[(&str, &str)], extra: &[&str]) {
     ok(&cli.run(d, &["keygen", "--output", "key.pem"]));
     std::fs::write(d.join("app.bin"), b"the artifact\n").unwrap();
     let mut args = vec![
@@ -74,5 +101,7 @@ pub fn signed_app_in(cli: &Cli, d: &Path, extra: &[&str]) {
     ];
     args.extend_from_slice(extra);
     args.push("app.bin");
-    ok(&cli.run(d, &args));
+    let mut attest = cli.command(d);
+    attest.args(&args).envs(env.iter().copied());
+    ok(&attest.output().unwrap());
 }

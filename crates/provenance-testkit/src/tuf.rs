@@ -201,3 +201,99 @@ impl Repo {
             .unwrap_or_else(|| panic!("no target {name} in {}", dir.display()))
     }
 }
+
+/// A [`Repo`] in a temporary directory, with root v1 in which one key holds every role
+/// (threshold 1). The key file and anything else the test needs live beside the repository,
+/// in [`Fixture::dir`].
+#[derive(Debug)]
+pub struct Fixture {
+    tmp: tempfile::TempDir,
+    /// The repository (in `dir/repo`).
+    pub repo: Repo,
+    /// The key of every role of root v1.
+    pub key: Key,
+    /// Root v1.
+    pub root: Root,
+    /// Root v1's file (`1.root.json`), the initial root a client starts from.
+    pub root_path: PathBuf,
+}
+
+impl Fixture {
+    /// Root v1 expiring at `root_expires`; nothing else published yet.
+    pub fn unpublished(root_expires: DateTime<Utc>) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = Repo::new(&tmp.path().join("repo"));
+        let key = Key::generate(&tmp.path().join("a.pk8"));
+        let root = root(1, &key, root_expires);
+        let root_path = repo.write_root(&root, &[(&root, &key)]);
+        Self {
+            tmp,
+            repo,
+            key,
+            root,
+            root_path,
+        }
+    }
+
+    /// Root v1 (expiring in a year) and timestamp, snapshot and targets version 1 (the
+    /// timestamp expiring at `timestamp_expires`) listing `targets`.
+    pub fn with_timestamp_expiring(
+        targets: &[(&str, Vec<u8>)],
+        timestamp_expires: DateTime<Utc>,
+    ) -> Self {
+        let f = Self::unpublished(in_a_year());
+        f.republish(targets, 1, timestamp_expires);
+        f
+    }
+
+    /// Root v1, timestamp, snapshot and targets version 1 listing `targets`, all expiring in a
+    /// year.
+    pub fn new(targets: &[(&str, Vec<u8>)]) -> Self {
+        Self::with_timestamp_expiring(targets, in_a_year())
+    }
+
+    /// Publishes timestamp, snapshot and targets `version` listing `targets`, signed with
+    /// `key` under the root at `root_path`.
+    pub fn publish(
+        &self,
+        key: &Key,
+        root_path: &Path,
+        targets: &[(&str, Vec<u8>)],
+        version: u64,
+        timestamp_expires: DateTime<Utc>,
+    ) {
+        self.repo.publish(
+            root_path,
+            key,
+            &Publish {
+                targets: targets
+                    .iter()
+                    .map(|(n, b)| ((*n).to_owned(), b.clone()))
+                    .collect(),
+                version,
+                timestamp_expires,
+            },
+        );
+    }
+
+    /// [`Fixture::publish`] signed with root v1's key under root v1.
+    pub fn republish(
+        &self,
+        targets: &[(&str, Vec<u8>)],
+        version: u64,
+        timestamp_expires: DateTime<Utc>,
+    ) {
+        self.publish(
+            &self.key,
+            &self.root_path,
+            targets,
+            version,
+            timestamp_expires,
+        );
+    }
+
+    /// The temporary directory holding the repository.
+    pub fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+}

@@ -18,7 +18,7 @@ use provenance::{
 };
 
 const HEX: &str = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
-const COMMIT: &str = "4d329c75e7ec1725f7c9ce917a8799d408d06be3";
+const COMMIT: &str = provenance_testkit::COMMIT;
 
 fn keys() -> [PrivateKey; 3] {
     [
@@ -373,7 +373,7 @@ fn a_policy_without_expectations_is_refused_unless_it_says_so() {
     }
 }
 
-const OWN: &str = "https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.3";
+const OWN: &str = provenance_testkit::fulcio::RELEASE_SIGNER;
 
 /// A keyless bundle for `app` from the testkit's Fulcio/Rekor generator: a certificate of
 /// example/app's release workflow at [`COMMIT`], over SLSA provenance claiming the same.
@@ -383,26 +383,7 @@ fn generated_keyless() -> (provenance::sigstore::TrustedRoot, AttestationSet) {
         &serde_json::to_vec(&fulcio::trusted_root()).unwrap(),
     )
     .unwrap();
-    let statement = serde_json::json!({
-        "_type": "https://in-toto.io/Statement/v1",
-        "subject": [{"name": "app", "digest": {"sha256": HEX}}],
-        "predicateType": "https://slsa.dev/provenance/v1",
-        "predicate": {
-            "buildDefinition": {
-                "buildType": "https://actions.github.io/buildtypes/workflow/v1",
-                "externalParameters": {"workflow": {"ref": "refs/tags/v1.2.3", "repository": "https://github.com/example/app", "path": ".github/workflows/release.yml"}},
-                "resolvedDependencies": [{"uri": "git+https://github.com/example/app@refs/tags/v1.2.3", "digest": {"gitCommit": COMMIT}}]
-            },
-            "runDetails": {"builder": {"id": OWN}}
-        }
-    });
-    let identity = fulcio::Identity::github(
-        OWN,
-        "https://github.com/example/app",
-        "refs/tags/v1.2.3",
-        COMMIT,
-    );
-    let bundle = serde_json::to_vec(&fulcio::bundle(&identity, &statement)).unwrap();
+    let bundle = serde_json::to_vec(&fulcio::release_bundle("app", HEX)).unwrap();
     let mut set = AttestationSet::new();
     set.push(
         RawAttestation::new(

@@ -5,6 +5,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::indexing_slicing,
     reason = "test helpers outside #[test] fns; each test binary uses a subset"
 )]
 
@@ -208,6 +209,25 @@ impl TestRegistry {
         let mut reg = Self { child, addr, dir };
         reg.wait_ready();
         Some(reg)
+    }
+}
+
+impl TestRegistry {
+    /// Flips one bit in the middle of the stored blob `digest` (distribution's filesystem
+    /// layout), as a registry writer could: the blob no longer hashes to its digest.
+    pub(crate) fn corrupt_blob(&self, digest: &OciDigest) {
+        let hex = digest.hex();
+        let data = self
+            .dir
+            .path()
+            .join("storage/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data");
+        let mut bytes = std::fs::read(&data).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&data, &bytes).unwrap();
     }
 }
 
