@@ -139,6 +139,38 @@ fn missing_key_is_an_input_error() {
         .stderr(predicates::str::contains("nope.pem"));
 }
 
+/// `--overwrite` replaces the `--output` file (re-attesting a rebuilt artifact leaves no old
+/// statement that verify would also judge); it needs `--output`.
+#[test]
+fn overwrite_replaces_the_output_instead_of_appending() {
+    let dir = setup();
+    for subject in ["app.bin", "lib.so"] {
+        provenance(dir.path())
+            .args(["attest", "--key", "key.pem", "--output", "out.intoto.jsonl"])
+            .args([
+                "--overwrite",
+                "--builder-id",
+                "https://ci.example.com/builder@v1",
+            ])
+            .arg(subject)
+            .assert()
+            .success()
+            .stdout("");
+    }
+    let jsonl = std::fs::read_to_string(dir.path().join("out.intoto.jsonl")).unwrap();
+    let lines: Vec<&str> = jsonl.lines().collect();
+    assert_eq!(lines.len(), 1, "{jsonl}");
+    assert_eq!(verify_line(lines[0]).subjects()[0].name(), Some("lib.so"));
+    let out = provenance(dir.path())
+        .args(["attest", "--key", "key.pem", "--overwrite", "app.bin"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--output"), "{stderr}");
+}
+
 #[test]
 fn writes_a_v03_bundle_and_refuses_to_overwrite_it() {
     let dir = setup();

@@ -154,3 +154,20 @@ fn a_dotted_key_round_trips_from_attest_to_verify() {
         "{fail}"
     );
 }
+
+/// The help of `--external-parameter` says that a dotted key is a path and `K:=JSON` a JSON
+/// value, on every command that takes it.
+#[test]
+fn the_help_explains_dotted_keys_and_json_values() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["attest", "statement", "verify"] {
+        let help = exits(&provenance(dir.path(), &[command, "--help"]), 0);
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(help.contains("K:=JSON"), "{command}: {help}");
+        assert!(help.contains("a JSON value"), "{command}: {help}");
+        assert!(
+            help.contains("a dotted K is a path") && help.contains("workflow.ref"),
+            "{command}: {help}"
+        );
+    }
+}

@@ -155,3 +155,136 @@ fn skipped_lines_are_reported_up_to_a_bound_per_file() {
     assert!(!err.contains("more lines of few.jsonl"), "{err}");
     assert!(err.lines().count() <= 16, "{err}");
 }
+
+/// Finding 16: two arguments naming one artifact (`app.bin`, `./app.bin`) read the attestation
+/// file beside it once: each verdict judges one statement, not the same one twice.
+#[test]
+fn discovery_reads_one_file_once_whatever_its_spelling() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    let args = ["verify", "--key", "key.pem.pub", "app.bin", "./app.bin"];
+    let text = exits(&provenance(d, &args), 0);
+    assert_eq!(text.matches("PASS ").count(), 2, "{text}");
+    assert!(!text.contains("more statement"), "{text}");
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&exits(&provenance(d, &json_args), 0)).unwrap();
+    for artifact in report["artifacts"].as_array().unwrap() {
+        assert_eq!(artifact["trace"].as_array().unwrap().len(), 1, "{report}");
+    }
+}
+
+/// Finding 16: the headline reads "found no attestation", not "found no attestation found".
+#[test]
+fn no_attestation_headline_grammar() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    std::fs::write(d.join("other.bin"), b"no provenance\n").unwrap();
+    let text = exits(
+        &provenance(d, &["verify", "--key", "key.pem.pub", "other.bin"]),
+        1,
+    );
+    assert!(text.ends_with("found no attestation\n"), "{text}");
+}
+
+/// Finding 16: standard input can be read once: `verify - -` (or `--attestation -` twice) is
+/// a usage error, not a second, empty artifact.
+#[test]
+fn standard_input_named_twice_is_refused() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    let out = provenance(d, &["verify", "--key", "key.pem.pub", "-", "-"]);
+    assert_eq!(exits(&out, 2), "");
+    assert!(
+        stderr(&out).contains("standard input (-) is named twice as an artifact"),
+        "{}",
+        stderr(&out)
+    );
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--attestation",
+            "-",
+            "--attestation",
+            "-",
+            "app.bin",
+        ],
+    );
+    assert_eq!(exits(&out, 2), "");
+    assert!(
+        stderr(&out).contains("standard input (-) is named twice as --attestation"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Finding 16: `--trusted-root` naming `{}` (a root that trusts nothing) is an unusable trust
+/// root (exit 2), even beside `--key`; a missing `--trusted-root` file is reported as
+/// `--trusted-root`, not as `--key`.
+#[test]
+fn an_unusable_or_missing_trusted_root_is_exit_2_naming_it() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    std::fs::write(d.join("empty.json"), "{}").unwrap();
+    for extra in [
+        &["--key", "key.pem.pub"][..],
+        &[
+            "--certificate-identity",
+            "https://example.com/w",
+            "--certificate-oidc-issuer",
+            "https://issuer.example.com",
+        ][..],
+    ] {
+        let mut args = vec!["verify", "--trusted-root", "empty.json"];
+        args.extend_from_slice(extra);
+        args.push("app.bin");
+        let out = provenance(d, &args);
+        assert_eq!(exits(&out, 2), "", "{extra:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("cannot load --trusted-root")
+                && err.contains("empty.json")
+                && err.contains("unusable trust root"),
+            "{err}"
+        );
+    }
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--key",
+            "key.pem.pub",
+            "--trusted-root",
+            "nope.json",
+            "app.bin",
+        ],
+    );
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot load --trusted-root") && err.contains("nope.json"),
+        "{err}"
+    );
+    assert!(!err.contains("--key"), "{err}");
+}
+
+/// Finding 16: an RSA public key under 2048 bits is refused at load (exit 2, naming the file
+/// and the reason), not reported later as a signature that does not verify.
+#[test]
+fn a_short_rsa_key_is_refused_at_load() {
+    let dir = setup(&[]);
+    let d = dir.path();
+    let weak = provenance_testkit::test_vectors().join("keys/rsa1024.pub.pem");
+    let out = provenance(d, &["verify", "--key", weak.to_str().unwrap(), "app.bin"]);
+    assert_eq!(exits(&out, 2), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("rsa1024.pub.pem")
+            && err.contains("RSA key of 1024 bits refused: at least 2048 bits are required"),
+        "{err}"
+    );
+}

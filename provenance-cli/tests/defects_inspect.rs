@@ -172,3 +172,85 @@ fn a_document_of_too_many_values_is_refused_not_built() {
         .collect();
     assert_eq!(kinds, ["unknown JSON", "invalid", "statement"]);
 }
+
+/// Finding 16: an input with nothing to inspect (empty, text that is not JSON) fails with
+/// nothing on stdout, not the "no trust decision" header and `== line 1` first; no
+/// --output-file is written either.
+#[test]
+fn nothing_to_inspect_prints_nothing_to_stdout() {
+    for input in ["", "garbage\nmore garbage\n", "[]\n{\"b\": 2}\n"] {
+        for format in ["text", "json"] {
+            let out = inspect_stdin(input.as_bytes(), &["--format", format]);
+            assert_eq!(exits(&out, 2), "", "{input:?} {format}");
+            assert!(
+                stderr(&out).contains("standard input"),
+                "{input:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = command(dir.path())
+        .args(["inspect", "--output-file", "view.txt", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(exits(&out, 2), "");
+    assert!(
+        stderr(&out).contains("/dev/null is neither a JSON document nor JSON lines"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("view.txt").exists());
+    // Bad lines before a statement are still shown, with the statement.
+    let out = inspect_stdin(format!("not json\n{STATEMENT_LINE}").as_bytes(), &[]);
+    let text = exits(&out, 2);
+    assert!(text.starts_with("(no trust decision"), "{text}");
+    assert!(text.contains("== line 1\n"), "{text}");
+    assert!(text.contains("== line 2\n"), "{text}");
+}
+
+/// Finding 16: a signed payload that repeats a key (which verify refuses) is shown as an
+/// error naming the key, not as a clean statement.
+#[test]
+fn a_duplicate_key_inside_the_signed_payload_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    exits(
+        &command(d)
+            .args(["keygen", "--output", "k.key"])
+            .output()
+            .unwrap(),
+        0,
+    );
+    std::fs::write(
+        d.join("t.json"),
+        r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{"buildType":"https://x","externalParameters":{}},"runDetails":{"builder":{"id":"https://evil","id":"https://ci.example.com/release@v1"}}}}"#,
+    )
+    .unwrap();
+    let envelope = exits(
+        &command(d)
+            .args(["sign", "--key", "k.key", "t.json"])
+            .output()
+            .unwrap(),
+        0,
+    );
+    let line: serde_json::Value = serde_json::from_str(&envelope).unwrap();
+    std::fs::write(d.join("e.jsonl"), format!("{line}\n")).unwrap();
+    for format in ["text", "json"] {
+        let out = command(d)
+            .args(["inspect", "--format", format, "e.jsonl"])
+            .output()
+            .unwrap();
+        let view = exits(&out, 2);
+        let err = stderr(&out);
+        assert!(
+            err.contains("the signed payload repeats a JSON key")
+                && err.contains("predicate.runDetails.builder: duplicate key `id`"),
+            "{err}"
+        );
+        assert!(
+            view.contains("the signed payload repeats a JSON key"),
+            "{view}"
+        );
+    }
+}

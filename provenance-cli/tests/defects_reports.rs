@@ -178,7 +178,12 @@ fn inspect_reports_validate() {
     ];
     // a statement, JSON that is none of ours, and a JSON lines file with a bad line
     std::fs::write(d.join("st.json"), r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"ab"}}],"predicateType":"p","predicate":{"k_k":1}}"#).unwrap();
-    std::fs::write(d.join("mixed.jsonl"), "{\"a_b\":1}\nnot json\n[1]\n").unwrap();
+    // (with a statement: a file with nothing to inspect prints nothing, finding 16)
+    std::fs::write(
+        d.join("mixed.jsonl"),
+        "{\"a_b\":1}\nnot json\n[1]\n{\"_type\":\"https://in-toto.io/Statement/v1\"}\n",
+    )
+    .unwrap();
     inputs.extend([d.join("st.json"), d.join("mixed.jsonl")]);
     for input in &inputs {
         let out = provenance(d, &["inspect", "--format", "json", input.to_str().unwrap()]);

@@ -234,7 +234,7 @@ fn check_reads_tagged_lines_and_reports_bad_lines() {
     let dir = tempfile::tempdir().unwrap();
     let names = populate(dir.path());
     let tagged = provenance(dir.path())
-        .args(["digest", "-a", "sha512", "-a", "sha1", "--"])
+        .args(["digest", "-a", "sha512", "-a", "sha384", "--"])
         .args(&names)
         .output()
         .unwrap();
@@ -420,4 +420,75 @@ fn check_exits_1_on_a_mismatch_when_stdout_closes_early() {
         "{stderr}"
     );
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+/// Finding 16: a CRLF checksum list checks as `sha256sum -c` checks it (the `\r` belongs to
+/// the line ending, not the file name).
+#[test]
+fn check_strips_the_cr_of_crlf_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.bin"), b"a\n").unwrap();
+    let sums = provenance(dir.path())
+        .args(["digest", "a.bin"])
+        .output()
+        .unwrap();
+    let crlf = String::from_utf8(sums.stdout)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(dir.path().join("SUMS"), crlf).unwrap();
+    let out = provenance(dir.path())
+        .args(["digest", "--check", "SUMS"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, b"a.bin: OK\n");
+}
+
+/// Finding 16: 40-digit (SHA-1) lines are refused by `--check` (exit 2, saying why) unless
+/// `-a sha1` asks for them; the other lines are still checked.
+#[test]
+fn check_refuses_sha1_lines_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.bin"), b"a\n").unwrap();
+    let digest = |alg: &str| {
+        let out = provenance(dir.path())
+            .args(["digest", "-a", alg, "a.bin"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sha1 = digest("sha1");
+    std::fs::write(dir.path().join("SHA1SUMS"), &sha1).unwrap();
+    let out = provenance(dir.path())
+        .args(["digest", "--check", "SHA1SUMS"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains(
+            "1 SHA-1 (40-digit) line was refused: SHA-1 is not accepted unless -a sha1 is given"
+        ),
+        "{stderr}"
+    );
+    // beside a SHA-256 line: that one is checked, the run still exits 2
+    std::fs::write(
+        dir.path().join("MIXED"),
+        format!("{}{sha1}", digest("sha256")),
+    )
+    .unwrap();
+    let out = provenance(dir.path())
+        .args(["digest", "--check", "MIXED"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, b"a.bin: OK\n");
+    // asked for: checked
+    let out = provenance(dir.path())
+        .args(["digest", "-a", "sha1", "--check", "SHA1SUMS"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, b"a.bin: OK\n");
 }

@@ -33,6 +33,9 @@ openssl dgst -sha256 -sign rsa.key.tmp -sigopt rsa_padding_mode:pss -sigopt rsa_
     -out rsa.pss.sig "$msg"
 # RSA private keys are refused for signing: keep one PKCS#1 private key to test that
 openssl rsa -in rsa.key.tmp -traditional -out rsa.pkcs1.key.pem 2>/dev/null
+# Too short to be accepted (refused at load, finding 16): 1024 bits (SPKI), 512 bits (PKCS#1).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null | openssl pkey -pubout -out rsa1024.pub.pem
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 2>/dev/null | openssl rsa -RSAPublicKey_out -out rsa512.pkcs1.pub.pem 2>/dev/null
 rm -f p521.key.tmp rsa.key.tmp
 # Encrypted PKCS#8 by OpenSSL: scrypt + AES-256-CBC, and PBKDF2-SHA256 + AES-256-CBC
 openssl pkcs8 -topk8 -in p256.sec1.pem -scrypt -v2 aes-256-cbc -passout pass:fixture-password \

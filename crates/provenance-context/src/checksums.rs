@@ -84,7 +84,7 @@ fn decode_base64(bytes: &[u8]) -> Option<Vec<u8>> {
 fn parse_text(bytes: &[u8], source_name: &str) -> Result<Vec<ChecksumEntry>> {
     let mut entries = Vec::new();
     for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // (a CRLF line's `\r` is dropped by the shared parser)
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

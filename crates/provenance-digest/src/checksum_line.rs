@@ -35,8 +35,10 @@ pub fn algorithm_for_hex_len(len: usize) -> Option<Algorithm> {
     }
 }
 
-/// Parses one line (without its line ending). `expected`: the algorithm every line must have
-/// (`sha256sum -c` style with `-a`); untagged lines then must have its length.
+/// Parses one line (without its `\n`; a trailing `\r` of a CRLF line ending is dropped, as
+/// `sha256sum -c` does: a name that really ends with a carriage return is written escaped).
+/// `expected`: the algorithm every line must have (`sha256sum -c` style with `-a`); untagged
+/// lines then must have its length.
 ///
 /// ```
 /// use provenance_digest::{Algorithm, checksum_line::parse_line};
@@ -48,6 +50,7 @@ pub fn algorithm_for_hex_len(len: usize) -> Option<Algorithm> {
 /// # Errors
 /// A short reason naming what is wrong with the line.
 pub fn parse_line(line: &[u8], expected: Option<Algorithm>) -> Result<ChecksumLine, &'static str> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     let (escaped, line) = match line.strip_prefix(b"\\") {
         Some(rest) => (true, rest),
         None => (false, line),
@@ -148,6 +151,13 @@ mod tests {
         assert_eq!(sha1.algorithm, Algorithm::Sha1);
         let upper = parse_line(format!("{}  u", H.to_uppercase()).as_bytes(), None).unwrap();
         assert_eq!(upper.hex, H);
+        // CRLF line endings: the CR is the line ending's, not the name's (`sha256sum -c`).
+        let crlf = parse_line(format!("{H}  x.bin\r").as_bytes(), None).unwrap();
+        assert_eq!(crlf.name, b"x.bin");
+        let tagged = parse_line(format!("SHA256 (x.bin) = {H}\r").as_bytes(), None).unwrap();
+        assert_eq!(tagged.name, b"x.bin");
+        let escaped_cr = parse_line(format!("\\{H}  x\\r\r").as_bytes(), None).unwrap();
+        assert_eq!(escaped_cr.name, b"x\r");
     }
 
     #[test]

@@ -37,6 +37,16 @@ pub enum Error {
         algorithm: &'static str,
     },
 
+    /// An RSA key shorter than the minimum: refused when it is loaded, so that a signature it
+    /// made is never reported as a bad signature.
+    #[error("RSA key of {bits} bits refused: at least {min} bits are required")]
+    WeakKey {
+        /// The modulus length.
+        bits: usize,
+        /// The minimum accepted.
+        min: usize,
+    },
+
     /// The DER/PEM structure of a key could not be decoded.
     #[error("malformed {what}")]
     Malformed {

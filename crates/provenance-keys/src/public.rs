@@ -150,9 +150,10 @@ impl PublicKey {
         match label.as_str() {
             "PUBLIC KEY" => Self::from_spki_der(&der),
             "RSA PUBLIC KEY" => {
-                pkcs1::RsaPublicKeyRef::from_der(&der).map_err(|_| Error::Malformed {
+                let key = pkcs1::RsaPublicKeyRef::from_der(&der).map_err(|_| Error::Malformed {
                     what: "PKCS#1 RSA public key",
                 })?;
+                check_rsa_size(&key)?;
                 Self::from_inner(Inner::Rsa(der.to_vec()))
             }
             other => Err(Error::UnsupportedPem {
@@ -223,9 +224,11 @@ impl PublicKey {
                 }
             }
             oids::RSA_ENCRYPTION => {
-                pkcs1::RsaPublicKeyRef::from_der(key_bytes).map_err(|_| Error::Malformed {
-                    what: "RSA public key",
-                })?;
+                let key =
+                    pkcs1::RsaPublicKeyRef::from_der(key_bytes).map_err(|_| Error::Malformed {
+                        what: "RSA public key",
+                    })?;
+                check_rsa_size(&key)?;
                 Inner::Rsa(key_bytes.to_vec())
             }
             other => {
@@ -348,6 +351,30 @@ fn ring_ecdsa(
             && rs::UnparsedPublicKey::new(fixed, point)
                 .verify(message, signature)
                 .is_ok())
+}
+
+/// The shortest RSA modulus accepted, in bits (NIST SP 800-131A; sigstore's `cryptoutils`
+/// public-key validation, which cosign uses, refuses shorter keys too).
+pub(crate) const MIN_RSA_BITS: usize = 2048;
+
+/// Refuses an RSA key whose modulus is shorter than [`MIN_RSA_BITS`].
+fn check_rsa_size(key: &pkcs1::RsaPublicKeyRef<'_>) -> Result<(), Error> {
+    let modulus = key.modulus.as_bytes();
+    let first = modulus
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(modulus.len());
+    let significant = modulus.get(first..).unwrap_or_default();
+    let bits = significant.first().map_or(0, |top| {
+        (significant.len() - 1) * 8 + (8 - top.leading_zeros() as usize)
+    });
+    if bits < MIN_RSA_BITS {
+        return Err(Error::WeakKey {
+            bits,
+            min: MIN_RSA_BITS,
+        });
+    }
+    Ok(())
 }
 
 /// Wraps a PKCS#1 `RSAPublicKey` into an SPKI with `rsaEncryption` and NULL parameters.

@@ -252,3 +252,21 @@ fn openssl_opens_our_encrypted_pkcs8() {
         assert_eq!(public.key_id(), key.key_id(), "{algorithm}");
     }
 }
+
+/// Finding 16: RSA keys under 2048 bits are refused when loaded, naming the size, rather than
+/// every signature they made reading as a bad signature; 3072 bits load.
+#[test]
+fn rsa_keys_under_2048_bits_are_refused_at_load() {
+    for (name, bits) in [("rsa1024.pub.pem", 1024), ("rsa512.pkcs1.pub.pem", 512)] {
+        let err = PublicKey::from_pem(&text(name)).unwrap_err();
+        assert!(
+            matches!(err, Error::WeakKey { bits: b, min: 2048 } if b == bits),
+            "{name}: {err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("RSA key of {bits} bits refused: at least 2048 bits are required")
+        );
+    }
+    PublicKey::from_pem(&text("rsa.pub.pem")).unwrap();
+}

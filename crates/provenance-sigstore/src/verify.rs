@@ -533,6 +533,19 @@ impl BundleVerifier {
         checks.push(Check::TlogBody);
         let rekor_v2 =
             entry.version == "0.0.2" && entry.integrated_time == 0 && entry.set.is_none();
+        // A Rekor v2 log is one tree (a new shard is a new log, with its own key): the entry's
+        // `logIndex` is its index in that tree, which the inclusion proof proves. It is not
+        // signed, so a bundle could say anything there; one that disagrees with the proof is
+        // refused. (sigstore-go does not compare them; Rekor v1 logs are sharded, and a v1
+        // entry's global `logIndex` legitimately differs from its proof's shard-local one.)
+        if rekor_v2
+            && let Some(proof) = &entry.proof
+            && proof.log_index != entry.log_index
+        {
+            return Err(Error::InvalidInclusionProof(
+                "the Rekor v2 entry's logIndex differs from its inclusion proof's logIndex",
+            ));
+        }
         let mut time = if rekor_v2 {
             EntryTime::NeedsTimestamp(logs.clone())
         } else {

@@ -91,3 +91,32 @@ fn rekor_v2_dsse_entry_kind_is_refused() {
         );
     }
 }
+
+/// Finding 16: a Rekor v2 entry's `logIndex` (unsigned) must be the index its inclusion proof
+/// proves; any other value is refused rather than carried into reports.
+#[test]
+fn rekor_v2_log_index_must_match_the_inclusion_proof() {
+    let p = java("bundle.dsse.rekor-v2.sigstore");
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    let entry = &mut bundle["verificationMaterial"]["tlogEntries"][0];
+    let proven = entry["inclusionProof"]["logIndex"].clone();
+    assert_eq!(entry["logIndex"], proven, "the fixture agrees with itself");
+    for wrong in ["0", "99999"] {
+        bundle["verificationMaterial"]["tlogEntries"][0]["logIndex"] = serde_json::json!(wrong);
+        let b = Bundle::from_json(bundle.to_string().as_bytes()).unwrap();
+        let err = BundleVerifier::new(
+            root("production"),
+            SignerPolicy::Keyless(IdentityPolicy::identity(
+                Matcher::exact(JAVA_SA),
+                Matcher::exact(GOOGLE),
+            )),
+        )
+        .verify(&b, Artifact::None, NOW)
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInclusionProof(m) if m.contains("logIndex differs")),
+            "{wrong}: {err:?}"
+        );
+    }
+}

@@ -15,7 +15,7 @@ use crate::policy::PatternEntry;
 use crate::rules::BuilderRule;
 use crate::source::{AttestationSet, Origin, RawAttestation, Sink, Skipped};
 use crate::verified::{
-    AttestationVerifier, Body, Rejection, Signer, VerifiedAttestation, interpret,
+    Acceptance, AttestationVerifier, Body, Rejection, Signer, VerifiedAttestation, interpret,
 };
 use rayon::prelude::*;
 
@@ -543,6 +543,14 @@ struct Refusals {
     artifact_algorithm: Option<Algorithm>,
 }
 
+/// What one root answered for one attestation.
+enum Answer {
+    /// No earlier root verified it: the signature check, interpreted.
+    First(Interpreted),
+    /// An earlier root verified it: who signed, when this root verified it too.
+    Also(Option<Signer>),
+}
+
 /// What became of an attestation once the roots were tried.
 #[derive(Debug)]
 enum Settled {
@@ -560,9 +568,34 @@ impl AttestationState {
         Self::Open(Refusals::default())
     }
 
-    /// Whether a later root should try it.
-    fn is_open(&self) -> bool {
-        matches!(self, Self::Open(_))
+    /// Whether a later root should try it: while no root verified it, or when the root that
+    /// did is confined to some builders (another root that also verifies it may sign for the
+    /// builder it names; see [`VerifiedAttestation::also_accepted_by`]).
+    fn is_open(&self, roots: &[TrustRoot]) -> bool {
+        match self {
+            Self::Open(_) => true,
+            Self::Verified(att) => roots
+                .get(att.root_index)
+                .is_some_and(|r| !r.builders.is_empty()),
+            Self::Unusable(_) => false,
+        }
+    }
+
+    /// Whether a root already verified it (a later root's answer only adds an acceptance).
+    fn is_verified(&self) -> bool {
+        matches!(self, Self::Verified(_))
+    }
+
+    /// Records that root `index` (named `name`) also verified the signatures of an
+    /// attestation an earlier root accepted.
+    fn also(&mut self, index: usize, name: &str, signer: Signer) {
+        if let Self::Verified(att) = self {
+            att.also_accepted_by.push(Acceptance {
+                root: name.to_owned(),
+                root_index: index,
+                signer,
+            });
+        }
     }
 
     /// Records what root `index` (named `name`) answered.
@@ -841,12 +874,14 @@ impl Engine {
             pending_bytes: 0,
             count: 0,
             out: VerifiedSet::default(),
+            beside: std::collections::HashSet::new(),
         }
     }
 
     /// Verifies one batch of attestations into `out`, in order: each root checks, in one
     /// call, the attestations no earlier root settled (so Ed25519 keys use batch
-    /// verification); the first root that accepts one wins.
+    /// verification); the first root that accepts one wins, and when that root is confined to
+    /// some builders, later roots that also verify it are recorded beside it.
     fn verify_batch(&self, all: &[&RawAttestation], now: OffsetDateTime, out: &mut VerifiedSet) {
         let mut states: Vec<AttestationState> = std::iter::repeat_with(AttestationState::open)
             .take(all.len())
@@ -855,7 +890,7 @@ impl Engine {
             let pending: Vec<usize> = states
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.is_open())
+                .filter(|(_, s)| s.is_open(&self.roots))
                 .map(|(k, _)| k)
                 .collect();
             if pending.is_empty() {
@@ -868,22 +903,30 @@ impl Engine {
             out.signature_checks += batch.len();
             let results = root.verifier.verify_batch(&batch, now);
             // Statements are parsed in parallel: after the signatures, parsing dominates.
-            let interpreted: Vec<(usize, Interpreted)> = pending
+            // An attestation an earlier root verified is not interpreted again: the same
+            // bytes were signed; only who signed, as this root sees it, is kept.
+            let interpreted: Vec<(usize, Answer)> = pending
                 .par_iter()
                 .zip(batch.par_iter())
                 .zip(results.into_par_iter())
                 .map(|((&k, raw), result)| {
-                    (
-                        k,
-                        result.map(|signed| {
+                    let answer = if states.get(k).is_some_and(AttestationState::is_verified) {
+                        Answer::Also(result.ok().map(|signed| signed.signer))
+                    } else {
+                        Answer::First(result.map(|signed| {
                             interpret(raw, (i, &root.name), signed, &self.model_limits)
-                        }),
-                    )
+                        }))
+                    };
+                    (k, answer)
                 })
                 .collect();
-            for (k, outcome) in interpreted {
+            for (k, answer) in interpreted {
                 if let Some(state) = states.get_mut(k) {
-                    state.record(i, &root.name, outcome);
+                    match answer {
+                        Answer::First(outcome) => state.record(i, &root.name, outcome),
+                        Answer::Also(Some(signer)) => state.also(i, &root.name, signer),
+                        Answer::Also(None) => {}
+                    }
                 }
             }
         }
@@ -1171,7 +1214,7 @@ impl Engine {
                 _ => format!(" ({}; ...)", first.join("; ")),
             };
             let mut actual = match (v, d, r) {
-                (0, 0, 0) => "no attestation found".to_owned(),
+                (0, 0, 0) => "no attestation".to_owned(),
                 (v, 0, r) => format!(
                     "{v} verified attestation(s) name other subjects; {r} could not be verified{why}"
                 ),
@@ -1233,20 +1276,14 @@ impl Engine {
             }
             // Every statement of the expected type that covers the artifact must satisfy the
             // expectations: conflicting provenance is a failure, not a choice.
-            for att in of_type {
-                let Some(root) = self.roots.get(att.root_index) else {
+            for covering in of_type {
+                let Some((judged, checked)) = self.check_attestation(exp, covering, now) else {
                     continue;
                 };
-                let grant = expect::RootGrant {
-                    builders: &root.builders,
-                    slsa_level: root.slsa_level,
-                    keyless: root.keyless || expect::is_keyless(&att.signer),
-                    names_signer: root.names_signer,
-                };
-                let checked = expect::check(exp, att, grant, now);
+                let att = judged.as_ref();
                 levels.push(checked.level);
                 report.failures.extend(checked.failures);
-                if traced.insert(&att.origin) {
+                if traced.insert(&covering.origin) {
                     report.trace.push(TraceEntry {
                         verified: VerifiedPart {
                             attestation: att.origin.clone(),
@@ -1276,6 +1313,57 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Checks one verified attestation against one set of expectations, under the root of
+    /// trust that accepted it. When that root may not sign for the builder, each other root
+    /// that also verified the signatures is tried in turn ([`Rule::TrustedBuilder`] passes
+    /// when any root whose signature requirements the envelope meets may sign for the
+    /// builder): the first such root is the one the attestation is judged under. When none
+    /// may, the failure names every root that verified it.
+    fn check_attestation<'a>(
+        &self,
+        exp: &Expectations,
+        att: &'a VerifiedAttestation,
+        now: OffsetDateTime,
+    ) -> Option<(std::borrow::Cow<'a, VerifiedAttestation>, expect::Checked)> {
+        let check = |att: &VerifiedAttestation| {
+            let root = self.roots.get(att.root_index)?;
+            let grant = expect::RootGrant {
+                builders: &root.builders,
+                slsa_level: root.slsa_level,
+                keyless: root.keyless || expect::is_keyless(&att.signer),
+                names_signer: root.names_signer,
+            };
+            Some((expect::check(exp, att, grant, now), grant))
+        };
+        let (mut checked, grant) = check(att)?;
+        let vetoed =
+            |c: &expect::Checked| c.failures.iter().any(|f| f.rule == Rule::TrustedBuilder);
+        if att.also_accepted_by.is_empty() || !vetoed(&checked) {
+            return Some((std::borrow::Cow::Borrowed(att), checked));
+        }
+        let mut refused = vec![(att.root.clone(), grant.describe_builders())];
+        for other in &att.also_accepted_by {
+            let alternative = att.as_accepted_by(other);
+            let Some((alt_checked, alt_grant)) = check(&alternative) else {
+                continue;
+            };
+            if !vetoed(&alt_checked) {
+                return Some((std::borrow::Cow::Owned(alternative), alt_checked));
+            }
+            refused.push((other.root.clone(), alt_grant.describe_builders()));
+        }
+        // No root that verified it may sign for the builder: one failure naming them all.
+        let expected = expect::trusted_builder_expected_of_roots(att, &refused);
+        for f in &mut checked.failures {
+            if f.rule == Rule::TrustedBuilder {
+                f.expected.clone_from(&expected);
+            }
+        }
+        Some((std::borrow::Cow::Borrowed(att), checked))
+    }
+}
+
 /// Attestations verified in batches of this many: what a batch needs while it is verified
 /// (the attestations' bytes, parsed envelopes, payloads, statements) is held for this many at
 /// a time, whatever the number of attestations.
@@ -1301,6 +1389,8 @@ pub struct Verification<'e> {
     pending_bytes: usize,
     count: usize,
     out: VerifiedSet,
+    /// The files read beside artifacts (canonical paths), each read once.
+    beside: std::collections::HashSet<std::path::PathBuf>,
 }
 
 impl Verification<'_> {
@@ -1336,7 +1426,8 @@ impl Verification<'_> {
     }
 
     /// Reads and verifies the attestations beside an artifact: `ARTIFACT.intoto.jsonl` and
-    /// `ARTIFACT.sigstore.json`. Returns how many files were found.
+    /// `ARTIFACT.sigstore.json`. Returns how many files were read: a file already read beside
+    /// another spelling of the same artifact (same canonical path) is not read again.
     ///
     /// # Errors
     /// I/O errors and exceeded [`crate::Limits`].
@@ -1428,6 +1519,10 @@ impl Sink for Verification<'_> {
     fn skip(&mut self, skipped: Skipped) {
         self.out.skipped.push(skipped);
     }
+
+    fn first_beside(&mut self, canonical: std::path::PathBuf) -> bool {
+        self.beside.insert(canonical)
+    }
 }
 
 /// Counts of a report, for summaries.
@@ -1460,9 +1555,9 @@ mod state_tests {
     fn refused_by_one_root_and_deferred_by_another_is_checked_per_artifact() {
         let mut state = AttestationState::open();
         state.record(0, "a", Err(Rejection::Unsupported("x".to_owned())));
-        assert!(state.is_open());
+        assert!(state.is_open(&[]));
         state.record(1, "b", Err(Rejection::needs_artifact()));
-        assert!(state.is_open());
+        assert!(state.is_open(&[]));
         match state.finish() {
             Settled::NeedsArtifact(roots, None) => assert_eq!(roots, [1]),
             other => panic!("{other:?}"),
@@ -1503,7 +1598,7 @@ mod state_tests {
     fn verified_signature_over_no_statement_settles_it() {
         let mut state = AttestationState::open();
         state.record(0, "a", Ok(Err(Rejection::NotAStatement("y".to_owned()))));
-        assert!(!state.is_open(), "a later root must not try it");
+        assert!(!state.is_open(&[]), "a later root must not try it");
         // (a later answer is ignored)
         state.record(1, "b", Err(Rejection::needs_artifact()));
         match state.finish() {

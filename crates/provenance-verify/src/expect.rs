@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::error::Error;
 use crate::facts::Facts;
 use crate::rules::{
     BuilderId, BuilderRule, RefExpectation, SourceRepo, is_default_trusted_builder,
@@ -157,7 +158,8 @@ pub struct Expectations {
     /// when there is one, else from the claimed `finishedOn` (or `startedOn`).
     pub max_age: Option<Duration>,
     /// The minimum SLSA build level: the root of trust's level; for a VSA the lower of its
-    /// `verifiedLevels` and its root's level (a root with no level earns none).
+    /// `verifiedLevels` and its root's level (a root with no level earns none). `Some(0)`
+    /// ("no SLSA guarantee") is met by any statement, and is no expectation on its own.
     pub min_slsa_level: Option<u8>,
     /// For a VSA: its `resourceUri`, exactly (provenance and artifact signatures have no such
     /// field and are not checked against it, so it alone does not count as an expectation).
@@ -207,7 +209,7 @@ impl Expectations {
         self.builder.is_some()
             || self.constrains_build()
             || self.max_age.is_some()
-            || self.min_slsa_level.is_some()
+            || self.min_slsa_level.is_some_and(|l| l > 0)
     }
 
     /// Whether any expectation about the build itself is set (beyond the predicate type).
@@ -240,6 +242,50 @@ pub(crate) struct RootGrant<'a> {
     /// `--repo` / `--owner` / `--signer-workflow` / `--signer-repo`): the workflows it accepts
     /// are named by the user, as `gh attestation verify` takes them.
     pub names_signer: bool,
+}
+
+impl RootGrant<'_> {
+    /// The builders the root may sign for, as reports list them.
+    pub(crate) fn describe_builders(&self) -> String {
+        if self.builders.is_empty() {
+            return "any builder".to_owned();
+        }
+        self.builders
+            .iter()
+            .map(BuilderRule::describe)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What [`Rule::TrustedBuilder`] expected of an attestation that several roots of trust
+/// verified, none of which may sign for its builder: `roots` are each root's name and the
+/// builders it may sign for.
+pub(crate) fn trusted_builder_expected_of_roots(
+    att: &VerifiedAttestation,
+    roots: &[(String, String)],
+) -> String {
+    let names_builder = att
+        .predicate_type()
+        .is_some_and(|t| t == SLSA_PROVENANCE_V1 || t == SLSA_PROVENANCE_V02 || t == VSA_V1);
+    if names_builder {
+        let roots = roots
+            .iter()
+            .map(|(name, builders)| format!("{name:?} ({builders})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("a builder one of the roots that verified the signatures may sign for: {roots}")
+    } else {
+        let roots = roots
+            .iter()
+            .map(|(name, _)| format!("{name:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "SLSA provenance or a VSA (the roots that verified the signatures, {roots}, are \
+             confined to builders)"
+        )
+    }
 }
 
 /// The outcome of checking one statement.
@@ -494,6 +540,24 @@ impl<'a> Context<'a> {
 }
 
 impl<'a> BuilderView<'a> {
+    /// A claimed builder id that is present but not a valid builder id, shown as such (a
+    /// report must not say the field is missing when it holds something unusable).
+    fn invalid_claim(&self) -> Option<String> {
+        let text = self.claimed_text?;
+        if self.claimed.is_some() {
+            return None;
+        }
+        let reason = match BuilderId::parse(text) {
+            Err(Error::InvalidSetting { reason, .. }) => reason,
+            Err(e) => e.to_string(),
+            Ok(_) => return None,
+        };
+        Some(format!(
+            "{:?}, which is not a valid builder id ({reason})",
+            crate::error::shorten(text)
+        ))
+    }
+
     /// Who the statement says built it (for a VSA: `verifier.id`, the verifier that wrote
     /// it, held to the same rules), and whether the signer vouches for that.
     fn of(
@@ -589,14 +653,13 @@ fn trusted_builder(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
             format!(
                 "a builder root {:?} may sign for ({})",
                 ctx.att.root,
-                ctx.grant
-                    .builders
-                    .iter()
-                    .map(BuilderRule::describe)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ctx.grant.describe_builders()
             ),
-            ctx.builder.effective.as_ref().map(ToString::to_string),
+            ctx.builder
+                .effective
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| ctx.builder.invalid_claim()),
         )
     } else {
         (
@@ -623,7 +686,7 @@ fn builder_id(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
                     "{b} (the statement claims {c}, which the signer does not vouch for)"
                 )),
                 (Some(b), _) => Some(b.to_string()),
-                (None, _) => None,
+                (None, _) => view.invalid_claim(),
             };
             failures.push(RuleFailure::new(Rule::BuilderId, rule.describe(), actual));
         }
@@ -874,7 +937,9 @@ fn resource_uri(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
 
 /// [`Rule::SlsaLevel`]: the level earned (see [`Context::earned_level`]) must be high enough.
 fn slsa_level(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
+    // Level 0 is "no SLSA guarantee": any statement meets it, with or without a level.
     if let Some(min) = ctx.exp.min_slsa_level
+        && min > 0
         && ctx.level.is_none_or(|l| l < min)
     {
         failures.push(RuleFailure::new(
@@ -1021,10 +1086,19 @@ fn check_external(
     for (key, want) in &exp.external_parameters {
         let got = parameter_at(actual, key);
         if !got.is_some_and(|g| json_equal(g, want)) {
+            let (mut expected, mut found) = (want.to_string(), got.map(ToString::to_string));
+            // Values that print alike but differ (Unicode NFC vs NFD, invisible characters)
+            // would read "expected X, found X": their code points beyond ASCII are shown.
+            if let Some(f) = &found
+                && (f == &expected || printed_alike(f, &expected))
+            {
+                expected = with_code_points(&expected);
+                found = Some(with_code_points(f));
+            }
             failures.push(RuleFailure::new(
                 Rule::ExternalParameters,
-                format!("{key} = {want}"),
-                got.map(|g| format!("{key} = {g}")),
+                format!("{key} = {expected}"),
+                found.map(|g| format!("{key} = {g}")),
             ));
         }
     }
@@ -1046,6 +1120,49 @@ fn check_external(
             ));
         }
     }
+}
+
+/// Whether two different renderings may look the same on a terminal: either holds a
+/// character that renders as nothing on its own (a combining mark, a format or other invisible
+/// character), which a composed look-alike may match.
+fn printed_alike(a: &str, b: &str) -> bool {
+    a.chars().any(is_invisible_alone) || b.chars().any(is_invisible_alone) || {
+        let visible =
+            |s: &str| -> String { s.chars().filter(|c| !is_invisible_alone(*c)).collect() };
+        visible(a) == visible(b)
+    }
+}
+
+/// Combining marks, zero-width and format characters: what changes how a string looks (or
+/// nothing) without showing as a character of its own.
+fn is_invisible_alone(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' // combining diacritical marks
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{200B}'..='\u{200F}' // zero-width, direction marks
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{FE00}'..='\u{FE0F}' // variation selectors
+    )
+}
+
+/// `text`, followed by its code points beyond ASCII (`"é" [U+00E9]`), so that two values that
+/// print alike can be told apart.
+fn with_code_points(text: &str) -> String {
+    let points: Vec<String> = text
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .take(32)
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    if points.is_empty() {
+        return text.to_owned();
+    }
+    format!("{text} [{}]", points.join(" "))
 }
 
 /// The value at a dotted path (`workflow.ref` is `ref` inside the object `workflow`), the

@@ -28,6 +28,6 @@ pub use source::{AttestationFormat, AttestationSet, Origin, RawAttestation, Skip
 pub use time::OffsetDateTime;
 pub use trust::{KeyVerifier, SharedKey, SharedLookup, SigstoreVerifier};
 pub use verified::{
-    AttestationVerifier, Body, CertFact, Rejection, SignedAttestation, SignedContent, Signer,
-    SignerIdentity, Subject, VerifiedAttestation, is_in_toto_payload_type,
+    Acceptance, AttestationVerifier, Body, CertFact, Rejection, SignedAttestation, SignedContent,
+    Signer, SignerIdentity, Subject, VerifiedAttestation, is_in_toto_payload_type,
 };

@@ -20,7 +20,9 @@ const MAX_TRUST_FILE: u64 = 16 << 20;
 /// the Sigstore public-good root embedded in the binary.
 ///
 /// # Errors
-/// [`Error::Io`] or [`Error::TrustMaterial`].
+/// [`Error::Io`], [`Error::FileTooLarge`] or [`Error::TrustMaterial`] (also for a root that
+/// lists no certificate authority, transparency log or timestamp authority, such as `{}`: an
+/// unusable trust root).
 pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
     let Some(path) = path else {
         return TrustedRoot::public_good().map_err(|e| Error::TrustMaterial {
@@ -41,11 +43,26 @@ pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
             max: MAX_TRUST_FILE,
         });
     }
-    TrustedRoot::from_json(&bytes).map_err(|e| Error::TrustMaterial {
+    let root = TrustedRoot::from_json(&bytes).map_err(|e| Error::TrustMaterial {
         what: "trusted root",
         path: path.to_owned(),
         source: Box::new(e),
-    })
+    })?;
+    // `{}` parses as a trusted root that trusts nothing: refused here rather than every
+    // keyless signature failing later as if it were bad.
+    if root.certificate_authorities().is_empty()
+        && root.tlogs().is_empty()
+        && root.timestamp_authorities().is_empty()
+    {
+        return Err(Error::TrustMaterial {
+            what: "trusted root",
+            path: path.to_owned(),
+            source: "unusable trust root: it lists no certificate authority, transparency log \
+                     or timestamp authority"
+                .into(),
+        });
+    }
+    Ok(root)
 }
 
 /// The trusted root a TUF update cached in `cache_dir` (`<cache_dir>/trusted_root.json`, see
@@ -219,11 +236,18 @@ pub fn key_root_from(
     ))
 }
 
+/// The certificate-policy matcher of a [`Matcher`]; a regexp goes through the same check as
+/// one read from a policy file or flags ([`crate::policy::check_regexp`]: a regexp that
+/// matches the empty string accepts every identity), so a [`Matcher::Regexp`] built directly
+/// by a library caller is held to it too.
 fn sigstore_matcher(field: &'static str, m: &Matcher) -> Result<provenance_sigstore::Matcher> {
     match m {
         Matcher::Exact(s) => Ok(provenance_sigstore::Matcher::exact(s.clone())),
-        Matcher::Regexp(r) => provenance_sigstore::Matcher::regex(r)
-            .map_err(|e| Error::setting(field, r, e.to_string())),
+        Matcher::Regexp(r) => {
+            crate::policy::check_regexp(field, r)?;
+            provenance_sigstore::Matcher::regex(r)
+                .map_err(|e| Error::setting(field, r, e.to_string()))
+        }
     }
 }
 
@@ -343,8 +367,8 @@ pub fn keyless_root_looking_up(
     lookup: Option<crate::trust::SharedLookup>,
 ) -> Result<TrustRoot> {
     let mut all = vec![
-        IdentityPolicy::San(sigstore_matcher("certificate identity", identity)?),
-        IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer", issuer)?),
+        IdentityPolicy::San(sigstore_matcher("certificate identity regexp", identity)?),
+        IdentityPolicy::Issuer(sigstore_matcher("certificate OIDC issuer regexp", issuer)?),
     ];
     all.extend(crate::trust::github_constraints(github)?);
     let verifier =
@@ -647,8 +671,59 @@ pub fn artifact(arg: &str) -> Result<Artifact> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "tests")]
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
     use super::*;
+
+    /// A library caller that builds `Matcher::Regexp` itself (not through the policy file or
+    /// the flags) is held to the same check: a regexp matching the empty string accepts any
+    /// identity or issuer and is refused, unless it is the explicit `.*`.
+    #[test]
+    fn a_match_everything_regexp_built_directly_is_refused() {
+        let root = || trusted_root(None).unwrap();
+        let exact = Matcher::Exact("https://token.actions.githubusercontent.com".to_owned());
+        for re in ["", "^", "x*", "(?:)|a"] {
+            let any = Matcher::Regexp(re.to_owned());
+            for (identity, issuer, field) in [
+                (&any, &exact, "certificate identity regexp"),
+                (&exact, &any, "certificate OIDC issuer regexp"),
+            ] {
+                let err = keyless_root_from(
+                    "k",
+                    root(),
+                    (identity, issuer),
+                    &GithubIdentity::default(),
+                    Transparency::Required,
+                    false,
+                )
+                .unwrap_err();
+                match err {
+                    Error::InvalidSetting {
+                        field: f, reason, ..
+                    } => {
+                        assert_eq!(f, field, "{re:?}");
+                        assert!(
+                            reason.contains("matches the empty string"),
+                            "{re:?}: {reason}"
+                        );
+                    }
+                    other => panic!("{re:?}: {other:?}"),
+                }
+            }
+        }
+        let any = Matcher::Regexp(".*".to_owned());
+        assert!(
+            keyless_root_from(
+                "k",
+                root(),
+                (&any, &exact),
+                &GithubIdentity::default(),
+                Transparency::Required,
+                false,
+            )
+            .is_ok(),
+            "the explicit opt-in `.*` is accepted"
+        );
+    }
 
     #[test]
     fn the_default_root_is_the_cached_one_when_there_is_one() {

@@ -8,6 +8,17 @@
 //! matches no pattern fails unless the policy says `allow_unmatched_artifacts = true`
 //! (`[defaults]` alone then judges it).
 //!
+//! A root may sign only for its `builders`. When an envelope's signatures meet the threshold
+//! of several roots, the trusted-builder rule passes if any of them may sign for the builder
+//! the statement names (a co-signature by a key trusted for other builders cannot veto it);
+//! when none may, the failure names each of them.
+//!
+//! Every verified attestation of an accepted predicate type that covers an artifact must pass:
+//! one failing statement among good ones fails the artifact (conflicting provenance is a
+//! failure, not a choice; go-witness GHSA-r4fv-8r9j-vgcg). An attestation file that is
+//! appended to on every build therefore keeps failing on an old statement (for instance one
+//! older than `max_age`): write each build's attestations to a new file, or replace it.
+//!
 //! Each `[[artifacts]]` entry inherits `[defaults]` and overrides it key by key: a pattern
 //! that sets `source_branch` still checks the `source_uri` of `[defaults]`;
 //! `external_parameters` are merged key by key.
@@ -778,6 +789,27 @@ pub fn is_explicit_any(re: &str) -> bool {
     matches!(re, ".*" | "^.*$")
 }
 
+/// Checks an identity or issuer regexp: it must compile, and a regexp that matches the empty
+/// string matches every value (it is searched for): an empty one (an unset variable), `^`,
+/// `|`, `(?:)`, `x*`... is refused unless it is the explicit opt-in `.*` (or `^.*$`). Every
+/// path that turns a [`Matcher::Regexp`] into a certificate policy applies it (the policy
+/// file, the flags, and library callers that build the matcher themselves).
+///
+/// # Errors
+/// [`Error::InvalidSetting`] naming `field`.
+pub fn check_regexp(field: &'static str, re: &str) -> Result<()> {
+    let compiled = regex::Regex::new(re).map_err(|e| Error::setting(field, re, e.to_string()))?;
+    if compiled.is_match("") && !is_explicit_any(re) {
+        return Err(Error::setting(
+            field,
+            re,
+            "matches the empty string, so it accepts any value (an empty or unset setting?); \
+             to accept any, spell out `.*`",
+        ));
+    }
+    Ok(())
+}
+
 /// Builds a matcher from an exact and a regexp spelling: exactly one must be given. `fields`
 /// is `(exact field, regexp field)`, for messages.
 ///
@@ -797,16 +829,7 @@ pub fn matcher(
     match (exact, regexp) {
         (Some(e), None) => Ok(Matcher::Exact(e)),
         (None, Some(r)) => {
-            let re =
-                regex::Regex::new(&r).map_err(|e| Error::setting(fields.1, &r, e.to_string()))?;
-            if re.is_match("") && !is_explicit_any(&r) {
-                return Err(Error::setting(
-                    fields.1,
-                    &r,
-                    "matches the empty string, so it accepts any value (an empty or unset \
-                     setting?); to accept any, spell out `.*`",
-                ));
-            }
+            check_regexp(fields.1, &r)?;
             Ok(Matcher::Regexp(r))
         }
         (Some(_), Some(_)) => Err(Error::setting(

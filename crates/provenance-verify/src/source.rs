@@ -155,6 +155,8 @@ pub struct Skipped {
 pub struct AttestationSet {
     attestations: Vec<RawAttestation>,
     skipped: Vec<Skipped>,
+    /// The files read beside artifacts (canonical paths), each read once.
+    beside: std::collections::HashSet<PathBuf>,
 }
 
 impl AttestationSet {
@@ -221,7 +223,8 @@ impl AttestationSet {
     }
 
     /// Adds the attestations found beside an artifact: `ARTIFACT.intoto.jsonl` and
-    /// `ARTIFACT.sigstore.json`. Returns how many files were found.
+    /// `ARTIFACT.sigstore.json`. Returns how many files were read: a file already read beside
+    /// another spelling of the same artifact (same canonical path) is not read again.
     ///
     /// # Errors
     /// I/O errors and exceeded [`Limits`].
@@ -243,6 +246,10 @@ impl Sink for AttestationSet {
     fn skip(&mut self, skipped: Skipped) {
         self.skipped.push(skipped);
     }
+
+    fn first_beside(&mut self, path: PathBuf) -> bool {
+        self.beside.insert(path)
+    }
 }
 
 /// Where the attestations read from files and bytes go: an [`AttestationSet`] keeps them; a
@@ -258,6 +265,10 @@ pub(crate) trait Sink {
 
     /// Records a line that held nothing to verify.
     fn skip(&mut self, skipped: Skipped);
+
+    /// Whether the file beside an artifact at this canonical path is read for the first time
+    /// (two arguments naming one artifact, `a.bin` and `./a.bin`, read its attestations once).
+    fn first_beside(&mut self, canonical: PathBuf) -> bool;
 
     /// Reads every attestation of a file (JSON Lines, or one JSON document).
     ///
@@ -406,6 +417,10 @@ pub(crate) trait Sink {
         let mut found = 0;
         for path in files_beside(artifact) {
             if path.is_file() {
+                let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                if !self.first_beside(canonical) {
+                    continue;
+                }
                 self.read_file(&path, limits)?;
                 found += 1;
             }

@@ -514,6 +514,45 @@ pub fn is_in_toto_payload_type(payload_type: &str) -> bool {
         .is_ok_and(|p| p.is_in_toto())
 }
 
+/// The predicate-specific payload type of in-toto attestation v1.2,
+/// `application/vnd.in-toto.<predicate>+json`, must agree with the signed statement's
+/// `predicateType` for the predicates we judge.
+///
+/// The spec (in-toto/attestation `spec/v1/envelope.md`) allows that form beside the standard
+/// `application/vnd.in-toto+json`, with `<predicate>` the predicate spec's file name, and tells
+/// consumers to rely on `predicateType`, not on the media type. Our choice: the generic type
+/// carries any statement; SLSA provenance (v1 or v0.2) must be labelled `provenance` and a
+/// verification summary `vsa`, so that a document the signer labelled as another predicate
+/// (`spdx`, `vsa`, ...) is never judged as provenance. Statements of predicates we do not
+/// judge are not matched against the name (there is no registry of names to URIs, and they
+/// are never judged; their `predicateType` decides what they are).
+fn check_payload_type_names(payload_type: &str, kind: PredicateKind) -> Result<(), Rejection> {
+    let Some(name) = payload_type
+        .strip_prefix("application/vnd.in-toto.")
+        .and_then(|rest| rest.strip_suffix("+json"))
+    else {
+        return Ok(());
+    };
+    let judged = match kind {
+        PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {
+            Some(("provenance", "SLSA provenance"))
+        }
+        PredicateKind::VerificationSummaryV1 => Some(("vsa", "a verification summary (VSA)")),
+        _ => None,
+    };
+    let Some((expected, what)) = judged else {
+        return Ok(());
+    };
+    if name == expected {
+        return Ok(());
+    }
+    Err(Rejection::NotAStatement(format!(
+        "payloadType {payload_type:?} names the predicate {name:?}, but the signed statement \
+         is {what} (whose payloadType is application/vnd.in-toto+json or \
+         application/vnd.in-toto.{expected}+json)"
+    )))
+}
+
 /// A subject of a verified statement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Subject {
@@ -558,9 +597,40 @@ pub struct VerifiedAttestation {
     pub digest: DigestSet,
     /// What it says.
     pub body: Body,
+    /// Later roots of trust whose signature requirements the same envelope also met (tried
+    /// only when the accepting root is confined to some builders): the trusted-builder rule
+    /// passes when any root that verified it may sign for the builder, so a co-signature by
+    /// a key trusted for other builders cannot veto it.
+    pub also_accepted_by: Vec<Acceptance>,
+}
+
+/// A further root of trust that verified an attestation's signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    /// The root's name.
+    pub root: String,
+    /// Its index in the trust configuration.
+    pub root_index: usize,
+    /// Who signed, as that root verified it.
+    pub signer: Signer,
 }
 
 impl VerifiedAttestation {
+    /// The same attestation as accepted by another root that verified it (see
+    /// [`VerifiedAttestation::also_accepted_by`]).
+    #[must_use]
+    pub fn as_accepted_by(&self, other: &Acceptance) -> Self {
+        Self {
+            origin: self.origin.clone(),
+            root: other.root.clone(),
+            root_index: other.root_index,
+            signer: other.signer.clone(),
+            digest: self.digest.clone(),
+            body: self.body.clone(),
+            also_accepted_by: Vec::new(),
+        }
+    }
+
     /// The predicate type, for statements.
     pub fn predicate_type(&self) -> Option<&str> {
         match &self.body {
@@ -604,6 +674,7 @@ pub(crate) fn interpret(
                 ))
             })?;
             let predicate_type = statement.predicate_type().as_str().to_owned();
+            check_payload_type_names(&payload_type, statement.predicate_kind())?;
             if let Some(label) = raw.label()
                 && label != predicate_type
             {
@@ -664,6 +735,7 @@ pub(crate) fn interpret(
         signer: signed.signer,
         digest,
         body,
+        also_accepted_by: Vec::new(),
     })
 }
 

@@ -45,9 +45,15 @@ pub(crate) struct Args {
 
     /// Append the signed envelope as one line to this .intoto.jsonl (created if missing;
     /// rewritten atomically, so a failure never leaves a partial line), as verify --vsa-output
-    /// does.
+    /// does. Statements already in the file stay, and verify judges every one that covers an
+    /// artifact: re-attesting a rebuilt artifact into the same file keeps the old statement
+    /// (whose age or claims may then fail). Use --overwrite, or a new file, to replace them.
     #[arg(long, short, value_name = "F.intoto.jsonl")]
     output: Option<PathBuf>,
+
+    /// Replace the --output file with this one line instead of appending to it.
+    #[arg(long, requires = "output")]
+    overwrite: bool,
 
     /// Also write a Sigstore bundle v0.3 (publicKey material, one signature) to this file;
     /// with --keyless, the keyless bundle (certificate and Rekor entry).
@@ -124,7 +130,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         write_bundle(&attestation, &keys, bundle_path, args.force)?;
     }
     match &args.output {
-        Some(path) => append_line(path, attestation.to_jsonl_line().as_bytes())?,
+        Some(path) => write_output(path, attestation.to_jsonl_line().as_bytes(), args.overwrite)?,
         None if args.bundle.is_none() => {
             crate::ui::write_stdout(attestation.to_jsonl_line().as_bytes())?;
         }
@@ -188,7 +194,7 @@ fn run_keyless(args: &Args, ui: &Ui) -> anyhow::Result<Outcome> {
     }
     line.push(b'\n');
     match &args.output {
-        Some(path) => append_line(path, &line)?,
+        Some(path) => write_output(path, &line, args.overwrite)?,
         None if args.bundle.is_none() => crate::ui::write_stdout(&line)?,
         None => {}
     }
@@ -223,6 +229,17 @@ pub(crate) fn write_bundle_json(json: &[u8], path: &Path, force: bool) -> anyhow
     write_atomic(path, &bytes, Mode::Public, overwrite)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// Writes `line` to the --output file: appended, or (with --overwrite) replacing it, atomically
+/// either way.
+fn write_output(path: &Path, line: &[u8], overwrite: bool) -> anyhow::Result<()> {
+    if overwrite {
+        write_atomic(path, line, Mode::Public, Overwrite::Force)
+            .with_context(|| format!("cannot write {}", path.display()))
+    } else {
+        append_line(path, line)
+    }
 }
 
 /// Appends `line` (one or more whole lines) to `path` by writing the old contents plus the

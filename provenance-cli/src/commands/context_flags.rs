@@ -53,7 +53,8 @@ pub(crate) struct ContextFlags {
     #[arg(long, value_name = "URI")]
     pub(crate) invocation_id: Option<String>,
     /// Sets externalParameters.K: K=V to the string V, K:=JSON to a JSON value (release:=true,
-    /// jobs:=4); a dotted K such as workflow.ref nests; repeatable.
+    /// jobs:=4); a dotted K is a path: workflow.ref=V nests (ref inside the object workflow);
+    /// repeatable.
     #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
     pub(crate) external_parameters: Vec<String>,
     /// Subjects from a checksum list (sha256sum/sha512sum format, or its base64 form as

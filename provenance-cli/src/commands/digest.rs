@@ -56,7 +56,8 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// Verify the checksums listed in FILE (`sha256sum` or `--tag` lines; `-` is stdin).
+    /// Verify the checksums listed in FILE (`sha256sum` or `--tag` lines, LF or CRLF line
+    /// endings; `-` is stdin). SHA-1 (40-digit) lines are refused unless -a sha1 is given.
     #[arg(short = 'c', long, value_name = "FILE", conflicts_with_all = ["paths", "format"])]
     check: Option<PathBuf>,
 
@@ -339,10 +340,17 @@ fn escape_bytes(bytes: &[u8], special: &[u8]) -> (bool, Vec<u8>) {
 }
 
 /// Parses `HEX  NAME`, `HEX *NAME` or `TAG (NAME) = HEX`, optionally escaped (leading `\`),
-/// with the parser the subject lists use; here every SHA algorithm may be checked (SHA-1
-/// included: checking a list is not trusting it). `expected` is the algorithm given with `-a`.
+/// with the parser the subject lists use (which drops the `\r` of a CRLF line ending).
+/// `expected` is the algorithm given with `-a`.
 fn parse_check_line(line: &[u8], expected: Option<Algorithm>) -> Option<ChecksumLine> {
     provenance::digest::checksum_line::parse_line(line, expected).ok()
+}
+
+/// A SHA-1 line is checked only when `-a sha1` asks for it: a 40-digit digest is otherwise
+/// refused (SHA-1 collisions are practical; a list must not pass on them by default), as the
+/// subject lists refuse it.
+fn refused_sha1(entry: &ChecksumLine, expected: Option<Algorithm>) -> bool {
+    entry.algorithm == Algorithm::Sha1 && expected != Some(Algorithm::Sha1)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -378,12 +386,17 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     let mut out = PipeTolerant::new(BufWriter::new(stdout.lock()));
     let (mut bad_lines, mut unreadable, mut mismatched, mut good_lines) =
         (0usize, 0usize, 0usize, 0usize);
+    let mut sha1_lines = 0usize;
     let body = text.strip_suffix(b"\n").unwrap_or(&text);
     for line in body.split(|b| *b == b'\n') {
         let Some(entry) = parse_check_line(line, expected) else {
             bad_lines += 1;
             continue;
         };
+        if refused_sha1(&entry, expected) {
+            sha1_lines += 1;
+            continue;
+        }
         good_lines += 1;
         let path = PathBuf::from(OsStr::from_bytes(&entry.name));
         // As `sha256sum -c`: an escaped name is marked by a leading `\`; beyond coreutils,
@@ -418,40 +431,84 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     }
     out.flush()?;
     if good_lines == 0 {
+        if sha1_lines > 0 {
+            warn_sha1(ui, sha1_lines);
+        }
         anyhow::bail!(
             "{}: no properly formatted checksum lines found",
             list.display()
         );
     }
-    if bad_lines > 0 {
-        ui.warn(format_args!(
-            "{} improperly formatted",
-            plural(bad_lines, "line is", "lines are")
-        ));
+    let totals = CheckTotals {
+        bad_lines,
+        sha1_lines,
+        unreadable,
+        mismatched,
+    };
+    totals.warn(ui);
+    Ok(totals.outcome())
+}
+
+fn warn_sha1(ui: &Ui, sha1_lines: usize) {
+    ui.warn(format_args!(
+        "{} refused: SHA-1 is not accepted unless -a sha1 is given",
+        plural(
+            sha1_lines,
+            "SHA-1 (40-digit) line was",
+            "SHA-1 (40-digit) lines were"
+        )
+    ));
+}
+
+/// What `--check` counted besides the lines that matched.
+struct CheckTotals {
+    bad_lines: usize,
+    sha1_lines: usize,
+    unreadable: usize,
+    mismatched: usize,
+}
+
+impl CheckTotals {
+    /// The warnings `sha256sum -c` prints at the end (and ours for refused SHA-1 lines).
+    fn warn(&self, ui: &Ui) {
+        if self.sha1_lines > 0 {
+            warn_sha1(ui, self.sha1_lines);
+        }
+        if self.bad_lines > 0 {
+            ui.warn(format_args!(
+                "{} improperly formatted",
+                plural(self.bad_lines, "line is", "lines are")
+            ));
+        }
+        if self.unreadable > 0 {
+            ui.warn(format_args!(
+                "{} not be read",
+                plural(self.unreadable, "listed file could", "listed files could")
+            ));
+        }
+        if self.mismatched > 0 {
+            ui.warn(format_args!(
+                "{} NOT match",
+                plural(
+                    self.mismatched,
+                    "computed checksum did",
+                    "computed checksums did"
+                )
+            ));
+        }
     }
-    if unreadable > 0 {
-        ui.warn(format_args!(
-            "{} not be read",
-            plural(unreadable, "listed file could", "listed files could")
-        ));
+
+    /// Exit 1 for a mismatch; 2 when nothing mismatched but a listed file could not be read or
+    /// a SHA-1 line was refused (a line left unchecked is not a success).
+    fn outcome(&self) -> Outcome {
+        if self.mismatched > 0 {
+            Outcome::VerificationFailed
+        } else if self.unreadable > 0 || self.sha1_lines > 0 {
+            Outcome::InputErrors
+        } else {
+            Outcome::Success
+        }
     }
-    if mismatched > 0 {
-        ui.warn(format_args!(
-            "{} NOT match",
-            plural(
-                mismatched,
-                "computed checksum did",
-                "computed checksums did"
-            )
-        ));
-    }
-    Ok(if mismatched > 0 {
-        Outcome::VerificationFailed
-    } else if unreadable > 0 {
-        Outcome::InputErrors
-    } else {
-        Outcome::Success
-    })
 }
 
 /// A writer that drops its output, silently, once the reader has gone (broken pipe); other

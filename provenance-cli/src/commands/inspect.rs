@@ -119,12 +119,15 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     };
     let mut outcome = Outcome::Success;
     crate::ui::with_output(output_file.as_deref(), |out| {
-        let mut sink = Sink::begin(format, out)?;
+        let mut sink = Sink::begin(format, out);
         let errors = if let Some(value) = single {
             let (errors, doc) = match describe_document(&head, value) {
                 Ok(doc) => (0, doc),
                 Err(doc) => {
-                    ui.error(format_args!("{name}: the document is malformed"));
+                    match view_error(&doc) {
+                        Some(e) => ui.error(format_args!("{name}: the document is malformed: {e}")),
+                        None => ui.error(format_args!("{name}: the document is malformed")),
+                    }
                     (1, doc)
                 }
             };
@@ -143,15 +146,43 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             ));
             outcome = Outcome::InputErrors;
         }
-        sink.end()?;
-        Ok(())
+        if sink.end()? {
+            Ok(())
+        } else {
+            // Nothing shown (the errors are reported): no --output-file is written either.
+            Err(anyhow::Error::new(NothingShown))
+        }
     })
-    .or_else(crate::ui::quiet_if_broken_pipe)?;
+    .or_else(|err| {
+        if err.is::<NothingShown>() {
+            Ok(())
+        } else {
+            crate::ui::quiet_if_broken_pipe(err)
+        }
+    })?;
     Ok(outcome)
 }
 
+/// The input held nothing worth inspecting, and nothing was written (its errors were
+/// reported already).
+#[derive(Debug)]
+struct NothingShown;
+
+impl std::fmt::Display for NothingShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("nothing to show")
+    }
+}
+
+impl std::error::Error for NothingShown {}
+
 /// Streams the views out: text blocks, or the `documents` array of one JSON object, written as
 /// each document is described.
+///
+/// Nothing is written until a document worth inspecting (an envelope, a bundle, a statement)
+/// is seen: the views before it are held (at most [`HELD_BYTES`] of them), so that an input
+/// with nothing to inspect (empty, garbage, unknown JSON) fails with nothing on stdout. Past
+/// that bound the held views are written and the rest streams, as before.
 struct Sink<'a> {
     format: Format,
     out: &'a mut dyn Write,
@@ -159,23 +190,42 @@ struct Sink<'a> {
     /// Documents that are an envelope, a bundle or a statement (or the `{"bundle": ...}` /
     /// `{"attestations": [...]}` wrappers `verify` reads).
     recognized: usize,
+    /// Whether the header was written (and `held` with it).
+    started: bool,
+    /// Views rendered before the output started.
+    held: Vec<u8>,
 }
 
+/// How many bytes of rendered views are held before anything worth inspecting was seen.
+const HELD_BYTES: usize = 1 << 20;
+
 impl<'a> Sink<'a> {
-    fn begin(format: Format, out: &'a mut dyn Write) -> std::io::Result<Self> {
-        match format {
-            Format::Text => writeln!(out, "({NO_TRUST})")?,
-            Format::Json => write!(
-                out,
-                "{{\n  \"schemaVersion\": \"{SCHEMA_VERSION}\",\n  \"trust\": \"{NO_TRUST}\",\n  \"documents\": ["
-            )?,
-        }
-        Ok(Self {
+    fn begin(format: Format, out: &'a mut dyn Write) -> Self {
+        Self {
             format,
             out,
             documents: 0,
             recognized: 0,
-        })
+            started: false,
+            held: Vec::new(),
+        }
+    }
+
+    /// Writes the header and the views held so far; later views go straight out.
+    fn start(&mut self) -> std::io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        match self.format {
+            Format::Text => writeln!(self.out, "({NO_TRUST})")?,
+            Format::Json => write!(
+                self.out,
+                "{{\n  \"schemaVersion\": \"{SCHEMA_VERSION}\",\n  \"trust\": \"{NO_TRUST}\",\n  \"documents\": ["
+            )?,
+        }
+        let held = std::mem::take(&mut self.held);
+        self.out.write_all(&held)
     }
 
     fn document(&mut self, line: Option<usize>, mut doc: Value) -> std::io::Result<()> {
@@ -188,7 +238,13 @@ impl<'a> Sink<'a> {
         };
         if recognized {
             self.recognized += 1;
+            self.start()?;
         }
+        let out: &mut dyn Write = if self.started {
+            &mut *self.out
+        } else {
+            &mut self.held
+        };
         match self.format {
             Format::Text => {
                 let mut text = String::new();
@@ -196,27 +252,37 @@ impl<'a> Sink<'a> {
                     let _ = writeln!(text, "\n== line {line}");
                 }
                 render_text(&doc, &mut text, 0);
-                self.out.write_all(text.as_bytes())?;
+                out.write_all(text.as_bytes())?;
             }
             Format::Json => {
                 if let (Some(line), Some(obj)) = (line, doc.as_object_mut()) {
                     obj.insert("line".to_owned(), json!(line));
                 }
                 let sep = if self.documents == 0 { "" } else { "," };
-                write!(self.out, "{sep}\n    ")?;
-                crate::ui::write_json(&mut Indented(&mut *self.out), &doc)?;
+                write!(out, "{sep}\n    ")?;
+                crate::ui::write_json(&mut Indented(out), &doc)?;
             }
         }
         self.documents += 1;
+        if !self.started && self.held.len() > HELD_BYTES {
+            self.start()?;
+        }
         Ok(())
     }
 
-    fn end(self) -> std::io::Result<()> {
+    /// Ends the output; when nothing worth inspecting was seen (and nothing was written yet),
+    /// writes nothing at all (returns `false`): the caller reports the input as an error.
+    fn end(mut self) -> std::io::Result<bool> {
+        if self.recognized == 0 && !self.started {
+            return Ok(false);
+        }
+        self.start()?;
         if self.format == Format::Json {
             let close = if self.documents == 0 { "]" } else { "\n  ]" };
             writeln!(self.out, "{close}\n}}")?;
         }
-        self.out.flush()
+        self.out.flush()?;
+        Ok(true)
     }
 }
 
@@ -319,7 +385,9 @@ fn describe_lines(
                         good += 1;
                     } else {
                         errors += 1;
-                        report_bad_line(ui, name, errors, line_no, "malformed");
+                        let what = view_error(&doc)
+                            .map_or_else(|| "malformed".to_owned(), |e| format!("malformed: {e}"));
+                        report_bad_line(ui, name, errors, line_no, &what);
                     }
                     sink.document(Some(line_no), doc)?;
                 }
@@ -470,11 +538,33 @@ impl<'de> serde::de::Visitor<'de> for Count<'_> {
 
 /// Refuses documents with repeated JSON keys (a `serde_json::Value` would silently keep the
 /// last one, and we must not show a payload a verifier would never accept), then describes.
+/// A view whose signed payload repeats a key (see [`PAYLOAD_DUPLICATE`]) is shown, but as an
+/// error.
 fn describe_document(raw: &[u8], value: Value) -> Result<Value, Value> {
     match reject_duplicate_keys(raw) {
-        Ok(()) => Ok(describe_value(value)),
+        Ok(()) => {
+            let view = describe_value(value);
+            let payload_error = view
+                .get("error")
+                .or_else(|| view.pointer("/dsseEnvelope/error"))
+                .and_then(Value::as_str)
+                .is_some_and(|e| e.starts_with(PAYLOAD_DUPLICATE));
+            if payload_error { Err(view) } else { Ok(view) }
+        }
         Err(err) => Err(json!({ "kind": "invalid", "error": error_chain(&err) })),
     }
+}
+
+/// How the view of an envelope whose signed payload repeats a JSON key begins its `error`:
+/// verify refuses such a payload (a parser that keeps the first value and one that keeps the
+/// last would read different statements), so the view must not show it as if it were fine.
+const PAYLOAD_DUPLICATE: &str = "the signed payload repeats a JSON key";
+
+/// The error of a view, for the stderr line of a malformed document.
+fn view_error(view: &Value) -> Option<&str> {
+    view.get("error")
+        .or_else(|| view.pointer("/dsseEnvelope/error"))
+        .and_then(Value::as_str)
 }
 
 /// Classifies one JSON document and builds its description (the document moves into it).
@@ -549,6 +639,20 @@ fn envelope_view(envelope: &Envelope, original: &Value) -> Value {
                 );
             }
             Ok(json_payload) => {
+                // Verify's reader (provenance-model's), under inspect's own bounds.
+                let limits = provenance::model::Limits::default()
+                    .with_max_payload_bytes(usize::MAX)
+                    .with_max_depth(usize::MAX);
+                if let Err(err) = provenance::model::reject_duplicate_keys(payload, &limits) {
+                    obj.insert(
+                        "error".to_owned(),
+                        json!(format!(
+                            "{PAYLOAD_DUPLICATE} ({}); verify refuses it, and the view \
+                             below keeps only the last value",
+                            error_chain(&err)
+                        )),
+                    );
+                }
                 if json_payload.get("_type").is_some() {
                     obj.insert(
                         "statementSummary".to_owned(),

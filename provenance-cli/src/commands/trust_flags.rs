@@ -307,10 +307,16 @@ impl TrustFlags {
         if let Some(root) = &cached {
             builder = builder.default_trusted_root(root.clone());
         }
+        // --trusted-root is read (and a missing or unusable file refused) whatever it is
+        // needed for, and named as what failed.
+        let flag_root = self
+            .trusted_root
+            .as_deref()
+            .map(|path| load::trusted_root(Some(path)).context("cannot load --trusted-root"))
+            .transpose()?;
         let sigstore_root = || -> anyhow::Result<TrustedRoot> {
-            match (&self.trusted_root, &cached) {
-                (Some(path), _) => Ok(load::trusted_root(Some(path))?),
-                (None, Some(root)) => Ok(root.clone()),
+            match (&flag_root, &cached) {
+                (Some(root), _) | (None, Some(root)) => Ok(root.clone()),
                 (None, None) => Ok(load::trusted_root(None)?),
             }
         };
@@ -336,7 +342,9 @@ impl TrustFlags {
             // Only a single-key root verifies key-based Sigstore bundles (their log entries
             // against the trusted root).
             if self.threshold == 1 {
-                root = root.trusted_root(sigstore_root().context("cannot load --key")?);
+                root = root.trusted_root(
+                    sigstore_root().context("cannot load the trusted root for --key")?,
+                );
             }
             builder = builder.key_root(root);
         } else if self.threshold != 1 {

@@ -74,8 +74,10 @@ pub(crate) struct ExpectFlags {
     #[arg(long, value_name = "URI")]
     pub(crate) predicate_type: Vec<String>,
 
-    /// Expected externalParameters.K: K=V the string V, K:=JSON a JSON value (release:=true);
-    /// compared exactly, as the policy's [artifacts.external_parameters]; repeatable.
+    /// Expected externalParameters.K: K=V the string V, K:=JSON a JSON value (release:=true,
+    /// jobs:=4); a dotted K is a path (workflow.ref=V is ref inside the object workflow, as
+    /// attest --external-parameter writes it); compared exactly, as the policy's
+    /// [artifacts.external_parameters]; repeatable.
     #[arg(long = "external-parameter", value_name = "K=V|K:=JSON")]
     pub(crate) external_parameters: Vec<String>,
 
@@ -218,11 +220,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .cloned()
         .collect();
     let inputs = artifact_inputs(&local, args.artifact_name.as_deref())?;
-    if inputs.iter().any(load::ArtifactInput::is_stdin)
-        && args.attestation.iter().any(|p| p.as_os_str() == "-")
-    {
-        anyhow::bail!("standard input can hold the artifact or the attestations, not both");
-    }
+    check_stdin_read_once(&args.attestation, &inputs)?;
     // The attestations first, verified as they are read (what each verdict needs is kept,
     // not the files): their verified subjects say which algorithms to hash with.
     let now = OffsetDateTime::now_utc();
@@ -291,6 +289,23 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// Standard input can be read once: `-` named twice as --attestation, or as both an
+/// attestation file and an artifact, is refused (twice as an artifact: see
+/// [`artifact_inputs`]).
+fn check_stdin_read_once(
+    attestations: &[PathBuf],
+    inputs: &[load::ArtifactInput],
+) -> anyhow::Result<()> {
+    let stdin_attestations = attestations.iter().filter(|p| p.as_os_str() == "-").count();
+    if stdin_attestations > 1 {
+        anyhow::bail!("standard input (-) is named twice as --attestation; it can be read once");
+    }
+    if stdin_attestations == 1 && inputs.iter().any(load::ArtifactInput::is_stdin) {
+        anyhow::bail!("standard input can hold the artifact or the attestations, not both");
+    }
+    Ok(())
+}
+
 /// The artifacts known before the attestations are read, without images or standard input:
 /// digests as given, files hashed with SHA-256 (the algorithm of nearly every subject; a file
 /// is hashed again after verification only when the verified subjects name other algorithms).
@@ -351,6 +366,9 @@ pub(crate) fn artifact_inputs(
         .iter()
         .map(|a| load::artifact_input(a).with_context(|| format!("cannot use the artifact {a}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    if inputs.iter().filter(|i| i.is_stdin()).count() > 1 {
+        anyhow::bail!("standard input (-) is named twice as an artifact; it can be read once");
+    }
     if let Some(name) = name {
         let [single] = inputs.as_mut_slice() else {
             anyhow::bail!(
