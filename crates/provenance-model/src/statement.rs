@@ -344,17 +344,37 @@ impl Statement {
     /// # Errors
     /// [`Error::PredicateTypeMismatch`], or the predicate's validation error.
     pub fn predicate<P: Predicate>(&self, limits: &Limits) -> Result<P> {
-        if self.predicate_type.as_str() != P::PREDICATE_TYPE {
-            return Err(Error::PredicateTypeMismatch {
-                expected: P::PREDICATE_TYPE.to_owned(),
-                found: self.predicate_type.as_str().to_owned(),
-            });
-        }
+        self.check_predicate_type::<P>()?;
         P::from_predicate_json(
             Value::Object(self.predicate_json().clone()),
             FieldPath::root().key("predicate"),
             limits,
         )
+    }
+
+    /// As [`Statement::predicate`], taking the statement: the predicate is read without a
+    /// copy of its JSON.
+    ///
+    /// # Errors
+    /// As [`Statement::predicate`].
+    pub fn into_predicate<P: Predicate>(self, limits: &Limits) -> Result<P> {
+        self.check_predicate_type::<P>()?;
+        P::from_predicate_json(
+            Value::Object(self.predicate.unwrap_or_default()),
+            FieldPath::root().key("predicate"),
+            limits,
+        )
+    }
+
+    fn check_predicate_type<P: Predicate>(&self) -> Result<()> {
+        if self.predicate_type.as_str() == P::PREDICATE_TYPE {
+            Ok(())
+        } else {
+            Err(Error::PredicateTypeMismatch {
+                expected: P::PREDICATE_TYPE.to_owned(),
+                found: self.predicate_type.as_str().to_owned(),
+            })
+        }
     }
 
     /// Sets `_type` to v0.1 (for emitters that must interoperate with consumers that only
