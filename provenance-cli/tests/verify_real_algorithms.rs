@@ -179,7 +179,9 @@ fn npm_bundle_verifies_the_package_on_standard_input() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let digests = &report["artifacts"][0]["digests"];
     assert_eq!(
-        digests.as_object().map(|d| d.keys().cloned().collect::<Vec<_>>()),
+        digests
+            .as_object()
+            .map(|d| d.keys().cloned().collect::<Vec<_>>()),
         Some(vec!["sha512".to_owned()]),
         "only the digest the subject names is reported: {text}"
     );
