@@ -144,3 +144,55 @@ fn npm_bundle_verifies_the_package_file_by_path() {
         "{text}"
     );
 }
+
+/// The same package on standard input: it is hashed before the attestations are read (with
+/// every accepted algorithm, since it cannot be read again), and the report shows the digest
+/// the subject uses, as for the file.
+#[test]
+fn npm_bundle_verifies_the_package_on_standard_input() {
+    let dir = vectors().join("gh-cli/pkg/cmd/attestation/test/data");
+    let package = std::fs::read(dir.join("sigstore-js-2.1.0.tgz")).unwrap();
+    let verify = |input: Vec<u8>| {
+        Command::cargo_bin("provenance")
+            .unwrap()
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .args([
+                "verify",
+                "-",
+                "--attestation",
+                "sigstore-js-2.1.0-bundle.json",
+                "--trusted-root",
+                "trusted_root.json",
+                "--owner",
+                "sigstore",
+                "--format",
+                "json",
+            ])
+            .write_stdin(input)
+            .output()
+            .unwrap()
+    };
+    let out = verify(package.clone());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let digests = &report["artifacts"][0]["digests"];
+    assert_eq!(
+        digests
+            .as_object()
+            .map(|d| d.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["sha512".to_owned()]),
+        "only the digest the subject names is reported: {text}"
+    );
+    // Other bytes on standard input: no subject matches.
+    let mut other = package;
+    other.push(b'\n');
+    let out = verify(other);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -57,8 +57,8 @@ pub struct Envelope {
     signatures: Vec<Signature>,
 }
 
-/// The envelope as JSON; field order as in the DSSE spec. Read through [`WireEnvelopeSeed`],
-/// which bounds the signature list while parsing.
+/// The envelope as JSON, as written; field order as in the DSSE spec. Read through
+/// [`WireEnvelopeSeed`] (into a `ReadEnvelope`), which bounds the signature list while parsing.
 #[derive(Serialize)]
 struct WireEnvelope {
     payload: String,
@@ -120,8 +120,8 @@ impl Envelope {
         Self::from_wire(wire, limits)
     }
 
-    fn from_wire(wire: WireEnvelope, limits: &Limits) -> Result<Self, Error> {
-        let payload = b64::decode(&wire.payload).map_err(|_| Error::Base64 { field: "payload" })?;
+    fn from_wire(wire: ReadEnvelope, limits: &Limits) -> Result<Self, Error> {
+        let payload = wire.payload.0.ok_or(Error::Base64 { field: "payload" })?;
         let payload_type = PayloadType::try_from(wire.payload_type)?;
         let signatures = wire
             .signatures
@@ -268,6 +268,8 @@ impl Envelope {
         self.precheck(payload_type, keys, threshold)?;
         let message = self.pae();
         let verified = self.verified_keys(&message, keys, BTreeSet::new(), &[]);
+        // (the PAE, a copy of the payload, is not held beside the verified one)
+        drop(message);
         self.conclude(verified, threshold)
     }
 
@@ -383,22 +385,50 @@ struct WireEnvelopeSeed<'a> {
     too_many: &'a Cell<bool>,
 }
 
-impl<'de> DeserializeSeed<'de> for WireEnvelopeSeed<'_> {
-    type Value = WireEnvelope;
+/// An envelope as read: the payload decoded from base64 as it is read (the base64 text is
+/// never held apart from the document).
+struct ReadEnvelope {
+    payload: DecodedPayload,
+    payload_type: String,
+    signatures: Vec<WireSignature>,
+}
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<WireEnvelope, D::Error> {
+/// A base64 string decoded as it is read: `None` when it is not valid base64 (refused with
+/// [`Error::Base64`] once the document is known to be well-formed JSON without repeated keys).
+struct DecodedPayload(Option<Vec<u8>>);
+
+impl<'de> Deserialize<'de> for DecodedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = DecodedPayload;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a base64 string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DecodedPayload, E> {
+                Ok(DecodedPayload(b64::decode(v).ok()))
+            }
+        }
+        de.deserialize_str(V)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for WireEnvelopeSeed<'_> {
+    type Value = ReadEnvelope;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<ReadEnvelope, D::Error> {
         de.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for WireEnvelopeSeed<'_> {
-    type Value = WireEnvelope;
+    type Value = ReadEnvelope;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a DSSE envelope object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireEnvelope, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReadEnvelope, A::Error> {
         use serde::de::Error as _;
         let mut payload = None;
         let mut payload_type = None;
@@ -409,7 +439,7 @@ impl<'de> Visitor<'de> for WireEnvelopeSeed<'_> {
                     if payload.is_some() {
                         return Err(A::Error::duplicate_field("payload"));
                     }
-                    payload = Some(map.next_value::<String>()?);
+                    payload = Some(map.next_value::<DecodedPayload>()?);
                 }
                 "payloadType" => {
                     if payload_type.is_some() {
@@ -431,7 +461,7 @@ impl<'de> Visitor<'de> for WireEnvelopeSeed<'_> {
                 }
             }
         }
-        Ok(WireEnvelope {
+        Ok(ReadEnvelope {
             payload: payload.ok_or_else(|| A::Error::missing_field("payload"))?,
             payload_type: payload_type.ok_or_else(|| A::Error::missing_field("payloadType"))?,
             signatures: signatures.ok_or_else(|| A::Error::missing_field("signatures"))?,
@@ -648,6 +678,8 @@ pub fn verify_many(
         .map(|((env, prep), (from_batch, done))| {
             let message = prep?;
             let verified = env.verified_keys(&message, keys, from_batch, &done);
+            // (the PAE, a copy of the payload, is not held beside the verified one)
+            drop(message);
             env.conclude(verified, threshold)
         })
         .collect()

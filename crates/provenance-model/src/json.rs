@@ -10,12 +10,13 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldPath, JsonKind, LimitKind, Result};
-use crate::limits::Limits;
+use crate::limits::{Limits, UnreadFields};
 
 /// Unknown ("extension") fields of an object, kept on read and written back sorted.
 pub type Extensions = BTreeMap<String, Value>;
 
-/// Where in a Statement the streaming parser is, for the limits that apply there.
+/// Where in a Statement the streaming parser is, for the limits that apply there and the
+/// fields a verifier never reads ([`crate::UnreadFields`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ctx {
     /// Top level of a Statement.
@@ -26,24 +27,71 @@ pub(crate) enum Ctx {
     Subject,
     /// A subject's digest set.
     SubjectDigest,
+    /// A Statement's `predicate`.
+    Predicate,
+    /// A predicate's `buildDefinition` (SLSA v1).
+    BuildDefinition,
+    /// A predicate's `runDetails` (SLSA v1).
+    RunDetails,
+    /// `buildDefinition.resolvedDependencies`.
+    Dependencies,
+    /// One resolved dependency.
+    Dependency,
+    /// A field no verifier reads, with [`crate::UnreadFields::Drop`]: checked, read as empty.
+    Unread,
     /// Anywhere else.
     Other,
 }
 
 impl Ctx {
-    fn child(self, key: &str) -> Self {
+    fn child(self, key: &str, drop_unread: bool) -> Self {
         match (self, key) {
             (Self::StatementRoot, "subject") => Self::Subjects,
+            (Self::StatementRoot, "predicate") => Self::Predicate,
             (Self::Subject, "digest") => Self::SubjectDigest,
+            (Self::Predicate, "buildDefinition") => Self::BuildDefinition,
+            (Self::Predicate, "runDetails") => Self::RunDetails,
+            (Self::BuildDefinition, "resolvedDependencies") => Self::Dependencies,
+            (Self::StatementRoot, "_type" | "predicateType") => Self::Other,
+            (Self::StatementRoot, _)
+            | (Self::BuildDefinition, "internalParameters")
+            | (Self::RunDetails, "byproducts")
+            | (Self::Subject | Self::Dependency, "annotations")
+                if drop_unread =>
+            {
+                Self::Unread
+            }
             _ => Self::Other,
         }
     }
 
     fn element(self) -> Self {
-        if self == Self::Subjects {
-            Self::Subject
-        } else {
-            Self::Other
+        match self {
+            Self::Subjects => Self::Subject,
+            Self::Dependencies => Self::Dependency,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// What the parser builds of a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The value.
+    Value,
+    /// An empty value of its kind (`{}`, `[]`, `""`; numbers, booleans and `null` as read);
+    /// nothing below it.
+    Kind,
+    /// Nothing: every string, array and object reads as `null` (only checking the document).
+    Nothing,
+}
+
+impl Keep {
+    /// What is built of the values inside this one.
+    fn inner(self) -> Self {
+        match self {
+            Self::Value => Self::Value,
+            Self::Kind | Self::Nothing => Self::Nothing,
         }
     }
 }
@@ -83,8 +131,8 @@ struct ValueSeed<'s, 'l> {
     state: &'s State<'l>,
     ctx: Ctx,
     depth: usize,
-    /// Build the value (`false`: only check the document, every value reads as `null`).
-    keep: bool,
+    /// What to build of the value.
+    keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
@@ -115,17 +163,17 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             .ok_or_else(|| E::custom("non-finite number"))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(if self.keep {
-            Value::String(v.to_owned())
-        } else {
-            Value::Null
+        Ok(match self.keep {
+            Keep::Value => Value::String(v.to_owned()),
+            Keep::Kind => Value::String(String::new()),
+            Keep::Nothing => Value::Null,
         })
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(if self.keep {
-            Value::String(v)
-        } else {
-            Value::Null
+        Ok(match self.keep {
+            Keep::Value => Value::String(v),
+            Keep::Kind => Value::String(String::new()),
+            Keep::Nothing => Value::Null,
         })
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -146,8 +194,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         }
         let max = (self.ctx == Ctx::Subjects).then(|| state.limits.max_subjects());
         let mut out = Vec::new();
+        // Elements read (only counted when they are not kept).
+        let mut index = 0;
         loop {
-            let index = out.len();
             if let Some(max) = max
                 && index >= max
             {
@@ -169,19 +218,23 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 state,
                 ctx: self.ctx.element(),
                 depth: self.depth + 1,
-                keep: self.keep,
+                keep: self.keep.inner(),
             });
             state.path.borrow_mut().pop();
             match element? {
-                // (when only checking, the count is what matters: the elements are `null`)
-                Some(v) => out.push(v),
+                Some(v) => {
+                    index += 1;
+                    if self.keep == Keep::Value {
+                        out.push(v);
+                    }
+                }
                 None => break,
             }
         }
-        if !self.keep {
-            return Ok(Value::Null);
-        }
-        Ok(Value::Array(out))
+        Ok(match self.keep {
+            Keep::Value | Keep::Kind => Value::Array(out),
+            Keep::Nothing => Value::Null,
+        })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
@@ -212,15 +265,21 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                     limit: max,
                 }));
             }
-            let ctx = self.ctx.child(&key);
+            let ctx = self
+                .ctx
+                .child(&key, state.limits.unread_fields() == UnreadFields::Drop);
             // The key lives on the path stack while its value is read (no copy), then moves
             // into the map.
             state.path.borrow_mut().push(Seg::Key(key));
+            let keep = match self.keep {
+                Keep::Value if ctx == Ctx::Unread => Keep::Kind,
+                keep => keep.inner(),
+            };
             let value = access.next_value_seed(ValueSeed {
                 state,
                 ctx,
                 depth: self.depth + 1,
-                keep: self.keep,
+                keep,
             });
             let popped = state.path.borrow_mut().pop();
             if let Some(Seg::Key(key)) = popped {
@@ -228,17 +287,18 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 out.insert(key, value?);
             }
         }
-        if !self.keep {
-            return Ok(Value::Null);
-        }
-        Ok(Value::Object(out))
+        Ok(match self.keep {
+            Keep::Value => Value::Object(out),
+            Keep::Kind => Value::Object(Map::new()),
+            Keep::Nothing => Value::Null,
+        })
     }
 }
 
 /// Parses `bytes` as one JSON value, enforcing `limits` while reading and rejecting
 /// duplicate object keys anywhere in the document.
 pub(crate) fn parse(bytes: &[u8], limits: &Limits, ctx: Ctx) -> Result<Value> {
-    read(bytes, limits, ctx, true)
+    read(bytes, limits, ctx, Keep::Value)
 }
 
 /// Checks that `bytes` is one JSON document within `limits` in which no object repeats a key,
@@ -257,10 +317,10 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits, ctx: Ctx) -> Result<Value> {
 /// [`Error::DuplicateKey`] with the object's path and the key, [`Error::Json`],
 /// [`Error::PayloadTooLarge`] or [`Error::LimitExceeded`].
 pub fn reject_duplicate_keys(bytes: &[u8], limits: &Limits) -> Result<()> {
-    read(bytes, limits, Ctx::Other, false).map(drop)
+    read(bytes, limits, Ctx::Other, Keep::Nothing).map(drop)
 }
 
-fn read(bytes: &[u8], limits: &Limits, ctx: Ctx, keep: bool) -> Result<Value> {
+fn read(bytes: &[u8], limits: &Limits, ctx: Ctx, keep: Keep) -> Result<Value> {
     if bytes.len() > limits.max_payload_bytes() {
         return Err(Error::PayloadTooLarge {
             size: bytes.len(),

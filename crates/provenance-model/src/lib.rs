@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 pub use error::{Error, FieldPath, JsonKind, LimitKind, NotStatementKind, Result};
 pub use json::{Extensions, reject_duplicate_keys};
-pub use limits::{Limits, MissingPredicate, ReadMode};
+pub use limits::{Limits, MissingPredicate, ReadMode, UnreadFields};
 pub use provenance_digest::{Algorithm, DigestMatch, DigestSet};
 pub use repo_url::{InvalidRepoUrl, RepoForm, RepoUrl};
 pub use resource_descriptor::ResourceDescriptor;

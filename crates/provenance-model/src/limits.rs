@@ -18,6 +18,7 @@
 /// | [`max_depth`](Self::max_depth) | 64 |
 /// | [`missing_predicate`](Self::missing_predicate) | [`MissingPredicate::Reject`] |
 /// | [`read_mode`](Self::read_mode) | [`ReadMode::Strict`] |
+/// | [`unread_fields`](Self::unread_fields) | [`UnreadFields::Keep`] |
 ///
 /// ```
 /// use provenance_model::Limits;
@@ -34,6 +35,25 @@ pub struct Limits {
     max_depth: usize,
     missing_predicate: MissingPredicate,
     read_mode: ReadMode,
+    unread_fields: UnreadFields,
+}
+
+/// What a Statement reader does with the fields a verifier never reads: SLSA v1
+/// `buildDefinition.internalParameters` and `runDetails.byproducts`, the `annotations` of
+/// subjects and resolved dependencies, and unknown top-level fields of the Statement.
+///
+/// With [`UnreadFields::Drop`] they are still checked as the rest of the document (well-formed
+/// JSON, no repeated key, within the depth limit) and keep their JSON kind, but are read as
+/// empty (`{}`, `[]`, `""`): a signed statement whose unread parts are large costs the bytes
+/// of the document, not a tree built from them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnreadFields {
+    /// Keep them as read (the default: a reader that writes the document back needs them).
+    #[default]
+    Keep,
+    /// Check them and read them as empty values of their kind.
+    Drop,
 }
 
 /// How strictly predicates are read.
@@ -85,6 +105,7 @@ impl Default for Limits {
             max_depth: Self::DEFAULT_MAX_DEPTH,
             missing_predicate: MissingPredicate::Reject,
             read_mode: ReadMode::Strict,
+            unread_fields: UnreadFields::Keep,
         }
     }
 }
@@ -131,6 +152,18 @@ impl Limits {
     /// How strictly predicates are read (default: [`ReadMode::Strict`]).
     pub fn read_mode(&self) -> ReadMode {
         self.read_mode
+    }
+
+    /// What is done with the fields a verifier never reads (default: [`UnreadFields::Keep`]).
+    pub fn unread_fields(&self) -> UnreadFields {
+        self.unread_fields
+    }
+
+    /// Sets [`Self::unread_fields`].
+    #[must_use]
+    pub fn with_unread_fields(mut self, unread: UnreadFields) -> Self {
+        self.unread_fields = unread;
+        self
     }
 
     /// Sets [`Self::read_mode`].

@@ -633,6 +633,21 @@ impl Statement {
     pub fn slsa_provenance(&self, limits: &Limits) -> Result<SlsaProvenance> {
         SlsaProvenance::from_statement(self, limits)
     }
+
+    /// As [`Statement::slsa_provenance`], taking the statement: the predicate is read without
+    /// a copy of its JSON.
+    ///
+    /// # Errors
+    /// As [`SlsaProvenance::from_statement`].
+    pub fn into_slsa_provenance(self, limits: &Limits) -> Result<SlsaProvenance> {
+        match self.predicate_kind() {
+            PredicateKind::SlsaProvenanceV1 => self.into_predicate(limits).map(SlsaProvenance::V1),
+            PredicateKind::SlsaProvenanceV02 => {
+                self.into_predicate(limits).map(SlsaProvenance::V02)
+            }
+            _ => SlsaProvenance::from_statement(&self, limits),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -344,17 +344,37 @@ impl Statement {
     /// # Errors
     /// [`Error::PredicateTypeMismatch`], or the predicate's validation error.
     pub fn predicate<P: Predicate>(&self, limits: &Limits) -> Result<P> {
-        if self.predicate_type.as_str() != P::PREDICATE_TYPE {
-            return Err(Error::PredicateTypeMismatch {
-                expected: P::PREDICATE_TYPE.to_owned(),
-                found: self.predicate_type.as_str().to_owned(),
-            });
-        }
+        self.check_predicate_type::<P>()?;
         P::from_predicate_json(
             Value::Object(self.predicate_json().clone()),
             FieldPath::root().key("predicate"),
             limits,
         )
+    }
+
+    /// As [`Statement::predicate`], taking the statement: the predicate is read without a
+    /// copy of its JSON.
+    ///
+    /// # Errors
+    /// As [`Statement::predicate`].
+    pub fn into_predicate<P: Predicate>(self, limits: &Limits) -> Result<P> {
+        self.check_predicate_type::<P>()?;
+        P::from_predicate_json(
+            Value::Object(self.predicate.unwrap_or_default()),
+            FieldPath::root().key("predicate"),
+            limits,
+        )
+    }
+
+    fn check_predicate_type<P: Predicate>(&self) -> Result<()> {
+        if self.predicate_type.as_str() == P::PREDICATE_TYPE {
+            Ok(())
+        } else {
+            Err(Error::PredicateTypeMismatch {
+                expected: P::PREDICATE_TYPE.to_owned(),
+                found: self.predicate_type.as_str().to_owned(),
+            })
+        }
     }
 
     /// Sets `_type` to v0.1 (for emitters that must interoperate with consumers that only
@@ -552,5 +572,61 @@ mod tests {
         assert!(!PredicateKind::is_slsa_look_alike(
             "https://example.com/provenance"
         ));
+    }
+
+    /// With [`crate::UnreadFields::Drop`], what a verifier never reads is checked as the rest
+    /// of the document but read as empty values of its kind; what it reads is kept.
+    #[test]
+    fn unread_fields_are_checked_and_read_as_empty() {
+        use crate::{SLSA_PROVENANCE_V1, UnreadFields};
+        let drop = Limits::default().with_unread_fields(UnreadFields::Drop);
+        let doc = |internal: &str| {
+            format!(
+                r#"{{"_type":"{STATEMENT_V1}","subject":[{{"name":"a","digest":{{"sha256":"{E3}"}},"annotations":{{"k":[1,2]}}}}],
+                "predicateType":"{SLSA_PROVENANCE_V1}","extra":{{"big":[[],[]]}},
+                "predicate":{{"buildDefinition":{{"buildType":"https://bt","externalParameters":{{"p":"v"}},
+                "internalParameters":{internal},
+                "resolvedDependencies":[{{"uri":"git+https://g/o/r","digest":{{"gitCommit":"{}"}},"annotations":{{"n":"x"}}}}]}},
+                "runDetails":{{"builder":{{"id":"https://b"}},"byproducts":[{{"name":"log","digest":{{"sha256":"{E3}"}}}}]}}}}}}"#,
+                "a".repeat(40)
+            )
+        };
+        let full =
+            Statement::from_slice(doc(r#"{"x":[[],[]]}"#).as_bytes(), &Limits::default()).unwrap();
+        let read = Statement::from_slice(doc(r#"{"x":[[],[]]}"#).as_bytes(), &drop).unwrap();
+        let def = &read.predicate_json()["buildDefinition"];
+        assert_eq!(def["internalParameters"], serde_json::json!({}));
+        assert_eq!(
+            read.predicate_json()["runDetails"]["byproducts"],
+            serde_json::json!([])
+        );
+        assert_eq!(
+            def["resolvedDependencies"][0]["annotations"],
+            serde_json::json!({})
+        );
+        assert_eq!(read.extensions()["extra"], serde_json::json!({}));
+        // What a verifier reads is as without dropping.
+        assert_eq!(read.subjects()[0].digest(), full.subjects()[0].digest());
+        assert_eq!(
+            def["externalParameters"],
+            full.predicate_json()["buildDefinition"]["externalParameters"]
+        );
+        assert_eq!(
+            def["resolvedDependencies"][0]["digest"],
+            full.predicate_json()["buildDefinition"]["resolvedDependencies"][0]["digest"]
+        );
+        // Still checked: a repeated key, the kind of the field.
+        let err = Statement::from_slice(doc(r#"{"x":1,"x":2}"#).as_bytes(), &drop).unwrap_err();
+        assert!(
+            matches!(&err, Error::DuplicateKey { path, key }
+                if path.as_str() == "predicate.buildDefinition.internalParameters" && key == "x"),
+            "{err:?}"
+        );
+        let read = Statement::from_slice(doc(r#""text""#).as_bytes(), &drop).unwrap();
+        let err = read.slsa_provenance(&Limits::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("internalParameters"),
+            "a string where an object belongs is refused, as without dropping: {err}"
+        );
     }
 }

@@ -445,6 +445,15 @@ impl VerifiedSet {
             self.elsewhere += 1;
             return;
         }
+        let mut att = att;
+        // What it states alike with the attestation kept before it (the same build's
+        // dependencies, parameters and source claims) is kept once.
+        if let (Body::Statement { facts, .. }, Some(previous)) = (
+            &mut att.body,
+            self.verified.last().and_then(VerifiedAttestation::facts),
+        ) {
+            facts.share(previous);
+        }
         self.verified.push(att);
     }
 

@@ -875,7 +875,7 @@ fn certificate_agreement(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
 /// [`Rule::ExternalParameters`], when any is expected or unknown ones are refused.
 fn external_parameters(ctx: &Context<'_>, failures: &mut Vec<RuleFailure>) {
     if !ctx.exp.external_parameters.is_empty() || ctx.exp.reject_unknown_external_parameters {
-        check_external(ctx.exp, ctx.facts.external_parameters.as_ref(), failures);
+        check_external(ctx.exp, ctx.facts.external_parameters.as_deref(), failures);
     }
 }
 
@@ -1307,7 +1307,7 @@ fn check_agreement(facts: &Facts, cert: &CertSource<'_>, failures: &mut Vec<Rule
     // (a second git dependency, the GitHub workflow parameters, v0.2's environment) must agree
     // too: an expectation pinned on one of them must not be met by a claim the certificate
     // contradicts. Dependencies on other repositories are the build's inputs, not its source.
-    for claim in &facts.source_claims {
+    for claim in facts.source_claims.iter() {
         let same_repo = match (&claim.repository, &cert_repo) {
             (None, _) => true,
             (Some(r), Some(c)) => r.eq_ignore_ascii_case(c.as_str()),

@@ -5,6 +5,8 @@
 
 use provenance_digest::DigestSet;
 use provenance_model::{Provenance, ProvenanceV02, ResourceDescriptor, SlsaProvenance, Timestamp};
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -92,15 +94,17 @@ pub struct Facts {
     /// When the build finished (as `started_on`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_on: Option<Timestamp>,
-    /// `buildDefinition.externalParameters` (v0.2: `invocation.parameters`).
+    /// `buildDefinition.externalParameters` (v0.2: `invocation.parameters`). Shared (see
+    /// [`Facts::share`]): the statements of one build or pipeline mostly state the same.
     #[serde(skip)]
-    pub external_parameters: Option<Map<String, Value>>,
-    /// The resolved dependencies.
+    pub external_parameters: Option<Arc<Map<String, Value>>>,
+    /// The resolved dependencies (shared as `external_parameters`).
     #[serde(skip)]
-    pub dependencies: Vec<Dependency>,
-    /// Every source claim the statement makes (see [`SourceClaim`]).
+    pub dependencies: Arc<[Dependency]>,
+    /// Every source claim the statement makes (see [`SourceClaim`]; shared as
+    /// `external_parameters`).
     #[serde(skip)]
-    pub source_claims: Vec<SourceClaim>,
+    pub source_claims: Arc<[SourceClaim]>,
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
@@ -190,9 +194,10 @@ impl Facts {
                 .or_else(|| str_in(ext, &["source", "ref"]))
                 .map(str::to_owned);
         }
+        let mut claims = Vec::new();
         for (i, dep) in deps.iter().enumerate() {
             if let Some(uri) = dep.uri.as_deref().filter(|_| dep.is_git()) {
-                facts.source_claims.push(SourceClaim::from_uri(
+                claims.push(SourceClaim::from_uri(
                     format!("resolvedDependencies[{i}]"),
                     uri,
                     dep.commit(),
@@ -202,7 +207,7 @@ impl Facts {
         let workflow_repo = str_in(ext, &["workflow", "repository"]);
         let workflow_ref = str_in(ext, &["workflow", "ref"]);
         if workflow_repo.is_some() || workflow_ref.is_some() {
-            facts.source_claims.push(SourceClaim {
+            claims.push(SourceClaim {
                 field: "externalParameters.workflow".to_owned(),
                 repository: workflow_repo
                     .and_then(|r| SourceRepo::parse(r).ok())
@@ -220,18 +225,19 @@ impl Facts {
         if let Some(uri) = source_uri {
             let claim = SourceClaim::from_uri("externalParameters.source".to_owned(), uri, None);
             source_repo.clone_from(&claim.repository);
-            facts.source_claims.push(claim);
+            claims.push(claim);
         }
         if let Some(reference) = source_ref {
-            facts.source_claims.push(SourceClaim {
+            claims.push(SourceClaim {
                 field: "externalParameters.source.ref".to_owned(),
                 repository: source_repo,
                 reference: Some(reference.to_owned()),
                 commit: None,
             });
         }
-        facts.external_parameters = Some(ext.clone());
-        facts.dependencies = deps;
+        facts.external_parameters = Some(Arc::new(ext.clone()));
+        facts.dependencies = deps.into();
+        facts.source_claims = claims.into();
         facts
     }
 
@@ -252,7 +258,7 @@ impl Facts {
             external_parameters: invocation
                 .and_then(|i| i.parameters())
                 .and_then(Value::as_object)
-                .cloned(),
+                .map(|m| Arc::new(m.clone())),
             ..Self::default()
         };
         let config_uri = config.and_then(|c| c.uri()).filter(|u| !u.is_empty());
@@ -279,8 +285,9 @@ impl Facts {
                 },
             );
         }
+        let mut claims = Vec::new();
         if let Some(uri) = config_uri {
-            facts.source_claims.push(SourceClaim::from_uri(
+            claims.push(SourceClaim::from_uri(
                 "invocation.configSource".to_owned(),
                 uri,
                 facts.source_commit.clone(),
@@ -289,7 +296,7 @@ impl Facts {
         let env_ref = environment.and_then(|e| str_at(e, &["github_ref"]));
         let env_sha = environment.and_then(|e| str_at(e, &["github_sha1"]));
         if env_ref.is_some() || env_sha.is_some() {
-            facts.source_claims.push(SourceClaim {
+            claims.push(SourceClaim {
                 field: "invocation.environment".to_owned(),
                 // github_repository is OWNER/REPO on the configSource's host: the claim is
                 // about the config source's repository
@@ -302,15 +309,31 @@ impl Facts {
             if let Some(uri) = dep.uri.as_deref().filter(|_| dep.is_git())
                 && Some(uri) != config_uri
             {
-                facts.source_claims.push(SourceClaim::from_uri(
+                claims.push(SourceClaim::from_uri(
                     format!("materials[{i}]"),
                     uri,
                     dep.commit(),
                 ));
             }
         }
-        facts.dependencies = deps;
+        facts.dependencies = deps.into();
+        facts.source_claims = claims.into();
         facts
+    }
+
+    /// Shares with `other` (the facts of another statement kept beside these) what both state
+    /// alike: the external parameters, dependencies and source claims, kept once.
+    pub fn share(&mut self, other: &Self) {
+        if self.external_parameters == other.external_parameters {
+            self.external_parameters
+                .clone_from(&other.external_parameters);
+        }
+        if self.dependencies == other.dependencies {
+            self.dependencies = Arc::clone(&other.dependencies);
+        }
+        if self.source_claims == other.source_claims {
+            self.source_claims = Arc::clone(&other.source_claims);
+        }
     }
 
     fn set_source(&mut self, uri: Option<&str>) {

@@ -8,6 +8,7 @@
 //! Lines are read with a bounded reader: a line longer than the limit is refused before it is
 //! held in memory.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -360,7 +361,18 @@ pub(crate) trait Sink {
                     max: limits.max_lines(),
                 });
             }
-            let line = trim_ascii(&buf);
+            let line = if buf.len() >= OWNED_LINE_BYTES {
+                // A long line becomes the attestation's bytes as read, not a copy of them.
+                let mut owned = std::mem::take(&mut buf);
+                let trailing = owned.len() - owned.trim_ascii_end().len();
+                owned.truncate(owned.len() - trailing);
+                let leading = owned.len() - owned.trim_ascii_start().len();
+                owned.drain(..leading);
+                owned.shrink_to_fit();
+                Cow::Owned(owned)
+            } else {
+                Cow::Borrowed(trim_ascii(&buf))
+            };
             if line.is_empty() {
                 continue;
             }
@@ -429,19 +441,20 @@ pub(crate) trait Sink {
     }
 
     fn classify(&mut self, line: &[u8], origin: Origin, limits: &Limits) -> Result<()> {
-        self.classify_line(line, origin, limits, false).map(|_| ())
+        self.classify_line(Cow::Borrowed(line), origin, limits, false)
+            .map(|_| ())
     }
 
     /// Classifies one line (or document). With `first_line`, returns `true` (adding nothing)
     /// when the line is the unfinished start of a multi-line JSON object.
     fn classify_line(
         &mut self,
-        line: &[u8],
+        line: Cow<'_, [u8]>,
         origin: Origin,
         limits: &Limits,
         first_line: bool,
     ) -> Result<bool> {
-        let probe: Probe<'_> = match serde_json::from_slice(line) {
+        let probe: Probe<'_> = match serde_json::from_slice(&line) {
             Ok(probe) => probe,
             Err(err) if first_line && err.is_eof() && line.first() == Some(&b'{') => {
                 return Ok(true);
@@ -450,7 +463,7 @@ pub(crate) trait Sink {
                 // The probe stopped at the signature past the DSSE bound without reading the
                 // rest: hand the line to the envelope parser, which refuses it with its limit.
                 self.attestation(
-                    RawAttestation::new(origin, AttestationFormat::Envelope, line.to_vec()),
+                    RawAttestation::new(origin, AttestationFormat::Envelope, line.into_owned()),
                     limits,
                 )?;
                 return Ok(false);
@@ -464,8 +477,12 @@ pub(crate) trait Sink {
             }
         };
         if let Some(format) = probe.format() {
+            drop(probe);
             return self
-                .attestation(RawAttestation::new(origin, format, line.to_vec()), limits)
+                .attestation(
+                    RawAttestation::new(origin, format, line.into_owned()),
+                    limits,
+                )
                 .map(|()| false);
         }
         if let Some(inner) = probe.bundle {
@@ -480,7 +497,7 @@ pub(crate) trait Sink {
             }
             return Ok(false);
         }
-        if let Some(bundles) = converted_bundles(line) {
+        if let Some(bundles) = converted_bundles(&line) {
             let several = bundles.len() > 1;
             for (index, bundle) in bundles.into_iter().enumerate() {
                 let origin = Origin::shared(&origin.path, origin.line, several.then_some(index));
@@ -639,6 +656,10 @@ pub fn is_binary(head: &[u8]) -> bool {
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
+
+/// Lines at least this long are handed over as read to become the attestation's bytes (the
+/// next line gets a new buffer); shorter ones are copied and the buffer reused.
+const OWNED_LINE_BYTES: usize = 64 << 10;
 
 /// The start of the probe's error when a `signatures` list runs past the DSSE bound.
 const PROBE_TOO_MANY_SIGNATURES: &str = "probe: more signatures than the DSSE limit";

@@ -166,7 +166,7 @@ impl Walker<'_> {
         let mut deps: Vec<Dependency> = Vec::new();
         if report.verdict == Verdict::Pass {
             for t in &report.trace {
-                for d in &t.claimed.facts.dependencies {
+                for d in t.claimed.facts.dependencies.iter() {
                     if !deps.contains(d) {
                         deps.push(d.clone());
                     }

@@ -668,11 +668,17 @@ pub(crate) fn interpret(
                     "payloadType {payload_type:?} is not an in-toto statement type"
                 )));
             }
-            let statement = Statement::from_slice(&payload, model_limits).map_err(|e| {
+            // What the verifier never reads (internal parameters, byproducts, annotations,
+            // unknown top-level fields) is checked but not built, and the payload is dropped
+            // once parsed: a large signed statement costs its bytes, not a tree made of them.
+            let parse_limits =
+                model_limits.with_unread_fields(provenance_model::UnreadFields::Drop);
+            let statement = Statement::from_slice(&payload, &parse_limits).map_err(|e| {
                 Rejection::NotAStatement(format!(
                     "signed payload is not a valid in-toto statement: {e}"
                 ))
             })?;
+            drop(payload);
             let predicate_type = statement.predicate_type().as_str().to_owned();
             check_payload_type_names(&payload_type, statement.predicate_kind())?;
             if let Some(label) = raw.label()
@@ -691,27 +697,6 @@ pub(crate) fn interpret(
                     "{predicate_type} statement without a predicate"
                 )));
             }
-            // The predicates we judge are read with provenance-model's types (a predicate
-            // that does not validate is refused, naming the field): SLSA provenance is kept as
-            // its facts, a VSA as its summary; other predicates are not read.
-            // Predicates are read leniently (what real producers omit, such as an empty
-            // `externalParameters`, is tolerated; see `provenance_model::ReadMode`).
-            let model_limits = &model_limits.with_read_mode(provenance_model::ReadMode::Lenient);
-            let invalid = |e: provenance_model::Error| {
-                Rejection::NotAStatement(format!("signed {predicate_type} predicate: {e}"))
-            };
-            let (facts, summary) = match statement.predicate_kind() {
-                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {
-                    let provenance = statement.slsa_provenance(model_limits).map_err(invalid)?;
-                    (Facts::from_provenance(&provenance), None)
-                }
-                PredicateKind::VerificationSummaryV1 => {
-                    let summary: VerificationSummary =
-                        statement.predicate(model_limits).map_err(invalid)?;
-                    (Facts::default(), Some(Box::new(summary)))
-                }
-                _ => (Facts::default(), None),
-            };
             let subjects = statement
                 .subjects()
                 .iter()
@@ -720,6 +705,29 @@ pub(crate) fn interpret(
                     digest: s.digest().cloned().unwrap_or_default(),
                 })
                 .collect();
+            // The predicates we judge are read with provenance-model's types (a predicate
+            // that does not validate is refused, naming the field): SLSA provenance is kept as
+            // its facts, a VSA as its summary; other predicates are not read.
+            // Predicates are read leniently (what real producers omit, such as an empty
+            // `externalParameters`, is tolerated; see `provenance_model::ReadMode`).
+            let model_limits = &parse_limits.with_read_mode(provenance_model::ReadMode::Lenient);
+            let invalid = |e: provenance_model::Error| {
+                Rejection::NotAStatement(format!("signed {predicate_type} predicate: {e}"))
+            };
+            let (facts, summary) = match statement.predicate_kind() {
+                PredicateKind::SlsaProvenanceV1 | PredicateKind::SlsaProvenanceV02 => {
+                    let provenance = statement
+                        .into_slsa_provenance(model_limits)
+                        .map_err(invalid)?;
+                    (Facts::from_provenance(&provenance), None)
+                }
+                PredicateKind::VerificationSummaryV1 => {
+                    let summary: VerificationSummary =
+                        statement.into_predicate(model_limits).map_err(invalid)?;
+                    (Facts::default(), Some(Box::new(summary)))
+                }
+                _ => (Facts::default(), None),
+            };
             Body::Statement {
                 predicate_type,
                 subjects,

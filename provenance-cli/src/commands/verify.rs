@@ -16,7 +16,8 @@ use provenance::verify::policy::{commit, ref_expectation};
 use provenance::verify::rules::{BuilderRule, SourceRepo};
 use provenance::verify::vsa::{DEFAULT_VERIFIER_ID, VsaContext, sign_vsa, vsa_statement};
 use provenance::verify::{
-    Artifact, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict, Verification, load,
+    ACCEPTED_ALGORITHMS, Artifact, CertFact, Expectations, Limits, OffsetDateTime, Report, Verdict,
+    Verification, load,
 };
 
 use crate::Outcome;
@@ -221,15 +222,19 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
         .collect();
     let inputs = artifact_inputs(&local, args.artifact_name.as_deref())?;
     check_stdin_read_once(&args.attestation, &inputs)?;
-    // The attestations first, verified as they are read (what each verdict needs is kept,
-    // not the files): their verified subjects say which algorithms to hash with.
+    // Every artifact is known before the attestations are read (images by their manifest
+    // digest, files hashed with SHA-256, standard input with every accepted algorithm since it
+    // cannot be read twice): of the attestations that name none of them, only a count is
+    // kept. Then the attestations, verified as they are read (what each verdict needs is
+    // kept, not the files): their verified subjects say which algorithms to hash with.
     let now = OffsetDateTime::now_utc();
     let mut verification = verifier.verification(now);
-    // Of the attestations that name none of the artifacts known now, only a count is kept.
-    let known = known_up_front(&args, &inputs)?;
-    if let Some(known) = &known {
-        verification = verification.for_artifacts(known);
-    }
+    #[cfg(feature = "oci")]
+    let image = |a: &str| images.artifact(a);
+    #[cfg(not(feature = "oci"))]
+    let image = |_: &str| None;
+    let known = known_up_front(&args.artifacts, &inputs, image)?;
+    verification = verification.for_artifacts(&known);
     add_attestation_files(&mut verification, &args.attestation, &limits)?;
     if args.attestation.is_empty() {
         for path in inputs.iter().filter_map(load::ArtifactInput::path) {
@@ -248,22 +253,18 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     }
     let checked = verification.finish();
     let algorithms = checked.subject_algorithms();
-    let mut hashed = match known {
-        Some(known) if algorithms == [Algorithm::Sha256] => known,
-        _ => hash_artifacts(&inputs, &algorithms)?,
-    }
-    .into_iter();
-    // In the order given: images from the registry, the others hashed above.
-    let artifacts = args
-        .artifacts
-        .iter()
-        .filter_map(|a| {
-            #[cfg(feature = "oci")]
-            if let Some(image) = images.artifact(a) {
-                return Some(image);
+    let artifacts = known
+        .into_iter()
+        .zip(local_inputs(&args.artifacts, &inputs))
+        .map(|(artifact, input)| match input {
+            // A file hashed with more than SHA-256: read again.
+            Some(input) if input.path().is_some() && algorithms != [Algorithm::Sha256] => {
+                load_input(input, &algorithms)
+                    .with_context(|| format!("cannot use the artifact {}", input.label()))
             }
-            let _ = a;
-            hashed.next().map(Ok)
+            // Standard input: the digests the subjects use, as if hashed now.
+            Some(input) if input.is_stdin() => Ok(only(&artifact, &algorithms)),
+            _ => Ok(artifact),
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     report_skipped(checked.skipped(), ui);
@@ -306,19 +307,58 @@ fn check_stdin_read_once(
     Ok(())
 }
 
-/// The artifacts known before the attestations are read, without images or standard input:
-/// digests as given, files hashed with SHA-256 (the algorithm of nearly every subject; a file
-/// is hashed again after verification only when the verified subjects name other algorithms).
+/// Every artifact, in the order given, known before the attestations are read: images by
+/// their manifest digest (`image` answers for `oci://` arguments), digests as given, files
+/// hashed with SHA-256 (the algorithm of nearly every subject; a file is hashed again after
+/// verification only when the verified subjects name other algorithms), standard input with
+/// every accepted algorithm (it cannot be read again; the digests the subjects do not use are
+/// dropped after verification, see [`only`]).
 fn known_up_front(
-    args: &Args,
+    args: &[String],
     inputs: &[load::ArtifactInput],
-) -> anyhow::Result<Option<Vec<Artifact>>> {
-    if args.artifacts.iter().any(|a| is_image(a))
-        || inputs.iter().any(load::ArtifactInput::is_stdin)
+    image: impl Fn(&str) -> Option<anyhow::Result<Artifact>>,
+) -> anyhow::Result<Vec<Artifact>> {
+    args.iter()
+        .zip(local_inputs(args, inputs))
+        .map(|(arg, input)| match (image(arg), input) {
+            (Some(image), _) => image,
+            (None, Some(input)) => {
+                let algorithms: &[Algorithm] = if input.is_stdin() {
+                    &ACCEPTED_ALGORITHMS
+                } else {
+                    &[Algorithm::Sha256]
+                };
+                load_input(input, algorithms)
+                    .with_context(|| format!("cannot use the artifact {}", input.label()))
+            }
+            (None, None) => Err(anyhow::anyhow!("cannot use the artifact {arg}")),
+        })
+        .collect()
+}
+
+/// For each artifact argument, its input when it is not an image (`inputs` holds those, in
+/// order).
+fn local_inputs<'a>(
+    args: &'a [String],
+    inputs: &'a [load::ArtifactInput],
+) -> impl Iterator<Item = Option<&'a load::ArtifactInput>> + 'a {
+    let mut local = inputs.iter();
+    args.iter()
+        .map(move |a| if is_image(a) { None } else { local.next() })
+}
+
+/// `artifact` with only the digests in `algorithms`: what hashing it with them would give.
+fn only(artifact: &Artifact, algorithms: &[Algorithm]) -> Artifact {
+    let mut digests = DigestSet::new();
+    for (algorithm, hex) in algorithms
+        .iter()
+        .filter_map(|a| Some((a, artifact.digests().get_algorithm(*a)?)))
     {
-        return Ok(None);
+        // Copied from a valid set: always valid.
+        let _ = digests.insert(algorithm.name(), hex);
     }
-    hash_artifacts(inputs, &[Algorithm::Sha256]).map(Some)
+    Artifact::hashed(artifact.name(), digests)
+        .with_policy_name(artifact.policy_name().map(str::to_owned))
 }
 
 /// Reads and verifies the `--attestation` files (`-` = standard input).
@@ -388,20 +428,6 @@ pub(crate) fn artifact_inputs(
             .context("cannot use --artifact-name")?;
     }
     Ok(inputs)
-}
-
-/// Hashes every file artifact once, with `algorithms`.
-pub(crate) fn hash_artifacts(
-    inputs: &[load::ArtifactInput],
-    algorithms: &[Algorithm],
-) -> anyhow::Result<Vec<Artifact>> {
-    inputs
-        .iter()
-        .map(|i| {
-            load_input(i, algorithms)
-                .with_context(|| format!("cannot use the artifact {}", i.label()))
-        })
-        .collect()
 }
 
 /// Hashes one artifact argument: standard input for `-` (the library never reads it), else
