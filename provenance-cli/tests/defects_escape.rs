@@ -30,6 +30,17 @@ const RTL_BUILDER: &str = "https://ci.example/b\u{202e}";
 /// A key, `app.bin`, and `att.jsonl`: signed provenance for it whose builder id (`builder`) and
 /// source URI hold terminal escapes and a forged line.
 fn hostile_attestation(builder: &str) -> tempfile::TempDir {
+    signed_statement(|statement| {
+        statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["uri"] =
+            "git+https://github.com/o/r\u{1b}[2J\nPASS forged.bin".into();
+        statement["predicate"]["runDetails"]["builder"]["id"] = builder.into();
+        statement["subject"][0]["name"] = "app.bin\u{1b}]0;title\u{7}".into();
+    })
+}
+
+/// A key `k.pem`, `app.bin`, and `att.jsonl`: a provenance statement for it, changed by `edit`,
+/// signed with the key.
+fn signed_statement(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(
@@ -52,10 +63,7 @@ fn hostile_attestation(builder: &str) -> tempfile::TempDir {
         ],
     );
     let mut statement: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
-    statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["uri"] =
-        "git+https://github.com/o/r\u{1b}[2J\nPASS forged.bin".into();
-    statement["predicate"]["runDetails"]["builder"]["id"] = builder.into();
-    statement["subject"][0]["name"] = "app.bin\u{1b}]0;title\u{7}".into();
+    edit(&mut statement);
     std::fs::write(d.join("st.json"), statement.to_string()).unwrap();
     let signed = provenance(d, &["sign", "--key", "k.pem", "st.json"]);
     assert!(signed.status.success());
@@ -214,36 +222,14 @@ fn assert_no_invisible(what: &str, text: &str) {
 
 #[test]
 fn invisible_and_separator_code_points_are_escaped() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    assert!(
-        provenance(d, &["keygen", "--output", "k.pem"])
-            .status
-            .success()
-    );
-    std::fs::write(d.join("app.bin"), b"hi\n").unwrap();
-    let st = provenance(
-        d,
-        &[
-            "statement",
-            "--builder-id",
-            "https://ci.example/b",
-            "--source-uri",
-            "https://github.com/o/r",
-            "--source-commit",
-            COMMIT,
-            "app.bin",
-        ],
-    );
-    let mut statement: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
     let uri = format!("git+https://github.com/o/r{INVISIBLE}Z");
-    statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["uri"] =
-        uri.clone().into();
-    statement["predicate"]["buildDefinition"]["externalParameters"]["source"]["uri"] = uri.into();
-    std::fs::write(d.join("st.json"), statement.to_string()).unwrap();
-    let signed = provenance(d, &["sign", "--key", "k.pem", "st.json"]);
-    assert!(signed.status.success(), "{signed:?}");
-    std::fs::write(d.join("att.jsonl"), &signed.stdout).unwrap();
+    let dir = signed_statement(|statement| {
+        statement["predicate"]["buildDefinition"]["resolvedDependencies"][0]["uri"] =
+            uri.clone().into();
+        statement["predicate"]["buildDefinition"]["externalParameters"]["source"]["uri"] =
+            uri.into();
+    });
+    let d = dir.path();
     let shown = format!("github.com/o/r{INVISIBLE_SHOWN}Z");
 
     // The claimed source is named in the FAIL reason.
