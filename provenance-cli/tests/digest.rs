@@ -466,12 +466,16 @@ fn check_refuses_sha1_lines_unless_asked() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(out.stdout.is_empty());
+    // a list of nothing but SHA-1 lines says so, once, and not "no properly formatted lines"
     assert!(
         stderr.contains(
-            "1 SHA-1 (40-digit) line was refused: SHA-1 is not accepted unless -a sha1 is given"
+            "SHA1SUMS: nothing to check but 1 SHA-1 (40-digit) line, \
+             and SHA-1 is not accepted unless -a sha1 is given"
         ),
         "{stderr}"
     );
+    assert!(!stderr.contains("properly formatted"), "{stderr}");
+    assert_eq!(stderr.matches("SHA-1").count(), 2, "{stderr}");
     // beside a SHA-256 line: that one is checked, the run still exits 2
     std::fs::write(
         dir.path().join("MIXED"),
@@ -484,6 +488,12 @@ fn check_refuses_sha1_lines_unless_asked() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(out.stdout, b"a.bin: OK\n");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "1 SHA-1 (40-digit) line was refused: SHA-1 is not accepted unless -a sha1 is given"
+        ),
+        "{out:?}"
+    );
     // asked for: checked
     let out = provenance(dir.path())
         .args(["digest", "-a", "sha1", "--check", "SHA1SUMS"])

@@ -432,7 +432,15 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     out.flush()?;
     if good_lines == 0 {
         if sha1_lines > 0 {
-            warn_sha1(ui, sha1_lines);
+            anyhow::bail!(
+                "{}: nothing to check but {}, and SHA-1 is not accepted unless -a sha1 is given",
+                list.display(),
+                plural(
+                    sha1_lines,
+                    "SHA-1 (40-digit) line",
+                    "SHA-1 (40-digit) lines"
+                )
+            );
         }
         anyhow::bail!(
             "{}: no properly formatted checksum lines found",
