@@ -584,22 +584,29 @@ fn vsa(subject: &str, hex: &str, verifier: &str, level: u8) -> serde_json::Value
     })
 }
 
+/// The report on artifact `app` (`sha(1)`) from one root and one statement signed by key 1.
+fn verdict_on_app(
+    root: provenance_verify::TrustRoot,
+    st: &serde_json::Value,
+    exp: Expectations,
+) -> provenance_verify::ArtifactReport {
+    let v = Engine::new(vec![root]).unwrap().with_overrides(exp);
+    v.verify(
+        &[artifact("app", &sha(1))],
+        &set_of(&[envelope(st, 1)]),
+        NOW,
+    )
+    .unwrap()
+    .artifacts
+    .remove(0)
+}
+
 /// Review R2: a VSA earns at most its root's level, the root's `builders` apply to the VSA's
 /// `verifier.id`, and a builder expectation is checked against `verifier.id`.
 #[test]
 fn vsa_level_and_verifier_come_from_the_root_grant() {
     const GATE: &str = "https://deploy.example.com/gate";
-    let run = |root: provenance_verify::TrustRoot, st: &serde_json::Value, exp: Expectations| {
-        let v = Engine::new(vec![root]).unwrap().with_overrides(exp);
-        v.verify(
-            &[artifact("app", &sha(1))],
-            &set_of(&[envelope(st, 1)]),
-            NOW,
-        )
-        .unwrap()
-        .artifacts
-        .remove(0)
-    };
+    let run = verdict_on_app;
     let mut want_l3 = Expectations::default();
     want_l3.predicate_types = vec!["https://slsa.dev/verification_summary/v1".into()];
     want_l3.min_slsa_level = Some(3);
@@ -766,17 +773,7 @@ fn vsa_time_verified_is_judged_like_build_times() {
         let mut exp = Expectations::default();
         exp.predicate_types = vec!["https://slsa.dev/verification_summary/v1".into()];
         exp.max_age = max_age.map(std::time::Duration::from_secs);
-        let v = Engine::new(vec![key_root("gate", 1)])
-            .unwrap()
-            .with_overrides(exp);
-        v.verify(
-            &[artifact("app", &sha(1))],
-            &set_of(&[envelope(st, 1)]),
-            NOW,
-        )
-        .unwrap()
-        .artifacts
-        .remove(0)
+        verdict_on_app(key_root("gate", 1), st, exp)
     };
     let fresh = vsa("app", &sha(1), "https://deploy.example.com/gate", 2);
     let r = run(&fresh, None);
