@@ -173,56 +173,64 @@ impl TrustFlags {
     /// Warnings about the trust flags and the policy's roots: an identity regexp not anchored
     /// at the start (`^`) matches anywhere in the identity, as cosign's does.
     pub(crate) fn warnings(&self, policy: Option<&LoadedPolicy>) -> Vec<String> {
-        let unanchored = |re: &str| !re.starts_with('^') && !re.starts_with("(?i)^");
+        // A regexp that is not "match anything" and not anchored at the start.
+        let loose =
+            |re: &str| !is_explicit_any(re) && !re.starts_with('^') && !re.starts_with("(?i)^");
+        let note = |setting: &str, re: &str, field: &str| {
+            format!(
+                "{setting} {re:?} is not anchored with `^`: it is searched for anywhere in the \
+                 {field} (as cosign does)"
+            )
+        };
         let mut out = Vec::new();
-        if let Some(re) = &self.certificate_identity_regexp
-            && !is_explicit_any(re)
-            && unanchored(re)
-        {
-            out.push(format!(
-                "--certificate-identity-regexp {re:?} is not anchored with `^`: it is searched for \
-                 anywhere in the certificate identity (as cosign does), so other identities \
-                 containing it match too"
-            ));
-        }
-        if let Some(re) = &self.certificate_oidc_issuer_regexp
-            && !is_explicit_any(re)
-            && unanchored(re)
-        {
-            out.push(format!(
-                "--certificate-oidc-issuer-regexp {re:?} is not anchored with `^`: it is searched \
-                 for anywhere in the OIDC issuer (as cosign does), so other issuers containing it \
-                 match too"
-            ));
-        }
-        for root in policy.iter().flat_map(|p| &p.policy.roots) {
-            if let AnchorSpec::Keyless {
-                issuer: Matcher::Regexp(re),
-                ..
-            } = &root.anchor
-                && !is_explicit_any(re)
-                && unanchored(re)
-            {
+        for (flag, re, field, others) in [
+            (
+                "--certificate-identity-regexp",
+                &self.certificate_identity_regexp,
+                "certificate identity",
+                "identities",
+            ),
+            (
+                "--certificate-oidc-issuer-regexp",
+                &self.certificate_oidc_issuer_regexp,
+                "OIDC issuer",
+                "issuers",
+            ),
+        ] {
+            if let Some(re) = re.as_deref().filter(|re| loose(re)) {
                 out.push(format!(
-                    "root {:?}: certificate_oidc_issuer_regexp {re:?} is not anchored with `^`: it \
-                     is searched for anywhere in the OIDC issuer (as cosign does)",
-                    root.name
+                    "{}, so other {others} containing it match too",
+                    note(flag, re, field)
                 ));
             }
-
-            if let AnchorSpec::Keyless {
-                identity: Matcher::Regexp(re),
+        }
+        for root in policy.iter().flat_map(|p| &p.policy.roots) {
+            let AnchorSpec::Keyless {
+                identity,
+                issuer,
                 github,
                 ..
             } = &root.anchor
-                && github.signer_regexp().is_none()
-                && !is_explicit_any(re)
-                && unanchored(re)
+            else {
+                continue;
+            };
+            if let Matcher::Regexp(re) = issuer
+                && loose(re)
             {
                 out.push(format!(
-                    "root {:?}: certificate_identity_regexp {re:?} is not anchored with `^`: it is \
-                     searched for anywhere in the certificate identity (as cosign does)",
-                    root.name
+                    "root {:?}: {}",
+                    root.name,
+                    note("certificate_oidc_issuer_regexp", re, "OIDC issuer")
+                ));
+            }
+            if let Matcher::Regexp(re) = identity
+                && github.signer_regexp().is_none()
+                && loose(re)
+            {
+                out.push(format!(
+                    "root {:?}: {}",
+                    root.name,
+                    note("certificate_identity_regexp", re, "certificate identity")
                 ));
             }
         }
