@@ -453,8 +453,6 @@ fn platform_selects_a_child_of_an_index() {
 /// never a pass.
 #[test]
 fn a_blob_swapped_in_the_registry_fails() {
-    use provenance_oci::manifest::SIGSTORE_BUNDLE_V03;
-    use provenance_oci::referrers::{self, DiscoveryLimits};
     let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
         return;
     };
@@ -467,22 +465,7 @@ fn a_blob_swapped_in_the_registry_fails() {
     assert_eq!(code(&before), 0, "{}", out(&before));
 
     // the layer of the one referrer, replaced on disk
-    let found = referrers::discover(
-        &mut c,
-        &repo,
-        &app.digest,
-        SIGSTORE_BUNDLE_V03,
-        DiscoveryLimits::default(),
-    )
-    .unwrap();
-    let m = c
-        .get_manifest(
-            &repo,
-            &provenance_oci::ManifestRef::Digest(found.descriptors[0].digest.clone()),
-        )
-        .unwrap();
-    let manifest: provenance_oci::manifest::ImageManifest =
-        serde_json::from_slice(&m.bytes).unwrap();
+    let (_, manifest, _) = support::the_bundle_referrer(&mut c, &repo, &app.digest);
     let layer = &manifest.layers[0].digest;
     let hex = layer.hex();
     reg.corrupt_blob(layer);
@@ -502,8 +485,7 @@ fn a_blob_swapped_in_the_registry_fails() {
 /// through the API.
 #[test]
 fn attach_and_verify_through_the_referrers_api() {
-    use provenance_oci::manifest::SIGSTORE_BUNDLE_V03;
-    use provenance_oci::referrers::{self, DiscoveryLimits, DiscoveryPath};
+    use provenance_oci::referrers::DiscoveryPath;
     let Some(reg) = TestRegistry::start_with_referrers_api() else {
         return;
     };
@@ -512,16 +494,8 @@ fn attach_and_verify_through_the_referrers_api() {
     let a = attest_push(d, &image);
     assert_eq!(code(&a), 0, "{}", out(&a));
 
-    let found = referrers::discover(
-        &mut c,
-        &repo,
-        &app.digest,
-        SIGSTORE_BUNDLE_V03,
-        DiscoveryLimits::default(),
-    )
-    .unwrap();
-    assert_eq!(found.path, DiscoveryPath::ReferrersApi);
-    assert_eq!(found.descriptors.len(), 1);
+    let (path, _, _) = support::the_bundle_referrer(&mut c, &repo, &app.digest);
+    assert_eq!(path, DiscoveryPath::ReferrersApi);
     let tag = app.digest.referrers_tag().parse().unwrap();
     let err = c
         .get_manifest(&repo, &provenance_oci::ManifestRef::Tag(tag))

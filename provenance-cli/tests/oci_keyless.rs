@@ -100,27 +100,14 @@ fn the_referrer_via(
     subject: &OciDigest,
     path: referrers::DiscoveryPath,
 ) -> (ImageManifest, Value) {
-    let found = referrers::discover(
-        c,
-        repo,
-        subject,
-        SIGSTORE_BUNDLE_V03,
-        DiscoveryLimits::default(),
-    )
-    .unwrap();
-    assert_eq!(found.descriptors.len(), 1, "{:?}", found.descriptors);
-    assert_eq!(found.path, path);
-    let descriptor = &found.descriptors[0];
+    let (found, manifest, descriptor) = support::the_bundle_referrer(c, repo, subject);
+    assert_eq!(found, path);
     assert_eq!(
         descriptor.annotations.get(ANNOTATION_PREDICATE_TYPE),
         Some(&SLSA_V1.to_owned())
     );
-    let m = c
-        .get_manifest(repo, &ManifestRef::Digest(descriptor.digest.clone()))
-        .unwrap();
-    let manifest: ImageManifest = serde_json::from_slice(&m.bytes).unwrap();
     let bundle =
-        referrers::fetch_bundle(c, repo, subject, descriptor, SIGSTORE_BUNDLE_V03, 16 << 20)
+        referrers::fetch_bundle(c, repo, subject, &descriptor, SIGSTORE_BUNDLE_V03, 16 << 20)
             .unwrap();
     (manifest, serde_json::from_slice(&bundle).unwrap())
 }

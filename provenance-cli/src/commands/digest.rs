@@ -457,17 +457,6 @@ fn check(list: &Path, algorithms: &[Algorithm], ui: &Ui) -> anyhow::Result<Outco
     Ok(totals.outcome())
 }
 
-fn warn_sha1(ui: &Ui, sha1_lines: usize) {
-    ui.warn(format_args!(
-        "{} refused: SHA-1 is not accepted unless -a sha1 is given",
-        plural(
-            sha1_lines,
-            "SHA-1 (40-digit) line was",
-            "SHA-1 (40-digit) lines were"
-        )
-    ));
-}
-
 /// What `--check` counted besides the lines that matched.
 struct CheckTotals {
     bad_lines: usize,
@@ -480,7 +469,14 @@ impl CheckTotals {
     /// The warnings `sha256sum -c` prints at the end (and ours for refused SHA-1 lines).
     fn warn(&self, ui: &Ui) {
         if self.sha1_lines > 0 {
-            warn_sha1(ui, self.sha1_lines);
+            ui.warn(format_args!(
+                "{} refused: SHA-1 is not accepted unless -a sha1 is given",
+                plural(
+                    self.sha1_lines,
+                    "SHA-1 (40-digit) line was",
+                    "SHA-1 (40-digit) lines were"
+                )
+            ));
         }
         if self.bad_lines > 0 {
             ui.warn(format_args!(

@@ -244,6 +244,36 @@ pub(crate) struct PushedImage {
     pub(crate) manifest: Vec<u8>,
 }
 
+/// The one Sigstore-bundle referrer of `subject`: how it was discovered, its artifact manifest
+/// (from the registry, by the descriptor's digest) and its descriptor.
+pub(crate) fn the_bundle_referrer(
+    client: &mut RegistryClient,
+    repo: &Repository,
+    subject: &OciDigest,
+) -> (
+    provenance_oci::referrers::DiscoveryPath,
+    ImageManifest,
+    Descriptor,
+) {
+    use provenance_oci::manifest::SIGSTORE_BUNDLE_V03;
+    use provenance_oci::referrers::{DiscoveryLimits, discover};
+    let found = discover(
+        client,
+        repo,
+        subject,
+        SIGSTORE_BUNDLE_V03,
+        DiscoveryLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(found.descriptors.len(), 1, "{:?}", found.descriptors);
+    let descriptor = found.descriptors.into_iter().next().unwrap();
+    let m = client
+        .get_manifest(repo, &ManifestRef::Digest(descriptor.digest.clone()))
+        .unwrap();
+    let manifest: ImageManifest = serde_json::from_slice(&m.bytes).unwrap();
+    (found.path, manifest, descriptor)
+}
+
 pub(crate) fn push_image(
     client: &mut RegistryClient,
     repo: &Repository,
