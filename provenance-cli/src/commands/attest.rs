@@ -8,13 +8,13 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use provenance::keys::PrivateKey;
 use provenance::keys::fs::{Mode, Overwrite, write_atomic};
-use provenance::keys::{KeySource, PrivateKey};
 use provenance::{Attestation, Attestor};
 
 use crate::Outcome;
 use crate::commands::context_flags::{ContextFlags, DETECTION_HELP};
-use crate::commands::keys::{KeyIdFormatArg, load_signing_keys};
+use crate::commands::keys::SigningKeyArgs;
 use crate::ui::Ui;
 
 /// The largest `.intoto.jsonl` that `attest` appends to (it is rewritten atomically).
@@ -24,24 +24,8 @@ const MAX_EXISTING_JSONL_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = DETECTION_HELP)]
 pub(crate) struct Args {
-    /// Private key to sign with: a PEM file or env://VAR; repeat for several signatures.
-    /// An encrypted key is opened with PROVENANCE_PASSWORD or a terminal prompt.
-    #[cfg_attr(
-        feature = "sign",
-        arg(
-            long,
-            value_name = "KEY",
-            required_unless_present = "keyless",
-            conflicts_with = "keyless"
-        )
-    )]
-    #[cfg_attr(not(feature = "sign"), arg(long, value_name = "KEY", required = true))]
-    key: Vec<KeySource>,
-
-    /// The key id each signature carries as its keyid hint (verifiers never trust it; they
-    /// try every key they were given).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeyIdFormatArg::Sslib)]
-    keyid_format: KeyIdFormatArg,
+    #[command(flatten)]
+    keys: SigningKeyArgs,
 
     /// Append the signed envelope as one line to this .intoto.jsonl (created if missing;
     /// rewritten atomically, so a failure never leaves a partial line), as verify --vsa-output
@@ -102,7 +86,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
     if args.keyless.keyless {
         return run_keyless(&args, ui);
     }
-    let keys = load_signing_keys(&args.key, args.keyid_format, ui)?;
+    let keys = args.keys.load(ui)?;
     if args.bundle.is_some() && keys.len() != 1 {
         anyhow::bail!("--bundle takes exactly one --key (a Sigstore bundle holds one signature)");
     }

@@ -32,16 +32,44 @@ impl From<KeyIdFormatArg> for KeyIdFormat {
     }
 }
 
-/// Loads every signing key, their signatures carrying key ids in `format`.
-pub(crate) fn load_signing_keys(
-    sources: &[KeySource],
-    format: KeyIdFormatArg,
-    ui: &Ui,
-) -> anyhow::Result<Vec<PrivateKey>> {
-    sources
-        .iter()
-        .map(|source| Ok(load_private_key(source, ui)?.with_key_id_format(format.into())))
-        .collect()
+/// The signing keys of `sign` and `attest` (`--key`, `--keyid-format`); with the `sign`
+/// feature, `--keyless` (a sibling flag of the command) replaces them.
+#[derive(Debug, clap::Args)]
+#[expect(
+    clippy::doc_markdown,
+    reason = "doc comments here are clap help text, shown verbatim"
+)]
+pub(crate) struct SigningKeyArgs {
+    /// Private key to sign with: a PEM file or env://VAR; repeat for several signatures.
+    /// An encrypted key is opened with PROVENANCE_PASSWORD or a terminal prompt.
+    #[cfg_attr(
+        feature = "sign",
+        arg(
+            long,
+            value_name = "KEY",
+            required_unless_present = "keyless",
+            conflicts_with = "keyless"
+        )
+    )]
+    #[cfg_attr(not(feature = "sign"), arg(long, value_name = "KEY", required = true))]
+    key: Vec<KeySource>,
+
+    /// The key id each signature carries as its keyid hint (verifiers never trust it; they
+    /// try every key they were given).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeyIdFormatArg::Sslib)]
+    keyid_format: KeyIdFormatArg,
+}
+
+impl SigningKeyArgs {
+    /// Loads every key, their signatures carrying key ids in the `--keyid-format`.
+    pub(crate) fn load(&self, ui: &Ui) -> anyhow::Result<Vec<PrivateKey>> {
+        self.key
+            .iter()
+            .map(|source| {
+                Ok(load_private_key(source, ui)?.with_key_id_format(self.keyid_format.into()))
+            })
+            .collect()
+    }
 }
 
 /// Loads the private key at `source`, asking for its password when it is encrypted.

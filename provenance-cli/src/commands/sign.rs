@@ -1,19 +1,14 @@
 //! `provenance sign`: wrap any payload in a signed DSSE envelope.
-#![expect(
-    clippy::doc_markdown,
-    reason = "doc comments here are clap help text, shown verbatim"
-)]
 
 use std::io::Read as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 use provenance::dsse::{DsseSigner, Envelope, PayloadType};
-use provenance::keys::KeySource;
 use provenance::keys::fs::{Mode, Overwrite, write_atomic};
 
 use crate::Outcome;
-use crate::commands::keys::{KeyIdFormatArg, load_signing_keys};
+use crate::commands::keys::SigningKeyArgs;
 use crate::ui::Ui;
 
 /// Largest payload signed: 256 MiB.
@@ -22,24 +17,8 @@ const MAX_PAYLOAD_BYTES: u64 = 256 * 1024 * 1024;
 /// Arguments of `provenance sign`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Private key: a PEM file or env://VAR; repeat for several signatures. An encrypted key
-    /// is opened with PROVENANCE_PASSWORD or a terminal prompt.
-    #[cfg_attr(
-        feature = "sign",
-        arg(
-            long,
-            value_name = "KEY",
-            required_unless_present = "keyless",
-            conflicts_with = "keyless"
-        )
-    )]
-    #[cfg_attr(not(feature = "sign"), arg(long, value_name = "KEY", required = true))]
-    key: Vec<KeySource>,
-
-    /// The key id each signature carries as its keyid hint (verifiers never trust it; they
-    /// try every key they were given).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeyIdFormatArg::Sslib)]
-    keyid_format: KeyIdFormatArg,
+    #[command(flatten)]
+    keys: SigningKeyArgs,
 
     /// The DSSE payloadType (authenticated together with the payload).
     #[arg(
@@ -129,7 +108,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> anyhow::Result<Outcome> {
             "the payload is not JSON, but payloadType {payload_type} announces an in-toto statement"
         ));
     }
-    let keys = load_signing_keys(&args.key, args.keyid_format, ui)?;
+    let keys = args.keys.load(ui)?;
     let signers: Vec<&dyn DsseSigner> = keys.iter().map(|k| k as &dyn DsseSigner).collect();
     let envelope =
         Envelope::sign(payload_type, payload, &signers).context("cannot sign the payload")?;
