@@ -7,7 +7,8 @@
 #   - sigstore-python (PyPI `sigstore`, `sigstore --trust-config verify identity`),
 #   - @sigstore/verify (npm; scripts/interop/keyless_verify.js).
 # The good bundles must pass in all three; another identity, a tampered bundle and a bundle
-# from a different CA (another mock instance) must fail in all three.
+# from a different CA (another mock instance) must fail in all three. The same for bundles
+# that sigstore-python signs against the same services (`sigstore sign`, `sigstore attest`).
 # Also for Rekor v2 with a TSA (a second mock listing it in its signing config); there
 # @sigstore/verify 3.1.1 refuses DSSE bundles logged as rekor-v2-spec §6.1.4 says (a recorded,
 # named difference: the run still fails if anything else differs).
@@ -125,6 +126,28 @@ github_env=(env GITHUB_ACTIONS=true GITHUB_REPOSITORY=octo-org/demo GITHUB_REPOS
 "$P" sign --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
     --bundle app.bin.v2-blob.sigstore.json app.bin 2>>"$WORK/sign.err"
 grep -h "signed and verified" "$WORK/attest.err" "$WORK/sign.err" | sed 's/^/  /'
+# The other direction: sigstore-python signs against the same services, a message signature
+# (`sigstore sign`) and a DSSE statement with a SLSA v1 predicate (`sigstore attest`), through
+# Rekor v1 (A) and Rekor v2 + TSA (C); its bundles must verify here as they do in the peers.
+cat >predicate.json <<JSONEOF
+{"buildDefinition": {"buildType": "https://actions.github.io/buildtypes/workflow/v1",
+  "externalParameters": {"workflow": {"ref": "refs/heads/main", "repository": "https://github.com/octo-org/demo",
+    "path": ".github/workflows/release.yml"}},
+  "resolvedDependencies": [{"uri": "git+https://github.com/octo-org/demo@refs/heads/main",
+    "digest": {"gitCommit": "0123456789abcdef0123456789abcdef01234567"}}]},
+ "runDetails": {"builder": {"id": "$ID"},
+  "metadata": {"invocationId": "https://github.com/octo-org/demo/actions/runs/4242/attempts/1"}}}
+JSONEOF
+for m in a c; do
+    d=$WORK/$m
+    "$VENV/bin/sigstore" --trust-config "$d/trust_config.json" sign --identity-token "$(cat "$d/token")" \
+        --bundle "py-sign-$m.sigstore.json" app.bin >"$WORK/py-sign-$m.err" 2>&1 ||
+        { cat "$WORK/py-sign-$m.err" >&2; exit 1; }
+    "$VENV/bin/sigstore" --trust-config "$d/trust_config.json" attest --predicate predicate.json \
+        --predicate-type https://slsa.dev/provenance/v1 --identity-token "$(cat "$d/token")" \
+        --bundle "py-attest-$m.sigstore.json" app.bin >"$WORK/py-attest-$m.err" 2>&1 ||
+        { cat "$WORK/py-attest-$m.err" >&2; exit 1; }
+done
 python3 - <<'PYEOF'
 import base64, json
 b = json.load(open("app.bin.sigstore.json"))
@@ -183,5 +206,14 @@ BUILDER=$ID check "attest --keyless, Rekor v2 + TSA (hashedrekord 0.0.2 over the
 check "sign --keyless, Rekor v2 + TSA" PASS app.bin.v2-blob.sigstore.json "$ID" "$CC" "$RC"
 check "sign, Rekor v2: another identity" FAIL app.bin.v2-blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CC" "$RC"
 check "sign: another CA" FAIL app.bin.blob.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
+EVIL="https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main"
+check "sigstore-python sign, Rekor v1" PASS py-sign-a.sigstore.json "$ID" "$CA" "$RA"
+BUILDER=$ID check "sigstore-python attest (SLSA v1), Rekor v1" PASS py-attest-a.sigstore.json "$ID" "$CA" "$RA"
+BUILDER=$ID check "sigstore-python attest: another identity" FAIL py-attest-a.sigstore.json "$EVIL" "$CA" "$RA"
+check "sigstore-python sign: another CA" FAIL py-sign-a.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
+check "sigstore-python sign, Rekor v2 + TSA" PASS py-sign-c.sigstore.json "$ID" "$CC" "$RC"
+BUILDER=$ID check "sigstore-python attest (SLSA v1), Rekor v2 + TSA" PASS py-attest-c.sigstore.json "$ID" "$CC" "$RC" \
+    "@sigstore/verify 3.1.1 compares a DSSE bundle's hashedrekord 0.0.2 digest with SHA-256(payload); rekor-v2-spec 6.1.4, sigstore-python 4.5 and our verifier use SHA-256(PAE)"
+check "sigstore-python sign, Rekor v2: another identity" FAIL py-sign-c.sigstore.json "$EVIL" "$CC" "$RC"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -30,7 +30,8 @@
 //   and hands the mock's CA SCTs that carry the prefix.
 // - Rekor v1: a `dsse` 0.0.1 entry is logged in Rekor's canonical form, not as proposed.
 // - TSA: an RFC 3161 DER TimeStampReq (application/timestamp-query) is translated into the
-//   mock's JSON request form.
+//   mock's JSON request form; nonces of 2^53 and above (sigstore-python's are 64-bit) are
+//   echoed exactly (the mock alone writes them as an empty INTEGER).
 //
 // Fault modes (--mode), for the clients' error paths:
 //   ok                     default
@@ -102,6 +103,23 @@ const jose = load('jose');
 const pkijs = load('pkijs');
 const asn1js = load('asn1js');
 
+// The mock's TSA builds TSTInfo.nonce with `new asn1js.Integer({ value: nonce })`, exact only
+// below 2^53 (a JavaScript number); above it the INTEGER comes out empty (invalid DER), while
+// sigstore-python sends 64-bit nonces. The TSA bridge passes a nonce of any size as decimal
+// digits, which this Integer (the mock's own asn1js module, patched in place) encodes exactly.
+{
+  const Integer = asn1js.Integer;
+  asn1js.Integer = class extends Integer {
+    constructor(params) {
+      if (params && typeof params.value === 'string' && /^[0-9]+$/.test(params.value)) {
+        super({ valueHex: Integer.fromBigInt(BigInt(params.value)).valueBlock.valueHexView });
+      } else {
+        super(params);
+      }
+    }
+  };
+}
+
 const ACTIONS_REQUEST_TOKEN = 'test-actions-request-token';
 const MAX_BODY = 1 << 20;
 
@@ -157,9 +175,9 @@ function bridgeTsa(body, headers) {
   return Buffer.from(JSON.stringify({
     artifactHash: b64(req.messageImprint.hashedMessage.valueBlock.valueHexView),
     hashAlgorithm: names[oid] || 'sha256',
-    // exact below 2^53, which is what the mock's TSTInfo can echo
+    // decimal digits: echoed exactly at any size (the asn1js.Integer patch above)
     nonce: req.nonce
-      ? Number(BigInt(`0x${Buffer.from(req.nonce.valueBlock.valueHexView).toString('hex') || '0'}`))
+      ? BigInt(`0x${Buffer.from(req.nonce.valueBlock.valueHexView).toString('hex') || '0'}`).toString()
       : undefined,
     certificates: req.certReq || false,
   }));

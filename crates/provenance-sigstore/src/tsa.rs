@@ -210,10 +210,63 @@ pub(crate) fn tst_nonce(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
     Ok(nonce)
 }
 
+/// DER INTEGER contents (X.690 §8.3.2): not empty and minimal.
+fn der_integer(value: &[u8]) -> bool {
+    match value {
+        [] => false,
+        [0x00, next, ..] => next & 0x80 != 0,
+        [0xff, next, ..] => next & 0x80 == 0,
+        _ => true,
+    }
+}
+
+/// The optional fields of a `TSTInfo` after `genTime` (RFC 3161 §2.4.2): `accuracy` (SEQUENCE
+/// of INTEGER seconds, [0] millis, [1] micros), `ordering` (BOOLEAN), `nonce` (INTEGER), `tsa`
+/// [0] and `extensions` [1]. Each present must be well-formed DER, as sigstore-go's parser
+/// (Go's encoding/asn1) demands: an empty or non-minimal INTEGER is an error there, and is
+/// here. Like Go, further elements after them are tolerated.
+fn check_tst_info_tail(r: &mut der::SliceReader<'_>) -> Result<()> {
+    let implicit = |n: u8| Tag::ContextSpecific {
+        constructed: false,
+        number: der::TagNumber(n.into()),
+    };
+    let mut field = read_optional(r)?;
+    if let Some(accuracy) = field.filter(|f| f.tag() == Tag::Sequence) {
+        let valid = elements(accuracy.value())?.iter().all(|f| {
+            [Tag::Integer, implicit(0), implicit(1)].contains(&f.tag()) && der_integer(f.value())
+        });
+        if !valid {
+            return Err(bad("bad TSTInfo accuracy"));
+        }
+        field = read_optional(r)?;
+    }
+    if let Some(ordering) = field.filter(|f| f.tag() == Tag::Boolean) {
+        if !matches!(ordering.value(), [0x00 | 0xff]) {
+            return Err(bad("bad TSTInfo ordering"));
+        }
+        field = read_optional(r)?;
+    }
+    if field.is_some_and(|f| f.tag() == Tag::Integer && !der_integer(f.value())) {
+        return Err(bad("bad TSTInfo nonce"));
+    }
+    // tsa, extensions and anything after them: well-formed elements
+    while read_optional(r)?.is_some() {}
+    Ok(())
+}
+
+/// The next element of `r`, if any.
+fn read_optional<'a>(r: &mut der::SliceReader<'a>) -> Result<Option<AnyRef<'a>>> {
+    if r.is_finished() {
+        return Ok(None);
+    }
+    r.decode().map(Some).map_err(|_| bad("bad TSTInfo"))
+}
+
 /// Verifies a timestamp over `signature` and returns its time (Unix seconds).
 pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoot) -> Result<i64> {
     let token = parse_token(bytes)?;
-    // TSTInfo: version, policy, messageImprint, serialNumber, genTime, ... (the rest unused).
+    // TSTInfo: version, policy, messageImprint, serialNumber, genTime, then the optional
+    // fields, which are checked as sigstore-go reads them but not used.
     let tst = AnyRef::from_der(&token.tst_info).map_err(|_| bad("bad TSTInfo"))?;
     if tst.tag() != Tag::Sequence {
         return Err(bad("bad TSTInfo"));
@@ -226,6 +279,7 @@ pub(crate) fn verify_timestamp(bytes: &[u8], signature: &[u8], root: &TrustedRoo
     let _serial: der::asn1::IntRef<'_> = r.decode().map_err(|_| bad("bad serialNumber"))?;
     let gen_time: AnyRef<'_> = r.decode().map_err(|_| bad("no genTime"))?;
     let gen_time = parse_gen_time(&gen_time)?;
+    check_tst_info_tail(&mut r)?;
     let alg = hash_oid(&imprint_alg)?;
     if imprint_hash != alg.hash(signature).as_slice() {
         return Err(bad("timestamp does not cover this signature"));
@@ -359,6 +413,23 @@ mod tests {
         .unwrap();
         let fulcio_leaf = Certificate::from_der(&der).unwrap();
         assert!(check_tsa_leaf(&fulcio_leaf).is_err());
+    }
+
+    #[test]
+    fn der_integers_are_non_empty_and_minimal() {
+        for ok in [
+            &[0x00][..],
+            &[0x7f],
+            &[0x00, 0x80],
+            &[0xff],
+            &[0xff, 0x7f],
+            &[0x01, 0x00],
+        ] {
+            assert!(der_integer(ok), "{ok:02x?}");
+        }
+        for bad in [&[][..], &[0x00, 0x7f], &[0xff, 0x80], &[0x00, 0x00]] {
+            assert!(!der_integer(bad), "{bad:02x?}");
+        }
     }
 
     #[test]

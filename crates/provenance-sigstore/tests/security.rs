@@ -772,3 +772,41 @@ fn optional_for_keys_does_not_relax_keyless() {
         assert!(matches!(r, Err(Error::MissingInclusionProof(_))), "{r:?}");
     }
 }
+
+/// A signed RFC 3161 timestamp whose `TSTInfo` `nonce` is an INTEGER with no content octets (not
+/// DER): sigstore-go (Go's encoding/asn1) and sigstore-python refuse the token, so the bundle
+/// fails here too, naming the field; without the timestamp the same bundle verifies (its
+/// Rekor v1 entry dates the signature). test-vectors/sigstore/tsa-empty-nonce/README.md.
+#[test]
+fn timestamp_with_an_empty_nonce_integer_is_refused() {
+    let dir = tp().join("../sigstore/tsa-empty-nonce");
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let verifier = BundleVerifier::new(
+        TrustedRoot::from_json(&read("trusted_root.json")).unwrap(),
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::exact(
+                "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main",
+            ),
+            Matcher::exact("https://token.actions.mock.example"),
+        )),
+    );
+    let artifact = read("app.bin");
+    let mut bundle: Value = serde_json::from_slice(&read("bundle.sigstore.json")).unwrap();
+    let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let err = verifier
+        .verify(&b, Artifact::Bytes(&artifact), NOW)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidTimestamp(reason) if reason == "bad TSTInfo nonce"),
+        "{err:?}"
+    );
+
+    bundle["verificationMaterial"]
+        .as_object_mut()
+        .unwrap()
+        .remove("timestampVerificationData");
+    let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+    verifier
+        .verify(&b, Artifact::Bytes(&artifact), NOW)
+        .unwrap();
+}
