@@ -8,7 +8,9 @@
 #   - @sigstore/verify (npm; scripts/interop/keyless_verify.js).
 # The good bundles must pass in all three; another identity, a tampered bundle and a bundle
 # from a different CA (another mock instance) must fail in all three. The same for bundles
-# that sigstore-python signs against the same services (`sigstore sign`, `sigstore attest`).
+# that sigstore-python (`sigstore sign`, `sigstore attest`) and sigstore-js (npm `sigstore`:
+# sign, attest, sign with a TSA timestamp; scripts/interop/keyless_sign.js) sign against the
+# same services.
 # Also for Rekor v2 with a TSA (a second mock listing it in its signing config); there
 # @sigstore/verify 3.1.1 refuses DSSE bundles logged as rekor-v2-spec §6.1.4 says (a recorded,
 # named difference: the run still fails if anything else differs).
@@ -22,6 +24,7 @@ SIGSTORE_PY_VERSION=4.5.1
 SIGSTORE_JS_VERIFY_VERSION=3.1.1
 SIGSTORE_JS_BUNDLE_VERSION=4.0.0
 SIGSTORE_JS_PROTOBUF_SPECS_VERSION=0.5.2
+SIGSTORE_JS_SIGN_VERSION=5.0.1
 VENV=$ROOT/target/differential-venv
 NODE_DIR=$ROOT/target/differential-node
 MOCK_MODULES=${SIGSTORE_MOCK_NODE_MODULES:-$ROOT/target/sigstore-mock-node/node_modules}
@@ -45,6 +48,15 @@ if [ ! -f "$NODE_DIR/node_modules/@sigstore/verify/package.json" ] ||
         npm install --silent --no-audit --no-fund "@sigstore/verify@$SIGSTORE_JS_VERIFY_VERSION" \
             "@sigstore/bundle@$SIGSTORE_JS_BUNDLE_VERSION" \
             "@sigstore/protobuf-specs@$SIGSTORE_JS_PROTOBUF_SPECS_VERSION" >/dev/null)
+fi
+# sigstore-js's signer (npm `sigstore`), in its own folder so that the verifier's versions
+# above stay as pinned
+SIGN_NODE_DIR=$ROOT/target/interop-sign-node
+if [ ! -f "$SIGN_NODE_DIR/node_modules/sigstore/package.json" ] ||
+    ! grep -q "\"version\": \"$SIGSTORE_JS_SIGN_VERSION\"" "$SIGN_NODE_DIR/node_modules/sigstore/package.json"; then
+    mkdir -p "$SIGN_NODE_DIR"
+    (cd "$SIGN_NODE_DIR" && { [ -f package.json ] || echo '{"private":true}' >package.json; } &&
+        npm install --silent --no-audit --no-fund "sigstore@$SIGSTORE_JS_SIGN_VERSION" >/dev/null)
 fi
 
 cargo build --quiet --locked -p provenance-cli
@@ -126,9 +138,10 @@ github_env=(env GITHUB_ACTIONS=true GITHUB_REPOSITORY=octo-org/demo GITHUB_REPOS
 "$P" sign --keyless --identity-token @"$C/token" --signing-config "$C/trust_config.json" \
     --bundle app.bin.v2-blob.sigstore.json app.bin 2>>"$WORK/sign.err"
 grep -h "signed and verified" "$WORK/attest.err" "$WORK/sign.err" | sed 's/^/  /'
-# The other direction: sigstore-python signs against the same services, a message signature
-# (`sigstore sign`) and a DSSE statement with a SLSA v1 predicate (`sigstore attest`), through
-# Rekor v1 (A) and Rekor v2 + TSA (C); its bundles must verify here as they do in the peers.
+# sigstore-js (npm `sigstore`) signs against mock A: a message signature, an in-toto statement
+# with a SLSA v1 predicate (dsse 0.0.1 entry) and a message signature with a TSA timestamp. The
+# mock proves each entry in a one-entry tree (proof logIndex 0, no hashes), which sigstore-js
+# writes as protobuf JSON does: by omitting both fields.
 cat >predicate.json <<JSONEOF
 {"buildDefinition": {"buildType": "https://actions.github.io/buildtypes/workflow/v1",
   "externalParameters": {"workflow": {"ref": "refs/heads/main", "repository": "https://github.com/octo-org/demo",
@@ -138,6 +151,22 @@ cat >predicate.json <<JSONEOF
  "runDetails": {"builder": {"id": "$ID"},
   "metadata": {"invocationId": "https://github.com/octo-org/demo/actions/runs/4242/attempts/1"}}}
 JSONEOF
+cat >statement.json <<JSONEOF
+{"_type": "https://in-toto.io/Statement/v1",
+ "subject": [{"name": "app.bin", "digest": {"sha256": "$(sha256sum app.bin | cut -d' ' -f1)"}}],
+ "predicateType": "https://slsa.dev/provenance/v1",
+ "predicate": $(cat predicate.json)}
+JSONEOF
+js_sign() { # sign|attest INPUT OUT [TSA]
+    NODE_PATH=$SIGN_NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_sign.js" "$1" "$URL_A" \
+        "$A/token" "$2" "$3" ${4:+"$4"}
+}
+js_sign sign app.bin js-sign-a.sigstore.json
+js_sign attest statement.json js-attest-a.sigstore.json
+js_sign sign app.bin js-sign-tsa-a.sigstore.json "$URL_A/api/v1/timestamp"
+# The other direction: sigstore-python signs against the same services, a message signature
+# (`sigstore sign`) and a DSSE statement with a SLSA v1 predicate (`sigstore attest`), through
+# Rekor v1 (A) and Rekor v2 + TSA (C); its bundles must verify here as they do in the peers.
 for m in a c; do
     d=$WORK/$m
     "$VENV/bin/sigstore" --trust-config "$d/trust_config.json" sign --identity-token "$(cat "$d/token")" \
@@ -168,7 +197,7 @@ failed=0
 # expects that builder (the mock's certificates state no source repository, so the
 # signing workflow is not trusted as the repository's own builder: it is named)
 check() {
-    local name=$1 want=$2 bundle=$3 identity=$4 config=$5 root=$6 js_known=${7:-}
+    local name=$1 want=$2 bundle=$3 identity=$4 config=$5 root=$6 js_known=${7:-} py_known=${PY_KNOWN:-}
     local ours py js ours_out
     if ours_out=$("$P" verify --attestation "$bundle" --trusted-root "$root" --certificate-identity "$identity" \
         --certificate-oidc-issuer "$ISS" ${BUILDER:+--builder-id "$BUILDER"} app.bin 2>&1); then ours=PASS; else ours=FAIL; fi
@@ -177,7 +206,10 @@ check() {
     local js_out
     if js_out=$(NODE_PATH=$NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_verify.js" "$root" \
         "$bundle" app.bin "$identity" "$ISS" 2>&1); then js=PASS; else js=FAIL; fi
-    if [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" != "$want" ] && [ -n "$js_known" ]; then
+    if [ "$ours" = "$want" ] && [ "$py" != "$want" ] && [ "$js" = "$want" ] && [ -n "$py_known" ]; then
+        passed=$((passed + 1))
+        echo "ok   $name: provenance and @sigstore/verify $want; sigstore-python $py (known: $py_known)"
+    elif [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" != "$want" ] && [ -n "$js_known" ]; then
         passed=$((passed + 1))
         echo "ok   $name: provenance and sigstore-python $want; @sigstore/verify $js (known: $js_known)"
     elif [ "$ours" = "$want" ] && [ "$py" = "$want" ] && [ "$js" = "$want" ]; then
@@ -207,6 +239,12 @@ check "sign --keyless, Rekor v2 + TSA" PASS app.bin.v2-blob.sigstore.json "$ID" 
 check "sign, Rekor v2: another identity" FAIL app.bin.v2-blob.sigstore.json "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main" "$CC" "$RC"
 check "sign: another CA" FAIL app.bin.blob.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
 EVIL="https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main"
+ZERO_OMITTED="sigstore-python 4.5.1 requires inclusionProof.logIndex and .hashes to be present; protobuf JSON omits a zero and an empty list (sigstore-js writes the only entry of a one-entry tree so), and sigstore-go (protojson) and @sigstore/verify read them as 0 and empty: we follow sigstore-go"
+PY_KNOWN=$ZERO_OMITTED check "sigstore-js sign (proof index 0, no hashes), Rekor v1" PASS js-sign-a.sigstore.json "$ID" "$CA" "$RA"
+PY_KNOWN=$ZERO_OMITTED BUILDER=$ID check "sigstore-js attest (SLSA v1, dsse 0.0.1), Rekor v1" PASS js-attest-a.sigstore.json "$ID" "$CA" "$RA"
+PY_KNOWN=$ZERO_OMITTED check "sigstore-js sign + TSA, Rekor v1" PASS js-sign-tsa-a.sigstore.json "$ID" "$CA" "$RA"
+check "sigstore-js sign: another identity" FAIL js-sign-a.sigstore.json "$EVIL" "$CA" "$RA"
+BUILDER=$ID check "sigstore-js attest: another CA" FAIL js-attest-a.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
 check "sigstore-python sign, Rekor v1" PASS py-sign-a.sigstore.json "$ID" "$CA" "$RA"
 BUILDER=$ID check "sigstore-python attest (SLSA v1), Rekor v1" PASS py-attest-a.sigstore.json "$ID" "$CA" "$RA"
 BUILDER=$ID check "sigstore-python attest: another identity" FAIL py-attest-a.sigstore.json "$EVIL" "$CA" "$RA"

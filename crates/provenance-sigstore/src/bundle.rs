@@ -141,6 +141,8 @@ pub(crate) struct WireSignedTimestamp {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireTlogEntry {
+    /// Protobuf JSON omits a zero: the first entry of a log (sigstore-js writes it so).
+    #[serde(default)]
     pub(crate) log_index: I64,
     pub(crate) log_id: WireLogId,
     pub(crate) kind_version: WireKindVersion,
@@ -175,8 +177,14 @@ pub(crate) struct WireInclusionPromise {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireInclusionProof {
+    /// As protobuf JSON (protojson, which sigstore-go reads with) has it, an omitted number is
+    /// zero and an omitted list is empty: sigstore-js omits both for the only entry of a
+    /// one-entry tree. A missing root hash or tree size still fails the proof.
+    #[serde(default)]
     pub(crate) log_index: I64,
+    #[serde(default)]
     pub(crate) root_hash: String,
+    #[serde(default)]
     pub(crate) tree_size: I64,
     #[serde(default)]
     pub(crate) hashes: Vec<String>,

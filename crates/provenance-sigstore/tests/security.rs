@@ -810,3 +810,44 @@ fn timestamp_with_an_empty_nonce_integer_is_refused() {
         .verify(&b, Artifact::Bytes(&artifact), NOW)
         .unwrap();
 }
+
+/// sigstore-js writes an inclusion proof of a one-entry tree without `logIndex` (0) and
+/// `hashes` (empty), as protobuf JSON omits defaults; sigstore-go reads them so and accepts
+/// the bundles, as do we. Omitting the tree size too leaves a proof of an empty tree, which
+/// fails. test-vectors/sigstore/sigstore-js-omitted-zeros/README.md.
+#[test]
+fn omitted_zero_proof_fields_read_as_protobuf_json_defaults() {
+    let dir = tp().join("../sigstore/sigstore-js-omitted-zeros");
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let verifier = BundleVerifier::new(
+        TrustedRoot::from_json(&read("trusted_root.json")).unwrap(),
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::exact(
+                "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main",
+            ),
+            Matcher::exact("https://token.actions.mock.example"),
+        )),
+    );
+    let artifact = read("app.bin");
+    for (name, artifact) in [
+        ("message.sigstore.json", Artifact::Bytes(&artifact)),
+        ("statement.sigstore.json", Artifact::None),
+    ] {
+        let mut bundle: Value = serde_json::from_slice(&read(name)).unwrap();
+        let proof = &mut bundle["verificationMaterial"]["tlogEntries"][0]["inclusionProof"];
+        assert!(proof.get("logIndex").is_none() && proof.get("hashes").is_none());
+        let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+        verifier.verify(&b, artifact, NOW).unwrap();
+
+        bundle["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]
+            .as_object_mut()
+            .unwrap()
+            .remove("treeSize");
+        let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
+        let err = verifier.verify(&b, artifact, NOW).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInclusionProof(r) if *r == "log index not below tree size"),
+            "{name}: {err:?}"
+        );
+    }
+}
