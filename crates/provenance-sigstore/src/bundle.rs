@@ -78,14 +78,20 @@ impl Serialize for I64 {
     }
 }
 
+/// A bundle as protobuf JSON: fields by their JSON (lowerCamelCase) names, or by their proto
+/// (`snake_case`) names, which protojson (sigstore-go) and sigstore-python accept too.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireBundle {
+    #[serde(alias = "media_type")]
     pub(crate) media_type: String,
+    #[serde(alias = "verification_material")]
     pub(crate) verification_material: WireMaterial,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "message_signature")]
     pub(crate) message_signature: Option<WireMessageSignature>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "dsse_envelope")]
     pub(crate) dsse_envelope: Option<WireEnvelope>,
 }
 
@@ -93,14 +99,18 @@ pub(crate) struct WireBundle {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireMaterial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "x509_certificate_chain")]
     pub(crate) x509_certificate_chain: Option<WireChain>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) certificate: Option<WireRawBytes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "public_key")]
     pub(crate) public_key: Option<WirePublicKeyIdentifier>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(alias = "tlog_entries")]
     pub(crate) tlog_entries: Vec<WireTlogEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "timestamp_verification_data")]
     pub(crate) timestamp_verification_data: Option<WireTimestampData>,
 }
 
@@ -115,6 +125,7 @@ pub(crate) struct WireChain {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireRawBytes {
     #[serde(default)]
+    #[serde(alias = "raw_bytes")]
     pub(crate) raw_bytes: String,
 }
 
@@ -129,12 +140,14 @@ pub(crate) struct WirePublicKeyIdentifier {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireTimestampData {
     #[serde(default)]
+    #[serde(alias = "rfc3161_timestamps")]
     pub(crate) rfc3161_timestamps: Vec<WireSignedTimestamp>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireSignedTimestamp {
+    #[serde(alias = "signed_timestamp")]
     pub(crate) signed_timestamp: String,
 }
 
@@ -143,21 +156,29 @@ pub(crate) struct WireSignedTimestamp {
 pub(crate) struct WireTlogEntry {
     /// Protobuf JSON omits a zero: the first entry of a log (sigstore-js writes it so).
     #[serde(default)]
+    #[serde(alias = "log_index")]
     pub(crate) log_index: I64,
+    #[serde(alias = "log_id")]
     pub(crate) log_id: WireLogId,
+    #[serde(alias = "kind_version")]
     pub(crate) kind_version: WireKindVersion,
     #[serde(default)]
+    #[serde(alias = "integrated_time")]
     pub(crate) integrated_time: I64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "inclusion_promise")]
     pub(crate) inclusion_promise: Option<WireInclusionPromise>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "inclusion_proof")]
     pub(crate) inclusion_proof: Option<WireInclusionProof>,
+    #[serde(alias = "canonicalized_body")]
     pub(crate) canonicalized_body: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireLogId {
+    #[serde(alias = "key_id")]
     pub(crate) key_id: String,
 }
 
@@ -171,6 +192,7 @@ pub(crate) struct WireKindVersion {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireInclusionPromise {
+    #[serde(alias = "signed_entry_timestamp")]
     pub(crate) signed_entry_timestamp: String,
 }
 
@@ -181,10 +203,13 @@ pub(crate) struct WireInclusionProof {
     /// zero and an omitted list is empty: sigstore-js omits both for the only entry of a
     /// one-entry tree. A missing root hash or tree size still fails the proof.
     #[serde(default)]
+    #[serde(alias = "log_index")]
     pub(crate) log_index: I64,
     #[serde(default)]
+    #[serde(alias = "root_hash")]
     pub(crate) root_hash: String,
     #[serde(default)]
+    #[serde(alias = "tree_size")]
     pub(crate) tree_size: I64,
     #[serde(default)]
     pub(crate) hashes: Vec<String>,
@@ -202,6 +227,7 @@ pub(crate) struct WireCheckpoint {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireMessageSignature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "message_digest")]
     pub(crate) message_digest: Option<WireHashOutput>,
     pub(crate) signature: String,
 }

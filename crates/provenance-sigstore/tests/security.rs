@@ -851,3 +851,45 @@ fn omitted_zero_proof_fields_read_as_protobuf_json_defaults() {
         );
     }
 }
+
+/// Protobuf JSON parsers (protojson in sigstore-go; sigstore-python's models) accept a field
+/// by its proto name as well as its JSON name: a bundle written with `verification_material`,
+/// `tlog_entries`, `log_index`, ... verifies as the camelCase one does. A field given under
+/// both names is a repeated field, and refused.
+#[test]
+fn proto_field_names_are_accepted_as_protojson_accepts_them() {
+    fn snake(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| {
+                        let mut s = String::new();
+                        for c in k.chars() {
+                            if c.is_ascii_uppercase() {
+                                s.push('_');
+                                s.push(c.to_ascii_lowercase());
+                            } else {
+                                s.push(c);
+                            }
+                        }
+                        (s, snake(v))
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(snake).collect()),
+            other => other.clone(),
+        }
+    }
+    let bundle = snake(&conformance("happy-path-v0.3"));
+    assert!(bundle["verification_material"]["tlog_entries"][0]["log_index"].is_string());
+    verify(&bundle, &prod()).unwrap();
+
+    let mut both = conformance("happy-path-v0.3");
+    let index = both["verificationMaterial"]["tlogEntries"][0]["logIndex"].clone();
+    both["verificationMaterial"]["tlogEntries"][0]["log_index"] = index;
+    let err = verify(&both, &prod()).unwrap_err();
+    assert!(
+        err.to_string().contains("duplicate field `logIndex`"),
+        "{err}"
+    );
+}
