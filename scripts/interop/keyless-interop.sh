@@ -10,7 +10,8 @@
 # from a different CA (another mock instance) must fail in all three. The same for bundles
 # that sigstore-python (`sigstore sign`, `sigstore attest`) and sigstore-js (npm `sigstore`:
 # sign, attest, sign with a TSA timestamp; scripts/interop/keyless_sign.js) sign against the
-# same services.
+# same services, and for PEP 740 attestations that pypi-attestations makes
+# (scripts/interop/pep740_interop.py).
 # Also for Rekor v2 with a TSA (a second mock listing it in its signing config); there
 # @sigstore/verify 3.1.1 refuses DSSE bundles logged as rekor-v2-spec §6.1.4 says (a recorded,
 # named difference: the run still fails if anything else differs).
@@ -25,6 +26,7 @@ SIGSTORE_JS_VERIFY_VERSION=3.1.1
 SIGSTORE_JS_BUNDLE_VERSION=4.0.0
 SIGSTORE_JS_PROTOBUF_SPECS_VERSION=0.5.2
 SIGSTORE_JS_SIGN_VERSION=5.0.1
+PYPI_ATTESTATIONS_VERSION=0.0.31
 VENV=$ROOT/target/differential-venv
 NODE_DIR=$ROOT/target/differential-node
 MOCK_MODULES=${SIGSTORE_MOCK_NODE_MODULES:-$ROOT/target/sigstore-mock-node/node_modules}
@@ -40,6 +42,9 @@ fi
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import sigstore, sys; sys.exit(sigstore.__version__ != '$SIGSTORE_PY_VERSION')" 2>/dev/null; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "sigstore==$SIGSTORE_PY_VERSION"
+fi
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('pypi-attestations') != '$PYPI_ATTESTATIONS_VERSION')" 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "pypi-attestations==$PYPI_ATTESTATIONS_VERSION" "sigstore==$SIGSTORE_PY_VERSION"
 fi
 if [ ! -f "$NODE_DIR/node_modules/@sigstore/verify/package.json" ] ||
     ! grep -q "\"version\": \"$SIGSTORE_JS_VERIFY_VERSION\"" "$NODE_DIR/node_modules/@sigstore/verify/package.json"; then
@@ -253,5 +258,43 @@ check "sigstore-python sign, Rekor v2 + TSA" PASS py-sign-c.sigstore.json "$ID" 
 BUILDER=$ID check "sigstore-python attest (SLSA v1), Rekor v2 + TSA" PASS py-attest-c.sigstore.json "$ID" "$CC" "$RC" \
     "@sigstore/verify 3.1.1 compares a DSSE bundle's hashedrekord 0.0.2 digest with SHA-256(payload); rekor-v2-spec 6.1.4, sigstore-python 4.5 and our verifier use SHA-256(PAE)"
 check "sigstore-python sign, Rekor v2: another identity" FAIL py-sign-c.sigstore.json "$EVIL" "$CC" "$RC"
+
+# PEP 740: pypi-attestations signs a source distribution (through sigstore-python) against
+# mock A (Rekor v1) and mock C (Rekor v2): `provenance verify --predicate-type` the PyPI
+# publish type agrees with sigstore-python (via pypi-attestations) on each.
+python3 -c "
+import io, tarfile
+with tarfile.open('demo-1.0.tar.gz', 'w:gz') as t:
+    b = b'print(1)\\n'; i = tarfile.TarInfo('demo-1.0/demo.py'); i.size = len(b); t.addfile(i, io.BytesIO(b))
+"
+for m in a c; do
+    "$VENV/bin/python" "$ROOT/scripts/interop/pep740_interop.py" sign "$WORK/$m" demo-1.0.tar.gz \
+        "pep740-$m.publish.attestation"
+done
+cp demo-1.0.tar.gz demo-1.0.tar.gz.orig
+pep740() { # name, expected PASS|FAIL, mock dir, attestation, identity[, tampered]
+    local name=$1 want=$2 dir=$3 att=$4 identity=$5 tamper=${6:-}
+    local ours py ours_out py_out
+    cp demo-1.0.tar.gz.orig demo-1.0.tar.gz
+    [ -z "$tamper" ] || printf 'x' >>demo-1.0.tar.gz
+    if ours_out=$("$P" verify --attestation "$att" --trusted-root "$dir/trusted_root.json" \
+        --certificate-identity "$identity" --certificate-oidc-issuer "$ISS" \
+        --predicate-type https://docs.pypi.org/attestations/publish/v1 demo-1.0.tar.gz 2>&1); then ours=PASS; else ours=FAIL; fi
+    if py_out=$("$VENV/bin/python" "$ROOT/scripts/interop/pep740_interop.py" verify "$dir" demo-1.0.tar.gz \
+        "$att" "$identity" "$ISS" 2>&1); then py=PASS; else py=FAIL; fi
+    if [ "$ours" = "$want" ] && [ "$py" = "$want" ]; then
+        passed=$((passed + 1))
+        echo "ok   $name: provenance and pypi-attestations/sigstore-python $want"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: expected $want; provenance $ours, pypi-attestations/sigstore-python $py"
+        echo "     provenance said: $(printf '%s' "$ours_out" | head -3)"
+        echo "     pypi-attestations said: $(printf '%s' "$py_out" | tail -3)"
+    fi
+}
+pep740 "PEP 740 (pypi-attestations), Rekor v1" PASS "$A" pep740-a.publish.attestation "$ID"
+pep740 "PEP 740: another identity" FAIL "$A" pep740-a.publish.attestation "$EVIL"
+pep740 "PEP 740: another distribution" FAIL "$A" pep740-a.publish.attestation "$ID" tampered
+pep740 "PEP 740, Rekor v2 (the format has no place for the timestamp the entry needs)" FAIL "$C" pep740-c.publish.attestation "$ID"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
