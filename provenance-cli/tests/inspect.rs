@@ -156,3 +156,76 @@ fn malformed_envelope_is_described_not_trusted() {
     let v = json_of(&["nosig.json"], dir.path());
     assert_eq!(v["documents"][0]["kind"], "DSSE envelope (malformed)");
 }
+
+/// The wrappers verify reads bundles from are shown as those bundles: a PEP 740 attestation
+/// (as pypi-attestations makes it) and npm's attestations document.
+#[test]
+fn pep740_attestations_and_npm_documents_show_their_bundles() {
+    let pep740 = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../test-vectors/sigstore/pep740-pypi-attestations/demo-1.0.tar.gz.publish.attestation",
+    );
+    let v = json_of(&[pep740.to_str().unwrap()], Path::new("."));
+    let doc = &v["documents"][0];
+    assert_eq!(doc["kind"], "PyPI PEP 740 attestation");
+    let bundle = &doc["asSigstoreBundles"][0];
+    assert_eq!(bundle["kind"], "Sigstore bundle");
+    assert_eq!(bundle["verificationMaterial"], "certificate");
+    assert_eq!(bundle["tlogEntries"], 1);
+    assert_eq!(
+        bundle["dsseEnvelope"]["statementSummary"]["predicateType"],
+        "https://docs.pypi.org/attestations/publish/v1"
+    );
+    assert_eq!(
+        bundle["dsseEnvelope"]["statementSummary"]["subjects"][0]["name"],
+        "demo-1.0.tar.gz"
+    );
+
+    let npm = vectors().join("slsa-verifier/npm/gha/supreme-googles-cli-v02-tag.tgz.json");
+    let v = json_of(&[npm.to_str().unwrap()], Path::new("."));
+    let doc = &v["documents"][0];
+    assert_eq!(doc["kind"], "npm attestations document");
+    let attestations = doc["attestations"].as_array().unwrap();
+    assert_eq!(attestations.len(), 2);
+    assert_eq!(
+        attestations[1]["predicateType"],
+        "https://slsa.dev/provenance/v0.2"
+    );
+    assert_eq!(attestations[1]["bundle"]["kind"], "Sigstore bundle");
+    assert_eq!(
+        attestations[1]["bundle"]["dsseEnvelope"]["payloadType"],
+        "application/vnd.in-toto+json"
+    );
+}
+
+/// A signed payload that repeats a key, inside an npm attestations document, is an error
+/// (exit 2) as it is in a bare bundle: verify refuses it.
+#[test]
+fn a_repeated_payload_key_inside_a_wrapper_is_an_error() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let payload = br#"{"_type":"https://in-toto.io/Statement/v1","_type":"x","subject":[],"predicateType":"p","predicate":{}}"#;
+    let doc = serde_json::json!({"attestations": [{
+        "predicateType": "p",
+        "bundle": {
+            "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+            "verificationMaterial": {"publicKey": {"hint": "abc"}},
+            "dsseEnvelope": {
+                "payload": b64.encode(payload),
+                "payloadType": "application/vnd.in-toto+json",
+                "signatures": [{"sig": b64.encode(b"sig")}],
+            },
+        },
+    }]});
+    std::fs::write(dir.path().join("npm.json"), doc.to_string()).unwrap();
+    let out = provenance(dir.path())
+        .args(["inspect", "npm.json"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr
+            .contains("npm.json: the document is malformed: the signed payload repeats a JSON key"),
+        "{stderr}"
+    );
+}

@@ -214,3 +214,68 @@ fn cosign_legacy_bundle_is_verified() {
     assert_eq!(run(d, "a.txt.bundle", "other.txt", SAN, &[]), 1);
     assert_eq!(run(d, "a.txt.bundle", "a.txt", wrong, &[]), 1);
 }
+
+/// A PEP 740 attestation as pypi-attestations makes it (test-vectors/sigstore/
+/// pep740-pypi-attestations): it verifies with its own predicate type named, and fails, with
+/// the reason, without it, for another identity or for another file.
+#[test]
+fn a_pypi_attestations_publish_attestation_verifies_with_its_predicate_type() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/sigstore/pep740-pypi-attestations");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for f in [
+        "demo-1.0.tar.gz",
+        "demo-1.0.tar.gz.publish.attestation",
+        "trusted_root.json",
+    ] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    std::fs::write(d.join("demo-2.0.tar.gz"), b"another distribution").unwrap();
+    let identity = "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main";
+    let verify = |identity: &str, dist: &str, publish_type: bool| {
+        let mut args = vec![
+            "verify",
+            "--attestation",
+            "demo-1.0.tar.gz.publish.attestation",
+            "--trusted-root",
+            "trusted_root.json",
+            "--certificate-identity",
+            identity,
+            "--certificate-oidc-issuer",
+            "https://token.actions.mock.example",
+        ];
+        if publish_type {
+            args.extend([
+                "--predicate-type",
+                "https://docs.pypi.org/attestations/publish/v1",
+            ]);
+        }
+        args.push(dist);
+        let out = provenance(d, &args);
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = verify(identity, "demo-1.0.tar.gz", true);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("PASS demo-1.0.tar.gz "), "{out}");
+    let (code, out) = verify(identity, "demo-1.0.tar.gz", false);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("predicate-type: expected https://slsa.dev/provenance/v1")
+            && out.contains("found https://docs.pypi.org/attestations/publish/v1"),
+        "{out}"
+    );
+    let (code, out) = verify(
+        "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main",
+        "demo-1.0.tar.gz",
+        true,
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL demo-1.0.tar.gz: identity"), "{out}");
+    let (code, out) = verify(identity, "demo-2.0.tar.gz", true);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL demo-2.0.tar.gz: subject"), "{out}");
+}

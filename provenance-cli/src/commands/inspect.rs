@@ -544,11 +544,7 @@ fn describe_document(raw: &[u8], value: Value) -> Result<Value, Value> {
     match reject_duplicate_keys(raw) {
         Ok(()) => {
             let view = describe_value(value);
-            let payload_error = view
-                .get("error")
-                .or_else(|| view.pointer("/dsseEnvelope/error"))
-                .and_then(Value::as_str)
-                .is_some_and(|e| e.starts_with(PAYLOAD_DUPLICATE));
+            let payload_error = view_error(&view).is_some_and(|e| e.starts_with(PAYLOAD_DUPLICATE));
             if payload_error { Err(view) } else { Ok(view) }
         }
         Err(err) => Err(json!({ "kind": "invalid", "error": error_chain(&err) })),
@@ -560,11 +556,30 @@ fn describe_document(raw: &[u8], value: Value) -> Result<Value, Value> {
 /// last would read different statements), so the view must not show it as if it were fine.
 const PAYLOAD_DUPLICATE: &str = "the signed payload repeats a JSON key";
 
-/// The error of a view, for the stderr line of a malformed document.
+/// The fields of a view that show the input itself (which may hold a key named `error`).
+const SHOWN_INPUT: [&str; 7] = [
+    "payload",
+    "statement",
+    "document",
+    "messageSignature",
+    "statementSummary",
+    "summary",
+    "verificationMaterial",
+];
+
+/// The first error of a view, also in the envelopes and bundles it holds (never in shown
+/// input: payloads, statements, unknown documents), for the stderr line of a malformed one.
 fn view_error(view: &Value) -> Option<&str> {
-    view.get("error")
-        .or_else(|| view.pointer("/dsseEnvelope/error"))
-        .and_then(Value::as_str)
+    match view {
+        Value::Object(fields) => fields.get("error").and_then(Value::as_str).or_else(|| {
+            fields
+                .iter()
+                .filter(|(k, _)| !SHOWN_INPUT.contains(&k.as_str()))
+                .find_map(|(_, v)| view_error(v))
+        }),
+        Value::Array(items) => items.iter().find_map(view_error),
+        _ => None,
+    }
 }
 
 /// Classifies one JSON document and builds its description (the document moves into it).
@@ -581,9 +596,78 @@ fn describe_value(value: Value) -> Value {
             ("summary", summary),
             ("statement", value),
         ])
+    } else if let Some(wrapped) = describe_wrapper(&value) {
+        wrapped
     } else {
         view([("kind", json!("unknown JSON")), ("document", value)])
     }
+}
+
+/// The formats that verify reads as Sigstore bundles: npm's attestations document, a
+/// `gh attestation download` line, a `PyPI` PEP 740 attestation or provenance object and a
+/// cosign `--bundle` file (the last three as the bundles verify converts them into).
+fn describe_wrapper(value: &Value) -> Option<Value> {
+    use provenance::sigstore::Bundle;
+    if let Some(items) = value.get("attestations").and_then(Value::as_array) {
+        let items: Vec<Value> = items
+            .iter()
+            .map(|item| {
+                json!({
+                    "predicateType": item.get("predicateType"),
+                    "bundle": item.get("bundle").map_or(Value::Null, describe_bundle),
+                })
+            })
+            .collect();
+        return Some(view([
+            ("kind", json!("npm attestations document")),
+            ("attestations", Value::Array(items)),
+        ]));
+    }
+    if let Some(bundle) = value.get("bundle").filter(|b| b.get("mediaType").is_some()) {
+        return Some(view([
+            (
+                "kind",
+                json!("attestation wrapper (gh attestation download)"),
+            ),
+            ("bundle", describe_bundle(bundle)),
+        ]));
+    }
+    let has = |k: &str| value.get(k).is_some();
+    let raw = value.to_string();
+    let (kind, converted) = if has("verification_material") && has("envelope") {
+        let bundle = Bundle::from_pep740_attestation(raw.as_bytes());
+        ("PyPI PEP 740 attestation", bundle.map(|b| vec![b]))
+    } else if has("attestation_bundles") {
+        let bundles = Bundle::from_pypi_provenance(raw.as_bytes());
+        ("PyPI provenance object", bundles)
+    } else if has("base64Signature") && has("rekorBundle") {
+        let bundle = Bundle::from_cosign_bundle(raw.as_bytes());
+        ("cosign bundle (before cosign v3)", bundle.map(|b| vec![b]))
+    } else {
+        return None;
+    };
+    let described = match converted {
+        Ok(bundles) => Value::Array(
+            bundles
+                .iter()
+                .map(|b| {
+                    b.to_json()
+                        .ok()
+                        .and_then(|j| serde_json::from_slice::<Value>(&j).ok())
+                        .map_or(Value::Null, |j| describe_bundle(&j))
+                })
+                .collect(),
+        ),
+        Err(err) => {
+            return Some(
+                json!({ "kind": format!("{kind} (malformed)"), "error": error_chain(&err) }),
+            );
+        }
+    };
+    Some(view([
+        ("kind", json!(kind)),
+        ("asSigstoreBundles", described),
+    ]))
 }
 
 /// An object of these fields, moved in (`json!` would copy a document it is given).
