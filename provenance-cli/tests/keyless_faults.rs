@@ -350,6 +350,30 @@ fn plain_http_to_a_remote_service_is_refused() {
 }
 
 #[test]
+fn tsa_garbage_is_an_invalid_answer() {
+    let Some((stderr, tsa)) = attest_with_tsa_fails("tsa-garbage") else {
+        return;
+    };
+    assert!(
+        stderr.contains(&format!(
+            "no bundle was written: TSA at {tsa} gave an invalid answer: not a DER TimeStampResp"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_timestamp_of_another_digest_fails_self_verification() {
+    let Some((stderr, _)) = attest_with_tsa_fails("tsa-other-digest") else {
+        return;
+    };
+    assert!(
+        stderr.contains("the signed bundle does not verify against the trusted root: invalid RFC 3161 timestamp: timestamp does not cover this signature"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_timestamp_for_another_nonce_is_refused() {
     let Some((stderr, _)) = attest_with_tsa_fails("tsa-other-nonce") else {
         return;

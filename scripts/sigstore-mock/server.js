@@ -45,6 +45,8 @@
 //   fulcio-hang            Fulcio never answers (client timeouts)
 //   tsa-500                the TSA answers 500
 //   tsa-other-nonce        the TSA's timestamp carries another nonce than the request's
+//   tsa-garbage            the TSA answers 200 with bytes that are no timestamp response
+//   tsa-other-digest       the TSA timestamps another digest than the one it was sent
 //   rekor-409              Rekor logs the entry but answers 409 Conflict naming it (ETag and
 //                          Location), as Rekor does for an entry that exists already
 //   rekor-409-no-uuid      the same, without ETag or Location
@@ -357,7 +359,13 @@ async function main() {
         body = Buffer.from(JSON.stringify(canonicalDsse(entry)));
       } else if (url.pathname === '/api/v1/timestamp') {
         if (mode === 'tsa-500') return send(500, '{"message":"TSA down"}');
+        if (mode === 'tsa-garbage') return send(200, 'not a timestamp response');
         body = bridgeTsa(body, req.headers);
+        if (mode === 'tsa-other-digest') {
+          const json = JSON.parse(body.toString());
+          json.artifactHash = b64(sha256(Buffer.from(json.artifactHash || '')));
+          body = Buffer.from(JSON.stringify(json));
+        }
         if (mode === 'tsa-other-nonce') {
           const json = JSON.parse(body.toString());
           json.nonce = (json.nonce || 0) + 1;
