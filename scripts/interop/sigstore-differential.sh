@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Differential test of Sigstore bundle verification: every case of
 # test-vectors/differential/CASES.tsv (real bundles from sigstore-conformance, sigstore-python,
-# sigstore-go, sigstore-js, sigstore-java, sigstore-rs, gh, slsa-verifier, npm) is verified,
+# sigstore-go, sigstore-js, sigstore-java, sigstore-rs, cosign, gh, slsa-verifier, npm) is verified,
 # offline and with the same trusted root, identity, issuer and artifact, by
 #   - this project's library (crates/provenance-sigstore/examples/differential.rs),
 #   - sigstore-python (PyPI `sigstore`, 4.x; scripts/interop/sigstore_differential.py),
@@ -42,7 +42,7 @@ cargo build --quiet --locked -p provenance-sigstore --example differential
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-"$ROOT/target/debug/examples/differential" "$MANIFEST" "$ROOT/test-vectors" >"$WORK/ours.tsv"
+"${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/differential" "$MANIFEST" "$ROOT/test-vectors" >"$WORK/ours.tsv"
 "$VENV/bin/python" "$ROOT/scripts/interop/sigstore_differential.py" "$MANIFEST" "$ROOT/test-vectors" \
     >"$WORK/python.tsv" 2>"$WORK/python.err"
 NODE_PATH=$NODE_DIR/node_modules node "$ROOT/scripts/interop/sigstore_differential.js" \
