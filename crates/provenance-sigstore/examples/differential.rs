@@ -6,6 +6,9 @@
 //!
 //! Usage: `differential CASES.tsv [VECTORS_DIR]` (paths in the manifest are relative to
 //! `VECTORS_DIR`, by default the manifest's grandparent directory).
+//!
+//! `tests/differential_manifest.rs` includes this file to check our column (`expected`,
+//! `reason`) offline, without the reference clients.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,17 +23,29 @@ use provenance_sigstore::{
 };
 use std::path::{Path, PathBuf};
 
-struct Case {
-    id: String,
+pub(crate) struct Case {
+    pub(crate) id: String,
     bundle: String,
     artifact: String,
     trusted_root: String,
     key: String,
     identity: String,
     issuer: String,
+    /// Our expected verdict, `PASS` or `FAIL`.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "read by tests/differential_manifest.rs only")
+    )]
+    pub(crate) expected: String,
+    /// For `FAIL`: the `Error` variant.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "read by tests/differential_manifest.rs only")
+    )]
+    pub(crate) reason: String,
 }
 
-fn variant(e: &Error) -> String {
+pub(crate) fn variant(e: &Error) -> String {
     format!("{e:?}")
         .chars()
         .take_while(char::is_ascii_alphanumeric)
@@ -112,6 +127,53 @@ fn run(dir: &Path, case: &Case, now: i64) -> Result<(), Error> {
     Ok(())
 }
 
+/// Every case of the manifest with our result on it.
+pub(crate) fn verdicts(manifest: &Path, dir: &Path, now: i64) -> Vec<(Case, Result<(), Error>)> {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty());
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (id, bundle, artifact, root, key, identity, issuer, expected, reason) = (
+        col("id"),
+        col("bundle"),
+        col("artifact"),
+        col("trusted_root"),
+        col("key"),
+        col("identity"),
+        col("issuer"),
+        col("expected"),
+        col("reason"),
+    );
+    lines
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let g = |i: usize| f.get(i).copied().unwrap_or_default().to_owned();
+            let case = Case {
+                id: g(id),
+                bundle: g(bundle),
+                artifact: g(artifact),
+                trusted_root: g(root),
+                key: g(key),
+                identity: g(identity),
+                issuer: g(issuer),
+                expected: g(expected),
+                reason: g(reason),
+            };
+            let result = run(dir, &case, now);
+            (case, result)
+        })
+        .collect()
+}
+
+#[cfg_attr(
+    test,
+    expect(
+        dead_code,
+        reason = "the manifest test uses `verdicts`, not the binary's main"
+    )
+)]
 fn main() {
     let mut args = std::env::args().skip(1);
     let manifest = PathBuf::from(args.next().expect("usage: differential CASES.tsv [DIR]"));
@@ -132,34 +194,8 @@ fn main() {
             .as_secs(),
     )
     .unwrap();
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let mut lines = text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty());
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (id, bundle, artifact, root, key, identity, issuer) = (
-        col("id"),
-        col("bundle"),
-        col("artifact"),
-        col("trusted_root"),
-        col("key"),
-        col("identity"),
-        col("issuer"),
-    );
-    for line in lines {
-        let f: Vec<&str> = line.split('\t').collect();
-        let g = |i: usize| f.get(i).copied().unwrap_or_default().to_owned();
-        let case = Case {
-            id: g(id),
-            bundle: g(bundle),
-            artifact: g(artifact),
-            trusted_root: g(root),
-            key: g(key),
-            identity: g(identity),
-            issuer: g(issuer),
-        };
-        match run(&dir, &case, now) {
+    for (case, result) in verdicts(&manifest, &dir, now) {
+        match result {
             Ok(()) => println!("{}\tPASS\t", case.id),
             Err(e) => println!(
                 "{}\tFAIL\t{}: {}",
