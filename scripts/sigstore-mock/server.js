@@ -292,6 +292,11 @@ async function main() {
     };
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
+      // Rekor answers `/api/v1/log/entries/` as it does `/api/v1/log/entries` (sigstore-python
+      // 3.x posts to the former)
+      if (url.pathname.length > 1 && url.pathname.endsWith('/')) {
+        url.pathname = url.pathname.replace(/\/+$/, '');
+      }
       if (req.method === 'GET' && url.pathname === '/actions-token') {
         if ((req.headers.authorization || '').toLowerCase() !== `bearer ${ACTIONS_REQUEST_TOKEN}`) {
           return send(401, '{"message":"bad request token"}');
