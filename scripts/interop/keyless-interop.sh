@@ -8,8 +8,9 @@
 #   - @sigstore/verify (npm; scripts/interop/keyless_verify.js).
 # The good bundles must pass in all three; another identity, a tampered bundle and a bundle
 # from a different CA (another mock instance) must fail in all three. The same for bundles
-# that sigstore-python (`sigstore sign`, `sigstore attest`) and sigstore-js (npm `sigstore`:
-# sign, attest, sign with a TSA timestamp; scripts/interop/keyless_sign.js) sign against the
+# that sigstore-python (`sigstore sign`, `sigstore attest`) and sigstore-js (npm `sigstore` 5:
+# sign, attest, sign with a TSA timestamp; and 2.x, npm 9/10's signer: attest with an `intoto`
+# 0.0.2 entry; scripts/interop/keyless_sign.js) sign against the
 # same services, and for PEP 740 attestations that pypi-attestations makes
 # (scripts/interop/pep740_interop.py).
 # Also for Rekor v2 with a TSA (a second mock listing it in its signing config); there
@@ -26,6 +27,8 @@ SIGSTORE_JS_VERIFY_VERSION=3.1.1
 SIGSTORE_JS_BUNDLE_VERSION=4.0.0
 SIGSTORE_JS_PROTOBUF_SPECS_VERSION=0.5.2
 SIGSTORE_JS_SIGN_VERSION=5.0.1
+# the signer of npm 9/10 (2023-2024 npm provenance): bundle v0.2, `intoto` 0.0.2 log entries
+SIGSTORE_JS_SIGN_V2_VERSION=2.3.1
 PYPI_ATTESTATIONS_VERSION=0.0.31
 VENV=$ROOT/target/differential-venv
 NODE_DIR=$ROOT/target/differential-node
@@ -57,12 +60,16 @@ fi
 # sigstore-js's signer (npm `sigstore`), in its own folder so that the verifier's versions
 # above stay as pinned
 SIGN_NODE_DIR=$ROOT/target/interop-sign-node
-if [ ! -f "$SIGN_NODE_DIR/node_modules/sigstore/package.json" ] ||
-    ! grep -q "\"version\": \"$SIGSTORE_JS_SIGN_VERSION\"" "$SIGN_NODE_DIR/node_modules/sigstore/package.json"; then
-    mkdir -p "$SIGN_NODE_DIR"
-    (cd "$SIGN_NODE_DIR" && { [ -f package.json ] || echo '{"private":true}' >package.json; } &&
-        npm install --silent --no-audit --no-fund "sigstore@$SIGSTORE_JS_SIGN_VERSION" >/dev/null)
-fi
+SIGN_V2_NODE_DIR=$ROOT/target/interop-sign-node-v2
+for pair in "$SIGN_NODE_DIR $SIGSTORE_JS_SIGN_VERSION" "$SIGN_V2_NODE_DIR $SIGSTORE_JS_SIGN_V2_VERSION"; do
+    set -- $pair
+    if [ ! -f "$1/node_modules/sigstore/package.json" ] ||
+        ! grep -q "\"version\": \"$2\"" "$1/node_modules/sigstore/package.json"; then
+        mkdir -p "$1"
+        (cd "$1" && { [ -f package.json ] || echo '{"private":true}' >package.json; } &&
+            npm install --silent --no-audit --no-fund "sigstore@$2" >/dev/null)
+    fi
+done
 
 cargo build --quiet --locked -p provenance-cli
 P=$ROOT/target/debug/provenance
@@ -163,12 +170,13 @@ cat >statement.json <<JSONEOF
  "predicate": $(cat predicate.json)}
 JSONEOF
 js_sign() { # sign|attest INPUT OUT [TSA]
-    NODE_PATH=$SIGN_NODE_DIR/node_modules node "$ROOT/scripts/interop/keyless_sign.js" "$1" "$URL_A" \
-        "$A/token" "$2" "$3" ${4:+"$4"}
+    NODE_PATH=${JS_SIGNER:-$SIGN_NODE_DIR}/node_modules node "$ROOT/scripts/interop/keyless_sign.js" "$1" \
+        "$URL_A" "$A/token" "$2" "$3" ${4:+"$4"}
 }
 js_sign sign app.bin js-sign-a.sigstore.json
 js_sign attest statement.json js-attest-a.sigstore.json
 js_sign sign app.bin js-sign-tsa-a.sigstore.json "$URL_A/api/v1/timestamp"
+JS_SIGNER=$SIGN_V2_NODE_DIR js_sign attest statement.json js2-attest-a.sigstore.json
 # The other direction: sigstore-python signs against the same services, a message signature
 # (`sigstore sign`) and a DSSE statement with a SLSA v1 predicate (`sigstore attest`), through
 # Rekor v1 (A) and Rekor v2 + TSA (C); its bundles must verify here as they do in the peers.
@@ -249,6 +257,9 @@ PY_KNOWN=$ZERO_OMITTED check "sigstore-js sign (proof index 0, no hashes), Rekor
 PY_KNOWN=$ZERO_OMITTED BUILDER=$ID check "sigstore-js attest (SLSA v1, dsse 0.0.1), Rekor v1" PASS js-attest-a.sigstore.json "$ID" "$CA" "$RA"
 PY_KNOWN=$ZERO_OMITTED check "sigstore-js sign + TSA, Rekor v1" PASS js-sign-tsa-a.sigstore.json "$ID" "$CA" "$RA"
 check "sigstore-js sign: another identity" FAIL js-sign-a.sigstore.json "$EVIL" "$CA" "$RA"
+PY_KNOWN="sigstore-python: refuses intoto 0.0.2 log entries (written by sigstore-js 1.x/2.x for npm and slsa-github-generator BYOB); sigstore-go (tlog.ValidateEntry: intoto_v002) and sigstore-js accept them: we follow sigstore-go" \
+    BUILDER=$ID check "sigstore-js 2.x attest (bundle v0.2, intoto 0.0.2), Rekor v1" PASS js2-attest-a.sigstore.json "$ID" "$CA" "$RA"
+BUILDER=$ID check "sigstore-js 2.x attest: another identity" FAIL js2-attest-a.sigstore.json "$EVIL" "$CA" "$RA"
 BUILDER=$ID check "sigstore-js attest: another CA" FAIL js-attest-a.sigstore.json "$ID" "$WORK/trust_config_other_ca.json" "$WORK/root_other_ca.json"
 check "sigstore-python sign, Rekor v1" PASS py-sign-a.sigstore.json "$ID" "$CA" "$RA"
 BUILDER=$ID check "sigstore-python attest (SLSA v1), Rekor v1" PASS py-attest-a.sigstore.json "$ID" "$CA" "$RA"
