@@ -608,13 +608,17 @@ fn describe_value(value: Value) -> Value {
 /// cosign `--bundle` file (the last three as the bundles verify converts them into).
 fn describe_wrapper(value: &Value) -> Option<Value> {
     use provenance::sigstore::Bundle;
-    if let Some(items) = value.get("attestations").and_then(Value::as_array) {
+    if let Some(items) = value
+        .get("attestations")
+        .and_then(Value::as_array)
+        .filter(|items| !items.is_empty() && items.iter().all(|i| i.get("bundle").is_some()))
+    {
         let items: Vec<Value> = items
             .iter()
             .map(|item| {
                 json!({
                     "predicateType": item.get("predicateType"),
-                    "bundle": item.get("bundle").map_or(Value::Null, describe_bundle),
+                    "bundle": describe_bundle(&item["bundle"]),
                 })
             })
             .collect();
