@@ -526,3 +526,56 @@ fn attach_and_verify_through_the_referrers_api() {
         out(&wrong_key)
     );
 }
+
+/// A registry that lists the same bundle referrer fifty times (the tag-schema index with one
+/// entry repeated) gains nothing: the referrer is fetched and counted once, and a threshold
+/// counts distinct keys within one envelope, never copies of an attestation, so
+/// `--threshold 2` with the signing key and another is not met (exit 1; key-based bundles
+/// hold one signature), while the image still passes with its one key.
+#[test]
+fn the_same_referrer_listed_fifty_times_counts_once() {
+    use provenance_oci::ManifestRef;
+    use provenance_oci::manifest::{ImageIndex, OCI_INDEX};
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let (dir, mut c, repo, app, image) = pushed(&reg, "dup/app", "dup layer");
+    let d = dir.path();
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    let tag: provenance_oci::Tag = app.digest.referrers_tag().parse().unwrap();
+    let index = c
+        .get_manifest(&repo, &ManifestRef::Tag(tag.clone()))
+        .unwrap();
+    let mut index: ImageIndex = serde_json::from_slice(&index.bytes).unwrap();
+    assert_eq!(index.manifests.len(), 1);
+    let one = index.manifests[0].clone();
+    index.manifests = vec![one; 50];
+    c.push_manifest(
+        &repo,
+        &ManifestRef::Tag(tag),
+        OCI_INDEX,
+        &serde_json::to_vec(&index).unwrap(),
+    )
+    .unwrap();
+
+    let pass = verify_with(d, "key.pem.pub", &["--builder-id", BUILDER, &image]);
+    assert_eq!(code(&pass), 0, "{}", out(&pass));
+    let two = verify_with(
+        d,
+        "key.pem.pub",
+        &["--key", "other.pem.pub", "--threshold", "2", &image],
+    );
+    assert_eq!(code(&two), 1, "{}", out(&two));
+    let text = out(&two);
+    assert!(
+        text.contains("1 could not be verified (")
+            && text.contains("key-based bundles need exactly one key and threshold 1"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("not accepted by any root of trust").count(),
+        1,
+        "{text}"
+    );
+}
