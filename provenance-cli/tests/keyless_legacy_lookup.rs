@@ -9,8 +9,13 @@
     reason = "test helpers outside #[test] fns"
 )]
 
+#[path = "../../crates/provenance-oci/tests/support/mod.rs"]
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
 use provenance_testkit::keyless::{ISSUER, MockSigstore, SUBJECT, read_json};
@@ -306,4 +311,36 @@ fn trace_looks_legacy_envelopes_up_too() {
     assert!(stdout.starts_with("PASS app.bin"), "{stdout}");
     let stderr = exits_stderr(&trace(None), 1);
     assert!(stderr.contains("--rekor-url URL"), "{stderr}");
+}
+
+/// A hostile log: its search index lists ten thousand entries for the payload, and every entry
+/// it serves is more than 1 MiB. At most one answer that breaks its bound is read (cut off at
+/// 1 MiB), nothing is retried, and the outcome is an error naming the service and the bound
+/// (exit 2), not a verdict, a pile of requests or a hang.
+#[test]
+fn a_log_listing_thousands_of_oversized_entries_is_bounded() {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
+        return;
+    };
+    let entry_requests = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&entry_requests);
+    let log = support::FakeRegistry::start(Box::new(move |method, path, _| {
+        if method == "POST" && path == "/api/v1/index/retrieve" {
+            let uuids: Vec<String> = (0..10_000).map(|i| format!("{i:064x}")).collect();
+            return (200, vec![], serde_json::to_vec(&uuids).unwrap());
+        }
+        if path.starts_with("/api/v1/log/entries/") {
+            counted.fetch_add(1, Ordering::SeqCst);
+            return (200, vec![], vec![b' '; 2 << 20]);
+        }
+        (404, vec![], vec![])
+    }));
+    let (code, out) = verify(&mock, &envelope, Some(&format!("http://{}", log.addr)));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("/api/v1/log/entries/{:064x}", 0))
+            && out.contains("answer larger than 1048576 bytes"),
+        "{out}"
+    );
+    assert_eq!(entry_requests.load(Ordering::SeqCst), 1, "{out}");
 }
