@@ -9,8 +9,13 @@
     reason = "test helpers outside #[test] fns"
 )]
 
+#[path = "../../crates/provenance-oci/tests/support/mod.rs"]
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
 use provenance_testkit::keyless::{ISSUER, MockSigstore, SUBJECT, read_json};
@@ -306,4 +311,113 @@ fn trace_looks_legacy_envelopes_up_too() {
     assert!(stdout.starts_with("PASS app.bin"), "{stdout}");
     let stderr = exits_stderr(&trace(None), 1);
     assert!(stderr.contains("--rekor-url URL"), "{stderr}");
+}
+
+/// A hostile log: its search index lists ten thousand entries for the payload, and every entry
+/// it serves is more than 1 MiB. At most one answer that breaks its bound is read (cut off at
+/// 1 MiB), nothing is retried, and the outcome is an error naming the service and the bound
+/// (exit 2), not a verdict, a pile of requests or a hang.
+#[test]
+fn a_log_listing_thousands_of_oversized_entries_is_bounded() {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
+        return;
+    };
+    let entry_requests = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&entry_requests);
+    let log = support::FakeRegistry::start(Box::new(move |method, path, _| {
+        if method == "POST" && path == "/api/v1/index/retrieve" {
+            let uuids: Vec<String> = (0..10_000).map(|i| format!("{i:064x}")).collect();
+            return (200, vec![], serde_json::to_vec(&uuids).unwrap());
+        }
+        if path.starts_with("/api/v1/log/entries/") {
+            counted.fetch_add(1, Ordering::SeqCst);
+            return (200, vec![], vec![b' '; 2 << 20]);
+        }
+        (404, vec![], vec![])
+    }));
+    let (code, out) = verify(&mock, &envelope, Some(&format!("http://{}", log.addr)));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("/api/v1/log/entries/{:064x}", 0))
+            && out.contains("answer larger than 1048576 bytes"),
+        "{out}"
+    );
+    assert_eq!(entry_requests.load(Ordering::SeqCst), 1, "{out}");
+}
+
+/// `METHOD url` (`http://127.0.0.1:PORT/PATH`) with a JSON `body`: the answer's body.
+fn http_body(method: &str, url: &str, body: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        conn,
+        "{method} /{path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer.split_once("\r\n\r\n").unwrap().1.to_owned()
+}
+
+/// A log in front of `mock` that passes searches through and hands out its entries changed
+/// by `change` (each entry's `LogEntry` value, as the entries API serves it).
+fn rewriting_log(
+    mock: &MockSigstore,
+    change: impl Fn(&mut Value) + Send + Sync + 'static,
+) -> support::FakeRegistry {
+    let upstream = mock.url.clone();
+    support::FakeRegistry::start(Box::new(move |method, path, headers| {
+        let body = headers
+            .iter()
+            .find_map(|h| h.strip_prefix("x-body: "))
+            .unwrap_or_default();
+        let answer = http_body(method, &format!("{upstream}{path}"), body);
+        let mut v: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+        if path.starts_with("/api/v1/log/entries/")
+            && let Some(entries) = v.as_object_mut()
+        {
+            entries.values_mut().for_each(&change);
+        }
+        (200, vec![], serde_json::to_vec(&v).unwrap())
+    }))
+}
+
+/// The signing time of a looked-up entry is what the short-lived certificate is checked at,
+/// and only the signed entry timestamp (SET) vouches for it (the inclusion proof covers the
+/// body alone). A log that moves `integratedTime` (here two minutes later; in an attack, into
+/// the validity of a certificate whose key leaked after it expired) breaks the SET; one that
+/// drops the SET gives an answer Rekor v1 never gives. The first fails verification (exit 1),
+/// the second is an error naming the service (exit 2); neither is a PASS.
+#[test]
+fn a_log_that_moves_or_unsigns_the_signing_time_is_refused() {
+    let Some((mock, envelope)) = mock_with_envelope("ok") else {
+        return;
+    };
+    let moved = rewriting_log(&mock, |entry| {
+        let t = entry["integratedTime"].as_i64().unwrap();
+        entry["integratedTime"] = json!(t + 120);
+    });
+    let (code, out) = verify(&mock, &envelope, Some(&format!("http://{}", moved.addr)));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("legacy envelope with an embedded certificate: invalid signature: signed entry timestamp"),
+        "{out}"
+    );
+
+    let unsigned = rewriting_log(&mock, |entry| {
+        entry["verification"]
+            .as_object_mut()
+            .unwrap()
+            .remove("signedEntryTimestamp");
+    });
+    let (code, out) = verify(&mock, &envelope, Some(&format!("http://{}", unsigned.addr)));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("gave an invalid answer: no signedEntryTimestamp"),
+        "{out}"
+    );
 }

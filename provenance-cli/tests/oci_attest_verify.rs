@@ -526,3 +526,122 @@ fn attach_and_verify_through_the_referrers_api() {
         out(&wrong_key)
     );
 }
+
+/// A registry that lists the same bundle referrer fifty times (the tag-schema index with one
+/// entry repeated) gains nothing: the referrer is fetched and counted once, and a threshold
+/// counts distinct keys within one envelope, never copies of an attestation, so
+/// `--threshold 2` with the signing key and another is not met (exit 1; key-based bundles
+/// hold one signature), while the image still passes with its one key.
+#[test]
+fn the_same_referrer_listed_fifty_times_counts_once() {
+    use provenance_oci::ManifestRef;
+    use provenance_oci::manifest::{ImageIndex, OCI_INDEX};
+    let Some(reg) = TestRegistry::start(Mode::AnonymousHttp) else {
+        return;
+    };
+    let (dir, mut c, repo, app, image) = pushed(&reg, "dup/app", "dup layer");
+    let d = dir.path();
+    let a = attest_push(d, &image);
+    assert_eq!(code(&a), 0, "{}", out(&a));
+    let tag: provenance_oci::Tag = app.digest.referrers_tag().parse().unwrap();
+    let index = c
+        .get_manifest(&repo, &ManifestRef::Tag(tag.clone()))
+        .unwrap();
+    let mut index: ImageIndex = serde_json::from_slice(&index.bytes).unwrap();
+    assert_eq!(index.manifests.len(), 1);
+    let one = index.manifests[0].clone();
+    index.manifests = vec![one; 50];
+    c.push_manifest(
+        &repo,
+        &ManifestRef::Tag(tag),
+        OCI_INDEX,
+        &serde_json::to_vec(&index).unwrap(),
+    )
+    .unwrap();
+
+    let pass = verify_with(d, "key.pem.pub", &["--builder-id", BUILDER, &image]);
+    assert_eq!(code(&pass), 0, "{}", out(&pass));
+    let two = verify_with(
+        d,
+        "key.pem.pub",
+        &["--key", "other.pem.pub", "--threshold", "2", &image],
+    );
+    assert_eq!(code(&two), 1, "{}", out(&two));
+    let text = out(&two);
+    assert!(
+        text.contains("1 could not be verified (")
+            && text.contains("key-based bundles need exactly one key and threshold 1"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("not accepted by any root of trust").count(),
+        1,
+        "{text}"
+    );
+}
+
+/// A registry whose tag answers with another manifest each time it is asked: the tag is
+/// resolved once, and everything after (the referrers asked for, the cosign tag, the digest
+/// the verdict is about) uses the digest of that one answer, never a later one.
+#[test]
+fn a_tag_is_resolved_once_whatever_the_registry_answers_next() {
+    use std::sync::{Arc, Mutex};
+    let manifest = |layer: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": provenance_oci::manifest::Descriptor::of("application/vnd.oci.image.config.v1+json", b"{}"),
+            "layers": [provenance_oci::manifest::Descriptor::of("application/vnd.oci.image.layer.v1.tar", layer.as_bytes())],
+        }))
+        .unwrap()
+    };
+    let (first, later) = (manifest("first"), manifest("later"));
+    let first_digest = provenance_oci::OciDigest::sha256_of(&first);
+    let later_digest = provenance_oci::OciDigest::sha256_of(&later);
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let fake = support::FakeRegistry::start(Box::new(move |_, path, _| {
+        let mut seen = log.lock().unwrap();
+        seen.push(path.to_owned());
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        if path == "/v2/app/manifests/v1" {
+            let asked = seen.iter().filter(|p| *p == path).count();
+            let body = if asked == 1 {
+                first.clone()
+            } else {
+                later.clone()
+            };
+            let ct = "application/vnd.oci.image.manifest.v1+json".to_owned();
+            return (200, vec![("Content-Type".to_owned(), ct)], body);
+        }
+        (404, vec![], vec![])
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    keys(dir.path());
+    let image = format!("oci://{}/app:v1", fake.addr);
+    let run = verify_with(dir.path(), "key.pem.pub", &[&image]);
+    assert_eq!(code(&run), 1, "{}", out(&run));
+    let text = out(&run);
+    assert!(
+        text.contains(&format!("{image} is {}/app@{first_digest}", fake.addr))
+            && text.contains("no Sigstore bundle or cosign attestation attached"),
+        "{text}"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.iter().filter(|p| *p == "/v2/app/manifests/v1").count(),
+        1,
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|p| p.starts_with(&format!("/v2/app/referrers/{first_digest}"))),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|p| p.contains(later_digest.hex())),
+        "{seen:?}"
+    );
+}

@@ -504,3 +504,88 @@ fn a_policy_root_without_trusted_root_uses_the_cached_root() {
         stderr(&refused)
     );
 }
+
+/// Cache poisoning: the cached `trusted_root.json` replaces the embedded root for every keyless
+/// verification, so one that another user could have written (the file or the cache directory
+/// writable by group or others, or owned by another user than this one or root) is refused
+/// (exit 2), never used to pass. Here the planted root trusts the test CA, which the embedded
+/// root does not: used, it would turn the keyless bundle into a PASS.
+#[cfg(unix)]
+#[test]
+fn a_cached_root_other_users_could_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let chmod = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    chmod(&cache, 0o755);
+    let file = cache.join("trusted_root.json");
+    std::fs::write(&file, test_trusted_root()).unwrap();
+    chmod(&file, 0o644);
+    keyless_bundle(dir.path());
+    // writable by its owner only: used (the test CA is trusted only there)
+    exits(&verify(dir.path(), &cache, &[]), 0);
+
+    for (path, mode, what) in [
+        (&cache, 0o777, "directory"),
+        (&cache, 0o775, "directory"),
+        (&file, 0o666, "file"),
+        (&file, 0o664, "file"),
+    ] {
+        chmod(path, mode);
+        let out = verify(dir.path(), &cache, &[]);
+        let err = exits_stderr(&out, 2);
+        assert!(err.contains("cannot use the cached trusted root"), "{err}");
+        assert!(
+            err.contains(&format!(
+                "the {what} {} is writable by group or others (mode {mode:o})",
+                path.display()
+            )),
+            "{err}"
+        );
+        chmod(path, if what == "file" { 0o644 } else { 0o755 });
+    }
+    exits(&verify(dir.path(), &cache, &[]), 0);
+
+    // owned by another user: only root can give a file away, so this part needs root
+    if std::os::unix::fs::chown(&file, Some(65534), None).is_ok() {
+        let err = exits_stderr(&verify(dir.path(), &cache, &[]), 2);
+        assert!(
+            err.contains(&format!(
+                "the file {} is owned by another user (uid 65534)",
+                file.display()
+            )),
+            "{err}"
+        );
+    }
+}
+
+/// The root a previous update cached is where the next update starts trusting: one in a
+/// metadata directory another user could write (they could have put their own repository's
+/// root there) is refused (exit 2) and the cache stays as it was.
+#[cfg(unix)]
+#[test]
+fn a_cached_tuf_root_other_users_could_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let f = Fixture::new(&[("trusted_root.json", test_trusted_root())]);
+    exits(&update_cache(&f), 0);
+    let metadata = provenance_sigstore::TrustCache::new(cache_dir(&f)).metadata_dir(&f.repo.url());
+    assert!(
+        metadata.join("root.json").is_file(),
+        "{}",
+        metadata.display()
+    );
+    std::fs::set_permissions(&metadata, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let before = snapshot(&cache_dir(&f));
+    let err = exits_stderr(&update_cache(&f), 2);
+    assert!(
+        err.contains(&format!(
+            "the directory {} is writable by group or others (mode 777)",
+            metadata.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(snapshot(&cache_dir(&f)), before, "the cache changed: {err}");
+}

@@ -461,6 +461,15 @@ impl RegistryClient {
                 return Ok(res);
             }
             attempt += 1;
+            // Only the registry itself may ask for its credentials: not another host that a
+            // redirect or a referrers `Link` led to (its token realm would receive them).
+            let answered_by = ureq::ResponseExt::get_uri(&res).to_string();
+            if !self.same_origin(&req.url) || !self.same_origin(&answered_by) {
+                return Err(self.unauthorized(
+                    &answered_by,
+                    "another host than the registry asked for credentials; none are sent to it",
+                ));
+            }
             let challenge = www_authenticate(&res);
             match challenge {
                 Some(Challenge::Basic) => {

@@ -61,10 +61,13 @@ pub fn discover_att(
             url: repo.to_string(),
             reason: e.to_string(),
         })?;
+    // the same layer listed twice is one attestation: read and counted once
+    let mut seen = std::collections::HashSet::new();
     let layers: Vec<&Descriptor> = parsed
         .layers
         .iter()
         .filter(|l| l.media_type == DSSE_ENVELOPE)
+        .filter(|l| seen.insert(&l.digest))
         .collect();
     if layers.len() > MAX_ATT_LAYERS {
         return Err(Error::TooMany {

@@ -92,11 +92,15 @@ impl OciDigest {
         &self.hex
     }
 
-    /// The tag the referrers tag schema uses for this digest: `sha256-<hex>`.
+    /// The tag the referrers tag schema uses for this digest: `<alg>-<hex>`, the hex cut to
+    /// its first 64 characters as the schema says (`sha256-<hex>`; a `sha512` digest's whole
+    /// hex would make a tag longer than the 128 characters a tag may have). A tag so cut names
+    /// a digest only in part: what it lists must still name the whole digest as its subject.
     ///
     /// <https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema>
     pub fn referrers_tag(&self) -> String {
-        format!("{}-{}", self.algorithm.name(), self.hex)
+        let hex = self.hex.get(..64).unwrap_or(&self.hex);
+        format!("{}-{hex}", self.algorithm.name())
     }
 }
 
@@ -188,6 +192,18 @@ mod tests {
             let err = input.parse::<OciDigest>().unwrap_err().to_string();
             assert!(err.contains(reason), "{input}: {err}");
         }
+    }
+
+    #[test]
+    fn a_sha512_referrers_tag_is_cut_to_a_valid_tag() {
+        let d: OciDigest = format!("sha512:{}{}", "ab".repeat(32), "cd".repeat(32))
+            .parse()
+            .unwrap();
+        let tag = d.referrers_tag();
+        assert_eq!(tag, format!("sha512-{}", "ab".repeat(32)));
+        tag.parse::<crate::Tag>().unwrap();
+        // cosign's `.att` tag stays a valid tag too
+        crate::cosign::att_tag(&d).parse::<crate::Tag>().unwrap();
     }
 
     #[test]

@@ -169,7 +169,8 @@ pub fn select_platform(
 }
 
 /// Find the referrers of `subject` whose `artifactType` is `artifact_type`: the referrers API
-/// first, the tag schema index when the registry answers 404. No layer is fetched.
+/// first, the tag schema index when the registry answers 404. No layer is fetched. A
+/// referrer listed twice is returned once.
 ///
 /// # Errors
 /// Registry errors; [`Error::TooMany`] past the limits; [`Error::Malformed`] for a tag-schema
@@ -200,9 +201,13 @@ pub fn discover(
             limit: limits.max_entries,
         });
     }
+    // A referrer listed more than once (a registry's or another writer's doing) is one
+    // referrer: kept once, in its first place, so that it is fetched and counted once.
+    let mut seen = std::collections::HashSet::new();
     let descriptors: Vec<Descriptor> = all
         .into_iter()
         .filter(|d| d.artifact_type.as_deref() == Some(artifact_type))
+        .filter(|d| seen.insert(d.digest.clone()))
         .collect();
     if descriptors.len() > limits.max_matches {
         return Err(Error::TooMany {

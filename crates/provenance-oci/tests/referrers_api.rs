@@ -384,3 +384,48 @@ fn cosign_att_layers_are_bounded_together_before_download() {
     assert!(!err.contains("together"), "{err}");
     assert_eq!(*blobs_asked.lock().unwrap(), 1);
 }
+
+/// A cosign `.att` image that lists the same DSSE layer 100 times yields one attestation: the
+/// layer is downloaded once and counts once against the size bound (100 copies of 1000 bytes
+/// would exceed a 2500-byte total).
+#[test]
+fn a_cosign_att_layer_listed_many_times_is_read_once() {
+    let envelope =
+        br#"{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}"#;
+    let layer = serde_json::json!({
+        "mediaType": provenance_oci::cosign::DSSE_ENVELOPE,
+        "digest": OciDigest::sha256_of(envelope).to_string(),
+        "size": envelope.len(),
+    });
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
+                   "digest": OciDigest::sha256_of(b"{}").to_string(), "size": 2},
+        "layers": vec![layer; 100],
+    }))
+    .unwrap();
+    let blobs_asked: Arc<Mutex<usize>> = Arc::default();
+    let asked = Arc::clone(&blobs_asked);
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        if path.contains("/blobs/") {
+            *asked.lock().unwrap() += 1;
+            return (200, vec![], envelope.to_vec());
+        }
+        (
+            200,
+            vec![("Content-Type".to_owned(), OCI_MANIFEST.to_owned())],
+            manifest.clone(),
+        )
+    }));
+    let mut c = client(&fake.addr);
+    let subject = OciDigest::sha256_of(b"image");
+    let repo: Repository = "app".parse().unwrap();
+    let found = provenance_oci::cosign::discover_att(&mut c, &repo, &subject, 1000, 2500).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].envelope, envelope);
+    assert_eq!(*blobs_asked.lock().unwrap(), 1);
+}

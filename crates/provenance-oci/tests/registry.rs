@@ -521,3 +521,89 @@ fn plain_http_token_realm_on_another_host_is_refused() {
         "{err}"
     );
 }
+
+/// A registry's credentials go to that registry (and a token service it names) only. Another
+/// host that a download is redirected to, or that a referrers `Link` points at, gets no
+/// `Authorization` header, and its own 401 challenge is not answered: were it, its token
+/// realm would receive the registry's username and password.
+#[test]
+fn credentials_never_reach_another_host() {
+    use std::sync::{Arc, OnceLock};
+    let other_seen: Seen = Arc::default();
+    let other_addr: Arc<OnceLock<String>> = Arc::default();
+    let (log, me) = (Arc::clone(&other_seen), Arc::clone(&other_addr));
+    // the other host: asks for a Bearer token from a realm on itself
+    let other = FakeRegistry::start(Box::new(move |_, path, headers| {
+        log.lock()
+            .unwrap()
+            .push((path.to_owned(), headers.to_vec()));
+        if path.starts_with("/token") {
+            return (200, vec![], br#"{"token":"stolen"}"#.to_vec());
+        }
+        let realm = format!(
+            r#"Bearer realm="http://{}/token",service="x""#,
+            me.get().map_or("", String::as_str)
+        );
+        (401, vec![("WWW-Authenticate".to_owned(), realm)], vec![])
+    }));
+    other_addr.set(other.addr.clone()).unwrap();
+    let to = other.addr.clone();
+    // the registry: Basic auth; blobs redirect to the other host, the referrers list links
+    // its next page there
+    let registry = FakeRegistry::start(Box::new(move |_, path, headers| {
+        let authorized = headers
+            .iter()
+            .any(|h| h.to_ascii_lowercase().starts_with("authorization: basic "));
+        if !authorized {
+            let challenge = (
+                "WWW-Authenticate".to_owned(),
+                r#"Basic realm="r""#.to_owned(),
+            );
+            return (401, vec![challenge], vec![]);
+        }
+        if path.starts_with("/v2/app/blobs/") {
+            let location = format!("http://{to}/blob");
+            return (307, vec![("Location".to_owned(), location)], vec![]);
+        }
+        if let Some(rest) = path.strip_prefix("/v2/app/referrers/") {
+            let link = format!("<http://{to}/v2/app/referrers/{rest}?page=1>; rel=\"next\"");
+            let body = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+            return (200, vec![("Link".to_owned(), link)], body.to_vec());
+        }
+        (200, vec![], vec![])
+    }));
+    let config = ClientConfig::new()
+        .with_credentials(CredentialSource::Given(Credentials::new(
+            "alice",
+            "s3cret-password",
+        )))
+        .with_system_roots(false);
+    let mut client = RegistryClient::new(registry.addr.parse().unwrap(), &config).unwrap();
+    let digest = OciDigest::sha256_of(b"{}");
+
+    let blob = client.get_blob(&repo("app"), &digest, 1024).unwrap_err();
+    let listed = client
+        .referrers_api(&repo("app"), &digest, None, 100, 10)
+        .unwrap_err();
+    let seen = other_seen.lock().unwrap();
+    let paths: Vec<&str> = seen.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(paths.contains(&"/blob"), "{paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/token")),
+        "the other host's token realm was asked: {paths:?}"
+    );
+    for (path, headers) in seen.iter() {
+        assert!(
+            !headers
+                .iter()
+                .any(|h| h.to_ascii_lowercase().starts_with("authorization")),
+            "{path}: {headers:?}"
+        );
+    }
+    for err in [blob.to_string(), listed.to_string()] {
+        assert!(
+            err.contains("another host than the registry asked for credentials"),
+            "{err}"
+        );
+    }
+}

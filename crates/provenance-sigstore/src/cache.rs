@@ -67,6 +67,57 @@ impl TrustCache {
         }
         self.dir.join("metadata").join(name)
     }
+
+    /// Checks that no user but this one (or root) can have written `file`, a file of the trust
+    /// cache, or the directory holding it: each must be owned by this user or root and not
+    /// writable by group or others (as OpenSSH's `StrictModes` asks of `authorized_keys`).
+    /// A cached trusted root is a root of trust: one that another user could plant or replace
+    /// (a cache directory shared through `/tmp`, or created by someone else) must not be used.
+    /// Symbolic links are followed. Off Unix nothing is checked.
+    ///
+    /// # Errors
+    /// An [`std::io::Error`] of kind [`std::io::ErrorKind::PermissionDenied`] saying which
+    /// path another user could write and why; the error of reading its metadata.
+    pub fn check_private(file: &Path) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            let me = rustix::process::geteuid().as_raw();
+            check_owner_only(file, "file", me)?;
+            let dir = match file.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            check_owner_only(dir, "directory", me)?;
+        }
+        #[cfg(not(unix))]
+        let _ = file;
+        Ok(())
+    }
+}
+
+/// `path` must be owned by `me` or root and not writable by group or others.
+#[cfg(unix)]
+fn check_owner_only(path: &Path, what: &str, me: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(path)?;
+    let reason = if meta.uid() != me && meta.uid() != 0 {
+        format!("is owned by another user (uid {})", meta.uid())
+    } else if meta.mode() & 0o022 != 0 {
+        format!(
+            "is writable by group or others (mode {:o})",
+            meta.mode() & 0o7777
+        )
+    } else {
+        return Ok(());
+    };
+    Err(std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!(
+            "the {what} {} {reason}: trust material must be writable only by its owner, \
+             this user or root",
+            path.display()
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -90,5 +141,41 @@ mod tests {
         );
         assert_eq!(c.metadata_dir(".."), Path::new("/c/metadata/%2E%2E"));
         assert_eq!(c.trusted_root_path(), Path::new("/c/trusted_root.json"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_other_users_could_write_are_refused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(TRUSTED_ROOT_FILE);
+        std::fs::write(&file, b"{}").unwrap();
+        let chmod = |p: &Path, mode: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+        };
+        chmod(dir.path(), 0o700);
+        chmod(&file, 0o600);
+        TrustCache::check_private(&file).unwrap();
+        chmod(&file, 0o646);
+        let err = TrustCache::check_private(&file).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(
+            err.to_string()
+                .contains("is writable by group or others (mode 646)"),
+            "{err}"
+        );
+        chmod(&file, 0o600);
+        chmod(dir.path(), 0o1777);
+        let err = TrustCache::check_private(&file).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "the directory {} is writable by group or others (mode 1777)",
+                dir.path().display()
+            )),
+            "{err}"
+        );
+        chmod(dir.path(), 0o700);
+        let missing = TrustCache::check_private(&dir.path().join("none")).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
     }
 }

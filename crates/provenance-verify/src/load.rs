@@ -69,13 +69,27 @@ pub fn trusted_root(path: Option<&Path>) -> Result<TrustedRoot> {
 /// [`provenance_sigstore::TrustCache`]); `None` when there is none. Reading it is offline and
 /// needs no feature.
 ///
+/// A cached file that another user could have written (see
+/// [`provenance_sigstore::TrustCache::check_private`]) is refused: it would replace the roots of
+/// trust of every keyless verification.
+///
 /// # Errors
 /// [`Error::Io`], [`Error::FileTooLarge`] or [`Error::TrustMaterial`] for a cached file that
-/// exists but cannot be read or is not a valid trusted root (never silently skipped).
+/// exists but cannot be read, is not a valid trusted root or could have been written by
+/// another user (never silently skipped).
 pub fn cached_trusted_root(cache_dir: &Path) -> Result<Option<TrustedRoot>> {
     let path = provenance_sigstore::TrustCache::new(cache_dir).trusted_root_path();
     match std::fs::symlink_metadata(&path) {
-        Ok(_) => trusted_root(Some(&path)).map(Some),
+        Ok(_) => {
+            provenance_sigstore::TrustCache::check_private(&path).map_err(|e| {
+                Error::TrustMaterial {
+                    what: "trusted root",
+                    path: path.clone(),
+                    source: Box::new(e),
+                }
+            })?;
+            trusted_root(Some(&path)).map(Some)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(&path, e)),
     }

@@ -354,7 +354,7 @@ impl TrustedRootUpdate {
     pub fn run(&self) -> Result<Updated> {
         let dir = self.cache.dir();
         let created = !dir.exists();
-        std::fs::create_dir_all(dir).map_err(|source| cache_io(dir, source))?;
+        create_dir_all(dir)?;
         let result = self.run_in(dir);
         if created && result.is_err() {
             // Leave no empty cache directory behind (remove_dir fails on a non-empty one).
@@ -405,7 +405,7 @@ impl TrustedRootUpdate {
             staging.path(),
             &fetched.root_json,
         )?;
-        std::fs::create_dir_all(&metadata_dir).map_err(|source| cache_io(&metadata_dir, source))?;
+        create_dir_all(&metadata_dir)?;
         for name in METADATA_FILES {
             let from = staging.path().join(name);
             let to = metadata_dir.join(name);
@@ -662,13 +662,18 @@ fn read_bounded(path: &Path, max: u64) -> Result<Option<Vec<u8>>> {
 }
 
 /// Copies the cached metadata of a repository into the staging datastore; returns the cached
-/// root metadata, if there is one.
+/// root metadata, if there is one. The cached root is the starting point of trust: one that
+/// another user could have written is refused ([`TrustCache::check_private`]).
 fn copy_metadata(from: &Path, to: &Path) -> Result<Option<Vec<u8>>> {
     let mut root = None;
     for name in METADATA_FILES {
-        let Some(bytes) = read_bounded(&from.join(name), MAX_CACHED_METADATA)? else {
+        let path = from.join(name);
+        let Some(bytes) = read_bounded(&path, MAX_CACHED_METADATA)? else {
             continue;
         };
+        if name == "root.json" {
+            TrustCache::check_private(&path).map_err(|source| cache_io(&path, source))?;
+        }
         let target = to.join(name);
         std::fs::write(&target, &bytes).map_err(|source| cache_io(&target, source))?;
         if name == "root.json" {
@@ -676,6 +681,17 @@ fn copy_metadata(from: &Path, to: &Path) -> Result<Option<Vec<u8>>> {
         }
     }
     Ok(root)
+}
+
+/// Creates `dir` and its missing parents, on Unix with mode 0755 whatever the umask: a cache
+/// directory writable by the group would be refused when read
+/// ([`TrustCache::check_private`]).
+fn create_dir_all(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
+    builder.create(dir).map_err(|source| cache_io(dir, source))
 }
 
 /// Writes `bytes` to `path` through a temporary file in `dir` (on the same file system) and a
