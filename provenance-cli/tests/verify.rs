@@ -618,3 +618,61 @@ fn text_report_flags_disagreeing_statements() {
     ));
     assert!(!out.contains("more statement"), "{out}");
 }
+
+/// The headline names why a keyless bundle was refused (here the certificate identity), also
+/// when the bundle's file name looks like another artifact's (`attestation.sigstore.json`, no
+/// `attestation` beside it); a bundle beside another artifact that exists (`other.bin`) is not
+/// why nothing covers this one.
+#[test]
+fn the_headline_names_a_refused_bundle_s_cause_unless_it_is_another_artifact_s() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/sigstore/sigstore-js-omitted-zeros");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(src.join("trusted_root.json"), d.join("root.json")).unwrap();
+    std::fs::copy(src.join("app.bin"), d.join("app.bin")).unwrap();
+    std::fs::copy(
+        src.join("statement.sigstore.json"),
+        d.join("attestation.sigstore.json"),
+    )
+    .unwrap();
+    let trust = [
+        "--trusted-root",
+        "root.json",
+        "--certificate-identity",
+        "https://github.com/octo-org/evil/.github/workflows/x.yml@refs/heads/main",
+        "--certificate-oidc-issuer",
+        "https://token.actions.mock.example",
+    ];
+    let mut args = vec!["verify", "--attestation", "attestation.sigstore.json"];
+    args.extend(trust);
+    args.push("app.bin");
+    let out = provenance(d, &args);
+    assert_eq!(code(&out), 1);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.starts_with("FAIL app.bin: identity: ")
+            && text.contains("(attestation.sigstore.json:1)"),
+        "{text}"
+    );
+
+    // the same bundle beside other.bin, which it is for: app.bin (other content) has no
+    // attestation; other.bin fails on the identity
+    std::fs::rename(d.join("app.bin"), d.join("other.bin")).unwrap();
+    std::fs::rename(
+        d.join("attestation.sigstore.json"),
+        d.join("other.bin.sigstore.json"),
+    )
+    .unwrap();
+    std::fs::write(d.join("app.bin"), b"another artifact\n").unwrap();
+    let mut args = vec!["verify", "--attestation", "other.bin.sigstore.json"];
+    args.extend(trust);
+    args.extend(["app.bin", "other.bin"]);
+    let out = provenance(d, &args);
+    assert_eq!(code(&out), 1);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("FAIL app.bin: subject: ") && text.contains("FAIL other.bin: identity: "),
+        "{text}"
+    );
+}

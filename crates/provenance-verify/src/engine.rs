@@ -185,8 +185,9 @@ impl Artifact {
 }
 
 /// Whether `origin` is a file found beside another artifact than `artifact` (hashed from a
-/// file in the same directory): `other.bin.intoto.jsonl` or `other.bin.sigstore.json`. Its
-/// refusal is not why nothing covers `artifact`.
+/// file in the same directory): `other.bin.intoto.jsonl` or `other.bin.sigstore.json` where
+/// `other.bin` exists. Its refusal is not why nothing covers `artifact`; a bundle merely named
+/// so (`attestation.sigstore.json`, with no `attestation` beside it) is not another's.
 fn beside_another(artifact: &Artifact, origin: &Origin) -> bool {
     if !artifact.computed {
         return false;
@@ -205,7 +206,7 @@ fn beside_another(artifact: &Artifact, origin: &Origin) -> bool {
     else {
         return false;
     };
-    mine.file_name().and_then(|f| f.to_str()) != Some(stem)
+    mine.file_name().and_then(|f| f.to_str()) != Some(stem) && theirs.with_file_name(stem).is_file()
 }
 
 /// An attestation no root of trust accepted, and why.
