@@ -676,3 +676,62 @@ fn the_headline_names_a_refused_bundle_s_cause_unless_it_is_another_artifact_s()
         "{text}"
     );
 }
+
+/// The spellings of cosign, gh attestation verify and slsa-verifier mean what ours do:
+/// --bundle / --provenance-path = --attestation, --custom-trusted-root = --trusted-root,
+/// --cert-identity / --cert-oidc-issuer = --certificate-*, --source-digest = --source-commit.
+#[test]
+fn peer_spellings_of_the_flags_mean_the_same() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/sigstore/sigstore-js-omitted-zeros");
+    let identity = "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main";
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let run = |attestation: &str, root: &str, commit_flag: &str, commit: &str| {
+        let out = provenance(
+            &src,
+            &[
+                "verify",
+                attestation,
+                "statement.sigstore.json",
+                root,
+                "trusted_root.json",
+                "--cert-identity",
+                identity,
+                "--cert-oidc-issuer",
+                "https://token.actions.mock.example",
+                "--builder-id",
+                identity,
+                commit_flag,
+                commit,
+                "app.bin",
+            ],
+        );
+        (
+            code(&out),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for (attestation, root, commit_flag) in [
+        ("--attestation", "--trusted-root", "--source-commit"),
+        ("--bundle", "--custom-trusted-root", "--source-digest"),
+        ("--provenance-path", "--trusted-root", "--source-digest"),
+    ] {
+        let (code, out) = run(attestation, root, commit_flag, commit);
+        assert_eq!(code, 0, "{attestation} {root} {commit_flag}: {out}");
+        assert!(
+            out.starts_with(&format!(
+                "PASS app.bin (source github.com/octo-org/demo at {commit}"
+            )),
+            "{out}"
+        );
+        let other = "1123456789abcdef0123456789abcdef01234567";
+        let (code, out) = run(attestation, root, commit_flag, other);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.starts_with(&format!(
+                "FAIL app.bin: source-commit: expected {other}, found {commit}"
+            )),
+            "{out}"
+        );
+    }
+}

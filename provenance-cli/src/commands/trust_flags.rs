@@ -32,10 +32,11 @@ pub(crate) struct TrustFlags {
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub(crate) threshold: usize,
 
-    /// Sigstore trusted root (trusted_root.json, a ClientTrustConfig, or JSON Lines of roots);
+    /// Sigstore trusted root (trusted_root.json, a ClientTrustConfig, or JSON Lines of roots as
+    /// gh's --custom-trusted-root);
     /// default: the one `provenance trusted-root update` cached (PROVENANCE_TUF_CACHE, else
     /// ~/.cache/provenance/tuf), else the Sigstore public-good root embedded in this program.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", visible_alias = "custom-trusted-root")]
     pub(crate) trusted_root: Option<PathBuf>,
 
     /// Keyless: the exact certificate identity (SAN: workflow URI or email).

@@ -58,8 +58,8 @@ pub(crate) struct ExpectFlags {
     #[arg(long, value_name = "vX[.Y[.Z]]", group = "source_ref_group")]
     pub(crate) source_versioned_tag: Option<String>,
 
-    /// Expected source commit (full hex).
-    #[arg(long, value_name = "HEX")]
+    /// Expected source commit (full hex); --source-digest as gh attestation verify spells it.
+    #[arg(long, value_name = "HEX", visible_alias = "source-digest")]
     pub(crate) source_commit: Option<String>,
 
     /// Expected builder id: ID, ID@v1.2.3 or ID@refs/tags/v1.2.3 (as slsa-verifier); for a
@@ -123,8 +123,13 @@ impl ExpectFlags {
 pub(crate) struct Args {
     /// Attestation file (.intoto.jsonl, .sigstore.json, .build.slsa, npm attestations JSON) or
     /// directory; repeatable. Without it, ARTIFACT.intoto.jsonl and ARTIFACT.sigstore.json
-    /// beside each artifact are read.
-    #[arg(long, value_name = "F")]
+    /// beside each artifact are read. Also spelled as cosign and gh do (--bundle) and as
+    /// slsa-verifier does (--provenance-path).
+    #[arg(
+        long,
+        value_name = "F",
+        visible_aliases = ["bundle", "provenance-path"]
+    )]
     attestation: Vec<PathBuf>,
 
     #[command(flatten)]
