@@ -773,6 +773,20 @@ fn optional_for_keys_does_not_relax_keyless() {
     }
 }
 
+/// A verifier of the bundles signed against the Sigstore mock (scripts/sigstore-mock) kept in
+/// `dir`: its trusted root and the mock token's identity and issuer.
+fn mock_signer_verifier(dir: &Path) -> BundleVerifier {
+    BundleVerifier::new(
+        TrustedRoot::from_json(&std::fs::read(dir.join("trusted_root.json")).unwrap()).unwrap(),
+        SignerPolicy::Keyless(IdentityPolicy::identity(
+            Matcher::exact(
+                "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main",
+            ),
+            Matcher::exact("https://token.actions.mock.example"),
+        )),
+    )
+}
+
 /// A signed RFC 3161 timestamp whose `TSTInfo` `nonce` is an INTEGER with no content octets (not
 /// DER): sigstore-go (Go's encoding/asn1) and sigstore-python refuse the token, so the bundle
 /// fails here too, naming the field; without the timestamp the same bundle verifies (its
@@ -781,15 +795,7 @@ fn optional_for_keys_does_not_relax_keyless() {
 fn timestamp_with_an_empty_nonce_integer_is_refused() {
     let dir = tp().join("../sigstore/tsa-empty-nonce");
     let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
-    let verifier = BundleVerifier::new(
-        TrustedRoot::from_json(&read("trusted_root.json")).unwrap(),
-        SignerPolicy::Keyless(IdentityPolicy::identity(
-            Matcher::exact(
-                "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main",
-            ),
-            Matcher::exact("https://token.actions.mock.example"),
-        )),
-    );
+    let verifier = mock_signer_verifier(&dir);
     let artifact = read("app.bin");
     let mut bundle: Value = serde_json::from_slice(&read("bundle.sigstore.json")).unwrap();
     let b = Bundle::from_json(&serde_json::to_vec(&bundle).unwrap()).unwrap();
@@ -819,15 +825,7 @@ fn timestamp_with_an_empty_nonce_integer_is_refused() {
 fn omitted_zero_proof_fields_read_as_protobuf_json_defaults() {
     let dir = tp().join("../sigstore/sigstore-js-omitted-zeros");
     let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
-    let verifier = BundleVerifier::new(
-        TrustedRoot::from_json(&read("trusted_root.json")).unwrap(),
-        SignerPolicy::Keyless(IdentityPolicy::identity(
-            Matcher::exact(
-                "https://github.com/octo-org/demo/.github/workflows/release.yml@refs/heads/main",
-            ),
-            Matcher::exact("https://token.actions.mock.example"),
-        )),
-    );
+    let verifier = mock_signer_verifier(&dir);
     let artifact = read("app.bin");
     for (name, artifact) in [
         ("message.sigstore.json", Artifact::Bytes(&artifact)),
