@@ -584,3 +584,18 @@ fn self_verification_wants_the_identity_fulcio_derives_for_the_issuer() {
     let out = mock.verify_provenance(&bundle, app, "octo@example.com", GOOGLE);
     exits_stderr(&out, 0);
 }
+
+/// cosign's `--yes` (`-y`), which scripts pass to skip its confirmation prompt, is accepted
+/// and changes nothing: nothing here asks.
+#[test]
+fn cosign_s_yes_is_accepted() {
+    let Some(mock) = mock("ok") else {
+        return;
+    };
+    std::fs::write(mock.path("blob.tar"), b"signed with --yes\n").unwrap();
+    for (flag, bundle) in [("--yes", "yes.sigstore.json"), ("-y", "y.sigstore.json")] {
+        let out = mock.keyless("sign", &[flag, "--bundle", bundle, "blob.tar"]);
+        exits_stderr(&out, 0);
+        verifies(&mock, "sign", bundle, "blob.tar");
+    }
+}

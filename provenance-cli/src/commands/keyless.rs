@@ -65,6 +65,11 @@ pub(crate) struct KeylessFlags {
     #[arg(long, value_name = "FILE", requires = "keyless")]
     trusted_root: Option<PathBuf>,
 
+    /// Accepted as cosign's --yes: nothing here asks for confirmation (the signing identity
+    /// is always logged, publicly on the public-good instance).
+    #[arg(short = 'y', long, requires = "keyless")]
+    yes: bool,
+
     /// Timeout of each request to Fulcio, Rekor or the OIDC endpoint, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "keyless",
           value_parser = clap::value_parser!(u64).range(1..=600))]
