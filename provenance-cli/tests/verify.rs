@@ -735,3 +735,62 @@ fn peer_spellings_of_the_flags_mean_the_same() {
         );
     }
 }
+
+/// A bundle written with the proto (`snake_case`) field names, which protobuf JSON parsers
+/// (sigstore-go's protojson, sigstore-python) read as the camelCase one, verifies from the
+/// command line too, and `inspect` shows it.
+#[test]
+fn a_bundle_with_proto_field_names_verifies_and_inspects() {
+    fn snake(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| {
+                        let mut s = String::new();
+                        for c in k.chars() {
+                            if c.is_ascii_uppercase() {
+                                s.push('_');
+                            }
+                            s.push(c.to_ascii_lowercase());
+                        }
+                        (s, snake(v))
+                    })
+                    .collect(),
+            ),
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(snake).collect()),
+            other => other.clone(),
+        }
+    }
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/third-party/sigstore-conformance/assets/bundle-verify");
+    let bundle: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(assets.join("happy-path-v0.3/bundle.sigstore.json")).unwrap(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(assets.join("a.txt"), d.join("a.txt")).unwrap();
+    std::fs::write(d.join("a.sigstore.json"), snake(&bundle).to_string()).unwrap();
+    let out = provenance(
+        d,
+        &[
+            "verify",
+            "--attestation",
+            "a.sigstore.json",
+            "--certificate-identity",
+            "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+            "--certificate-oidc-issuer",
+            "https://token.actions.githubusercontent.com",
+            "a.txt",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(text.starts_with("PASS a.txt "), "{text}");
+    let out = provenance(d, &["inspect", "--format", "json", "a.sigstore.json"]);
+    assert_eq!(code(&out), 0);
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = &view["documents"][0];
+    assert_eq!(doc["kind"], "Sigstore bundle (proto field names)");
+    assert_eq!(doc["asSigstoreBundles"][0]["tlogEntries"], 1);
+}

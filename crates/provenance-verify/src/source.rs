@@ -666,7 +666,8 @@ const PROBE_TOO_MANY_SIGNATURES: &str = "probe: more signatures than the DSSE li
 
 #[derive(Deserialize)]
 struct Probe<'a> {
-    #[serde(rename = "mediaType", default)]
+    /// Also by its proto name, as protobuf JSON parsers read it (see the Sigstore crate).
+    #[serde(rename = "mediaType", alias = "media_type", default)]
     media_type: Option<String>,
     #[serde(default)]
     payload: Option<IgnoredAny>,

@@ -604,8 +604,9 @@ fn describe_value(value: Value) -> Value {
 }
 
 /// The formats that verify reads as Sigstore bundles: npm's attestations document, a
-/// `gh attestation download` line, a `PyPI` PEP 740 attestation or provenance object and a
-/// cosign `--bundle` file (the last three as the bundles verify converts them into).
+/// `gh attestation download` line, a bundle written with proto (`snake_case`) field names, a
+/// `PyPI` PEP 740 attestation or provenance object and a cosign `--bundle` file (the last four
+/// as the bundles verify reads them as).
 fn describe_wrapper(value: &Value) -> Option<Value> {
     use provenance::sigstore::Bundle;
     if let Some(items) = value
@@ -638,7 +639,17 @@ fn describe_wrapper(value: &Value) -> Option<Value> {
     }
     let has = |k: &str| value.get(k).is_some();
     let raw = value.to_string();
-    let (kind, converted) = if has("verification_material") && has("envelope") {
+    let (kind, converted) = if value
+        .get("media_type")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
+    {
+        let bundle = Bundle::from_json(raw.as_bytes());
+        (
+            "Sigstore bundle (proto field names)",
+            bundle.map(|b| vec![b]),
+        )
+    } else if has("verification_material") && has("envelope") {
         let bundle = Bundle::from_pep740_attestation(raw.as_bytes());
         ("PyPI PEP 740 attestation", bundle.map(|b| vec![b]))
     } else if has("attestation_bundles") {
