@@ -98,6 +98,63 @@ struct WireSigningConfig {
     rekor_tlog_urls: Vec<WireService>,
     #[serde(default)]
     tsa_urls: Vec<WireService>,
+    #[serde(default)]
+    rekor_tlog_config: Option<WireServiceConfig>,
+    #[serde(default)]
+    tsa_config: Option<WireServiceConfig>,
+}
+
+/// `ServiceConfiguration`: how many of the listed services to use. The selector is an enum
+/// name or, as protobuf JSON allows, its number.
+#[derive(Deserialize)]
+struct WireServiceConfig {
+    #[serde(default)]
+    selector: Option<serde_json::Value>,
+    #[serde(default)]
+    count: Option<u32>,
+}
+
+/// Refuses a `ServiceConfiguration` that asks for more than the one service signing uses
+/// (`ALL` of several valid services, `EXACT` with a count above 1): the bundle would carry
+/// fewer log entries or timestamps than the config's owner asks verifiers to require.
+/// `ANY` (the public-good instance's), `EXACT` 1 and no config ask for one.
+fn check_one_service(field: &str, config: Option<&WireServiceConfig>, valid: usize) -> Result<()> {
+    let Some(config) = config else {
+        return Ok(());
+    };
+    let selector = match &config.selector {
+        None => "SERVICE_SELECTOR_UNDEFINED",
+        Some(serde_json::Value::String(s)) => s.as_str(),
+        Some(serde_json::Value::Number(n)) => match n.as_u64() {
+            Some(0) => "SERVICE_SELECTOR_UNDEFINED",
+            Some(1) => "ALL",
+            Some(2) => "ANY",
+            Some(3) => "EXACT",
+            _ => return Err(invalid(format!("{field}.selector {n} is not a selector"))),
+        },
+        Some(other) => {
+            return Err(invalid(format!(
+                "{field}.selector {other} is not a selector"
+            )));
+        }
+    };
+    let wanted = match selector {
+        "ANY" | "SERVICE_SELECTOR_UNDEFINED" => 1,
+        "ALL" => valid,
+        "EXACT" => usize::try_from(config.count.unwrap_or(0)).unwrap_or(usize::MAX),
+        other => {
+            return Err(invalid(format!(
+                "{field}.selector {other:?} is not a selector"
+            )));
+        }
+    };
+    if wanted > 1 {
+        return Err(invalid(format!(
+            "{field} asks for {wanted} services (selector {selector}); keyless signing uses one \
+             (selector ANY)"
+        )));
+    }
+    Ok(())
 }
 
 impl Services {
@@ -156,12 +213,27 @@ impl Services {
         let tsa = if config.tsa_urls.is_empty() {
             None
         } else {
+            check_one_service(
+                "tsaConfig",
+                config.tsa_config.as_ref(),
+                valid_now("tsaUrls", &config.tsa_urls, 1, now)?,
+            )?;
             Some(pick("tsaUrls", &config.tsa_urls, 1, now)?)
         };
         let v2 = match tsa {
             Some(_) => pick("rekorTlogUrls", &config.rekor_tlog_urls, 2, now).ok(),
             None => None,
         };
+        check_one_service(
+            "rekorTlogConfig",
+            config.rekor_tlog_config.as_ref(),
+            valid_now(
+                "rekorTlogUrls",
+                &config.rekor_tlog_urls,
+                if v2.is_some() { 2 } else { 1 },
+                now,
+            )?,
+        )?;
         let mut services = match v2 {
             Some(url) => Self::new(&fulcio, PUBLIC_GOOD_REKOR_URL)?.with_rekor_v2_url(&url)?,
             None => Self::new(
@@ -235,8 +307,14 @@ impl Services {
     }
 }
 
-fn pick(field: &str, services: &[WireService], major: u32, now: i64) -> Result<String> {
-    let mut best: Option<(i64, &str)> = None;
+/// The services of API `major` valid at `now`, each with the start of its validity.
+fn valid_at<'a>(
+    field: &str,
+    services: &'a [WireService],
+    major: u32,
+    now: i64,
+) -> Result<Vec<(i64, &'a str)>> {
+    let mut valid = Vec::new();
     for s in services.iter().filter(|s| s.major_api_version == major) {
         let start = match s.valid_for.as_ref().and_then(|v| v.start.as_deref()) {
             Some(t) => {
@@ -250,10 +328,29 @@ fn pick(field: &str, services: &[WireService], major: u32, now: i64) -> Result<S
             }
             None => i64::MAX,
         };
-        if start <= now && now < end && best.is_none_or(|(b, _)| start > b) {
-            best = Some((start, &s.url));
+        if start <= now && now < end {
+            valid.push((start, s.url.as_str()));
         }
     }
+    Ok(valid)
+}
+
+/// How many services of API `major` are valid at `now`.
+fn valid_now(field: &str, services: &[WireService], major: u32, now: i64) -> Result<usize> {
+    Ok(valid_at(field, services, major, now)?.len())
+}
+
+fn pick(field: &str, services: &[WireService], major: u32, now: i64) -> Result<String> {
+    let best = valid_at(field, services, major, now)?.into_iter().fold(
+        None,
+        |best: Option<(i64, &str)>, (start, url)| {
+            if best.is_none_or(|(b, _)| start > b) {
+                Some((start, url))
+            } else {
+                best
+            }
+        },
+    );
     best.map(|(_, url)| url.to_owned()).ok_or_else(|| {
         invalid(format!(
             "{field} has no service with majorApiVersion {major} valid now"
@@ -307,6 +404,55 @@ mod tests {
         assert_eq!(
             Services::from_signing_config_json(wrapped.as_bytes(), now).unwrap(),
             s
+        );
+    }
+
+    #[test]
+    fn a_config_asking_for_several_logs_or_timestamps_is_refused() {
+        let now = 1_800_000_000;
+        let with = |config: &str| {
+            CONFIG.replace(r#""oidcUrls": []"#, &format!(r#""oidcUrls": [], {config}"#))
+        };
+        for ok in [
+            r#""rekorTlogConfig": {"selector": "ANY"}, "tsaConfig": {"selector": "ANY"}"#,
+            r#""rekorTlogConfig": {"selector": "EXACT", "count": 1}"#,
+            // ALL of the one valid Rekor v2, numbers for enum names as protobuf JSON allows
+            r#""rekorTlogConfig": {"selector": 1}, "tsaConfig": {"selector": 2}"#,
+        ] {
+            Services::from_signing_config_json(with(ok).as_bytes(), now).unwrap();
+        }
+        for (bad, says) in [
+            (
+                r#""rekorTlogConfig": {"selector": "EXACT", "count": 2}"#,
+                "rekorTlogConfig asks for 2 services (selector EXACT)",
+            ),
+            (
+                r#""tsaConfig": {"selector": "EXACT", "count": 3}"#,
+                "tsaConfig asks for 3 services (selector EXACT)",
+            ),
+            (
+                r#""rekorTlogConfig": {"selector": "MOST"}"#,
+                "rekorTlogConfig.selector \"MOST\" is not a selector",
+            ),
+        ] {
+            let err = Services::from_signing_config_json(with(bad).as_bytes(), now).unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
+        }
+        // ALL of the two valid Rekor v1 logs (no TSA listed, so v1 is used)
+        let no_tsa = with(r#""rekorTlogConfig": {"selector": "ALL"}"#)
+            .replace(
+                r#"[{"url": "https://tsa.example/api/v1/timestamp", "majorApiVersion": 1}]"#,
+                "[]",
+            )
+            .replace(
+                "2022-01-01T00:00:00Z\", \"end\": \"2023-01-01T00:00:00Z",
+                "2022-01-01T00:00:00Z",
+            );
+        let err = Services::from_signing_config_json(no_tsa.as_bytes(), now).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("rekorTlogConfig asks for 2 services (selector ALL)"),
+            "{err}"
         );
     }
 
