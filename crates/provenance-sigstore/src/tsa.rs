@@ -220,46 +220,111 @@ fn der_integer(value: &[u8]) -> bool {
     }
 }
 
-/// The optional fields of a `TSTInfo` after `genTime` (RFC 3161 §2.4.2): `accuracy` (SEQUENCE
-/// of INTEGER seconds, [0] millis, [1] micros), `ordering` (BOOLEAN), `nonce` (INTEGER), `tsa`
-/// [0] and `extensions` [1]. Each present must be well-formed DER, as sigstore-go's parser
-/// (Go's encoding/asn1) demands: an empty or non-minimal INTEGER is an error there, and is
-/// here. Like Go, further elements after them are tolerated.
-fn check_tst_info_tail(r: &mut der::SliceReader<'_>) -> Result<()> {
-    let implicit = |n: u8| Tag::ContextSpecific {
-        constructed: false,
-        number: der::TagNumber(n.into()),
-    };
-    let mut field = read_optional(r)?;
-    if let Some(accuracy) = field.filter(|f| f.tag() == Tag::Sequence) {
-        let valid = elements(accuracy.value())?.iter().all(|f| {
-            [Tag::Integer, implicit(0), implicit(1)].contains(&f.tag()) && der_integer(f.value())
-        });
-        if !valid {
-            return Err(bad("bad TSTInfo accuracy"));
+/// An OBJECT IDENTIFIER's contents as Go's encoding/asn1 reads them: not empty, each arc
+/// base 128 in at most 5 bytes without a leading `0x80`, and below 2^31.
+fn go_oid(value: &[u8]) -> bool {
+    let (mut arc, mut len) = (0_u64, 0_u32);
+    for &b in value {
+        if len == 0 && b == 0x80 {
+            return false;
         }
-        field = read_optional(r)?;
-    }
-    if let Some(ordering) = field.filter(|f| f.tag() == Tag::Boolean) {
-        if !matches!(ordering.value(), [0x00 | 0xff]) {
-            return Err(bad("bad TSTInfo ordering"));
+        len += 1;
+        if len > 5 {
+            return false;
         }
-        field = read_optional(r)?;
+        arc = (arc << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            if arc >= 1 << 31 {
+                return false;
+            }
+            (arc, len) = (0, 0);
+        }
     }
-    if field.is_some_and(|f| f.tag() == Tag::Integer && !der_integer(f.value())) {
-        return Err(bad("bad TSTInfo nonce"));
-    }
-    // tsa, extensions and anything after them: well-formed elements
-    while read_optional(r)?.is_some() {}
-    Ok(())
+    !value.is_empty() && len == 0
 }
 
-/// The next element of `r`, if any.
-fn read_optional<'a>(r: &mut der::SliceReader<'a>) -> Result<Option<AnyRef<'a>>> {
+/// The next element of `r` when `want` takes its tag, else `None` (the element stays for the
+/// next field): Go's encoding/asn1 fills an optional field only from an element of its tag.
+fn take_if<'a>(
+    r: &mut der::SliceReader<'a>,
+    want: impl Fn(Tag) -> bool,
+    reason: &str,
+) -> Result<Option<AnyRef<'a>>> {
     if r.is_finished() {
         return Ok(None);
     }
-    r.decode().map(Some).map_err(|_| bad("bad TSTInfo"))
+    let header = der::Header::peek(r).map_err(|_| bad(reason))?;
+    if !want(header.tag()) {
+        return Ok(None);
+    }
+    r.decode().map(Some).map_err(|_| bad(reason))
+}
+
+/// The optional fields of a `TSTInfo` after `genTime` (RFC 3161 §2.4.2), checked as
+/// sigstore-go reads them (digitorus/timestamp's `tstInfo` through Go's encoding/asn1): each
+/// field takes the next element only if it has the field's tag, in order `accuracy` (SEQUENCE
+/// of INTEGER seconds, [0] millis, [1] micros, each read into an int64: DER, at most 8
+/// bytes), `ordering` (BOOLEAN), `nonce` (INTEGER), `tsa` ([0], kept unparsed) and
+/// `extensions` ([1] SEQUENCE OF Extension); whatever follows them, or follows inside
+/// `accuracy` or an extension, is ignored, as Go ignores it.
+fn check_tst_info_tail(r: &mut der::SliceReader<'_>) -> Result<()> {
+    let context = |number: u32, constructed: bool| Tag::ContextSpecific {
+        constructed,
+        number: der::TagNumber(number),
+    };
+    if let Some(accuracy) = take_if(r, |t| t == Tag::Sequence, "bad TSTInfo")? {
+        let mut fields =
+            der::SliceReader::new(accuracy.value()).map_err(|_| bad("bad TSTInfo accuracy"))?;
+        for tag in [Tag::Integer, context(0, false), context(1, false)] {
+            if let Some(n) = take_if(&mut fields, |t| t == tag, "bad TSTInfo accuracy")?
+                && !(der_integer(n.value()) && n.value().len() <= 8)
+            {
+                return Err(bad("bad TSTInfo accuracy"));
+            }
+        }
+    }
+    if let Some(ordering) = take_if(r, |t| t == Tag::Boolean, "bad TSTInfo")?
+        && !matches!(ordering.value(), [0x00 | 0xff])
+    {
+        return Err(bad("bad TSTInfo ordering"));
+    }
+    if let Some(nonce) = take_if(r, |t| t == Tag::Integer, "bad TSTInfo")?
+        && !der_integer(nonce.value())
+    {
+        return Err(bad("bad TSTInfo nonce"));
+    }
+    let tsa =
+        |t: Tag| matches!(t, Tag::ContextSpecific { number, .. } if number == der::TagNumber(0));
+    take_if(r, tsa, "bad TSTInfo")?;
+    if let Some(extensions) = take_if(r, |t| t == context(1, true), "bad TSTInfo")? {
+        check_extensions(extensions.value())?;
+    }
+    Ok(())
+}
+
+/// `extensions` as Go reads them into `[]pkix.Extension`: SEQUENCEs, each of an OBJECT
+/// IDENTIFIER, an optional BOOLEAN and an OCTET STRING.
+fn check_extensions(value: &[u8]) -> Result<()> {
+    const REASON: &str = "bad TSTInfo extensions";
+    for extension in elements(value).map_err(|_| bad(REASON))? {
+        if extension.tag() != Tag::Sequence {
+            return Err(bad(REASON));
+        }
+        let mut fields = der::SliceReader::new(extension.value()).map_err(|_| bad(REASON))?;
+        let id = take_if(&mut fields, |t| t == Tag::ObjectIdentifier, REASON)?;
+        if !id.is_some_and(|id| go_oid(id.value())) {
+            return Err(bad(REASON));
+        }
+        if let Some(critical) = take_if(&mut fields, |t| t == Tag::Boolean, REASON)?
+            && !matches!(critical.value(), [0x00 | 0xff])
+        {
+            return Err(bad(REASON));
+        }
+        if take_if(&mut fields, |t| t == Tag::OctetString, REASON)?.is_none() {
+            return Err(bad(REASON));
+        }
+    }
+    Ok(())
 }
 
 /// Verifies a timestamp over `signature` and returns its time (Unix seconds).
@@ -430,6 +495,88 @@ mod tests {
         for bad in [&[][..], &[0x00, 0x7f], &[0xff, 0x80], &[0x00, 0x00]] {
             assert!(!der_integer(bad), "{bad:02x?}");
         }
+    }
+
+    /// The fields after `genTime` as sigstore-go (Go's encoding/asn1) reads them: what it
+    /// refuses is refused, what it skips or ignores is accepted.
+    #[test]
+    fn tst_info_tail_is_read_as_go_reads_it() {
+        let check = |tail: &[u8]| {
+            let mut r = der::SliceReader::new(tail).unwrap();
+            check_tst_info_tail(&mut r)
+        };
+        let extension = [
+            0xa1, 0x0e, 0x30, 0x0c, 0x06, 0x03, 0x2a, 0x03, 0x04, 0x01, 0x01, 0xff, 0x04, 0x02,
+            0x05, 0x00,
+        ];
+        for ok in [
+            &[][..],
+            // accuracy of 8-byte seconds, millis, micros; ordering; nonce; tsa; extensions
+            &[
+                0x30, 0x11, 0x02, 0x08, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x80, 0x02,
+                0x01, 0xf4, 0x81, 0x01, 0x00, 0x01, 0x01, 0x00, 0x02, 0x01, 0x07, 0xa0, 0x00,
+            ],
+            &extension,
+            // accuracy holding no field of its own (Go skips and ignores them)
+            &[0x30, 0x03, 0x01, 0x01, 0xff],
+            &[0x30, 0x06, 0x81, 0x01, 0x01, 0x02, 0x01, 0x00],
+            // elements after the known fields: ignored
+            &[0x02, 0x01, 0x07, 0x02, 0x00, 0x01, 0x01, 0x05],
+            // tsa [0] primitive or constructed
+            &[0x80, 0x01, 0x00],
+            &[0xa0, 0x02, 0x04, 0x00],
+        ] {
+            assert!(check(ok).is_ok(), "{ok:02x?}: {:?}", check(ok));
+        }
+        let bad_extension = |e: &[u8]| {
+            let mut v = vec![0xa1, u8::try_from(e.len()).unwrap()];
+            v.extend_from_slice(e);
+            v
+        };
+        for (tail, reason) in [
+            // 9-byte seconds: too large for Go's int64
+            (
+                vec![0x30, 0x0b, 0x02, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0],
+                "bad TSTInfo accuracy",
+            ),
+            (vec![0x30, 0x02, 0x80, 0x00], "bad TSTInfo accuracy"),
+            (
+                vec![0x30, 0x04, 0x81, 0x02, 0x00, 0x01],
+                "bad TSTInfo accuracy",
+            ),
+            (vec![0x01, 0x01, 0x01], "bad TSTInfo ordering"),
+            (vec![0x02, 0x00], "bad TSTInfo nonce"),
+            // not an extension
+            (bad_extension(&[0x02, 0x01, 0x05]), "bad TSTInfo extensions"),
+            // empty OID, an arc of 2^31, no extnValue, a bad critical flag
+            (
+                bad_extension(&[0x30, 0x04, 0x06, 0x00, 0x04, 0x00]),
+                "bad TSTInfo extensions",
+            ),
+            (
+                bad_extension(&[
+                    0x30, 0x09, 0x06, 0x05, 0x88, 0x80, 0x80, 0x80, 0x00, 0x04, 0x00,
+                ]),
+                "bad TSTInfo extensions",
+            ),
+            (
+                bad_extension(&[0x30, 0x03, 0x06, 0x01, 0x2a]),
+                "bad TSTInfo extensions",
+            ),
+            (
+                bad_extension(&[0x30, 0x08, 0x06, 0x01, 0x2a, 0x01, 0x01, 0x01, 0x04, 0x00]),
+                "bad TSTInfo extensions",
+            ),
+        ] {
+            let err = check(&tail).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidTimestamp(r) if r == reason),
+                "{tail:02x?}: {err:?}"
+            );
+        }
+        assert!(go_oid(&[0x87, 0xff, 0xff, 0xff, 0x7f]));
+        assert!(!go_oid(&[0x80, 0x01]));
+        assert!(!go_oid(&[0x81]));
     }
 
     #[test]
