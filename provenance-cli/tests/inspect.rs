@@ -229,3 +229,66 @@ fn a_repeated_payload_key_inside_a_wrapper_is_an_error() {
         "{stderr}"
     );
 }
+
+/// The repeated payload key stays an error (exit 2) whatever comes before it in the document:
+/// another entry's error, or an `error` key in shown input (a `predicateType` or `mediaType`
+/// that is an object) must not take its place.
+#[test]
+fn a_repeated_payload_key_is_an_error_after_another_error_or_a_planted_one() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let payload = br#"{"_type":"https://in-toto.io/Statement/v1","_type":"x","subject":[],"predicateType":"p","predicate":{}}"#;
+    let repeated = |media_type: serde_json::Value| {
+        serde_json::json!({
+            "mediaType": media_type,
+            "verificationMaterial": {"publicKey": {"hint": "abc"}},
+            "dsseEnvelope": {
+                "payload": b64.encode(payload),
+                "payloadType": "application/vnd.in-toto+json",
+                "signatures": [{"sig": b64.encode(b"sig")}],
+            },
+        })
+    };
+    let v03 = serde_json::json!("application/vnd.dev.sigstore.bundle.v0.3+json");
+    let malformed = serde_json::json!({
+        "mediaType": v03,
+        "verificationMaterial": {"publicKey": {"hint": "abc"}},
+        "dsseEnvelope": {"payload": "not base64!", "payloadType": "t", "signatures": []},
+    });
+    let planted = serde_json::json!({"error": "planted"});
+    let docs = [
+        (
+            "after-another",
+            serde_json::json!({"attestations": [
+                {"predicateType": "p", "bundle": malformed},
+                {"predicateType": "p", "bundle": repeated(v03.clone())},
+            ]}),
+        ),
+        (
+            "predicate-type",
+            serde_json::json!({"attestations": [
+                {"predicateType": planted, "bundle": repeated(v03.clone())},
+            ]}),
+        ),
+        (
+            "media-type",
+            serde_json::json!({"bundle": repeated(planted.clone())}),
+        ),
+    ];
+    for (name, doc) in docs {
+        let file = format!("{name}.json");
+        std::fs::write(dir.path().join(&file), doc.to_string()).unwrap();
+        let out = provenance(dir.path())
+            .args(["inspect", &file])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!(
+                "{file}: the document is malformed: the signed payload repeats a JSON key"
+            )),
+            "{name}: {stderr}"
+        );
+    }
+}

@@ -557,7 +557,7 @@ fn describe_document(raw: &[u8], value: Value) -> Result<Value, Value> {
 const PAYLOAD_DUPLICATE: &str = "the signed payload repeats a JSON key";
 
 /// The fields of a view that show the input itself (which may hold a key named `error`).
-const SHOWN_INPUT: [&str; 7] = [
+const SHOWN_INPUT: [&str; 9] = [
     "payload",
     "statement",
     "document",
@@ -565,20 +565,37 @@ const SHOWN_INPUT: [&str; 7] = [
     "statementSummary",
     "summary",
     "verificationMaterial",
+    "mediaType",
+    "predicateType",
 ];
 
-/// The first error of a view, also in the envelopes and bundles it holds (never in shown
-/// input: payloads, statements, unknown documents), for the stderr line of a malformed one.
+/// The error of a view for the stderr line of a malformed one: a repeated payload key wherever
+/// it is (another entry's error before it does not hide it), else the first error. Errors are
+/// looked for in the view and the envelopes and bundles it holds, never in shown input
+/// (payloads, statements, unknown documents, media and predicate types as given).
 fn view_error(view: &Value) -> Option<&str> {
+    let mut errors = Vec::new();
+    view_errors(view, &mut errors);
+    errors
+        .iter()
+        .find(|e| e.starts_with(PAYLOAD_DUPLICATE))
+        .or_else(|| errors.first())
+        .copied()
+}
+
+/// The errors of a view in order ([`view_error`]).
+fn view_errors<'a>(view: &'a Value, errors: &mut Vec<&'a str>) {
     match view {
-        Value::Object(fields) => fields.get("error").and_then(Value::as_str).or_else(|| {
-            fields
-                .iter()
-                .filter(|(k, _)| !SHOWN_INPUT.contains(&k.as_str()))
-                .find_map(|(_, v)| view_error(v))
-        }),
-        Value::Array(items) => items.iter().find_map(view_error),
-        _ => None,
+        Value::Object(fields) => {
+            errors.extend(fields.get("error").and_then(Value::as_str));
+            for (key, value) in fields {
+                if key != "error" && !SHOWN_INPUT.contains(&key.as_str()) {
+                    view_errors(value, errors);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| view_errors(item, errors)),
+        _ => {}
     }
 }
 
