@@ -86,6 +86,9 @@ struct WireService {
     major_api_version: u32,
     #[serde(default)]
     valid_for: Option<WireValidity>,
+    /// Who runs it: a selector counts one service per operator (sigstore-go's `SelectServices`).
+    #[serde(default)]
+    operator: String,
 }
 
 #[derive(Deserialize)]
@@ -335,9 +338,16 @@ fn valid_at<'a>(
     Ok(valid)
 }
 
-/// How many services of API `major` are valid at `now`.
+/// How many services of API `major` valid at `now` a selector chooses from: one per operator, as
+/// sigstore-go's `SelectServices` takes the newest of each operator's.
 fn valid_now(field: &str, services: &[WireService], major: u32, now: i64) -> Result<usize> {
-    Ok(valid_at(field, services, major, now)?.len())
+    let valid = valid_at(field, services, major, now)?;
+    let operators: std::collections::HashSet<&str> = services
+        .iter()
+        .filter(|s| s.major_api_version == major && valid.iter().any(|(_, url)| *url == s.url))
+        .map(|s| s.operator.as_str())
+        .collect();
+    Ok(operators.len())
 }
 
 fn pick(field: &str, services: &[WireService], major: u32, now: i64) -> Result<String> {
@@ -438,8 +448,12 @@ mod tests {
             let err = Services::from_signing_config_json(with(bad).as_bytes(), now).unwrap_err();
             assert!(err.to_string().contains(says), "{err}");
         }
-        // ALL of the two valid Rekor v1 logs (no TSA listed, so v1 is used)
+        // ALL of the two valid Rekor v1 logs of two operators (no TSA listed, so v1 is used)
         let no_tsa = with(r#""rekorTlogConfig": {"selector": "ALL"}"#)
+            .replace(
+                r#""url": "https://ended.example", "majorApiVersion": 1,"#,
+                r#""url": "https://ended.example", "majorApiVersion": 1, "operator": "b.example","#,
+            )
             .replace(
                 r#"[{"url": "https://tsa.example/api/v1/timestamp", "majorApiVersion": 1}]"#,
                 "[]",
@@ -452,6 +466,37 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("rekorTlogConfig asks for 2 services (selector ALL)"),
+            "{err}"
+        );
+    }
+
+    /// sigstore-go's `SelectServices` takes at most one service per operator (the newest): `ALL`
+    /// of two TSAs run by one operator is one TSA, by two operators two.
+    #[test]
+    fn all_counts_one_service_per_operator_as_sigstore_go_does() {
+        let now = 1_800_000_000;
+        let tsas = |second_operator: &str| {
+            CONFIG
+                .replace(
+                    r#"[{"url": "https://tsa.example/api/v1/timestamp", "majorApiVersion": 1}]"#,
+                    &format!(
+                        r#"[{{"url": "https://tsa.example/api/v1/timestamp", "majorApiVersion": 1, "operator": "a.example", "validFor": {{"start": "2025-01-01T00:00:00Z"}}}},
+                           {{"url": "https://old-tsa.example/api/v1/timestamp", "majorApiVersion": 1, "operator": "{second_operator}", "validFor": {{"start": "2024-01-01T00:00:00Z"}}}}]"#
+                    ),
+                )
+                .replace(
+                    r#""oidcUrls": []"#,
+                    r#""oidcUrls": [], "tsaConfig": {"selector": "ALL"}"#,
+                )
+        };
+        let one = Services::from_signing_config_json(tsas("a.example").as_bytes(), now).unwrap();
+        assert_eq!(one.tsa_url(), Some("https://tsa.example/api/v1/timestamp"));
+        let err = Services::from_signing_config_json(tsas("b.example").as_bytes(), now)
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string()
+                .contains("tsaConfig asks for 2 services (selector ALL)"),
             "{err}"
         );
     }
