@@ -239,13 +239,11 @@ pub(crate) struct WireHashOutput {
     pub(crate) digest: String,
 }
 
-/// A DSSE envelope as it appears in a bundle (`payloadType` also by its proto name, as
-/// protojson reads the envelope of a bundle written with proto field names).
+/// A DSSE envelope as it appears in a bundle (and in standalone `.intoto.jsonl` files).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WireEnvelope {
     pub(crate) payload: String,
-    #[serde(alias = "payload_type")]
     pub(crate) payload_type: String,
     #[serde(default)]
     pub(crate) signatures: Vec<WireDsseSignature>,
