@@ -881,6 +881,24 @@ fn proto_field_names_are_accepted_as_protojson_accepts_them() {
     let bundle = snake(&conformance("happy-path-v0.3"));
     assert!(bundle["verification_material"]["tlog_entries"][0]["log_index"].is_string());
     verify(&bundle, &prod()).unwrap();
+    // A DSSE bundle: the envelope's own field is named `payloadType` in its proto (DSSE's
+    // envelope.proto), so a proto-named bundle keeps it; `payload_type` there is no field
+    // protojson knows, and the envelope lacks its type.
+    let mut dsse = snake(&conformance("happy-path-intoto-in-dsse-v3"));
+    let envelope = dsse["dsse_envelope"].as_object_mut().unwrap();
+    let payload_type = envelope.remove("payload_type").unwrap();
+    envelope.insert("payloadType".to_owned(), payload_type.clone());
+    let b = Bundle::from_json(&serde_json::to_vec(&dsse).unwrap()).unwrap();
+    let v = keyless(&prod()).verify(&b, Artifact::None, NOW).unwrap();
+    assert!(matches!(v.content, VerifiedContent::Dsse { .. }));
+    let envelope = dsse["dsse_envelope"].as_object_mut().unwrap();
+    envelope.remove("payloadType");
+    envelope.insert("payload_type".to_owned(), payload_type);
+    let err = Bundle::from_json(&serde_json::to_vec(&dsse).unwrap()).unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `payloadType`"),
+        "{err}"
+    );
 
     let mut both = conformance("happy-path-v0.3");
     let index = both["verificationMaterial"]["tlogEntries"][0]["logIndex"].clone();
