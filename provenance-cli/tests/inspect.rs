@@ -292,3 +292,48 @@ fn a_repeated_payload_key_is_an_error_after_another_error_or_a_planted_one() {
         );
     }
 }
+
+/// An npm document whose entry's bundle is no object is not shown as a bundle (nothing to
+/// inspect: exit 2, as verify skips it); a proto-named bundle inside a gh download line is
+/// shown as the bundle verify reads.
+#[test]
+fn wrappers_hold_bundles_or_are_not_wrappers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("npm.json"),
+        r#"{"attestations": [{"predicateType": "p", "bundle": "not a bundle"}]}"#,
+    )
+    .unwrap();
+    let out = provenance(dir.path())
+        .args(["inspect", "npm.json"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("npm.json holds no DSSE envelope, Sigstore bundle or statement"),
+        "{stderr}"
+    );
+
+    let bundle: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(vectors().join(
+            "sigstore-conformance/assets/bundle-verify/happy-path-v0.3/bundle.sigstore.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let snake = serde_json::json!({
+        "media_type": bundle["mediaType"],
+        "verification_material": bundle["verificationMaterial"],
+        "message_signature": bundle["messageSignature"],
+    });
+    std::fs::write(
+        dir.path().join("gh.jsonl"),
+        serde_json::json!({ "bundle": snake }).to_string(),
+    )
+    .unwrap();
+    let v = json_of(&["gh.jsonl"], dir.path());
+    let doc = &v["documents"][0];
+    assert_eq!(doc["kind"], "attestation wrapper (gh attestation download)");
+    assert_eq!(doc["bundle"]["kind"], "Sigstore bundle (proto field names)");
+    assert_eq!(doc["bundle"]["asSigstoreBundles"][0]["tlogEntries"], 1);
+}

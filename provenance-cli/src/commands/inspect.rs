@@ -229,13 +229,12 @@ impl<'a> Sink<'a> {
     }
 
     fn document(&mut self, line: Option<usize>, mut doc: Value) -> std::io::Result<()> {
-        let recognized = match doc.get("kind").and_then(Value::as_str) {
-            Some("invalid") | None => false,
-            Some("unknown JSON") => doc
-                .get("document")
-                .is_some_and(|d| d.get("bundle").is_some() || d.get("attestations").is_some()),
-            Some(_) => true,
-        };
+        // wrappers that hold bundles are described as such (describe_wrapper): anything
+        // left unknown holds nothing to inspect
+        let recognized = !matches!(
+            doc.get("kind").and_then(Value::as_str),
+            Some("invalid" | "unknown JSON") | None
+        );
         if recognized {
             self.recognized += 1;
             self.start()?;
@@ -629,14 +628,23 @@ fn describe_wrapper(value: &Value) -> Option<Value> {
     if let Some(items) = value
         .get("attestations")
         .and_then(Value::as_array)
-        .filter(|items| !items.is_empty() && items.iter().all(|i| i.get("bundle").is_some()))
+        .filter(|items| {
+            !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| i.get("bundle").is_some_and(Value::is_object))
+        })
     {
         let items: Vec<Value> = items
             .iter()
             .map(|item| {
                 json!({
                     "predicateType": item.get("predicateType"),
-                    "bundle": describe_bundle(&item["bundle"]),
+                    "bundle": if item["bundle"].get("media_type").is_some() {
+                        describe_value(item["bundle"].clone())
+                    } else {
+                        describe_bundle(&item["bundle"])
+                    },
                 })
             })
             .collect();
@@ -645,13 +653,23 @@ fn describe_wrapper(value: &Value) -> Option<Value> {
             ("attestations", Value::Array(items)),
         ]));
     }
-    if let Some(bundle) = value.get("bundle").filter(|b| b.get("mediaType").is_some()) {
+    if let Some(bundle) = value
+        .get("bundle")
+        .filter(|b| b.get("mediaType").or_else(|| b.get("media_type")).is_some())
+    {
         return Some(view([
             (
                 "kind",
                 json!("attestation wrapper (gh attestation download)"),
             ),
-            ("bundle", describe_bundle(bundle)),
+            (
+                "bundle",
+                if bundle.get("mediaType").is_some() {
+                    describe_bundle(bundle)
+                } else {
+                    describe_value(bundle.clone())
+                },
+            ),
         ]));
     }
     let has = |k: &str| value.get(k).is_some();
