@@ -197,42 +197,11 @@ fn pep740_attestations_and_npm_documents_show_their_bundles() {
     );
 }
 
-/// A signed payload that repeats a key, inside an npm attestations document, is an error
-/// (exit 2) as it is in a bare bundle: verify refuses it.
-#[test]
-fn a_repeated_payload_key_inside_a_wrapper_is_an_error() {
-    use base64::Engine as _;
-    let dir = tempfile::tempdir().unwrap();
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let payload = br#"{"_type":"https://in-toto.io/Statement/v1","_type":"x","subject":[],"predicateType":"p","predicate":{}}"#;
-    let doc = serde_json::json!({"attestations": [{
-        "predicateType": "p",
-        "bundle": {
-            "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-            "verificationMaterial": {"publicKey": {"hint": "abc"}},
-            "dsseEnvelope": {
-                "payload": b64.encode(payload),
-                "payloadType": "application/vnd.in-toto+json",
-                "signatures": [{"sig": b64.encode(b"sig")}],
-            },
-        },
-    }]});
-    std::fs::write(dir.path().join("npm.json"), doc.to_string()).unwrap();
-    let out = provenance(dir.path())
-        .args(["inspect", "npm.json"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(
-        stderr
-            .contains("npm.json: the document is malformed: the signed payload repeats a JSON key"),
-        "{stderr}"
-    );
-}
-
-/// The repeated payload key stays an error (exit 2) whatever comes before it in the document:
-/// another entry's error, or an `error` key in shown input (a `predicateType` or `mediaType`
-/// that is an object) must not take its place.
+/// A signed payload that repeats a key inside a wrapper (an npm attestations document, a gh
+/// download line) is an error (exit 2) as in a bare bundle, since verify refuses it; and it
+/// stays one whatever comes before it in the document: another entry's error, or an `error`
+/// key in shown input (a `predicateType` or `mediaType` that is an object) must not take its
+/// place.
 #[test]
 fn a_repeated_payload_key_is_an_error_after_another_error_or_a_planted_one() {
     use base64::Engine as _;
@@ -258,6 +227,12 @@ fn a_repeated_payload_key_is_an_error_after_another_error_or_a_planted_one() {
     });
     let planted = serde_json::json!({"error": "planted"});
     let docs = [
+        (
+            "alone",
+            serde_json::json!({"attestations": [
+                {"predicateType": "p", "bundle": repeated(v03.clone())},
+            ]}),
+        ),
         (
             "after-another",
             serde_json::json!({"attestations": [
@@ -321,11 +296,7 @@ fn wrappers_hold_bundles_or_are_not_wrappers() {
         .unwrap(),
     )
     .unwrap();
-    let snake = serde_json::json!({
-        "media_type": bundle["mediaType"],
-        "verification_material": bundle["verificationMaterial"],
-        "message_signature": bundle["messageSignature"],
-    });
+    let snake = provenance_testkit::bundle_with_proto_names(&bundle);
     std::fs::write(
         dir.path().join("gh.jsonl"),
         serde_json::json!({ "bundle": snake }).to_string(),

@@ -741,26 +741,6 @@ fn peer_spellings_of_the_flags_mean_the_same() {
 /// command line too, and `inspect` shows it.
 #[test]
 fn a_bundle_with_proto_field_names_verifies_and_inspects() {
-    fn snake(v: &serde_json::Value) -> serde_json::Value {
-        match v {
-            serde_json::Value::Object(m) => serde_json::Value::Object(
-                m.iter()
-                    .map(|(k, v)| {
-                        let mut s = String::new();
-                        for c in k.chars() {
-                            if c.is_ascii_uppercase() {
-                                s.push('_');
-                            }
-                            s.push(c.to_ascii_lowercase());
-                        }
-                        (s, snake(v))
-                    })
-                    .collect(),
-            ),
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(snake).collect()),
-            other => other.clone(),
-        }
-    }
     let assets = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../test-vectors/third-party/sigstore-conformance/assets/bundle-verify");
     let bundle: serde_json::Value = serde_json::from_slice(
@@ -770,7 +750,11 @@ fn a_bundle_with_proto_field_names_verifies_and_inspects() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::copy(assets.join("a.txt"), d.join("a.txt")).unwrap();
-    std::fs::write(d.join("a.sigstore.json"), snake(&bundle).to_string()).unwrap();
+    std::fs::write(
+        d.join("a.sigstore.json"),
+        provenance_testkit::bundle_with_proto_names(&bundle).to_string(),
+    )
+    .unwrap();
     let out = provenance(
         d,
         &[

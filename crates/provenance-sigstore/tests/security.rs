@@ -10,6 +10,7 @@ use provenance_sigstore::{
     Artifact, Bundle, BundleVerifier, Error, IdentityPolicy, Matcher, SignerPolicy, Transparency,
     TrustedRoot, VerifiedContent,
 };
+use provenance_testkit::bundle_with_proto_names;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -856,43 +857,18 @@ fn omitted_zero_proof_fields_read_as_protobuf_json_defaults() {
 /// both names is a repeated field, and refused.
 #[test]
 fn proto_field_names_are_accepted_as_protojson_accepts_them() {
-    fn snake(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| {
-                        let mut s = String::new();
-                        for c in k.chars() {
-                            if c.is_ascii_uppercase() {
-                                s.push('_');
-                                s.push(c.to_ascii_lowercase());
-                            } else {
-                                s.push(c);
-                            }
-                        }
-                        (s, snake(v))
-                    })
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(snake).collect()),
-            other => other.clone(),
-        }
-    }
-    let bundle = snake(&conformance("happy-path-v0.3"));
+    let bundle = bundle_with_proto_names(&conformance("happy-path-v0.3"));
     assert!(bundle["verification_material"]["tlog_entries"][0]["log_index"].is_string());
     verify(&bundle, &prod()).unwrap();
     // A DSSE bundle: the envelope's own field is named `payloadType` in its proto (DSSE's
     // envelope.proto), so a proto-named bundle keeps it; `payload_type` there is no field
     // protojson knows, and the envelope lacks its type.
-    let mut dsse = snake(&conformance("happy-path-intoto-in-dsse-v3"));
-    let envelope = dsse["dsse_envelope"].as_object_mut().unwrap();
-    let payload_type = envelope.remove("payload_type").unwrap();
-    envelope.insert("payloadType".to_owned(), payload_type.clone());
+    let mut dsse = bundle_with_proto_names(&conformance("happy-path-intoto-in-dsse-v3"));
     let b = Bundle::from_json(&serde_json::to_vec(&dsse).unwrap()).unwrap();
     let v = keyless(&prod()).verify(&b, Artifact::None, NOW).unwrap();
     assert!(matches!(v.content, VerifiedContent::Dsse { .. }));
     let envelope = dsse["dsse_envelope"].as_object_mut().unwrap();
-    envelope.remove("payloadType");
+    let payload_type = envelope.remove("payloadType").unwrap();
     envelope.insert("payload_type".to_owned(), payload_type);
     let err = Bundle::from_json(&serde_json::to_vec(&dsse).unwrap()).unwrap_err();
     assert!(

@@ -105,3 +105,38 @@ pub fn signed_app_in_env(cli: &Cli, d: &Path, env: &[(&str, &str)], extra: &[&st
     attest.args(&args).envs(env.iter().copied());
     ok(&attest.output().unwrap());
 }
+
+/// A Sigstore bundle (protobuf JSON) written with its fields' proto names (`snake_case`:
+/// `verification_material`, `tlog_entries`, `log_index`, ...), as protojson writes it with
+/// `UseProtoNames`. The DSSE envelope's own fields keep theirs: its proto (DSSE's
+/// `envelope.proto`) names them `payload`, `payloadType` and `signatures`.
+pub fn bundle_with_proto_names(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    fn snake(key: &str) -> String {
+        let mut s = String::new();
+        for c in key.chars() {
+            if c.is_ascii_uppercase() {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+        }
+        s
+    }
+    match value {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| {
+                    let renamed = if k == "dsseEnvelope" {
+                        v.clone()
+                    } else {
+                        bundle_with_proto_names(v)
+                    };
+                    (snake(k), renamed)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(bundle_with_proto_names).collect()),
+        other => other.clone(),
+    }
+}
