@@ -619,6 +619,17 @@ fn describe_value(value: Value) -> Value {
     }
 }
 
+/// The bundle an npm attestation or a gh download line holds: one written with proto field
+/// names (`media_type`) as any such document, else as a bundle (even a malformed one: its
+/// errors are shown).
+fn describe_wrapped_bundle(bundle: &Value) -> Value {
+    if bundle.get("media_type").is_some() && bundle.get("mediaType").is_none() {
+        describe_value(bundle.clone())
+    } else {
+        describe_bundle(bundle)
+    }
+}
+
 /// The formats that verify reads as Sigstore bundles: npm's attestations document, a
 /// `gh attestation download` line, a bundle written with proto (`snake_case`) field names, a
 /// `PyPI` PEP 740 attestation or provenance object and a cosign `--bundle` file (the last four
@@ -640,11 +651,7 @@ fn describe_wrapper(value: &Value) -> Option<Value> {
             .map(|item| {
                 json!({
                     "predicateType": item.get("predicateType"),
-                    "bundle": if item["bundle"].get("media_type").is_some() {
-                        describe_value(item["bundle"].clone())
-                    } else {
-                        describe_bundle(&item["bundle"])
-                    },
+                    "bundle": describe_wrapped_bundle(&item["bundle"]),
                 })
             })
             .collect();
@@ -662,36 +669,31 @@ fn describe_wrapper(value: &Value) -> Option<Value> {
                 "kind",
                 json!("attestation wrapper (gh attestation download)"),
             ),
-            (
-                "bundle",
-                if bundle.get("mediaType").is_some() {
-                    describe_bundle(bundle)
-                } else {
-                    describe_value(bundle.clone())
-                },
-            ),
+            ("bundle", describe_wrapped_bundle(bundle)),
         ]));
     }
     let has = |k: &str| value.get(k).is_some();
-    let raw = value.to_string();
+    // the document as text, for the readers that convert it: only once one is chosen (an
+    // unknown document is not written out again)
+    let raw = || value.to_string();
     let (kind, converted) = if value
         .get("media_type")
         .and_then(Value::as_str)
         .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
     {
-        let bundle = Bundle::from_json(raw.as_bytes());
+        let bundle = Bundle::from_json(raw().as_bytes());
         (
             "Sigstore bundle (proto field names)",
             bundle.map(|b| vec![b]),
         )
     } else if has("verification_material") && has("envelope") {
-        let bundle = Bundle::from_pep740_attestation(raw.as_bytes());
+        let bundle = Bundle::from_pep740_attestation(raw().as_bytes());
         ("PyPI PEP 740 attestation", bundle.map(|b| vec![b]))
     } else if has("attestation_bundles") {
-        let bundles = Bundle::from_pypi_provenance(raw.as_bytes());
+        let bundles = Bundle::from_pypi_provenance(raw().as_bytes());
         ("PyPI provenance object", bundles)
     } else if has("base64Signature") && has("rekorBundle") {
-        let bundle = Bundle::from_cosign_bundle(raw.as_bytes());
+        let bundle = Bundle::from_cosign_bundle(raw().as_bytes());
         ("cosign bundle (before cosign v3)", bundle.map(|b| vec![b]))
     } else {
         return None;

@@ -316,7 +316,7 @@ fn valid_at<'a>(
     services: &'a [WireService],
     major: u32,
     now: i64,
-) -> Result<Vec<(i64, &'a str)>> {
+) -> Result<Vec<(i64, &'a WireService)>> {
     let mut valid = Vec::new();
     for s in services.iter().filter(|s| s.major_api_version == major) {
         let start = match s.valid_for.as_ref().and_then(|v| v.start.as_deref()) {
@@ -332,7 +332,7 @@ fn valid_at<'a>(
             None => i64::MAX,
         };
         if start <= now && now < end {
-            valid.push((start, s.url.as_str()));
+            valid.push((start, s));
         }
     }
     Ok(valid)
@@ -341,31 +341,24 @@ fn valid_at<'a>(
 /// How many services of API `major` valid at `now` a selector chooses from: one per operator, as
 /// sigstore-go's `SelectServices` takes the newest of each operator's.
 fn valid_now(field: &str, services: &[WireService], major: u32, now: i64) -> Result<usize> {
-    let valid = valid_at(field, services, major, now)?;
-    let operators: std::collections::HashSet<&str> = services
-        .iter()
-        .filter(|s| s.major_api_version == major && valid.iter().any(|(_, url)| *url == s.url))
-        .map(|s| s.operator.as_str())
+    let operators: std::collections::HashSet<&str> = valid_at(field, services, major, now)?
+        .into_iter()
+        .map(|(_, s)| s.operator.as_str())
         .collect();
     Ok(operators.len())
 }
 
+/// The valid service of API `major` that started most recently (the first listed of a tie).
 fn pick(field: &str, services: &[WireService], major: u32, now: i64) -> Result<String> {
-    let best = valid_at(field, services, major, now)?.into_iter().fold(
-        None,
-        |best: Option<(i64, &str)>, (start, url)| {
-            if best.is_none_or(|(b, _)| start > b) {
-                Some((start, url))
-            } else {
-                best
-            }
-        },
-    );
-    best.map(|(_, url)| url.to_owned()).ok_or_else(|| {
-        invalid(format!(
-            "{field} has no service with majorApiVersion {major} valid now"
-        ))
-    })
+    valid_at(field, services, major, now)?
+        .into_iter()
+        .reduce(|best, next| if next.0 > best.0 { next } else { best })
+        .map(|(_, s)| s.url.clone())
+        .ok_or_else(|| {
+            invalid(format!(
+                "{field} has no service with majorApiVersion {major} valid now"
+            ))
+        })
 }
 
 #[cfg(test)]
