@@ -330,6 +330,39 @@ fn tag_schema_update_is_conditional_and_merges_after_412() {
     assert_eq!(digests, vec![other.digest, attached.descriptor.digest]);
 }
 
+/// A registry serving one cosign `.att` manifest of `layers` for any manifest request, and
+/// `blob` (else 404) for any blob; the count of blob requests.
+fn cosign_att_registry(
+    layers: &[serde_json::Value],
+    blob: Option<&'static [u8]>,
+) -> (FakeRegistry, Arc<Mutex<usize>>) {
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
+                   "digest": OciDigest::sha256_of(b"{}").to_string(), "size": 2},
+        "layers": layers,
+    }))
+    .unwrap();
+    let blobs_asked: Arc<Mutex<usize>> = Arc::default();
+    let asked = Arc::clone(&blobs_asked);
+    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
+        if path == "/v2/" {
+            return (200, vec![], vec![]);
+        }
+        if path.contains("/blobs/") {
+            *asked.lock().unwrap() += 1;
+            return blob.map_or((404, vec![], vec![]), |b| (200, vec![], b.to_vec()));
+        }
+        (
+            200,
+            vec![("Content-Type".to_owned(), OCI_MANIFEST.to_owned())],
+            manifest.clone(),
+        )
+    }));
+    (fake, blobs_asked)
+}
+
 /// Review finding: cosign `.att` layers are bounded together, not only one by one (100 layers
 /// of 32 MiB each would otherwise be held in memory): refused from the sizes the manifest
 /// declares, before any layer is downloaded.
@@ -342,30 +375,7 @@ fn cosign_att_layers_are_bounded_together_before_download() {
             "size": 1000,
         })
     };
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
-                   "digest": OciDigest::sha256_of(b"{}").to_string(), "size": 2},
-        "layers": [layer(1), layer(2), layer(3)],
-    }))
-    .unwrap();
-    let blobs_asked: Arc<Mutex<usize>> = Arc::default();
-    let asked = Arc::clone(&blobs_asked);
-    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
-        if path == "/v2/" {
-            return (200, vec![], vec![]);
-        }
-        if path.contains("/blobs/") {
-            *asked.lock().unwrap() += 1;
-            return (404, vec![], vec![]);
-        }
-        (
-            200,
-            vec![("Content-Type".to_owned(), OCI_MANIFEST.to_owned())],
-            manifest.clone(),
-        )
-    }));
+    let (fake, blobs_asked) = cosign_att_registry(&[layer(1), layer(2), layer(3)], None);
     let mut c = client(&fake.addr);
     let subject = OciDigest::sha256_of(b"image");
     let repo: Repository = "app".parse().unwrap();
@@ -397,30 +407,7 @@ fn a_cosign_att_layer_listed_many_times_is_read_once() {
         "digest": OciDigest::sha256_of(envelope).to_string(),
         "size": envelope.len(),
     });
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
-                   "digest": OciDigest::sha256_of(b"{}").to_string(), "size": 2},
-        "layers": vec![layer; 100],
-    }))
-    .unwrap();
-    let blobs_asked: Arc<Mutex<usize>> = Arc::default();
-    let asked = Arc::clone(&blobs_asked);
-    let fake = FakeRegistry::start(Box::new(move |_, path, _| {
-        if path == "/v2/" {
-            return (200, vec![], vec![]);
-        }
-        if path.contains("/blobs/") {
-            *asked.lock().unwrap() += 1;
-            return (200, vec![], envelope.to_vec());
-        }
-        (
-            200,
-            vec![("Content-Type".to_owned(), OCI_MANIFEST.to_owned())],
-            manifest.clone(),
-        )
-    }));
+    let (fake, blobs_asked) = cosign_att_registry(&vec![layer; 100], Some(envelope));
     let mut c = client(&fake.addr);
     let subject = OciDigest::sha256_of(b"image");
     let repo: Repository = "app".parse().unwrap();
